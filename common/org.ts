@@ -1,0 +1,36 @@
+/**
+ * The organisation: departments → teams → services. The same shape is declared in
+ * `deming.config.yaml` (under `organisation`) and produced by the demo generator.
+ */
+import { z } from 'zod';
+
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a lower-case id of letters, digits and dashes, such as "health-digital"');
+
+export const teamConfig = z
+  .object({
+    id,
+    name: z.string().min(1).max(200),
+    /** Service names (`owner/name`) or patterns with `*`, such as `bcgov/health-*`. */
+    services: z.array(z.string().min(1).max(200)).default([]),
+  })
+  .strict();
+
+export const departmentConfig = z
+  .object({
+    id,
+    name: z.string().min(1).max(200),
+    teams: z.array(teamConfig).default([]),
+  })
+  .strict();
+
+export const organisationConfig = z.array(departmentConfig);
+
+export type TeamConfig = z.infer<typeof teamConfig>;
+export type DepartmentConfig = z.infer<typeof departmentConfig>;
+export type OrganisationConfig = z.infer<typeof organisationConfig>;
+
+/** The team every service that no configuration maps belongs to (DESIGN.md). */
+export const UNASSIGNED_TEAM = 'unassigned';
+export const UNASSIGNED_DEPARTMENT = 'unassigned';

@@ -1,0 +1,161 @@
+/**
+ * The one ingestion path every source uses: validate, normalise, upsert idempotently by
+ * `(type, source, id)`, link commits to deployments, all in one transaction per batch.
+ */
+import { createHash } from 'node:crypto';
+import { nativeEvent, type NativeEvent } from '../common/events';
+import type { Db } from './connection';
+import { ensureService } from './queries/org';
+import { getEventHash, insertRawEvent, putEventHash } from './queries/events';
+import { deleteShippedBy, getDeploymentByKey, getShippedAt, upsertDeployment } from './queries/deployments';
+import { insertParent, upsertChange, upsertPullRequest } from './queries/changes';
+import { upsertCiRun } from './queries/ci-runs';
+import { upsertIncident } from './queries/incidents';
+import { relinkService } from './linking';
+
+/** One problem with one field of one event. */
+export interface FieldIssue { path: string; message: string }
+
+/** Thrown when any event of a batch is invalid; nothing of the batch is stored. */
+export class IngestValidationError extends Error {
+  constructor(readonly details: FieldIssue[]) {
+    super(details.length === 1 ? `${details[0].path}: ${details[0].message}` : `${details.length} problems in the events; the first is ${details[0].path}: ${details[0].message}`);
+    this.name = 'IngestValidationError';
+  }
+}
+
+export interface IngestOptions {
+  /** Environments whose name matches count as production. */
+  production: RegExp;
+  /** The receive time, injected. */
+  now: number;
+  /** The configured team of a service name, or null for `unassigned`. */
+  resolveTeam: (service: string) => string | null;
+  /** The source of events that name none. */
+  defaultSource?: string;
+}
+
+export interface IngestResult {
+  accepted: number;
+  updated: number;
+  unchanged: number;
+  /** Stored (accepted or updated) events per type and service, for the live feed. */
+  counts: { type: NativeEvent['type']; service: string; n: number }[];
+  /** Services whose figures may have moved. */
+  services: string[];
+}
+
+const maxIssues = 50;
+
+/** Validates a batch; returns the parsed events or throws {@link IngestValidationError}. */
+export function validateEvents(input: unknown[], pathOf: (index: number) => string = (i) => `[${i}]`): NativeEvent[] {
+  const issues: FieldIssue[] = [];
+  const events: NativeEvent[] = [];
+  input.forEach((raw, i) => {
+    const r = nativeEvent.safeParse(raw);
+    if (r.success) events.push(r.data);
+    else for (const issue of r.error.issues) {
+      if (issues.length < maxIssues) {
+        const field = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+        issues.push({ path: `${pathOf(i)}${field}`, message: issue.message });
+      }
+    }
+  });
+  if (issues.length > 0) throw new IngestValidationError(issues);
+  return events;
+}
+
+const ms = (iso: string | undefined): number | null => (iso === undefined ? null : Date.parse(iso));
+
+function keyOf(e: NativeEvent, defaultSource: string): { type: string; source: string; eventId: string } {
+  return { type: e.type, source: e.source ?? defaultSource, eventId: e.type === 'change' ? e.id ?? e.sha : e.id };
+}
+
+/** Stores a validated batch in one transaction. */
+export function ingestEvents(db: Db, events: NativeEvent[], opts: IngestOptions): IngestResult {
+  const defaultSource = opts.defaultSource ?? 'api';
+  return db.transaction((): IngestResult => {
+    const result: IngestResult = { accepted: 0, updated: 0, unchanged: 0, counts: [], services: [] };
+    const counts = new Map<string, IngestResult['counts'][number]>();
+    const relinkFrom = new Map<number, number>();
+    const touched = new Set<string>();
+    const relink = (serviceId: number, at: number | null | undefined) => {
+      if (at === null || at === undefined) return;
+      const prev = relinkFrom.get(serviceId);
+      if (prev === undefined || at < prev) relinkFrom.set(serviceId, at);
+    };
+
+    for (const e of events) {
+      const key = keyOf(e, defaultSource);
+      const payload = JSON.stringify(e);
+      const hash = createHash('sha1').update(payload).digest('hex');
+      const previous = getEventHash(db, key);
+      if (previous === hash) { result.unchanged++; continue; }
+      if (previous === undefined) result.accepted++; else result.updated++;
+      putEventHash(db, key, hash);
+      insertRawEvent(db, key, opts.now, payload);
+      const serviceId = ensureService(db, e.service, opts.resolveTeam);
+      touched.add(e.service);
+      const c = counts.get(`${e.type} ${e.service}`) ?? { type: e.type, service: e.service, n: 0 };
+      c.n++;
+      counts.set(`${e.type} ${e.service}`, c);
+
+      switch (e.type) {
+        case 'deployment': {
+          const before = getDeploymentByKey(db, key.source, key.eventId);
+          const isProduction = opts.production.test(e.environment) ? 1 : 0;
+          const finishedAt = ms(e.finishedAt);
+          upsertDeployment(db, {
+            source: key.source, extId: key.eventId, serviceId, environment: e.environment, isProduction,
+            status: e.status, sha: e.sha ?? null, commits: e.commits ? JSON.stringify([...new Set(e.commits)]) : null,
+            startedAt: ms(e.startedAt), finishedAt, rework: e.rework ? 1 : 0, url: e.url ?? null,
+          });
+          if (before) {
+            deleteShippedBy(db, before.id);
+            if (before.serviceId !== serviceId) relink(before.serviceId, before.finishedAt ?? 0);
+            relink(serviceId, before.finishedAt);
+          }
+          if (isProduction && e.status === 'success') relink(serviceId, finishedAt);
+          break;
+        }
+        case 'change': {
+          let pullRequestId: number | null = null;
+          if (e.pullRequest) {
+            const p = e.pullRequest;
+            pullRequestId = upsertPullRequest(db, {
+              serviceId, number: p.number, openedAt: ms(p.openedAt), mergedAt: ms(p.mergedAt), mergeSha: p.mergeSha ?? null,
+              firstCommitAt: ms(p.firstCommitAt), planStartedAt: ms(p.planStartedAt), url: p.url ?? null,
+            });
+          }
+          upsertChange(db, {
+            serviceId, sha: e.sha, committedAt: Date.parse(e.committedAt), authoredAt: ms(e.authoredAt),
+            pullRequestId, url: e.url ?? null,
+          });
+          for (const parent of e.parents ?? []) insertParent(db, serviceId, e.sha, parent);
+          // A commit already shipped may bring parents that widen what its deployment shipped.
+          if (e.parents?.length) relink(serviceId, getShippedAt(db, serviceId, e.sha));
+          break;
+        }
+        case 'ci_run':
+          upsertCiRun(db, {
+            source: key.source, extId: key.eventId, serviceId, name: e.name, status: e.status, sha: e.sha ?? null,
+            branch: e.branch ?? null, startedAt: Date.parse(e.startedAt), finishedAt: Date.parse(e.finishedAt),
+            testsPassed: e.tests?.passed ?? null, testsFailed: e.tests?.failed ?? null, testsSkipped: e.tests?.skipped ?? null,
+            url: e.url ?? null,
+          });
+          break;
+        case 'incident':
+          upsertIncident(db, {
+            source: key.source, extId: key.eventId, serviceId, openedAt: Date.parse(e.openedAt), resolvedAt: ms(e.resolvedAt),
+            severity: e.severity ?? null, deploymentRef: e.deploymentId ?? null, rootCauseSha: e.rootCauseSha ?? null,
+            title: e.title ?? null, url: e.url ?? null,
+          });
+          break;
+      }
+    }
+    for (const [serviceId, from] of relinkFrom) relinkService(db, serviceId, from);
+    result.counts = [...counts.values()];
+    result.services = [...touched].sort();
+    return result;
+  })();
+}

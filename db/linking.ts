@@ -1,0 +1,36 @@
+/**
+ * Links commits to the successful production deployment that first shipped them
+ * (DESIGN.md, "Linking commits to deployments"). A deployment ships its listed `commits`, or
+ * else its sha and every ancestor reachable through known parents, less what an earlier
+ * deployment of the same service shipped. Re-linking starts at a point in time, so the cost
+ * of live ingestion grows with the new commits only, and a late arrival re-links only what
+ * follows it.
+ */
+import type { Db } from './connection';
+import { deleteShippedFrom, insertShipped, isShipped, listProductionDeploymentsFrom } from './queries/deployments';
+import { listParents } from './queries/changes';
+
+/** Re-computes what every successful production deployment of a service from `from` on shipped. */
+export function relinkService(db: Db, serviceId: number, from: number): void {
+  deleteShippedFrom(db, serviceId, from);
+  for (const d of listProductionDeploymentsFrom(db, serviceId, from)) {
+    if (d.commits) {
+      for (const sha of JSON.parse(d.commits) as string[]) {
+        if (!isShipped(db, serviceId, sha)) insertShipped(db, serviceId, sha, d.id);
+      }
+    } else if (d.sha) {
+      walk(db, serviceId, d.sha, d.id);
+    }
+  }
+}
+
+/** Walks from a head commit through its known parents, stopping at commits already shipped. */
+function walk(db: Db, serviceId: number, head: string, deploymentId: number): void {
+  const stack = [head];
+  while (stack.length > 0) {
+    const sha = stack.pop()!;
+    if (isShipped(db, serviceId, sha)) continue;
+    insertShipped(db, serviceId, sha, deploymentId);
+    for (const p of listParents(db, serviceId, sha)) stack.push(p);
+  }
+}

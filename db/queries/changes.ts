@@ -1,0 +1,76 @@
+/** Changes (commits), their parents and the pull requests that merged them. */
+import type { Db } from '../connection';
+import { prepared } from '../prepared';
+
+export interface ChangeInsert {
+  serviceId: number; sha: string; committedAt: number; authoredAt: number | null;
+  pullRequestId: number | null; url: string | null;
+}
+
+export function upsertChange(db: Db, c: ChangeInsert): void {
+  prepared(db, `INSERT INTO changes (service_id, sha, committed_at, authored_at, pull_request_id, url)
+    VALUES (@serviceId, @sha, @committedAt, @authoredAt, @pullRequestId, @url)
+    ON CONFLICT(service_id, sha) DO UPDATE SET committed_at = excluded.committed_at,
+      authored_at = coalesce(excluded.authored_at, authored_at),
+      pull_request_id = coalesce(excluded.pull_request_id, pull_request_id),
+      url = coalesce(excluded.url, url)`).run(c);
+}
+
+export function insertParent(db: Db, serviceId: number, sha: string, parent: string): void {
+  prepared(db, 'INSERT OR IGNORE INTO change_parents (service_id, sha, parent_sha) VALUES (?, ?, ?)').run(serviceId, sha, parent);
+}
+
+export function listParents(db: Db, serviceId: number, sha: string): string[] {
+  return prepared<[number, string], { p: string }>(db, 'SELECT parent_sha AS p FROM change_parents WHERE service_id = ? AND sha = ?')
+    .all(serviceId, sha).map((r) => r.p);
+}
+
+export interface PullRequestInsert {
+  serviceId: number; number: number; openedAt: number | null; mergedAt: number | null; mergeSha: string | null;
+  firstCommitAt: number | null; planStartedAt: number | null; url: string | null;
+}
+
+/** Creates or completes a pull request; a field a source leaves out keeps what another said. */
+export function upsertPullRequest(db: Db, p: PullRequestInsert): number {
+  return prepared<[PullRequestInsert], { id: number }>(db, `INSERT INTO pull_requests (service_id, number, opened_at, merged_at, merge_sha, first_commit_at, plan_started_at, url)
+    VALUES (@serviceId, @number, @openedAt, @mergedAt, @mergeSha, @firstCommitAt, @planStartedAt, @url)
+    ON CONFLICT(service_id, number) DO UPDATE SET opened_at = coalesce(excluded.opened_at, opened_at),
+      merged_at = coalesce(excluded.merged_at, merged_at), merge_sha = coalesce(excluded.merge_sha, merge_sha),
+      first_commit_at = coalesce(excluded.first_commit_at, first_commit_at),
+      plan_started_at = coalesce(excluded.plan_started_at, plan_started_at), url = coalesce(excluded.url, url)
+    RETURNING id`).get(p)!.id;
+}
+
+export type ChangeSort = 'slowest' | 'fastest' | 'newest' | 'oldest';
+const orderBy: Record<ChangeSort, string> = {
+  slowest: '(d.finished_at - c.committed_at) DESC, c.id',
+  fastest: '(d.finished_at - c.committed_at) ASC, c.id',
+  newest: 'd.finished_at DESC, c.id',
+  oldest: 'd.finished_at ASC, c.id',
+};
+
+export interface ChangeListRow {
+  service: string; sha: string; committedAt: number; deployedAt: number; url: string | null;
+  deploymentId: string; deploymentUrl: string | null; prNumber: number | null; prUrl: string | null;
+  planStartedAt: number | null; firstCommitAt: number | null; mergedAt: number | null; checkedAt: number | null; hasCi: number;
+}
+
+/** Changes first shipped in [from, to), with their deployment and pull request. */
+export function listChanges(db: Db, serviceIds: number[], from: number, to: number, sort: ChangeSort, limit: number): ChangeListRow[] {
+  return prepared<[{ ids: string; from: number; to: number; limit: number }], ChangeListRow>(db, `
+    SELECT s.name AS service, c.sha, c.committed_at AS committedAt, d.finished_at AS deployedAt, c.url,
+      d.ext_id AS deploymentId, d.url AS deploymentUrl, p.number AS prNumber, p.url AS prUrl,
+      p.plan_started_at AS planStartedAt,
+      coalesce(p.first_commit_at, (SELECT min(c2.committed_at) FROM changes c2 WHERE c2.pull_request_id = p.id)) AS firstCommitAt,
+      p.merged_at AS mergedAt,
+      (SELECT min(r.finished_at) FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = coalesce(p.merge_sha, c.sha) AND r.status = 'success') AS checkedAt,
+      EXISTS (SELECT 1 FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = coalesce(p.merge_sha, c.sha)) AS hasCi
+    FROM deployments d
+    JOIN deployment_changes dc ON dc.deployment_id = d.id
+    JOIN changes c ON c.service_id = dc.service_id AND c.sha = dc.sha
+    JOIN services s ON s.id = c.service_id
+    LEFT JOIN pull_requests p ON p.id = c.pull_request_id
+    WHERE d.service_id IN (SELECT value FROM json_each(@ids)) AND d.is_production = 1 AND d.status = 'success'
+      AND d.finished_at >= @from AND d.finished_at < @to
+    ORDER BY ${orderBy[sort]} LIMIT @limit`).all({ ids: JSON.stringify(serviceIds), from, to, limit });
+}

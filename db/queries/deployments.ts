@@ -1,0 +1,75 @@
+/** Deployments and what each successful production deployment shipped. */
+import type { Db } from '../connection';
+import { prepared } from '../prepared';
+
+export interface DeploymentRow {
+  id: number; source: string; extId: string; serviceId: number; environment: string;
+  isProduction: number; status: string; sha: string | null; commits: string | null;
+  startedAt: number | null; finishedAt: number | null; rework: number; url: string | null;
+}
+
+const columns = `id, source, ext_id AS extId, service_id AS serviceId, environment, is_production AS isProduction,
+  status, sha, commits, started_at AS startedAt, finished_at AS finishedAt, rework, url`;
+
+export function getDeploymentByKey(db: Db, source: string, extId: string): DeploymentRow | undefined {
+  return prepared<[string, string], DeploymentRow>(db, `SELECT ${columns} FROM deployments WHERE source = ? AND ext_id = ?`).get(source, extId);
+}
+
+export type DeploymentInsert = Omit<DeploymentRow, 'id'>;
+
+export function upsertDeployment(db: Db, d: DeploymentInsert): void {
+  prepared(db, `INSERT INTO deployments (source, ext_id, service_id, environment, is_production, status, sha, commits, started_at, finished_at, rework, url)
+    VALUES (@source, @extId, @serviceId, @environment, @isProduction, @status, @sha, @commits, @startedAt, @finishedAt, @rework, @url)
+    ON CONFLICT(source, ext_id) DO UPDATE SET service_id = excluded.service_id, environment = excluded.environment,
+      is_production = excluded.is_production, status = excluded.status, sha = excluded.sha, commits = excluded.commits,
+      started_at = excluded.started_at, finished_at = excluded.finished_at, rework = excluded.rework, url = excluded.url`).run(d);
+}
+
+/** Successful production deployments of a service from a point in time on, in shipping order. */
+export function listProductionDeploymentsFrom(db: Db, serviceId: number, from: number): Pick<DeploymentRow, 'id' | 'sha' | 'commits' | 'finishedAt'>[] {
+  return prepared<[number, number], Pick<DeploymentRow, 'id' | 'sha' | 'commits' | 'finishedAt'>>(db, `SELECT id, sha, commits, finished_at AS finishedAt
+    FROM deployments WHERE service_id = ? AND is_production = 1 AND status = 'success' AND finished_at >= ?
+    ORDER BY finished_at, id`).all(serviceId, from);
+}
+
+/** Forgets what deployments from a point in time on shipped, before they are linked again. */
+export function deleteShippedFrom(db: Db, serviceId: number, from: number): void {
+  prepared(db, `DELETE FROM deployment_changes WHERE service_id = ? AND deployment_id IN (
+    SELECT id FROM deployments WHERE service_id = ? AND finished_at >= ?)`).run(serviceId, serviceId, from);
+}
+
+/** Also forgets links of deployments that no longer count (a status or environment changed). */
+export function deleteShippedBy(db: Db, deploymentId: number): void {
+  prepared(db, 'DELETE FROM deployment_changes WHERE deployment_id = ?').run(deploymentId);
+}
+
+export function isShipped(db: Db, serviceId: number, sha: string): boolean {
+  return prepared<[number, string], { x: number }>(db, 'SELECT 1 AS x FROM deployment_changes WHERE service_id = ? AND sha = ?').get(serviceId, sha) !== undefined;
+}
+
+export function insertShipped(db: Db, serviceId: number, sha: string, deploymentId: number): void {
+  prepared(db, 'INSERT OR IGNORE INTO deployment_changes (service_id, sha, deployment_id) VALUES (?, ?, ?)').run(serviceId, sha, deploymentId);
+}
+
+/** When the deployment that shipped a sha finished, if one did. */
+export function getShippedAt(db: Db, serviceId: number, sha: string): number | undefined {
+  return prepared<[number, string], { finishedAt: number }>(db, `SELECT d.finished_at AS finishedAt FROM deployment_changes dc
+    JOIN deployments d ON d.id = dc.deployment_id WHERE dc.service_id = ? AND dc.sha = ?`).get(serviceId, sha)?.finishedAt;
+}
+
+export interface DeploymentListRow {
+  service: string; id: string; source: string; environment: string; production: number; status: string; sha: string | null;
+  startedAt: number | null; finishedAt: number | null; rework: number; url: string | null; changes: number;
+}
+
+/** Every deployment (any environment or status) of the services that finished, or started, in [from, to); newest first. */
+export function listDeployments(db: Db, serviceIds: number[], from: number, to: number, limit: number): DeploymentListRow[] {
+  return prepared<[{ ids: string; from: number; to: number; limit: number }], DeploymentListRow>(db, `
+    SELECT s.name AS service, d.ext_id AS id, d.source, d.environment, d.is_production AS production, d.status, d.sha,
+      d.started_at AS startedAt, d.finished_at AS finishedAt, d.rework, d.url,
+      (SELECT count(*) FROM deployment_changes dc WHERE dc.deployment_id = d.id) AS changes
+    FROM deployments d JOIN services s ON s.id = d.service_id
+    WHERE d.service_id IN (SELECT value FROM json_each(@ids))
+      AND coalesce(d.finished_at, d.started_at) >= @from AND coalesce(d.finished_at, d.started_at) < @to
+    ORDER BY coalesce(d.finished_at, d.started_at) DESC, d.id DESC LIMIT @limit`).all({ ids: JSON.stringify(serviceIds), from, to, limit });
+}

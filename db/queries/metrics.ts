@@ -1,0 +1,82 @@
+/**
+ * The rows the metrics engine needs for a set of services and a window, and nothing more.
+ * Service ids are passed as a JSON array so each statement is prepared once.
+ */
+import type { Db } from '../connection';
+import { prepared } from '../prepared';
+
+interface Params { ids: string; from: number; to: number }
+
+const params = (serviceIds: number[], from: number, to: number): Params => ({ ids: JSON.stringify(serviceIds), from, to });
+
+/**
+ * Successful production deployments that finished in [from, to), each with whether an incident
+ * is linked to it (explicitly by deployment id or root-cause sha, else implicitly to the latest
+ * earlier deployment of the service) and whether it was made while an incident was open.
+ */
+export function listDeploymentFacts(db: Db, serviceIds: number[], from: number, to: number) {
+  return prepared<[Params], { id: number; serviceId: number; finishedAt: number; rework: number; failed: number; unplanned: number }>(db, `
+    WITH linked AS (
+      SELECT coalesce(
+        (SELECT d.id FROM deployments d WHERE d.service_id = i.service_id AND d.ext_id = i.deployment_ref ORDER BY d.id LIMIT 1),
+        (SELECT dc.deployment_id FROM deployment_changes dc WHERE dc.service_id = i.service_id AND dc.sha = i.root_cause_sha),
+        (SELECT d.id FROM deployments d WHERE d.service_id = i.service_id AND d.is_production = 1 AND d.status = 'success'
+           AND d.finished_at < i.opened_at ORDER BY d.finished_at DESC, d.id DESC LIMIT 1)
+      ) AS deployment_id
+      FROM incidents i
+      WHERE i.service_id IN (SELECT value FROM json_each(@ids))
+        AND (i.opened_at >= @from OR i.deployment_ref IS NOT NULL OR i.root_cause_sha IS NOT NULL)
+    )
+    SELECT d.id, d.service_id AS serviceId, d.finished_at AS finishedAt, d.rework,
+      EXISTS (SELECT 1 FROM linked l WHERE l.deployment_id = d.id) AS failed,
+      EXISTS (SELECT 1 FROM incidents i WHERE i.service_id = d.service_id AND i.opened_at < d.finished_at
+        AND (i.resolved_at IS NULL OR i.resolved_at >= d.finished_at)) AS unplanned
+    FROM deployments d
+    WHERE d.service_id IN (SELECT value FROM json_each(@ids)) AND d.is_production = 1 AND d.status = 'success'
+      AND d.finished_at >= @from AND d.finished_at < @to
+    ORDER BY d.finished_at, d.id`).all(params(serviceIds, from, to));
+}
+
+/** Every change first shipped by a deployment that finished in [from, to). */
+export function listLeadTimeFacts(db: Db, serviceIds: number[], from: number, to: number) {
+  return prepared<[Params], { serviceId: number; committedAt: number; deployedAt: number }>(db, `
+    SELECT d.service_id AS serviceId, c.committed_at AS committedAt, d.finished_at AS deployedAt
+    FROM deployments d
+    JOIN deployment_changes dc ON dc.deployment_id = d.id
+    JOIN changes c ON c.service_id = dc.service_id AND c.sha = dc.sha
+    WHERE d.service_id IN (SELECT value FROM json_each(@ids)) AND d.is_production = 1 AND d.status = 'success'
+      AND d.finished_at >= @from AND d.finished_at < @to`).all(params(serviceIds, from, to));
+}
+
+/** Incidents resolved in [from, to). */
+export function listRestoredFacts(db: Db, serviceIds: number[], from: number, to: number) {
+  return prepared<[Params], { serviceId: number; openedAt: number; resolvedAt: number }>(db, `
+    SELECT service_id AS serviceId, opened_at AS openedAt, resolved_at AS resolvedAt FROM incidents
+    WHERE service_id IN (SELECT value FROM json_each(@ids)) AND resolved_at >= @from AND resolved_at < @to`).all(params(serviceIds, from, to));
+}
+
+/** Merged pull requests whose merge commit reached production in [from, to), with their stage times. */
+export function listPullRequestFacts(db: Db, serviceIds: number[], from: number, to: number) {
+  return prepared<[Params], { serviceId: number; deployedAt: number; planStartedAt: number | null; firstCommitAt: number | null; mergedAt: number; checkedAt: number | null; hasCi: number }>(db, `
+    WITH prs AS (
+      SELECT p.*, coalesce(p.merge_sha, (SELECT c.sha FROM changes c WHERE c.pull_request_id = p.id ORDER BY c.committed_at DESC LIMIT 1)) AS head
+      FROM pull_requests p
+      WHERE p.service_id IN (SELECT value FROM json_each(@ids)) AND p.merged_at IS NOT NULL
+    )
+    SELECT p.service_id AS serviceId, d.finished_at AS deployedAt, p.plan_started_at AS planStartedAt,
+      coalesce(p.first_commit_at, (SELECT min(c.committed_at) FROM changes c WHERE c.pull_request_id = p.id)) AS firstCommitAt,
+      p.merged_at AS mergedAt,
+      (SELECT min(r.finished_at) FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = p.head AND r.status = 'success') AS checkedAt,
+      EXISTS (SELECT 1 FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = p.head) AS hasCi
+    FROM prs p
+    JOIN deployment_changes dc ON dc.service_id = p.service_id AND dc.sha = p.head
+    JOIN deployments d ON d.id = dc.deployment_id
+    WHERE d.finished_at >= @from AND d.finished_at < @to`).all(params(serviceIds, from, to));
+}
+
+/** When the scope's first successful production deployment finished: the start of its data. */
+export function getFirstDeploymentAt(db: Db, serviceIds: number[]): number | null {
+  return prepared<[{ ids: string }], { t: number | null }>(db, `
+    SELECT min(finished_at) AS t FROM deployments WHERE service_id IN (SELECT value FROM json_each(@ids))
+      AND is_production = 1 AND status = 'success'`).get({ ids: JSON.stringify(serviceIds) })?.t ?? null;
+}

@@ -1,0 +1,76 @@
+/** Departments, teams and services. */
+import type { Db } from '../connection';
+import { prepared } from '../prepared';
+import { UNASSIGNED_DEPARTMENT, UNASSIGNED_TEAM, type OrganisationConfig } from '../../common/org';
+
+export interface ServiceRow { id: number; name: string; teamId: string }
+export interface TeamRow { id: string; name: string; departmentId: string }
+export interface DepartmentRow { id: string; name: string }
+
+/** Turns a service pattern such as `bcgov/*` into a matcher. */
+function patternToRegExp(pattern: string): RegExp {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`, 'i');
+}
+
+/** Maps a service name to its configured team: exact names win over patterns, first match wins. */
+export function teamResolver(org: OrganisationConfig): (service: string) => string | null {
+  const exact = new Map<string, string>();
+  const patterns: { re: RegExp; team: string }[] = [];
+  for (const d of org) for (const t of d.teams) for (const s of t.services) {
+    if (s.includes('*')) patterns.push({ re: patternToRegExp(s), team: t.id });
+    else if (!exact.has(s.toLowerCase())) exact.set(s.toLowerCase(), t.id);
+  }
+  return (service) => exact.get(service.toLowerCase()) ?? patterns.find((p) => p.re.test(service))?.team ?? null;
+}
+
+/**
+ * Writes the configured organisation into the database (idempotent) and re-maps existing
+ * services to the teams the configuration now gives them.
+ */
+export function syncOrganisation(db: Db, org: OrganisationConfig): void {
+  const resolve = teamResolver(org);
+  db.transaction(() => {
+    ensureUnassigned(db);
+    for (const d of org) {
+      prepared(db, 'INSERT INTO departments (id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name').run(d.id, d.name);
+      for (const t of d.teams) {
+        prepared(db, 'INSERT INTO teams (id, name, department_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, department_id = excluded.department_id').run(t.id, t.name, d.id);
+      }
+    }
+    for (const s of listServices(db)) {
+      const team = resolve(s.name) ?? UNASSIGNED_TEAM;
+      if (team !== s.teamId) prepared(db, 'UPDATE services SET team_id = ? WHERE id = ?').run(team, s.id);
+    }
+  })();
+}
+
+function ensureUnassigned(db: Db): void {
+  prepared(db, "INSERT OR IGNORE INTO departments (id, name) VALUES (?, 'Unassigned')").run(UNASSIGNED_DEPARTMENT);
+  prepared(db, "INSERT OR IGNORE INTO teams (id, name, department_id) VALUES (?, 'Unassigned', ?)").run(UNASSIGNED_TEAM, UNASSIGNED_DEPARTMENT);
+}
+
+/** Returns the id of a service, creating it (in its configured team, or `unassigned`) on first sight. */
+export function ensureService(db: Db, name: string, resolveTeam: (service: string) => string | null): number {
+  const found = prepared<[string], { id: number }>(db, 'SELECT id FROM services WHERE name = ?').get(name);
+  if (found) return found.id;
+  const team = resolveTeam(name) ?? UNASSIGNED_TEAM;
+  if (team === UNASSIGNED_TEAM) ensureUnassigned(db);
+  return Number(prepared(db, 'INSERT INTO services (name, team_id) VALUES (?, ?)').run(name, team).lastInsertRowid);
+}
+
+export function listServices(db: Db): ServiceRow[] {
+  return prepared<[], ServiceRow>(db, 'SELECT id, name, team_id AS teamId FROM services ORDER BY name').all();
+}
+
+export function listTeams(db: Db): TeamRow[] {
+  return prepared<[], TeamRow>(db, 'SELECT id, name, department_id AS departmentId FROM teams ORDER BY name').all();
+}
+
+export function listDepartments(db: Db): DepartmentRow[] {
+  return prepared<[], DepartmentRow>(db, 'SELECT id, name FROM departments ORDER BY name').all();
+}
+
+export function countServices(db: Db): number {
+  return prepared<[], { n: number }>(db, 'SELECT count(*) AS n FROM services').get()!.n;
+}

@@ -1,0 +1,17 @@
+import type { Db } from '../db/connection';
+import type { Authenticator } from './auth';
+import type { Config } from './config';
+import type { LiveHub } from './live';
+
+/** What every route needs, passed in rather than imported, so tests can build their own. */
+export interface AppContext {
+  db: Db;
+  config: Config;
+  auth: Authenticator;
+  /** The clock, injected. */
+  now: () => number;
+  log: (msg: string, err?: unknown) => void;
+  live?: LiveHub;
+  /** Whether the database holds generated demo data. */
+  demo: () => boolean;
+}

@@ -1,0 +1,69 @@
+/**
+ * Live pushes over socket.io. Clients join one room per scope; after an ingest batch has
+ * committed, the hub tells every affected room what arrived and which figures moved, at most
+ * one `metrics:changed` per room per 250 ms.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../common/api';
+import type { Authenticator } from './auth';
+import { parseScope } from './scope';
+
+export const COALESCE_MS = 250;
+
+export interface LiveHub {
+  io: Server<ClientToServerEvents, ServerToClientEvents>;
+  /** Call only after the batch's transaction has committed. */
+  ingested(at: number, counts: { type: string; service: string; n: number }[], scopes: string[]): void;
+  close(): Promise<void>;
+}
+
+export function createLiveHub(http: HttpServer, auth: Authenticator): LiveHub {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false, cors: { origin: false } });
+  io.use((socket, next) => {
+    const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
+    if (auth.allows('viewer', token, socket.handshake.address)) next();
+    else next(new Error('unauthorized: this needs a token with the "viewer" role'));
+  });
+  io.on('connection', (socket) => {
+    socket.on('scope:join', (scope, ack) => {
+      try {
+        const s = parseScope(scope);
+        void socket.join(`scope:${s.key}`);
+        ack?.({ ok: true });
+      } catch (e) {
+        ack?.({ ok: false, error: (e as Error).message });
+      }
+    });
+    socket.on('scope:leave', (scope) => { void socket.leave(`scope:${scope}`); });
+  });
+
+  // Per room: when it was last told, and what is waiting to be told.
+  const last = new Map<string, number>();
+  const pending = new Map<string, { scopes: Set<string>; timer: NodeJS.Timeout }>();
+  const flush = (room: string, scopes: string[]) => {
+    last.set(room, Date.now());
+    io.to(room).emit('metrics:changed', { scopes, at: new Date().toISOString() });
+  };
+
+  return {
+    io,
+    ingested(at, counts, scopes) {
+      const rooms = scopes.map((s) => `scope:${s}`);
+      if (counts.length > 0) io.to(rooms).emit('events:ingested', { at: new Date(at).toISOString(), counts });
+      for (const room of rooms) {
+        const waiting = pending.get(room);
+        if (waiting) { for (const s of scopes) waiting.scopes.add(s); continue; }
+        const since = Date.now() - (last.get(room) ?? 0);
+        if (since >= COALESCE_MS) { flush(room, scopes); continue; }
+        const entry = { scopes: new Set(scopes), timer: setTimeout(() => { pending.delete(room); flush(room, [...entry.scopes]); }, COALESCE_MS - since) };
+        pending.set(room, entry);
+      }
+    },
+    async close() {
+      for (const p of pending.values()) clearTimeout(p.timer);
+      pending.clear();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+    },
+  };
+}

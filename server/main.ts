@@ -1,0 +1,29 @@
+/** `npm start`: read the configuration, start the server, stop cleanly on SIGINT/SIGTERM. */
+import { ConfigError, loadConfig } from './config';
+import { startServer } from './server';
+
+const configArg = (() => {
+  const i = process.argv.indexOf('--config');
+  return i >= 0 ? process.argv[i + 1] : undefined;
+})();
+
+try {
+  const config = loadConfig(process.env, configArg);
+  const server = await startServer(config);
+  console.log(`Deming is serving ${config.dbFile} at ${server.url}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing requests and closing the database`);
+    server.close().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+} catch (e) {
+  if (e instanceof ConfigError) {
+    console.error(`Deming cannot start: ${e.message}`);
+    process.exit(2);
+  }
+  throw e;
+}

@@ -1,0 +1,102 @@
+/** The read API: organisation, metrics, series and the lists behind them. Thin: parse → authorize → query → respond. */
+import { Router, type Request } from 'express';
+import type { AppContext } from '../context';
+import type { ChangeItem, OrgResponse } from '../../common/api';
+import { listDepartments, listServices, listTeams } from '../../db/queries/org';
+import { listChanges, type ChangeSort } from '../../db/queries/changes';
+import { listDeployments } from '../../db/queries/deployments';
+import { listIncidents } from '../../db/queries/incidents';
+import { listCiRuns } from '../../db/queries/ci-runs';
+import { countRawEvents } from '../../db/queries/events';
+import { requireRole } from '../auth';
+import { parseScope, resolveScope } from '../scope';
+import { parseBucket, parseEnum, parseLimit, parseWindow } from '../query';
+import { readMetrics, readSeries } from '../metrics/read';
+import { pullRequestStages } from '../metrics/compute';
+import { sendRows } from '../csv';
+import { HttpError } from '../errors';
+import { periods } from '../metrics/calendar';
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+const MAX_BUCKETS = 800;
+
+export function readRouter(ctx: AppContext): Router {
+  const r = Router();
+  const viewer = requireRole(ctx.auth, 'viewer');
+  const opts = () => ({ tz: ctx.config.tz, baseline: ctx.config.baseline });
+  const scoped = (req: Request) => {
+    const resolved = resolveScope(ctx.db, parseScope(req.query.scope));
+    return { resolved, ...parseWindow(req.query, ctx.now()) };
+  };
+
+  r.get('/api/v1/health', (_req, res) => {
+    let ok = true, events = 0, services = 0;
+    try {
+      events = countRawEvents(ctx.db);
+      services = listServices(ctx.db).length;
+    } catch { ok = false; }
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'error', version: '0.1.0', database: { ok, events, services }, demo: ctx.demo(), collectors: [] });
+  });
+
+  r.get('/api/v1/org', viewer, (_req, res) => {
+    const services = listServices(ctx.db);
+    const teams = listTeams(ctx.db).filter((t) => t.id !== 'unassigned' || services.some((s) => s.teamId === t.id));
+    const departments = listDepartments(ctx.db).filter((d) => teams.some((t) => t.departmentId === d.id));
+    const body: OrgResponse = {
+      departments: departments.map((d) => ({ ...d, teams: teams.filter((t) => t.departmentId === d.id).map((t) => t.id) })),
+      teams: teams.map((t) => ({ ...t, services: services.filter((s) => s.teamId === t.id).map((s) => s.name) })),
+      services: services.map((s) => ({ name: s.name, teamId: s.teamId })),
+      demo: ctx.demo(),
+    };
+    res.json(body);
+  });
+
+  r.get('/api/v1/metrics', viewer, (req, res) => {
+    const { resolved, from, to } = scoped(req);
+    const body = readMetrics(ctx.db, resolved, from, to, opts());
+    sendRows(req, res, body, [body as unknown as Record<string, unknown>], 'metrics');
+  });
+
+  r.get('/api/v1/metrics/series', viewer, (req, res) => {
+    const { resolved, from, to } = scoped(req);
+    const bucket = parseBucket(req.query.bucket);
+    if (periods(bucket, from, to, ctx.config.tz).length > MAX_BUCKETS) {
+      throw new HttpError(400, 'invalid_query', `bucket: ${bucket} buckets over this window would be more than ${MAX_BUCKETS}; use a larger bucket or a shorter window.`);
+    }
+    const body = readSeries(ctx.db, resolved, from, to, bucket, opts());
+    sendRows(req, res, body, body.points as unknown as Record<string, unknown>[], 'series');
+  });
+
+  r.get('/api/v1/changes', viewer, (req, res) => {
+    const { resolved, from, to } = scoped(req);
+    const sort = parseEnum<ChangeSort>(req.query.sort, 'sort', ['slowest', 'fastest', 'newest', 'oldest'], 'slowest');
+    const limit = parseLimit(req.query.limit, 100, 5000);
+    const items: ChangeItem[] = listChanges(ctx.db, resolved.serviceIds, from, to, sort, limit).map((c) => ({
+      service: c.service, sha: c.sha, committedAt: iso(c.committedAt)!, deployedAt: iso(c.deployedAt)!,
+      leadTime: (c.deployedAt - c.committedAt) / 1000, url: c.url, deploymentId: c.deploymentId, deploymentUrl: c.deploymentUrl,
+      pullRequest: c.prNumber === null ? null : { number: c.prNumber, url: c.prUrl },
+      stages: c.prNumber === null || c.mergedAt === null ? null : (({ loop: _loop, ...s }) => s)(pullRequestStages({
+        serviceId: 0, deployedAt: c.deployedAt, planStartedAt: c.planStartedAt, firstCommitAt: c.firstCommitAt,
+        mergedAt: c.mergedAt, checkedAt: c.checkedAt, hasCi: c.hasCi === 1,
+      })),
+    }));
+    sendRows(req, res, { scope: resolved.scope.key, from: iso(from), to: iso(to), items }, items as unknown as Record<string, unknown>[], 'changes');
+  });
+
+  const list = <T extends object>(path: string, name: string, fetch: (ids: number[], from: number, to: number, limit: number) => T[], times: (keyof T)[]) => {
+    r.get(path, viewer, (req, res) => {
+      const { resolved, from, to } = scoped(req);
+      const limit = parseLimit(req.query.limit, 500, 10_000);
+      const items = fetch(resolved.serviceIds, from, to, limit).map((row) => {
+        const out: Record<string, unknown> = { ...(row as Record<string, unknown>) };
+        for (const k of times) out[k as string] = iso(row[k] as number | null);
+        return out;
+      });
+      sendRows(req, res, { scope: resolved.scope.key, from: iso(from), to: iso(to), items }, items, name);
+    });
+  };
+  list('/api/v1/deployments', 'deployments', (ids, f, t, l) => listDeployments(ctx.db, ids, f, t, l).map((d) => ({ ...d, production: d.production === 1, rework: d.rework === 1 })), ['startedAt', 'finishedAt']);
+  list('/api/v1/incidents', 'incidents', (ids, f, t, l) => listIncidents(ctx.db, ids, f, t, l), ['openedAt', 'resolvedAt']);
+  list('/api/v1/ci-runs', 'ci-runs', (ids, f, t, l) => listCiRuns(ctx.db, ids, f, t, l), ['startedAt', 'finishedAt']);
+  return r;
+}

@@ -1,0 +1,60 @@
+/** Starts Deming: database, demo data when empty, HTTP and socket.io, and a clean stop. */
+import { createServer as createHttpServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openDatabase, type Db } from '../db/connection';
+import { syncOrganisation } from '../db/queries/org';
+import { createApp } from './app';
+import { createAuthenticator, isLoopback } from './auth';
+import { ConfigError, type Config } from './config';
+import type { AppContext } from './context';
+import { createLiveHub, type LiveHub } from './live';
+import { isDemo, seedDemoIfWanted } from './demo';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Db;
+  ctx: AppContext;
+  http: Server;
+  live: LiveHub;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  now?: () => number;
+  log?: (msg: string, err?: unknown) => void;
+}
+
+/** Opens everything and listens; the returned handle closes it all again. */
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
+  const auth = createAuthenticator(config);
+  if (!isLoopback(config.host) && config.host !== 'localhost' && !auth.configured('viewer')) {
+    throw new ConfigError(`Refusing to listen on ${config.host} without viewer auth: anyone on the network could read the figures. Set DEMING_VIEWER_TOKEN (or auth.tokens in the config), or listen on 127.0.0.1.`);
+  }
+  const log = opts.log ?? ((msg: string, err?: unknown) => console.error(`[deming] ${msg}`, err ?? ''));
+  const now = opts.now ?? Date.now;
+  const db = openDatabase(config.dbFile);
+  if (config.organisation.length > 0) syncOrganisation(db, config.organisation);
+  const seeded = seedDemoIfWanted(db, config, now());
+  if (seeded) log(`empty database: loaded the demo organisation (${seeded.events} events); configure a source or send events to use your own data`);
+
+  const ctx: AppContext = { db, config, auth, now, log, demo: () => isDemo(db) };
+  const app = createApp(ctx);
+  const http = createHttpServer(app);
+  const live = createLiveHub(http, auth);
+  ctx.live = live;
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    url: `http://${host}:${port}`, port, db, ctx, http, live,
+    async close() {
+      await live.close();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      db.close();
+    },
+  };
+}

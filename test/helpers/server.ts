@@ -1,0 +1,31 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../server/config';
+import { startServer, type RunningServer } from '../../server/server';
+
+/** A real server on a loopback port with its own database file; demo off unless asked. */
+export async function startTestServer(env: Record<string, string> = {}, now?: () => number): Promise<RunningServer & { stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'deming-server-'));
+  const config = loadConfig({ DEMING_DB: join(dir, 'deming.db'), PORT: '0', DEMING_DEMO: 'off', ...env });
+  const server = await startServer(config, { log: () => {}, now });
+  return { ...server, stop: async () => { await server.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+export async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any; headers: Headers; text: string }> {
+  const res = await fetch(url, { headers });
+  const text = await res.text();
+  let body: unknown = null;
+  try { body = JSON.parse(text); } catch { /* CSV or HTML */ }
+  return { status: res.status, body, headers: res.headers, text };
+}
