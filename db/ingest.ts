@@ -12,6 +12,7 @@ import { insertParent, upsertChange, upsertPullRequest } from './queries/changes
 import { upsertCiRun } from './queries/ci-runs';
 import { upsertIncident } from './queries/incidents';
 import { relinkService } from './linking';
+import { putCursor, type Cursor } from './queries/cursors';
 
 /** One problem with one field of one event. */
 export interface FieldIssue { path: string; message: string }
@@ -33,6 +34,8 @@ export interface IngestOptions {
   resolveTeam: (service: string) => string | null;
   /** The source of events that name none. */
   defaultSource?: string;
+  /** Collector cursors to move forward in the same transaction as the rows they cover. */
+  cursors?: Cursor[];
 }
 
 export interface IngestResult {
@@ -154,6 +157,7 @@ export function ingestEvents(db: Db, events: NativeEvent[], opts: IngestOptions)
       }
     }
     for (const [serviceId, from] of relinkFrom) relinkService(db, serviceId, from);
+    for (const c of opts.cursors ?? []) putCursor(db, c, opts.now);
     result.counts = [...counts.values()];
     result.services = [...touched].sort();
     return result;

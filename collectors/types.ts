@@ -1,0 +1,38 @@
+/**
+ * The one interface every collector implements. A collector reads a source and hands
+ * normalized native events to `ingest`, together with the cursors they cover, so a crash
+ * resumes where the last committed batch ended.
+ */
+import type { NativeEventInput } from '../common/events';
+import type { Cursor } from '../db/queries/cursors';
+import type { Db } from '../db/connection';
+
+export interface CollectorIngestResult { accepted: number; updated: number; unchanged: number }
+
+export interface CollectorContext {
+  /** Read-only use: cursors and what is already stored. Writes go through `ingest`. */
+  db: Db;
+  /** Validates and stores one batch and its cursors in one transaction (and tells live clients). */
+  ingest(events: NativeEventInput[], cursors?: Cursor[]): CollectorIngestResult;
+  now: () => number;
+  log: (msg: string, err?: unknown) => void;
+  /** Progress for the CLI's bars and the dashboard's collector status. */
+  progress?: (p: { resource: string; requests?: number; stored?: number; rateLimitRemaining?: number | null; done?: boolean }) => void;
+  signal?: AbortSignal;
+}
+
+export interface CollectorRunResult {
+  collector: string;
+  startedAt: number;
+  finishedAt: number;
+  requests: number;
+  stored: number;
+  /** One entry per resource (repository, path) that failed; the others went on. */
+  errors: { resource: string; message: string }[];
+  rateLimitRemaining?: number | null;
+}
+
+export interface Collector {
+  readonly name: string;
+  run(ctx: CollectorContext): Promise<CollectorRunResult>;
+}

@@ -1,0 +1,47 @@
+/**
+ * `npx deming <command>`. Each command lives in its own module and is listed here once.
+ * Exit codes: 0 done, 1 failed, 2 bad usage or input.
+ */
+import { ConfigError } from '../config';
+
+export interface CliCommand {
+  summary: string;
+  usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+const commands: Record<string, () => Promise<CliCommand>> = {
+  start: async () => (await import('./start')).default,
+};
+
+export class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    const lines = await Promise.all(Object.entries(commands).map(async ([n, load]) => `  ${n.padEnd(10)} ${(await load()).summary}`));
+    console.log(`Usage: npx deming <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "npx deming <command> --help" for a command's options.`);
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) {
+    console.error(`deming: unknown command "${name}". Commands: ${Object.keys(commands).join(', ')}.`);
+    return 2;
+  }
+  const command = await load();
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(`Usage: npx deming ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  try {
+    return await command.run(args);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) {
+      console.error(`deming ${name}: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
