@@ -76,3 +76,40 @@ export interface ClientToServerEvents {
   'scope:join': (scope: string, ack?: (r: { ok: boolean; error?: string }) => void) => void;
   'scope:leave': (scope: string) => void;
 }
+
+/** The metrics a loop can aim to move, with the units a target may be given in (the first is canonical). */
+export const loopMetricUnits = {
+  leadTime: ['seconds', 'minutes', 'hours', 'days'],
+  timeToRestore: ['seconds', 'minutes', 'hours', 'days'],
+  deploymentFrequency: ['perWeek', 'perDay'],
+  changeFailureRate: ['fraction', 'percent'],
+  reworkRate: ['fraction', 'percent'],
+} as const;
+export type LoopMetric = keyof typeof loopMetricUnits;
+export const loopMetrics = Object.keys(loopMetricUnits) as LoopMetric[];
+
+export interface LoopPlan { metric: LoopMetric; target: number; hypothesis: string }
+export type LoopDecision = 'adopt' | 'adapt' | 'abandon';
+export interface LoopAct { decision: LoopDecision; notes: string; decidedAt: string }
+export interface LoopLeadTimeCheck {
+  u: number | null; pValue: number | null; direction: 'faster' | 'slower' | 'none'; verdict: string;
+  /** The probability that a change of this loop was faster than one of the previous loop (0.5: no difference). */
+  effect: number | null; previousCount: number; currentCount: number; method: 'exact' | 'normal' | null;
+}
+export interface LoopCheck { previousId: string | null; leadTime: LoopLeadTimeCheck }
+export interface LoopItem {
+  id: string; scope: string; name: string; from: string; to: string; derived: boolean;
+  plan: LoopPlan | null;
+  metrics: FiveMetrics;
+  stages: Stages;
+  baseline: Baseline | null;
+  speedup: number | null;
+  check: LoopCheck | null;
+  act: LoopAct | null;
+  /** The decision recorded at the end of the previous loop, shown at the start of this one. */
+  previousAct: LoopAct | null;
+  /** Whether the plan's target was reached; null without a plan or data. */
+  targetMet: boolean | null;
+}
+export interface LoopsResponse { scope: string; from: string; to: string; derived: boolean; items: LoopItem[] }
+export interface LoopAuditItem { loopId: string; name: string; action: 'plan' | 'edit' | 'act' | 'delete'; actor: string; at: string; before: unknown; after: unknown }

@@ -31,10 +31,12 @@ export interface Authenticator {
   configured(role: Role): boolean;
   /** Whether a client with this token and address may act in the role. */
   allows(role: Role, token: string | undefined, address: string | undefined): boolean;
+  /** Who is acting, for audit trails: the token's configured name, or `loopback`. */
+  actor(token: string | undefined): string;
 }
 
 export function createAuthenticator(config: Pick<Config, 'tokens'>): Authenticator {
-  const known = config.tokens.map((t) => ({ hash: digest(t.token), role: t.role }));
+  const known = config.tokens.map((t) => ({ hash: digest(t.token), role: t.role, name: t.name }));
   const rolesOf = (token: string | undefined): Role[] => {
     if (!token) return [];
     const h = digest(token);
@@ -48,6 +50,13 @@ export function createAuthenticator(config: Pick<Config, 'tokens'>): Authenticat
     rolesOf,
     configured,
     allows: (role, token, address) => rolesOf(token).includes(role) || (!configured(role) && isLoopback(address)),
+    actor: (token) => {
+      if (!token) return 'loopback';
+      const h = digest(token);
+      let name = 'loopback';
+      for (const k of known) if (timingSafeEqual(h, k.hash)) name = k.name;
+      return name;
+    },
   };
 }
 

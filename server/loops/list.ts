@@ -1,0 +1,92 @@
+/** `GET /api/v1/loops`: a scope's loops, recorded or derived from the cadence, each with its Check. */
+import type { Db } from '../../db/connection';
+import { countLoops, getPreviousLoop, listLoops, type LoopRow } from '../../db/queries/loops';
+import { listLeadTimeFacts } from '../../db/queries/metrics';
+import type { FiveMetrics, LoopAct, LoopItem, LoopMetric, LoopsResponse } from '../../common/api';
+import type { ResolvedScope } from '../scope';
+import { readMetrics, type MetricsOptions } from '../metrics/read';
+import { checkLeadTime } from './check';
+import { targetMet } from './units';
+import { HttpError } from '../errors';
+
+const DAY_MS = 86_400_000;
+export const MAX_LOOPS = 120;
+const iso = (t: number) => new Date(t).toISOString();
+
+interface Window { id: string; name: string; from: number; to: number; row?: LoopRow }
+
+/** The fixed-cadence loops that overlap [from, to), counted from the anchor. */
+export function cadenceWindows(from: number, to: number, anchor: number, days: number): Window[] {
+  const len = days * DAY_MS;
+  const out: Window[] = [];
+  for (let k = Math.floor((from - anchor) / len); anchor + k * len < to; k++) {
+    const s = anchor + k * len;
+    if (s + len <= from) continue;
+    out.push({ id: `cadence:${iso(s).slice(0, 10)}`, name: `Loop of ${iso(s).slice(0, 10)}`, from: s, to: s + len });
+  }
+  return out;
+}
+
+function leadTimes(db: Db, serviceIds: number[], from: number, to: number): number[] {
+  return listLeadTimeFacts(db, serviceIds, from, to).map((l) => (l.deployedAt - l.committedAt) / 1000).filter((s) => s >= 0);
+}
+
+function actOf(row: LoopRow | undefined): LoopAct | null {
+  if (!row?.actDecision) return null;
+  return { decision: row.actDecision as LoopAct['decision'], notes: row.actNotes ?? '', decidedAt: iso(row.actDecidedAt ?? row.toAt) };
+}
+
+function actual(metric: LoopMetric, m: FiveMetrics): number | null {
+  switch (metric) {
+    case 'leadTime': return m.leadTime.p50;
+    case 'timeToRestore': return m.timeToRestore.p50;
+    case 'deploymentFrequency': return m.deploymentFrequency.count === 0 ? null : m.deploymentFrequency.perWeek;
+    case 'changeFailureRate': return m.changeFailureRate.rate;
+    case 'reworkRate': return m.reworkRate.rate;
+  }
+}
+
+export interface LoopOptions extends MetricsOptions { cadenceDays: number; anchor: number }
+
+export function readLoops(db: Db, r: ResolvedScope, from: number, to: number, opts: LoopOptions): LoopsResponse {
+  const derived = countLoops(db, r.scope.key) === 0;
+  const windows: Window[] = derived
+    ? cadenceWindows(from, to, opts.anchor, opts.cadenceDays)
+    : listLoops(db, r.scope.key, from, to).map((row) => ({ id: String(row.id), name: row.name, from: row.fromAt, to: row.toAt, row }));
+  if (windows.length > MAX_LOOPS) {
+    throw new HttpError(400, 'invalid_query', `from: the window holds ${windows.length} loops, more than ${MAX_LOOPS}; shorten it.`);
+  }
+  // The loop before the first one shown, so the first one has a Check too.
+  const first = windows[0];
+  let previous: Window | undefined;
+  if (first) {
+    if (derived) previous = { id: `cadence:${iso(first.from - opts.cadenceDays * DAY_MS).slice(0, 10)}`, name: '', from: first.from - opts.cadenceDays * DAY_MS, to: first.from };
+    else {
+      const row = getPreviousLoop(db, r.scope.key, first.from);
+      if (row) previous = { id: String(row.id), name: row.name, from: row.fromAt, to: row.toAt, row };
+    }
+  }
+  let previousTimes = previous ? leadTimes(db, r.serviceIds, previous.from, previous.to) : null;
+  const items = windows.map((w): LoopItem => {
+    const m = readMetrics(db, r, w.from, w.to, opts);
+    const times = leadTimes(db, r.serviceIds, w.from, w.to);
+    const plan = w.row?.planMetric ? { metric: w.row.planMetric as LoopMetric, target: w.row.planTarget ?? 0, hypothesis: w.row.planHypothesis ?? '' } : null;
+    const item: LoopItem = {
+      id: w.id, scope: r.scope.key, name: w.name, from: iso(w.from), to: iso(w.to), derived,
+      plan,
+      metrics: {
+        deploymentFrequency: m.deploymentFrequency, leadTime: m.leadTime, changeFailureRate: m.changeFailureRate,
+        timeToRestore: m.timeToRestore, reworkRate: m.reworkRate,
+      },
+      stages: m.stages, baseline: m.baseline, speedup: m.speedup,
+      check: previous && previousTimes ? { previousId: previous.id, leadTime: checkLeadTime(previousTimes, times) } : null,
+      act: actOf(w.row),
+      previousAct: actOf(previous?.row),
+      targetMet: plan ? targetMet(plan.metric, plan.target, actual(plan.metric, m)) : null,
+    };
+    previous = w;
+    previousTimes = times;
+    return item;
+  });
+  return { scope: r.scope.key, from: iso(from), to: iso(to), derived, items };
+}
