@@ -113,3 +113,9 @@ export interface LoopItem {
 }
 export interface LoopsResponse { scope: string; from: string; to: string; derived: boolean; items: LoopItem[] }
 export interface LoopAuditItem { loopId: string; name: string; action: 'plan' | 'edit' | 'act' | 'delete'; actor: string; at: string; before: unknown; after: unknown }
+
+/** One point of a department's trend line on the executive summary. */
+export interface TrendPoint { from: string; to: string; leadTimeP50: number | null; deploymentsPerWeek: number }
+export interface SummaryRow { department: { id: string; name: string }; services: number; metrics: MetricsResponse; trend: TrendPoint[] }
+/** `GET /api/v1/summary`: the executive view, one row per department, and the whole organisation. */
+export interface SummaryResponse { from: string; to: string; org: MetricsResponse; departments: SummaryRow[]; demo: boolean }

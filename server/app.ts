@@ -8,6 +8,7 @@ import { errorBody, errorMiddleware } from './errors';
 import { eventsRouter } from './routes/events';
 import { readRouter } from './routes/read';
 import { loopsRouter } from './routes/loops';
+import { summaryRouter } from './routes/summary';
 
 /** Where `vite build` puts the dashboard. */
 export const clientDist = join(process.cwd(), 'dist', 'client');
@@ -30,6 +31,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(eventsRouter(ctx));
   app.use(readRouter(ctx));
   app.use(loopsRouter(ctx));
+  app.use(summaryRouter(ctx));
   app.use('/api', (req, res) => {
     res.status(404).json(errorBody('not_found', `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0].slice(0, 200)}. See the README for the API.`));
   });

@@ -1,0 +1,45 @@
+/** `GET /api/v1/summary`: one row per department for executives, with a 12-month lead-time trend. */
+import { Router } from 'express';
+import type { AppContext } from '../context';
+import type { SummaryResponse } from '../../common/api';
+import { listDepartments } from '../../db/queries/org';
+import { requireRole } from '../auth';
+import { parseWindow } from '../query';
+import { resolveScope } from '../scope';
+import { readMetrics, readSeries } from '../metrics/read';
+import { startOf } from '../metrics/calendar';
+import { sendRows } from '../csv';
+
+export function summaryRouter(ctx: AppContext): Router {
+  const r = Router();
+  r.get('/api/v1/summary', requireRole(ctx.auth, 'viewer'), (req, res) => {
+    const { from, to } = parseWindow(req.query, ctx.now());
+    const opts = { tz: ctx.config.tz, baseline: ctx.config.baseline };
+    // The trend covers the 12 calendar months up to the end of the window.
+    const trendTo = to;
+    const end = new Date(startOf('month', to - 1, ctx.config.tz));
+    const trendFrom = startOf('month', Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - 11, 15), ctx.config.tz);
+    const departments = listDepartments(ctx.db).map((d) => ({ d, resolved: resolveScope(ctx.db, { kind: 'department', id: d.id, key: `department:${d.id}` }) }))
+      .filter(({ resolved }) => resolved.serviceIds.length > 0);
+    const body: SummaryResponse = {
+      from: new Date(from).toISOString(), to: new Date(to).toISOString(), demo: ctx.demo(),
+      org: readMetrics(ctx.db, resolveScope(ctx.db, { kind: 'org', key: 'org' }), from, to, opts),
+      departments: departments.map(({ d, resolved }) => ({
+        department: { id: d.id, name: d.name },
+        services: resolved.serviceIds.length,
+        metrics: readMetrics(ctx.db, resolved, from, to, opts),
+        trend: readSeries(ctx.db, resolved, trendFrom, trendTo, 'month', opts).points.map((p) => ({
+          from: p.from, to: p.to, leadTimeP50: p.leadTime.p50, deploymentsPerWeek: p.deploymentFrequency.perWeek,
+        })),
+      })),
+    };
+    const rows = body.departments.map((row) => ({
+      department: row.department.name, services: row.services,
+      leadTimeP50: row.metrics.leadTime.p50, baselineLeadTimeP50: row.metrics.baseline?.leadTimeP50 ?? null, speedup: row.metrics.speedup,
+      deploymentsPerWeek: row.metrics.deploymentFrequency.perWeek, changeFailureRate: row.metrics.changeFailureRate.rate,
+      timeToRestoreP50: row.metrics.timeToRestore.p50, band: row.metrics.band, bands: row.metrics.bands,
+    }));
+    sendRows(req, res, body, rows, 'summary');
+  });
+  return r;
+}

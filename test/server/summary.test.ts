@@ -1,0 +1,37 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { get, startTestServer } from '../helpers/server';
+
+let s: Awaited<ReturnType<typeof startTestServer>>;
+const now = Date.parse('2026-11-01T00:00:00Z');
+beforeAll(async () => { s = await startTestServer({ DEMING_DEMO: 'on' }, () => now); });
+afterAll(async () => { await s.stop(); });
+
+describe('GET /api/v1/summary', () => {
+  it('gives executives one row per department: now, baseline, speedup, bands and a 12-month trend', async () => {
+    const r = await get(`${s.url}/api/v1/summary?from=2026-08-01&to=2026-11-01`);
+    expect(r.status).toBe(200);
+    expect(r.body.demo).toBe(true);
+    expect(r.body.departments.map((d: any) => d.department.name).sort()).toEqual(['Health', 'Revenue & Benefits', 'Transport']);
+    for (const row of r.body.departments) {
+      const m = await get(`${s.url}/api/v1/metrics?scope=department:${row.department.id}&from=2026-08-01&to=2026-11-01`);
+      expect(row.metrics).toEqual(m.body);
+      expect(row.trend).toHaveLength(12);
+      expect(row.trend[0].from).toBe('2025-11-01T00:00:00.000Z');
+      expect(row.trend[11].to).toBe('2026-11-01T00:00:00.000Z');
+      // The demo's story: every department went from months (its baseline) to far less.
+      expect(row.metrics.baseline.leadTimeP50).toBeGreaterThan(30 * 86_400);
+      expect(row.metrics.speedup).toBeGreaterThan(3);
+      const bands = row.metrics.bands;
+      expect(bands.elite + bands.high + bands.medium + bands.low + bands.none).toBe(row.services);
+    }
+    const total = r.body.departments.reduce((n: number, d: any) => n + d.metrics.deploymentFrequency.count, 0);
+    expect(r.body.org.deploymentFrequency.count).toBe(total);
+  });
+
+  it('answers CSV with one line per department', async () => {
+    const r = await get(`${s.url}/api/v1/summary?format=csv`);
+    const lines = r.text.trim().split('\r\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toContain('speedup');
+  });
+});
