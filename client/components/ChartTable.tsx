@@ -1,0 +1,23 @@
+/** A chart's figures as a table, folded away: the accessible and exact twin of the canvas. */
+export interface ChartColumn { name: string; values: string[] }
+
+export function ChartTable({ caption, labels, columns }: { caption: string; labels: string[]; columns: ChartColumn[] }) {
+  return (
+    <details className="chart-table">
+      <summary>Show the figures as a table</summary>
+      <div className="table-scroll">
+        <table>
+          <caption className="visually-hidden">{caption}</caption>
+          <thead>
+            <tr><th scope="col">Period starting</th>{columns.map((c) => <th key={c.name} scope="col">{c.name}</th>)}</tr>
+          </thead>
+          <tbody>
+            {labels.map((label, i) => (
+              <tr key={`${label}-${i}`}><th scope="row">{label}</th>{columns.map((c) => <td key={c.name}>{c.values[i]}</td>)}</tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
+  );
+}

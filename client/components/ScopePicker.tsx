@@ -1,0 +1,35 @@
+/** Jump to any scope: the organisation, a department, a team or a service. */
+import { useId } from 'react';
+import { useLocation, useNavigate } from 'react-router';
+import { useOrg } from '../hooks/useOrg';
+import { pathForScope, scopeFromPath } from '../lib/scope';
+
+export function ScopePicker() {
+  const id = useId();
+  const org = useOrg().data;
+  const { pathname, search } = useLocation();
+  const navigate = useNavigate();
+  const current = scopeFromPath(pathname) ?? '';
+  const teamsOf = (departmentId: string) => org?.teams.filter((t) => t.departmentId === departmentId) ?? [];
+  return (
+    <div className="field scope-picker">
+      <label htmlFor={id}>Show</label>
+      <select id={id} value={current} disabled={!org} data-testid="scope-picker"
+        onChange={(e) => navigate({ pathname: pathForScope(e.target.value), search })}>
+        {current === '' && <option value="">Choose a scope</option>}
+        <option value="org">Whole organisation</option>
+        {org && org.departments.length > 0 && (
+          <optgroup label="Departments">
+            {org.departments.map((d) => <option key={d.id} value={`department:${d.id}`}>{d.name}</option>)}
+          </optgroup>
+        )}
+        {org?.departments.flatMap((d) => teamsOf(d.id).map((t) => (
+          <optgroup key={t.id} label={`${t.name} (${d.name})`}>
+            <option value={`team:${t.id}`}>{t.name}: whole team</option>
+            {t.services.map((name) => <option key={name} value={`service:${name}`}>{name}</option>)}
+          </optgroup>
+        )))}
+      </select>
+    </div>
+  );
+}

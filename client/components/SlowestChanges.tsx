@@ -1,0 +1,51 @@
+/** The slowest changes of the range, with links to the commit, pull request and deployment behind each. */
+import type { ChangesResponse } from '../../common/api';
+import type { Resource } from '../hooks/useResource';
+import { formatDate, formatDuration } from '../lib/format';
+import { EmptyState, ErrorMessage, Loading } from './States';
+
+function External({ href, children }: { href: string | null; children: string }) {
+  return href ? <a href={href} rel="noreferrer noopener" target="_blank">{children}<span className="visually-hidden"> (opens in a new tab)</span></a> : <span>{children}</span>;
+}
+
+/** `showService` is off on a service's own page, where the column would repeat its name. */
+export function SlowestChanges({ changes, showService }: { changes: Resource<ChangesResponse>; showService: boolean }) {
+  const items = changes.data?.items ?? [];
+  return (
+    <section className="panel" aria-labelledby="slowest-heading" data-testid="slowest-changes">
+      <h2 id="slowest-heading">Slowest changes</h2>
+      {changes.error ? <ErrorMessage title="Could not load the changes" error={changes.error} onRetry={changes.retry} />
+        : !changes.data ? <Loading label="Loading the changes…" />
+        : items.length === 0 ? <EmptyState>No change reached production in this range.</EmptyState>
+        : (
+          <div className="table-scroll">
+            <table className="changes-table">
+              <thead>
+                <tr>
+                  <th scope="col" className="num">Lead time</th>
+                  {showService && <th scope="col">Service</th>}
+                  <th scope="col">Commit</th>
+                  <th scope="col">Pull request</th>
+                  <th scope="col">Deployed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((c) => (
+                  <tr key={`${c.service}@${c.sha}`} data-testid="change-row">
+                    <td className="num strong">{formatDuration(c.leadTime)}</td>
+                    {showService && <td className="service-cell">{c.service}</td>}
+                    <td><code><External href={c.url}>{c.sha.slice(0, 7)}</External></code></td>
+                    <td>{c.pullRequest ? <External href={c.pullRequest.url}>{`#${c.pullRequest.number}`}</External> : <span className="muted">none</span>}</td>
+                    <td>
+                      <External href={c.deploymentUrl}>{formatDate(c.deployedAt)}</External>
+                      <span className="muted small block">{c.deploymentId}</span>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+    </section>
+  );
+}

@@ -1,0 +1,27 @@
+/** Loading, error and empty states, the same everywhere. */
+import type { ReactNode } from 'react';
+import type { ApiError } from '../lib/api-client';
+
+export function Loading({ label }: { label: string }) {
+  return (
+    <p className="state state-loading" role="status" data-testid="loading">
+      <span className="spinner" aria-hidden="true" />
+      {label}
+    </p>
+  );
+}
+
+/** The server's own message, with a way to try again. */
+export function ErrorMessage({ title, error, onRetry }: { title: string; error: ApiError; onRetry?: () => void }) {
+  return (
+    <div className="state state-error" role="alert" data-testid="error">
+      <h3 className="state-title">{title}</h3>
+      <p>{error.message}</p>
+      {onRetry && <button type="button" className="button-secondary" onClick={onRetry}>Try again</button>}
+    </div>
+  );
+}
+
+export function EmptyState({ children }: { children: ReactNode }) {
+  return <p className="state state-empty" data-testid="empty">{children}</p>;
+}

@@ -1,0 +1,67 @@
+/**
+ * A scope's live channel: joins its room (again after every reconnect), bumps `version` when
+ * `metrics:changed` names the scope, and keeps the feed of events that arrived for it.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { ServerToClientEvents } from '../../common/api';
+import { appendIngested, FEED_LIMIT, summariseIngested, type FeedItem, type IngestedPayload } from '../lib/live-feed';
+import { formatTime } from '../lib/format';
+import { useSocket } from './useSocket';
+
+type ChangedPayload = Parameters<ServerToClientEvents['metrics:changed']>[0];
+
+export interface ScopeLive {
+  /** Bumped when the scope's figures moved: the data hooks refetch on it. */
+  version: number;
+  /** When the figures last moved, for "updated at". */
+  updatedAt: string | null;
+  feed: FeedItem[];
+  /** The latest news for the polite live region. */
+  announcement: string;
+}
+
+export function useScopeLive(scope: string, services: ReadonlySet<string>): ScopeLive {
+  const { socket } = useSocket();
+  const [version, setVersion] = useState(0);
+  const [updatedAt, setUpdatedAt] = useState<string | null>(null);
+  const [feed, setFeed] = useState<FeedItem[]>([]);
+  const [announcement, setAnnouncement] = useState('');
+  const servicesRef = useRef(services);
+  useEffect(() => { servicesRef.current = services; }, [services]);
+
+  useEffect(() => {
+    if (!socket) return;
+    let connectedBefore = socket.connected;
+    const join = () => { socket.emit('scope:join', scope); };
+    const onConnect = () => {
+      join();
+      // Events may have arrived while the socket was away: read the figures again.
+      if (connectedBefore) setVersion((v) => v + 1);
+      connectedBefore = true;
+    };
+    const onChanged = (p: ChangedPayload) => {
+      if (!p.scopes.includes(scope)) return;
+      setVersion((v) => v + 1);
+      setUpdatedAt(p.at);
+      setAnnouncement(`Figures updated at ${formatTime(p.at)}.`);
+    };
+    const onIngested = (p: IngestedPayload) => {
+      const fresh = appendIngested([], p, (s) => servicesRef.current.has(s));
+      if (fresh.length === 0) return;
+      setFeed((f) => [...fresh, ...f].slice(0, FEED_LIMIT));
+      setAnnouncement(`${summariseIngested(fresh)} at ${formatTime(p.at)}; updating the figures.`);
+    };
+    if (socket.connected) join();
+    socket.on('connect', onConnect);
+    socket.on('metrics:changed', onChanged);
+    socket.on('events:ingested', onIngested);
+    return () => {
+      socket.off('connect', onConnect);
+      socket.off('metrics:changed', onChanged);
+      socket.off('events:ingested', onIngested);
+      if (socket.connected) socket.emit('scope:leave', scope);
+    };
+  }, [socket, scope]);
+
+  return { version, updatedAt, feed, announcement };
+}

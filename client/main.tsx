@@ -1,0 +1,20 @@
+/** Entry point: mounts the dashboard's router, behind an error boundary so a failure never leaves a blank page. */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter } from 'react-router';
+import { AppRoutes } from './routes';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import './styles/base.css';
+import './styles/layout.css';
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html must contain <div id="root">');
+createRoot(root).render(
+  <StrictMode>
+    <ErrorBoundary>
+      <BrowserRouter>
+        <AppRoutes />
+      </BrowserRouter>
+    </ErrorBoundary>
+  </StrictMode>,
+);
