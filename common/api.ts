@@ -119,3 +119,7 @@ export interface TrendPoint { from: string; to: string; leadTimeP50: number | nu
 export interface SummaryRow { department: { id: string; name: string }; services: number; metrics: MetricsResponse; trend: TrendPoint[] }
 /** `GET /api/v1/summary`: the executive view, one row per department, and the whole organisation. */
 export interface SummaryResponse { from: string; to: string; org: MetricsResponse; departments: SummaryRow[]; demo: boolean }
+
+/** `GET /api/v1/children`: the figures of each department of the org, team of a department, or service of a team. */
+export interface ChildRow { scope: string; name: string; services: number; metrics: MetricsResponse }
+export interface ChildrenResponse { scope: string; from: string; to: string; items: ChildRow[] }

@@ -58,14 +58,14 @@ export function getShippedAt(db: Db, serviceId: number, sha: string): number | u
 }
 
 export interface DeploymentListRow {
-  service: string; id: string; source: string; environment: string; production: number; status: string; sha: string | null;
+  rowId: number; service: string; id: string; source: string; environment: string; production: number; status: string; sha: string | null;
   startedAt: number | null; finishedAt: number | null; rework: number; url: string | null; changes: number;
 }
 
 /** Every deployment (any environment or status) of the services that finished, or started, in [from, to); newest first. */
 export function listDeployments(db: Db, serviceIds: number[], from: number, to: number, limit: number): DeploymentListRow[] {
   return prepared<[{ ids: string; from: number; to: number; limit: number }], DeploymentListRow>(db, `
-    SELECT s.name AS service, d.ext_id AS id, d.source, d.environment, d.is_production AS production, d.status, d.sha,
+    SELECT d.id AS rowId, s.name AS service, d.ext_id AS id, d.source, d.environment, d.is_production AS production, d.status, d.sha,
       d.started_at AS startedAt, d.finished_at AS finishedAt, d.rework, d.url,
       (SELECT count(*) FROM deployment_changes dc WHERE dc.deployment_id = d.id) AS changes
     FROM deployments d JOIN services s ON s.id = d.service_id

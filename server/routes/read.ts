@@ -5,6 +5,7 @@ import type { ChangeItem, OrgResponse } from '../../common/api';
 import { listDepartments, listServices, listTeams } from '../../db/queries/org';
 import { listChanges, type ChangeSort } from '../../db/queries/changes';
 import { listDeployments } from '../../db/queries/deployments';
+import { listDeploymentFacts } from '../../db/queries/metrics';
 import { listIncidents } from '../../db/queries/incidents';
 import { listCiRuns } from '../../db/queries/ci-runs';
 import { countRawEvents } from '../../db/queries/events';
@@ -95,7 +96,14 @@ export function readRouter(ctx: AppContext): Router {
       sendRows(req, res, { scope: resolved.scope.key, from: iso(from), to: iso(to), items }, items, name);
     });
   };
-  list('/api/v1/deployments', 'deployments', (ids, f, t, l) => listDeployments(ctx.db, ids, f, t, l).map((d) => ({ ...d, production: d.production === 1, rework: d.rework === 1 })), ['startedAt', 'finishedAt']);
+  list('/api/v1/deployments', 'deployments', (ids, f, t, l) => {
+    // Whether an incident is linked to a deployment is decided once, by the metrics' own query.
+    const facts = new Map(listDeploymentFacts(ctx.db, ids, f, t).map((d) => [d.id, d]));
+    return listDeployments(ctx.db, ids, f, t, l).map(({ rowId, ...d }) => ({
+      ...d, production: d.production === 1, rework: d.rework === 1,
+      causedIncident: facts.get(rowId)?.failed === 1, unplanned: facts.get(rowId)?.unplanned === 1,
+    }));
+  }, ['startedAt', 'finishedAt']);
   list('/api/v1/incidents', 'incidents', (ids, f, t, l) => listIncidents(ctx.db, ids, f, t, l), ['openedAt', 'resolvedAt']);
   list('/api/v1/ci-runs', 'ci-runs', (ids, f, t, l) => listCiRuns(ctx.db, ids, f, t, l), ['startedAt', 'finishedAt']);
   return r;

@@ -1,11 +1,11 @@
 /** `GET /api/v1/summary`: one row per department for executives, with a 12-month lead-time trend. */
 import { Router } from 'express';
 import type { AppContext } from '../context';
-import type { SummaryResponse } from '../../common/api';
-import { listDepartments } from '../../db/queries/org';
+import type { ChildRow, ChildrenResponse, SummaryResponse } from '../../common/api';
+import { listDepartments, listServices, listTeams } from '../../db/queries/org';
 import { requireRole } from '../auth';
 import { parseWindow } from '../query';
-import { resolveScope } from '../scope';
+import { parseScope, resolveScope, type Scope } from '../scope';
 import { readMetrics, readSeries } from '../metrics/read';
 import { startOf } from '../metrics/calendar';
 import { sendRows } from '../csv';
@@ -40,6 +40,23 @@ export function summaryRouter(ctx: AppContext): Router {
       timeToRestoreP50: row.metrics.timeToRestore.p50, band: row.metrics.band, bands: row.metrics.bands,
     }));
     sendRows(req, res, body, rows, 'summary');
+  });
+
+  r.get('/api/v1/children', requireRole(ctx.auth, 'viewer'), (req, res) => {
+    const parent = resolveScope(ctx.db, parseScope(req.query.scope));
+    const { from, to } = parseWindow(req.query, ctx.now());
+    const opts = { tz: ctx.config.tz, baseline: ctx.config.baseline };
+    const children: { scope: Scope; name: string }[] = [];
+    const p = parent.scope;
+    if (p.kind === 'org') for (const d of listDepartments(ctx.db)) children.push({ scope: { kind: 'department', id: d.id, key: `department:${d.id}` }, name: d.name });
+    else if (p.kind === 'department') for (const t of listTeams(ctx.db).filter((t) => t.departmentId === p.id)) children.push({ scope: { kind: 'team', id: t.id, key: `team:${t.id}` }, name: t.name });
+    else if (p.kind === 'team') for (const s of listServices(ctx.db).filter((s) => s.teamId === p.id)) children.push({ scope: { kind: 'service', id: s.name, key: `service:${s.name}` }, name: s.name });
+    const items: ChildRow[] = children
+      .map((c) => ({ c, resolved: resolveScope(ctx.db, c.scope) }))
+      .filter(({ resolved }) => resolved.serviceIds.length > 0)
+      .map(({ c, resolved }) => ({ scope: c.scope.key, name: c.name, services: resolved.serviceIds.length, metrics: readMetrics(ctx.db, resolved, from, to, opts) }));
+    const body: ChildrenResponse = { scope: p.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(), items };
+    sendRows(req, res, body, items.map((i) => ({ scope: i.scope, name: i.name, services: i.services, ...i.metrics })) as unknown as Record<string, unknown>[], 'children');
   });
   return r;
 }

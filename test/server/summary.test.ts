@@ -35,3 +35,32 @@ describe('GET /api/v1/summary', () => {
     expect(lines[0]).toContain('speedup');
   });
 });
+
+describe('GET /api/v1/children', () => {
+  it('gives the figures of each child scope, equal to reading each one', async () => {
+    const org = await get(`${s.url}/api/v1/children?scope=org&from=2026-08-01&to=2026-11-01`);
+    expect(org.body.items.map((i: any) => i.scope).sort()).toEqual(['department:health', 'department:revenue-benefits', 'department:transport']);
+    const dept = await get(`${s.url}/api/v1/children?scope=department:health&from=2026-08-01&to=2026-11-01`);
+    expect(dept.body.items.length).toBeGreaterThanOrEqual(2);
+    for (const item of dept.body.items) {
+      const m = await get(`${s.url}/api/v1/metrics?scope=${item.scope}&from=2026-08-01&to=2026-11-01`);
+      expect(item.metrics).toEqual(m.body);
+    }
+    const team = await get(`${s.url}/api/v1/children?scope=${dept.body.items[0].scope}&from=2026-08-01&to=2026-11-01`);
+    expect(team.body.items.every((i: any) => i.scope.startsWith('service:') && i.services === 1)).toBe(true);
+    const service = await get(`${s.url}/api/v1/children?scope=${team.body.items[0].scope}`);
+    expect(service.body.items).toEqual([]);
+  });
+});
+
+describe('GET /api/v1/deployments', () => {
+  it('marks which production deployments caused an incident, as the change failure rate counts them', async () => {
+    const scope = 'department:revenue-benefits';
+    const d = await get(`${s.url}/api/v1/deployments?scope=${scope}&from=2026-08-01&to=2026-11-01&limit=10000`);
+    const m = await get(`${s.url}/api/v1/metrics?scope=${scope}&from=2026-08-01&to=2026-11-01`);
+    const counted = d.body.items.filter((x: any) => x.production && x.status === 'success');
+    expect(counted.length).toBe(m.body.changeFailureRate.count);
+    expect(counted.filter((x: any) => x.causedIncident).length).toBe(m.body.changeFailureRate.failed);
+    expect(d.body.items.some((x: any) => !x.production && x.causedIncident)).toBe(false);
+  });
+});
