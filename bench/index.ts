@@ -1,0 +1,19 @@
+/**
+ * `npm run bench [-- <name>] [options]`: the project's benchmarks, each in its own module
+ * exporting `run(args): Promise<unknown>` that prints a JSON report. With no name, runs them all.
+ */
+const benches: Record<string, () => Promise<{ run(args: string[]): Promise<unknown> }>> = {
+};
+
+const [first, ...rest] = process.argv.slice(2);
+const names = first && !first.startsWith('-') ? [first] : Object.keys(benches);
+const args = first && !first.startsWith('-') ? rest : process.argv.slice(2);
+for (const name of names) {
+  const load = benches[name];
+  if (!load) {
+    console.error(`bench: unknown benchmark "${name}". Benchmarks: ${Object.keys(benches).join(', ') || 'none yet'}.`);
+    process.exit(2);
+  }
+  console.error(`bench: ${name}`);
+  await (await load()).run(args);
+}
