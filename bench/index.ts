@@ -1,3 +1,5 @@
+export {};
+
 /**
  * `npm run bench [-- <name>] [options]`: the project's benchmarks, each in its own module
  * exporting `run(args): Promise<unknown>` that prints a JSON report. With no name, runs them all.

@@ -56,7 +56,7 @@ export function summaryRouter(ctx: AppContext): Router {
       .filter(({ resolved }) => resolved.serviceIds.length > 0)
       .map(({ c, resolved }) => ({ scope: c.scope.key, name: c.name, services: resolved.serviceIds.length, metrics: readMetrics(ctx.db, resolved, from, to, opts) }));
     const body: ChildrenResponse = { scope: p.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(), items };
-    sendRows(req, res, body, items.map((i) => ({ scope: i.scope, name: i.name, services: i.services, ...i.metrics })) as unknown as Record<string, unknown>[], 'children');
+    sendRows(req, res, body, items.map((i) => ({ ...i.metrics, scope: i.scope, name: i.name, services: i.services })) as unknown as Record<string, unknown>[], 'children');
   });
   return r;
 }
