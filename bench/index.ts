@@ -5,6 +5,7 @@ export {};
  * exporting `run(args): Promise<unknown>` that prints a JSON report. With no name, runs them all.
  */
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<unknown> }>> = {
+  github: () => import('./github'),
 };
 
 const [first, ...rest] = process.argv.slice(2);

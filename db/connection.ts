@@ -11,10 +11,31 @@ export type Db = Database.Database;
 
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-/** Opens (creating when needed) the database file and brings its schema up to date. */
-export function openDatabase(file: string): Db {
+/** The database file failed its integrity check: nothing was changed in it. */
+export class DatabaseCheckError extends Error {
+  constructor(message: string) { super(message); this.name = 'DatabaseCheckError'; }
+}
+
+export interface OpenOptions {
+  /** `quick` (the default) runs SQLite's quick_check; `full` its integrity_check, which reads every index too. */
+  check?: 'quick' | 'full';
+}
+
+/** Opens (creating when needed) the database file, checks it, and brings its schema up to date. */
+export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
+  const mode = opts.check ?? 'quick';
+  let result: unknown;
+  try {
+    result = db.pragma(mode === 'full' ? 'integrity_check' : 'quick_check', { simple: true });
+  } catch (e) {
+    result = (e as Error).message;
+  }
+  if (result !== 'ok') {
+    db.close();
+    throw new DatabaseCheckError(`${file} failed SQLite's ${mode === 'full' ? 'integrity_check' : 'quick_check'} (${String(result).slice(0, 300)}). Stop writing to it, and restore the latest backup (made with \`npx deming backup\`).`);
+  }
   db.pragma('journal_mode = WAL');
   // FULL: an acknowledged ingest survives power loss, not just a crash of the process.
   db.pragma('synchronous = FULL');

@@ -6,9 +6,16 @@ import { join } from 'node:path';
 import type { AppContext } from './context';
 import { errorBody, errorMiddleware } from './errors';
 import { eventsRouter } from './routes/events';
+import { webhooksRouter } from './routes/webhooks';
 import { readRouter } from './routes/read';
+import { cdeventsRouter } from './routes/cdevents';
+import { testReportsRouter } from './routes/test-reports';
+import { prometheusRouter } from './routes/prometheus';
 import { loopsRouter } from './routes/loops';
 import { summaryRouter } from './routes/summary';
+import { sessionRouter } from './routes/session';
+import { oidcRouter } from './routes/oidc';
+import { createOidcClient } from './oidc';
 
 /** Where `vite build` puts the dashboard. */
 export const clientDist = join(process.cwd(), 'dist', 'client');
@@ -28,10 +35,17 @@ export function createApp(ctx: AppContext): Express {
       },
     },
   }));
+  // Before any JSON parser: the webhook signature is over the raw body.
+  app.use(webhooksRouter(ctx));
   app.use(eventsRouter(ctx));
   app.use(readRouter(ctx));
+  app.use(cdeventsRouter(ctx));
+  app.use(testReportsRouter(ctx));
+  app.use(prometheusRouter(ctx));
   app.use(loopsRouter(ctx));
   app.use(summaryRouter(ctx));
+  app.use(sessionRouter(ctx));
+  if (ctx.config.oidc) app.use(oidcRouter(ctx, createOidcClient(ctx.config.oidc, ctx.now)));
   app.use('/api', (req, res) => {
     res.status(404).json(errorBody('not_found', `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0].slice(0, 200)}. See the README for the API.`));
   });

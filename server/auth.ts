@@ -1,19 +1,17 @@
 /**
- * Roles and tokens (DESIGN.md, "Security"). A role with no token configured is granted to
- * loopback clients only; tokens are compared in constant time and never logged or echoed.
+ * Roles, tokens and sessions (DESIGN.md, "Security"). A role with no way configured to grant
+ * it is granted to loopback clients only; tokens are compared in constant time and never
+ * logged or echoed. A browser holds a session cookie instead of a token.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler, Request } from 'express';
-import type { Config, Role } from './config';
+import type { Request, RequestHandler } from 'express';
+import type { Config } from './config';
+import { grants, type Role } from './roles';
 import { HttpError } from './errors';
 
-/** Which roles each role includes. */
-const grants: Record<Role, Role[]> = {
-  viewer: ['viewer'],
-  editor: ['editor', 'viewer'],
-  ingest: ['ingest'],
-  admin: ['admin', 'editor', 'viewer', 'ingest'],
-};
+export { grants };
+
+export const SESSION_COOKIE = 'deming_session';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
@@ -24,38 +22,58 @@ export function isLoopback(address: string | undefined): boolean {
   return a === '::1' || /^127\.\d+\.\d+\.\d+$/.test(a);
 }
 
+/** Who a session belongs to, as the session store knows it. */
+export interface SessionLookup { lookup(sessionId: string): { actor: string; role: Role } | null }
+
 export interface Authenticator {
   /** The roles a presented token carries; empty when none or unknown. */
   rolesOf(token: string | undefined): Role[];
-  /** Whether any token is configured that grants the role. */
+  /** Whether any token, user or sign-in method is configured that grants the role. */
   configured(role: Role): boolean;
-  /** Whether a client with this token and address may act in the role. */
-  allows(role: Role, token: string | undefined, address: string | undefined): boolean;
-  /** Who is acting, for audit trails: the token's configured name, or `loopback`. */
-  actor(token: string | undefined): string;
+  /** Whether a client with this token (or session) and address may act in the role. */
+  allows(role: Role, token: string | undefined, address: string | undefined, sessionId?: string): boolean;
+  /** Who is acting, for audit trails: the token's or session's name, or `loopback`. */
+  actor(token: string | undefined, sessionId?: string): string;
+  /** The roles a session carries. */
+  sessionRoles(sessionId: string | undefined): Role[];
+  /** The configured name and role of a token, for signing in with it. */
+  identify(token: string | undefined): { name: string; role: Role } | null;
 }
 
-export function createAuthenticator(config: Pick<Config, 'tokens'>): Authenticator {
+export interface AuthSettings {
+  tokens: Config['tokens'];
+  /** Roles that users or single sign-on can grant, so they count as configured. */
+  grantable?: Role[];
+}
+
+export function createAuthenticator(config: AuthSettings, sessions?: SessionLookup): Authenticator {
   const known = config.tokens.map((t) => ({ hash: digest(t.token), role: t.role, name: t.name }));
-  const rolesOf = (token: string | undefined): Role[] => {
+  const match = (token: string | undefined) => {
     if (!token) return [];
     const h = digest(token);
-    const out = new Set<Role>();
     // Compare against every token so the time taken does not tell which one matched.
-    for (const k of known) if (timingSafeEqual(h, k.hash)) for (const r of grants[k.role]) out.add(r);
-    return [...out];
+    return known.filter((k) => timingSafeEqual(h, k.hash));
   };
-  const configured = (role: Role) => known.some((k) => grants[k.role].includes(role));
+  const rolesOf = (token: string | undefined): Role[] => [...new Set(match(token).flatMap((k) => grants[k.role]))];
+  const session = (id: string | undefined) => (id && sessions ? sessions.lookup(id) : null);
+  const sessionRoles = (id: string | undefined): Role[] => {
+    const s = session(id);
+    return s ? grants[s.role] : [];
+  };
+  const grantable = new Set((config.grantable ?? []).flatMap((r) => grants[r]));
+  const configured = (role: Role) => known.some((k) => grants[k.role].includes(role)) || grantable.has(role);
   return {
     rolesOf,
     configured,
-    allows: (role, token, address) => rolesOf(token).includes(role) || (!configured(role) && isLoopback(address)),
-    actor: (token) => {
-      if (!token) return 'loopback';
-      const h = digest(token);
-      let name = 'loopback';
-      for (const k of known) if (timingSafeEqual(h, k.hash)) name = k.name;
-      return name;
+    sessionRoles,
+    allows: (role, token, address, sessionId) =>
+      rolesOf(token).includes(role) || sessionRoles(sessionId).includes(role) || (!configured(role) && isLoopback(address)),
+    actor: (token, sessionId) => match(token).at(-1)?.name ?? session(sessionId)?.actor ?? 'loopback',
+    identify: (token) => {
+      const m = match(token);
+      // A token listed twice with different roles signs in with the widest one.
+      const best = m.sort((a, b) => grants[b.role].length - grants[a.role].length)[0];
+      return best ? { name: best.name, role: best.role } : null;
     },
   };
 }
@@ -66,16 +84,37 @@ export function bearerToken(req: Request): string | undefined {
   return m?.[1];
 }
 
+/** Reads one cookie from a Cookie header. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+/** The credentials a request presents: a bearer token, a session cookie, and where it comes from. */
+export function credentials(req: Request): { token?: string; sessionId?: string; address?: string } {
+  return { token: bearerToken(req), sessionId: cookieValue(req.get('cookie'), SESSION_COOKIE), address: req.socket.remoteAddress };
+}
+
+/** Who made a request, for audit trails. */
+export function actorOf(auth: Authenticator, req: Request): string {
+  const c = credentials(req);
+  return auth.actor(c.token, c.sessionId);
+}
+
 /** Refuses the request unless the client holds the role: 401 without or with a wrong token, 403 with a token of another role. */
 export function requireRole(auth: Authenticator, role: Role): RequestHandler {
   return (req, _res, next) => {
-    const token = bearerToken(req);
-    if (auth.allows(role, token, req.socket.remoteAddress)) return next();
-    if (token && auth.rolesOf(token).length > 0) {
-      return next(new HttpError(403, 'forbidden', `This token does not have the "${role}" role.`));
+    const { token, sessionId, address } = credentials(req);
+    if (auth.allows(role, token, address, sessionId)) return next();
+    if ((token && auth.rolesOf(token).length > 0) || (!token && auth.sessionRoles(sessionId).length > 0)) {
+      return next(new HttpError(403, 'forbidden', `You are signed in without the "${role}" role: ask an administrator for it.`));
     }
     next(new HttpError(401, 'unauthorized', token
       ? 'The token is not valid: check the Authorization header.'
-      : `This needs a token with the "${role}" role: send "Authorization: Bearer <token>".`));
+      : `This needs the "${role}" role: sign in, or send "Authorization: Bearer <token>".`));
   };
 }

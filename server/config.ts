@@ -7,9 +7,13 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { organisationConfig, type OrganisationConfig } from '../common/org';
 import { isValidTimeZone } from './metrics/calendar';
+import { isPasswordHash } from './passwords';
+import { oidcSchema, type OidcSettings } from './oidc';
+import { githubSourceSchema, resolveGithubSettings, type GithubSettings } from '../collectors/github/config';
 
-export const roles = ['viewer', 'editor', 'ingest', 'admin'] as const;
-export type Role = (typeof roles)[number];
+import { roles, type Role } from './roles';
+
+export { roles, type Role };
 
 const date = z.iso.date({ error: 'expected a date such as 2026-01-05' });
 
@@ -25,9 +29,16 @@ const fileSchema = z
     baseline: z.object({ from: date, to: date }).strict().optional(),
     auth: z.object({
       tokens: z.array(z.object({ name: z.string().min(1), token: z.string().min(16, 'tokens must be at least 16 characters'), role: z.enum(roles) }).strict()).optional(),
+      users: z.array(z.object({
+        username: z.string().regex(/^[A-Za-z0-9._@-]{1,100}$/, 'expected a username of letters, digits and . _ @ -'),
+        passwordHash: z.string().refine(isPasswordHash, 'expected a scrypt hash made by `npx deming hash-password`, never the password itself'),
+        role: z.enum(roles),
+      }).strict()).optional(),
+      sessionHours: z.number().positive().max(24 * 30).optional(),
+      oidc: oidcSchema.optional(),
     }).strict().optional(),
     sources: z.object({
-      github: z.record(z.string(), z.unknown()).optional(),
+      github: githubSourceSchema.optional(),
       git: z.array(z.record(z.string(), z.unknown())).optional(),
       cdevents: z.record(z.string(), z.unknown()).optional(),
     }).strict().optional(),
@@ -49,8 +60,18 @@ export interface Config {
   baseline?: { from: number; to: number };
   /** token → role; compared in constant time. */
   tokens: { name: string; token: string; role: Role }[];
+  /** Users who sign in with a password (scrypt hashes only). */
+  users: { username: string; passwordHash: string; role: Role }[];
+  /** How long a browser session lasts. */
+  sessionHours: number;
+  /** Single sign-on, when configured. */
+  oidc: OidcSettings | null;
+  /** The database check at start: `quick` always, `full` when asked with DEMING_INTEGRITY_CHECK=full. */
+  integrityCheck: 'quick' | 'full';
   githubWebhookSecret: string | null;
   githubToken: string | null;
+  /** The GitHub collector and webhook settings (`sources.github`), or null when not configured. */
+  github: GithubSettings | null;
   /** Whether any real source is configured (turns the demo off in `auto`). */
   hasSources: boolean;
   bodyLimit: string;
@@ -58,6 +79,11 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(message: string) { super(message); this.name = 'ConfigError'; }
+}
+
+/** Runs a section's own checks, reporting a failure as a ConfigError that names the file. */
+function orConfigError<T>(file: string | null, resolve: () => T): T {
+  try { return resolve(); } catch (e) { throw new ConfigError(`${file ? `${file}: ` : ''}${(e as Error).message}`); }
 }
 
 /** Replaces `${NAME}` in every string with the environment's value; a missing one is an error naming the key. */
@@ -105,6 +131,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT: expected a port number from 0 to 65535, got "${env.PORT}".`);
   const demo = envDemo.safeParse(env.DEMING_DEMO ?? file.demo ?? 'auto');
   if (!demo.success) throw new ConfigError(`DEMING_DEMO: expected auto, on or off, got "${env.DEMING_DEMO}".`);
+  if (env.DEMING_INTEGRITY_CHECK !== undefined && !['quick', 'full'].includes(env.DEMING_INTEGRITY_CHECK)) {
+    throw new ConfigError(`DEMING_INTEGRITY_CHECK: expected quick or full, got "${env.DEMING_INTEGRITY_CHECK}".`);
+  }
   const tz = env.DEMING_TZ ?? file.timezone ?? 'UTC';
   if (!isValidTimeZone(tz)) throw new ConfigError(`DEMING_TZ: "${tz}" is not a time zone; use an IANA name such as UTC or Europe/London.`);
   let production: RegExp;
@@ -136,8 +165,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     loops: { cadenceDays: file.loops?.cadenceDays ?? 14, anchor: dayMs(file.loops?.anchor ?? '2024-01-01') },
     baseline: file.baseline ? { from: dayMs(file.baseline.from), to: dayMs(file.baseline.to) } : undefined,
     tokens,
-    githubWebhookSecret: env.DEMING_GITHUB_WEBHOOK_SECRET ?? null,
+    users: file.auth?.users ?? [],
+    sessionHours: file.auth?.sessionHours ?? 12,
+    oidc: file.auth?.oidc ?? null,
+    integrityCheck: env.DEMING_INTEGRITY_CHECK === 'full' ? 'full' : 'quick',
+    githubWebhookSecret: env.DEMING_GITHUB_WEBHOOK_SECRET ?? file.sources?.github?.webhookSecret ?? null,
     githubToken,
+    github: file.sources?.github ? orConfigError(configFile, () => resolveGithubSettings(file.sources!.github!, env)) : null,
     hasSources: Boolean(file.sources?.github || file.sources?.git?.length || file.sources?.cdevents),
     bodyLimit: '5mb',
   };

@@ -2,6 +2,7 @@ import type { Db } from '../db/connection';
 import type { Authenticator } from './auth';
 import type { Config } from './config';
 import type { LiveHub } from './live';
+import type { SessionStore } from './sessions';
 
 /** What every route needs, passed in rather than imported, so tests can build their own. */
 export interface AppContext {
@@ -12,6 +13,8 @@ export interface AppContext {
   now: () => number;
   log: (msg: string, err?: unknown) => void;
   live?: LiveHub;
+  /** Browser sessions; absent in tools that only read. */
+  sessions?: SessionStore;
   /** Whether the database holds generated demo data. */
   demo: () => boolean;
 }

@@ -6,7 +6,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../common/api';
-import type { Authenticator } from './auth';
+import { cookieValue, SESSION_COOKIE, type Authenticator } from './auth';
 import { parseScope } from './scope';
 
 export const COALESCE_MS = 250;
@@ -22,7 +22,8 @@ export function createLiveHub(http: HttpServer, auth: Authenticator): LiveHub {
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false, cors: { origin: false } });
   io.use((socket, next) => {
     const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
-    if (auth.allows('viewer', token, socket.handshake.address)) next();
+    const sessionId = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
+    if (auth.allows('viewer', token, socket.handshake.address, sessionId)) next();
     else next(new Error('unauthorized: this needs a token with the "viewer" role'));
   });
   io.on('connection', (socket) => {

@@ -1,6 +1,7 @@
 /** `npm start`: read the configuration, start the server, stop cleanly on SIGINT/SIGTERM. */
 import { ConfigError, loadConfig } from './config';
 import { startServer } from './server';
+import { DatabaseCheckError } from '../db/connection';
 
 const configArg = (() => {
   const i = process.argv.indexOf('--config');
@@ -21,7 +22,7 @@ try {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 } catch (e) {
-  if (e instanceof ConfigError) {
+  if (e instanceof ConfigError || e instanceof DatabaseCheckError) {
     console.error(`Deming cannot start: ${e.message}`);
     process.exit(2);
   }

@@ -5,10 +5,12 @@ import { openDatabase, type Db } from '../db/connection';
 import { syncOrganisation } from '../db/queries/org';
 import { createApp } from './app';
 import { createAuthenticator, isLoopback } from './auth';
+import { createSessionStore } from './sessions';
 import { ConfigError, type Config } from './config';
 import type { AppContext } from './context';
 import { createLiveHub, type LiveHub } from './live';
 import { isDemo, seedDemoIfWanted } from './demo';
+import { startCollectors, type CollectorScheduler } from './collectors/scheduler';
 
 export interface RunningServer {
   url: string;
@@ -17,6 +19,8 @@ export interface RunningServer {
   ctx: AppContext;
   http: Server;
   live: LiveHub;
+  /** The in-server collector schedule (GitHub). */
+  collectors: CollectorScheduler;
   close(): Promise<void>;
 }
 
@@ -27,18 +31,21 @@ export interface StartOptions {
 
 /** Opens everything and listens; the returned handle closes it all again. */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
-  const auth = createAuthenticator(config);
-  if (!isLoopback(config.host) && config.host !== 'localhost' && !auth.configured('viewer')) {
-    throw new ConfigError(`Refusing to listen on ${config.host} without viewer auth: anyone on the network could read the figures. Set DEMING_VIEWER_TOKEN (or auth.tokens in the config), or listen on 127.0.0.1.`);
+  const oidcRoles = config.oidc ? [...Object.values(config.oidc.roles), ...(config.oidc.defaultRole ? [config.oidc.defaultRole] : [])] : [];
+  const authSettings = { tokens: config.tokens, grantable: [...config.users.map((u) => u.role), ...oidcRoles] };
+  if (!isLoopback(config.host) && config.host !== 'localhost' && !createAuthenticator(authSettings).configured('viewer')) {
+    throw new ConfigError(`Refusing to listen on ${config.host} without viewer auth: anyone on the network could read the figures. Set DEMING_VIEWER_TOKEN (or auth.tokens or auth.users in the config), or listen on 127.0.0.1.`);
   }
   const log = opts.log ?? ((msg: string, err?: unknown) => console.error(`[deming] ${msg}`, err ?? ''));
   const now = opts.now ?? Date.now;
-  const db = openDatabase(config.dbFile);
+  const db = openDatabase(config.dbFile, { check: config.integrityCheck });
   if (config.organisation.length > 0) syncOrganisation(db, config.organisation);
   const seeded = seedDemoIfWanted(db, config, now());
   if (seeded) log(`empty database: loaded the demo organisation (${seeded.events} events); configure a source or send events to use your own data`);
 
-  const ctx: AppContext = { db, config, auth, now, log, demo: () => isDemo(db) };
+  const sessions = createSessionStore(db, config.sessionHours, now);
+  const auth = createAuthenticator(authSettings, sessions);
+  const ctx: AppContext = { db, config, auth, sessions, now, log, demo: () => isDemo(db) };
   const app = createApp(ctx);
   const http = createHttpServer(app);
   const live = createLiveHub(http, auth);
@@ -48,12 +55,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     http.listen(config.port, config.host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
+  const collectors = startCollectors(ctx);
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
-    url: `http://${host}:${port}`, port, db, ctx, http, live,
+    url: `http://${host}:${port}`, port, db, ctx, http, live, collectors,
     async close() {
+      await collectors.stop();
+      // Stop accepting, let requests in flight finish, then close the database.
+      const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+      http.closeIdleConnections();
       await live.close();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await closed;
       db.close();
     },
   };

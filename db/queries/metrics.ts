@@ -28,7 +28,8 @@ export function listDeploymentFacts(db: Db, serviceIds: number[], from: number, 
         AND (i.opened_at >= @from OR i.deployment_ref IS NOT NULL OR i.root_cause_sha IS NOT NULL)
     )
     SELECT d.id, d.service_id AS serviceId, d.finished_at AS finishedAt, d.rework,
-      EXISTS (SELECT 1 FROM linked l WHERE l.deployment_id = d.id) AS failed,
+      -- IN over the CTE is evaluated once (with an index); a correlated EXISTS re-ran it per deployment.
+      d.id IN (SELECT l.deployment_id FROM linked l WHERE l.deployment_id IS NOT NULL) AS failed,
       EXISTS (SELECT 1 FROM incidents i WHERE i.service_id = d.service_id AND i.opened_at < d.finished_at
         AND (i.resolved_at IS NULL OR i.resolved_at >= d.finished_at)) AS unplanned
     FROM deployments d

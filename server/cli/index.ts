@@ -3,6 +3,10 @@
  * Exit codes: 0 done, 1 failed, 2 bad usage or input.
  */
 import { ConfigError } from '../config';
+import { CommandUsageError } from './local';
+
+/** A mistake in how a command was called: printed as it is, exit code 2. */
+export { CommandUsageError as UsageError } from './local';
 
 export interface CliCommand {
   summary: string;
@@ -12,14 +16,17 @@ export interface CliCommand {
 
 const commands: Record<string, () => Promise<CliCommand>> = {
   start: async () => (await import('./start')).default,
+  backup: async () => (await import('./backup')).default,
+  'hash-password': async () => (await import('./hash-password')).default,
+  export: async () => (await import('./export')).default,
+  import: async () => (await import('./import')).default,
+  collect: async () => (await import('./collect')).default,
 };
-
-export class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    const lines = await Promise.all(Object.entries(commands).map(async ([n, load]) => `  ${n.padEnd(10)} ${(await load()).summary}`));
+    const lines = await Promise.all(Object.entries(commands).map(async ([n, load]) => `  ${n.padEnd(14)} ${(await load()).summary}`));
     console.log(`Usage: npx deming <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "npx deming <command> --help" for a command's options.`);
     return name ? 0 : 2;
   }
@@ -36,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(args);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) {
+    if (e instanceof CommandUsageError || e instanceof ConfigError) {
       console.error(`deming ${name}: ${e.message}`);
       return 2;
     }

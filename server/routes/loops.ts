@@ -1,7 +1,7 @@
 /** PDCA loops: read for viewers; plan, act, edit and delete for editors. */
 import express, { Router } from 'express';
 import type { AppContext } from '../context';
-import { bearerToken, requireRole } from '../auth';
+import { actorOf, requireRole } from '../auth';
 import { parseScope, resolveScope } from '../scope';
 import { parseLimit, parseWindow } from '../query';
 import { readLoops } from '../loops/list';
@@ -43,13 +43,13 @@ export function loopsRouter(ctx: AppContext): Router {
     const body = req.body as Record<string, unknown> | undefined;
     if (typeof body?.scope !== 'string') throw new HttpError(400, 'invalid_loop', 'scope: expected "org", "department:<id>", "team:<id>" or "service:<owner/name>".', [{ path: 'scope', message: 'required' }]);
     const scope = resolveScope(ctx.db, parseScope(body.scope)).scope;
-    const id = planLoop(ctx.db, scope.key, body, ctx.auth.actor(bearerToken(req)), ctx.now());
+    const id = planLoop(ctx.db, scope.key, body, actorOf(ctx.auth, req), ctx.now());
     notify(scope.key);
     res.status(201).location(`/api/v1/loops/${id}`).json({ id: String(id) });
   });
 
   r.patch('/api/v1/loops/:id', editor, needJson, json, (req, res) => {
-    const row = patchLoop(ctx.db, String(req.params.id), req.body, ctx.auth.actor(bearerToken(req)), ctx.now());
+    const row = patchLoop(ctx.db, String(req.params.id), req.body, actorOf(ctx.auth, req), ctx.now());
     notify(row.scope);
     res.json({ id: String(row.id) });
   });
@@ -57,7 +57,7 @@ export function loopsRouter(ctx: AppContext): Router {
   r.delete('/api/v1/loops/:id', editor, (req, res) => {
     const id = String(req.params.id);
     const scope = /^\d+$/.test(id) ? getLoop(ctx.db, Number(id))?.scope : undefined;
-    deleteLoop(ctx.db, id, ctx.auth.actor(bearerToken(req)), ctx.now());
+    deleteLoop(ctx.db, id, actorOf(ctx.auth, req), ctx.now());
     if (scope) notify(scope);
     res.status(204).end();
   });

@@ -17,6 +17,7 @@ import { pullRequestStages } from '../metrics/compute';
 import { sendRows } from '../csv';
 import { HttpError } from '../errors';
 import { periods } from '../metrics/calendar';
+import { collectorHealth } from '../collectors/status';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 const MAX_BUCKETS = 800;
@@ -30,13 +31,13 @@ export function readRouter(ctx: AppContext): Router {
     return { resolved, ...parseWindow(req.query, ctx.now()) };
   };
 
-  r.get('/api/v1/health', (_req, res) => {
+  r.get('/api/v1/health', (req, res) => {
     let ok = true, events = 0, services = 0;
     try {
       events = countRawEvents(ctx.db);
       services = listServices(ctx.db).length;
     } catch { ok = false; }
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'error', version: '0.1.0', database: { ok, events, services }, demo: ctx.demo(), collectors: [] });
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'error', version: '0.1.0', database: { ok, events, services }, demo: ctx.demo(), collectors: collectorHealth(ctx, req) });
   });
 
   r.get('/api/v1/org', viewer, (_req, res) => {

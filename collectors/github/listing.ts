@@ -1,0 +1,49 @@
+/**
+ * Reads a GitHub list that is sorted newest first, page by page, down to the first item older
+ * than a watermark. The first page is a conditional request: when nothing changed GitHub
+ * answers 304, which costs no rate limit, and nothing more is asked.
+ */
+import type { z } from 'zod';
+import { isNotModified, type GithubClient } from './client';
+
+export type Listing<T> = { notModified: true } | { notModified: false; items: T[]; etag: string | null };
+
+export interface ListOptions<T> {
+  /** The first page's ETag from the last complete read. */
+  etag: string | null;
+  /** True for the first item that is older than what is wanted: reading stops there. */
+  isOlder: (item: T) => boolean;
+  signal?: AbortSignal;
+}
+
+/** Reads newest-first pages until `isOlder`; answers the items newest first and the first page's ETag. */
+export async function listNewestFirst<T>(client: GithubClient, route: string, params: Record<string, string | number>, item: z.ZodType<T>, opts: ListOptions<T>): Promise<Listing<T>> {
+  const headers: Record<string, string> = opts.etag ? { 'if-none-match': opts.etag } : {};
+  const pages = client.octokit.paginate.iterator(route, { ...params, per_page: 100, headers });
+  const items: T[] = [];
+  let etag: string | null = null;
+  let first = true;
+  try {
+    for await (const page of pages) {
+      if (first) etag = typeof page.headers.etag === 'string' ? page.headers.etag : null;
+      first = false;
+      const list = (item.array() as z.ZodType<T[]>).parse(page.data);
+      for (const x of list) {
+        if (opts.isOlder(x)) return { notModified: false, items, etag };
+        items.push(x);
+      }
+      opts.signal?.throwIfAborted();
+    }
+  } catch (e) {
+    if (first && isNotModified(e)) return { notModified: true };
+    throw e;
+  }
+  return { notModified: false, items, etag };
+}
+
+/** Splits a list into runs of at most `size`. */
+export function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

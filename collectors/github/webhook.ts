@@ -1,0 +1,132 @@
+/**
+ * GitHub webhook deliveries → native events, through the same adapters as the collector, so
+ * the pushed and the pulled views of one history are the same rows. Where a payload lacks
+ * what the collector reads (a pull request's commits, a push's parents, a deployment's other
+ * statuses, a tag's commit) and a GitHub client is configured, it asks GitHub the same way the
+ * collector does; without one it stores what the payload says.
+ */
+import { z } from 'zod';
+import type { NativeEventInput } from '../../common/events';
+import { adaptCommit, isoTime } from './adapt-commit';
+import { adaptDeployment } from './adapt-deployment';
+import { adaptIssue } from './adapt-issue';
+import { adaptPullRequest } from './adapt-pull-request';
+import { adaptRelease, shaOfTarget } from './adapt-release';
+import { adaptRun, adaptRunAsDeployment } from './adapt-run';
+import type { GithubClient } from './client';
+import { deploymentSourceOf, type GithubSettings } from './config';
+import { fetchPullRequests } from './graphql';
+import {
+  deploymentPayload, deploymentStatusPayload, issuePayload, pullPayload, releasePayload, repoRef, repositoryPayload,
+  workflowRunPayload, type RepoRef,
+} from './payloads';
+import { fetchStatuses } from './sync-deployments';
+import { compareCommits } from './sync-compare';
+import { tagSha } from './sync-releases';
+
+export interface WebhookOutcome { events: NativeEventInput[]; ignored?: string }
+
+/** The event types Deming reads; GitHub's others are acknowledged and ignored. */
+export const handledEvents = ['deployment', 'deployment_status', 'workflow_run', 'pull_request', 'push', 'issues', 'release', 'ping'] as const;
+
+const withRepo = <T extends z.ZodRawShape>(shape: T) => z.object({ action: z.string().optional(), repository: repositoryPayload, ...shape });
+const schemas = {
+  deployment: withRepo({ deployment: deploymentPayload }),
+  deployment_status: withRepo({ deployment: deploymentPayload, deployment_status: deploymentStatusPayload }),
+  workflow_run: withRepo({ workflow_run: workflowRunPayload }),
+  pull_request: withRepo({ pull_request: pullPayload.extend({ merged: z.boolean().nullish() }) }),
+  push: withRepo({ ref: z.string(), before: z.string(), after: z.string(), deleted: z.boolean().optional() }),
+  issues: withRepo({ issue: issuePayload }),
+  release: withRepo({ release: releasePayload }),
+};
+
+/** Thrown when a delivery of a handled type does not have the shape GitHub documents. */
+export class WebhookPayloadError extends Error {}
+
+const parts = (repo: RepoRef) => { const [owner, name] = repo.fullName.split('/'); return { owner, name }; };
+const ignored = (reason: string): WebhookOutcome => ({ events: [], ignored: reason });
+
+function parse<K extends keyof typeof schemas>(name: K, payload: unknown): z.infer<(typeof schemas)[K]> {
+  const r = schemas[name].safeParse(payload);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new WebhookPayloadError(`${name} payload: ${i.path.join('.') || '(body)'}: ${i.message}`);
+  }
+  return r.data as z.infer<(typeof schemas)[K]>;
+}
+
+/** Asks GitHub when a client is configured; on failure the caller keeps what the payload says. */
+async function ask<T>(client: GithubClient | null, log: (m: string) => void, what: string, fn: (c: GithubClient) => Promise<T>): Promise<T | undefined> {
+  if (!client) return undefined;
+  try { return await fn(client); } catch (e) { log(`github webhook: could not read ${what} from GitHub (${(e as Error).message}); stored what the delivery says`); return undefined; }
+}
+
+/** The native events a delivery means, or why it is ignored. */
+export async function eventsFromWebhook(name: string, payload: unknown, settings: GithubSettings, client: GithubClient | null, log: (m: string) => void = () => {}): Promise<WebhookOutcome> {
+  switch (name) {
+    case 'ping': return ignored('ping: the webhook works');
+    case 'deployment':
+    case 'deployment_status': {
+      const p = parse(name, payload);
+      const repo = repoRef(p.repository);
+      const source = deploymentSourceOf(settings, repo.fullName);
+      if (source.from !== 'deployments') return ignored(`deployments of ${repo.fullName} are its ${source.from}`);
+      const own = 'deployment_status' in p ? [p.deployment_status] : [];
+      if (!client && own.every((s) => s.state === 'inactive')) return ignored('an inactive status says nothing about how the deployment went');
+      const all = await ask(client, log, 'the deployment statuses', (c) => fetchStatuses(c, parts(repo), p.deployment.id));
+      const statuses = all && !all.notModified ? all.statuses : own;
+      return { events: [adaptDeployment(repo, p.deployment, statuses)] };
+    }
+    case 'workflow_run': {
+      const p = parse(name, payload);
+      const repo = repoRef(p.repository);
+      const events: NativeEventInput[] = [];
+      const ci = adaptRun(repo, p.workflow_run);
+      if (ci) events.push(ci);
+      const deployment = adaptRunAsDeployment(repo, p.workflow_run, deploymentSourceOf(settings, repo.fullName), p.repository.default_branch);
+      if (deployment) events.push(deployment);
+      return events.length > 0 ? { events } : ignored('the run has not finished');
+    }
+    case 'pull_request': {
+      const p = parse(name, payload);
+      const pr = p.pull_request;
+      if (p.action !== 'closed' || !pr.merged_at) return ignored('only merged pull requests are used');
+      const repo = repoRef(p.repository);
+      const fetched = await ask(client, log, `pull request #${pr.number}`, (c) => fetchPullRequests(c, parts(repo).owner, parts(repo).name, [pr.number]));
+      if (fetched && fetched.length > 0) return { events: adaptPullRequest(repo, fetched[0].pr, fetched[0].moreCommits) };
+      if (!pr.merge_commit_sha) return ignored('the pull request has no merge commit');
+      // GitHub makes the merge commit when it merges, so its commit time is the merge time.
+      const mergedAt = isoTime(pr.merged_at);
+      return { events: [adaptCommit(repo, { sha: pr.merge_commit_sha.toLowerCase(), committedAt: mergedAt, parents: [] }, {
+        number: pr.number, openedAt: isoTime(pr.created_at), mergedAt, mergeSha: pr.merge_commit_sha.toLowerCase(), url: pr.html_url,
+      })].map(({ parents: _p, ...e }) => e) };
+    }
+    case 'push': {
+      const p = parse(name, payload);
+      const branch = p.repository.default_branch;
+      if (!branch || p.ref !== `refs/heads/${branch}` || p.deleted || /^0+$/.test(p.before) || /^0+$/.test(p.after)) return ignored('only pushes to the default branch are used');
+      if (!client) return ignored('a push is used only when sources.github has a token, to read the commits\' parents');
+      const repo = repoRef(p.repository);
+      const events = await ask(client, log, 'the pushed commits', (c) => compareCommits(c, { ...repo, ...parts(repo), defaultBranch: branch }, p.before, p.after));
+      return events && events.length > 0 ? { events } : ignored('no commits could be read');
+    }
+    case 'issues': {
+      const p = parse(name, payload);
+      if (p.action === 'deleted' || p.action === 'transferred') return ignored(`an issue ${p.action}`);
+      const event = adaptIssue(repoRef(p.repository), p.issue, settings.incidentLabels);
+      return event ? { events: [event] } : ignored(`the issue has none of the incident labels (${settings.incidentLabels.join(', ')})`);
+    }
+    case 'release': {
+      const p = parse(name, payload);
+      const repo = repoRef(p.repository);
+      const source = deploymentSourceOf(settings, repo.fullName);
+      if (source.from !== 'releases') return ignored(`releases of ${repo.fullName} are not its deployments`);
+      if (p.action === 'deleted' || p.action === 'unpublished') return ignored(`a release ${p.action}`);
+      const sha = shaOfTarget(p.release) ?? await ask(client, log, `tag ${p.release.tag_name}`, (c) => tagSha(c, parts(repo), p.release.tag_name));
+      const event = adaptRelease(repo, p.release, sha, source);
+      return event ? { events: [event] } : ignored('the release is a draft, a pre-release or its tag does not match');
+    }
+    default:
+      return ignored(`GitHub "${name.slice(0, 60)}" events are not used`);
+  }
+}

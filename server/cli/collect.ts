@@ -1,0 +1,126 @@
+/**
+ * `npx deming collect [--repo owner/name]... [--since 90d] [--config file]`: runs the GitHub
+ * collector once, with the server's configuration and database, printing a line per
+ * repository (requests, events stored, rate limit left) and a summary. Plain text: a terminal
+ * sees the current step update in place; a pipe or a log gets one line per repository.
+ */
+import { openDatabase } from '../../db/connection';
+import { syncOrganisation } from '../../db/queries/org';
+import { createGithubCollector, type GithubRunResult } from '../../collectors/github/collector';
+import { parseDuration } from '../../collectors/github/config';
+import { ConfigError, loadConfig } from '../config';
+import { isDemo } from '../demo';
+import { collectorContext } from '../collectors/context';
+import { saveLastRun } from '../collectors/status';
+import type { CliCommand } from './index';
+
+/**
+ * Bad usage: exit code 2, like a configuration error. (Importing UsageError from ./index would
+ * be an import cycle through its top-level await, and the CLI would never start.)
+ */
+class UsageError extends ConfigError {}
+
+interface Args { repos: string[]; since?: number; config?: string }
+
+function parseArgs(args: string[], now: number): Args {
+  const out: Args = { repos: [] };
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split(/=(.*)/s, 2);
+    const value = () => {
+      const v = inline ?? args[++i];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
+      return v;
+    };
+    if (flag === '--repo') {
+      const repo = value();
+      if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) throw new UsageError(`--repo: expected owner/name, got "${repo}".`);
+      out.repos.push(repo);
+    } else if (flag === '--since') {
+      const v = value();
+      const asDate = /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v) : NaN;
+      const span = Number.isNaN(asDate) && /^\d+[smhd]$/.test(v) ? parseDuration(v) : null;
+      if (Number.isNaN(asDate) && span === null) throw new UsageError(`--since: expected a span such as 90d or 12h, or a date such as 2026-01-01, got "${v}".`);
+      out.since = Number.isNaN(asDate) ? now - span! : asDate;
+    } else if (flag === '--config') {
+      out.config = value();
+    } else {
+      throw new UsageError(`unknown option "${args[i]}". Options: --repo owner/name, --since 90d, --config file.`);
+    }
+  }
+  return out;
+}
+
+const thousands = (n: number | null | undefined) => (n === null || n === undefined ? '?' : n.toLocaleString('en'));
+
+/** Prints progress: the current step in place on a terminal, one line per finished repository everywhere. */
+function progressPrinter(out: NodeJS.WriteStream) {
+  const tty = out.isTTY === true;
+  let repoStart = 0;
+  let current = '';
+  let lastRequests = 0;
+  return {
+    progress(p: { resource: string; requests?: number; stored?: number; rateLimitRemaining?: number | null; done?: boolean }) {
+      const [repo, step] = p.resource.split(':');
+      if (repo !== current) { current = repo; repoStart = lastRequests; }
+      lastRequests = p.requests ?? lastRequests;
+      if (!p.done && tty) out.write(`\r\x1b[2K${repo.padEnd(32)} ${(step ?? '').padEnd(12)} ${thousands(lastRequests - repoStart)} requests, ${thousands(p.stored)} stored`);
+    },
+    repository(r: GithubRunResult['repositories'][number], rateLimit: number | null | undefined) {
+      if (tty) out.write('\r\x1b[2K');
+      const line = r.error
+        ? `${r.name.padEnd(32)} failed: ${r.error}`
+        : `${r.name.padEnd(32)} ${thousands(r.requests).padStart(6)} requests (${thousands(r.notModified)} answered 304)  ${thousands(r.stored).padStart(7)} stored  rate limit ${thousands(rateLimit)} left`;
+      out.write(`${line}\n`);
+    },
+  };
+}
+
+const command: CliCommand = {
+  summary: 'Collect from GitHub once (sources.github in the config), then print what was collected.',
+  usage: 'collect [--repo owner/name]... [--since 90d|2026-01-01] [--config deming.config.yaml]',
+  async run(argv) {
+    if (argv[0] === 'git') return (await import('./collect-git')).collectGit(argv.slice(1));
+    const args = parseArgs(argv, Date.now());
+    const config = loadConfig(process.env, args.config);
+    const gh = config.github;
+    if (!gh) throw new UsageError(`there is no sources.github in ${config.configFile ?? 'the configuration (no deming.config.yaml)'}: add one (see "Collecting from GitHub" in the README).`);
+    if (!gh.auth) throw new UsageError('sources.github has no token: set GITHUB_TOKEN, or sources.github.token or sources.github.app in the config.');
+    if (args.repos.length === 0 && gh.repositories.length === 0 && gh.organisations.length === 0) {
+      throw new UsageError('nothing to collect: list sources.github.repositories or sources.github.organisations, or pass --repo owner/name.');
+    }
+    const db = openDatabase(config.dbFile);
+    try {
+      if (isDemo(db)) throw new UsageError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`);
+      if (config.organisation.length > 0) syncOrganisation(db, config.organisation);
+      const abort = new AbortController();
+      process.once('SIGINT', () => { console.error('\nSIGINT: stopping after the current request; what was stored stays stored.'); abort.abort(); });
+      const printer = progressPrinter(process.stdout);
+      let rateLimit: number | null | undefined = null;
+      const ctx = collectorContext(
+        { db, config, now: Date.now, log: (msg) => console.error(msg) },
+        { signal: abort.signal, progress: (p) => { rateLimit = p.rateLimitRemaining ?? rateLimit; printer.progress(p); } },
+      );
+      const collector = createGithubCollector({
+        settings: gh, only: args.repos.length > 0 ? args.repos : undefined, since: args.since,
+        onRepository: (report) => printer.repository(report, rateLimit),
+      });
+      const result = await collector.run(ctx);
+      saveLastRun(db, result);
+      summary(result);
+      return result.errors.length > 0 ? 1 : 0;
+    } finally {
+      db.close();
+    }
+  },
+};
+
+function summary(r: GithubRunResult): void {
+  const seconds = ((r.finishedAt - r.startedAt) / 1000).toFixed(1);
+  const failed = r.errors.length;
+  console.log(`\nCollected ${r.repositories.length} ${r.repositories.length === 1 ? 'repository' : 'repositories'} in ${seconds} s: `
+    + `${thousands(r.requests)} requests (${thousands(r.notModified)} answered 304), ${thousands(r.stored)} events stored, `
+    + `rate limit ${thousands(r.rateLimitRemaining)} left${failed > 0 ? `; ${failed} failed:` : '.'}`);
+  for (const e of r.errors) console.log(`  ${e.resource}: ${e.message}`);
+}
+
+export default command;

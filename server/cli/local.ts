@@ -1,0 +1,62 @@
+/**
+ * What the data commands (collect git, import, export) share: their options, and the database
+ * named by the configuration, written through the one ingest path.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { NativeEventInput } from '../../common/events';
+import type { Db } from '../../db/connection';
+import { openDatabase } from '../../db/connection';
+import { ingestEvents, validateEvents, type IngestResult } from '../../db/ingest';
+import type { Cursor } from '../../db/queries/cursors';
+import { syncOrganisation, teamResolver } from '../../db/queries/org';
+import { ConfigError, loadConfig, type Config } from '../config';
+import { isDemo } from '../demo';
+
+/** A mistake in how a command was called: printed with the usage, exit code 2. */
+export class CommandUsageError extends Error {
+  constructor(message: string) { super(message); this.name = 'CommandUsageError'; }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** Parses a command's arguments; an unknown or malformed option is a {@link CommandUsageError}. */
+export function parseOptions<O extends Options>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new CommandUsageError((e as Error).message.replace(/\. To specify a positional.*$/s, '.'));
+  }
+}
+
+/** The configured database, opened by a command. */
+export interface LocalStore {
+  config: Config;
+  db: Db;
+  /** Validates and stores one batch in one transaction, with the cursors it covers. */
+  ingest(events: unknown[] | NativeEventInput[], opts?: { cursors?: Cursor[]; pathOf?: (i: number) => string; defaultSource?: string }): IngestResult;
+  close(): void;
+}
+
+/**
+ * Opens the configured database (`DEMING_DB`, or the config file's `database`) for a command.
+ * With `forWriting`, a database that holds the generated demo data is refused, so real and
+ * generated events are never mixed.
+ */
+export function openLocalStore(configFile?: string, opts: { forWriting?: boolean; now?: () => number } = {}): LocalStore {
+  const config = loadConfig(process.env, configFile);
+  const now = opts.now ?? Date.now;
+  const db = openDatabase(config.dbFile);
+  if (opts.forWriting && isDemo(db)) {
+    db.close();
+    throw new ConfigError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before adding real data.`);
+  }
+  if (config.organisation.length > 0) syncOrganisation(db, config.organisation);
+  const resolveTeam = teamResolver(config.organisation);
+  return {
+    config, db,
+    ingest: (events, opts = {}) => ingestEvents(db, validateEvents(events, opts.pathOf), {
+      production: config.production, now: now(), resolveTeam, cursors: opts.cursors, defaultSource: opts.defaultSource,
+    }),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * Collector status for the dashboard (`GET /api/v1/health` → `collectors`): each collector's
+ * schedule, its run in progress, its last run with its errors, and the rate limit left; and
+ * the GitHub webhook's deliveries. The last run is also kept in the database, so a run of
+ * `npx deming collect` shows too.
+ */
+import type { Request } from 'express';
+import type { CollectorRunResult } from '../../collectors/types';
+import type { Db } from '../../db/connection';
+import { getSetting, putSetting } from '../../db/queries/settings';
+import { bearerToken } from '../auth';
+import type { AppContext } from '../context';
+
+const iso = (t: number | null | undefined) => (t === null || t === undefined ? null : new Date(t).toISOString());
+
+/** One run as the dashboard shows it. */
+export interface RunStatus {
+  startedAt: string; finishedAt: string; requests: number; notModified: number | null; stored: number;
+  rateLimitRemaining: number | null; errors: { resource: string; message: string }[];
+}
+
+/** A pulling collector's entry in `collectors`. */
+export interface PullStatus {
+  name: string; kind: 'pull'; state: 'idle' | 'running'; intervalSeconds: number | null; nextRunAt: string | null;
+  progress: { resource: string; requests: number; stored: number } | null;
+  lastRun: RunStatus | null; rateLimitRemaining: number | null;
+}
+
+/** The webhook's entry in `collectors`. */
+export interface WebhookStatus {
+  name: string; kind: 'webhook'; configured: boolean; deliveries: number; stored: number; ignored: number; rejected: number;
+  lastDeliveryAt: string | null; lastEvent: string | null; lastError: string | null;
+}
+
+export type CollectorStatus = PullStatus | WebhookStatus;
+
+export interface StatusBoard {
+  scheduled(name: string, intervalMs: number | null, nextRunAt: number | null): void;
+  started(name: string): void;
+  progress(name: string, p: { resource: string; requests?: number; stored?: number; rateLimitRemaining?: number | null }): void;
+  finished(name: string, result: CollectorRunResult & { notModified?: number }): void;
+  delivery(d: { event: string; at: number; stored: number; ignored: boolean; error?: string; rejected?: boolean }): void;
+  list(): CollectorStatus[];
+}
+
+const lastRunKey = (name: string) => `collector:${name}:last-run`;
+
+/** Keeps a run's summary in the database (the CLI and the server both write it). */
+export function saveLastRun(db: Db, result: CollectorRunResult & { notModified?: number }): void {
+  const run: RunStatus = {
+    startedAt: iso(result.startedAt)!, finishedAt: iso(result.finishedAt)!, requests: result.requests, notModified: result.notModified ?? null,
+    stored: result.stored, rateLimitRemaining: result.rateLimitRemaining ?? null, errors: result.errors.slice(0, 100),
+  };
+  putSetting(db, lastRunKey(result.collector), JSON.stringify(run));
+}
+
+function loadLastRun(db: Db, name: string): RunStatus | null {
+  const raw = getSetting(db, lastRunKey(name));
+  try { return raw ? (JSON.parse(raw) as RunStatus) : null; } catch { return null; }
+}
+
+const boards = new WeakMap<AppContext, StatusBoard>();
+
+/** The status board of one running server. */
+export function statusBoard(ctx: AppContext): StatusBoard {
+  let board = boards.get(ctx);
+  if (!board) { board = createBoard(ctx); boards.set(ctx, board); }
+  return board;
+}
+
+function createBoard(ctx: AppContext): StatusBoard {
+  const pulls = new Map<string, PullStatus>();
+  const hook: WebhookStatus = { name: 'github-webhook', kind: 'webhook', configured: false, deliveries: 0, stored: 0, ignored: 0, rejected: 0, lastDeliveryAt: null, lastEvent: null, lastError: null };
+  const entry = (name: string): PullStatus => {
+    let s = pulls.get(name);
+    if (!s) { s = { name, kind: 'pull', state: 'idle', intervalSeconds: null, nextRunAt: null, progress: null, lastRun: null, rateLimitRemaining: null }; pulls.set(name, s); }
+    return s;
+  };
+  return {
+    scheduled(name, intervalMs, nextRunAt) { const s = entry(name); s.intervalSeconds = intervalMs === null ? null : intervalMs / 1000; s.nextRunAt = iso(nextRunAt); },
+    started(name) { const s = entry(name); s.state = 'running'; s.progress = null; },
+    progress(name, p) {
+      const s = entry(name);
+      s.progress = { resource: p.resource, requests: p.requests ?? s.progress?.requests ?? 0, stored: p.stored ?? s.progress?.stored ?? 0 };
+      if (p.rateLimitRemaining !== undefined && p.rateLimitRemaining !== null) s.rateLimitRemaining = p.rateLimitRemaining;
+    },
+    finished(name, result) {
+      const s = entry(name);
+      s.state = 'idle'; s.progress = null;
+      saveLastRun(ctx.db, result);
+      if (result.rateLimitRemaining !== undefined && result.rateLimitRemaining !== null) s.rateLimitRemaining = result.rateLimitRemaining;
+    },
+    delivery(d) {
+      hook.lastDeliveryAt = iso(d.at); hook.lastEvent = d.event;
+      if (d.rejected) { hook.rejected++; hook.lastError = d.error ?? null; return; }
+      hook.deliveries++;
+      if (d.ignored) hook.ignored++;
+      hook.stored += d.stored;
+      hook.lastError = d.error ?? null;
+    },
+    list() {
+      const out: CollectorStatus[] = [];
+      for (const s of pulls.values()) {
+        const lastRun = loadLastRun(ctx.db, s.name);
+        out.push({ ...s, lastRun, rateLimitRemaining: s.rateLimitRemaining ?? lastRun?.rateLimitRemaining ?? null });
+      }
+      hook.configured = ctx.config.githubWebhookSecret !== null;
+      if (hook.configured || hook.deliveries + hook.rejected > 0) out.push({ ...hook });
+      return out;
+    },
+  };
+}
+
+/**
+ * The `collectors` of the health answer. Health is open to load balancers, so only clients
+ * that may read (viewers) see repository names and errors; others see names and states.
+ */
+export function collectorHealth(ctx: AppContext, req: Request): (CollectorStatus | { name: string; kind: string; ok: boolean })[] {
+  const all = statusBoard(ctx).list();
+  if (ctx.auth.allows('viewer', bearerToken(req), req.socket.remoteAddress)) return all;
+  return all.map((s) => ({ name: s.name, kind: s.kind, ok: s.kind === 'pull' ? (s.lastRun?.errors.length ?? 0) === 0 : s.lastError === null }));
+}

@@ -1,0 +1,118 @@
+/**
+ * `GET /metrics`: the five metrics of every service, team, department and the organisation over
+ * the last 30 days, in the Prometheus text format, for teams that already run Grafana.
+ * Scraped every 15-60 s, so the facts are fetched once for all services and pooled per scope,
+ * and the ingestion counters are counted incrementally from the append-only raw event log.
+ */
+import { Router } from 'express';
+import type { FiveMetrics } from '../../common/api';
+import { eventTypes } from '../../common/events';
+import type { Db } from '../../db/connection';
+import { listDepartments, listServices, listTeams } from '../../db/queries/org';
+import { countRawEventsByType } from '../../db/queries/raw-events';
+import type { AppContext } from '../context';
+import { requireRole } from '../auth';
+import { computeFiveMetrics, factsByService, type MetricFacts } from '../metrics/compute';
+import { fetchFacts } from '../metrics/read';
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus, type MetricFamily } from './prometheus-text';
+
+const DAY_MS = 86_400_000;
+/** The window every figure covers: the last 30 days up to now. */
+export const PROMETHEUS_WINDOW_DAYS = 30;
+
+interface ScopeOf { kind: 'org' | 'department' | 'team' | 'service'; key: string; serviceIds: number[] }
+
+/** The scopes GET /api/v1/org shows, with their services. */
+export function listScopes(db: Db): ScopeOf[] {
+  const services = listServices(db);
+  const teams = listTeams(db).filter((t) => t.id !== 'unassigned' || services.some((s) => s.teamId === t.id));
+  const departments = listDepartments(db).filter((d) => teams.some((t) => t.departmentId === d.id));
+  const ofTeam = (id: string) => services.filter((s) => s.teamId === id).map((s) => s.id);
+  return [
+    { kind: 'org', key: 'org', serviceIds: services.map((s) => s.id) },
+    ...departments.map((d) => ({ kind: 'department' as const, key: `department:${d.id}`, serviceIds: teams.filter((t) => t.departmentId === d.id).flatMap((t) => ofTeam(t.id)) })),
+    ...teams.map((t) => ({ kind: 'team' as const, key: `team:${t.id}`, serviceIds: ofTeam(t.id) })),
+    ...services.map((s) => ({ kind: 'service' as const, key: `service:${s.name}`, serviceIds: [s.id] })),
+  ];
+}
+
+const gauges: { name: string; help: string; value: (m: FiveMetrics) => number | null }[] = [
+  { name: 'deming_deployments_per_week', help: 'Successful production deployments per week.', value: (m) => m.deploymentFrequency.perWeek },
+  { name: 'deming_production_deployments', help: 'Successful production deployments that finished in the window.', value: (m) => m.deploymentFrequency.count },
+  { name: 'deming_deployment_days_per_week_median', help: 'Median, over the calendar weeks of the window, of the days with a deployment.', value: (m) => m.deploymentFrequency.deployDaysPerWeekMedian },
+  { name: 'deming_lead_time_p50_seconds', help: 'Change lead time (commit to its first successful production deployment), median.', value: (m) => m.leadTime.p50 },
+  { name: 'deming_lead_time_p85_seconds', help: 'Change lead time, 85th percentile.', value: (m) => m.leadTime.p85 },
+  { name: 'deming_lead_time_p95_seconds', help: 'Change lead time, 95th percentile.', value: (m) => m.leadTime.p95 },
+  { name: 'deming_change_failure_ratio', help: 'Share (0..1) of successful production deployments that an incident is linked to.', value: (m) => m.changeFailureRate.rate },
+  { name: 'deming_time_to_restore_p50_seconds', help: 'Time from incident opened to resolved, median, for incidents resolved in the window.', value: (m) => m.timeToRestore.p50 },
+  { name: 'deming_rework_ratio', help: 'Share (0..1) of successful production deployments that were unplanned (hotfixes, or made during an open incident).', value: (m) => m.reworkRate.rate },
+];
+
+const pool = (split: Map<number, MetricFacts>, ids: number[]): MetricFacts => {
+  const out: MetricFacts = { deployments: [], leadTimes: [], restored: [], pullRequests: [] };
+  for (const id of ids) {
+    const f = split.get(id);
+    if (!f) continue;
+    out.deployments.push(...f.deployments); out.leadTimes.push(...f.leadTimes); out.restored.push(...f.restored);
+  }
+  return out;
+};
+
+/** Counts raw events by type, reading only the rows added since the last scrape. */
+function ingestCounter(db: Db) {
+  let seen = 0;
+  const totals = new Map<string, number>(eventTypes.map((t) => [t, 0]));
+  return () => {
+    let r = countRawEventsByType(db, seen);
+    if (r.maxId < seen) { // the log was truncated: count again from the start
+      for (const t of totals.keys()) totals.set(t, 0);
+      r = countRawEventsByType(db, 0);
+    }
+    for (const c of r.counts) totals.set(c.type, (totals.get(c.type) ?? 0) + c.n);
+    seen = r.maxId;
+    return { totals, maxId: r.maxId };
+  };
+}
+
+/** Scrapes this close together, with no event stored between them, get the same answer (an HA pair of Prometheus scrapes twice). */
+const REUSE_MS = 5000;
+
+/** Every metric family for the window [to - 30 days, to). */
+export function collectFamilies(db: Db, to: number, tz: string, counted: Map<string, number>): MetricFamily[] {
+  const w = { from: to - PROMETHEUS_WINDOW_DAYS * DAY_MS, to, tz };
+  const scopes = listScopes(db);
+  const split = factsByService(fetchFacts(db, scopes[0].serviceIds, w.from, w.to));
+  const figures = scopes.map((s) => ({ labels: { scope_kind: s.kind, scope: s.key }, m: computeFiveMetrics(pool(split, s.serviceIds), w) }));
+  return [
+    ...gauges.map((g): MetricFamily => ({
+      name: g.name, help: `${g.help} Last ${PROMETHEUS_WINDOW_DAYS} days.`, type: 'gauge',
+      samples: figures.flatMap((f) => {
+        const v = g.value(f.m);
+        return v === null ? [] : [{ labels: f.labels, value: v }];
+      }),
+    })),
+    { name: 'deming_metrics_window_seconds', help: 'The length of the window the deming_* gauges cover.', type: 'gauge', samples: [{ labels: {}, value: (w.to - w.from) / 1000 }] },
+    {
+      name: 'deming_events_ingested_total', type: 'counter',
+      help: 'Events stored (new, or changed on a re-send) by native type, counted from the raw event log: it survives restarts and includes every source and process writing to the database.',
+      samples: [...counted].map(([type, n]) => ({ labels: { type }, value: n })),
+    },
+  ];
+}
+
+/** Mounts `GET /metrics` (role viewer). */
+export function prometheusRouter(ctx: AppContext): Router {
+  const r = Router();
+  const count = ingestCounter(ctx.db);
+  let last = { maxId: -1, at: 0, body: '' };
+  r.get('/metrics', requireRole(ctx.auth, 'viewer'), (_req, res) => {
+    const now = ctx.now();
+    const { totals, maxId } = count();
+    if (maxId !== last.maxId || now < last.at || now - last.at >= REUSE_MS) {
+      last = { maxId, at: now, body: renderPrometheus(collectFamilies(ctx.db, now, ctx.config.tz, totals)) };
+    }
+    const body = last.body;
+    res.set('Content-Type', PROMETHEUS_CONTENT_TYPE).set('Cache-Control', 'no-store').send(body);
+  });
+  return r;
+}

@@ -1,0 +1,78 @@
+/**
+ * `POST /webhooks/github`: GitHub webhook deliveries. The signature (`X-Hub-Signature-256`, an
+ * HMAC-SHA256 of the raw body with the configured secret) is checked in constant time before
+ * anything is read; then the delivery becomes native events through the collector's adapters
+ * and is stored by the one ingestion path. Types Deming does not use are acknowledged (202).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import express, { Router, type Request } from 'express';
+import { createGithubClient, type GithubClient } from '../../collectors/github/client';
+import { defaultGithubSettings } from '../../collectors/github/config';
+import { eventsFromWebhook, WebhookPayloadError } from '../../collectors/github/webhook';
+import type { AppContext } from '../context';
+import { HttpError } from '../errors';
+import { statusBoard } from '../collectors/status';
+import { ingestAndNotify } from './events';
+
+/** GitHub sends payloads of up to 25 MB. */
+const LIMIT = '25mb';
+
+/** Whether `header` is `sha256=<hex>` of the body under the secret; compared in constant time. */
+export function validSignature(secret: string, body: Buffer, header: string | undefined): boolean {
+  if (!header || !/^sha256=[0-9a-f]{64}$/i.test(header)) return false;
+  const expected = createHmac('sha256', secret).update(body).digest();
+  const given = Buffer.from(header.slice('sha256='.length), 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export function webhooksRouter(ctx: AppContext): Router {
+  const settings = ctx.config.github ?? defaultGithubSettings;
+  let client: GithubClient | null | undefined;
+  // GitHub gives a delivery 10 s: no pacing, short waits; what cannot be read in time, the next collector run reads.
+  const githubClient = () => (client ??= settings.auth
+    ? createGithubClient(settings, { log: (m) => ctx.log(m), timing: { graphqlIntervalMs: 0, retries: 2, maxWaitSeconds: 3 } })
+    : null);
+  const board = statusBoard(ctx);
+  const r = Router();
+
+  const refuse = (req: Request, status: number, code: string, message: string): never => {
+    board.delivery({ event: req.get('x-github-event') ?? 'unknown', at: ctx.now(), stored: 0, ignored: false, rejected: true, error: message });
+    throw new HttpError(status, code, message);
+  };
+
+  r.post('/webhooks/github', express.raw({ type: () => true, limit: LIMIT }), async (req, res) => {
+    const secret = ctx.config.githubWebhookSecret;
+    if (!secret) refuse(req, 503, 'webhook_not_configured', 'GitHub webhooks are off: set DEMING_GITHUB_WEBHOOK_SECRET to the secret of the GitHub webhook and restart Deming.');
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (!validSignature(secret!, body, req.get('x-hub-signature-256'))) {
+      refuse(req, 401, 'bad_signature', req.get('x-hub-signature-256')
+        ? 'The X-Hub-Signature-256 header does not match the body: check that the webhook\'s secret is DEMING_GITHUB_WEBHOOK_SECRET.'
+        : 'The X-Hub-Signature-256 header is missing: give the GitHub webhook a secret (the value of DEMING_GITHUB_WEBHOOK_SECRET).');
+    }
+    const event = req.get('x-github-event');
+    if (!event) throw new HttpError(400, 'missing_event', 'The X-GitHub-Event header is missing: this endpoint takes GitHub webhook deliveries.');
+    if (!req.is('application/json')) {
+      throw new HttpError(415, 'unsupported_media_type', 'Set the GitHub webhook\'s content type to application/json.');
+    }
+    let payload: unknown;
+    try { payload = JSON.parse(body.toString('utf8')); } catch (e) {
+      throw new HttpError(400, 'malformed_json', `The body is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
+    }
+    let outcome;
+    try {
+      outcome = await eventsFromWebhook(event, payload, settings, githubClient(), (m) => ctx.log(m));
+    } catch (e) {
+      if (e instanceof WebhookPayloadError) throw new HttpError(400, 'invalid_payload', e.message);
+      throw e;
+    }
+    if (outcome.events.length === 0) {
+      board.delivery({ event, at: ctx.now(), stored: 0, ignored: true });
+      res.status(event === 'ping' ? 200 : 202).json({ ignored: outcome.ignored ?? 'nothing to store' });
+      return;
+    }
+    const result = ingestAndNotify(ctx, outcome.events, (i) => `${event}[${i}]`, 'github');
+    board.delivery({ event, at: ctx.now(), stored: result.accepted + result.updated, ignored: false });
+    res.status(200).json({ accepted: result.accepted, updated: result.updated, unchanged: result.unchanged });
+  });
+  return r;
+}

@@ -1,0 +1,73 @@
+/**
+ * What happens after the first backfill: new pull requests, deployments, a deployment that
+ * finishes, a run that completes and an incident that closes are picked up by the next run,
+ * which ends with the same rows as a backfill of the whole history; `--since` reads again.
+ */
+import { describe, expect, it } from 'vitest';
+import { acme } from '../../fakes/github/acme';
+import { RepoBuilder } from '../../fakes/github/scenario';
+import { startFakeGithub } from '../../fakes/github/server';
+import { sha } from '../../helpers/factories';
+import { tempDb } from '../../helpers/db';
+import { acmeConfig, collect, dumpDb } from './helpers';
+
+const LATER = Date.parse('2026-03-06T12:00:00Z');
+
+describe('the next runs', () => {
+  it('store exactly what is new, and end where a backfill of the whole history ends', async () => {
+    const scenario = acme();
+    const fake = await startFakeGithub(scenario, { tokens: ['test-token'] });
+    const t = tempDb();
+    const fresh = tempDb();
+    try {
+      const config = acmeConfig(fake.apiUrl);
+      await collect(t.db, config);
+      const web = RepoBuilder.of(scenario.repos[0]);
+      web.commit('web-p5a', ['web-m3'], '2026-03-05T11:00:00Z');
+      web.pull({ number: 5, commits: ['web-p5a'], createdAt: '2026-03-05T11:10:00Z', mergedAt: '2026-03-05T12:00:00Z', mergeName: 'web-m5' });
+      web.repo.deployments.at(-1)!.statuses.push({ id: 1, state: 'success', createdAt: '2026-03-05T12:30:00Z' });
+      web.deployment({ commit: 'web-m5', createdAt: '2026-03-05T12:50:00Z', statuses: [['success', '2026-03-05T13:00:00Z']] });
+      Object.assign(web.repo.issues.find((i) => i.number === 21)!, { state: 'closed', closedAt: '2026-03-05T14:00:00Z', updatedAt: '2026-03-05T14:00:00Z' });
+      Object.assign(web.repo.runs.find((r) => r.conclusion === null)!, { status: 'completed', conclusion: 'success', updatedAt: '2026-03-05T15:00:00Z' });
+
+      const from = fake.requests.length;
+      const next = await collect(t.db, config, { now: LATER });
+      const asked = fake.requests.slice(from);
+      expect(next.repositories.find((r) => r.name === 'acme/web')).toMatchObject({ stored: 6 });
+      expect(asked.filter((r) => r.status === 200).map((r) => r.path)).toEqual([
+        '/repos/acme/web/pulls', '/graphql', '/repos/acme/web/deployments', '/repos/acme/web/deployments/1018/statuses',
+        expect.stringMatching(/^\/repos\/acme\/web\/deployments\/\d+\/statuses$/), '/repos/acme/web/actions/runs', '/repos/acme/web/issues',
+      ]);
+      const rows = dumpDb(t.db);
+      expect(rows.deployments.filter((d) => (d as { sha: string }).sha === sha('web-m5'))).toHaveLength(1);
+      expect(rows.incidents.find((i) => (i as { ext_id: string }).ext_id === 'acme/web/issues/21')).toMatchObject({ resolved_at: Date.parse('2026-03-05T14:00:00Z') });
+
+      await collect(fresh.db, config, { now: LATER });
+      expect(rows).toEqual(dumpDb(fresh.db));
+    } finally {
+      await fake.close();
+      t.cleanup();
+      fresh.cleanup();
+    }
+  });
+
+  it('read everything from --since again, without conditional requests, and store nothing twice', async () => {
+    const fake = await startFakeGithub(acme(), { tokens: ['test-token'] });
+    const t = tempDb();
+    try {
+      const config = acmeConfig(fake.apiUrl);
+      await collect(t.db, config);
+      const events = (t.db.prepare('SELECT count(*) AS n FROM raw_events').get() as { n: number }).n;
+      const from = fake.requests.length;
+      const again = await collect(t.db, config, { since: Date.parse('2026-03-03T00:00:00Z'), only: ['acme/web'] });
+      const asked = fake.requests.slice(from);
+      expect(asked.every((r) => !r.conditional && r.status === 200)).toBe(true);
+      expect(asked.filter((r) => r.path.endsWith('/statuses')).length).toBe(5);
+      expect(again).toMatchObject({ stored: 0, errors: [] });
+      expect((t.db.prepare('SELECT count(*) AS n FROM raw_events').get() as { n: number }).n).toBe(events);
+    } finally {
+      await fake.close();
+      t.cleanup();
+    }
+  });
+});

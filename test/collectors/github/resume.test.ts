@@ -1,0 +1,90 @@
+/**
+ * `npx deming collect` for real, in a child process: killed with SIGKILL after its first
+ * committed batch and started again, it ends with the same database as a run that was never
+ * interrupted; no gaps, no duplicates. Also what the command prints.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acme } from '../../fakes/github/acme';
+import { startFakeGithub, type FakeGithubServer } from '../../fakes/github/server';
+import { openDatabase } from '../../../db/connection';
+import { acmeConfig, dumpWithCursors } from './helpers';
+
+const bin = join(process.cwd(), 'bin', 'deming.js');
+let fake: FakeGithubServer;
+let configFile: string;
+
+function cli(db: string, args: string[] = []): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; out: string; err: string }> } {
+  const { GITHUB_TOKEN: _t, ...env } = process.env;
+  const child = spawn(process.execPath, [bin, 'collect', ...args], { env: { ...env, DEMING_CONFIG: configFile, DEMING_DB: db }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '', err = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d; });
+  child.stderr!.on('data', (d: Buffer) => { err += d; });
+  const done = new Promise<{ code: number | null; signal: string | null; out: string; err: string }>((resolve) => {
+    child.on('exit', (code, signal) => resolve({ code, signal, out, err }));
+  });
+  return { child, done };
+}
+
+const dbFile = () => join(mkdtempSync(join(tmpdir(), 'deming-cli-')), 'deming.db');
+const dump = (file: string) => { const db = openDatabase(file); try { return dumpWithCursors(db); } finally { db.close(); } };
+
+beforeAll(async () => {
+  fake = await startFakeGithub(acme(), { tokens: ['test-token'], latencyMs: 30 });
+  configFile = acmeConfig(fake.apiUrl, { extra: '    backfillDays: 3650' }).file;
+});
+afterAll(() => fake.close());
+
+describe('npx deming collect', () => {
+  let reference: { file: string; out: string; code: number | null };
+
+  beforeAll(async () => {
+    const file = dbFile();
+    const run = await cli(file).done;
+    reference = { file, out: run.out, code: run.code };
+  }, 30_000);
+
+  it('prints a line per repository and a summary, and exits 1 when a repository failed', () => {
+    expect(reference.code).toBe(1);
+    const lines = reference.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^acme\/api\s+\d+ requests \(0 answered 304\)\s+\d+ stored\s+rate limit [\d,]+ left$/);
+    expect(lines.find((l) => l.startsWith('acme/gone'))).toMatch(/failed: not found \(404\)/);
+    expect(lines.find((l) => l.startsWith('acme/web'))).toMatch(/\d+ stored/);
+    expect(reference.out).toMatch(/Collected 4 repositories in [\d.]+ s: \d+ requests \(0 answered 304\), \d+ events stored, rate limit [\d,]+ left; 1 failed:\n {2}acme\/gone: not found/);
+  });
+
+  it('killed after its first committed batch and run again, ends with the same database', async () => {
+    const file = dbFile();
+    const first = cli(file);
+    // Watch the database from here (WAL lets a reader look while the child writes).
+    let watcher: Database.Database | null = null;
+    const stored = () => {
+      try {
+        watcher ??= new Database(file, { readonly: true, fileMustExist: true });
+        return (watcher.prepare('SELECT count(*) AS n FROM raw_events').get() as { n: number }).n;
+      } catch { return 0; }
+    };
+    while (stored() === 0 && first.child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+    first.child.kill('SIGKILL');
+    const killed = await first.done;
+    (watcher as Database.Database | null)?.close();
+    expect(killed.signal).toBe('SIGKILL');
+    const partial = dump(file);
+    expect(partial.raw_events.length).toBeGreaterThan(0);
+    expect(partial.raw_events.length).toBeLessThan(dump(reference.file).raw_events.length);
+
+    const second = await cli(file).done;
+    expect(second.code).toBe(1);
+    expect(dump(file)).toEqual(dump(reference.file));
+  }, 30_000);
+
+  it('with nothing new, asks only conditional requests and stores nothing', async () => {
+    const again = await cli(reference.file, ['--repo', 'acme/web']).done;
+    expect(again.code).toBe(0);
+    expect(again.out).toMatch(/^acme\/web\s+(\d+) requests \(\1 answered 304\)\s+0 stored/);
+  }, 30_000);
+});

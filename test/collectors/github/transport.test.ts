@@ -1,0 +1,110 @@
+/**
+ * The collector against an unreliable GitHub: faults of every kind converge to the same database
+ * as a clean run; Link pagination and long pull requests; GitHub Enterprise Server under
+ * /api/v3; GitHub App auth.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acme } from '../../fakes/github/acme';
+import { generateRepo } from '../../fakes/github/generate';
+import { startFakeGithub, type FakeGithubServer } from '../../fakes/github/server';
+import type { FakeGithub } from '../../fakes/github/scenario';
+import { tempDb } from '../../helpers/db';
+import { acmeConfig, collect, dumpDb, dumpWithCursors } from './helpers';
+
+const scenario: FakeGithub = acme();
+let fake: FakeGithubServer;
+let reference: Record<string, unknown[]>;
+
+beforeAll(async () => {
+  fake = await startFakeGithub(scenario, { tokens: ['test-token'] });
+  const t = tempDb();
+  await collect(t.db, acmeConfig(fake.apiUrl));
+  reference = dumpWithCursors(t.db);
+  t.cleanup();
+});
+afterAll(() => fake.close());
+
+describe('an unreliable GitHub', () => {
+  it('converges to the same database through 5xx, secondary rate limits, 429, resets and pages cut short', async () => {
+    const t = tempDb();
+    fake.injectFaults({ every: 3, kinds: ['500', 'secondary-403', 'reset', '429', 'truncate', '502'] });
+    const from = fake.requests.length;
+    try {
+      const result = await collect(t.db, acmeConfig(fake.apiUrl));
+      const faults = fake.requests.slice(from).filter((r) => r.fault).map((r) => r.fault);
+      expect(new Set(faults)).toEqual(new Set(['500', 'secondary-403', 'reset', '429', 'truncate', '502']));
+      expect(result.errors.map((e) => e.resource)).toEqual(['acme/gone']);
+      expect(dumpWithCursors(t.db)).toEqual(reference);
+    } finally {
+      fake.clearFaults();
+      t.cleanup();
+    }
+  });
+});
+
+describe('GitHub Enterprise Server', () => {
+  it('collects the same history from a baseUrl under /api/v3, with GraphQL at /api/graphql', async () => {
+    const ghes = await startFakeGithub(scenario, { tokens: ['test-token'], prefix: '/api/v3' });
+    const t = tempDb();
+    try {
+      await collect(t.db, acmeConfig(ghes.apiUrl));
+      expect(ghes.apiUrl).toMatch(/\/api\/v3$/);
+      expect(ghes.requests.filter((r) => !(r.path.startsWith('/api/v3/') || r.path === '/api/graphql'))).toEqual([]);
+      expect(ghes.requests.some((r) => r.path === '/api/graphql')).toBe(true);
+      const { cursors: _cursors, raw_events: _raw, ...rows } = reference;
+      expect(dumpDb(t.db)).toEqual(rows);
+    } finally {
+      await ghes.close();
+      t.cleanup();
+    }
+  });
+});
+
+describe('GitHub App auth', () => {
+  it('signs a JWT with the app\'s key (read from a file), gets an installation token and collects with it', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const keyFile = join(mkdtempSync(join(tmpdir(), 'deming-key-')), 'app.pem');
+    writeFileSync(keyFile, privateKey);
+    const app = await startFakeGithub(scenario, { tokens: ['only-the-installation-token-works'] });
+    const t = tempDb();
+    try {
+      const config = acmeConfig(app.apiUrl, { auth: ['    app:', '      appId: 12345', `      privateKey: ${keyFile}`, '      installationId: 678'] });
+      expect(config.github?.auth).toMatchObject({ kind: 'app', appId: 12345, installationId: 678 });
+      const result = await collect(t.db, config);
+      expect(result.errors.map((e) => e.resource)).toEqual(['acme/gone']);
+      expect(app.requests[0]).toMatchObject({ method: 'POST', path: '/app/installations/678/access_tokens', status: 201 });
+      expect(dumpDb(t.db).deployments).toEqual(reference.deployments);
+    } finally {
+      await app.close();
+      t.cleanup();
+    }
+  });
+});
+
+describe('pagination', () => {
+  it('follows Link headers through every page, and the further commit pages of long pull requests', async () => {
+    const end = Date.parse('2026-03-01T00:00:00Z');
+    const big: FakeGithub = { repos: [generateRepo('acme', 'big', { pulls: 120, deployments: 30, runs: 250, end, days: 60, incidents: 3 })], orgs: new Map() };
+    const server = await startFakeGithub(big, { commitsPerPage: 2 });
+    const t = tempDb();
+    try {
+      const config = acmeConfig(server.apiUrl);
+      const result = await collect(t.db, { ...config, github: { ...config.github!, organisations: [], repositories: [{ name: 'acme/big' }] } }, { now: end });
+      expect(result.errors).toEqual([]);
+      const count = (table: string) => (t.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+      expect({ pulls: count('pull_requests'), deployments: count('deployments'), runs: count('ci_runs'), incidents: count('incidents') })
+        .toEqual({ pulls: 120, deployments: 30, runs: 250, incidents: 3 });
+      // 1 to 3 commits per pull request, plus its merge commit.
+      expect(count('changes')).toBe(120 + 40 * (1 + 2 + 3));
+      expect(server.requests.filter((r) => r.path.endsWith('/actions/runs')).map((r) => new URLSearchParams(r.query).get('page') ?? '1')).toEqual(['1', '2', '3']);
+      expect(server.requests.filter((r) => r.path === '/graphql').length).toBeGreaterThan(5);
+    } finally {
+      await server.close();
+      t.cleanup();
+    }
+  });
+});
