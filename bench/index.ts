@@ -6,6 +6,7 @@ export {};
  */
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<unknown> }>> = {
   github: () => import('./github'),
+  load: () => import('./load'),
 };
 
 const [first, ...rest] = process.argv.slice(2);

@@ -1,6 +1,6 @@
 /** Scopes (`org`, `department:<id>`, `team:<id>`, `service:<owner/name>`) and the services in them. */
 import type { Db } from '../db/connection';
-import { listDepartments, listServices, listTeams } from '../db/queries/org';
+import { listDepartments, listServicePlaces, listServices, listTeams } from '../db/queries/org';
 import { HttpError } from './errors';
 
 export type Scope =
@@ -38,17 +38,12 @@ export function resolveScope(db: Db, scope: Scope): ResolvedScope {
 
 /** Every scope a service belongs to, from itself up to `org`: the rooms to notify when it changes. */
 export function scopesOfServices(db: Db, names: string[]): string[] {
-  const services = new Map(listServices(db).map((s) => [s.name, s]));
-  const teams = new Map(listTeams(db).map((t) => [t.id, t]));
   const out = new Set<string>();
-  for (const name of names) {
-    const s = services.get(name);
-    if (!s) continue;
+  for (const s of listServicePlaces(db, names)) {
     out.add('org');
-    out.add(`service:${name}`);
+    out.add(`service:${s.name}`);
     out.add(`team:${s.teamId}`);
-    const t = teams.get(s.teamId);
-    if (t) out.add(`department:${t.departmentId}`);
+    out.add(`department:${s.departmentId}`);
   }
   return [...out];
 }

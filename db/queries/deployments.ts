@@ -34,8 +34,9 @@ export function listProductionDeploymentsFrom(db: Db, serviceId: number, from: n
 
 /** Forgets what deployments from a point in time on shipped, before they are linked again. */
 export function deleteShippedFrom(db: Db, serviceId: number, from: number): void {
+  // The conditions of the partial index deployments_prod, so this reads only the deployments it re-links.
   prepared(db, `DELETE FROM deployment_changes WHERE service_id = ? AND deployment_id IN (
-    SELECT id FROM deployments WHERE service_id = ? AND finished_at >= ?)`).run(serviceId, serviceId, from);
+    SELECT id FROM deployments WHERE service_id = ? AND is_production = 1 AND status = 'success' AND finished_at >= ?)`).run(serviceId, serviceId, from);
 }
 
 /** Also forgets links of deployments that no longer count (a status or environment changed). */

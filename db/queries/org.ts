@@ -74,3 +74,10 @@ export function listDepartments(db: Db): DepartmentRow[] {
 export function countServices(db: Db): number {
   return prepared<[], { n: number }>(db, 'SELECT count(*) AS n FROM services').get()!.n;
 }
+
+/** The team and department of each named service (for telling the rooms that a change touches). */
+export function listServicePlaces(db: Db, names: string[]): { name: string; teamId: string; departmentId: string }[] {
+  return prepared<[string], { name: string; teamId: string; departmentId: string }>(db, `
+    SELECT s.name, s.team_id AS teamId, t.department_id AS departmentId FROM services s JOIN teams t ON t.id = s.team_id
+    WHERE s.name IN (SELECT value FROM json_each(?))`).all(JSON.stringify(names));
+}
