@@ -3,6 +3,7 @@ import type { Authenticator } from './auth';
 import type { Config } from './config';
 import type { LiveHub } from './live';
 import type { SessionStore } from './sessions';
+import type { IngestQueue } from './ingest-queue';
 
 /** What every route needs, passed in rather than imported, so tests can build their own. */
 export interface AppContext {
@@ -13,6 +14,8 @@ export interface AppContext {
   now: () => number;
   log: (msg: string, err?: unknown) => void;
   live?: LiveHub;
+  /** Group commit for ingest requests; without it, each request commits alone. */
+  ingestQueue?: IngestQueue;
   /** Browser sessions; absent in tools that only read. */
   sessions?: SessionStore;
   /** Whether the database holds generated demo data. */

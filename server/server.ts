@@ -6,6 +6,7 @@ import { syncOrganisation } from '../db/queries/org';
 import { createApp } from './app';
 import { createAuthenticator, isLoopback } from './auth';
 import { createSessionStore } from './sessions';
+import { createIngestQueue } from './ingest-queue';
 import { ConfigError, type Config } from './config';
 import type { AppContext } from './context';
 import { createLiveHub, type LiveHub } from './live';
@@ -45,7 +46,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   const sessions = createSessionStore(db, config.sessionHours, now);
   const auth = createAuthenticator(authSettings, sessions);
-  const ctx: AppContext = { db, config, auth, sessions, now, log, demo: () => isDemo(db) };
+  const ctx: AppContext = { db, config, auth, sessions, now, log, demo: () => isDemo(db), ingestQueue: createIngestQueue(db, now) };
   const app = createApp(ctx);
   const http = createHttpServer(app);
   const live = createLiveHub(http, auth);

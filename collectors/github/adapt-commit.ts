@@ -11,6 +11,7 @@ export interface CommitFacts { sha: string; committedAt: string; authoredAt?: st
 /** GitHub's timestamps, in one spelling, so the same commit from two APIs is the same event. */
 export const isoTime = (t: string): string => new Date(t).toISOString();
 
+/** A commit of the REST API (compare, commits): the committer date is the commit time. */
 export function commitFromRest(c: RestCommitPayload): CommitFacts {
   const committed = c.commit.committer?.date ?? c.commit.author?.date;
   if (!committed) throw new Error(`commit ${c.sha} has no date`);
@@ -22,6 +23,7 @@ export function commitFromRest(c: RestCommitPayload): CommitFacts {
   };
 }
 
+/** A commit of the GraphQL API. */
 export function commitFromGraphql(c: GraphqlCommit): CommitFacts {
   return {
     sha: c.oid.toLowerCase(),

@@ -13,6 +13,7 @@ import type { GithubSettings } from './config';
 const GithubOctokit = Octokit.plugin(throttling, retry, paginateRest);
 export type GithubOctokit = InstanceType<typeof GithubOctokit>;
 
+/** One GitHub rate limit as its headers give it; `resetAt` in epoch ms. */
 export interface RateLimit { limit: number; remaining: number; resetAt: number }
 
 /** What a client has done so far; the numbers behind progress bars, reports and health. */
@@ -35,8 +36,10 @@ export interface ClientTiming {
   maxWaitSeconds: number;
 }
 
+/** GitHub.com's manners: a second between GraphQL requests, back-off in seconds. */
 export const defaultTiming: ClientTiming = { retryBaseMs: 1000, graphqlIntervalMs: 1000, retries: 4, maxWaitSeconds: 300 };
 
+/** An octokit and what it has done. */
 export interface GithubClient {
   octokit: GithubOctokit;
   stats: RequestStats;
@@ -44,6 +47,7 @@ export interface GithubClient {
   rateLimitRemaining(): number | null;
 }
 
+/** Per-client options; `timing` is for tests and the webhook route. */
 export interface ClientOptions {
   timing?: Partial<ClientTiming>;
   signal?: AbortSignal;

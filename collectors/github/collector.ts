@@ -19,6 +19,7 @@ import { syncRuns } from './sync-runs';
 
 const DAY_MS = 86_400_000;
 
+/** What to collect and how: the settings, and the `collect` command's narrowing. */
 export interface GithubCollectorOptions {
   settings: GithubSettings;
   /** Only these repositories (`collect --repo`), configured or not. */
@@ -31,15 +32,18 @@ export interface GithubCollectorOptions {
 }
 
 /** One repository's share of a run. */
-export interface RepositoryReport { name: string; requests: number; notModified: number; stored: number; error?: string }
+export interface RepositoryReport { name: string; requests: number; notModified: number; stored: number; rateLimitRemaining: number | null; error?: string }
 
+/** A run's result, with 304s and a report per repository. */
 export interface GithubRunResult extends CollectorRunResult {
   notModified: number;
   repositories: RepositoryReport[];
 }
 
+/** The GitHub collector: a {@link Collector} whose run reports per repository. */
 export interface GithubCollector extends Collector { run(ctx: CollectorContext): Promise<GithubRunResult> }
 
+/** Creates the collector; each `run` makes its own client, so runs share nothing but the database. */
 export function createGithubCollector(opts: GithubCollectorOptions): GithubCollector {
   return { name: 'github', run: (ctx) => runGithub(opts, ctx) };
 }
@@ -59,7 +63,7 @@ async function runGithub(opts: GithubCollectorOptions, ctx: CollectorContext): P
   for (const target of targets) {
     if (ctx.signal?.aborted) break;
     const before = { requests: client.stats.requests, notModified: client.stats.notModified };
-    const report: RepositoryReport = { name: target.name, requests: 0, notModified: 0, stored: 0 };
+    const report: RepositoryReport = { name: target.name, requests: 0, notModified: 0, stored: 0, rateLimitRemaining: null };
     if (spent) {
       report.error = spent;
     } else {
@@ -74,6 +78,7 @@ async function runGithub(opts: GithubCollectorOptions, ctx: CollectorContext): P
     }
     report.requests = client.stats.requests - before.requests;
     report.notModified = client.stats.notModified - before.notModified;
+    report.rateLimitRemaining = client.rateLimitRemaining();
     if (report.error) errors.push({ resource: target.name, message: report.error });
     repositories.push(report);
     opts.onRepository?.(report);

@@ -17,6 +17,7 @@ export function readCursor<T>(db: Db, resource: string, schema: z.ZodType<T>): {
   }
 }
 
+/** A cursor row of this collector, its state as JSON. */
 export function cursorRow(resource: string, state: unknown, etag: string | null): Cursor {
   return { collector: COLLECTOR, resource, cursor: JSON.stringify(state), etag };
 }

@@ -12,12 +12,18 @@ export function describeError(e: unknown): string {
   switch (status) {
     case 401: return 'GitHub refused the credentials (401): check GITHUB_TOKEN, or the GitHub App id, key and installation.';
     case 403: return /rate limit/i.test(message)
-      ? `GitHub's rate limit is spent (403): ${message}`
+      ? `GitHub's rate limit is spent (403)${resetOf(e)}: ${message}`
       : `forbidden (403): the token lacks a read permission this needs (Metadata, Contents, Pull requests, Deployments, Actions, Issues), or the organisation restricts it: ${message}`;
     case 404: return 'not found (404): check the name, and that the token can read this repository.';
     case 451: return 'unavailable for legal reasons (451).';
     default: return status ? `${message} (${status})` : message;
   }
+}
+
+/** When a spent rate limit resets, from the answer's headers. */
+function resetOf(e: unknown): string {
+  const reset = Number((e as { response?: { headers?: Record<string, string> } }).response?.headers?.['x-ratelimit-reset']);
+  return reset > 0 ? `; it resets at ${new Date(reset * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC` : '';
 }
 
 /** Whether the error means every further request would fail too until the limit resets. */

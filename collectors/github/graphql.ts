@@ -29,12 +29,26 @@ ${COMMIT}`;
 
 const pullsAnswer = z.object({ repository: z.record(z.string(), graphqlPullRequest.nullable()) });
 
+/**
+ * GitHub answers a pull request it no longer has (deleted, or moved with its repository) with
+ * an error beside the others' data; keep the data rather than fail the whole batch.
+ */
+async function partial(answer: Promise<unknown>): Promise<unknown> {
+  try {
+    return await answer;
+  } catch (e) {
+    const data = (e as { data?: unknown } | null)?.data;
+    if (e instanceof Error && e.name === 'GraphqlResponseError' && data) return data;
+    throw e;
+  }
+}
+
 export interface FetchedPullRequest { pr: GraphqlPullRequest; moreCommits: GraphqlCommit[] }
 
 /** Fetches pull requests by number in one request (plus one per further page of a long one's commits). */
 export async function fetchPullRequests(client: GithubClient, owner: string, name: string, numbers: number[]): Promise<FetchedPullRequest[]> {
   if (numbers.length === 0) return [];
-  const data = pullsAnswer.parse(await client.octokit.graphql(pullRequestsQuery(numbers), { owner, name }));
+  const data = pullsAnswer.parse(await partial(client.octokit.graphql(pullRequestsQuery(numbers), { owner, name })));
   const out: FetchedPullRequest[] = [];
   for (const n of numbers) {
     const pr = data.repository[`pr${n}`];

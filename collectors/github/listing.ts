@@ -13,6 +13,8 @@ export interface ListOptions<T> {
   etag: string | null;
   /** True for the first item that is older than what is wanted: reading stops there. */
   isOlder: (item: T) => boolean;
+  /** The list is only roughly in order (releases): read to the end of the page where older items begin. */
+  loose?: boolean;
   signal?: AbortSignal;
 }
 
@@ -28,10 +30,16 @@ export async function listNewestFirst<T>(client: GithubClient, route: string, pa
       if (first) etag = typeof page.headers.etag === 'string' ? page.headers.etag : null;
       first = false;
       const list = (item.array() as z.ZodType<T[]>).parse(page.data);
+      let older = false;
       for (const x of list) {
-        if (opts.isOlder(x)) return { notModified: false, items, etag };
+        if (opts.isOlder(x)) {
+          older = true;
+          if (opts.loose) continue;
+          break;
+        }
         items.push(x);
       }
+      if (older) return { notModified: false, items, etag };
       opts.signal?.throwIfAborted();
     }
   } catch (e) {

@@ -12,6 +12,7 @@ import { listNewestFirst } from './listing';
 import { repositoryPayload } from './payloads';
 import type { RepoInfo } from './repo-sync';
 
+/** A repository to collect and its deployment rule. */
 export interface Target { name: string; source: DeploymentSource }
 
 const orgCursor = z.object({ repos: z.array(z.object({ name: z.string(), archived: z.boolean() })) });

@@ -58,6 +58,7 @@ export async function compareCommits(client: GithubClient, repo: RepoInfo, base:
   return events;
 }
 
+/** Fills the gaps behind each production deployment since the cursor, oldest first. */
 export async function syncCompare(sync: RepoSync): Promise<void> {
   const { ctx, repo } = sync;
   const service = listServices(ctx.db).find((s) => s.name === repo.fullName);

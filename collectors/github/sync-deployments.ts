@@ -35,6 +35,7 @@ export async function fetchStatuses(client: GithubClient, repo: Pick<RepoInfo, '
   }
 }
 
+/** Reads new deployments and asks again about those still in progress. */
 export async function syncDeployments(sync: RepoSync): Promise<void> {
   const { repo, client, ctx } = sync;
   const resource = resourceOf(sync, 'deployments');

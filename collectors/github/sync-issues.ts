@@ -8,6 +8,7 @@ import type { NativeEventInput } from '../../common/events';
 
 const PER_BATCH = 100;
 
+/** Reads the issues with one incident label that changed since its watermark. */
 export async function syncIssues(sync: RepoSync, label: string): Promise<void> {
   const { repo, client, ctx } = sync;
   const resource = resourceOf(sync, `issues:${label.toLowerCase()}`);

@@ -12,6 +12,7 @@ import { commit, etagFor, oldestFirst, resourceOf, startFrom, type RepoSync } fr
 
 const PER_QUERY = 50;
 
+/** Reads the pull requests merged or changed since the watermark. */
 export async function syncPulls(sync: RepoSync): Promise<void> {
   const { repo, client } = sync;
   const resource = resourceOf(sync, 'pulls');

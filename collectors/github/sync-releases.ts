@@ -28,13 +28,14 @@ export async function releaseSha(client: GithubClient, repo: Pick<RepoInfo, 'own
   return shaOfTarget(r) ?? tagSha(client, repo, r.tag_name);
 }
 
+/** Reads the releases created since the watermark; those that count become deployments. */
 export async function syncReleases(sync: RepoSync): Promise<void> {
   const { repo, client, ctx } = sync;
   const resource = resourceOf(sync, 'releases');
   const saved = readCursor(ctx.db, resource, watermarkCursor);
   const from = startFrom(sync, saved.state?.watermark);
   const list = await listNewestFirst(client, 'GET /repos/{owner}/{repo}/releases', { owner: repo.owner, repo: repo.name }, releasePayload, {
-    etag: etagFor(sync, saved.etag), isOlder: (r) => Date.parse(r.created_at) < Date.parse(from), signal: ctx.signal,
+    etag: etagFor(sync, saved.etag), isOlder: (r) => Date.parse(r.created_at) < Date.parse(from), loose: true, signal: ctx.signal,
   });
   if (list.notModified) return;
   const items = oldestFirst(list.items, (r) => r.created_at, (r) => r.id);

@@ -16,6 +16,7 @@ const RUNNING_FOR_MS = 3 * 86_400_000;
 
 const isRunning = (run: WorkflowRunPayload) => run.status !== 'completed';
 
+/** Reads the runs created since the watermark. */
 export async function syncRuns(sync: RepoSync): Promise<void> {
   const { repo, client, ctx } = sync;
   const resource = resourceOf(sync, 'runs');

@@ -24,10 +24,8 @@ import { fetchStatuses } from './sync-deployments';
 import { compareCommits } from './sync-compare';
 import { tagSha } from './sync-releases';
 
+/** The events a delivery means, or, when none, why it is ignored. */
 export interface WebhookOutcome { events: NativeEventInput[]; ignored?: string }
-
-/** The event types Deming reads; GitHub's others are acknowledged and ignored. */
-export const handledEvents = ['deployment', 'deployment_status', 'workflow_run', 'pull_request', 'push', 'issues', 'release', 'ping'] as const;
 
 const withRepo = <T extends z.ZodRawShape>(shape: T) => z.object({ action: z.string().optional(), repository: repositoryPayload, ...shape });
 const schemas = {
@@ -72,7 +70,7 @@ export async function eventsFromWebhook(name: string, payload: unknown, settings
       const source = deploymentSourceOf(settings, repo.fullName);
       if (source.from !== 'deployments') return ignored(`deployments of ${repo.fullName} are its ${source.from}`);
       const own = 'deployment_status' in p ? [p.deployment_status] : [];
-      if (!client && own.every((s) => s.state === 'inactive')) return ignored('an inactive status says nothing about how the deployment went');
+      if (!client && own.length > 0 && own.every((s) => s.state === 'inactive')) return ignored('an inactive status says nothing about how the deployment went');
       const all = await ask(client, log, 'the deployment statuses', (c) => fetchStatuses(c, parts(repo), p.deployment.id));
       const statuses = all && !all.notModified ? all.statuses : own;
       return { events: [adaptDeployment(repo, p.deployment, statuses)] };

@@ -13,12 +13,8 @@ import { isDemo } from '../demo';
 import { collectorContext } from '../collectors/context';
 import { saveLastRun } from '../collectors/status';
 import type { CliCommand } from './index';
+import { CommandUsageError } from './local';
 
-/**
- * Bad usage: exit code 2, like a configuration error. (Importing UsageError from ./index would
- * be an import cycle through its top-level await, and the CLI would never start.)
- */
-class UsageError extends ConfigError {}
 
 interface Args { repos: string[]; since?: number; config?: string }
 
@@ -28,23 +24,23 @@ function parseArgs(args: string[], now: number): Args {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
     const value = () => {
       const v = inline ?? args[++i];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value.`);
+      if (v === undefined || v.startsWith('--')) throw new CommandUsageError(`${flag} needs a value.`);
       return v;
     };
     if (flag === '--repo') {
       const repo = value();
-      if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) throw new UsageError(`--repo: expected owner/name, got "${repo}".`);
+      if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) throw new CommandUsageError(`--repo: expected owner/name, got "${repo}".`);
       out.repos.push(repo);
     } else if (flag === '--since') {
       const v = value();
       const asDate = /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v) : NaN;
       const span = Number.isNaN(asDate) && /^\d+[smhd]$/.test(v) ? parseDuration(v) : null;
-      if (Number.isNaN(asDate) && span === null) throw new UsageError(`--since: expected a span such as 90d or 12h, or a date such as 2026-01-01, got "${v}".`);
+      if (Number.isNaN(asDate) && span === null) throw new CommandUsageError(`--since: expected a span such as 90d or 12h, or a date such as 2026-01-01, got "${v}".`);
       out.since = Number.isNaN(asDate) ? now - span! : asDate;
     } else if (flag === '--config') {
       out.config = value();
     } else {
-      throw new UsageError(`unknown option "${args[i]}". Options: --repo owner/name, --since 90d, --config file.`);
+      throw new CommandUsageError(`unknown option "${args[i]}". Options: --repo owner/name, --since 90d, --config file.`);
     }
   }
   return out;
@@ -65,11 +61,11 @@ function progressPrinter(out: NodeJS.WriteStream) {
       lastRequests = p.requests ?? lastRequests;
       if (!p.done && tty) out.write(`\r\x1b[2K${repo.padEnd(32)} ${(step ?? '').padEnd(12)} ${thousands(lastRequests - repoStart)} requests, ${thousands(p.stored)} stored`);
     },
-    repository(r: GithubRunResult['repositories'][number], rateLimit: number | null | undefined) {
+    repository(r: GithubRunResult['repositories'][number]) {
       if (tty) out.write('\r\x1b[2K');
       const line = r.error
         ? `${r.name.padEnd(32)} failed: ${r.error}`
-        : `${r.name.padEnd(32)} ${thousands(r.requests).padStart(6)} requests (${thousands(r.notModified)} answered 304)  ${thousands(r.stored).padStart(7)} stored  rate limit ${thousands(rateLimit)} left`;
+        : `${r.name.padEnd(32)} ${thousands(r.requests).padStart(6)} requests (${thousands(r.notModified)} answered 304)  ${thousands(r.stored).padStart(7)} stored  rate limit ${thousands(r.rateLimitRemaining)} left`;
       out.write(`${line}\n`);
     },
   };
@@ -83,26 +79,22 @@ const command: CliCommand = {
     const args = parseArgs(argv, Date.now());
     const config = loadConfig(process.env, args.config);
     const gh = config.github;
-    if (!gh) throw new UsageError(`there is no sources.github in ${config.configFile ?? 'the configuration (no deming.config.yaml)'}: add one (see "Collecting from GitHub" in the README).`);
-    if (!gh.auth) throw new UsageError('sources.github has no token: set GITHUB_TOKEN, or sources.github.token or sources.github.app in the config.');
+    if (!gh) throw new CommandUsageError(`there is no sources.github in ${config.configFile ?? 'the configuration (no deming.config.yaml)'}: add one (see "Collecting from GitHub" in the README).`);
+    if (!gh.auth) throw new CommandUsageError('sources.github has no token: set GITHUB_TOKEN, or sources.github.token or sources.github.app in the config.');
     if (args.repos.length === 0 && gh.repositories.length === 0 && gh.organisations.length === 0) {
-      throw new UsageError('nothing to collect: list sources.github.repositories or sources.github.organisations, or pass --repo owner/name.');
+      throw new CommandUsageError('nothing to collect: list sources.github.repositories or sources.github.organisations, or pass --repo owner/name.');
     }
     const db = openDatabase(config.dbFile);
     try {
-      if (isDemo(db)) throw new UsageError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`);
+      if (isDemo(db)) throw new CommandUsageError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`);
       if (config.organisation.length > 0) syncOrganisation(db, config.organisation);
       const abort = new AbortController();
       process.once('SIGINT', () => { console.error('\nSIGINT: stopping after the current request; what was stored stays stored.'); abort.abort(); });
       const printer = progressPrinter(process.stdout);
-      let rateLimit: number | null | undefined = null;
-      const ctx = collectorContext(
-        { db, config, now: Date.now, log: (msg) => console.error(msg) },
-        { signal: abort.signal, progress: (p) => { rateLimit = p.rateLimitRemaining ?? rateLimit; printer.progress(p); } },
-      );
+      const ctx = collectorContext({ db, config, now: Date.now, log: (msg) => console.error(msg) }, { signal: abort.signal, progress: printer.progress });
       const collector = createGithubCollector({
         settings: gh, only: args.repos.length > 0 ? args.repos : undefined, since: args.since,
-        onRepository: (report) => printer.repository(report, rateLimit),
+        onRepository: printer.repository,
       });
       const result = await collector.run(ctx);
       saveLastRun(db, result);

@@ -5,9 +5,6 @@
 import { ConfigError } from '../config';
 import { CommandUsageError } from './local';
 
-/** A mistake in how a command was called: printed as it is, exit code 2. */
-export { CommandUsageError as UsageError } from './local';
-
 export interface CliCommand {
   summary: string;
   usage: string;

@@ -11,6 +11,7 @@ import type { Config } from '../config';
 import type { LiveHub } from '../live';
 import { scopesOfServices } from '../scope';
 
+/** What a collector context is built from: the server's context, or the CLI's own. */
 export interface CollectorHost {
   db: Db;
   config: Pick<Config, 'production' | 'organisation'>;
@@ -19,6 +20,7 @@ export interface CollectorHost {
   live?: LiveHub;
 }
 
+/** A context whose `ingest` stores a batch and its cursors in one transaction, then tells live clients. */
 export function collectorContext(host: CollectorHost, opts: Pick<CollectorContext, 'progress' | 'signal'> = {}): CollectorContext {
   const resolveTeam = teamResolver(host.config.organisation);
   return {
@@ -30,7 +32,7 @@ export function collectorContext(host: CollectorHost, opts: Pick<CollectorContex
     ingest(events, cursors) {
       const parsed = validateEvents(events);
       const at = host.now();
-      const r = ingestEvents(host.db, parsed, { production: host.config.production, now: at, resolveTeam, defaultSource: 'github', cursors });
+      const r = ingestEvents(host.db, parsed, { production: host.config.production, now: at, resolveTeam, cursors });
       if (host.live && r.services.length > 0) host.live.ingested(at, r.counts, scopesOfServices(host.db, r.services));
       return { accepted: r.accepted, updated: r.updated, unchanged: r.unchanged };
     },

@@ -24,6 +24,7 @@ function jobsOf(ctx: AppContext): Job[] {
   return [{ collector: createGithubCollector({ settings: gh }), intervalMs: gh.intervalMs }];
 }
 
+/** Starts the configured collectors' schedule (none when nothing is configured). */
 export function startCollectors(ctx: AppContext, opts: { firstRunDelayMs?: number } = {}): CollectorScheduler {
   const board = statusBoard(ctx);
   const jobs = jobsOf(ctx);

@@ -34,6 +34,7 @@ export interface WebhookStatus {
 
 export type CollectorStatus = PullStatus | WebhookStatus;
 
+/** Where the scheduler and the webhook route record what they do, and health reads it. */
 export interface StatusBoard {
   scheduled(name: string, intervalMs: number | null, nextRunAt: number | null): void;
   started(name: string): void;

@@ -27,6 +27,11 @@ export function isValidTimeZone(tz: string): boolean {
 interface LocalDate { y: number; m: number; d: number }
 
 function localParts(t: number, tz: string): LocalDate & { h: number; min: number; s: number } {
+  // The default zone needs no Intl, which costs microseconds a call and is called per deployment.
+  if (tz === 'UTC') {
+    const u = new Date(t);
+    return { y: u.getUTCFullYear(), m: u.getUTCMonth() + 1, d: u.getUTCDate(), h: u.getUTCHours(), min: u.getUTCMinutes(), s: u.getUTCSeconds() };
+  }
   const p: Record<string, number> = {};
   for (const part of formatter(tz).formatToParts(t)) if (part.type !== 'literal') p[part.type] = Number(part.value);
   return { y: p.year, m: p.month, d: p.day, h: p.hour, min: p.minute, s: p.second };

@@ -21,7 +21,7 @@ const MAX_IGNORED_LISTED = 50;
 export function cdeventsRouter(ctx: AppContext): Router {
   const r = Router();
   const json = express.json({ limit: ctx.config.bodyLimit, type: jsonTypes });
-  r.post('/api/v1/cdevents', requireRole(ctx.auth, 'ingest'), json, (req, res) => {
+  r.post('/api/v1/cdevents', requireRole(ctx.auth, 'ingest'), json, async (req, res) => {
     if (!req.is(jsonTypes)) {
       throw new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json, application/cloudevents+json or application/cloudevents-batch+json, not "${(req.get('content-type') ?? 'none').slice(0, 80)}".`);
     }
@@ -44,7 +44,7 @@ export function cdeventsRouter(ctx: AppContext): Router {
     }
     const stored = t.events.length === 0
       ? { accepted: 0, updated: 0, unchanged: 0 }
-      : ingestAndNotify(ctx, t.events.map((e) => e.event), (i) => `${t.events[i].at} (as a native ${t.events[i].event.type})`, CDEVENTS_SOURCE);
+      : await ingestAndNotify(ctx, t.events.map((e) => e.event), (i) => `${t.events[i].at} (as a native ${t.events[i].event.type})`, CDEVENTS_SOURCE);
     res.status(t.events.length === 0 ? 202 : 200).json({
       accepted: stored.accepted, updated: stored.updated, unchanged: stored.unchanged,
       ignored: t.ignored.length, ignoredEvents: t.ignored.slice(0, MAX_IGNORED_LISTED),

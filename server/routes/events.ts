@@ -23,14 +23,25 @@ function parseNdjson(body: string): { values: unknown[]; lines: number[] } {
   return { values, lines };
 }
 
-/** Stores a batch and, once it has committed, tells the live clients. Shared by every ingest route. */
-export function ingestAndNotify(ctx: AppContext, input: unknown[], pathOf?: (i: number) => string, defaultSource?: string): IngestResult {
+const resolvers = new WeakMap<object, (service: string) => string | null>();
+/** The configured organisation's team resolver, compiled once per configuration. */
+function resolverOf(ctx: AppContext) {
+  let r = resolvers.get(ctx.config);
+  if (!r) resolvers.set(ctx.config, (r = teamResolver(ctx.config.organisation)));
+  return r;
+}
+
+/**
+ * Validates a batch (a 400 before anything is queued), stores it with the next group commit
+ * and, once that has committed, tells the live clients. Shared by every ingest route.
+ */
+export async function ingestAndNotify(ctx: AppContext, input: unknown[], pathOf?: (i: number) => string, defaultSource?: string): Promise<IngestResult> {
   const events = validateEvents(input, pathOf);
-  const now = ctx.now();
-  const result = ingestEvents(ctx.db, events, {
-    production: ctx.config.production, now, resolveTeam: teamResolver(ctx.config.organisation), defaultSource,
-  });
-  if (result.services.length > 0) ctx.live?.ingested(now, result.counts, scopesOfServices(ctx.db, result.services));
+  const opts = { production: ctx.config.production, resolveTeam: resolverOf(ctx), defaultSource };
+  let result: IngestResult, at: number;
+  if (ctx.ingestQueue) ({ result, at } = await ctx.ingestQueue.submit(events, opts));
+  else { at = ctx.now(); result = ingestEvents(ctx.db, events, { ...opts, now: at }); }
+  if (result.services.length > 0) ctx.live?.ingested(at, result.counts, scopesOfServices(ctx.db, result.services));
   return result;
 }
 
@@ -38,7 +49,7 @@ export function eventsRouter(ctx: AppContext): Router {
   const r = Router();
   const json = express.json({ limit: ctx.config.bodyLimit, type: ['application/json', 'application/*+json'] });
   const ndjson = express.text({ limit: ctx.config.bodyLimit, type: ['application/x-ndjson', 'application/ndjson'] });
-  r.post('/api/v1/events', requireRole(ctx.auth, 'ingest'), json, ndjson, (req, res) => {
+  r.post('/api/v1/events', requireRole(ctx.auth, 'ingest'), json, ndjson, async (req, res) => {
     let input: unknown[];
     let pathOf: ((i: number) => string) | undefined;
     if (req.is(['application/json', 'application/*+json'])) {
@@ -51,7 +62,7 @@ export function eventsRouter(ctx: AppContext): Router {
     } else {
       throw new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json or application/x-ndjson, not "${(req.get('content-type') ?? 'none').slice(0, 80)}".`);
     }
-    const result = ingestAndNotify(ctx, input, pathOf);
+    const result = await ingestAndNotify(ctx, input, pathOf);
     res.status(200).json({ accepted: result.accepted, updated: result.updated, unchanged: result.unchanged });
   });
   return r;

@@ -31,7 +31,7 @@ const params = z.object({
 export function testReportsRouter(ctx: AppContext): Router {
   const r = Router();
   const xml = express.text({ limit: TEST_REPORT_LIMIT, type: xmlTypes });
-  r.post('/api/v1/test-reports', requireRole(ctx.auth, 'ingest'), xml, (req, res) => {
+  r.post('/api/v1/test-reports', requireRole(ctx.auth, 'ingest'), xml, async (req, res) => {
     if (!req.is(xmlTypes) || typeof req.body !== 'string') {
       throw new HttpError(415, 'unsupported_media_type', `Send the JUnit XML report as the body with Content-Type application/xml or text/xml, not "${(req.get('content-type') ?? 'none').slice(0, 80)}".`);
     }
@@ -49,7 +49,7 @@ export function testReportsRouter(ctx: AppContext): Router {
     }
     const digest = createHash('sha1').update([q.data.service, q.data.sha, q.data.name, req.body].join('\0')).digest('hex');
     const run = testReportToCiRun(totals, q.data, ctx.now(), digest);
-    const result = ingestAndNotify(ctx, [run], () => 'query', JUNIT_SOURCE);
+    const result = await ingestAndNotify(ctx, [run], () => 'query', JUNIT_SOURCE);
     res.json({
       accepted: result.accepted, updated: result.updated, unchanged: result.unchanged,
       ciRun: { id: run.id, status: run.status, tests: run.tests, startedAt: run.startedAt, finishedAt: run.finishedAt },

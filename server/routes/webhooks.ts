@@ -5,7 +5,7 @@
  * and is stored by the one ingestion path. Types Deming does not use are acknowledged (202).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import express, { Router, type Request } from 'express';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { createGithubClient, type GithubClient } from '../../collectors/github/client';
 import { defaultGithubSettings } from '../../collectors/github/config';
 import { eventsFromWebhook, WebhookPayloadError } from '../../collectors/github/webhook';
@@ -25,6 +25,7 @@ export function validSignature(secret: string, body: Buffer, header: string | un
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/** The webhook route, with its own raw body parser: mount it before any JSON parser. */
 export function webhooksRouter(ctx: AppContext): Router {
   const settings = ctx.config.github ?? defaultGithubSettings;
   let client: GithubClient | null | undefined;
@@ -40,14 +41,17 @@ export function webhooksRouter(ctx: AppContext): Router {
     throw new HttpError(status, code, message);
   };
 
-  r.post('/webhooks/github', express.raw({ type: () => true, limit: LIMIT }), async (req, res) => {
-    const secret = ctx.config.githubWebhookSecret;
-    if (!secret) refuse(req, 503, 'webhook_not_configured', 'GitHub webhooks are off: set DEMING_GITHUB_WEBHOOK_SECRET to the secret of the GitHub webhook and restart Deming.');
+  // Refuse what cannot be genuine before reading a body of up to 25 MB.
+  const precheck = (req: Request, _res: Response, next: NextFunction) => {
+    if (!ctx.config.githubWebhookSecret) refuse(req, 503, 'webhook_not_configured', 'GitHub webhooks are off: set DEMING_GITHUB_WEBHOOK_SECRET to the secret of the GitHub webhook and restart Deming.');
+    if (!req.get('x-hub-signature-256')) refuse(req, 401, 'bad_signature', 'The X-Hub-Signature-256 header is missing: give the GitHub webhook a secret (the value of DEMING_GITHUB_WEBHOOK_SECRET).');
+    next();
+  };
+
+  r.post('/webhooks/github', precheck, express.raw({ type: () => true, limit: LIMIT }), async (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (!validSignature(secret!, body, req.get('x-hub-signature-256'))) {
-      refuse(req, 401, 'bad_signature', req.get('x-hub-signature-256')
-        ? 'The X-Hub-Signature-256 header does not match the body: check that the webhook\'s secret is DEMING_GITHUB_WEBHOOK_SECRET.'
-        : 'The X-Hub-Signature-256 header is missing: give the GitHub webhook a secret (the value of DEMING_GITHUB_WEBHOOK_SECRET).');
+    if (!validSignature(ctx.config.githubWebhookSecret!, body, req.get('x-hub-signature-256'))) {
+      refuse(req, 401, 'bad_signature', 'The X-Hub-Signature-256 header does not match the body: check that the webhook\'s secret is DEMING_GITHUB_WEBHOOK_SECRET.');
     }
     const event = req.get('x-github-event');
     if (!event) throw new HttpError(400, 'missing_event', 'The X-GitHub-Event header is missing: this endpoint takes GitHub webhook deliveries.');
@@ -70,7 +74,7 @@ export function webhooksRouter(ctx: AppContext): Router {
       res.status(event === 'ping' ? 200 : 202).json({ ignored: outcome.ignored ?? 'nothing to store' });
       return;
     }
-    const result = ingestAndNotify(ctx, outcome.events, (i) => `${event}[${i}]`, 'github');
+    const result = await ingestAndNotify(ctx, outcome.events, (i) => `${event}[${i}]`, 'github');
     board.delivery({ event, at: ctx.now(), stored: result.accepted + result.updated, ignored: false });
     res.status(200).json({ accepted: result.accepted, updated: result.updated, unchanged: result.unchanged });
   });

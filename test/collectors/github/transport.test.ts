@@ -46,6 +46,42 @@ describe('an unreliable GitHub', () => {
   });
 });
 
+describe('a repository that fails', () => {
+  it('is reported with the cause and skipped (archived, no access, not found); the others are collected', async () => {
+    const strict = await startFakeGithub(scenario, { tokens: ['test-token'], forbidden: ['acme/api'] });
+    const t = tempDb();
+    try {
+      const config = acmeConfig(strict.apiUrl);
+      const repositories = ['acme/old', 'acme/api', 'acme/gone', 'acme/web'].map((name) => ({ name }));
+      const result = await collect(t.db, { ...config, github: { ...config.github!, organisations: [], repositories } });
+      expect(result.errors).toEqual([
+        { resource: 'acme/old', message: 'archived: skipped (remove it from sources.github.repositories, or unarchive it).' },
+        { resource: 'acme/api', message: expect.stringMatching(/^forbidden \(403\): the token lacks a read permission .*Resource not accessible by personal access token/) },
+        { resource: 'acme/gone', message: expect.stringMatching(/^not found \(404\)/) },
+      ]);
+      expect(t.db.prepare('SELECT DISTINCT s.name FROM deployments d JOIN services s ON s.id = d.service_id').all()).toEqual([{ name: 'acme/web' }]);
+    } finally {
+      await strict.close();
+      t.cleanup();
+    }
+  });
+});
+
+describe('a pull request GitHub no longer has', () => {
+  it('is left out, and the others of its batch are stored', async () => {
+    const gone = await startFakeGithub(scenario, { tokens: ['test-token'], graphqlMissing: [2] });
+    const t = tempDb();
+    try {
+      const result = await collect(t.db, acmeConfig(gone.apiUrl), { only: ['acme/web'] });
+      expect(result.errors).toEqual([]);
+      expect(t.db.prepare('SELECT number FROM pull_requests ORDER BY number').all()).toEqual([{ number: 1 }, { number: 3 }]);
+    } finally {
+      await gone.close();
+      t.cleanup();
+    }
+  });
+});
+
 describe('GitHub Enterprise Server', () => {
   it('collects the same history from a baseUrl under /api/v3, with GraphQL at /api/graphql', async () => {
     const ghes = await startFakeGithub(scenario, { tokens: ['test-token'], prefix: '/api/v3' });

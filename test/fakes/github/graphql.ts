@@ -32,8 +32,11 @@ function pullNode(r: FakeRepo, n: number, first: number) {
   };
 }
 
-/** Answers one GraphQL request body; `commitsPerPage` caps a pull request's commit pages (GitHub: 100). */
-export function answerGraphql(gh: FakeGithub, body: string, commitsPerPage = 100): unknown {
+/**
+ * Answers one GraphQL request body; `commitsPerPage` caps a pull request's commit pages (GitHub: 100);
+ * pull requests numbered in `missing` cannot be resolved, as when one was deleted.
+ */
+export function answerGraphql(gh: FakeGithub, body: string, commitsPerPage = 100, missing: number[] = []): unknown {
   const { query, variables } = JSON.parse(body) as { query: string; variables: Record<string, unknown> };
   const r = gh.repos.find((x) => x.owner === variables.owner && x.name === variables.name);
   if (!r) return { data: { repository: null }, errors: [{ type: 'NOT_FOUND', message: `Could not resolve to a Repository with the name '${variables.owner}/${variables.name}'.` }] };
@@ -43,6 +46,11 @@ export function answerGraphql(gh: FakeGithub, body: string, commitsPerPage = 100
     return { data: { repository: { pullRequest: p ? { commits: commitsPage(r, p.commits, (variables.after as string) ?? null, first) } : null } } };
   }
   const repository: Record<string, unknown> = {};
-  for (const m of query.matchAll(/(\w+):\s*pullRequest\(number:\s*(\d+)\)/g)) repository[m[1]] = pullNode(r, Number(m[2]), first);
-  return { data: { repository } };
+  const errors: unknown[] = [];
+  for (const m of query.matchAll(/(\w+):\s*pullRequest\(number:\s*(\d+)\)/g)) {
+    const n = Number(m[2]);
+    repository[m[1]] = missing.includes(n) ? null : pullNode(r, n, first);
+    if (repository[m[1]] === null) errors.push({ type: 'NOT_FOUND', path: ['repository', m[1]], message: `Could not resolve to a PullRequest with the number of ${n}.` });
+  }
+  return errors.length > 0 ? { data: { repository }, errors } : { data: { repository } };
 }

@@ -15,8 +15,8 @@ const notFound: Answer = { status: 404, json: { message: 'Not Found', documentat
 const byTimeDesc = <T>(items: T[], time: (t: T) => string, id: (t: T) => number) =>
   [...items].sort((a, b) => time(b).localeCompare(time(a)) || id(b) - id(a));
 
-export function route(gh: FakeGithub, api: string, method: string, path: string, q: URLSearchParams, headers: Record<string, string | string[] | undefined>, body: string, commitsPerPage?: number): Answer {
-  if (method === 'POST' && path.endsWith('/graphql')) return { status: 200, json: answerGraphql(gh, body, commitsPerPage), resource: 'graphql' };
+export function route(gh: FakeGithub, api: string, method: string, path: string, q: URLSearchParams, headers: Record<string, string | string[] | undefined>, body: string, graphql: { commitsPerPage?: number; missing?: number[] } = {}): Answer {
+  if (method === 'POST' && path.endsWith('/graphql')) return { status: 200, json: answerGraphql(gh, body, graphql.commitsPerPage, graphql.missing), resource: 'graphql' };
   if (method !== 'GET') return notFound;
   let m = /^\/orgs\/([^/]+)\/repos$/.exec(path);
   if (m) {

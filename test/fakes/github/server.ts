@@ -22,6 +22,10 @@ export interface FakeGithubOptions {
   latencyMs?: number;
   /** Commits per GraphQL page of a pull request's commits. */
   commitsPerPage?: number;
+  /** Pull requests GraphQL cannot resolve (deleted since they were listed). */
+  graphqlMissing?: number[];
+  /** Repositories (`owner/name`) the token may not read: 403, as for a fine-grained token without them. */
+  forbidden?: string[];
 }
 
 export interface LoggedRequest { method: string; path: string; query: string; status: number; conditional: boolean; fault?: FaultKind }
@@ -74,8 +78,9 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
     else if (url.pathname.startsWith(`${prefix}/`)) path = url.pathname.slice(prefix.length);
     else return send(res, log, 404, { message: 'Not Found' });
 
+    if (opts.forbidden?.some((r) => path.startsWith(`/repos/${r}`))) return send(res, log, 403, { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest', status: '403' });
     const api = `${origin}${prefix}`;
-    const answer = route(gh, api, method, path, url.searchParams, req.headers, body, opts.commitsPerPage);
+    const answer = route(gh, api, method, path, url.searchParams, req.headers, body, { commitsPerPage: opts.commitsPerPage, missing: opts.graphqlMissing });
     respond(req, res, url, answer, log);
   };
 
@@ -100,6 +105,7 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
     const limit = rateLimit[resource];
     const etag = etagOf(body);
     const notModified = status === 200 && req.headers['if-none-match'] === etag;
+    const spent = !notModified && limit.remaining === 0;
     if (!notModified) limit.remaining = Math.max(0, limit.remaining - 1);
     res.setHeader('x-ratelimit-limit', String(limit.limit));
     res.setHeader('x-ratelimit-remaining', String(limit.remaining));
@@ -109,6 +115,7 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
     res.setHeader('x-github-request-id', `FAKE:${requests.length}`);
     if (status === 200) res.setHeader('etag', etag);
     if (notModified) { log.status = 304; res.writeHead(304).end(); return; }
+    if (spent) return send(res, log, 403, { message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' });
     send(res, log, status, body, type);
   };
 

@@ -1,0 +1,71 @@
+/**
+ * Group commit for ingest requests. Requests that arrive together are stored in one SQLite
+ * transaction — one sync to disk for all of them — each inside its own savepoint, so one
+ * refused batch leaves the others whole, and each is acknowledged only after the commit.
+ */
+import type { NativeEvent } from '../common/events';
+import type { Db } from '../db/connection';
+import { ingestEvents, type IngestOptions, type IngestResult } from '../db/ingest';
+
+type JobOptions = Omit<IngestOptions, 'now'>;
+
+interface Job {
+  events: NativeEvent[];
+  opts: JobOptions;
+  resolve: (r: { result: IngestResult; at: number }) => void;
+  reject: (e: unknown) => void;
+}
+
+export interface IngestQueue {
+  /** Stores a validated batch with the next group; resolves once it has committed. */
+  submit(events: NativeEvent[], opts: JobOptions): Promise<{ result: IngestResult; at: number }>;
+}
+
+/** At most this many events go into one transaction, so one group never holds the writer for long. */
+export const GROUP_MAX_EVENTS = 20_000;
+
+export function createIngestQueue(db: Db, now: () => number): IngestQueue {
+  let pending: Job[] = [];
+  let scheduled = false;
+
+  const flush = () => {
+    scheduled = false;
+    let size = 0, n = 0;
+    while (n < pending.length && (n === 0 || size + pending[n].events.length <= GROUP_MAX_EVENTS)) size += pending[n++].events.length;
+    const jobs = pending.slice(0, n);
+    pending = pending.slice(n);
+    if (pending.length > 0) schedule();
+    const at = now();
+    const outcomes: ({ result: IngestResult } | { error: unknown })[] = [];
+    try {
+      db.transaction(() => {
+        for (const job of jobs) {
+          // A nested transaction is a savepoint: a job that throws rolls back alone.
+          try { outcomes.push({ result: ingestEvents(db, job.events, { ...job.opts, now: at }) }); } catch (error) { outcomes.push({ error }); }
+        }
+      })();
+    } catch (error) {
+      for (const job of jobs) job.reject(error);
+      return;
+    }
+    jobs.forEach((job, i) => {
+      const o = outcomes[i];
+      if ('result' in o) job.resolve({ result: o.result, at }); else job.reject(o.error);
+    });
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    // After the current turn's I/O, so requests read in the same turn share the commit.
+    setImmediate(flush);
+  };
+
+  return {
+    submit(events, opts) {
+      return new Promise((resolve, reject) => {
+        pending.push({ events, opts, resolve, reject });
+        schedule();
+      });
+    },
+  };
+}

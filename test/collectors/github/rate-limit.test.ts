@@ -1,0 +1,35 @@
+/** When GitHub's rate limit is spent, the run stops asking, says when it resets, and the next run goes on where it stopped. */
+import { describe, expect, it } from 'vitest';
+import { acme } from '../../fakes/github/acme';
+import { startFakeGithub } from '../../fakes/github/server';
+import { tempDb } from '../../helpers/db';
+import { acmeConfig, collect, dumpDb } from './helpers';
+
+describe('a spent rate limit', () => {
+  it('skips the remaining repositories with the reason, and the next run completes the history', async () => {
+    const scenario = acme();
+    const fake = await startFakeGithub(scenario, { tokens: ['test-token'] });
+    const t = tempDb();
+    const full = tempDb();
+    try {
+      const config = acmeConfig(fake.apiUrl);
+      fake.rateLimit.core.remaining = 6;
+      const spent = await collect(t.db, config);
+      const reason = /^GitHub's rate limit is spent \(403\); it resets at \d{4}-\d\d-\d\d \d\d:\d\d UTC: API rate limit exceeded/;
+      expect(spent.repositories.map((r) => r.name)).toEqual(['acme/api', 'acme/jobs', 'acme/gone', 'acme/web']);
+      expect(spent.repositories[0].error).toMatch(reason);
+      for (const r of spent.repositories.slice(1)) expect(r).toMatchObject({ requests: 0, error: expect.stringMatching(/^skipped: GitHub's rate limit is spent/) });
+      expect(fake.requests.filter((r) => r.status === 403)).toHaveLength(1);
+
+      fake.rateLimit.core.remaining = 5000;
+      const after = await collect(t.db, config);
+      expect(after.errors.map((e) => e.resource)).toEqual(['acme/gone']);
+      await collect(full.db, config);
+      expect(dumpDb(t.db)).toEqual(dumpDb(full.db));
+    } finally {
+      await fake.close();
+      t.cleanup();
+      full.cleanup();
+    }
+  });
+});
