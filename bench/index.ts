@@ -7,6 +7,7 @@ export {};
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<unknown> }>> = {
   github: () => import('./github'),
   load: () => import('./load'),
+  'page-load': () => import('./page-load'),
 };
 
 const [first, ...rest] = process.argv.slice(2);

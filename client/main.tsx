@@ -6,6 +6,8 @@ import { AppRoutes } from './routes';
 import { ErrorBoundary } from './components/ErrorBoundary';
 import './styles/base.css';
 import './styles/layout.css';
+// Last, so printing overrides every screen style.
+import './styles/print.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html must contain <div id="root">');

@@ -98,7 +98,10 @@ export interface LoopLeadTimeCheck {
 }
 export interface LoopCheck { previousId: string | null; leadTime: LoopLeadTimeCheck }
 export interface LoopItem {
-  id: string; scope: string; name: string; from: string; to: string; derived: boolean;
+  id: string; scope: string; name: string; from: string; to: string;
+  /** The end of what was measured: `to`, or now for a loop still running. `metrics` equal GET /api/v1/metrics over [from, measuredTo). */
+  measuredTo: string;
+  derived: boolean;
   plan: LoopPlan | null;
   metrics: FiveMetrics;
   stages: Stages;
@@ -108,7 +111,7 @@ export interface LoopItem {
   act: LoopAct | null;
   /** The decision recorded at the end of the previous loop, shown at the start of this one. */
   previousAct: LoopAct | null;
-  /** Whether the plan's target was reached; null without a plan or data. */
+  /** Whether the plan's target was reached; null without a plan or data, or while the loop runs. */
   targetMet: boolean | null;
 }
 export interface LoopsResponse { scope: string; from: string; to: string; derived: boolean; items: LoopItem[] }
@@ -123,3 +126,21 @@ export interface SummaryResponse { from: string; to: string; org: MetricsRespons
 /** `GET /api/v1/children`: the figures of each department of the org, team of a department, or service of a team. */
 export interface ChildRow { scope: string; name: string; services: number; metrics: MetricsResponse }
 export interface ChildrenResponse { scope: string; from: string; to: string; items: ChildRow[] }
+
+/** An item of `GET /api/v1/deployments`. */
+export interface DeploymentItem {
+  service: string; id: string; source: string; environment: string; production: boolean; status: string; sha: string | null;
+  startedAt: string | null; finishedAt: string | null; rework: boolean; url: string | null; changes: number;
+  causedIncident: boolean; unplanned: boolean;
+}
+/** An item of `GET /api/v1/incidents`. */
+export interface IncidentItem {
+  service: string; id: string; source: string; openedAt: string; resolvedAt: string | null; severity: string | null;
+  deploymentId: string | null; rootCauseSha: string | null; title: string | null; url: string | null;
+}
+/** An item of `GET /api/v1/ci-runs`. */
+export interface CiRunItem {
+  service: string; id: string; source: string; name: string; status: string; sha: string | null; branch: string | null;
+  startedAt: string; finishedAt: string; testsPassed: number | null; testsFailed: number | null; testsSkipped: number | null; url: string | null;
+}
+export interface ListResponse<T> { scope: string; from: string; to: string; items: T[] }

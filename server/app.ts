@@ -1,6 +1,7 @@
 /** The Express app, built from a context so tests can run it without listening. */
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import compression from 'compression';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext } from './context';
@@ -24,6 +25,8 @@ export function createApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // gzip for the dashboard's scripts and the API's JSON and CSV.
+  app.use(compression());
   app.use(helmet({
     contentSecurityPolicy: {
       useDefaults: true,

@@ -4,6 +4,7 @@ import { Header } from './Header';
 import { OrgProvider } from './OrgProvider';
 import { SocketProvider } from './SocketProvider';
 import { useOrg } from '../hooks/useOrg';
+import { useRouteFocus } from '../hooks/useRouteFocus';
 
 export function App() {
   return (
@@ -17,6 +18,7 @@ export function App() {
 
 function Frame() {
   const org = useOrg();
+  useRouteFocus();
   return (
     <>
       <a className="skip-link" href="#main">Skip to the figures</a>

@@ -1,14 +1,19 @@
 /** How the services of a roll-up spread over the bands: DORA warns against one blended number. */
 import type { BandCounts } from '../../common/api';
 import { bandLabel, plural } from '../lib/format';
+import { CsvLink } from './summary/CsvLink';
 
 const ORDER = ['elite', 'high', 'medium', 'low', 'none'] as const;
 
-export function BandDistribution({ bands, scopeLabel }: { bands: BandCounts; scopeLabel: string }) {
+/** `csvUrl`: the scope's metrics, whose CSV carries the band counts. */
+export function BandDistribution({ bands, scopeLabel, csvUrl }: { bands: BandCounts; scopeLabel: string; csvUrl: string }) {
   const total = ORDER.reduce((sum, b) => sum + bands[b], 0);
   return (
     <section className="panel" aria-labelledby="bands-heading" data-testid="band-distribution">
-      <h2 id="bands-heading">Services by band</h2>
+      <div className="panel-title-row">
+        <h2 id="bands-heading">Services by band</h2>
+        <CsvLink url={csvUrl} what="the figures, band counts included" file="metrics" />
+      </div>
       <p className="muted small">The overall band of each of the {plural(total, 'service')} in {scopeLabel}, in this range.</p>
       {total > 0 && (
         <div className="stacked-bar" aria-hidden="true">

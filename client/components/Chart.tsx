@@ -3,7 +3,7 @@
  * `options` change (pass memoised values), and destroys it on unmount.
  */
 import { useEffect, useRef } from 'react';
-import type { ChartData, ChartOptions, ChartType, DefaultDataPoint } from 'chart.js';
+import type { ChartData, ChartOptions, ChartType, DefaultDataPoint, Plugin } from 'chart.js';
 import { Chart as ChartJs } from '../lib/chart-setup';
 
 export interface ChartProps<TType extends ChartType, TData = DefaultDataPoint<TType>> {
@@ -14,9 +14,11 @@ export interface ChartProps<TType extends ChartType, TData = DefaultDataPoint<TT
   label: string;
   height?: number;
   testId?: string;
+  /** Inline plugins of this chart only, fixed at creation (their options go in `options.plugins`). */
+  plugins?: Plugin<TType>[];
 }
 
-export function Chart<TType extends ChartType, TData = DefaultDataPoint<TType>>({ type, data, options, label, height = 260, testId }: ChartProps<TType, TData>) {
+export function Chart<TType extends ChartType, TData = DefaultDataPoint<TType>>({ type, data, options, label, height = 260, testId, plugins }: ChartProps<TType, TData>) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<ChartJs<TType, TData, string> | null>(null);
   // What the instance shows now, so the mount does not update it a second time.
@@ -25,7 +27,7 @@ export function Chart<TType extends ChartType, TData = DefaultDataPoint<TType>>(
   useEffect(() => {
     if (!canvas.current) return;
     // Created with this render's props; later props go through the update effect below.
-    const instance = new ChartJs<TType, TData, string>(canvas.current, { type, data, options });
+    const instance = new ChartJs<TType, TData, string>(canvas.current, { type, data, options, plugins });
     chart.current = instance;
     shown.current = { data, options };
     return () => {

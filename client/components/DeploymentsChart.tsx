@@ -5,9 +5,10 @@ import type { SeriesResponse } from '../../common/api';
 import type { Resource } from '../hooks/useResource';
 import { formatCount } from '../lib/format';
 import { deploymentsChartData, hasAny } from '../lib/series';
+import { describeSeries } from '../lib/summary-text';
 import { LazyChart as Chart } from './LazyChart';
 import { ChartTable } from './ChartTable';
-import { EmptyState, ErrorMessage, Loading } from './States';
+import { ChartPanel } from './drilldown/ChartPanel';
 
 const OPTIONS: ChartOptions<'bar'> = {
   responsive: true,
@@ -19,25 +20,23 @@ const OPTIONS: ChartOptions<'bar'> = {
   plugins: { tooltip: { callbacks: { label: (ctx) => `${formatCount(ctx.parsed.y ?? 0)} deployments` } } },
 };
 
-export function DeploymentsChart({ series }: { series: Resource<SeriesResponse> }) {
+export function DeploymentsChart({ series, url }: { series: Resource<SeriesResponse>; url: string }) {
   const data = useMemo(() => (series.data ? deploymentsChartData(series.data) : null), [series.data]);
   const per = series.data?.bucket ?? 'week';
   const counts = data?.datasets[0].data ?? [];
+  const labels = (data?.labels ?? []) as string[];
+  const summary = data ? describeSeries({ what: `Deployments per ${per}`, labels, values: counts, format: formatCount, per }) : '';
   return (
-    <section className="panel chart-panel" aria-labelledby="deployments-chart-heading" data-testid="deployments-chart">
-      <h2 id="deployments-chart-heading">Deployments per {per}</h2>
-      <p className="legend-note">Successful production deployments. The first and last {per} may be partial.</p>
-      {series.error ? <ErrorMessage title="Could not load the deployments" error={series.error} onRetry={series.retry} />
-        : !data ? <Loading label="Loading the deployments…" />
-        : !hasAny(counts) ? <EmptyState>No successful production deployment in this range.</EmptyState>
-        : (
-          <>
-            <Chart type="bar" data={data} options={OPTIONS} testId="deployments-canvas"
-              label={`Bar chart of successful production deployments per ${per}. The figures are in the table below.`} />
-            <ChartTable caption={`Deployments per ${per}`} labels={data.labels as string[]}
-              columns={[{ name: 'Deployments', values: counts.map(formatCount) }]} />
-          </>
-        )}
-    </section>
+    <ChartPanel id="deployments-chart" title={`Deployments per ${per}`}
+      csv={{ url, what: `the figures per ${per}`, file: `deployments-per-${per}` }}
+      note={`Successful production deployments. The first and last ${per} may be partial.`}
+      state={{ error: series.error, retry: series.retry, ready: data !== null }}
+      empty={data && !hasAny(counts) ? 'No deployments yet in this range: configure a source or send deployment events to POST /api/v1/events.' : null}
+      summary={summary}
+      chart={data && (
+        <Chart type="bar" data={data} options={OPTIONS} testId="deployments-canvas"
+          label={`Bar chart of successful production deployments per ${per}. ${summary} The figures are in the table below.`} />
+      )}
+      table={<ChartTable caption={`Deployments per ${per}`} labels={labels} columns={[{ name: 'Deployments', values: counts.map(formatCount) }]} />} />
   );
 }

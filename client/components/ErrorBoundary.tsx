@@ -16,7 +16,7 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
       <main className="container route-error" role="alert">
         <h1>Deming could not show this page</h1>
         <p>{this.state.error.message}</p>
-        <p><a href="/">Go to the whole organisation</a> or reload the page.</p>
+        <p><a href="/">Go to the executive summary</a> or reload the page.</p>
       </main>
     );
   }

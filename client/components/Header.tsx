@@ -17,11 +17,11 @@ export function Header() {
   return (
     <header className="site-header">
       <div className="container header-top">
-        <Link to={{ pathname: '/', search }} className="brand" aria-label="Deming, the whole organisation">
+        <Link to={{ pathname: '/', search }} className="brand" aria-label="Deming, executive summary">
           Deming
         </Link>
         <span className="tagline">Delivery performance, one loop at a time</span>
-        <p className={`connection connection-${status}`} data-testid="connection" data-status={status}>
+        <p className={`connection connection-${status}`} role="status" data-testid="connection" data-status={status}>
           <span className="connection-dot" aria-hidden="true" />
           {STATUS_TEXT[status]}
         </p>

@@ -1,59 +1,44 @@
 /** Lead time p50 and p85 per bucket on a logarithmic axis labelled in durations, so months and hours both read. */
 import { useMemo } from 'react';
-import type { ChartOptions } from 'chart.js';
 import type { SeriesResponse } from '../../common/api';
 import type { Resource } from '../hooks/useResource';
 import { formatDuration } from '../lib/format';
-import { formatDurationTick, logDurationScale } from '../lib/log-axis';
+import { logDurationOptions } from '../lib/drilldown-series';
 import { hasAny, leadTimeChartData, leadTimeSeries } from '../lib/series';
+import { describeSeries } from '../lib/summary-text';
 import { LazyChart as Chart } from './LazyChart';
 import { ChartTable } from './ChartTable';
-import { EmptyState, ErrorMessage, Loading } from './States';
+import { ChartPanel } from './drilldown/ChartPanel';
 
-export function LeadTimeChart({ series }: { series: Resource<SeriesResponse> }) {
+export function LeadTimeChart({ series, url }: { series: Resource<SeriesResponse>; url: string }) {
   const s = useMemo(() => (series.data ? leadTimeSeries(series.data) : null), [series.data]);
   const data = useMemo(() => (s ? leadTimeChartData(s) : null), [s]);
-  const options = useMemo((): ChartOptions<'line'> | null => {
-    if (!s) return null;
-    const axis = logDurationScale([...s.p50, ...s.p85]);
-    return {
-      responsive: true,
-      maintainAspectRatio: false,
-      interaction: { mode: 'index', intersect: false },
-      scales: {
-        x: { type: 'category', grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 16 } },
-        y: {
-          type: 'logarithmic', min: axis.min, max: axis.max,
-          title: { display: true, text: 'Lead time (log scale)' },
-          afterBuildTicks: (scale) => { scale.ticks = axis.ticks.map((value) => ({ value, major: false, label: '' })); },
-          ticks: { callback: (value) => formatDurationTick(Number(value)), autoSkip: false },
-        },
-      },
-      plugins: {
-        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${formatDuration(ctx.parsed.y)}` } },
-      },
-    };
-  }, [s]);
+  const options = useMemo(() => (s ? logDurationOptions([...s.p50, ...s.p85], 'Lead time (log scale)') : null), [s]);
   const per = series.data?.bucket ?? 'week';
+  const summary = s && series.data ? describeSeries({
+    what: `Median lead time per ${per}`, labels: s.labels, per, format: formatDuration,
+    values: series.data.points.map((p) => p.leadTime.p50),
+  }) : '';
 
   return (
-    <section className="panel chart-panel" aria-labelledby="lead-time-chart-heading" data-testid="lead-time-chart">
-      <h2 id="lead-time-chart-heading">Lead time for changes, per {per}</h2>
-      <ul className="legend" aria-label="Lines">
-        <li><span className="legend-line" aria-hidden="true" /> p50 (median)</li>
-        <li><span className="legend-line legend-dashed" aria-hidden="true" /> p85</li>
-      </ul>
-      {series.error ? <ErrorMessage title="Could not load the trend" error={series.error} onRetry={series.retry} />
-        : !s || !data || !options ? <Loading label="Loading the trend…" />
-        : !hasAny(s.p50) ? <EmptyState>No change reached production in this range.</EmptyState>
-        : (
-          <>
-            <Chart type="line" data={data} options={options} testId="lead-time-canvas"
-              label={`Line chart of lead time per ${per}, p50 and p85, on a logarithmic scale. The figures are in the table below.`} />
-            <ChartTable caption={`Lead time per ${per}`} labels={s.labels}
-              columns={[{ name: 'p50', values: s.p50.map(formatDuration) }, { name: 'p85', values: s.p85.map(formatDuration) }]} />
-          </>
-        )}
-    </section>
+    <ChartPanel id="lead-time-chart" title={`Lead time for changes, per ${per}`}
+      csv={{ url, what: `the figures per ${per}`, file: `lead-time-per-${per}` }}
+      legend={(
+        <ul className="legend" aria-label="Lines">
+          <li><span className="legend-line" aria-hidden="true" /> p50 (median)</li>
+          <li><span className="legend-line legend-dashed" aria-hidden="true" /> p85</li>
+        </ul>
+      )}
+      state={{ error: series.error, retry: series.retry, ready: Boolean(s && data && options) }}
+      empty={s && !hasAny(s.p50) ? 'No change reached production in this range: pick a longer range, or send deployments with their commits.' : null}
+      summary={summary}
+      chart={s && data && options && (
+        <Chart type="line" data={data} options={options} testId="lead-time-canvas"
+          label={`Line chart of lead time per ${per}, p50 and p85, on a logarithmic scale. ${summary} The figures are in the table below.`} />
+      )}
+      table={s && (
+        <ChartTable caption={`Lead time per ${per}`} labels={s.labels}
+          columns={[{ name: 'p50', values: s.p50.map(formatDuration) }, { name: 'p85', values: s.p85.map(formatDuration) }]} />
+      )} />
   );
 }

@@ -3,20 +3,28 @@ import { useId } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { useOrg } from '../hooks/useOrg';
 import { pathForScope, scopeFromPath } from '../lib/scope';
+import { loopsPath, parseSectionPath, withoutLoop } from '../lib/loops-paths';
+
+const SUMMARY = 'summary';
 
 export function ScopePicker() {
   const id = useId();
   const org = useOrg().data;
   const { pathname, search } = useLocation();
   const navigate = useNavigate();
-  const current = scopeFromPath(pathname) ?? '';
+  // `/` is the executive summary, which is no scope but is one of the places to go.
+  // On a loops or retro page, another scope opens that scope's loops (a loop picked means nothing there).
+  const section = parseSectionPath(pathname);
+  const current = pathname === '/' ? SUMMARY : section?.scope ?? scopeFromPath(pathname) ?? '';
   const teamsOf = (departmentId: string) => org?.teams.filter((t) => t.departmentId === departmentId) ?? [];
   return (
     <div className="field scope-picker">
       <label htmlFor={id}>Show</label>
       <select id={id} value={current} disabled={!org} data-testid="scope-picker"
-        onChange={(e) => navigate({ pathname: pathForScope(e.target.value), search })}>
+        onChange={(e) => navigate(e.target.value === SUMMARY ? { pathname: '/', search }
+          : section ? { pathname: loopsPath(e.target.value), search: withoutLoop(search) } : { pathname: pathForScope(e.target.value), search })}>
         {current === '' && <option value="">Choose a scope</option>}
+        <option value={SUMMARY}>Executive summary: all departments</option>
         <option value="org">Whole organisation</option>
         {org && org.departments.length > 0 && (
           <optgroup label="Departments">

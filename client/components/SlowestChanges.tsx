@@ -2,18 +2,27 @@
 import type { ChangesResponse } from '../../common/api';
 import type { Resource } from '../hooks/useResource';
 import { formatDate, formatDuration } from '../lib/format';
+import { CsvLink } from './summary/CsvLink';
 import { EmptyState, ErrorMessage, Loading } from './States';
 
-function External({ href, children }: { href: string | null; children: string }) {
-  return href ? <a href={href} rel="noreferrer noopener" target="_blank">{children}<span className="visually-hidden"> (opens in a new tab)</span></a> : <span>{children}</span>;
+function External({ href, children, what, testId }: { href: string | null; children: string; what: string; testId: string }) {
+  return href
+    ? <a href={href} rel="noreferrer noopener" target="_blank" data-testid={testId}><span className="visually-hidden">{what} </span>{children}<span className="visually-hidden"> (opens in a new tab)</span></a>
+    : <span>{children}</span>;
 }
 
-/** `showService` is off on a service's own page, where the column would repeat its name. */
-export function SlowestChanges({ changes, showService }: { changes: Resource<ChangesResponse>; showService: boolean }) {
+/**
+ * `showService` is off on a service's own page, where the column would repeat its name.
+ * `csvUrl` lists every change of the range, slowest first, not only the ones shown.
+ */
+export function SlowestChanges({ changes, showService, csvUrl }: { changes: Resource<ChangesResponse>; showService: boolean; csvUrl: string }) {
   const items = changes.data?.items ?? [];
   return (
     <section className="panel" aria-labelledby="slowest-heading" data-testid="slowest-changes">
-      <h2 id="slowest-heading">Slowest changes</h2>
+      <div className="panel-title-row">
+        <h2 id="slowest-heading">Slowest changes</h2>
+        <CsvLink url={csvUrl} what="every change in this range, slowest first" file="changes" />
+      </div>
       {changes.error ? <ErrorMessage title="Could not load the changes" error={changes.error} onRetry={changes.retry} />
         : !changes.data ? <Loading label="Loading the changes…" />
         : items.length === 0 ? <EmptyState>No change reached production in this range.</EmptyState>
@@ -34,10 +43,10 @@ export function SlowestChanges({ changes, showService }: { changes: Resource<Cha
                   <tr key={`${c.service}@${c.sha}`} data-testid="change-row">
                     <td className="num strong">{formatDuration(c.leadTime)}</td>
                     {showService && <td className="service-cell">{c.service}</td>}
-                    <td><code><External href={c.url}>{c.sha.slice(0, 7)}</External></code></td>
-                    <td>{c.pullRequest ? <External href={c.pullRequest.url}>{`#${c.pullRequest.number}`}</External> : <span className="muted">none</span>}</td>
+                    <td><code><External href={c.url} what="commit" testId="commit-link">{c.sha.slice(0, 7)}</External></code></td>
+                    <td>{c.pullRequest ? <External href={c.pullRequest.url} what="pull request" testId="pr-link">{`#${c.pullRequest.number}`}</External> : <span className="muted">none</span>}</td>
                     <td>
-                      <External href={c.deploymentUrl}>{formatDate(c.deployedAt)}</External>
+                      <External href={c.deploymentUrl} what="deployment of" testId="deployment-link">{formatDate(c.deployedAt)}</External>
                       <span className="muted small block">{c.deploymentId}</span>
                     </td>
                   </tr>

@@ -3,13 +3,18 @@ import type { Stages } from '../../common/api';
 import { formatDuration, formatPercent, plural } from '../lib/format';
 import { stageRows } from '../lib/stages';
 import { EmptyState } from './States';
+import { CsvLink } from './summary/CsvLink';
 
-export function StageBreakdown({ stages }: { stages: Stages }) {
+/** `csvUrl`: the scope's metrics, whose CSV carries the stage medians. */
+export function StageBreakdown({ stages, csvUrl }: { stages: Stages; csvUrl: string }) {
   const rows = stageRows(stages);
   const drawn = rows.filter((r) => r.share !== null && r.share > 0);
   return (
     <section className="panel" aria-labelledby="stages-heading" data-testid="stages">
-      <h2 id="stages-heading">Where the time goes: the change loop (plan, do, check, act)</h2>
+      <div className="panel-title-row">
+        <h2 id="stages-heading">Where the time goes: the change loop (plan, do, check, act)</h2>
+        <CsvLink url={csvUrl} what="the figures, stage medians included" file="metrics" />
+      </div>
       {stages.count === 0 ? (
         <EmptyState>No merged pull request reached production in this range.</EmptyState>
       ) : (

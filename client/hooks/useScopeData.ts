@@ -1,5 +1,5 @@
-/** The figures of one scope and date range: metrics, weekly series and the slowest changes. */
-import type { ChangesResponse, MetricsResponse, SeriesResponse } from '../../common/api';
+/** The figures of one scope and date range: metrics, series, the slowest changes and the figures one level down. */
+import type { ChangesResponse, ChildrenResponse, MetricsResponse, SeriesResponse } from '../../common/api';
 import { apiUrl } from '../lib/api-client';
 import { apiWindow, bucketFor, type DateRange } from '../lib/date-range';
 import { useResource, type Resource } from './useResource';
@@ -8,15 +8,26 @@ export interface ScopeData {
   metrics: Resource<MetricsResponse>;
   series: Resource<SeriesResponse>;
   changes: Resource<ChangesResponse>;
+  /** The departments, teams or services one level down; never loads for a service. */
+  children: Resource<ChildrenResponse>;
+  /** The URL each came from, for the "Download CSV" links. */
+  urls: { metrics: string; series: string; changes: string; children: string };
 }
 
 export const SLOWEST_LIMIT = 10;
 
-/** Keyed by scope and range; `version` (bumped by `metrics:changed`) refreshes all three in place. */
+/** Keyed by scope and range; `version` (bumped by `metrics:changed`) refreshes all of them in place. */
 export function useScopeData(scope: string, range: DateRange, today: string, version: number): ScopeData {
   const window = apiWindow(range);
-  const metrics = useResource<MetricsResponse>(apiUrl('/api/v1/metrics', { scope, ...window }), version);
-  const series = useResource<SeriesResponse>(apiUrl('/api/v1/metrics/series', { scope, ...window, bucket: bucketFor(range, today) }), version);
-  const changes = useResource<ChangesResponse>(apiUrl('/api/v1/changes', { scope, ...window, sort: 'slowest', limit: SLOWEST_LIMIT }), version);
-  return { metrics, series, changes };
+  const urls = {
+    metrics: apiUrl('/api/v1/metrics', { scope, ...window }),
+    series: apiUrl('/api/v1/metrics/series', { scope, ...window, bucket: bucketFor(range, today) }),
+    changes: apiUrl('/api/v1/changes', { scope, ...window, sort: 'slowest', limit: SLOWEST_LIMIT }),
+    children: apiUrl('/api/v1/children', { scope, ...window }),
+  };
+  const metrics = useResource<MetricsResponse>(urls.metrics, version);
+  const series = useResource<SeriesResponse>(urls.series, version);
+  const changes = useResource<ChangesResponse>(urls.changes, version);
+  const children = useResource<ChildrenResponse>(scope.startsWith('service:') ? null : urls.children, version);
+  return { metrics, series, changes, children, urls };
 }

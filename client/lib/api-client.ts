@@ -41,3 +41,8 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
   if (!res.ok) throw errorFromResponse(res.status, res.statusText, body);
   return body as T;
 }
+
+/** The same read answered as CSV (`?format=csv`), for the "Download CSV" link beside a chart or table. */
+export function csvUrl(url: string): string {
+  return `${url}${url.includes('?') ? '&' : '?'}format=csv`;
+}

@@ -1,6 +1,7 @@
 /**
  * Scopes (`org`, `department:<id>`, `team:<id>`, `service:<name>`) and the page paths that
- * show them: `/`, `/department/<id>`, `/team/<id>`, `/service/<owner>/<name>`.
+ * show them: `/org`, `/department/<id>`, `/team/<id>`, `/service/<owner>/<name>`. (`/` is the
+ * executive summary, which is no scope page.)
  */
 import type { OrgResponse } from '../../common/api';
 
@@ -21,7 +22,7 @@ export function parseScopeKey(key: string): { kind: ScopeKind; id: string } | nu
 /** The page path of a scope, each segment encoded (a service name keeps its slash). */
 export function pathForScope(key: string): string {
   const parsed = parseScopeKey(key);
-  if (!parsed || parsed.kind === 'org') return '/';
+  if (!parsed || parsed.kind === 'org') return '/org';
   const segments = parsed.kind === 'service' ? parsed.id.split('/') : [parsed.id];
   return `/${parsed.kind}/${segments.map(encodeURIComponent).join('/')}`;
 }
@@ -34,10 +35,14 @@ function decode(segment: string): string | null {
   }
 }
 
-/** The scope a page path shows, or `null` when the path is no scope page. */
+/**
+ * The scope a path names, or `null` when it names none. `/org` is the organisation; so is an
+ * empty path (`/loops` alone is the organisation's loops), though the page at `/` itself is
+ * the executive summary.
+ */
 export function scopeFromPath(pathname: string): string | null {
   const segments = pathname.split('/').filter((s) => s !== '');
-  if (segments.length === 0) return 'org';
+  if (segments.length === 0 || (segments.length === 1 && segments[0] === 'org')) return 'org';
   const [kind, ...rest] = segments;
   const decoded = rest.map(decode);
   if (decoded.length === 0 || decoded.some((s) => s === null)) return null;

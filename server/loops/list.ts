@@ -46,7 +46,11 @@ function actual(metric: LoopMetric, m: FiveMetrics): number | null {
   }
 }
 
-export interface LoopOptions extends MetricsOptions { cadenceDays: number; anchor: number }
+export interface LoopOptions extends MetricsOptions {
+  cadenceDays: number; anchor: number;
+  /** A loop still running is measured up to now, not over days that have not happened. */
+  now: number;
+}
 
 export function readLoops(db: Db, r: ResolvedScope, from: number, to: number, opts: LoopOptions): LoopsResponse {
   const derived = countLoops(db, r.scope.key) === 0;
@@ -63,26 +67,31 @@ export function readLoops(db: Db, r: ResolvedScope, from: number, to: number, op
     if (derived) previous = { id: `cadence:${iso(first.from - opts.cadenceDays * DAY_MS).slice(0, 10)}`, name: '', from: first.from - opts.cadenceDays * DAY_MS, to: first.from };
     else {
       const row = getPreviousLoop(db, r.scope.key, first.from);
-      if (row) previous = { id: String(row.id), name: row.name, from: row.fromAt, to: row.toAt, row };
+      // The first recorded loop is checked against the same length of time before it.
+      previous = row
+        ? { id: String(row.id), name: row.name, from: row.fromAt, to: row.toAt, row }
+        : { id: '', name: '', from: first.from - (first.to - first.from), to: first.from };
     }
   }
   let previousTimes = previous ? leadTimes(db, r.serviceIds, previous.from, previous.to) : null;
   const items = windows.map((w): LoopItem => {
-    const m = readMetrics(db, r, w.from, w.to, opts);
-    const times = leadTimes(db, r.serviceIds, w.from, w.to);
+    const measuredTo = Math.max(w.from + 1, Math.min(w.to, opts.now));
+    const m = readMetrics(db, r, w.from, measuredTo, opts);
+    const times = leadTimes(db, r.serviceIds, w.from, measuredTo);
     const plan = w.row?.planMetric ? { metric: w.row.planMetric as LoopMetric, target: w.row.planTarget ?? 0, hypothesis: w.row.planHypothesis ?? '' } : null;
     const item: LoopItem = {
-      id: w.id, scope: r.scope.key, name: w.name, from: iso(w.from), to: iso(w.to), derived,
+      id: w.id, scope: r.scope.key, name: w.name, from: iso(w.from), to: iso(w.to), measuredTo: iso(measuredTo), derived,
       plan,
       metrics: {
         deploymentFrequency: m.deploymentFrequency, leadTime: m.leadTime, changeFailureRate: m.changeFailureRate,
         timeToRestore: m.timeToRestore, reworkRate: m.reworkRate,
       },
       stages: m.stages, baseline: m.baseline, speedup: m.speedup,
-      check: previous && previousTimes ? { previousId: previous.id, leadTime: checkLeadTime(previousTimes, times) } : null,
+      check: previous && previousTimes ? { previousId: previous.id || null, leadTime: checkLeadTime(previousTimes, times) } : null,
       act: actOf(w.row),
       previousAct: actOf(previous?.row),
-      targetMet: plan ? targetMet(plan.metric, plan.target, actual(plan.metric, m)) : null,
+      // Only a finished loop has met or missed its target.
+      targetMet: plan && w.to <= opts.now ? targetMet(plan.metric, plan.target, actual(plan.metric, m)) : null,
     };
     previous = w;
     previousTimes = times;

@@ -9,14 +9,14 @@ export function canonicalTarget(metric: LoopMetric, target: number, unit?: strin
   const units: readonly string[] = loopMetricUnits[metric];
   const u = unit ?? units[0];
   if (!units.includes(u)) {
-    throw new HttpError(400, 'invalid_loop', `plan.unit: ${metric} takes ${units.join(', ')}, not "${u}".`);
+    throw new HttpError(400, 'invalid_loop', `plan.unit: ${metric} takes ${units.join(', ')}, not "${u}".`, [{ path: 'plan.unit', message: `takes ${units.join(', ')}` }]);
   }
   const value = target * factor[u];
   if (!(value > 0) && !(value === 0 && (metric === 'changeFailureRate' || metric === 'reworkRate'))) {
-    throw new HttpError(400, 'invalid_loop', `plan.target: must be more than 0 ${u}.`);
+    throw new HttpError(400, 'invalid_loop', `plan.target: must be more than 0 ${u}.`, [{ path: 'plan.target', message: `must be more than 0 ${u}` }]);
   }
   if ((metric === 'changeFailureRate' || metric === 'reworkRate') && value > 1) {
-    throw new HttpError(400, 'invalid_loop', `plan.target: ${metric} is a fraction from 0 to 1 (15% is 0.15), or send "unit": "percent".`);
+    throw new HttpError(400, 'invalid_loop', `plan.target: ${metric} is a fraction from 0 to 1 (15% is 0.15), or send "unit": "percent".`, [{ path: 'plan.target', message: 'a fraction from 0 to 1, or send "unit": "percent"' }]);
   }
   return value;
 }

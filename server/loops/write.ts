@@ -28,11 +28,13 @@ export const patchBody = z.object({ name: name.optional(), from: instant.optiona
 const toMs = (s: string) => Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s);
 
 function checkRange(db: Db, scope: string, from: number, to: number, exceptId = 0): void {
-  if (from >= to) throw new HttpError(400, 'invalid_loop', 'to: must be after from.');
-  if (to - from > 366 * 86_400_000) throw new HttpError(400, 'invalid_loop', 'to: a loop lasts at most a year; plan shorter loops.');
+  if (from >= to) throw new HttpError(400, 'invalid_loop', 'to: must be after from.', [{ path: 'to', message: 'must be after from' }]);
+  if (to - from > 366 * 86_400_000) throw new HttpError(400, 'invalid_loop', 'to: a loop lasts at most a year; plan shorter loops.', [{ path: 'to', message: 'a loop lasts at most a year' }]);
   const clash = findOverlappingLoop(db, scope, from, to, exceptId);
   if (clash) {
-    throw new HttpError(409, 'loop_overlaps', `from: this loop overlaps "${clash.name}" (${new Date(clash.fromAt).toISOString().slice(0, 10)} to ${new Date(clash.toAt).toISOString().slice(0, 10)}); loops of one scope follow each other.`);
+    const span = `${new Date(clash.fromAt).toISOString().slice(0, 10)} to ${new Date(clash.toAt).toISOString().slice(0, 10)}`;
+    throw new HttpError(409, 'loop_overlaps', `from: this loop overlaps "${clash.name}" (${span}); loops of one scope follow each other.`,
+      [{ path: 'from', message: `overlaps "${clash.name}" (${span})` }]);
   }
 }
 

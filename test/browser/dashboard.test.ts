@@ -75,7 +75,7 @@ describe('dashboard', () => {
     const service = team.services[0];
 
     // The organisation: five tiles with numbers, a band on each banded one, the demo banner.
-    await page.goto(`${server.url}/`);
+    await page.goto(`${server.url}/org`);
     await scopeShown(page, 'Whole organisation');
     await expect(page.getByTestId('demo-banner').textContent()).resolves.toContain('Demo data');
     for (const tile of TILES) {
@@ -145,7 +145,7 @@ describe('dashboard', () => {
   it('shows the server\'s message for a bad range and a clear page for an unknown scope', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const problems = watch(page);
-    await page.goto(`${server.url}/?from=2026-03-01&to=2026-02-01`);
+    await page.goto(`${server.url}/org?from=2026-03-01&to=2026-02-01`);
     await expect(page.getByTestId('error').first().textContent()).resolves.toContain('from: must be before to.');
     await shot(page, 'error-range');
     await page.goto(`${server.url}/team/no-such-team`);

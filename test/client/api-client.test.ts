@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { apiUrl, errorFromResponse } from '../../client/lib/api-client';
+import { apiUrl, csvUrl, errorFromResponse } from '../../client/lib/api-client';
 
 describe('apiUrl', () => {
   it('leaves out undefined parameters and encodes the rest', () => {
     expect(apiUrl('/api/v1/metrics', { scope: 'service:gov/a b', from: '2026-01-01', to: undefined }))
       .toBe('/api/v1/metrics?scope=service%3Agov%2Fa+b&from=2026-01-01');
     expect(apiUrl('/api/v1/org')).toBe('/api/v1/org');
+  });
+
+  it('asks the same read for CSV', () => {
+    expect(csvUrl('/api/v1/summary?from=2026-01-01')).toBe('/api/v1/summary?from=2026-01-01&format=csv');
+    expect(csvUrl('/api/v1/summary')).toBe('/api/v1/summary?format=csv');
   });
 });
 

@@ -22,7 +22,7 @@ const org: OrgResponse = {
 
 describe('scope paths', () => {
   it.each([
-    ['org', '/'],
+    ['org', '/org'],
     ['department:health', '/department/health'],
     ['team:appointments', '/team/appointments'],
     ['service:gov-health/appointments-api', '/service/gov-health/appointments-api'],
@@ -30,6 +30,10 @@ describe('scope paths', () => {
   ])('%s lives at %s and back', (key, path) => {
     expect(pathForScope(key)).toBe(path);
     expect(scopeFromPath(path)).toBe(key);
+  });
+
+  it('reads an empty path as the organisation, for sections such as /loops', () => {
+    expect(scopeFromPath('/')).toBe('org');
   });
 
   it('knows which paths are no scope', () => {

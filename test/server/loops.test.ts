@@ -61,10 +61,23 @@ describe('planning, checking and acting on a loop', () => {
     // Lead times of the week: 1h, 6h, 12h, 3d → p50 9h, under the 36h target.
     expect(loops.body.items[0].metrics.leadTime.p50).toBe(9 * 3600);
     expect(loops.body.items[0].targetMet).toBe(true);
+    // The first recorded loop is checked against the week before it.
+    expect(loops.body.items[0].check).toMatchObject({ previousId: null, leadTime: { previousCount: 1, currentCount: 4, verdict: expect.stringMatching(/^too few changes/) } });
+  });
+
+  it('measures a loop that is still running up to now, and judges its target only when it ends', async () => {
+    const r = await send('POST', '/api/v1/loops', { scope: 'service:acme/api', name: 'Running', from: '2026-03-30', to: '2026-04-13',
+      plan: { metric: 'leadTime', target: 1, unit: 'days', hypothesis: 'smaller changes' } });
+    expect(r.status).toBe(201);
+    const loops = await get(`${s.url}/api/v1/loops?scope=service:acme/api&from=2026-03-01&to=2026-05-01`);
+    expect(loops.body.items[0]).toMatchObject({ to: '2026-04-13T00:00:00.000Z', measuredTo: new Date(now).toISOString(), targetMet: null });
+    const m = await get(`${s.url}/api/v1/metrics?scope=service:acme/api&from=2026-03-30&to=${new Date(now).toISOString()}`);
+    expect(loops.body.items[0].metrics.deploymentFrequency).toEqual(m.body.deploymentFrequency);
   });
 
   it.each([
     ['an inverted range', { from: '2026-03-20', to: '2026-03-10' }, 400, /to: must be after from/],
+    ['a loop of more than a year', { from: '2027-01-01', to: '2028-03-01' }, 400, /to: a loop lasts at most a year/],
     ['an overlapping range', { from: '2026-03-05', to: '2026-03-12' }, 409, /overlaps "Automate the regression suite"/],
     ['an unknown metric', { from: '2026-03-09', to: '2026-03-16', plan: { metric: 'happiness', target: 1, hypothesis: 'x' } }, 400, /plan.metric: expected one of leadTime/],
     ['a rate given as a percentage without saying so', { from: '2026-03-09', to: '2026-03-16', plan: { metric: 'changeFailureRate', target: 15, hypothesis: 'x' } }, 400, /plan.target: changeFailureRate is a fraction from 0 to 1/],

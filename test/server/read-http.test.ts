@@ -120,4 +120,10 @@ describe('reads', () => {
     expect(r.headers.get('x-content-type-options')).toBe('nosniff');
     expect(r.headers.get('x-powered-by')).toBeNull();
   });
+
+  it('compresses what it sends when the client accepts gzip', async () => {
+    const r = await fetch(`${s.url}/api/v1/metrics/series?scope=org&from=2026-01-01&to=2026-03-16&bucket=day`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(r.headers.get('content-encoding')).toBe('gzip');
+    expect((await r.json()).points.length).toBe(74);
+  });
 });

@@ -1,0 +1,48 @@
+/** Change failure rate per bucket, as bars: the share of deployments that caused an incident. Empty buckets stay empty, not 0%. */
+import { useMemo } from 'react';
+import type { ChartOptions } from 'chart.js';
+import type { SeriesResponse } from '../../../common/api';
+import type { Resource } from '../../hooks/useResource';
+import { failureRateChartData, failureRateSeries } from '../../lib/drilldown-series';
+import { formatPercent } from '../../lib/format';
+import { describeSeries } from '../../lib/summary-text';
+import { ChartTable } from '../ChartTable';
+import { LazyChart as Chart } from '../LazyChart';
+import { ChartPanel } from './ChartPanel';
+
+const OPTIONS: ChartOptions<'bar'> = {
+  responsive: true,
+  maintainAspectRatio: false,
+  scales: {
+    x: { type: 'category', grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 16 } },
+    y: { type: 'linear', beginAtZero: true, suggestedMax: 20, title: { display: true, text: 'Deployments that failed' }, ticks: { callback: (v) => `${v}%` } },
+  },
+  plugins: { tooltip: { callbacks: { label: (ctx) => `${formatPercent((ctx.parsed.y ?? 0) / 100)} of deployments failed` } } },
+};
+
+const percentText = (p: number) => formatPercent(p / 100);
+
+export function FailureRateChart({ series, url }: { series: Resource<SeriesResponse>; url: string }) {
+  const s = useMemo(() => (series.data ? failureRateSeries(series.data) : null), [series.data]);
+  const data = useMemo(() => (s ? failureRateChartData(s) : null), [s]);
+  const per = series.data?.bucket ?? 'week';
+  const summary = s ? describeSeries({ what: `Change failure rate per ${per}`, labels: s.labels, values: s.percent, format: percentText, per }) : '';
+  return (
+    <ChartPanel id="failure-rate-chart" title={`Change failure rate, per ${per}`}
+      csv={{ url, what: `the figures per ${per}`, file: `change-failure-rate-per-${per}` }}
+      note={`The share of successful production deployments that caused an incident. A ${per} without deployments has no bar.`}
+      state={{ error: series.error, retry: series.retry, ready: s !== null }}
+      empty={s && s.percent.every((p) => p === null) ? 'No deployments yet in this range, so no failure rate: configure a source or send deployment and incident events.' : null}
+      summary={summary}
+      chart={data && (
+        <Chart type="bar" data={data} options={OPTIONS} testId="failure-rate-canvas"
+          label={`Bar chart of change failure rate per ${per}. ${summary} The figures are in the table below.`} />
+      )}
+      table={s && (
+        <ChartTable caption={`Change failure rate per ${per}`} labels={s.labels} columns={[
+          { name: 'Change failure rate', values: s.percent.map((p) => (p === null ? '— no deployments' : percentText(p))) },
+          { name: 'Failed deployments', values: s.failed.map((n, i) => `${n} of ${s.deployments[i]}`) },
+        ]} />
+      )} />
+  );
+}

@@ -1,0 +1,56 @@
+/** The changes of the loop, slowest first, with the time each spent in each PDCA stage. */
+import type { ChangesResponse } from '../../../common/api';
+import type { Resource } from '../../hooks/useResource';
+import { formatDate, formatDuration, plural } from '../../lib/format';
+import { STAGE_INFO } from '../../lib/stages';
+import { EmptyState, ErrorMessage, Loading } from '../States';
+
+function External({ href, children }: { href: string | null; children: string }) {
+  return href ? <a href={href} rel="noreferrer noopener" target="_blank">{children}<span className="visually-hidden"> (opens in a new tab)</span></a> : <span>{children}</span>;
+}
+
+export function RetroChanges({ changes, total, showService }: { changes: Resource<ChangesResponse>; total: number; showService: boolean }) {
+  const items = changes.data?.items ?? [];
+  return (
+    <section className="panel retro-section" aria-labelledby="retro-changes-heading" data-testid="retro-changes">
+      <h2 id="retro-changes-heading">The changes of this loop, slowest first</h2>
+      {changes.error ? <ErrorMessage title="Could not load the changes" error={changes.error} onRetry={changes.retry} />
+        : !changes.data ? <Loading label="Loading the changes…" />
+        : items.length === 0 ? <EmptyState>No change reached production in this loop.</EmptyState>
+        : (
+          <>
+            <p className="muted small">
+              {items.length < total ? `The slowest ${items.length} of ${plural(total, 'change')}.` : `${plural(items.length, 'change')}.`}
+              {' '}Stages are shown for changes merged through a pull request.
+            </p>
+            <div className="table-scroll retro-scroll">
+              <table className="changes-table">
+                <thead>
+                  <tr>
+                    <th scope="col" className="num">Lead time</th>
+                    {showService && <th scope="col">Service</th>}
+                    <th scope="col">Commit</th>
+                    <th scope="col">Pull request</th>
+                    {STAGE_INFO.map((s) => <th key={s.name} scope="col" className="num"><abbr title={s.means}>{s.label}</abbr></th>)}
+                    <th scope="col">Deployed</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((c) => (
+                    <tr key={`${c.service}@${c.sha}`} data-testid="retro-change-row">
+                      <td className="num strong">{formatDuration(c.leadTime)}</td>
+                      {showService && <td className="service-cell">{c.service}</td>}
+                      <td><code><External href={c.url}>{c.sha.slice(0, 7)}</External></code></td>
+                      <td>{c.pullRequest ? <External href={c.pullRequest.url}>{`#${c.pullRequest.number}`}</External> : <span className="muted">none</span>}</td>
+                      {STAGE_INFO.map((s) => <td key={s.name} className="num">{c.stages ? formatDuration(c.stages[s.name]) : ''}</td>)}
+                      <td><External href={c.deploymentUrl}>{formatDate(c.deployedAt)}</External></td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        )}
+    </section>
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * One row per department: lead time now and against the baseline, deployments, failures,
+ * restores, a twelve-month sparkline and the spread of its services over the bands. Every
+ * column sorts; the order is a way to read, never a ranking.
+ */
+import { useMemo, useState } from 'react';
+import { Link, useLocation } from 'react-router';
+import type { SummaryRow } from '../../../common/api';
+import { describeSpeedup, formatDuration, formatFactor, formatPercent, formatRate, NO_DATA, plural } from '../../lib/format';
+import { pathForScope } from '../../lib/scope';
+import { sparkDomain } from '../../lib/summary-sparkline';
+import { nextSort, sortRows, summarySortValue, type SortState, type SummarySortKey } from '../../lib/summary-sort';
+import { describeSort } from '../../lib/summary-text';
+import { BandBar } from './BandBar';
+import { SortableHeader } from './SortableHeader';
+import { Sparkline } from './Sparkline';
+
+interface Column { key: SummarySortKey; label: string; unit?: string; num?: boolean }
+
+const COLUMNS: readonly Column[] = [
+  { key: 'name', label: 'Department' },
+  { key: 'leadTime', label: 'Lead time', unit: 'median, now', num: true },
+  { key: 'speedup', label: 'Since the baseline' },
+  { key: 'deploymentsPerWeek', label: 'Deployments', unit: 'per week', num: true },
+  { key: 'changeFailureRate', label: 'Change failure rate', num: true },
+  { key: 'timeToRestore', label: 'Time to restore', unit: 'median', num: true },
+  { key: 'trend', label: 'Lead time', unit: 'last 12 months' },
+  { key: 'bands', label: 'Services by band' },
+];
+
+function SpeedupCell({ row }: { row: SummaryRow }) {
+  const { speedup, baseline, leadTime } = row.metrics;
+  const sentence = describeSpeedup(baseline?.leadTimeP50 ?? null, leadTime.p50, speedup);
+  if (!sentence || speedup === null) return <span className="muted">{NO_DATA} no comparison yet</span>;
+  const factor = speedup >= 1 ? `${formatFactor(speedup)} faster` : `${formatFactor(1 / speedup)} slower`;
+  return (
+    <>
+      <strong className="speedup-cell" data-testid="speedup-cell">{factor}</strong>
+      <span className="block small muted">from {formatDuration(baseline?.leadTimeP50)} to {formatDuration(leadTime.p50)}</span>
+    </>
+  );
+}
+
+export function SummaryTable({ rows }: { rows: readonly SummaryRow[] }) {
+  const { search } = useLocation();
+  const [sort, setSort] = useState<SortState<SummarySortKey>>({ key: 'name', direction: 'ascending' });
+  const sorted = useMemo(() => sortRows(rows, sort, summarySortValue, (r) => r.department.name), [rows, sort]);
+  const domain = useMemo(() => sparkDomain(rows.map((r) => r.trend.map((p) => p.leadTimeP50))), [rows]);
+  const column = COLUMNS.find((c) => c.key === sort.key) ?? COLUMNS[0];
+  const sortedBy = describeSort(`${column.label}${column.unit ? ` ${column.unit}` : ''}`, sort.direction, column.key === 'name');
+
+  return (
+    <div className="table-scroll">
+      <table className="summary-table" data-testid="summary-table">
+        <caption>
+          <span className="visually-hidden">Departments. </span>
+          <span data-testid="sort-caption">{sortedBy}</span>
+          <span className="no-print"> Select a column heading to sort by it.</span>
+        </caption>
+        <thead>
+          <tr>
+            {COLUMNS.map((c) => (
+              <SortableHeader key={c.key} column={c.key} sort={sort} onSort={(k) => setSort((s) => nextSort(s, k))} className={c.num ? 'num' : undefined}>
+                {c.label}{c.unit && <span className="th-unit">{c.unit}</span>}
+              </SortableHeader>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((row) => {
+            const m = row.metrics;
+            return (
+              <tr key={row.department.id} data-testid="summary-row" data-department={row.department.id}>
+                <th scope="row">
+                  <Link to={{ pathname: pathForScope(`department:${row.department.id}`), search }} data-testid="department-link">{row.department.name}</Link>
+                  <span className="block small muted">{plural(row.services, 'service')}</span>
+                </th>
+                <td className="num"><strong data-testid="lead-time-cell">{formatDuration(m.leadTime.p50)}</strong></td>
+                <td><SpeedupCell row={row} /></td>
+                <td className="num">{m.deploymentFrequency.count > 0 ? formatRate(m.deploymentFrequency.perWeek) : NO_DATA}</td>
+                <td className="num">{formatPercent(m.changeFailureRate.rate)}</td>
+                <td className="num">{formatDuration(m.timeToRestore.p50)}</td>
+                <td><Sparkline points={row.trend} domain={domain} /></td>
+                <td>{m.bands ? <BandBar bands={m.bands} /> : <span className="muted">{NO_DATA}</span>}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
