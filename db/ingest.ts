@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { nativeEvent, type NativeEvent } from '../common/events';
 import type { Db } from './connection';
 import { ensureService } from './queries/org';
-import { getEventHash, insertRawEvent, putEventHash } from './queries/events';
+import { insertRawEvent, recordEventKey } from './queries/events';
 import { deleteShippedBy, getDeploymentByKey, getShippedAt, upsertDeployment } from './queries/deployments';
 import { insertParent, upsertChange, upsertPullRequest } from './queries/changes';
 import { upsertCiRun } from './queries/ci-runs';
@@ -74,8 +74,36 @@ function keyOf(e: NativeEvent, defaultSource: string): { type: string; source: s
   return { type: e.type, source: e.source ?? defaultSource, eventId: e.type === 'change' ? e.id ?? e.sha : e.id };
 }
 
+/** Service ids by name, per database: services are never deleted, so a hit stays right. */
+export function forgetCachedServices(db: Db): void {
+  serviceIds.delete(db);
+}
+
+const serviceIds = new WeakMap<Db, Map<string, number>>();
+
+function serviceIdOf(db: Db, name: string, resolveTeam: (service: string) => string | null): number {
+  let ids = serviceIds.get(db);
+  if (!ids) serviceIds.set(db, (ids = new Map()));
+  let id = ids.get(name);
+  if (id === undefined) {
+    id = ensureService(db, name, resolveTeam);
+    ids.set(name, id);
+  }
+  return id;
+}
+
 /** Stores a validated batch in one transaction. */
 export function ingestEvents(db: Db, events: NativeEvent[], opts: IngestOptions): IngestResult {
+  try {
+    return storeEvents(db, events, opts);
+  } catch (e) {
+    // A rolled-back batch may have created services whose ids were cached: forget them all.
+    forgetCachedServices(db);
+    throw e;
+  }
+}
+
+function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): IngestResult {
   const defaultSource = opts.defaultSource ?? 'api';
   return db.transaction((): IngestResult => {
     const result: IngestResult = { accepted: 0, updated: 0, unchanged: 0, counts: [], services: [] };
@@ -92,12 +120,11 @@ export function ingestEvents(db: Db, events: NativeEvent[], opts: IngestOptions)
       const key = keyOf(e, defaultSource);
       const payload = JSON.stringify(e);
       const hash = createHash('sha1').update(payload).digest('hex');
-      const previous = getEventHash(db, key);
-      if (previous === hash) { result.unchanged++; continue; }
-      if (previous === undefined) result.accepted++; else result.updated++;
-      putEventHash(db, key, hash);
+      const seen = recordEventKey(db, key, hash);
+      if (seen === 'unchanged') { result.unchanged++; continue; }
+      if (seen === 'new') result.accepted++; else result.updated++;
       insertRawEvent(db, key, opts.now, payload);
-      const serviceId = ensureService(db, e.service, opts.resolveTeam);
+      const serviceId = serviceIdOf(db, e.service, opts.resolveTeam);
       touched.add(e.service);
       const c = counts.get(`${e.type} ${e.service}`) ?? { type: e.type, service: e.service, n: 0 };
       c.n++;
@@ -105,7 +132,8 @@ export function ingestEvents(db: Db, events: NativeEvent[], opts: IngestOptions)
 
       switch (e.type) {
         case 'deployment': {
-          const before = getDeploymentByKey(db, key.source, key.eventId);
+          // Only a changed event can have a row already (the row's key is the event's key).
+          const before = seen === 'changed' ? getDeploymentByKey(db, key.source, key.eventId) : undefined;
           const isProduction = opts.production.test(e.environment) ? 1 : 0;
           const finishedAt = ms(e.finishedAt);
           upsertDeployment(db, {

@@ -5,7 +5,7 @@
  */
 import type { NativeEvent } from '../common/events';
 import type { Db } from '../db/connection';
-import { ingestEvents, type IngestOptions, type IngestResult } from '../db/ingest';
+import { forgetCachedServices, ingestEvents, type IngestOptions, type IngestResult } from '../db/ingest';
 
 type JobOptions = Omit<IngestOptions, 'now'>;
 
@@ -45,6 +45,7 @@ export function createIngestQueue(db: Db, now: () => number): IngestQueue {
         }
       })();
     } catch (error) {
+      forgetCachedServices(db);
       for (const job of jobs) job.reject(error);
       return;
     }

@@ -4,15 +4,15 @@ import { prepared } from '../prepared';
 
 export interface EventKey { type: string; source: string; eventId: string }
 
-export function getEventHash(db: Db, k: EventKey): string | undefined {
-  return prepared<[string, string, string], { hash: string }>(
-    db, 'SELECT hash FROM event_keys WHERE type = ? AND source = ? AND event_id = ?',
-  ).get(k.type, k.source, k.eventId)?.hash;
-}
-
-export function putEventHash(db: Db, k: EventKey, hash: string): void {
-  prepared(db, `INSERT INTO event_keys (type, source, event_id, hash) VALUES (?, ?, ?, ?)
-    ON CONFLICT(type, source, event_id) DO UPDATE SET hash = excluded.hash`).run(k.type, k.source, k.eventId, hash);
+/**
+ * Records the latest hash of an event in one statement: `new` the first time, `changed` when
+ * the hash differs from the stored one, `unchanged` when it is the same (nothing is written).
+ */
+export function recordEventKey(db: Db, k: EventKey, hash: string): 'new' | 'changed' | 'unchanged' {
+  const row = prepared<[string, string, string, string], { version: number }>(db, `INSERT INTO event_keys (type, source, event_id, hash) VALUES (?, ?, ?, ?)
+    ON CONFLICT(type, source, event_id) DO UPDATE SET hash = excluded.hash, version = version + 1 WHERE hash <> excluded.hash
+    RETURNING version`).get(k.type, k.source, k.eventId, hash);
+  return row === undefined ? 'unchanged' : row.version === 0 ? 'new' : 'changed';
 }
 
 export function insertRawEvent(db: Db, k: EventKey, receivedAt: number, payload: string): void {
