@@ -58,21 +58,28 @@ export function listRestoredFacts(db: Db, serviceIds: number[], from: number, to
 
 /** Merged pull requests whose merge commit reached production in [from, to), with their stage times. */
 export function listPullRequestFacts(db: Db, serviceIds: number[], from: number, to: number) {
+  // Starts from the window's deployments and what they shipped: a pull request's head is its
+  // merge commit or, when the source named none, its latest commit.
   return prepared<[Params], { serviceId: number; deployedAt: number; planStartedAt: number | null; firstCommitAt: number | null; mergedAt: number; checkedAt: number | null; hasCi: number }>(db, `
-    WITH prs AS (
-      SELECT p.*, coalesce(p.merge_sha, (SELECT c.sha FROM changes c WHERE c.pull_request_id = p.id ORDER BY c.committed_at DESC LIMIT 1)) AS head
-      FROM pull_requests p
-      WHERE p.service_id IN (SELECT value FROM json_each(@ids)) AND p.merged_at IS NOT NULL
+    WITH shipped AS (
+      SELECT dc.service_id, dc.sha, d.finished_at FROM deployments d JOIN deployment_changes dc ON dc.deployment_id = d.id
+      WHERE d.service_id IN (SELECT value FROM json_each(@ids)) AND d.is_production = 1 AND d.status = 'success'
+        AND d.finished_at >= @from AND d.finished_at < @to
+    ),
+    heads AS (
+      SELECT p.id, s.sha AS head, s.finished_at FROM shipped s JOIN pull_requests p ON p.service_id = s.service_id AND p.merge_sha = s.sha
+      UNION ALL
+      SELECT p.id, s.sha, s.finished_at FROM shipped s JOIN changes c ON c.service_id = s.service_id AND c.sha = s.sha
+        JOIN pull_requests p ON p.id = c.pull_request_id
+      WHERE p.merge_sha IS NULL AND c.sha = (SELECT c2.sha FROM changes c2 WHERE c2.pull_request_id = p.id ORDER BY c2.committed_at DESC LIMIT 1)
     )
-    SELECT p.service_id AS serviceId, d.finished_at AS deployedAt, p.plan_started_at AS planStartedAt,
+    SELECT p.service_id AS serviceId, h.finished_at AS deployedAt, p.plan_started_at AS planStartedAt,
       coalesce(p.first_commit_at, (SELECT min(c.committed_at) FROM changes c WHERE c.pull_request_id = p.id)) AS firstCommitAt,
       p.merged_at AS mergedAt,
-      (SELECT min(r.finished_at) FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = p.head AND r.status = 'success') AS checkedAt,
-      EXISTS (SELECT 1 FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = p.head) AS hasCi
-    FROM prs p
-    JOIN deployment_changes dc ON dc.service_id = p.service_id AND dc.sha = p.head
-    JOIN deployments d ON d.id = dc.deployment_id
-    WHERE d.finished_at >= @from AND d.finished_at < @to`).all(params(serviceIds, from, to));
+      (SELECT min(r.finished_at) FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = h.head AND r.status = 'success') AS checkedAt,
+      EXISTS (SELECT 1 FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = h.head) AS hasCi
+    FROM heads h JOIN pull_requests p ON p.id = h.id
+    WHERE p.merged_at IS NOT NULL`).all(params(serviceIds, from, to));
 }
 
 /** When the scope's first successful production deployment finished: the start of its data. */

@@ -62,6 +62,27 @@ export function dayKey(t: number, tz: string): string {
   return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
+const QUARTER_HOUR = 900_000;
+const dayStarts = new Map<string, Map<number, number>>();
+
+/**
+ * The start of the local day containing t, cached per quarter hour: zone offsets are whole
+ * quarter hours, so local midnight always falls on a quarter-hour boundary in UTC, and every
+ * instant of one UTC quarter hour lies in the same local day.
+ */
+export function dayStart(t: number, tz: string): number {
+  let cache = dayStarts.get(tz);
+  if (!cache) dayStarts.set(tz, (cache = new Map()));
+  const key = Math.floor(t / QUARTER_HOUR);
+  let start = cache.get(key);
+  if (start === undefined) {
+    if (cache.size > 200_000) cache.clear();
+    start = midnight(localDate(t, tz), tz);
+    cache.set(key, start);
+  }
+  return start;
+}
+
 /** The start of the day, week (Monday) or month containing t. */
 export function startOf(bucket: Bucket, t: number, tz: string): number {
   const l = localDate(t, tz);

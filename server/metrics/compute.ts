@@ -5,7 +5,7 @@
  */
 import type { BandCounts, FiveMetrics, Stages } from '../../common/api';
 import { changeFailureBand, deploymentFrequencyBand, leadTimeBand, overallBand, timeToRestoreBand } from './bands';
-import { periods, startOf } from './calendar';
+import { dayStart, periods } from './calendar';
 import { median, percentile, sortNumbers } from './stats';
 
 const DAY_MS = 86_400_000;
@@ -37,7 +37,7 @@ export function computeFiveMetrics(facts: MetricFacts, w: Window): FiveMetrics {
   const deployments = facts.deployments.filter((d) => inWindow(d.finishedAt, w));
   const count = deployments.length;
   const perDay = count / ((w.to - w.from) / DAY_MS);
-  const dayStarts = new Set(deployments.map((d) => startOf('day', d.finishedAt, w.tz)));
+  const dayStarts = new Set(deployments.map((d) => dayStart(d.finishedAt, w.tz)));
   const daysPer = (bucket: 'week' | 'month') =>
     median(periods(bucket, w.from, w.to, w.tz).map(([s, e]) => {
       let n = 0;
@@ -54,8 +54,8 @@ export function computeFiveMetrics(facts: MetricFacts, w: Window): FiveMetrics {
     const s = (l.deployedAt - l.committedAt) / 1000;
     if (s < 0) excluded++; else leadSeconds.push(s);
   }
-  sortNumbers(leadSeconds);
-  const p50 = percentile(leadSeconds, 0.5);
+  const sorted = sortNumbers(leadSeconds);
+  const p50 = percentile(sorted, 0.5);
 
   const failed = deployments.filter((d) => d.failed).length;
   const rate = count === 0 ? null : failed / count;
@@ -71,7 +71,7 @@ export function computeFiveMetrics(facts: MetricFacts, w: Window): FiveMetrics {
     },
     leadTime: {
       count: leadSeconds.length, excluded, p50,
-      p85: percentile(leadSeconds, 0.85), p95: percentile(leadSeconds, 0.95), band: leadTimeBand(p50),
+      p85: percentile(sorted, 0.85), p95: percentile(sorted, 0.95), band: leadTimeBand(p50),
     },
     changeFailureRate: { count, failed, rate, band: changeFailureBand(rate) },
     timeToRestore: { count: restore.length, p50: restoreP50, band: timeToRestoreBand(restoreP50) },

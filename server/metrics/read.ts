@@ -18,15 +18,15 @@ export interface MetricsOptions {
   baseline?: { from: number; to: number };
 }
 
-/** Every fact of the scope's services in [from, to). */
-export function fetchFacts(db: Db, serviceIds: number[], from: number, to: number): MetricFacts {
+/** Every fact of the scope's services in [from, to); the pull requests only when the stages are wanted. */
+export function fetchFacts(db: Db, serviceIds: number[], from: number, to: number, withStages = true): MetricFacts {
   return {
     deployments: listDeploymentFacts(db, serviceIds, from, to).map((d) => ({
       id: d.id, serviceId: d.serviceId, finishedAt: d.finishedAt, failed: d.failed === 1, rework: d.rework === 1, unplanned: d.unplanned === 1,
     })),
     leadTimes: listLeadTimeFacts(db, serviceIds, from, to),
     restored: listRestoredFacts(db, serviceIds, from, to),
-    pullRequests: listPullRequestFacts(db, serviceIds, from, to).map((p) => ({ ...p, hasCi: p.hasCi === 1 })),
+    pullRequests: withStages ? listPullRequestFacts(db, serviceIds, from, to).map((p) => ({ ...p, hasCi: p.hasCi === 1 })) : [],
   };
 }
 
@@ -59,7 +59,8 @@ export function readMetrics(db: Db, r: ResolvedScope, from: number, to: number, 
 
 /** `GET /api/v1/metrics/series`: the five metrics per calendar bucket, zero-filled, with XmR limits of lead time. */
 export function readSeries(db: Db, r: ResolvedScope, from: number, to: number, bucket: Bucket, opts: MetricsOptions): SeriesResponse {
-  const facts = fetchFacts(db, r.serviceIds, from, to);
+  // A series has the five metrics per bucket, not the stages.
+  const facts = fetchFacts(db, r.serviceIds, from, to, false);
   const points = periods(bucket, from, to, opts.tz).map(([s, e]) => {
     const w: Window = { from: Math.max(s, from), to: Math.min(e, to), tz: opts.tz };
     return { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), ...computeFiveMetrics(facts, w) };
