@@ -2,11 +2,10 @@
  * Every route and socket event against every role: each role gets exactly what it should,
  * 401 without or with a wrong credential, 403 with a credential of another role.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import { startTestServer } from '../helpers/server';
+import { conformance } from '../collectors/cdevents/spec';
 import { deployment } from '../helpers/factories';
 import type { Role } from '../../server/roles';
 
@@ -50,7 +49,7 @@ async function newLoop(): Promise<string> {
 }
 
 /** A conformance example of the CDEvents spec (an unmapped type: acknowledged and ignored). */
-const cdevent = JSON.parse(readFileSync(join(import.meta.dirname, '../../../shared/cdevents/v0.4.1/conformance/artifact_packaged.json'), 'utf8'));
+const cdevent = conformance('v0.4.1', 'artifact_packaged');
 const junit = '<testsuite name="unit" tests="1" failures="0" time="1.5" timestamp="2026-03-01T10:00:00Z"><testcase name="a" time="1.5"/></testsuite>';
 const routes: { method: string; path: string | (() => Promise<string>); role: Role; body?: () => unknown; type?: string }[] = [
   ...['/api/v1/org', '/api/v1/metrics', '/api/v1/metrics/series', '/api/v1/changes', '/api/v1/deployments', '/api/v1/incidents',
