@@ -8,6 +8,8 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<unkno
   github: () => import('./github'),
   load: () => import('./load'),
   'page-load': () => import('./page-load'),
+  scale: () => import('./scale'),
+  validate: () => import('./validate'),
 };
 
 const [first, ...rest] = process.argv.slice(2);
