@@ -4,6 +4,7 @@
  */
 import type { FiveMetrics, LoopItem, LoopMetric } from '../../common/api';
 import { formatDuration, formatFactor, formatPercent, formatRate, NO_DATA } from './format';
+import { metricValue } from '../../common/loop-metrics';
 
 export type Better = 'better' | 'worse' | 'same' | null;
 export interface Direction { words: string; better: Better }
@@ -27,16 +28,7 @@ export const METRIC_INFO: Record<LoopMetric, MetricInfo> = {
 
 export const METRIC_ORDER: readonly LoopMetric[] = ['leadTime', 'deploymentFrequency', 'changeFailureRate', 'timeToRestore', 'reworkRate'];
 
-/** The figure of a metric that loops compare and targets aim at (canonical units), null without data. */
-export function metricValue(m: FiveMetrics, metric: LoopMetric): number | null {
-  switch (metric) {
-    case 'leadTime': return m.leadTime.p50;
-    case 'timeToRestore': return m.timeToRestore.p50;
-    case 'deploymentFrequency': return m.deploymentFrequency.count === 0 ? null : m.deploymentFrequency.perWeek;
-    case 'changeFailureRate': return m.changeFailureRate.rate;
-    case 'reworkRate': return m.reworkRate.rate;
-  }
-}
+export { metricValue };
 
 /** A figure in the metric's own words: "6.4 hours", "12 a week", "8.3%". */
 export function formatMetric(metric: LoopMetric, value: number | null): string {

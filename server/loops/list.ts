@@ -7,6 +7,7 @@ import type { ResolvedScope } from '../scope';
 import { readMetrics, type MetricsOptions } from '../metrics/read';
 import { checkLeadTime } from './check';
 import { targetMet } from './units';
+import { metricValue } from '../../common/loop-metrics';
 import { HttpError } from '../errors';
 
 const DAY_MS = 86_400_000;
@@ -34,16 +35,6 @@ function leadTimes(db: Db, serviceIds: number[], from: number, to: number): numb
 function actOf(row: LoopRow | undefined): LoopAct | null {
   if (!row?.actDecision) return null;
   return { decision: row.actDecision as LoopAct['decision'], notes: row.actNotes ?? '', decidedAt: iso(row.actDecidedAt ?? row.toAt) };
-}
-
-function actual(metric: LoopMetric, m: FiveMetrics): number | null {
-  switch (metric) {
-    case 'leadTime': return m.leadTime.p50;
-    case 'timeToRestore': return m.timeToRestore.p50;
-    case 'deploymentFrequency': return m.deploymentFrequency.count === 0 ? null : m.deploymentFrequency.perWeek;
-    case 'changeFailureRate': return m.changeFailureRate.rate;
-    case 'reworkRate': return m.reworkRate.rate;
-  }
 }
 
 export interface LoopOptions extends MetricsOptions {
@@ -91,7 +82,7 @@ export function readLoops(db: Db, r: ResolvedScope, from: number, to: number, op
       act: actOf(w.row),
       previousAct: actOf(previous?.row),
       // Only a finished loop has met or missed its target.
-      targetMet: plan && w.to <= opts.now ? targetMet(plan.metric, plan.target, actual(plan.metric, m)) : null,
+      targetMet: plan && w.to <= opts.now ? targetMet(plan.metric, plan.target, metricValue(m, plan.metric)) : null,
     };
     previous = w;
     previousTimes = times;
