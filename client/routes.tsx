@@ -1,7 +1,7 @@
 /**
  * The pages: `/` is the executive summary; then one per scope: `/org` is the organisation, then
  * `/department/<id>`, `/team/<id>` and `/service/<owner>/<name>`; `?from=&to=` hold the date
- * range, so every view is a link.
+ * range, so every view is a link. `/login` stands outside the dashboard's frame: it needs no session.
  * (The declarative router: the data router's loaders are not needed and weigh 15 kB gzipped.)
  */
 import { Route, Routes } from 'react-router';
@@ -9,6 +9,7 @@ import { App } from './components/App';
 import { ScopePage } from './pages/ScopePage';
 import { SummaryPage } from './pages/SummaryPage';
 import { NotFound } from './pages/NotFound';
+import { LoginPage } from './pages/LoginPage';
 import { lazy, Suspense, type ReactNode } from 'react';
 import { Loading } from './components/States';
 
@@ -20,6 +21,7 @@ const onDemand = (page: ReactNode) => <Suspense fallback={<Loading label="Loadin
 export function AppRoutes() {
   return (
     <Routes>
+      <Route path="/login" element={<LoginPage />} />
       <Route path="/" element={<App />}>
         <Route index element={<SummaryPage />} />
         <Route path="org" element={<ScopePage />} />

@@ -66,6 +66,22 @@ export interface ChangesResponse { scope: string; from: string; to: string; item
 
 export interface HealthResponse { status: 'ok'; version: string; database: { ok: boolean; events: number; services: number }; demo: boolean; collectors: unknown[] }
 
+/** The roles of DESIGN.md, as `GET /api/v1/session` lists them. */
+export type SessionRole = 'viewer' | 'editor' | 'ingest' | 'admin';
+
+/** `GET /api/v1/session`: who the browser is, what it may do, and how it can sign in. */
+export interface SessionResponse {
+  signedIn: boolean;
+  actor: string | null;
+  roles: SessionRole[];
+  methods: { token: boolean; password: boolean; oidc: boolean };
+  /** False when this client may read without signing in (loopback, no viewer credential configured). */
+  authRequired: boolean;
+}
+
+/** `POST /api/v1/session`: the session just opened. */
+export interface SignInResponse { signedIn: true; actor: string; roles: SessionRole[]; expiresAt: string }
+
 /** Socket.io events, server → client. */
 export interface ServerToClientEvents {
   'events:ingested': (p: { at: string; counts: { type: string; service: string; n: number }[] }) => void;

@@ -1,14 +1,34 @@
-/** The frame of every page: one socket, the organisation, the header, the demo banner and the page. */
-import { Outlet } from 'react-router';
+/**
+ * The frame of every dashboard page: checks the session first (sending the person to sign in
+ * when this server needs it), then one socket, the organisation, the header, the demo banner and the page.
+ */
+import { Navigate, Outlet, useLocation } from 'react-router';
 import { Header } from './Header';
 import { OrgProvider } from './OrgProvider';
+import { SiteFooter } from './SiteFooter';
 import { SocketProvider } from './SocketProvider';
+import { ErrorMessage, Loading } from './States';
 import { useOrg } from '../hooks/useOrg';
 import { useRouteFocus } from '../hooks/useRouteFocus';
+import { useSession } from '../hooks/useSession';
+import { loginPath } from '../lib/next-path';
+import { maySee } from '../lib/session-api';
 
 export function App() {
+  const { session, error, refresh } = useSession();
+  const { pathname, search } = useLocation();
+  if (!session) {
+    return (
+      <main id="main" className="container site-main" tabIndex={-1}>
+        {error
+          ? <ErrorMessage title="Could not check whether you are signed in" error={error} onRetry={() => { void refresh(); }} />
+          : <Loading label="Checking your session…" testId="session-loading" />}
+      </main>
+    );
+  }
+  if (!maySee(session)) return <Navigate to={loginPath(pathname, search)} replace />;
   return (
-    <SocketProvider>
+    <SocketProvider identity={session.actor ?? ''} onRefused={() => { void refresh(); }}>
       <OrgProvider>
         <Frame />
       </OrgProvider>
@@ -27,12 +47,7 @@ function Frame() {
       <main id="main" className="container site-main" tabIndex={-1}>
         <Outlet />
       </main>
-      <footer className="site-footer">
-        <div className="container">
-          Deming measures delivery with the DORA metrics: deployment frequency, lead time for changes, change failure rate, time to restore and rework rate.
-          Durations are medians (p50) unless marked; days and weeks are UTC.
-        </div>
-      </footer>
+      <SiteFooter />
     </>
   );
 }

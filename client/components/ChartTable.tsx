@@ -1,5 +1,6 @@
 /** A chart's figures as a table, folded away: the accessible and exact twin of the canvas. */
-export interface ChartColumn { name: string; values: string[] }
+/** `text`: names rather than figures, which may wrap anywhere (a loop's name can run to 200 characters). */
+export interface ChartColumn { name: string; values: string[]; text?: boolean }
 
 export function ChartTable({ caption, labels, columns }: { caption: string; labels: string[]; columns: ChartColumn[] }) {
   return (
@@ -14,7 +15,7 @@ export function ChartTable({ caption, labels, columns }: { caption: string; labe
           </thead>
           <tbody>
             {labels.map((label, i) => (
-              <tr key={`${label}-${i}`}><th scope="row">{label}</th>{columns.map((c) => <td key={c.name}>{c.values[i]}</td>)}</tr>
+              <tr key={`${label}-${i}`}><th scope="row">{label}</th>{columns.map((c) => <td key={c.name} className={c.text ? 'text-cell' : undefined}>{c.values[i]}</td>)}</tr>
             ))}
           </tbody>
         </table>

@@ -1,8 +1,9 @@
-/** The site header: product name, connection, scope picker and date range. */
-import { Link, useLocation } from 'react-router';
+/** The site header: product name, connection, who is signed in, scope picker and date range. */
 import { useSocket } from '../hooks/useSocket';
 import { DateRangeControls } from './DateRangeControls';
+import { Masthead } from './Masthead';
 import { ScopePicker } from './ScopePicker';
+import { SessionControls } from './SessionControls';
 import type { ConnectionStatus } from './SocketProvider';
 
 const STATUS_TEXT: Record<ConnectionStatus, string> = {
@@ -12,20 +13,16 @@ const STATUS_TEXT: Record<ConnectionStatus, string> = {
 };
 
 export function Header() {
-  const { search } = useLocation();
   const { status } = useSocket();
   return (
     <header className="site-header">
-      <div className="container header-top">
-        <Link to={{ pathname: '/', search }} className="brand" aria-label="Deming, executive summary">
-          Deming
-        </Link>
-        <span className="tagline">Delivery performance, one loop at a time</span>
+      <Masthead>
         <p className={`connection connection-${status}`} role="status" data-testid="connection" data-status={status}>
           <span className="connection-dot" aria-hidden="true" />
           {STATUS_TEXT[status]}
         </p>
-      </div>
+        <SessionControls />
+      </Masthead>
       <div className="header-controls">
         <div className="container controls-row">
           <ScopePicker />

@@ -2,6 +2,7 @@
 import { useId } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { useOrg } from '../hooks/useOrg';
+import { isolate } from '../lib/bidi';
 import { pathForScope, scopeFromPath } from '../lib/scope';
 import { loopsPath, parseSectionPath, withoutLoop } from '../lib/loops-paths';
 
@@ -28,13 +29,13 @@ export function ScopePicker() {
         <option value="org">Whole organisation</option>
         {org && org.departments.length > 0 && (
           <optgroup label="Departments">
-            {org.departments.map((d) => <option key={d.id} value={`department:${d.id}`}>{d.name}</option>)}
+            {org.departments.map((d) => <option key={d.id} value={`department:${d.id}`}>{isolate(d.name)}</option>)}
           </optgroup>
         )}
         {org?.departments.flatMap((d) => teamsOf(d.id).map((t) => (
-          <optgroup key={t.id} label={`${t.name} (${d.name})`}>
-            <option value={`team:${t.id}`}>{t.name}: whole team</option>
-            {t.services.map((name) => <option key={name} value={`service:${name}`}>{name}</option>)}
+          <optgroup key={t.id} label={`${isolate(t.name)} (${isolate(d.name)})`}>
+            <option value={`team:${t.id}`}>{isolate(t.name)}: whole team</option>
+            {t.services.map((name) => <option key={name} value={`service:${name}`}>{isolate(name)}</option>)}
           </optgroup>
         )))}
       </select>

@@ -3,13 +3,8 @@ import type { ChangesResponse } from '../../common/api';
 import type { Resource } from '../hooks/useResource';
 import { formatDate, formatDuration } from '../lib/format';
 import { CsvLink } from './summary/CsvLink';
+import { ExternalLink } from './ExternalLink';
 import { EmptyState, ErrorMessage, Loading } from './States';
-
-function External({ href, children, what, testId }: { href: string | null; children: string; what: string; testId: string }) {
-  return href
-    ? <a href={href} rel="noreferrer noopener" target="_blank" data-testid={testId}><span className="visually-hidden">{what} </span>{children}<span className="visually-hidden"> (opens in a new tab)</span></a>
-    : <span>{children}</span>;
-}
 
 /**
  * `showService` is off on a service's own page, where the column would repeat its name.
@@ -43,11 +38,11 @@ export function SlowestChanges({ changes, showService, csvUrl }: { changes: Reso
                   <tr key={`${c.service}@${c.sha}`} data-testid="change-row">
                     <td className="num strong">{formatDuration(c.leadTime)}</td>
                     {showService && <td className="service-cell">{c.service}</td>}
-                    <td><code><External href={c.url} what="commit" testId="commit-link">{c.sha.slice(0, 7)}</External></code></td>
-                    <td>{c.pullRequest ? <External href={c.pullRequest.url} what="pull request" testId="pr-link">{`#${c.pullRequest.number}`}</External> : <span className="muted">none</span>}</td>
-                    <td>
-                      <External href={c.deploymentUrl} what="deployment of" testId="deployment-link">{formatDate(c.deployedAt)}</External>
-                      <span className="muted small block">{c.deploymentId}</span>
+                    <td><code><ExternalLink href={c.url} what="commit" testId="commit-link">{c.sha.slice(0, 7)}</ExternalLink></code></td>
+                    <td>{c.pullRequest ? <ExternalLink href={c.pullRequest.url} what="pull request" testId="pr-link">{`#${c.pullRequest.number}`}</ExternalLink> : <span className="muted">none</span>}</td>
+                    <td className="deployed-cell">
+                      <ExternalLink href={c.deploymentUrl} what="deployment of" testId="deployment-link">{formatDate(c.deployedAt)}</ExternalLink>
+                      <span className="muted small block text-cell">{c.deploymentId}</span>
                     </td>
                   </tr>
                 ))}

@@ -2,9 +2,10 @@
 import type { ReactNode } from 'react';
 import type { ApiError } from '../lib/api-client';
 
-export function Loading({ label }: { label: string }) {
+/** `testId`: "loading" marks what a page waits for; the session check before any page has its own. */
+export function Loading({ label, testId = 'loading' }: { label: string; testId?: string }) {
   return (
-    <p className="state state-loading" role="status" data-testid="loading">
+    <p className="state state-loading" role="status" data-testid={testId}>
       <span className="spinner" aria-hidden="true" />
       {label}
     </p>

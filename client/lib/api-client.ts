@@ -28,6 +28,14 @@ export function errorFromResponse(status: number, statusText: string, body: unkn
   return new ApiError(`The server answered ${status}${statusText ? ` ${statusText}` : ''}. Try again in a moment.`, status, 'http_error');
 }
 
+/** The window event a 401 answer raises: the session is checked again, and the person sent to sign in when it has ended. */
+export const UNAUTHORIZED_EVENT = 'deming:unauthorized';
+
+/** Tells the page that the server wants a sign-in (no-op outside a browser). */
+export function reportUnauthorized(status: number): void {
+  if (status === 401 && typeof window !== 'undefined') window.dispatchEvent(new Event(UNAUTHORIZED_EVENT));
+}
+
 /** GETs JSON. The response type is trusted: the server and this client share `common/api.ts`. */
 export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
   let res: Response;
@@ -38,7 +46,10 @@ export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> 
     throw new ApiError('Could not reach the Deming server. Check that it is running, then try again.', 0, 'network');
   }
   const body: unknown = await res.json().catch(() => null);
-  if (!res.ok) throw errorFromResponse(res.status, res.statusText, body);
+  if (!res.ok) {
+    reportUnauthorized(res.status);
+    throw errorFromResponse(res.status, res.statusText, body);
+  }
   return body as T;
 }
 

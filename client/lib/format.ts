@@ -111,3 +111,12 @@ export function formatTime(iso: string): string {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? iso : timeFormat.format(t);
 }
+
+/**
+ * At most `max` characters (code points, so an emoji is never cut in half), with "…" where it
+ * was cut: for a name quoted in a sentence, which may have come from an address of any length.
+ */
+export function shorten(text: string, max = 120): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}

@@ -1,5 +1,5 @@
 /** Writes to the loops API (plan, act, delete); a refusal carries the server's message and the fields it names. */
-import { ApiError, errorFromResponse } from './api-client';
+import { ApiError, errorFromResponse, reportUnauthorized } from './api-client';
 import type { FieldIssue } from './loops-form';
 
 /** A refused write, with `error.details` of the answer. */
@@ -34,6 +34,7 @@ export async function sendJson<T>(method: 'POST' | 'PATCH' | 'DELETE', url: stri
   if (res.status === 204) return null;
   const reply: unknown = await res.json().catch(() => null);
   if (!res.ok) {
+    reportUnauthorized(res.status);
     const e = errorFromResponse(res.status, res.statusText, reply);
     throw new WriteError(e.message, e.status, e.code, detailsOf(reply));
   }

@@ -1,10 +1,10 @@
 /** The page of one scope: works out which scope the path names and hands over to the dashboard. */
 import { useLocation } from 'react-router';
 import { useOrg } from '../hooks/useOrg';
-import { describeScope, kindLabel, parseScopeKey, scopeFromPath } from '../lib/scope';
+import { describeScope, scopeFromPath } from '../lib/scope';
 import { ScopeDashboard } from '../components/ScopeDashboard';
 import { ErrorMessage, Loading } from '../components/States';
-import { NotFound } from './NotFound';
+import { NotFound, UnknownScope } from './NotFound';
 
 export function ScopePage() {
   const { pathname } = useLocation();
@@ -14,11 +14,7 @@ export function ScopePage() {
   if (org.error) return <ErrorMessage title="Could not load the organisation" error={org.error} onRetry={org.retry} />;
   if (!org.data) return <Loading label="Loading the organisation…" />;
   const scope = describeScope(org.data, key);
-  if (!scope) {
-    const parsed = parseScopeKey(key);
-    const what = parsed ? `${kindLabel(parsed.kind).toLowerCase()} “${parsed.id}”` : `scope “${key}”`;
-    return <NotFound message={`This organisation has no ${what}. It may have been renamed, or its events have not arrived yet.`} />;
-  }
+  if (!scope) return <NotFound message={<UnknownScope scopeKey={key} />} />;
   // Keyed by scope: the live feed and the figures start afresh for each scope.
   return <ScopeDashboard key={scope.key} scope={scope} org={org.data} />;
 }

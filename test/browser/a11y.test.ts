@@ -36,6 +36,7 @@ beforeAll(async () => {
     ['summary-error', '/?from=2026-03-01&to=2026-02-01'],
     ['not-found', '/no-such-page'],
     ['unknown-scope', '/team/no-such-team'],
+    ['login', '/login?next=%2Forg'],
   ];
 }, 60_000);
 

@@ -47,8 +47,10 @@ afterAll(async () => {
 async function signIn(login: string) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const response = await page.goto(`${deming.url}/auth/oidc/login`);
-  expect(response?.url()).toContain(provider.issuer);
+  // From the login page's link, as a person would.
+  await page.goto(`${deming.url}/login`);
+  await page.getByTestId('sso-link').click();
+  await page.waitForURL((u) => u.href.startsWith(provider.issuer), { timeout: 15_000 });
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill('anything');
   await page.locator('button[type="submit"]').click();
@@ -69,6 +71,8 @@ describe('single sign-on with OpenID Connect', () => {
       expect(await page.evaluate(() => document.cookie)).not.toContain('deming_session');
       const org = await page.evaluate(async () => (await fetch('/api/v1/org')).status);
       expect(org).toBe(200);
+      // Back on the dashboard, which says who is signed in.
+      await expect(page.getByTestId('session-actor').textContent({ timeout: 15_000 })).resolves.toBe('oidc:grace');
     } finally {
       await context.close();
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bandLabel, DAY, describeSpeedup, formatCount, formatDuration, formatFactor, formatPercent, formatRate, HOUR, MINUTE, MONTH, plural, YEAR,
+  bandLabel, DAY, describeSpeedup, formatCount, formatDuration, formatFactor, formatPercent, formatRate, HOUR, MINUTE, MONTH, plural, shorten, YEAR,
 } from '../../client/lib/format';
 
 describe('formatDuration', () => {
@@ -70,5 +70,18 @@ describe('bands and speedup', () => {
     expect(describeSpeedup(null, HOUR, null)).toBeNull();
     expect(formatFactor(2.14)).toBe('2.1×');
     expect(formatFactor(1234.4)).toBe('1,234×');
+  });
+});
+
+describe('shorten', () => {
+  it('keeps a short name and cuts a long one, with an ellipsis', () => {
+    expect(shorten('acme/api')).toBe('acme/api');
+    expect(shorten('x'.repeat(120))).toBe('x'.repeat(120));
+    expect(shorten('x'.repeat(10_000))).toBe(`${'x'.repeat(119)}…`);
+    expect([...shorten('Z'.repeat(10_000), 40)]).toHaveLength(40);
+  });
+
+  it('never cuts an emoji in half', () => {
+    expect(shorten('🚀🚀🚀', 2)).toBe('🚀…');
   });
 });

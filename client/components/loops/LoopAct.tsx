@@ -4,6 +4,7 @@ import type { LoopAct as Act, LoopItem } from '../../../common/api';
 import { formatDate } from '../../lib/format';
 import { decisionLabel } from '../../lib/loops-form';
 import { ActForm } from './ActForm';
+import { NeedsEditor, useCanEdit } from './NeedsEditor';
 
 export function Decision({ act, testId }: { act: Act; testId: string }) {
   return (
@@ -26,8 +27,17 @@ export function PreviousDecision({ act }: { act: Act | null }) {
 
 export function LoopActSection({ loop, onChanged }: { loop: LoopItem; onChanged: (message: string) => void }) {
   const [editing, setEditing] = useState(false);
+  const editable = useCanEdit();
   if (loop.derived) {
     return <p className="muted" data-testid="loop-act">A cadence loop has no act to record: plan a loop to record what you decide.</p>;
+  }
+  if (!editable) {
+    return (
+      <div data-testid="loop-act">
+        {loop.act ? <Decision act={loop.act} testId="decision" /> : <p className="muted small">No decision yet.</p>}
+        <NeedsEditor what={loop.act ? 'Changing the decision' : 'Recording the decision'} />
+      </div>
+    );
   }
   if (loop.act && !editing) {
     return (

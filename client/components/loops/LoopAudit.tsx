@@ -21,8 +21,8 @@ export function LoopAudit({ audit }: { audit: Resource<LoopAuditResponse> }) {
                 {items.map((a, i) => (
                   <tr key={`${a.loopId}-${a.at}-${i}`} data-testid="audit-row" data-action={a.action}>
                     <td className="nowrap"><time dateTime={a.at}>{formatDate(a.at)} {formatTime(a.at)}</time></td>
-                    <td>{auditSentence(a)}</td>
-                    <td>{auditChanges(a).join('; ')}</td>
+                    <td className="text-cell">{auditSentence(a)}</td>
+                    <td className="text-cell">{auditChanges(a).join('; ')}</td>
                   </tr>
                 ))}
               </tbody>

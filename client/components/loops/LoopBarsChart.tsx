@@ -81,7 +81,7 @@ export function LoopBarsChart({ metric, loops, selected, onSelect }: Props) {
             label={`Bar chart of ${TEXT[metric].value.toLowerCase()} per loop${hasTargets ? ', with the planned targets marked' : ''}. The figures are in the table below.`} />
           <ChartTable caption={TEXT[metric].title} labels={bars.labels}
             columns={[
-              { name: 'Loop', values: loops.map((l) => l.name) },
+              { name: 'Loop', values: loops.map((l) => l.name), text: true },
               { name: TEXT[metric].table, values: bars.values.map(format) },
               { name: 'Target', values: bars.targets.map((t) => (t === null ? '' : format(t))) },
             ]} />

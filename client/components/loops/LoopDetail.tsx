@@ -9,10 +9,13 @@ import { LoopCheck } from './LoopCheck';
 import { LoopDo } from './LoopDo';
 import { LoopPlan } from './LoopPlan';
 import { DeleteLoop } from './DeleteLoop';
+import { useCanEdit } from './NeedsEditor';
 
 interface Props { loop: LoopItem; previous: LoopItem | null; onChanged: (message: string) => void; onDeleted: (message: string) => void }
 
 export function LoopDetail({ loop, previous, onChanged, onDeleted }: Props) {
+  // Without the editor role the act section says why nothing can be changed; deleting is not offered.
+  const editable = useCanEdit();
   return (
     <section className="panel loop-detail" aria-labelledby="loop-detail-heading" data-testid="loop-detail" data-loop-id={loop.id}>
       <div className="loop-detail-head">
@@ -48,7 +51,7 @@ export function LoopDetail({ loop, previous, onChanged, onDeleted }: Props) {
         <Link to={{ pathname: retroPath(loop.scope), search: retroSearch(loop) }} className="button-link" data-testid="retro-link">
           Open the retro of this loop
         </Link>
-        {!loop.derived && <DeleteLoop loopId={loop.id} loopName={loop.name} onDone={onDeleted} />}
+        {!loop.derived && editable && <DeleteLoop loopId={loop.id} loopName={loop.name} onDone={onDeleted} />}
       </div>
     </section>
   );

@@ -16,6 +16,7 @@ import { LoopDetail } from './LoopDetail';
 import { LoopList } from './LoopList';
 import { LoopsHeading } from './LoopsHeading';
 import { LoopStagesChart } from './LoopStagesChart';
+import { NeedsEditor, useCanEdit } from './NeedsEditor';
 import { PlanForm } from './PlanForm';
 import '../../styles/dashboard.css';
 import '../../styles/loops.css';
@@ -36,7 +37,15 @@ export function LoopsView({ scope, org }: { scope: ScopeRef; org: OrgResponse })
   useEffect(() => { document.title = `Loops · ${scope.label} · Deming`; }, [scope.label]);
   useEffect(() => { if (planning) planHeading.current?.focus(); }, [planning]);
 
-  const planButton = <button type="button" className="button" onClick={() => setPlanning(true)} data-testid="plan-open">Plan a loop</button>;
+  const editable = useCanEdit();
+  const planButton = editable
+    ? <button type="button" className="button" onClick={() => setPlanning(true)} data-testid="plan-open">Plan a loop</button>
+    : (
+      <div className="plan-locked">
+        <button type="button" className="button" disabled aria-describedby="plan-needs-editor" data-testid="plan-open">Plan a loop</button>
+        <NeedsEditor what="Planning a loop" id="plan-needs-editor" />
+      </div>
+    );
   const items = useMemo(() => visibleLoops(loops.data?.items ?? [], Date.now()), [loops.data]);
   const selected = selectedLoopIndex(items, params.get('loop'), Date.now());
   const loop = selected >= 0 ? items[selected] : null;

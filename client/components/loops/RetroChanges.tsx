@@ -4,10 +4,7 @@ import type { Resource } from '../../hooks/useResource';
 import { formatDate, formatDuration, plural } from '../../lib/format';
 import { STAGE_INFO } from '../../lib/stages';
 import { EmptyState, ErrorMessage, Loading } from '../States';
-
-function External({ href, children }: { href: string | null; children: string }) {
-  return href ? <a href={href} rel="noreferrer noopener" target="_blank">{children}<span className="visually-hidden"> (opens in a new tab)</span></a> : <span>{children}</span>;
-}
+import { ExternalLink } from '../ExternalLink';
 
 export function RetroChanges({ changes, total, showService }: { changes: Resource<ChangesResponse>; total: number; showService: boolean }) {
   const items = changes.data?.items ?? [];
@@ -40,10 +37,10 @@ export function RetroChanges({ changes, total, showService }: { changes: Resourc
                     <tr key={`${c.service}@${c.sha}`} data-testid="retro-change-row">
                       <td className="num strong">{formatDuration(c.leadTime)}</td>
                       {showService && <td className="service-cell">{c.service}</td>}
-                      <td><code><External href={c.url}>{c.sha.slice(0, 7)}</External></code></td>
-                      <td>{c.pullRequest ? <External href={c.pullRequest.url}>{`#${c.pullRequest.number}`}</External> : <span className="muted">none</span>}</td>
+                      <td><code><ExternalLink href={c.url}>{c.sha.slice(0, 7)}</ExternalLink></code></td>
+                      <td>{c.pullRequest ? <ExternalLink href={c.pullRequest.url}>{`#${c.pullRequest.number}`}</ExternalLink> : <span className="muted">none</span>}</td>
                       {STAGE_INFO.map((s) => <td key={s.name} className="num">{c.stages ? formatDuration(c.stages[s.name]) : ''}</td>)}
-                      <td><External href={c.deploymentUrl}>{formatDate(c.deployedAt)}</External></td>
+                      <td><ExternalLink href={c.deploymentUrl}>{formatDate(c.deployedAt)}</ExternalLink></td>
                     </tr>
                   ))}
                 </tbody>

@@ -4,10 +4,9 @@ import { failedDeployments, incidentRows } from '../../lib/loops-retro';
 import type { Resource } from '../../hooks/useResource';
 import { formatDate, formatDuration, formatTime, plural } from '../../lib/format';
 import { EmptyState, ErrorMessage, Loading } from '../States';
+import { ExternalLink } from '../ExternalLink';
 
 const when = (iso: string | null) => (iso ? `${formatDate(iso)} ${formatTime(iso)}` : '—');
-const Ext = ({ href, children }: { href: string | null; children: string }) =>
-  href ? <a href={href} rel="noreferrer noopener" target="_blank">{children}<span className="visually-hidden"> (opens in a new tab)</span></a> : <>{children}</>;
 
 export function RetroFailedDeployments({ deployments }: { deployments: Resource<DeploymentsResponse> }) {
   const rows = failedDeployments(deployments.data?.items ?? []);
@@ -25,7 +24,7 @@ export function RetroFailedDeployments({ deployments }: { deployments: Resource<
               <tbody>
                 {rows.map((d) => (
                   <tr key={`${d.source}/${d.id}`} data-testid="retro-failed-row">
-                    <td><Ext href={d.url}>{d.id}</Ext></td>
+                    <td className="text-cell"><ExternalLink href={d.url}>{d.id}</ExternalLink></td>
                     <td className="service-cell">{d.service}</td>
                     <td className="nowrap">{when(d.finishedAt ?? d.startedAt)}</td>
                     <td>{d.why}</td>
@@ -54,7 +53,7 @@ export function RetroIncidents({ incidents }: { incidents: Resource<IncidentsRes
               <tbody>
                 {rows.map((i) => (
                   <tr key={`${i.source}/${i.id}`} data-testid="retro-incident-row">
-                    <td><Ext href={i.url}>{i.title ?? i.id}</Ext></td>
+                    <td className="text-cell"><ExternalLink href={i.url}>{i.title ?? i.id}</ExternalLink></td>
                     <td className="service-cell">{i.service}</td>
                     <td>{i.severity ?? '—'}</td>
                     <td className="nowrap">{when(i.openedAt)}</td>

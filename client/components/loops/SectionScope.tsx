@@ -4,9 +4,9 @@ import { useLocation } from 'react-router';
 import type { OrgResponse } from '../../../common/api';
 import { useOrg } from '../../hooks/useOrg';
 import { parseSectionPath } from '../../lib/loops-paths';
-import { describeScope, kindLabel, parseScopeKey, type ScopeRef } from '../../lib/scope';
+import { describeScope, type ScopeRef } from '../../lib/scope';
 import { ErrorMessage, Loading } from '../States';
-import { NotFound } from '../../pages/NotFound';
+import { NotFound, UnknownScope } from '../../pages/NotFound';
 
 export function SectionScope({ children }: { children: (scope: ScopeRef, org: OrgResponse) => ReactNode }) {
   const { pathname } = useLocation();
@@ -16,10 +16,6 @@ export function SectionScope({ children }: { children: (scope: ScopeRef, org: Or
   if (org.error) return <ErrorMessage title="Could not load the organisation" error={org.error} onRetry={org.retry} />;
   if (!org.data) return <Loading label="Loading the organisation…" />;
   const scope = describeScope(org.data, parsed.scope);
-  if (!scope) {
-    const p = parseScopeKey(parsed.scope);
-    const what = p ? `${kindLabel(p.kind).toLowerCase()} “${p.id}”` : `scope “${parsed.scope}”`;
-    return <NotFound message={`This organisation has no ${what}. It may have been renamed, or its events have not arrived yet.`} />;
-  }
+  if (!scope) return <NotFound message={<UnknownScope scopeKey={parsed.scope} />} />;
   return <>{children(scope, org.data)}</>;
 }
