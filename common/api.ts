@@ -73,6 +73,9 @@ export type SessionRole = 'viewer' | 'editor' | 'ingest' | 'admin';
 export interface SessionResponse {
   signedIn: boolean;
   actor: string | null;
+  /** The role the session was signed in with; null when not signed in. */
+  role: SessionRole | null;
+  /** Every role this client holds now: the session's, and what loopback grants without signing in. */
   roles: SessionRole[];
   methods: { token: boolean; password: boolean; oidc: boolean };
   /** False when this client may read without signing in (loopback, no viewer credential configured). */

@@ -34,7 +34,8 @@ export function SessionControls() {
       setBusy(false);
     }
   };
-  const role = widestRole(session.roles);
+  // The role signed in with, not what loopback adds on top of it.
+  const role = session.role ?? widestRole(session.roles);
   return (
     <div className="session" data-testid="session">
       <p className="session-who">

@@ -28,6 +28,7 @@ export function LoginPage() {
       </header>
       <main id="main" className="container site-main login-main" tabIndex={-1}>
         <h1>Sign in to Deming</h1>
+        <SsoProblem code={params.get('error')} />
         {session ? <Methods session={session} next={next} onSignedIn={refresh} />
           : error ? <ErrorMessage title="Could not reach the Deming server" error={error} onRetry={() => { void refresh(); }} />
           : <Loading label="Checking how you can sign in…" />}
@@ -49,9 +50,9 @@ function Methods({ session, next, onSignedIn }: { session: SessionResponse; next
       {methods.oidc && (
         <section className="login-method" aria-labelledby="login-sso">
           <h2 id="login-sso">Single sign-on</h2>
-          <p>With your organisation’s account. You come back to the executive summary.</p>
+          <p>With your organisation’s account. You come back to the page you wanted.</p>
           {/* A page of the server, not of the dashboard: a plain link. */}
-          <p><a className="button" href="/auth/oidc/login" data-testid="sso-link">Sign in with single sign-on</a></p>
+          <p><a className="button" href={`/auth/oidc/login?next=${encodeURIComponent(next)}`} data-testid="sso-link">Sign in with single sign-on</a></p>
         </section>
       )}
       {methods.password && (
@@ -67,6 +68,23 @@ function Methods({ session, next, onSignedIn }: { session: SessionResponse; next
       {!session.authRequired && (
         <p><Link to={next} data-testid="continue-link">Continue without signing in</Link></p>
       )}
+    </div>
+  );
+}
+
+/** What the server said when single sign-on came back without a session. */
+const SSO_PROBLEMS: Record<string, string> = {
+  no_role: 'Your account has no Deming role: ask an administrator to add you to a group that has one.',
+  oidc_failed: 'Single sign-on did not complete. Start again, or sign in with a token.',
+  oidc_state: 'This sign-in was not started in this browser, or took too long. Start again.',
+  oidc_unavailable: 'The identity provider did not answer. Try again, or sign in with a token.',
+};
+
+function SsoProblem({ code }: { code: string | null }) {
+  if (!code) return null;
+  return (
+    <div className="state state-error" role="alert" data-testid="sso-problem">
+      <p>{SSO_PROBLEMS[code] ?? 'Single sign-on did not complete. Start again, or sign in with a token.'}</p>
     </div>
   );
 }

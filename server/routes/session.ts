@@ -36,6 +36,8 @@ export function sessionRouter(ctx: AppContext): Router {
     const held = new Set<Role>([...(signedIn ? grants[signedIn.role] : []), ...ctx.auth.rolesOf(c.token), ...loopbackRoles]);
     res.json({
       signedIn: signedIn !== null, actor: signedIn?.actor ?? (c.token ? ctx.auth.identify(c.token)?.name ?? null : null),
+      // The session's own role; `roles` adds what loopback grants without signing in.
+      role: signedIn?.role ?? null,
       roles: roles.filter((role) => held.has(role)),
       methods: { token: true, password: ctx.config.users.length > 0, oidc: ctx.config.oidc !== null },
       authRequired: !loopbackRoles.includes('viewer'),

@@ -44,11 +44,11 @@ afterAll(async () => {
   await provider?.close();
 });
 
-async function signIn(login: string) {
+async function signIn(login: string, wanted = '/org?from=2026-01-01') {
   const context = await browser.newContext();
   const page = await context.newPage();
-  // From the login page's link, as a person would.
-  await page.goto(`${deming.url}/login`);
+  // From the login page's link, as a person would, sent there from the page they wanted.
+  await page.goto(`${deming.url}/login?next=${encodeURIComponent(wanted)}`);
   await page.getByTestId('sso-link').click();
   await page.waitForURL((u) => u.href.startsWith(provider.issuer), { timeout: 15_000 });
   await page.locator('input[name="login"]').fill(login);
@@ -65,7 +65,9 @@ describe('single sign-on with OpenID Connect', () => {
     const { context, page } = await signIn('grace');
     try {
       const who = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
-      expect(who).toMatchObject({ signedIn: true, actor: 'oidc:grace', roles: ['viewer', 'editor'] });
+      expect(who).toMatchObject({ signedIn: true, actor: 'oidc:grace', role: 'editor', roles: ['viewer', 'editor'] });
+      // Back on the page that was wanted before signing in.
+      expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/org?from=2026-01-01');
       const cookie = (await context.cookies()).find((c) => c.name === 'deming_session');
       expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
       expect(await page.evaluate(() => document.cookie)).not.toContain('deming_session');
@@ -81,7 +83,9 @@ describe('single sign-on with OpenID Connect', () => {
   it('refuses a person whose groups map to no role', async () => {
     const { context, page } = await signIn('mallory');
     try {
-      expect(await page.content()).toContain('Your account has no Deming role');
+      // Back on the login page, which says why.
+      expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/login?error=no_role');
+      await expect(page.getByTestId('sso-problem').textContent({ timeout: 15_000 })).resolves.toContain('Your account has no Deming role');
       const who = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
       expect(who.signedIn).toBe(false);
     } finally {

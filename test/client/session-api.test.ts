@@ -3,7 +3,7 @@ import type { SessionResponse } from '../../common/api';
 import { canEdit, maySee, signInError, widestRole } from '../../client/lib/session-api';
 
 const session = (over: Partial<SessionResponse> = {}): SessionResponse => ({
-  signedIn: false, actor: null, roles: [], methods: { token: true, password: false, oidc: false }, authRequired: true, ...over,
+  signedIn: false, actor: null, role: null, roles: [], methods: { token: true, password: false, oidc: false }, authRequired: true, ...over,
 });
 
 describe('signInError', () => {

@@ -6,6 +6,7 @@ import { io as connect } from 'socket.io-client';
 import { hashPassword } from '../../server/passwords';
 import { startTestServer } from '../helpers/server';
 import { LOGIN_ATTEMPTS } from '../../server/routes/session';
+import { sameSitePath } from '../../server/routes/oidc';
 
 const VIEWER = 'viewer-token-0123456789abcdef';
 let s: Awaited<ReturnType<typeof startTestServer>>;
@@ -96,5 +97,15 @@ describe('signing in', () => {
     expect(blocked.body.error.message).toMatch(/try again in \d+ minutes/);
     clock += 15 * 60_000;
     expect((await login({ token: VIEWER })).res.status).toBe(200);
+  });
+});
+
+describe('where single sign-on may send a person back to', () => {
+  it.each([
+    ['/team/a?from=2026-01-01', '/team/a?from=2026-01-01'],
+    ['//evil.example/x', '/'], ['/\\evil.example', '/'], ['https://evil.example', '/'], ['javascript:alert(1)', '/'],
+    ['/login?next=/x', '/'], ['/auth/oidc/login', '/'], ['/a\tb', '/'], [undefined, '/'],
+  ])('%s → %s', (value, expected) => {
+    expect(sameSitePath(value)).toBe(expected);
   });
 });
