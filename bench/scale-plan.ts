@@ -1,0 +1,180 @@
+/**
+ * Where a read's time goes. The reads are made on a connection whose `prepare` records each
+ * statement, the query module function that prepared it, the parameters it was first run with
+ * and the time spent in it; then `EXPLAIN QUERY PLAN` shows the plan of each. Whatever the
+ * queries become, the plans and times shown are those of the code being measured.
+ */
+import Database from 'better-sqlite3';
+import { basename } from 'node:path';
+import { readMetrics, readSeries } from '../server/metrics/read';
+import { resolveScope, type Scope } from '../server/scope';
+import { listChanges } from '../db/queries/changes';
+
+/** One statement's plan; `scans` are the steps that read a whole table or index (json_each aside). */
+export interface QueryPlan { query: string; plan: string[]; indexes: string[]; scans: string[] }
+
+interface Captured { query: string; sql: string; args: unknown[] | undefined; ms: number; calls: number; rows: number }
+
+/** The `db/` function that prepared a statement (`metrics.ts listLeadTimeFacts`), from the stack at `prepare`. */
+function preparer(stack: string | undefined): string {
+  for (const line of (stack ?? '').split('\n')) {
+    const m = /at (?:Object\.)?(\S+) \((.*\/db\/(?!prepared\.ts)[^:)]+)/.exec(line);
+    if (m) return `${basename(m[2])} ${m[1]}`;
+  }
+  return 'unknown';
+}
+
+/** Records and times every statement prepared on `db` from now on (a read-only connection to `file` by default). */
+function instrumented(file: string, db: Database.Database = new Database(file, { readonly: true })) {
+  const captured: Captured[] = [];
+  const prepare = db.prepare.bind(db);
+  (db as { prepare: unknown }).prepare = (sql: string) => {
+    const stmt = prepare(sql);
+    const entry: Captured = { query: preparer(new Error().stack), sql, args: undefined, ms: 0, calls: 0, rows: 0 };
+    captured.push(entry);
+    for (const method of ['all', 'get', 'run'] as const) {
+      const original = (stmt[method] as (...a: unknown[]) => unknown).bind(stmt);
+      (stmt as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        entry.args ??= args;
+        const t0 = performance.now();
+        const out = original(...args);
+        entry.ms += performance.now() - t0;
+        entry.calls++;
+        entry.rows += Array.isArray(out) ? out.length : 1;
+        return out;
+      };
+    }
+    return stmt;
+  };
+  return { db, captured, prepare };
+}
+
+/** Plans of every statement that `readMetrics`, `readSeries` and `listChanges` prepare for a scope. */
+export function explainMetricsQueries(file: string, scope: Scope, from: number, to: number, tz = 'UTC'): QueryPlan[] {
+  const { db, captured, prepare } = instrumented(file);
+  try {
+    const resolved = resolveScope(db, scope);
+    readMetrics(db, resolved, from, to, { tz });
+    readSeries(db, resolved, from, to, 'week', { tz });
+    listChanges(db, resolved.serviceIds, from, to, 'slowest', 100);
+    return captured.filter((c) => c.query.startsWith('metrics.ts') || c.query.startsWith('changes.ts')).filter((c) => c.args !== undefined).map((c) => {
+      const rows = prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...(c.args ?? [])) as { id: number; parent: number; detail: string }[];
+      const depth = new Map<number, number>([[0, 0]]);
+      const plan = rows.map((r) => {
+        const d = (depth.get(r.parent) ?? 0) + 1;
+        depth.set(r.id, d);
+        return `${'  '.repeat(d - 1)}${r.detail}`;
+      });
+      const indexes = [...new Set(rows.flatMap((r) => [...r.detail.matchAll(/USING (?:COVERING )?INDEX (\w+)|USING (INTEGER PRIMARY KEY|PRIMARY KEY)/g)].map((m) => m[1] ?? m[2])))];
+      const scans = rows.map((r) => r.detail).filter((d) => /^SCAN (?!json_each)/.test(d));
+      return { query: c.query, plan, indexes, scans };
+    });
+  } finally {
+    db.close();
+  }
+}
+
+export interface ReadProfile {
+  scope: string;
+  services: number;
+  /** Median over the runs of one whole read, in process (no HTTP). */
+  readMetricsMs: number;
+  readSeriesMs: number;
+  /** Per statement, per read: time in SQLite (stepping and building rows) and rows returned. */
+  queries: { query: string; ms: number; rows: number }[];
+  /** What the read spends outside SQLite: the metrics computed in JavaScript. */
+  computeMs: number;
+}
+
+/** Times `readMetrics` and `readSeries` for each scope in process, split into SQL and computation. */
+export function profileReads(file: string, scopes: Scope[], from: number, to: number, runs = 5, tz = 'UTC'): ReadProfile[] {
+  const { db, captured } = instrumented(file);
+  const round = (x: number) => Math.round(x * 100) / 100;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  try {
+    return scopes.map((scope) => {
+      const resolved = resolveScope(db, scope);
+      readMetrics(db, resolved, from, to, { tz }); // warm: prepared, pages cached
+      for (const c of captured) { c.ms = 0; c.calls = 0; c.rows = 0; }
+      const metricsMs: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        readMetrics(db, resolved, from, to, { tz });
+        metricsMs.push(performance.now() - t0);
+      }
+      const queries = captured.filter((c) => c.calls > 0 && c.query.startsWith('metrics.ts'))
+        .map((c) => ({ query: c.query, ms: round(c.ms / runs), rows: Math.round(c.rows / runs) }));
+      const seriesMs: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        readSeries(db, resolved, from, to, 'week', { tz });
+        seriesMs.push(performance.now() - t0);
+      }
+      const readMetricsMs = round(median(metricsMs));
+      return {
+        scope: scope.key, services: resolved.serviceIds.length, readMetricsMs, readSeriesMs: round(median(seriesMs)),
+        queries, computeMs: round(Math.max(0, readMetricsMs - queries.reduce((n, q) => n + q.ms, 0))),
+      };
+    });
+  } finally {
+    db.close();
+  }
+}
+
+export interface IngestProfile {
+  events: number;
+  /** Wall time of validateEvents + ingestEvents over the sample, per 1,000 events. */
+  msPer1000: number;
+  validateMsPer1000: number;
+  /** Per statement: time in SQLite per 1,000 events, calls per 1,000 events, share of the ingest time. */
+  statements: { query: string; msPer1000: number; callsPer1000: number; share: number }[];
+  /** ingestEvents' time outside the statements: JavaScript (hashing, JSON, linking's bookkeeping) and the commits. */
+  otherMsPer1000: number;
+  /** What one commit of a one-row transaction costs on this disk (WAL, synchronous=FULL): the floor per batch. */
+  emptyCommitMs: number;
+}
+
+/**
+ * Where ingestion's time goes: a sample of batches stored through the real path into a fresh
+ * database at `file`, each statement timed. (The timing wrappers add a little to every call.)
+ */
+export function profileIngest(file: string, open: (file: string) => Database.Database, ingest: (db: Database.Database, batch: unknown[]) => { validateMs: number },
+  stream: Iterable<unknown[]>): IngestProfile {
+  const db = open(file);
+  const { captured } = instrumented(file, db);
+  let events = 0, total = 0, validate = 0;
+  try {
+    for (const batch of stream) {
+      const t0 = performance.now();
+      validate += ingest(db, batch).validateMs;
+      total += performance.now() - t0;
+      events += batch.length;
+    }
+  } finally {
+    db.close();
+  }
+  const again = open(file);
+  const commits: number[] = [];
+  const put = again.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('scale-bench', ?)");
+  for (let i = 0; i < 21; i++) {
+    const t0 = performance.now();
+    again.transaction(() => put.run(String(i)))();
+    commits.push(performance.now() - t0);
+  }
+  again.close();
+  const per = (x: number) => Math.round((x * 1000 / events) * 100) / 100;
+  const byQuery = new Map<string, { ms: number; calls: number }>();
+  for (const c of captured) {
+    const q = byQuery.get(c.query) ?? { ms: 0, calls: 0 };
+    q.ms += c.ms;
+    q.calls += c.calls;
+    byQuery.set(c.query, q);
+  }
+  const statements = [...byQuery].map(([query, q]) => ({ query, msPer1000: per(q.ms), callsPer1000: per(q.calls), share: Math.round((q.ms / (total - validate)) * 1000) / 1000 }))
+    .filter((q) => q.callsPer1000 > 0).sort((a, b) => b.msPer1000 - a.msPer1000);
+  const inSql = [...byQuery.values()].reduce((n, q) => n + q.ms, 0);
+  return {
+    events, msPer1000: per(total), validateMsPer1000: per(validate), statements, otherMsPer1000: per(total - validate - inSql),
+    emptyCommitMs: Math.round(commits.sort((a, b) => a - b)[10] * 100) / 100,
+  };
+}
