@@ -14,6 +14,7 @@ import { upsertCiRun } from './queries/ci-runs';
 import { upsertIncident } from './queries/incidents';
 import { relinkService } from './linking';
 import { putCursor, type Cursor } from './queries/cursors';
+import { servicesChanged } from './change-feed';
 
 /** One problem with one field of one event. */
 export interface FieldIssue { path: string; message: string }
@@ -47,6 +48,8 @@ export interface IngestResult {
   counts: { type: NativeEvent['type']; service: string; n: number }[];
   /** Services whose figures may have moved. */
   services: string[];
+  /** Their ids, and those of services a moved deployment left. */
+  serviceIds: number[];
 }
 
 const maxIssues = 50;
@@ -103,7 +106,9 @@ function serviceIdOf(db: Db, name: string, resolveTeam: (service: string) => str
 /** Stores a validated batch in one transaction. */
 export function ingestEvents(db: Db, events: NativeEvent[], opts: IngestOptions): IngestResult {
   try {
-    return storeEvents(db, events, opts);
+    const result = storeEvents(db, events, opts);
+    servicesChanged(db, result.serviceIds);
+    return result;
   } catch (e) {
     // A rolled-back batch may have created services whose ids were cached: forget them all.
     forgetCachedServices(db);
@@ -114,7 +119,8 @@ export function ingestEvents(db: Db, events: NativeEvent[], opts: IngestOptions)
 function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): IngestResult {
   const defaultSource = opts.defaultSource ?? 'api';
   return db.transaction((): IngestResult => {
-    const result: IngestResult = { accepted: 0, updated: 0, unchanged: 0, counts: [], services: [] };
+    const result: IngestResult = { accepted: 0, updated: 0, unchanged: 0, counts: [], services: [], serviceIds: [] };
+    const touchedIds = new Set<number>();
     const counts = new Map<string, IngestResult['counts'][number]>();
     const relinkFrom = new Map<number, number>();
     const touched = new Set<string>();
@@ -134,6 +140,7 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
       insertRawEvent(db, key, opts.now, payload);
       const serviceId = serviceIdOf(db, e.service, opts.resolveTeam);
       touched.add(e.service);
+      touchedIds.add(serviceId);
       const c = counts.get(`${e.type} ${e.service}`) ?? { type: e.type, service: e.service, n: 0 };
       c.n++;
       counts.set(`${e.type} ${e.service}`, c);
@@ -196,6 +203,8 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
     for (const c of opts.cursors ?? []) putCursor(db, c, opts.now);
     result.counts = [...counts.values()];
     result.services = [...touched].sort();
+    for (const id of relinkFrom.keys()) touchedIds.add(id);
+    result.serviceIds = [...touchedIds];
     return result;
   })();
 }

@@ -9,6 +9,9 @@ import { bandDistribution, bandOf, computeFiveMetrics, computeStages, type Metri
 import { periods, type Bucket } from './calendar';
 import { percentile, sortNumbers } from './stats';
 import { xmr } from './xmr';
+import { factIndex, type ServiceFacts } from './fact-index';
+import { firstDeploymentAt, indexedBandDistribution, indexedFiveMetrics, indexedLeadTimeP50, indexedStages } from './indexed';
+import { ResultCache } from './result-cache';
 
 const DAY_MS = 86_400_000;
 
@@ -36,8 +39,11 @@ function leadTimeP50(db: Db, serviceIds: number[], from: number, to: number) {
   return { p50: percentile(values, 0.5), count: values.length };
 }
 
-/** `GET /api/v1/metrics`: the five metrics, stages, baseline, speedup and band distribution. */
-export function readMetrics(db: Db, r: ResolvedScope, from: number, to: number, opts: MetricsOptions): MetricsResponse {
+/**
+ * The straightforward computation of `GET /api/v1/metrics`: fetch the window's rows, compute.
+ * The reference the indexed path is held equal to (tests and the scale benchmark compare them).
+ */
+export function readMetricsDirect(db: Db, r: ResolvedScope, from: number, to: number, opts: MetricsOptions): MetricsResponse {
   const w: Window = { from, to, tz: opts.tz };
   const facts = fetchFacts(db, r.serviceIds, from, to);
   const five = computeFiveMetrics(facts, w);
@@ -57,8 +63,8 @@ export function readMetrics(db: Db, r: ResolvedScope, from: number, to: number, 
   return response;
 }
 
-/** `GET /api/v1/metrics/series`: the five metrics per calendar bucket, zero-filled, with XmR limits of lead time. */
-export function readSeries(db: Db, r: ResolvedScope, from: number, to: number, bucket: Bucket, opts: MetricsOptions): SeriesResponse {
+/** The straightforward computation of `GET /api/v1/metrics/series` (the reference, as above). */
+export function readSeriesDirect(db: Db, r: ResolvedScope, from: number, to: number, bucket: Bucket, opts: MetricsOptions): SeriesResponse {
   // A series has the five metrics per bucket, not the stages.
   const facts = fetchFacts(db, r.serviceIds, from, to, false);
   const points = periods(bucket, from, to, opts.tz).map(([s, e]) => {
@@ -69,4 +75,59 @@ export function readSeries(db: Db, r: ResolvedScope, from: number, to: number, b
     scope: r.scope.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucket, points,
     leadTimeXmr: xmr(points.map((p) => p.leadTime.p50)),
   };
+}
+
+const baselineWindow = (services: readonly ServiceFacts[], opts: MetricsOptions) => {
+  if (opts.baseline) return opts.baseline;
+  const first = firstDeploymentAt(services);
+  return first === null ? null : { from: first, to: first + 90 * DAY_MS };
+};
+
+const cacheKey = (kind: string, r: ResolvedScope, parts: (string | number | undefined)[]) =>
+  `${kind} ${r.scope.key} ${parts.join(' ')} ${r.serviceIds.join(',')}`;
+
+const caches = new WeakMap<Db, ResultCache>();
+function cacheOf(db: Db): ResultCache {
+  let c = caches.get(db);
+  if (!c) caches.set(db, (c = new ResultCache(factIndex(db), 256)));
+  return c;
+}
+
+/** `GET /api/v1/metrics`: the five metrics, stages, baseline, speedup and band distribution. */
+export function readMetrics(db: Db, r: ResolvedScope, from: number, to: number, opts: MetricsOptions): MetricsResponse {
+  const key = cacheKey('metrics', r, [from, to, opts.tz, opts.baseline?.from, opts.baseline?.to]);
+  return cacheOf(db).get(key, r.serviceIds, () => {
+    const w: Window = { from, to, tz: opts.tz };
+    const services = factIndex(db).all(r.serviceIds);
+    const five = indexedFiveMetrics(services, w);
+    const baseWindow = baselineWindow(services, opts);
+    const base = baseWindow ? indexedLeadTimeP50(services, { ...baseWindow, tz: opts.tz }) : null;
+    const current = five.leadTime.p50;
+    const response: MetricsResponse = {
+      scope: r.scope.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(),
+      ...five,
+      stages: indexedStages(services, w),
+      baseline: baseWindow && base ? { from: new Date(baseWindow.from).toISOString(), to: new Date(baseWindow.to).toISOString(), leadTimeP50: base.p50, count: base.count } : null,
+      speedup: base?.p50 != null && current !== null && current > 0 ? base.p50 / current : null,
+      band: bandOf(five),
+    };
+    if (r.scope.kind !== 'service') response.bands = indexedBandDistribution(services, w);
+    return response;
+  });
+}
+
+/** `GET /api/v1/metrics/series`: the five metrics per calendar bucket, zero-filled, with XmR limits of lead time. */
+export function readSeries(db: Db, r: ResolvedScope, from: number, to: number, bucket: Bucket, opts: MetricsOptions): SeriesResponse {
+  const key = cacheKey('series', r, [from, to, bucket, opts.tz]);
+  return cacheOf(db).get(key, r.serviceIds, () => {
+    const services = factIndex(db).all(r.serviceIds);
+    const points = periods(bucket, from, to, opts.tz).map(([s, e]) => {
+      const w: Window = { from: Math.max(s, from), to: Math.min(e, to), tz: opts.tz };
+      return { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), ...indexedFiveMetrics(services, w) };
+    });
+    return {
+      scope: r.scope.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucket, points,
+      leadTimeXmr: xmr(points.map((p) => p.leadTime.p50)),
+    };
+  });
 }

@@ -1,0 +1,203 @@
+/**
+ * The metric facts of every service, in memory, as time-sorted typed arrays: what the figures
+ * of any scope and window are computed from without going back to SQL. Built per service on
+ * first use (or by {@link FactIndex.warm} in the background), dropped when a committed batch
+ * touches the service (the signal that also drives `metrics:changed`), and dropped whole when
+ * another process writes to the database file.
+ *
+ * A service's facts are read with the same queries as the straightforward path, over all of
+ * its history: each fact belongs to a window by one time alone (a deployment's finish, a
+ * change's first production deployment, an incident's resolution), so the rows of a window are
+ * a contiguous run of these arrays, and the figures come out identical.
+ */
+import type { Db } from '../../db/connection';
+import { dataVersion, onServicesChanged } from '../../db/change-feed';
+import {
+  listDeploymentFacts, listLeadTimeFacts, listPullRequestFacts, listRestoredFacts,
+} from '../../db/queries/metrics';
+import { pullRequestStages } from './compute';
+import { dayStart } from './calendar';
+
+const ALL_FROM = -8.64e15, ALL_TO = 8.64e15;
+
+/** Facts sorted by one time: `at`, with parallel value arrays. */
+export interface Series { at: Float64Array }
+
+export interface ServiceFacts {
+  id: number;
+  /** Successful production deployments by finish time; prefix counts of failed and unplanned-or-rework. */
+  deployments: Series & { failedBefore: Int32Array; reworkBefore: Int32Array };
+  /** Changes by their first production deployment's finish; lead time in seconds (negatives kept, to count `excluded`). */
+  leadTimes: Series & { seconds: Float64Array };
+  /** Resolved incidents by resolution; time to restore in seconds. */
+  restored: Series & { seconds: Float64Array };
+  /** Merged pull requests by their deployment; each stage in seconds, NaN when unknown. */
+  pullRequests: Series & { plan: Float64Array; do: Float64Array; check: Float64Array; act: Float64Array; loop: Float64Array };
+  /** Per time zone, the local day start of each deployment (parallel to `deployments.at`). */
+  daysByZone: Map<string, Float64Array>;
+  /** Small per-window results (a service's band), dropped with the facts. */
+  memo: Map<string, unknown>;
+}
+
+/** The first index i with a[i] >= x (a ascending). */
+export function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/** Indexes 0..n-1 ordered by key (stable). */
+function orderBy(n: number, key: (i: number) => number): Uint32Array {
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  return idx.sort((a, b) => key(a) - key(b) || a - b);
+}
+
+function buildService(db: Db, id: number): ServiceFacts {
+  const ids = [id];
+  const deps = listDeploymentFacts(db, ids, ALL_FROM, ALL_TO); // ordered by finish
+  const nd = deps.length;
+  const depAt = new Float64Array(nd), failedBefore = new Int32Array(nd + 1), reworkBefore = new Int32Array(nd + 1);
+  for (let i = 0; i < nd; i++) {
+    const d = deps[i];
+    depAt[i] = d.finishedAt;
+    failedBefore[i + 1] = failedBefore[i] + (d.failed === 1 ? 1 : 0);
+    reworkBefore[i + 1] = reworkBefore[i] + (d.rework === 1 || d.unplanned === 1 ? 1 : 0);
+  }
+
+  const leads = listLeadTimeFacts(db, ids, ALL_FROM, ALL_TO);
+  const lo = orderBy(leads.length, (i) => leads[i].deployedAt);
+  const leadAt = new Float64Array(leads.length), leadSeconds = new Float64Array(leads.length);
+  lo.forEach((j, i) => { leadAt[i] = leads[j].deployedAt; leadSeconds[i] = (leads[j].deployedAt - leads[j].committedAt) / 1000; });
+
+  const rest = listRestoredFacts(db, ids, ALL_FROM, ALL_TO);
+  const ro = orderBy(rest.length, (i) => rest[i].resolvedAt);
+  const restAt = new Float64Array(rest.length), restSeconds = new Float64Array(rest.length);
+  ro.forEach((j, i) => { restAt[i] = rest[j].resolvedAt; restSeconds[i] = (rest[j].resolvedAt - rest[j].openedAt) / 1000; });
+
+  const prs = listPullRequestFacts(db, ids, ALL_FROM, ALL_TO);
+  const po = orderBy(prs.length, (i) => prs[i].deployedAt);
+  const n = prs.length;
+  const pr = {
+    at: new Float64Array(n), plan: new Float64Array(n), do: new Float64Array(n), check: new Float64Array(n),
+    act: new Float64Array(n), loop: new Float64Array(n),
+  };
+  po.forEach((j, i) => {
+    const p = prs[j];
+    const s = pullRequestStages({ ...p, hasCi: p.hasCi === 1 });
+    pr.at[i] = p.deployedAt;
+    pr.plan[i] = s.plan ?? NaN; pr.do[i] = s.do ?? NaN; pr.check[i] = s.check ?? NaN; pr.act[i] = s.act ?? NaN; pr.loop[i] = s.loop ?? NaN;
+  });
+
+  return {
+    id,
+    deployments: { at: depAt, failedBefore, reworkBefore },
+    leadTimes: { at: leadAt, seconds: leadSeconds },
+    restored: { at: restAt, seconds: restSeconds },
+    pullRequests: pr,
+    daysByZone: new Map(),
+    memo: new Map(),
+  };
+}
+
+/** The local day start of each deployment of a service, in a zone. */
+export function deploymentDays(f: ServiceFacts, tz: string): Float64Array {
+  let days = f.daysByZone.get(tz);
+  if (!days) {
+    days = new Float64Array(f.deployments.at.length);
+    for (let i = 0; i < days.length; i++) days[i] = dayStart(f.deployments.at[i], tz);
+    f.daysByZone.set(tz, days);
+  }
+  return days;
+}
+
+export class FactIndex {
+  private readonly services = new Map<number, ServiceFacts>();
+  /** When each service last changed, on {@link clock}; entries computed after it are still good. */
+  private readonly changedAt = new Map<number, number>();
+  private clock = 1;
+  private everythingChangedAt = 0;
+  private seenVersion: number;
+  builds = 0;
+
+  constructor(private readonly db: Db) {
+    this.seenVersion = dataVersion(db);
+    onServicesChanged(db, (ids) => this.forget(ids));
+  }
+
+  /** Drops what a committed batch may have changed. */
+  forget(ids: readonly number[]): void {
+    const t = ++this.clock;
+    for (const id of ids) {
+      this.services.delete(id);
+      this.changedAt.set(id, t);
+    }
+  }
+
+  /** Drops everything when another connection has committed since the last look. */
+  private checkOtherWriters(): void {
+    const v = dataVersion(this.db);
+    if (v !== this.seenVersion) {
+      this.seenVersion = v;
+      this.services.clear();
+      this.changedAt.clear();
+      this.everythingChangedAt = ++this.clock;
+    }
+  }
+
+  /** A stamp to keep with a result computed now. */
+  stamp(): number {
+    this.checkOtherWriters();
+    return this.clock;
+  }
+
+  /** Whether nothing of these services changed after `stamp`. */
+  unchangedSince(stamp: number, ids: readonly number[]): boolean {
+    this.checkOtherWriters();
+    if (this.everythingChangedAt > stamp) return false;
+    for (const id of ids) if ((this.changedAt.get(id) ?? 0) > stamp) return false;
+    return true;
+  }
+
+  /** A service's facts, built from the database when not held. */
+  get(id: number): ServiceFacts {
+    let f = this.services.get(id);
+    if (!f) {
+      f = buildService(this.db, id);
+      this.services.set(id, f);
+      this.builds++;
+    }
+    return f;
+  }
+
+  /** The facts of several services, checking first for writes by other processes. */
+  all(ids: readonly number[]): ServiceFacts[] {
+    this.checkOtherWriters();
+    return ids.map((id) => this.get(id));
+  }
+
+  /** Builds the given services a few at a time between other work; resolves when all are held. */
+  async warm(ids: readonly number[], sliceMs = 20): Promise<void> {
+    let i = 0;
+    while (i < ids.length) {
+      this.checkOtherWriters();
+      const until = performance.now() + sliceMs;
+      while (i < ids.length && performance.now() < until) this.get(ids[i++]);
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  get size(): number { return this.services.size; }
+}
+
+const indexes = new WeakMap<Db, FactIndex>();
+
+/** The database's fact index (one per connection). */
+export function factIndex(db: Db): FactIndex {
+  let index = indexes.get(db);
+  if (!index) indexes.set(db, (index = new FactIndex(db)));
+  return index;
+}
