@@ -2,7 +2,8 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openDatabase, type Db } from '../db/connection';
-import { syncOrganisation } from '../db/queries/org';
+import { listServices, syncOrganisation } from '../db/queries/org';
+import { factIndex } from './metrics/fact-index';
 import { createApp } from './app';
 import { createAuthenticator, isLoopback } from './auth';
 import { createSessionStore } from './sessions';
@@ -57,11 +58,17 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
   const port = (http.address() as AddressInfo).port;
   const collectors = startCollectors(ctx);
+  // Builds every service's metric facts in the background, so the first dashboards answer from memory.
+  let closing = false;
+  const warming = factIndex(db).warm(listServices(db).map((s) => s.id), { stopped: () => closing })
+    .catch((e: Error) => log(`metrics: building the fact index failed (${e.message}); figures are built on demand instead`));
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
     url: `http://${host}:${port}`, port, db, ctx, http, live, collectors,
     async close() {
+      closing = true;
       await collectors.stop();
+      await warming;
       // Stop accepting, let requests in flight finish, then close the database.
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();

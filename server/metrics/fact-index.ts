@@ -179,12 +179,16 @@ export class FactIndex {
     return ids.map((id) => this.get(id));
   }
 
-  /** Builds the given services a few at a time between other work; resolves when all are held. */
-  async warm(ids: readonly number[], sliceMs = 20): Promise<void> {
+  /**
+   * Builds the given services a few at a time, yielding to other work between slices, so the
+   * first dashboard after a start does not wait for SQL; resolves when all are held or when
+   * `stopped()` says to give up (the server is closing).
+   */
+  async warm(ids: readonly number[], opts: { sliceMs?: number; stopped?: () => boolean } = {}): Promise<void> {
     let i = 0;
-    while (i < ids.length) {
+    while (i < ids.length && !opts.stopped?.()) {
       this.checkOtherWriters();
-      const until = performance.now() + sliceMs;
+      const until = performance.now() + (opts.sliceMs ?? 20);
       while (i < ids.length && performance.now() < until) this.get(ids[i++]);
       await new Promise((r) => setImmediate(r));
     }

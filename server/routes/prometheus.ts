@@ -1,7 +1,7 @@
 /**
  * `GET /metrics`: the five metrics of every service, team, department and the organisation over
  * the last 30 days, in the Prometheus text format, for teams that already run Grafana.
- * Scraped every 15-60 s, so the facts are fetched once for all services and pooled per scope,
+ * Scraped every 15-60 s, so every scope is computed from the in-memory fact index (no SQL),
  * and the ingestion counters are counted incrementally from the append-only raw event log.
  */
 import { Router } from 'express';
@@ -12,8 +12,8 @@ import { listDepartments, listServices, listTeams } from '../../db/queries/org';
 import { countRawEventsByType } from '../../db/queries/raw-events';
 import type { AppContext } from '../context';
 import { requireRole } from '../auth';
-import { computeFiveMetrics, factsByService, type MetricFacts } from '../metrics/compute';
-import { fetchFacts } from '../metrics/read';
+import { factIndex } from '../metrics/fact-index';
+import { indexedFiveMetrics } from '../metrics/indexed';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus, type MetricFamily } from './prometheus-text';
 
 const DAY_MS = 86_400_000;
@@ -48,16 +48,6 @@ const gauges: { name: string; help: string; value: (m: FiveMetrics) => number | 
   { name: 'deming_rework_ratio', help: 'Share (0..1) of successful production deployments that were unplanned (hotfixes, or made during an open incident).', value: (m) => m.reworkRate.rate },
 ];
 
-const pool = (split: Map<number, MetricFacts>, ids: number[]): MetricFacts => {
-  const out: MetricFacts = { deployments: [], leadTimes: [], restored: [], pullRequests: [] };
-  for (const id of ids) {
-    const f = split.get(id);
-    if (!f) continue;
-    out.deployments.push(...f.deployments); out.leadTimes.push(...f.leadTimes); out.restored.push(...f.restored);
-  }
-  return out;
-};
-
 /** Counts raw events by type, reading only the rows added since the last scrape. */
 function ingestCounter(db: Db) {
   let seen = 0;
@@ -81,8 +71,8 @@ const REUSE_MS = 5000;
 export function collectFamilies(db: Db, to: number, tz: string, counted: Map<string, number>): MetricFamily[] {
   const w = { from: to - PROMETHEUS_WINDOW_DAYS * DAY_MS, to, tz };
   const scopes = listScopes(db);
-  const split = factsByService(fetchFacts(db, scopes[0].serviceIds, w.from, w.to));
-  const figures = scopes.map((s) => ({ labels: { scope_kind: s.kind, scope: s.key }, m: computeFiveMetrics(pool(split, s.serviceIds), w) }));
+  const index = factIndex(db);
+  const figures = scopes.map((s) => ({ labels: { scope_kind: s.kind, scope: s.key }, m: indexedFiveMetrics(index.all(s.serviceIds), w) }));
   return [
     ...gauges.map((g): MetricFamily => ({
       name: g.name, help: `${g.help} Last ${PROMETHEUS_WINDOW_DAYS} days.`, type: 'gauge',
