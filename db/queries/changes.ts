@@ -55,16 +55,18 @@ export interface ChangeListRow {
   planStartedAt: number | null; firstCommitAt: number | null; mergedAt: number | null; checkedAt: number | null; hasCi: number;
 }
 
-/** Changes first shipped in [from, to), with their deployment and pull request. */
-export function listChanges(db: Db, serviceIds: number[], from: number, to: number, sort: ChangeSort, limit: number): ChangeListRow[] {
-  return prepared<[{ ids: string; from: number; to: number; limit: number }], ChangeListRow>(db, `
-    SELECT s.name AS service, c.sha, c.committed_at AS committedAt, d.finished_at AS deployedAt, c.url,
+const changeColumns = `s.name AS service, c.sha, c.committed_at AS committedAt, d.finished_at AS deployedAt, c.url,
       d.ext_id AS deploymentId, d.url AS deploymentUrl, p.number AS prNumber, p.url AS prUrl,
       p.plan_started_at AS planStartedAt,
       coalesce(p.first_commit_at, (SELECT min(c2.committed_at) FROM changes c2 WHERE c2.pull_request_id = p.id)) AS firstCommitAt,
       p.merged_at AS mergedAt,
       (SELECT min(r.finished_at) FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = coalesce(p.merge_sha, c.sha) AND r.status = 'success') AS checkedAt,
-      EXISTS (SELECT 1 FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = coalesce(p.merge_sha, c.sha)) AS hasCi
+      EXISTS (SELECT 1 FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = coalesce(p.merge_sha, c.sha)) AS hasCi`;
+
+/** Changes first shipped in [from, to), with their deployment and pull request. */
+export function listChanges(db: Db, serviceIds: number[], from: number, to: number, sort: ChangeSort, limit: number): ChangeListRow[] {
+  return prepared<[{ ids: string; from: number; to: number; limit: number }], ChangeListRow>(db, `
+    SELECT ${changeColumns}
     FROM deployments d
     JOIN deployment_changes dc ON dc.deployment_id = d.id
     JOIN changes c ON c.service_id = dc.service_id AND c.sha = dc.sha
@@ -73,4 +75,17 @@ export function listChanges(db: Db, serviceIds: number[], from: number, to: numb
     WHERE d.service_id IN (SELECT value FROM json_each(@ids)) AND d.is_production = 1 AND d.status = 'success'
       AND d.finished_at >= @from AND d.finished_at < @to
     ORDER BY ${orderBy[sort]} LIMIT @limit`).all({ ids: JSON.stringify(serviceIds), from, to, limit });
+}
+
+/** The same rows as {@link listChanges} for given (change id, deployment id) pairs, in the order given. */
+export function listChangesByIds(db: Db, pairs: [changeId: number, deploymentId: number][]): ChangeListRow[] {
+  if (pairs.length === 0) return [];
+  return prepared<[{ pairs: string }], ChangeListRow>(db, `
+    SELECT ${changeColumns}
+    FROM json_each(@pairs) j
+    JOIN changes c ON c.id = j.value ->> 0
+    JOIN deployments d ON d.id = j.value ->> 1
+    JOIN services s ON s.id = c.service_id
+    LEFT JOIN pull_requests p ON p.id = c.pull_request_id
+    ORDER BY j.key`).all({ pairs: JSON.stringify(pairs) });
 }

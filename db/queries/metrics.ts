@@ -40,8 +40,8 @@ export function listDeploymentFacts(db: Db, serviceIds: number[], from: number, 
 
 /** Every change first shipped by a deployment that finished in [from, to). */
 export function listLeadTimeFacts(db: Db, serviceIds: number[], from: number, to: number) {
-  return prepared<[Params], { serviceId: number; committedAt: number; deployedAt: number }>(db, `
-    SELECT d.service_id AS serviceId, c.committed_at AS committedAt, d.finished_at AS deployedAt
+  return prepared<[Params], { serviceId: number; committedAt: number; deployedAt: number; changeId: number; deploymentId: number }>(db, `
+    SELECT d.service_id AS serviceId, c.committed_at AS committedAt, d.finished_at AS deployedAt, c.id AS changeId, d.id AS deploymentId
     FROM deployments d
     JOIN deployment_changes dc ON dc.deployment_id = d.id
     JOIN changes c ON c.service_id = dc.service_id AND c.sha = dc.sha

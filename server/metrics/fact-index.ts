@@ -28,7 +28,7 @@ export interface ServiceFacts {
   /** Successful production deployments by finish time; prefix counts of failed and unplanned-or-rework. */
   deployments: Series & { failedBefore: Int32Array; reworkBefore: Int32Array };
   /** Changes by their first production deployment's finish; lead time in seconds (negatives kept, to count `excluded`). */
-  leadTimes: Series & { seconds: Float64Array };
+  leadTimes: Series & { seconds: Float64Array; changeId: Float64Array; deploymentId: Float64Array };
   /** Resolved incidents by resolution; time to restore in seconds. */
   restored: Series & { seconds: Float64Array };
   /** Merged pull requests by their deployment; each stage in seconds, NaN when unknown. */
@@ -71,7 +71,11 @@ function buildService(db: Db, id: number): ServiceFacts {
   const leads = listLeadTimeFacts(db, ids, ALL_FROM, ALL_TO);
   const lo = orderBy(leads.length, (i) => leads[i].deployedAt);
   const leadAt = new Float64Array(leads.length), leadSeconds = new Float64Array(leads.length);
-  lo.forEach((j, i) => { leadAt[i] = leads[j].deployedAt; leadSeconds[i] = (leads[j].deployedAt - leads[j].committedAt) / 1000; });
+  const changeId = new Float64Array(leads.length), deploymentId = new Float64Array(leads.length);
+  lo.forEach((j, i) => {
+    const l = leads[j];
+    leadAt[i] = l.deployedAt; leadSeconds[i] = (l.deployedAt - l.committedAt) / 1000; changeId[i] = l.changeId; deploymentId[i] = l.deploymentId;
+  });
 
   const rest = listRestoredFacts(db, ids, ALL_FROM, ALL_TO);
   const ro = orderBy(rest.length, (i) => rest[i].resolvedAt);
@@ -95,7 +99,7 @@ function buildService(db: Db, id: number): ServiceFacts {
   return {
     id,
     deployments: { at: depAt, failedBefore, reworkBefore },
-    leadTimes: { at: leadAt, seconds: leadSeconds },
+    leadTimes: { at: leadAt, seconds: leadSeconds, changeId, deploymentId },
     restored: { at: restAt, seconds: restSeconds },
     pullRequests: pr,
     daysByZone: new Map(),

@@ -10,7 +10,7 @@ import { changeFailureBand, deploymentFrequencyBand, leadTimeBand, timeToRestore
 import { periods } from './calendar';
 import { bandOf, type Window } from './compute';
 import { deploymentDays, lowerBound, type ServiceFacts } from './fact-index';
-import { percentilesOf, Scratch } from './select';
+import { percentilesOf, Scratch, selectKth } from './select';
 import { median } from './stats';
 
 const DAY_MS = 86_400_000;
@@ -142,4 +142,34 @@ export function firstDeploymentAt(services: readonly ServiceFacts[]): number | n
   let first: number | null = null;
   for (const f of services) if (f.deployments.at.length > 0 && (first === null || f.deployments.at[0] < first)) first = f.deployments.at[0];
   return first;
+}
+
+export type ChangeOrder = 'slowest' | 'fastest' | 'newest' | 'oldest';
+
+/**
+ * The (change id, deployment id) of the first `limit` changes shipped in the window, in the
+ * order `listChanges` gives them (by lead time or deployment time, then change id): the
+ * limit-th key is found by selection, and only what is at or before it is sorted.
+ */
+export function indexedChanges(services: readonly ServiceFacts[], w: Window, order: ChangeOrder, limit: number): [number, number][] {
+  let n = 0;
+  for (const f of services) n += lowerBound(f.leadTimes.at, w.to) - lowerBound(f.leadTimes.at, w.from);
+  const key = new Float64Array(n), change = new Float64Array(n), deployment = new Float64Array(n);
+  let k = 0;
+  for (const f of services) {
+    const l = f.leadTimes;
+    const values = order === 'slowest' || order === 'fastest' ? l.seconds : l.at;
+    const sign = order === 'slowest' || order === 'newest' ? -1 : 1;
+    for (let i = lowerBound(l.at, w.from), b = lowerBound(l.at, w.to); i < b; i++, k++) {
+      key[k] = sign * values[i]; change[k] = l.changeId[i]; deployment[k] = l.deploymentId[i];
+    }
+  }
+  let picked: number[] = [];
+  if (n <= limit) picked = Array.from({ length: n }, (_, i) => i);
+  else if (limit > 0) {
+    const threshold = selectKth(Float64Array.from(key), 0, n, limit - 1);
+    for (let i = 0; i < n; i++) if (key[i] <= threshold) picked.push(i);
+  }
+  picked.sort((a, b) => key[a] - key[b] || change[a] - change[b]);
+  return picked.slice(0, limit).map((i) => [change[i], deployment[i]]);
 }

@@ -3,7 +3,7 @@ import { Router, type Request } from 'express';
 import type { AppContext } from '../context';
 import type { ChangeItem, OrgResponse } from '../../common/api';
 import { listDepartments, listServices, listTeams } from '../../db/queries/org';
-import { listChanges, type ChangeSort } from '../../db/queries/changes';
+import { listChangesByIds, type ChangeSort } from '../../db/queries/changes';
 import { listDeployments } from '../../db/queries/deployments';
 import { listDeploymentFacts } from '../../db/queries/metrics';
 import { listIncidents } from '../../db/queries/incidents';
@@ -13,6 +13,8 @@ import { requireRole } from '../auth';
 import { parseScope, resolveScope } from '../scope';
 import { parseBucket, parseEnum, parseLimit, parseWindow } from '../query';
 import { readMetrics, readSeries } from '../metrics/read';
+import { factIndex } from '../metrics/fact-index';
+import { indexedChanges } from '../metrics/indexed';
 import { pullRequestStages } from '../metrics/compute';
 import { sendRows } from '../csv';
 import { HttpError } from '../errors';
@@ -73,7 +75,7 @@ export function readRouter(ctx: AppContext): Router {
     const { resolved, from, to } = scoped(req);
     const sort = parseEnum<ChangeSort>(req.query.sort, 'sort', ['slowest', 'fastest', 'newest', 'oldest'], 'slowest');
     const limit = parseLimit(req.query.limit, 100, 5000);
-    const items: ChangeItem[] = listChanges(ctx.db, resolved.serviceIds, from, to, sort, limit).map((c) => ({
+    const items: ChangeItem[] = listChangesByIds(ctx.db, indexedChanges(factIndex(ctx.db).all(resolved.serviceIds), { from, to, tz: ctx.config.tz }, sort, limit)).map((c) => ({
       service: c.service, sha: c.sha, committedAt: iso(c.committedAt)!, deployedAt: iso(c.deployedAt)!,
       leadTime: (c.deployedAt - c.committedAt) / 1000, url: c.url, deploymentId: c.deploymentId, deploymentUrl: c.deploymentUrl,
       pullRequest: c.prNumber === null ? null : { number: c.prNumber, url: c.prUrl },
