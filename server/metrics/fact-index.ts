@@ -141,14 +141,19 @@ export class FactIndex {
     }
   }
 
+  /** Drops everything held (and so every cached answer). */
+  clear(): void {
+    this.services.clear();
+    this.changedAt.clear();
+    this.everythingChangedAt = ++this.clock;
+  }
+
   /** Drops everything when another connection has committed since the last look. */
   private checkOtherWriters(): void {
     const v = dataVersion(this.db);
     if (v !== this.seenVersion) {
       this.seenVersion = v;
-      this.services.clear();
-      this.changedAt.clear();
-      this.everythingChangedAt = ++this.clock;
+      this.clear();
     }
   }
 

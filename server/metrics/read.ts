@@ -93,41 +93,47 @@ function cacheOf(db: Db): ResultCache {
   return c;
 }
 
-/** `GET /api/v1/metrics`: the five metrics, stages, baseline, speedup and band distribution. */
+/** `GET /api/v1/metrics`: the five metrics, stages, baseline, speedup and band distribution (cached). */
 export function readMetrics(db: Db, r: ResolvedScope, from: number, to: number, opts: MetricsOptions): MetricsResponse {
   const key = cacheKey('metrics', r, [from, to, opts.tz, opts.baseline?.from, opts.baseline?.to]);
-  return cacheOf(db).get(key, r.serviceIds, () => {
-    const w: Window = { from, to, tz: opts.tz };
-    const services = factIndex(db).all(r.serviceIds);
-    const five = indexedFiveMetrics(services, w);
-    const baseWindow = baselineWindow(services, opts);
-    const base = baseWindow ? indexedLeadTimeP50(services, { ...baseWindow, tz: opts.tz }) : null;
-    const current = five.leadTime.p50;
-    const response: MetricsResponse = {
-      scope: r.scope.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(),
-      ...five,
-      stages: indexedStages(services, w),
-      baseline: baseWindow && base ? { from: new Date(baseWindow.from).toISOString(), to: new Date(baseWindow.to).toISOString(), leadTimeP50: base.p50, count: base.count } : null,
-      speedup: base?.p50 != null && current !== null && current > 0 ? base.p50 / current : null,
-      band: bandOf(five),
-    };
-    if (r.scope.kind !== 'service') response.bands = indexedBandDistribution(services, w);
-    return response;
-  });
+  return cacheOf(db).get(key, r.serviceIds, () => computeMetrics(db, r, from, to, opts));
 }
 
-/** `GET /api/v1/metrics/series`: the five metrics per calendar bucket, zero-filled, with XmR limits of lead time. */
+/** `readMetrics` without the answer cache: from the fact index. */
+export function computeMetrics(db: Db, r: ResolvedScope, from: number, to: number, opts: MetricsOptions): MetricsResponse {
+  const w: Window = { from, to, tz: opts.tz };
+  const services = factIndex(db).all(r.serviceIds);
+  const five = indexedFiveMetrics(services, w);
+  const baseWindow = baselineWindow(services, opts);
+  const base = baseWindow ? indexedLeadTimeP50(services, { ...baseWindow, tz: opts.tz }) : null;
+  const current = five.leadTime.p50;
+  const response: MetricsResponse = {
+    scope: r.scope.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(),
+    ...five,
+    stages: indexedStages(services, w),
+    baseline: baseWindow && base ? { from: new Date(baseWindow.from).toISOString(), to: new Date(baseWindow.to).toISOString(), leadTimeP50: base.p50, count: base.count } : null,
+    speedup: base?.p50 != null && current !== null && current > 0 ? base.p50 / current : null,
+    band: bandOf(five),
+  };
+  if (r.scope.kind !== 'service') response.bands = indexedBandDistribution(services, w);
+  return response;
+}
+
+/** `GET /api/v1/metrics/series`: the five metrics per calendar bucket, zero-filled, with XmR limits of lead time (cached). */
 export function readSeries(db: Db, r: ResolvedScope, from: number, to: number, bucket: Bucket, opts: MetricsOptions): SeriesResponse {
   const key = cacheKey('series', r, [from, to, bucket, opts.tz]);
-  return cacheOf(db).get(key, r.serviceIds, () => {
-    const services = factIndex(db).all(r.serviceIds);
-    const points = periods(bucket, from, to, opts.tz).map(([s, e]) => {
-      const w: Window = { from: Math.max(s, from), to: Math.min(e, to), tz: opts.tz };
-      return { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), ...indexedFiveMetrics(services, w) };
-    });
-    return {
-      scope: r.scope.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucket, points,
-      leadTimeXmr: xmr(points.map((p) => p.leadTime.p50)),
-    };
+  return cacheOf(db).get(key, r.serviceIds, () => computeSeries(db, r, from, to, bucket, opts));
+}
+
+/** `readSeries` without the answer cache: from the fact index. */
+export function computeSeries(db: Db, r: ResolvedScope, from: number, to: number, bucket: Bucket, opts: MetricsOptions): SeriesResponse {
+  const services = factIndex(db).all(r.serviceIds);
+  const points = periods(bucket, from, to, opts.tz).map(([s, e]) => {
+    const w: Window = { from: Math.max(s, from), to: Math.min(e, to), tz: opts.tz };
+    return { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), ...indexedFiveMetrics(services, w) };
   });
+  return {
+    scope: r.scope.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucket, points,
+    leadTimeXmr: xmr(points.map((p) => p.leadTime.p50)),
+  };
 }
