@@ -20,6 +20,10 @@ import { dayStart } from './calendar';
 
 const ALL_FROM = -8.64e15, ALL_TO = 8.64e15;
 
+/** Row ids: 4 bytes each while they fit (they do below 4 billion rows), else 8. */
+type Ids = Uint32Array | Float64Array;
+const idArray = (n: number, max: number): Ids => (max <= 0xffffffff ? new Uint32Array(n) : new Float64Array(n));
+
 /** Facts sorted by one time: `at`, with parallel value arrays. */
 export interface Series { at: Float64Array }
 
@@ -28,7 +32,7 @@ export interface ServiceFacts {
   /** Successful production deployments by finish time; prefix counts of failed and unplanned-or-rework. */
   deployments: Series & { failedBefore: Int32Array; reworkBefore: Int32Array };
   /** Changes by their first production deployment's finish; lead time in seconds (negatives kept, to count `excluded`). */
-  leadTimes: Series & { seconds: Float64Array; changeId: Float64Array; deploymentId: Float64Array };
+  leadTimes: Series & { seconds: Float64Array; changeId: Ids; deploymentId: Ids };
   /** Resolved incidents by resolution; time to restore in seconds. */
   restored: Series & { seconds: Float64Array };
   /** Merged pull requests by their deployment; each stage in seconds, NaN when unknown. */
@@ -71,7 +75,9 @@ function buildService(db: Db, id: number): ServiceFacts {
   const leads = listLeadTimeFacts(db, ids, ALL_FROM, ALL_TO);
   const lo = orderBy(leads.length, (i) => leads[i].deployedAt);
   const leadAt = new Float64Array(leads.length), leadSeconds = new Float64Array(leads.length);
-  const changeId = new Float64Array(leads.length), deploymentId = new Float64Array(leads.length);
+  let maxId = 0;
+  for (const l of leads) maxId = Math.max(maxId, l.changeId, l.deploymentId);
+  const changeId = idArray(leads.length, maxId), deploymentId = idArray(leads.length, maxId);
   lo.forEach((j, i) => {
     const l = leads[j];
     leadAt[i] = l.deployedAt; leadSeconds[i] = (l.deployedAt - l.committedAt) / 1000; changeId[i] = l.changeId; deploymentId[i] = l.deploymentId;
