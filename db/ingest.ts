@@ -2,13 +2,13 @@
  * The one ingestion path every source uses: validate, normalise, upsert idempotently by
  * `(type, source, id)`, link commits to deployments, all in one transaction per batch.
  */
-import { createHash } from 'node:crypto';
+import { hash as digest } from 'node:crypto';
 import { nativeEvent, type NativeEvent } from '../common/events';
 import { fastParse } from '../common/events-fast';
 import type { Db } from './connection';
 import { ensureService } from './queries/org';
 import { insertRawEvent, recordEventKey } from './queries/events';
-import { deleteShippedBy, getDeploymentByKey, getShippedAt, upsertDeployment } from './queries/deployments';
+import { deleteShippedBy, getDeploymentByKey, getEarliestShippedAt, upsertDeployment } from './queries/deployments';
 import { insertParent, upsertChange, upsertPullRequest } from './queries/changes';
 import { upsertCiRun } from './queries/ci-runs';
 import { upsertIncident } from './queries/incidents';
@@ -103,6 +103,17 @@ function serviceIdOf(db: Db, name: string, resolveTeam: (service: string) => str
   return id;
 }
 
+type PullRequestFields = NonNullable<Extract<NativeEvent, { type: 'change' }>['pullRequest']>;
+
+/**
+ * Whether two reports of one pull request carry the same fields, as sent: then their upserts
+ * store the same values, and the second changes nothing.
+ */
+function samePullRequest(a: PullRequestFields, b: PullRequestFields): boolean {
+  return a.openedAt === b.openedAt && a.mergedAt === b.mergedAt && a.mergeSha === b.mergeSha && a.firstCommitAt === b.firstCommitAt
+    && a.planStartedAt === b.planStartedAt && a.url === b.url;
+}
+
 /** Stores a validated batch in one transaction. */
 export function ingestEvents(db: Db, events: NativeEvent[], opts: IngestOptions): IngestResult {
   try {
@@ -129,11 +140,21 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
       const prev = relinkFrom.get(serviceId);
       if (prev === undefined || at < prev) relinkFrom.set(serviceId, at);
     };
+    // Commits that brought parents, by service: one that was already shipped may widen what its
+    // deployment shipped, so linking starts again at that deployment. Looked up once per service
+    // after the loop; only this batch's deployment updates unlink anything before then, and they
+    // re-link from where the unlinked deployment was, so the answer is the same as looking up each
+    // commit as it comes.
+    const withParents = new Map<number, string[]>();
+    // The pull requests this batch wrote, as last sent: a pull request sent again with the same
+    // fields (every commit of it carries it) would change nothing, so it is not written again.
+    const pullRequests = new Map<string, { id: number; p: PullRequestFields }>();
 
     for (const e of events) {
       const key = keyOf(e, defaultSource);
       const payload = JSON.stringify(e);
-      const hash = createHash('sha1').update(payload).digest('hex');
+      // The same hex SHA-1 as createHash('sha1'), one call and no Hash object per event.
+      const hash = digest('sha1', payload, 'hex');
       const seen = recordEventKey(db, key, hash);
       if (seen === 'unchanged') { result.unchanged++; continue; }
       if (seen === 'new') result.accepted++; else result.updated++;
@@ -141,9 +162,9 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
       const serviceId = serviceIdOf(db, e.service, opts.resolveTeam);
       touched.add(e.service);
       touchedIds.add(serviceId);
-      const c = counts.get(`${e.type} ${e.service}`) ?? { type: e.type, service: e.service, n: 0 };
-      c.n++;
-      counts.set(`${e.type} ${e.service}`, c);
+      const countKey = `${e.type} ${e.service}`;
+      const c = counts.get(countKey);
+      if (c) c.n++; else counts.set(countKey, { type: e.type, service: e.service, n: 1 });
 
       switch (e.type) {
         case 'deployment': {
@@ -168,10 +189,16 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
           let pullRequestId: number | null = null;
           if (e.pullRequest) {
             const p = e.pullRequest;
-            pullRequestId = upsertPullRequest(db, {
-              serviceId, number: p.number, openedAt: ms(p.openedAt), mergedAt: ms(p.mergedAt), mergeSha: p.mergeSha ?? null,
-              firstCommitAt: ms(p.firstCommitAt), planStartedAt: ms(p.planStartedAt), url: p.url ?? null,
-            });
+            const prKey = `${serviceId} ${p.number}`;
+            const written = pullRequests.get(prKey);
+            if (written && samePullRequest(written.p, p)) pullRequestId = written.id;
+            else {
+              pullRequestId = upsertPullRequest(db, {
+                serviceId, number: p.number, openedAt: ms(p.openedAt), mergedAt: ms(p.mergedAt), mergeSha: p.mergeSha ?? null,
+                firstCommitAt: ms(p.firstCommitAt), planStartedAt: ms(p.planStartedAt), url: p.url ?? null,
+              });
+              pullRequests.set(prKey, { id: pullRequestId, p });
+            }
           }
           upsertChange(db, {
             serviceId, sha: e.sha, committedAt: Date.parse(e.committedAt), authoredAt: ms(e.authoredAt),
@@ -179,7 +206,10 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
           });
           for (const parent of e.parents ?? []) insertParent(db, serviceId, e.sha, parent);
           // A commit already shipped may bring parents that widen what its deployment shipped.
-          if (e.parents?.length) relink(serviceId, getShippedAt(db, serviceId, e.sha));
+          if (e.parents?.length) {
+            const shas = withParents.get(serviceId);
+            if (shas) shas.push(e.sha); else withParents.set(serviceId, [e.sha]);
+          }
           break;
         }
         case 'ci_run':
@@ -199,6 +229,7 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
           break;
       }
     }
+    for (const [serviceId, shas] of withParents) relink(serviceId, getEarliestShippedAt(db, serviceId, JSON.stringify(shas)));
     for (const [serviceId, from] of relinkFrom) relinkService(db, serviceId, from);
     for (const c of opts.cursors ?? []) putCursor(db, c, opts.now);
     result.counts = [...counts.values()];

@@ -10,10 +10,11 @@ export interface CiRunInsert {
 
 export function upsertCiRun(db: Db, r: CiRunInsert): void {
   prepared(db, `INSERT INTO ci_runs (source, ext_id, service_id, name, status, sha, branch, started_at, finished_at, tests_passed, tests_failed, tests_skipped, url)
-    VALUES (@source, @extId, @serviceId, @name, @status, @sha, @branch, @startedAt, @finishedAt, @testsPassed, @testsFailed, @testsSkipped, @url)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(source, ext_id) DO UPDATE SET service_id = excluded.service_id, name = excluded.name, status = excluded.status,
       sha = excluded.sha, branch = excluded.branch, started_at = excluded.started_at, finished_at = excluded.finished_at,
-      tests_passed = excluded.tests_passed, tests_failed = excluded.tests_failed, tests_skipped = excluded.tests_skipped, url = excluded.url`).run(r);
+      tests_passed = excluded.tests_passed, tests_failed = excluded.tests_failed, tests_skipped = excluded.tests_skipped, url = excluded.url`)
+    .run(r.source, r.extId, r.serviceId, r.name, r.status, r.sha, r.branch, r.startedAt, r.finishedAt, r.testsPassed, r.testsFailed, r.testsSkipped, r.url);
 }
 
 export interface CiRunListRow {

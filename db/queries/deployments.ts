@@ -19,17 +19,22 @@ export type DeploymentInsert = Omit<DeploymentRow, 'id'>;
 
 export function upsertDeployment(db: Db, d: DeploymentInsert): void {
   prepared(db, `INSERT INTO deployments (source, ext_id, service_id, environment, is_production, status, sha, commits, started_at, finished_at, rework, url)
-    VALUES (@source, @extId, @serviceId, @environment, @isProduction, @status, @sha, @commits, @startedAt, @finishedAt, @rework, @url)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(source, ext_id) DO UPDATE SET service_id = excluded.service_id, environment = excluded.environment,
       is_production = excluded.is_production, status = excluded.status, sha = excluded.sha, commits = excluded.commits,
-      started_at = excluded.started_at, finished_at = excluded.finished_at, rework = excluded.rework, url = excluded.url`).run(d);
+      started_at = excluded.started_at, finished_at = excluded.finished_at, rework = excluded.rework, url = excluded.url`)
+    .run(d.source, d.extId, d.serviceId, d.environment, d.isProduction, d.status, d.sha, d.commits, d.startedAt, d.finishedAt, d.rework, d.url);
 }
 
-/** Successful production deployments of a service from a point in time on, in shipping order. */
+/**
+ * Successful production deployments of a service from a point in time on, in shipping order:
+ * by finish, and at the same instant by the event's source and id (never by arrival), so what
+ * each shipped does not depend on the order the events came in.
+ */
 export function listProductionDeploymentsFrom(db: Db, serviceId: number, from: number): Pick<DeploymentRow, 'id' | 'sha' | 'commits' | 'finishedAt'>[] {
   return prepared<[number, number], Pick<DeploymentRow, 'id' | 'sha' | 'commits' | 'finishedAt'>>(db, `SELECT id, sha, commits, finished_at AS finishedAt
     FROM deployments WHERE service_id = ? AND is_production = 1 AND status = 'success' AND finished_at >= ?
-    ORDER BY finished_at, id`).all(serviceId, from);
+    ORDER BY finished_at, source, ext_id`).all(serviceId, from);
 }
 
 /** Forgets what deployments from a point in time on shipped, before they are linked again. */
@@ -44,12 +49,25 @@ export function deleteShippedBy(db: Db, deploymentId: number): void {
   prepared(db, 'DELETE FROM deployment_changes WHERE deployment_id = ?').run(deploymentId);
 }
 
-export function isShipped(db: Db, serviceId: number, sha: string): boolean {
-  return prepared<[number, string], { x: number }>(db, 'SELECT 1 AS x FROM deployment_changes WHERE service_id = ? AND sha = ?').get(serviceId, sha) !== undefined;
+/** Links a sha to a deployment unless one shipped it already; true when it was linked now. */
+export function insertShipped(db: Db, serviceId: number, sha: string, deploymentId: number): boolean {
+  return prepared(db, 'INSERT OR IGNORE INTO deployment_changes (service_id, sha, deployment_id) VALUES (?, ?, ?)').run(serviceId, sha, deploymentId).changes > 0;
 }
 
-export function insertShipped(db: Db, serviceId: number, sha: string, deploymentId: number): void {
-  prepared(db, 'INSERT OR IGNORE INTO deployment_changes (service_id, sha, deployment_id) VALUES (?, ?, ?)').run(serviceId, sha, deploymentId);
+/**
+ * Links the listed commits that no deployment shipped yet to a deployment, in one statement
+ * (a sha already shipped keeps its deployment). `commits` is the JSON array stored with it.
+ */
+export function insertShippedListed(db: Db, serviceId: number, commits: string, deploymentId: number): void {
+  prepared(db, `INSERT OR IGNORE INTO deployment_changes (service_id, sha, deployment_id)
+    SELECT @serviceId, value, @deploymentId FROM json_each(@commits)`).run({ serviceId, commits, deploymentId });
+}
+
+/** The earliest finish of the deployments that shipped any of `shas` (a JSON array), if any did. */
+export function getEarliestShippedAt(db: Db, serviceId: number, shas: string): number | null {
+  return prepared<[{ serviceId: number; shas: string }], { at: number | null }>(db, `SELECT min(d.finished_at) AS at
+    FROM json_each(@shas) j CROSS JOIN deployment_changes dc ON dc.service_id = @serviceId AND dc.sha = j.value
+    JOIN deployments d ON d.id = dc.deployment_id`).get({ serviceId, shas })!.at;
 }
 
 /** When the deployment that shipped a sha finished, if one did. */

@@ -13,15 +13,17 @@ const params = (serviceIds: number[], from: number, to: number): Params => ({ id
  * Successful production deployments that finished in [from, to), each with whether an incident
  * is linked to it (explicitly by deployment id or root-cause sha, else implicitly to the latest
  * earlier deployment of the service) and whether it was made while an incident was open.
+ * Deployments finishing at the same instant are ordered by their event's source and id, never
+ * by arrival, so the figures do not depend on the order events came in.
  */
 export function listDeploymentFacts(db: Db, serviceIds: number[], from: number, to: number) {
   return prepared<[Params], { id: number; serviceId: number; finishedAt: number; rework: number; failed: number; unplanned: number }>(db, `
     WITH linked AS (
       SELECT coalesce(
-        (SELECT d.id FROM deployments d WHERE d.service_id = i.service_id AND d.ext_id = i.deployment_ref ORDER BY d.id LIMIT 1),
+        (SELECT d.id FROM deployments d WHERE d.service_id = i.service_id AND d.ext_id = i.deployment_ref ORDER BY d.source LIMIT 1),
         (SELECT dc.deployment_id FROM deployment_changes dc WHERE dc.service_id = i.service_id AND dc.sha = i.root_cause_sha),
         (SELECT d.id FROM deployments d WHERE d.service_id = i.service_id AND d.is_production = 1 AND d.status = 'success'
-           AND d.finished_at < i.opened_at ORDER BY d.finished_at DESC, d.id DESC LIMIT 1)
+           AND d.finished_at < i.opened_at ORDER BY d.finished_at DESC, d.source DESC, d.ext_id DESC LIMIT 1)
       ) AS deployment_id
       FROM incidents i
       WHERE i.service_id IN (SELECT value FROM json_each(@ids))
