@@ -1,10 +1,11 @@
 /** `GET /api/v1/loops`: a scope's loops, recorded or derived from the cadence, each with its Check. */
 import type { Db } from '../../db/connection';
 import { countLoops, getPreviousLoop, listLoops, type LoopRow } from '../../db/queries/loops';
-import { listLeadTimeFacts } from '../../db/queries/metrics';
 import type { FiveMetrics, LoopAct, LoopItem, LoopMetric, LoopsResponse } from '../../common/api';
 import type { ResolvedScope } from '../scope';
 import { readMetrics, type MetricsOptions } from '../metrics/read';
+import { factIndex } from '../metrics/fact-index';
+import { indexedLeadTimes } from '../metrics/indexed';
 import { checkLeadTime } from './check';
 import { targetMet } from './units';
 import { metricValue } from '../../common/loop-metrics';
@@ -28,8 +29,9 @@ export function cadenceWindows(from: number, to: number, anchor: number, days: n
   return out;
 }
 
+/** A loop's lead times, for its Check (the same facts its metrics come from). */
 function leadTimes(db: Db, serviceIds: number[], from: number, to: number): number[] {
-  return listLeadTimeFacts(db, serviceIds, from, to).map((l) => (l.deployedAt - l.committedAt) / 1000).filter((s) => s >= 0);
+  return indexedLeadTimes(factIndex(db).all(serviceIds), { from, to, tz: 'UTC' });
 }
 
 function actOf(row: LoopRow | undefined): LoopAct | null {

@@ -2,7 +2,7 @@
  * The five metrics, the stages and the band distribution of any set of services over any
  * window, from the {@link FactIndex}: counts from prefix sums over binary-searched runs,
  * percentiles by selection over the run's values. Every figure equals what `compute.ts` gives
- * on rows fetched for the window (test/server/metrics/indexed.test.ts and test/scale hold both
+ * on rows fetched for the window (test/scale/indexed-equality.test.ts holds both
  * paths to that).
  */
 import type { BandCounts, FiveMetrics, Stages } from '../../common/api';
@@ -23,14 +23,6 @@ function deployDaysMedian(days: Float64Array, bucket: 'week' | 'month', w: Windo
 
 /** The distinct local days (ascending) on which any of the services deployed in the window. */
 function distinctDays(services: readonly ServiceFacts[], w: Window): Float64Array {
-  if (services.length === 1) {
-    const f = services[0];
-    const days = deploymentDays(f, w.tz);
-    const a = lowerBound(f.deployments.at, w.from), b = lowerBound(f.deployments.at, w.to);
-    const out: number[] = [];
-    for (let i = a; i < b; i++) if (out.length === 0 || days[i] !== out[out.length - 1]) out.push(days[i]);
-    return Float64Array.from(out);
-  }
   const set = new Set<number>();
   for (const f of services) {
     const days = deploymentDays(f, w.tz);
@@ -56,6 +48,15 @@ function gather(services: readonly ServiceFacts[], pick: (f: ServiceFacts) => { 
   }
 }
 
+/** Gathers the window's lead times into scratch.buf[0, n), leaving out (and counting) the negatives. */
+function gatherLeadTimes(services: readonly ServiceFacts[], w: Window): { n: number; excluded: number } {
+  gather(services, (f) => ({ at: f.leadTimes.at, values: f.leadTimes.seconds }), w, false);
+  let n = 0;
+  const buf = scratch.buf;
+  for (let i = 0; i < scratch.n; i++) { const v = buf[i]; if (v >= 0) buf[n++] = v; }
+  return { n, excluded: scratch.n - n };
+}
+
 /** Deployment frequency, lead time, change failure rate, time to restore and rework rate. */
 export function indexedFiveMetrics(services: readonly ServiceFacts[], w: Window): FiveMetrics {
   let count = 0, failed = 0, rework = 0;
@@ -71,13 +72,8 @@ export function indexedFiveMetrics(services: readonly ServiceFacts[], w: Window)
   const weekMedian = deployDaysMedian(days, 'week', w);
   const monthMedian = deployDaysMedian(days, 'month', w);
 
-  // Lead times: the negatives are left out and counted.
-  gather(services, (f) => ({ at: f.leadTimes.at, values: f.leadTimes.seconds }), w, false);
-  let n = 0, excluded = 0;
-  const buf = scratch.buf;
-  for (let i = 0; i < scratch.n; i++) { const v = buf[i]; if (v < 0) excluded++; else buf[n++] = v; }
-  const [p50, p85, p95] = percentilesOf(buf, n, [0.5, 0.85, 0.95]);
-  const leadCount = n;
+  const { n: leadCount, excluded } = gatherLeadTimes(services, w);
+  const [p50, p85, p95] = percentilesOf(scratch.buf, leadCount, [0.5, 0.85, 0.95]);
 
   gather(services, (f) => ({ at: f.restored.at, values: f.restored.seconds }), w, false);
   const restoreCount = scratch.n;
@@ -113,11 +109,14 @@ export function indexedStages(services: readonly ServiceFacts[], w: Window): Sta
 
 /** Lead time p50 and count over a window (for baselines). */
 export function indexedLeadTimeP50(services: readonly ServiceFacts[], w: Window): { p50: number | null; count: number } {
-  gather(services, (f) => ({ at: f.leadTimes.at, values: f.leadTimes.seconds }), w, false);
-  let n = 0;
-  const buf = scratch.buf;
-  for (let i = 0; i < scratch.n; i++) { const v = buf[i]; if (v >= 0) buf[n++] = v; }
-  return { p50: percentilesOf(buf, n, [0.5])[0], count: n };
+  const { n } = gatherLeadTimes(services, w);
+  return { p50: percentilesOf(scratch.buf, n, [0.5])[0], count: n };
+}
+
+/** Every lead time (seconds, the negatives left out) of changes shipped in the window, in no order. */
+export function indexedLeadTimes(services: readonly ServiceFacts[], w: Window): number[] {
+  const { n } = gatherLeadTimes(services, w);
+  return Array.from(scratch.buf.subarray(0, n));
 }
 
 /** A service's overall band over a window, remembered with its facts. */

@@ -3,13 +3,13 @@ import type { Db } from '../../db/connection';
 import {
   getFirstDeploymentAt, listDeploymentFacts, listLeadTimeFacts, listPullRequestFacts, listRestoredFacts,
 } from '../../db/queries/metrics';
-import type { MetricsResponse, SeriesResponse } from '../../common/api';
+import type { BandCounts, FiveMetrics, MetricsResponse, SeriesResponse, Stages } from '../../common/api';
 import type { ResolvedScope } from '../scope';
 import { bandDistribution, bandOf, computeFiveMetrics, computeStages, type MetricFacts, type Window } from './compute';
 import { periods, type Bucket } from './calendar';
 import { percentile, sortNumbers } from './stats';
 import { xmr } from './xmr';
-import { factIndex, type ServiceFacts } from './fact-index';
+import { factIndex } from './fact-index';
 import { firstDeploymentAt, indexedBandDistribution, indexedFiveMetrics, indexedLeadTimeP50, indexedStages } from './indexed';
 import { ResultCache } from './result-cache';
 
@@ -33,43 +33,73 @@ export function fetchFacts(db: Db, serviceIds: number[], from: number, to: numbe
   };
 }
 
-/** Lead time p50 over a window, straight from the rows (for baselines). */
-function leadTimeP50(db: Db, serviceIds: number[], from: number, to: number) {
-  const values = sortNumbers(listLeadTimeFacts(db, serviceIds, from, to).map((l) => (l.deployedAt - l.committedAt) / 1000).filter((s) => s >= 0));
-  return { p50: percentile(values, 0.5), count: values.length };
+/**
+ * Where the figures of one read come from: the window's rows fetched with SQL (the
+ * straightforward path) or the fact index. One assembly below turns either into the answers,
+ * so the two paths differ only in how each figure is computed.
+ */
+interface FigureSource {
+  five(w: Window): FiveMetrics;
+  stages(w: Window): Stages;
+  bands(w: Window): BandCounts;
+  /** Lead time p50 and count over a window (for baselines). */
+  leadTimeP50(w: Window): { p50: number | null; count: number };
+  /** When the first successful production deployment finished: the start of the data. */
+  firstDeploymentAt(): number | null;
 }
 
-/**
- * The straightforward computation of `GET /api/v1/metrics`: fetch the window's rows, compute.
- * The reference the indexed path is held equal to (tests and the scale benchmark compare them).
- */
-export function readMetricsDirect(db: Db, r: ResolvedScope, from: number, to: number, opts: MetricsOptions): MetricsResponse {
+/** The straightforward source: the window's rows, fetched once with SQL. */
+function directSource(db: Db, r: ResolvedScope, from: number, to: number, withStages: boolean): FigureSource {
+  const facts = fetchFacts(db, r.serviceIds, from, to, withStages);
+  return {
+    five: (w) => computeFiveMetrics(facts, w),
+    stages: (w) => computeStages(facts, w),
+    bands: (w) => bandDistribution(facts, r.serviceIds, w),
+    leadTimeP50: (w) => {
+      const values = sortNumbers(listLeadTimeFacts(db, r.serviceIds, w.from, w.to).map((l) => (l.deployedAt - l.committedAt) / 1000).filter((x) => x >= 0));
+      return { p50: percentile(values, 0.5), count: values.length };
+    },
+    firstDeploymentAt: () => getFirstDeploymentAt(db, r.serviceIds),
+  };
+}
+
+/** The indexed source: the services' facts held in memory. */
+function indexedSource(db: Db, r: ResolvedScope): FigureSource {
+  const services = factIndex(db).all(r.serviceIds);
+  return {
+    five: (w) => indexedFiveMetrics(services, w),
+    stages: (w) => indexedStages(services, w),
+    bands: (w) => indexedBandDistribution(services, w),
+    leadTimeP50: (w) => indexedLeadTimeP50(services, w),
+    firstDeploymentAt: () => firstDeploymentAt(services),
+  };
+}
+
+/** The five metrics, stages, baseline, speedup and band distribution of a scope. */
+function metricsFrom(src: FigureSource, r: ResolvedScope, from: number, to: number, opts: MetricsOptions): MetricsResponse {
   const w: Window = { from, to, tz: opts.tz };
-  const facts = fetchFacts(db, r.serviceIds, from, to);
-  const five = computeFiveMetrics(facts, w);
-  const first = getFirstDeploymentAt(db, r.serviceIds);
+  const five = src.five(w);
+  const first = opts.baseline ? null : src.firstDeploymentAt();
   const baseWindow = opts.baseline ?? (first === null ? null : { from: first, to: first + 90 * DAY_MS });
-  const base = baseWindow ? leadTimeP50(db, r.serviceIds, baseWindow.from, baseWindow.to) : null;
+  const base = baseWindow ? src.leadTimeP50({ ...baseWindow, tz: opts.tz }) : null;
   const current = five.leadTime.p50;
   const response: MetricsResponse = {
     scope: r.scope.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(),
     ...five,
-    stages: computeStages(facts, w),
+    stages: src.stages(w),
     baseline: baseWindow && base ? { from: new Date(baseWindow.from).toISOString(), to: new Date(baseWindow.to).toISOString(), leadTimeP50: base.p50, count: base.count } : null,
     speedup: base?.p50 != null && current !== null && current > 0 ? base.p50 / current : null,
     band: bandOf(five),
   };
-  if (r.scope.kind !== 'service') response.bands = bandDistribution(facts, r.serviceIds, w);
+  if (r.scope.kind !== 'service') response.bands = src.bands(w);
   return response;
 }
 
-/** The straightforward computation of `GET /api/v1/metrics/series` (the reference, as above). */
-export function readSeriesDirect(db: Db, r: ResolvedScope, from: number, to: number, bucket: Bucket, opts: MetricsOptions): SeriesResponse {
-  // A series has the five metrics per bucket, not the stages.
-  const facts = fetchFacts(db, r.serviceIds, from, to, false);
+/** The five metrics per calendar bucket, zero-filled, with XmR limits of lead time. */
+function seriesFrom(src: FigureSource, r: ResolvedScope, from: number, to: number, bucket: Bucket, opts: MetricsOptions): SeriesResponse {
   const points = periods(bucket, from, to, opts.tz).map(([s, e]) => {
     const w: Window = { from: Math.max(s, from), to: Math.min(e, to), tz: opts.tz };
-    return { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), ...computeFiveMetrics(facts, w) };
+    return { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), ...src.five(w) };
   });
   return {
     scope: r.scope.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucket, points,
@@ -77,11 +107,18 @@ export function readSeriesDirect(db: Db, r: ResolvedScope, from: number, to: num
   };
 }
 
-const baselineWindow = (services: readonly ServiceFacts[], opts: MetricsOptions) => {
-  if (opts.baseline) return opts.baseline;
-  const first = firstDeploymentAt(services);
-  return first === null ? null : { from: first, to: first + 90 * DAY_MS };
-};
+/**
+ * The straightforward computation of `GET /api/v1/metrics`: fetch the window's rows, compute.
+ * The reference the indexed path is held equal to (tests and the scale benchmark compare them).
+ */
+export function readMetricsDirect(db: Db, r: ResolvedScope, from: number, to: number, opts: MetricsOptions): MetricsResponse {
+  return metricsFrom(directSource(db, r, from, to, true), r, from, to, opts);
+}
+
+/** The straightforward computation of `GET /api/v1/metrics/series` (the reference, as above; a series has no stages). */
+export function readSeriesDirect(db: Db, r: ResolvedScope, from: number, to: number, bucket: Bucket, opts: MetricsOptions): SeriesResponse {
+  return seriesFrom(directSource(db, r, from, to, false), r, from, to, bucket, opts);
+}
 
 const cacheKey = (kind: string, r: ResolvedScope, parts: (string | number | undefined)[]) =>
   `${kind} ${r.scope.key} ${parts.join(' ')} ${r.serviceIds.join(',')}`;
@@ -101,22 +138,7 @@ export function readMetrics(db: Db, r: ResolvedScope, from: number, to: number, 
 
 /** `readMetrics` without the answer cache: from the fact index. */
 export function computeMetrics(db: Db, r: ResolvedScope, from: number, to: number, opts: MetricsOptions): MetricsResponse {
-  const w: Window = { from, to, tz: opts.tz };
-  const services = factIndex(db).all(r.serviceIds);
-  const five = indexedFiveMetrics(services, w);
-  const baseWindow = baselineWindow(services, opts);
-  const base = baseWindow ? indexedLeadTimeP50(services, { ...baseWindow, tz: opts.tz }) : null;
-  const current = five.leadTime.p50;
-  const response: MetricsResponse = {
-    scope: r.scope.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(),
-    ...five,
-    stages: indexedStages(services, w),
-    baseline: baseWindow && base ? { from: new Date(baseWindow.from).toISOString(), to: new Date(baseWindow.to).toISOString(), leadTimeP50: base.p50, count: base.count } : null,
-    speedup: base?.p50 != null && current !== null && current > 0 ? base.p50 / current : null,
-    band: bandOf(five),
-  };
-  if (r.scope.kind !== 'service') response.bands = indexedBandDistribution(services, w);
-  return response;
+  return metricsFrom(indexedSource(db, r), r, from, to, opts);
 }
 
 /** `GET /api/v1/metrics/series`: the five metrics per calendar bucket, zero-filled, with XmR limits of lead time (cached). */
@@ -127,13 +149,5 @@ export function readSeries(db: Db, r: ResolvedScope, from: number, to: number, b
 
 /** `readSeries` without the answer cache: from the fact index. */
 export function computeSeries(db: Db, r: ResolvedScope, from: number, to: number, bucket: Bucket, opts: MetricsOptions): SeriesResponse {
-  const services = factIndex(db).all(r.serviceIds);
-  const points = periods(bucket, from, to, opts.tz).map(([s, e]) => {
-    const w: Window = { from: Math.max(s, from), to: Math.min(e, to), tz: opts.tz };
-    return { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), ...indexedFiveMetrics(services, w) };
-  });
-  return {
-    scope: r.scope.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucket, points,
-    leadTimeXmr: xmr(points.map((p) => p.leadTime.p50)),
-  };
+  return seriesFrom(indexedSource(db, r), r, from, to, bucket, opts);
 }

@@ -68,5 +68,4 @@ export class Scratch {
     next.set(this.buf.subarray(0, this.n));
     this.buf = next;
   }
-  push(v: number): void { this.reserve(1); this.buf[this.n++] = v; }
 }

@@ -13,12 +13,12 @@ import { describeSort } from '../../lib/summary-text';
 import { BandBadge } from '../BandBadge';
 import { BandBar } from '../summary/BandBar';
 import { CsvLink } from '../summary/CsvLink';
-import { SortableHeader } from '../summary/SortableHeader';
+import { SortableHeaderRow, type SortableColumn } from '../summary/SortableHeader';
 import { EmptyState, ErrorMessage, Loading } from '../States';
 
 const CHILD = { org: ['Department', 'Departments'], department: ['Team', 'Teams'], team: ['Service', 'Services'] } as const;
 
-interface Column { key: ChildSortKey; label: string; unit?: string; num?: boolean; rollUpOnly?: boolean }
+interface Column extends SortableColumn<ChildSortKey> { rollUpOnly?: boolean }
 
 function columnsFor(noun: string): Column[] {
   return [
@@ -65,13 +65,7 @@ export function ChildrenTable({ kind, scopeName, children, url }: Props) {
                 <span className="no-print"> Select a column heading to sort by it; select a name to see its figures.</span>
               </caption>
               <thead>
-                <tr>
-                  {columns.map((c) => (
-                    <SortableHeader key={c.key} column={c.key} sort={sort} onSort={(k) => setSort((s) => nextSort(s, k))} className={c.num ? 'num' : undefined}>
-                      {c.label}{c.unit && <span className="th-unit">{c.unit}</span>}
-                    </SortableHeader>
-                  ))}
-                </tr>
+                <SortableHeaderRow columns={columns} sort={sort} onSort={(k) => setSort((x) => nextSort(x, k))} />
               </thead>
               <tbody>
                 {rows.map((r) => {

@@ -12,10 +12,10 @@ import { sparkDomain } from '../../lib/summary-sparkline';
 import { nextSort, sortRows, summarySortValue, type SortState, type SummarySortKey } from '../../lib/summary-sort';
 import { describeSort } from '../../lib/summary-text';
 import { BandBar } from './BandBar';
-import { SortableHeader } from './SortableHeader';
+import { SortableHeaderRow, type SortableColumn } from './SortableHeader';
 import { Sparkline } from './Sparkline';
 
-interface Column { key: SummarySortKey; label: string; unit?: string; num?: boolean }
+type Column = SortableColumn<SummarySortKey>;
 
 const COLUMNS: readonly Column[] = [
   { key: 'name', label: 'Department' },
@@ -58,13 +58,7 @@ export function SummaryTable({ rows }: { rows: readonly SummaryRow[] }) {
           <span className="no-print"> Select a column heading to sort by it.</span>
         </caption>
         <thead>
-          <tr>
-            {COLUMNS.map((c) => (
-              <SortableHeader key={c.key} column={c.key} sort={sort} onSort={(k) => setSort((s) => nextSort(s, k))} className={c.num ? 'num' : undefined}>
-                {c.label}{c.unit && <span className="th-unit">{c.unit}</span>}
-              </SortableHeader>
-            ))}
-          </tr>
+          <SortableHeaderRow columns={COLUMNS} sort={sort} onSort={(k) => setSort((x) => nextSort(x, k))} />
         </thead>
         <tbody>
           {sorted.map((row) => {
