@@ -23,6 +23,7 @@ import { stringify } from 'yaml';
 import type { NativeEventInput } from '../common/events';
 import { openDatabase } from '../db/connection';
 import { ingestEvents, validateEvents } from '../db/ingest';
+import { syncKeyIndex } from '../db/key-index';
 import { syncOrganisation, teamResolver } from '../db/queries/org';
 import { loadConfig, type Config } from '../server/config';
 import { startServer } from '../server/server';
@@ -98,6 +99,19 @@ function countStar(file: string, tables: string[]) {
       }
       return [t, { rows, firstMs: round(times[0], 2), bestMs: round(Math.min(...times), 2) }];
     }));
+  } finally {
+    db.close();
+  }
+}
+
+/** What the idempotency keys' in-memory index costs to build from the file, and its size. */
+function keyIndexBuild(file: string) {
+  const db = openDatabase(file);
+  try {
+    const t0 = performance.now();
+    const { index } = db.transaction(() => syncKeyIndex(db)).immediate();
+    const buildMs = performance.now() - t0;
+    return { keys: index.size, buildMs: round(buildMs), capacity: index.capacity, mib: round((index.capacity * 8) / 2 ** 20) };
   } finally {
     db.close();
   }
@@ -217,6 +231,9 @@ export async function run(args: string[]): Promise<unknown> {
       { kind: 'team', id: place.team!, key: `team:${place.team}` },
       { kind: 'service', id: place.service, key: `service:${place.service}` },
     ], from12, shape.end);
+    const keyIndex = keyIndexBuild(files.ingested);
+    report.keyIndex = keyIndex;
+    log(`key index: ${fmt(keyIndex.keys)} keys read in ${keyIndex.buildMs} ms, ${keyIndex.mib} MiB`);
     // Where ingestion's time goes, on a sample: the first 50 batches into a scratch database.
     const sample = join(dir, 'profile.db');
     report.ingestProfile = profileIngest(sample, (f) => { const d = openDatabase(f); syncOrganisation(d, config.organisation); return d; }, (d, batch) => {

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { keyFingerprint } from './key-index';
 
 export type Db = Database.Database;
 
@@ -46,6 +47,8 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   // land on random pages) is copied back and synced once instead of once per few batches;
   // this was the largest single cost of ingesting. The WAL file grows to about that size.
   db.pragma('wal_autocheckpoint = 10000');
+  // The idempotency keys' fingerprint, for the migration that introduced it.
+  db.function('deming_key_fingerprint', { deterministic: true }, keyFingerprint);
   migrate(db);
   return db;
 }

@@ -13,6 +13,7 @@ import { insertParent, upsertChange, upsertPullRequest } from './queries/changes
 import { upsertCiRun } from './queries/ci-runs';
 import { upsertIncident } from './queries/incidents';
 import { relinkService } from './linking';
+import { keysCommitted, keysRolledBack, syncKeyIndex } from './key-index';
 import { putCursor, type Cursor } from './queries/cursors';
 import { servicesChanged } from './change-feed';
 
@@ -85,11 +86,21 @@ function keyOf(e: NativeEvent, defaultSource: string): { type: string; source: s
   return { type: e.type, source: e.source ?? defaultSource, eventId: e.type === 'change' ? e.id ?? e.sha : e.id };
 }
 
-/** Service ids by name, per database: services are never deleted, so a hit stays right. */
-export function forgetCachedServices(db: Db): void {
+/**
+ * After a transaction that stored batches rolled back: forgets service ids it may have created,
+ * and has the key index read again what it may have read of those batches.
+ */
+export function forgetUncommitted(db: Db): void {
   serviceIds.delete(db);
+  keysRolledBack(db);
 }
 
+/** After a transaction that stored batches (see {@link ingestEvents} when nested) committed. */
+export function batchesCommitted(db: Db): void {
+  keysCommitted(db);
+}
+
+/** Service ids by name, per database: services are never deleted, so a hit stays right. */
 const serviceIds = new WeakMap<Db, Map<string, number>>();
 
 function serviceIdOf(db: Db, name: string, resolveTeam: (service: string) => string | null): number {
@@ -114,22 +125,32 @@ function samePullRequest(a: PullRequestFields, b: PullRequestFields): boolean {
     && a.planStartedAt === b.planStartedAt && a.url === b.url;
 }
 
-/** Stores a validated batch in one transaction. */
+/**
+ * Stores a validated batch in one transaction. Called inside a transaction, it is a savepoint of
+ * it, and the caller reports the outcome with {@link batchesCommitted} or {@link forgetUncommitted}.
+ */
 export function ingestEvents(db: Db, events: NativeEvent[], opts: IngestOptions): IngestResult {
+  const nested = db.inTransaction;
   try {
     const result = storeEvents(db, events, opts);
+    if (!nested) batchesCommitted(db);
     servicesChanged(db, result.serviceIds);
     return result;
   } catch (e) {
-    // A rolled-back batch may have created services whose ids were cached: forget them all.
-    forgetCachedServices(db);
+    // A rolled-back batch may have created services whose ids were cached: forget them all. (The
+    // key index may keep its keys: an entry of a rolled-back key costs a lookup, never an answer.)
+    serviceIds.delete(db);
+    if (!nested) keysRolledBack(db);
     throw e;
   }
 }
 
 function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): IngestResult {
   const defaultSource = opts.defaultSource ?? 'api';
+  // IMMEDIATE: the write lock from the start, so the key index, brought up to date first, stays
+  // up to date until the commit (no other writer can store a key in between).
   return db.transaction((): IngestResult => {
+    const keys = syncKeyIndex(db);
     const result: IngestResult = { accepted: 0, updated: 0, unchanged: 0, counts: [], services: [], serviceIds: [] };
     const touchedIds = new Set<number>();
     const counts = new Map<string, IngestResult['counts'][number]>();
@@ -155,11 +176,12 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
       const payload = JSON.stringify(e);
       // The same hex SHA-1 as createHash('sha1'), one call and no Hash object per event.
       const hash = digest('sha1', payload, 'hex');
-      const seen = recordEventKey(db, key, hash);
+      // An unchanged event names the service it named before, so this creates no service for it.
+      const serviceId = serviceIdOf(db, e.service, opts.resolveTeam);
+      const seen = recordEventKey(db, keys, key, serviceId, hash);
       if (seen === 'unchanged') { result.unchanged++; continue; }
       if (seen === 'new') result.accepted++; else result.updated++;
       insertRawEvent(db, key, opts.now, payload);
-      const serviceId = serviceIdOf(db, e.service, opts.resolveTeam);
       touched.add(e.service);
       touchedIds.add(serviceId);
       const countKey = `${e.type} ${e.service}`;
@@ -237,5 +259,5 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
     for (const id of relinkFrom.keys()) touchedIds.add(id);
     result.serviceIds = [...touchedIds];
     return result;
-  })();
+  }).immediate();
 }

@@ -5,7 +5,7 @@
  */
 import type { NativeEvent } from '../common/events';
 import type { Db } from '../db/connection';
-import { forgetCachedServices, ingestEvents, type IngestOptions, type IngestResult } from '../db/ingest';
+import { batchesCommitted, forgetUncommitted, ingestEvents, type IngestOptions, type IngestResult } from '../db/ingest';
 
 type JobOptions = Omit<IngestOptions, 'now'>;
 
@@ -43,9 +43,10 @@ export function createIngestQueue(db: Db, now: () => number): IngestQueue {
           // A nested transaction is a savepoint: a job that throws rolls back alone.
           try { outcomes.push({ result: ingestEvents(db, job.events, { ...job.opts, now: at }) }); } catch (error) { outcomes.push({ error }); }
         }
-      })();
+      }).immediate();
+      batchesCommitted(db);
     } catch (error) {
-      forgetCachedServices(db);
+      forgetUncommitted(db);
       for (const job of jobs) job.reject(error);
       return;
     }

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { openDatabase, type Db } from '../db/connection';
 import { listServices, syncOrganisation } from '../db/queries/org';
 import { factIndex } from './metrics/fact-index';
+import { warmKeyIndex } from '../db/key-index';
 import { createApp } from './app';
 import { createAuthenticator, isLoopback } from './auth';
 import { createSessionStore } from './sessions';
@@ -62,6 +63,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   let closing = false;
   const warming = factIndex(db).warm(listServices(db).map((s) => s.id), { stopped: () => closing })
     .catch((e: Error) => log(`metrics: building the fact index failed (${e.message}); figures are built on demand instead`));
+  // And the idempotency keys' index, so the first batch after a start does not build it.
+  const warmingKeys = warmKeyIndex(db, { stopped: () => closing })
+    .catch((e: Error) => log(`ingest: building the key index failed (${e.message}); the first batch builds it instead`));
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
     url: `http://${host}:${port}`, port, db, ctx, http, live, collectors,
@@ -69,6 +73,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       closing = true;
       await collectors.stop();
       await warming;
+      await warmingKeys;
       // Stop accepting, let requests in flight finish, then close the database.
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();

@@ -1,0 +1,181 @@
+/**
+ * Where each idempotency key lives, held in memory so that storing a key touches only its
+ * service's part of the database.
+ *
+ * An event is identified by `(type, source, id)` across every service (DESIGN), but a commit's id
+ * is its sha, which is random: a table keyed by it takes each new commit on a random page, and
+ * every batch then writes about one page per commit (at government size that was more than half
+ * of ingest time). So `event_keys` is keyed by service first, and this index answers the one
+ * question a service-local table cannot: which services hold a key with this fingerprint? It is a
+ * filter, never the truth: a candidate is always confirmed by reading the service's row, so an
+ * entry left over from a rolled-back batch only costs a lookup. What it must never do is miss a
+ * stored key, so it is rebuilt from the table and caught up, inside each write transaction, on
+ * every key stored since (`added`, a number that grows with each batch, whoever wrote it).
+ *
+ * Memory: 8 bytes a slot, at most 4/3 of a slot per key (134 MiB for 10 million keys).
+ */
+import type { Db } from './connection';
+import { prepared } from './prepared';
+
+/**
+ * A 32-bit fingerprint of `(type, source, id)`: FNV-1a over the UTF-16 code units with NULs
+ * between the parts, then murmur3's finaliser. Stored in `event_keys.fp`, so it must never change.
+ */
+export function keyFingerprint(type: string, source: string, eventId: string): number {
+  let h = 0x811c9dc5;
+  const mix = (s: string) => {
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  };
+  mix(type); h = Math.imul(h, 0x01000193);
+  mix(source); h = Math.imul(h, 0x01000193);
+  mix(eventId);
+  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+const MIN_CAPACITY = 1 << 12;
+const MAX_LOAD = 0.75;
+
+/** An open-addressing set of (fingerprint, service id) pairs; service id 0 marks an empty slot. */
+export class KeyIndex {
+  private fps: Uint32Array;
+  private services: Uint32Array;
+  private mask: number;
+  size = 0;
+
+  constructor(expected = 0) {
+    let capacity = MIN_CAPACITY;
+    while (capacity * MAX_LOAD < expected) capacity *= 2;
+    this.fps = new Uint32Array(capacity);
+    this.services = new Uint32Array(capacity);
+    this.mask = capacity - 1;
+  }
+
+  get capacity(): number { return this.mask + 1; }
+
+  /** Records that `serviceId` holds a key with fingerprint `fp` (once, however often it is told). */
+  add(fp: number, serviceId: number): void {
+    let i = fp & this.mask;
+    for (;;) {
+      const s = this.services[i];
+      if (s === 0) break;
+      if (s === serviceId && this.fps[i] === fp) return;
+      i = (i + 1) & this.mask;
+    }
+    this.fps[i] = fp;
+    this.services[i] = serviceId;
+    if (++this.size > this.capacity * MAX_LOAD) this.grow();
+  }
+
+  /** The services that may hold a key with fingerprint `fp`, into `out` (emptied first). */
+  holders(fp: number, out: number[]): number[] {
+    out.length = 0;
+    for (let i = fp & this.mask; ; i = (i + 1) & this.mask) {
+      const s = this.services[i];
+      if (s === 0) return out;
+      if (this.fps[i] === fp) out.push(s);
+    }
+  }
+
+  private grow(): void {
+    const { fps, services } = this;
+    this.fps = new Uint32Array(fps.length * 2);
+    this.services = new Uint32Array(fps.length * 2);
+    this.mask = this.fps.length - 1;
+    for (let j = 0; j < fps.length; j++) {
+      const s = services[j];
+      if (s === 0) continue;
+      let i = fps[j] & this.mask;
+      while (this.services[i] !== 0) i = (i + 1) & this.mask;
+      this.fps[i] = fps[j];
+      this.services[i] = s;
+    }
+  }
+}
+
+/**
+ * A connection's index and how far it has read `event_keys`, in (added, fp, service_id) order.
+ * A key stored later always sorts after every row there is (its `added` is one more than their
+ * highest, under the write lock), so reading on from `at` finds every key stored since, whether
+ * the index is being built or kept up to date: both are the same read.
+ */
+interface Reader {
+  index: KeyIndex;
+  at: Position;
+  /** Where `at` was when everything read so far was known to be committed. */
+  committed: Position;
+}
+type Position = [number, number, number] | null;
+
+const readers = new WeakMap<Db, Reader>();
+const SLICE = 50_000;
+
+function readerOf(db: Db): Reader {
+  let r = readers.get(db);
+  if (!r) {
+    const n = prepared<[], { n: number }>(db, 'SELECT count(*) AS n FROM event_keys').get()!.n;
+    readers.set(db, (r = { index: new KeyIndex(n), at: null, committed: null }));
+  }
+  return r;
+}
+
+/** Reads up to `limit` more keys into the index; false once it has read them all. */
+function readOn(db: Db, r: Reader, limit: number): boolean {
+  const rows = r.at
+    ? prepared<[number, number, number, number], [number, number, number]>(db, `SELECT added, fp, service_id FROM event_keys
+        WHERE (added, fp, service_id) > (?, ?, ?) ORDER BY added, fp, service_id LIMIT ?`).raw().all(...r.at, limit)
+    : prepared<[number], [number, number, number]>(db, 'SELECT added, fp, service_id FROM event_keys ORDER BY added, fp, service_id LIMIT ?').raw().all(limit);
+  for (const row of rows) r.index.add(row[1], row[2]);
+  if (rows.length > 0) r.at = rows[rows.length - 1];
+  if (!db.inTransaction) r.committed = r.at;
+  return rows.length === limit;
+}
+
+/**
+ * The connection's index, holding every key stored so far, and the `added` number the current
+ * batch's keys take. Call inside the write transaction, before any key is looked up: then no
+ * other writer can store a key between this and the batch's commit.
+ */
+export function syncKeyIndex(db: Db): { index: KeyIndex; added: number } {
+  const r = readerOf(db);
+  while (readOn(db, r, SLICE));
+  return { index: r.index, added: (r.at?.[0] ?? 0) + 1 };
+}
+
+/**
+ * Tells the index that the transaction around the last batches committed: what it read is there
+ * for good. (A batch's own transaction is known to; one that wraps several batches, such as the
+ * ingest queue's, must say so.)
+ */
+export function keysCommitted(db: Db): void {
+  const r = readers.get(db);
+  if (r) r.committed = r.at;
+}
+
+/**
+ * Tells the index that the transaction around the last batches rolled back. It may have read
+ * keys of one of them (stored by an earlier batch of the same transaction), with an `added`
+ * number that another writer can now take: it reads on from before them again. (The keys it
+ * added stay, and only cost a lookup.)
+ */
+export function keysRolledBack(db: Db): void {
+  const r = readers.get(db);
+  if (r) r.at = r.committed;
+}
+
+/**
+ * Builds the connection's index in the background, `sliceMs` at a time, so that the first batch
+ * after a start does not wait for it (at 10 million keys it reads for a few seconds).
+ */
+export async function warmKeyIndex(db: Db, opts: { sliceMs?: number; stopped?: () => boolean } = {}): Promise<void> {
+  const r = readerOf(db);
+  while (!opts.stopped?.()) {
+    const until = performance.now() + (opts.sliceMs ?? 20);
+    let more = true;
+    while (more && performance.now() < until) more = readOn(db, r, 5_000);
+    if (!more) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
