@@ -64,7 +64,12 @@ export interface ChangeItem {
 }
 export interface ChangesResponse { scope: string; from: string; to: string; items: ChangeItem[] }
 
-export interface HealthResponse { status: 'ok'; version: string; database: { ok: boolean; events: number; services: number }; demo: boolean; collectors: unknown[] }
+export interface HealthResponse {
+  status: 'ok'; version: string; database: { ok: boolean; events: number; services: number }; demo: boolean;
+  /** What the server still builds in the background after its start (`facts`, `keys`); empty once ready. */
+  building: ('facts' | 'keys')[];
+  collectors: unknown[];
+}
 
 /** The roles of DESIGN.md, as `GET /api/v1/session` lists them. */
 export type SessionRole = 'viewer' | 'editor' | 'ingest' | 'admin';

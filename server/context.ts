@@ -20,4 +20,6 @@ export interface AppContext {
   sessions?: SessionStore;
   /** Whether the database holds generated demo data. */
   demo: () => boolean;
+  /** What the server still builds in the background after its start (absent: nothing). */
+  building?: Set<'facts' | 'keys'>;
 }

@@ -61,11 +61,14 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const collectors = startCollectors(ctx);
   // Builds every service's metric facts in the background, so the first dashboards answer from memory.
   let closing = false;
+  const building = (ctx.building = new Set(['facts', 'keys']));
   const warming = factIndex(db).warm(listServices(db).map((s) => s.id), { stopped: () => closing })
-    .catch((e: Error) => log(`metrics: building the fact index failed (${e.message}); figures are built on demand instead`));
+    .catch((e: Error) => log(`metrics: building the fact index failed (${e.message}); figures are built on demand instead`))
+    .finally(() => building.delete('facts'));
   // And the idempotency keys' index, so the first batch after a start does not build it.
   const warmingKeys = warmKeyIndex(db, { stopped: () => closing })
-    .catch((e: Error) => log(`ingest: building the key index failed (${e.message}); the first batch builds it instead`));
+    .catch((e: Error) => log(`ingest: building the key index failed (${e.message}); the first batch builds it instead`))
+    .finally(() => building.delete('keys'));
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
     url: `http://${host}:${port}`, port, db, ctx, http, live, collectors,

@@ -39,7 +39,7 @@ export function readRouter(ctx: AppContext): Router {
       events = countRawEvents(ctx.db);
       services = listServices(ctx.db).length;
     } catch { ok = false; }
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'error', version: '0.1.0', database: { ok, events, services }, demo: ctx.demo(), collectors: collectorHealth(ctx, req) });
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'error', version: '0.1.0', database: { ok, events, services }, demo: ctx.demo(), building: [...(ctx.building ?? [])].sort(), collectors: collectorHealth(ctx, req) });
   });
 
   r.get('/api/v1/org', viewer, (_req, res) => {
