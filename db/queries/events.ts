@@ -49,6 +49,11 @@ export function insertRawEvent(db: Db, k: EventKey, receivedAt: number, payload:
     .run(k.type, k.source, k.eventId, receivedAt, payload);
 }
 
+/**
+ * How many raw events are stored. The log is append-only and its ids are SQLite's default rowids
+ * (one more than the highest), so the highest id is the count: one index step, where `count(*)`
+ * reads the whole log (1.8 s at 10 million events, on every health check).
+ */
 export function countRawEvents(db: Db): number {
-  return prepared<[], { n: number }>(db, 'SELECT count(*) AS n FROM raw_events').get()!.n;
+  return prepared<[], { n: number | null }>(db, 'SELECT max(id) AS n FROM raw_events').get()!.n ?? 0;
 }
