@@ -15,7 +15,7 @@ const command: CliCommand = {
     if (existsSync(target) && !values.force) throw new CommandUsageError(`${target} exists already: choose another name, or pass --force to overwrite it.`);
     const config = loadConfig(process.env, values.config as string | undefined);
     if (!existsSync(config.dbFile)) throw new CommandUsageError(`There is no database at ${config.dbFile} to back up: set DEMING_DB.`);
-    const db = openDatabase(config.dbFile);
+    const db = openDatabase(config.dbFile, { check: config.integrityCheck });
     try {
       const started = Date.now();
       await db.backup(target, {

@@ -84,7 +84,7 @@ const command: CliCommand = {
     if (args.repos.length === 0 && gh.repositories.length === 0 && gh.organisations.length === 0) {
       throw new CommandUsageError('nothing to collect: list sources.github.repositories or sources.github.organisations, or pass --repo owner/name.');
     }
-    const db = openDatabase(config.dbFile);
+    const db = openDatabase(config.dbFile, { check: config.integrityCheck });
     try {
       if (isDemo(db)) throw new CommandUsageError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`);
       if (config.organisation.length > 0) syncOrganisation(db, config.organisation);

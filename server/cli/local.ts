@@ -45,7 +45,7 @@ export interface LocalStore {
 export function openLocalStore(configFile?: string, opts: { forWriting?: boolean; now?: () => number } = {}): LocalStore {
   const config = loadConfig(process.env, configFile);
   const now = opts.now ?? Date.now;
-  const db = openDatabase(config.dbFile);
+  const db = openDatabase(config.dbFile, { check: config.integrityCheck });
   if (opts.forWriting && isDemo(db)) {
     db.close();
     throw new ConfigError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before adding real data.`);

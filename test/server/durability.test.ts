@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../../db/connection';
+import { loadConfig } from '../../server/config';
 import { ingest } from '../helpers/db';
 import { scenarioEvents } from '../helpers/scenario';
 import { runCli, spawnServer } from '../helpers/process';
@@ -27,6 +28,10 @@ describe('the database file', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/failed SQLite's quick_check/);
     expect(r.stderr).toMatch(/restore the latest backup/);
+    // With the check turned off (for a file too large to read at every start), it opens.
+    expect(loadConfig({ DEMING_DB: file, DEMING_INTEGRITY_CHECK: 'off' }).integrityCheck).toBe('off');
+    openDatabase(file, { check: 'off' }).close();
+    expect(() => loadConfig({ DEMING_DB: file, DEMING_INTEGRITY_CHECK: 'skip' })).toThrow('DEMING_INTEGRITY_CHECK: expected quick, full or off, got "skip".');
   });
 
   it('backs up a live database with `deming backup`', async () => {
