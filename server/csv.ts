@@ -16,10 +16,27 @@ function flatten(row: Record<string, unknown>, prefix = '', out: Record<string, 
   return out;
 }
 
-export function toCsv(rows: Record<string, unknown>[]): string {
+/** The dotted column names of a row type: `pullRequest.number` for a nested (even nullable) object. */
+export type ColumnOf<T> = {
+  [K in keyof T & string]: NonNullable<T[K]> extends readonly unknown[] ? K
+    : NonNullable<T[K]> extends Record<string, unknown> ? `${K}.${ColumnOf<NonNullable<T[K]>>}` : K
+}[keyof T & string];
+
+/** A list's columns, checked against its item type, so its CSV has the same header whatever the rows. */
+export const columnsOf = <T>(...columns: ColumnOf<T>[]): readonly string[] => columns;
+
+/**
+ * The rows as CSV. With `columns`, those first and always (a list with no rows still has its
+ * header, and a nested object that is null leaves its columns empty); any other field a row has
+ * follows, so nothing is dropped.
+ */
+export function toCsv(rows: Record<string, unknown>[], columns: readonly string[] = []): string {
   const flat = rows.map((r) => flatten(r));
-  const columns = [...new Set(flat.flatMap((r) => Object.keys(r)))];
-  return [columns.map(cell).join(','), ...flat.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+  const known = new Set(columns);
+  const nested = (k: string) => columns.some((c) => c.startsWith(`${k}.`));
+  const extra = [...new Set(flat.flatMap((r) => Object.keys(r)))].filter((k) => !known.has(k) && !nested(k));
+  const all = [...columns, ...extra];
+  return [all.map(cell).join(','), ...flat.map((r) => all.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
 }
 
 export function wantsCsv(req: Request): boolean {
@@ -28,9 +45,9 @@ export function wantsCsv(req: Request): boolean {
 }
 
 /** Answers JSON, or the rows as CSV when the client asked for it. */
-export function sendRows(req: Request, res: Response, body: unknown, rows: Record<string, unknown>[], name: string): void {
+export function sendRows(req: Request, res: Response, body: unknown, rows: Record<string, unknown>[], name: string, columns?: readonly string[]): void {
   if (wantsCsv(req)) {
-    res.type('text/csv').attachment(`${name}.csv`).send(toCsv(rows));
+    res.type('text/csv').attachment(`${name}.csv`).send(toCsv(rows, columns));
   } else {
     res.json(body);
   }

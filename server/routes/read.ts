@@ -4,10 +4,10 @@ import type { AppContext } from '../context';
 import type { ChangeItem, OrgResponse } from '../../common/api';
 import { listDepartments, listServices, listTeams } from '../../db/queries/org';
 import { listChangesByIds, type ChangeSort } from '../../db/queries/changes';
-import { listDeployments } from '../../db/queries/deployments';
+import { listDeployments, type DeploymentListRow } from '../../db/queries/deployments';
 import { listDeploymentFacts } from '../../db/queries/metrics';
-import { listIncidents } from '../../db/queries/incidents';
-import { listCiRuns } from '../../db/queries/ci-runs';
+import { listIncidents, type IncidentListRow } from '../../db/queries/incidents';
+import { listCiRuns, type CiRunListRow } from '../../db/queries/ci-runs';
 import { countRawEvents } from '../../db/queries/events';
 import { requireRole } from '../auth';
 import { parseScope, resolveScope } from '../scope';
@@ -16,7 +16,7 @@ import { readMetrics, readSeries } from '../metrics/read';
 import { factIndex } from '../metrics/fact-index';
 import { indexedChanges } from '../metrics/indexed';
 import { pullRequestStages } from '../metrics/compute';
-import { sendRows } from '../csv';
+import { columnsOf, sendRows } from '../csv';
 import { HttpError } from '../errors';
 import { periods } from '../metrics/calendar';
 import { collectorHealth } from '../collectors/status';
@@ -84,10 +84,10 @@ export function readRouter(ctx: AppContext): Router {
         mergedAt: c.mergedAt, checkedAt: c.checkedAt, hasCi: c.hasCi === 1,
       })),
     }));
-    sendRows(req, res, { scope: resolved.scope.key, from: iso(from), to: iso(to), items }, items as unknown as Record<string, unknown>[], 'changes');
+    sendRows(req, res, { scope: resolved.scope.key, from: iso(from), to: iso(to), items }, items as unknown as Record<string, unknown>[], 'changes', changeColumns);
   });
 
-  const list = <T extends object>(path: string, name: string, fetch: (ids: number[], from: number, to: number, limit: number) => T[], times: (keyof T)[]) => {
+  const list = <T extends object>(path: string, name: string, columns: readonly string[], fetch: (ids: number[], from: number, to: number, limit: number) => T[], times: (keyof T)[]) => {
     r.get(path, viewer, (req, res) => {
       const { resolved, from, to } = scoped(req);
       const limit = parseLimit(req.query.limit, 500, 10_000);
@@ -96,10 +96,12 @@ export function readRouter(ctx: AppContext): Router {
         for (const k of times) out[k as string] = iso(row[k] as number | null);
         return out;
       });
-      sendRows(req, res, { scope: resolved.scope.key, from: iso(from), to: iso(to), items }, items, name);
+      sendRows(req, res, { scope: resolved.scope.key, from: iso(from), to: iso(to), items }, items, name, columns);
     });
   };
-  list('/api/v1/deployments', 'deployments', (ids, f, t, l) => {
+  list('/api/v1/deployments', 'deployments', columnsOf<Omit<DeploymentListRow, 'rowId'> & { causedIncident: boolean; unplanned: boolean }>(
+    'service', 'id', 'source', 'environment', 'production', 'status', 'sha', 'startedAt', 'finishedAt', 'rework', 'url', 'changes', 'causedIncident', 'unplanned',
+  ), (ids, f, t, l) => {
     // Whether an incident is linked to a deployment is decided once, by the metrics' own query.
     const facts = new Map(listDeploymentFacts(ctx.db, ids, f, t).map((d) => [d.id, d]));
     return listDeployments(ctx.db, ids, f, t, l).map(({ rowId, ...d }) => ({
@@ -107,7 +109,17 @@ export function readRouter(ctx: AppContext): Router {
       causedIncident: facts.get(rowId)?.failed === 1, unplanned: facts.get(rowId)?.unplanned === 1,
     }));
   }, ['startedAt', 'finishedAt']);
-  list('/api/v1/incidents', 'incidents', (ids, f, t, l) => listIncidents(ctx.db, ids, f, t, l), ['openedAt', 'resolvedAt']);
-  list('/api/v1/ci-runs', 'ci-runs', (ids, f, t, l) => listCiRuns(ctx.db, ids, f, t, l), ['startedAt', 'finishedAt']);
+  list('/api/v1/incidents', 'incidents', columnsOf<IncidentListRow>(
+    'service', 'id', 'source', 'openedAt', 'resolvedAt', 'severity', 'deploymentId', 'rootCauseSha', 'title', 'url',
+  ), (ids, f, t, l) => listIncidents(ctx.db, ids, f, t, l), ['openedAt', 'resolvedAt']);
+  list('/api/v1/ci-runs', 'ci-runs', columnsOf<CiRunListRow>(
+    'service', 'id', 'source', 'name', 'status', 'sha', 'branch', 'startedAt', 'finishedAt', 'testsPassed', 'testsFailed', 'testsSkipped', 'url',
+  ), (ids, f, t, l) => listCiRuns(ctx.db, ids, f, t, l), ['startedAt', 'finishedAt']);
   return r;
 }
+
+/** The changes list's CSV columns, the same whatever its rows (a change without a pull request leaves those empty). */
+const changeColumns = columnsOf<ChangeItem>(
+  'service', 'sha', 'committedAt', 'deployedAt', 'leadTime', 'url', 'deploymentId', 'deploymentUrl',
+  'pullRequest.number', 'pullRequest.url', 'stages.plan', 'stages.do', 'stages.check', 'stages.act',
+);

@@ -51,6 +51,28 @@ describe('CSV from the API', () => {
     expect(viaAccept.text).toBe(csv.text);
   });
 
+  it.each([
+    ['deployments', 'service,id,source,environment,production,status,sha,startedAt,finishedAt,rework,url,changes,causedIncident,unplanned'],
+    ['incidents', 'service,id,source,openedAt,resolvedAt,severity,deploymentId,rootCauseSha,title,url'],
+    ['ci-runs', 'service,id,source,name,status,sha,branch,startedAt,finishedAt,testsPassed,testsFailed,testsSkipped,url'],
+    ['changes', 'service,sha,committedAt,deployedAt,leadTime,url,deploymentId,deploymentUrl,pullRequest.number,pullRequest.url,stages.plan,stages.do,stages.check,stages.act'],
+  ])('gives /api/v1/%s its header even when the list is empty', async (list, header) => {
+    const csv = await get(`${s.url}/api/v1/${list}?scope=service:acme/web&from=2020-01-01&to=2020-02-01&format=csv`);
+    expect(csv.text).toBe(`${header}\r\n`);
+  });
+
+  it('keeps the same columns for changes with and without a pull request', async () => {
+    await post(`${s.url}/api/v1/events`, [
+      { type: 'change', service: 'acme/csv', sha: 'a'.repeat(40), committedAt: '2026-03-02T00:00:00Z' },
+      { type: 'change', service: 'acme/csv', sha: 'b'.repeat(40), committedAt: '2026-03-02T01:00:00Z', pullRequest: { number: 4, mergedAt: '2026-03-02T02:00:00Z', mergeSha: 'b'.repeat(40) } },
+      { type: 'deployment', id: 'csv-1', service: 'acme/csv', environment: 'production', status: 'success', sha: 'b'.repeat(40), commits: ['a'.repeat(40), 'b'.repeat(40)], finishedAt: '2026-03-03T00:00:00Z' },
+    ]);
+    const rows = objects(parseCsv((await get(`${s.url}/api/v1/changes?scope=service:acme/csv&from=2026-03-01&to=2026-03-10&sort=oldest&format=csv`)).text));
+    expect(rows.map((r) => [r.sha[0], r['pullRequest.number'], r.deploymentId])).toEqual([['a', '', 'csv-1'], ['b', '4', 'csv-1']]);
+    expect(Object.keys(rows[0])).toEqual(Object.keys(rows[1]));
+    expect(Object.keys(rows[0])).not.toContain('pullRequest');
+  });
+
   it('answers a series as one CSV row per bucket, nested figures as dotted columns', async () => {
     const csv = await get(`${s.url}/api/v1/metrics/series?${window}&bucket=day&format=csv`);
     const rows = objects(parseCsv(csv.text));
