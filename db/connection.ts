@@ -46,9 +46,9 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   // Checkpoint the WAL into the database every ~40 MiB (10,000 pages) instead of SQLite's
-  // default ~4 MiB. A page written by many batches in between (the idempotency keys of commits
-  // land on random pages) is copied back and synced once instead of once per few batches;
-  // this was the largest single cost of ingesting. The WAL file grows to about that size.
+  // default ~4 MiB: a page written by many batches in between (the indexes of commits by sha
+  // take them on scattered pages of their service) is copied back and synced once instead of
+  // once per few batches. The WAL file grows to about that size.
   db.pragma('wal_autocheckpoint = 10000');
   // The idempotency keys' fingerprint, for the migration that introduced it.
   db.function('deming_key_fingerprint', { deterministic: true }, keyFingerprint);

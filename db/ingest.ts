@@ -86,20 +86,6 @@ function keyOf(e: NativeEvent, defaultSource: string): { type: string; source: s
   return { type: e.type, source: e.source ?? defaultSource, eventId: e.type === 'change' ? e.id ?? e.sha : e.id };
 }
 
-/**
- * After a transaction that stored batches rolled back: forgets service ids it may have created,
- * and has the key index read again what it may have read of those batches.
- */
-export function forgetUncommitted(db: Db): void {
-  serviceIds.delete(db);
-  keysRolledBack(db);
-}
-
-/** After a transaction that stored batches (see {@link ingestEvents} when nested) committed. */
-export function batchesCommitted(db: Db): void {
-  keysCommitted(db);
-}
-
 /** Service ids by name, per database: services are never deleted, so a hit stays right. */
 const serviceIds = new WeakMap<Db, Map<string, number>>();
 
@@ -126,29 +112,45 @@ function samePullRequest(a: PullRequestFields, b: PullRequestFields): boolean {
 }
 
 /**
- * Stores a validated batch in one transaction. Called inside a transaction, it is a savepoint of
- * it, and the caller reports the outcome with {@link batchesCommitted} or {@link forgetUncommitted}.
+ * The transaction that stores batches: `store` calls {@link ingestEvents}, once or several times
+ * (each batch is then a savepoint of it, and one that throws rolls back alone). IMMEDIATE takes
+ * the write lock from the start, so the key index, brought up to date at each batch, stays up to
+ * date until the commit. When the transaction rolls back, this connection forgets the service
+ * ids it may have created and has the key index read again what it read of the undone batches.
  */
-export function ingestEvents(db: Db, events: NativeEvent[], opts: IngestOptions): IngestResult {
-  const nested = db.inTransaction;
+export function ingestTransaction<T>(db: Db, store: () => T): T {
+  let result: T;
   try {
-    const result = storeEvents(db, events, opts);
-    if (!nested) batchesCommitted(db);
-    servicesChanged(db, result.serviceIds);
-    return result;
+    result = db.transaction(store).immediate();
   } catch (e) {
-    // A rolled-back batch may have created services whose ids were cached: forget them all. (The
-    // key index may keep its keys: an entry of a rolled-back key costs a lookup, never an answer.)
     serviceIds.delete(db);
-    if (!nested) keysRolledBack(db);
+    keysRolledBack(db);
     throw e;
   }
+  keysCommitted(db);
+  return result;
+}
+
+/** Stores a validated batch: in its own transaction, or as a savepoint of {@link ingestTransaction}'s. */
+export function ingestEvents(db: Db, events: NativeEvent[], opts: IngestOptions): IngestResult {
+  const store = () => {
+    try {
+      return storeEvents(db, events, opts);
+    } catch (e) {
+      // A rolled-back batch may have created services whose ids were cached: forget them all. (The
+      // key index may keep its keys: an entry of a rolled-back key costs a lookup, never an answer.)
+      serviceIds.delete(db);
+      throw e;
+    }
+  };
+  const result = db.inTransaction ? store() : ingestTransaction(db, store);
+  servicesChanged(db, result.serviceIds);
+  return result;
 }
 
 function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): IngestResult {
   const defaultSource = opts.defaultSource ?? 'api';
-  // IMMEDIATE: the write lock from the start, so the key index, brought up to date first, stays
-  // up to date until the commit (no other writer can store a key in between).
+  // A savepoint of the ingest transaction.
   return db.transaction((): IngestResult => {
     const keys = syncKeyIndex(db);
     const result: IngestResult = { accepted: 0, updated: 0, unchanged: 0, counts: [], services: [], serviceIds: [] };
@@ -259,5 +261,5 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
     for (const id of relinkFrom.keys()) touchedIds.add(id);
     result.serviceIds = [...touchedIds];
     return result;
-  }).immediate();
+  })();
 }

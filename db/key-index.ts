@@ -12,7 +12,8 @@
  * stored key, so it is rebuilt from the table and caught up, inside each write transaction, on
  * every key stored since (`added`, a number that grows with each batch, whoever wrote it).
  *
- * Memory: 8 bytes a slot, at most 4/3 of a slot per key (134 MiB for 10 million keys).
+ * Memory: 8 bytes a slot, up to 4/3 of a slot per key, in a power of two (128 MiB for the
+ * 9.8 million keys of the government-size benchmark).
  */
 import type { Db } from './connection';
 import { prepared } from './prepared';
@@ -109,6 +110,9 @@ interface Reader {
 }
 type Position = [number, number, number] | null;
 
+/** A batch's view of the keys: its connection's index, and the `added` number its keys take. */
+export interface KeyBatch { index: KeyIndex; added: number }
+
 const readers = new WeakMap<Db, Reader>();
 const SLICE = 50_000;
 
@@ -138,7 +142,7 @@ function readOn(db: Db, r: Reader, limit: number): boolean {
  * batch's keys take. Call inside the write transaction, before any key is looked up: then no
  * other writer can store a key between this and the batch's commit.
  */
-export function syncKeyIndex(db: Db): { index: KeyIndex; added: number } {
+export function syncKeyIndex(db: Db): KeyBatch {
   const r = readerOf(db);
   while (readOn(db, r, SLICE));
   return { index: r.index, added: (r.at?.[0] ?? 0) + 1 };
@@ -146,8 +150,7 @@ export function syncKeyIndex(db: Db): { index: KeyIndex; added: number } {
 
 /**
  * Tells the index that the transaction around the last batches committed: what it read is there
- * for good. (A batch's own transaction is known to; one that wraps several batches, such as the
- * ingest queue's, must say so.)
+ * for good. Called by `ingestTransaction` (db/ingest.ts), the one transaction batches are stored in.
  */
 export function keysCommitted(db: Db): void {
   const r = readers.get(db);

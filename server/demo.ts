@@ -1,6 +1,6 @@
 /** The generated demo organisation, loaded when the database is empty and nothing is configured. */
 import type { Db } from '../db/connection';
-import { batchesCommitted, forgetUncommitted, ingestEvents, validateEvents } from '../db/ingest';
+import { ingestEvents, ingestTransaction, validateEvents } from '../db/ingest';
 import { countServices, syncOrganisation, teamResolver } from '../db/queries/org';
 import { getSetting, putSetting } from '../db/queries/settings';
 import { generateDemo } from '../collectors/demo/generate';
@@ -24,16 +24,10 @@ export function seedDemoIfWanted(db: Db, config: Config, now: number): { events:
   if (!wantsDemo(db, config)) return null;
   const demo = generateDemo({ now: Math.floor(now / DAY_MS) * DAY_MS, seed: 42 });
   const events = validateEvents(demo.events);
-  try {
-    db.transaction(() => {
-      syncOrganisation(db, demo.organisation);
-      ingestEvents(db, events, { production: config.production, now, resolveTeam: teamResolver(demo.organisation), defaultSource: 'demo' });
-      putSetting(db, 'demo', '1');
-    }).immediate();
-  } catch (e) {
-    forgetUncommitted(db);
-    throw e;
-  }
-  batchesCommitted(db);
+  ingestTransaction(db, () => {
+    syncOrganisation(db, demo.organisation);
+    ingestEvents(db, events, { production: config.production, now, resolveTeam: teamResolver(demo.organisation), defaultSource: 'demo' });
+    putSetting(db, 'demo', '1');
+  });
   return { events: events.length };
 }

@@ -5,7 +5,7 @@
  */
 import type { NativeEvent } from '../common/events';
 import type { Db } from '../db/connection';
-import { batchesCommitted, forgetUncommitted, ingestEvents, type IngestOptions, type IngestResult } from '../db/ingest';
+import { ingestEvents, ingestTransaction, type IngestOptions, type IngestResult } from '../db/ingest';
 
 type JobOptions = Omit<IngestOptions, 'now'>;
 
@@ -38,15 +38,13 @@ export function createIngestQueue(db: Db, now: () => number): IngestQueue {
     const at = now();
     const outcomes: ({ result: IngestResult } | { error: unknown })[] = [];
     try {
-      db.transaction(() => {
+      ingestTransaction(db, () => {
         for (const job of jobs) {
-          // A nested transaction is a savepoint: a job that throws rolls back alone.
+          // Each job is a savepoint: one that throws rolls back alone.
           try { outcomes.push({ result: ingestEvents(db, job.events, { ...job.opts, now: at }) }); } catch (error) { outcomes.push({ error }); }
         }
-      }).immediate();
-      batchesCommitted(db);
+      });
     } catch (error) {
-      forgetUncommitted(db);
       for (const job of jobs) job.reject(error);
       return;
     }

@@ -1,12 +1,9 @@
 /** The append-only raw event log and the idempotency keys beside it. */
 import type { Db } from '../connection';
 import { prepared } from '../prepared';
-import { keyFingerprint, type KeyIndex } from '../key-index';
+import { keyFingerprint, type KeyBatch } from '../key-index';
 
 export interface EventKey { type: string; source: string; eventId: string }
-
-/** The key of a batch being stored: its connection's key index and the batch's `added` number. */
-export interface KeyBatch { index: KeyIndex; added: number }
 
 const holders: number[] = [];
 

@@ -139,7 +139,8 @@ describe('loops view', () => {
     await page.getByTestId('delete-yes').click();
     await expect.poll(() => status(page), { timeout: 5_000 }).toMatch(/^Deleted “Deploy on merge”/);
     await expect.poll(() => page.getByTestId('loop-item').count(), { timeout: 5_000 }).toBe(1);
-    await expect(page.locator('[data-testid="audit-row"][data-action="delete"]').count()).resolves.toBe(1);
+    // The audit trail is read again after the delete: wait for it as for the list.
+    await expect.poll(() => page.locator('[data-testid="audit-row"][data-action="delete"]').count(), { timeout: 5_000 }).toBe(1);
     const left = await json<LoopsResponse>(`/api/v1/loops?scope=team:${team.id}&from=${day(-60)}`);
     expect(left.items.map((l) => l.name)).toEqual(['Smaller pull requests']);
 

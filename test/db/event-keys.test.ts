@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/connection';
-import { forgetUncommitted, ingestEvents, validateEvents } from '../../db/ingest';
+import { ingestEvents, ingestTransaction, validateEvents } from '../../db/ingest';
 import { KeyIndex, keyFingerprint } from '../../db/key-index';
 import { ingest, PRODUCTION, tempDb } from '../helpers/db';
 import { change, deployment, incident, sha } from '../helpers/factories';
@@ -96,12 +96,11 @@ describe('a transaction of several batches that is rolled back', () => {
       // The second batch's key sorts after the other process's, so reading on from it would skip it.
       const ids = Array.from({ length: 64 }, (_, i) => `k${i}`).sort((a, b) => keyFingerprint('incident', 'api', a) - keyFingerprint('incident', 'api', b));
       const [theirs, mine1, mine2] = [ids[0], ids[1], ids[63]];
-      expect(() => t.db.transaction(() => {
+      expect(() => ingestTransaction(t.db, () => {
         ingest(t.db, [incident({ id: mine1 })]);
         ingest(t.db, [incident({ id: mine2 })]);
         throw new Error('the wrapping transaction fails');
-      }).immediate()).toThrow('the wrapping transaction fails');
-      forgetUncommitted(t.db);
+      })).toThrow('the wrapping transaction fails');
       ingest(other, [incident({ id: theirs })]);
       expect(counts(ingest(t.db, [incident({ id: theirs })]))).toEqual({ accepted: 0, updated: 0, unchanged: 1 });
       expect(counts(ingest(t.db, [incident({ id: mine1 }), incident({ id: mine2 })]))).toEqual({ accepted: 2, updated: 0, unchanged: 0 });
