@@ -17,9 +17,39 @@ export { roles, type Role };
 
 const date = z.iso.date({ error: 'expected a date such as 2026-01-05' });
 
+/** A host name or address as it appears in a Host header (no scheme, no path; a port is allowed). */
+const hostPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
+
+/** A hop count, or the addresses and networks of the proxies to trust (`10.0.0.0/8`, `::1`). */
+const trustProxySchema = z.union([
+  z.number().int().min(0).max(10),
+  z.array(z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'expected an address or a network such as 10.0.0.0/8')).min(1),
+], { error: 'expected a hop count (1 for one proxy in front) or a list of proxy addresses such as ["127.0.0.1", "10.0.0.0/8"]' });
+
+const positive = (max: number) => z.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
+const limitsSchema = z.object({
+  /** Timestamps before this date are refused (and skipped by collectors). */
+  earliest: date.optional(),
+  eventsPerRequest: positive(1_000_000).optional(),
+  ndjsonLines: positive(10_000_000).optional(),
+  jsonDepth: positive(1000).optional(),
+  validationErrors: positive(10_000).optional(),
+  roomsPerSocket: positive(100_000).optional(),
+  /** The largest request body, such as 5mb. */
+  body: z.string().regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 5mb').optional(),
+  signInAttempts: positive(1000).optional(),
+  signInLockMinutes: positive(24 * 60).optional(),
+}).strict();
+
 const fileSchema = z
   .object({
-    server: z.object({ port: z.number().int().min(0).max(65535).optional(), host: z.string().optional() }).strict().optional(),
+    server: z.object({
+      port: z.number().int().min(0).max(65535).optional(),
+      host: z.string().optional(),
+      publicUrl: z.url({ protocol: /^https?$/, error: 'expected the URL people open, such as https://deming.example.gov' }).optional(),
+      allowedHosts: z.array(z.string().regex(hostPattern, 'expected a host name such as deming.internal, without scheme or path')).optional(),
+      trustProxy: trustProxySchema.optional(),
+    }).strict().optional(),
     database: z.string().min(1).optional(),
     timezone: z.string().refine(isValidTimeZone, 'expected an IANA time zone such as "UTC" or "America/Vancouver"').optional(),
     demo: z.enum(['auto', 'on', 'off']).optional(),
@@ -35,8 +65,10 @@ const fileSchema = z
         role: z.enum(roles),
       }).strict()).optional(),
       sessionHours: z.number().positive().max(24 * 30).optional(),
+      loopbackRoles: z.array(z.enum(roles)).optional(),
       oidc: oidcSchema.optional(),
     }).strict().optional(),
+    limits: limitsSchema.optional(),
     sources: z.object({
       github: githubSourceSchema.optional(),
       git: z.array(z.record(z.string(), z.unknown())).optional(),
@@ -73,11 +105,84 @@ export interface Config {
   integrityCheck: 'quick' | 'full' | 'off';
   githubWebhookSecret: string | null;
   githubToken: string | null;
+  /** `server.publicUrl`, `server.allowedHosts` and `server.trustProxy` (DESIGN.md, "Security"). */
+  server: ServerSettings;
+  /**
+   * The roles a loopback client holds without a credential (never through an untrusted proxy):
+   * every role when nothing grants any and the server listens on loopback, else what
+   * `auth.loopbackRoles` names (none by default).
+   */
+  loopbackRoles: Role[];
+  /** Whether `loopbackRoles` came from the configuration rather than the zero-config default. */
+  loopbackRolesConfigured: boolean;
+  limits: Limits;
   /** The GitHub collector and webhook settings (`sources.github`), or null when not configured. */
   github: GithubSettings | null;
   /** Whether any real source is configured (turns the demo off in `auto`). */
   hasSources: boolean;
   bodyLimit: string;
+}
+
+export interface ServerSettings {
+  publicUrl: URL | null;
+  /** Host names (lower case, with or without a port) accepted in the Host header besides loopback names and publicUrl's host. */
+  allowedHosts: string[];
+  /** Express's `trust proxy`: false (no proxy), a hop count, or the proxies' addresses. */
+  trustProxy: false | number | string[];
+}
+
+export interface Limits {
+  /** Epoch ms: timestamps before it are refused. */
+  earliest: number;
+  eventsPerRequest: number;
+  ndjsonLines: number;
+  jsonDepth: number;
+  /** How many validation errors are reported; validation stops there. */
+  validationErrors: number;
+  roomsPerSocket: number;
+  signInAttempts: number;
+  signInLockMs: number;
+}
+
+export const defaultLimits: Limits = {
+  earliest: Date.parse('1990-01-01T00:00:00Z'),
+  eventsPerRequest: 50_000,
+  ndjsonLines: 100_000,
+  jsonDepth: 64,
+  validationErrors: 50,
+  roomsPerSocket: 500,
+  signInAttempts: 10,
+  signInLockMs: 15 * 60_000,
+};
+
+/** Reads DEMING_TRUST_PROXY: a hop count, `false`, or comma-separated addresses. */
+function trustProxyOf(env: string | undefined, file: ConfigFile['server']): ServerSettings['trustProxy'] {
+  if (env === undefined) {
+    const t = file?.trustProxy;
+    return t === undefined || t === 0 ? false : t;
+  }
+  const v = env.trim();
+  if (v === '' || v === 'false' || v === '0') return false;
+  if (/^\d+$/.test(v)) {
+    const n = Number(v);
+    if (n > 10) throw new ConfigError(`DEMING_TRUST_PROXY: expected a hop count from 0 to 10, got "${env}".`);
+    return n;
+  }
+  const list = v.split(',').map((a) => a.trim()).filter(Boolean);
+  const bad = list.find((a) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a));
+  if (bad) throw new ConfigError(`DEMING_TRUST_PROXY: "${bad}" is not an address or network; give a hop count (1 for one proxy in front) or addresses such as 127.0.0.1,10.0.0.0/8.`);
+  return list;
+}
+
+/** Reads DEMING_LOOPBACK_ROLES: comma-separated roles, or `none`. */
+function loopbackRolesOf(env: string | undefined): Role[] | undefined {
+  if (env === undefined) return undefined;
+  const v = env.trim();
+  if (v === 'none' || v === '') return [];
+  const list = v.split(',').map((r) => r.trim());
+  const bad = list.find((r) => !(roles as readonly string[]).includes(r));
+  if (bad) throw new ConfigError(`DEMING_LOOPBACK_ROLES: "${bad}" is not a role; expected none or a comma-separated list of ${roles.join(', ')}.`);
+  return list as Role[];
 }
 
 export class ConfigError extends Error {
@@ -156,9 +261,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
   }
   const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
   const githubToken = env.GITHUB_TOKEN ?? null;
+
+  let publicUrl: URL | null = null;
+  const publicUrlText = env.DEMING_PUBLIC_URL ?? file.server?.publicUrl;
+  if (publicUrlText) {
+    try { publicUrl = new URL(publicUrlText); } catch { publicUrl = null; }
+    if (!publicUrl || !/^https?:$/.test(publicUrl.protocol)) throw new ConfigError(`DEMING_PUBLIC_URL: expected the URL people open, such as https://deming.example.gov, got "${publicUrlText}".`);
+  }
+  const allowedHosts = (env.DEMING_ALLOWED_HOSTS !== undefined ? env.DEMING_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) : file.server?.allowedHosts ?? [])
+    .map((h) => h.toLowerCase());
+  const badHost = allowedHosts.find((h) => !hostPattern.test(h));
+  if (badHost) throw new ConfigError(`DEMING_ALLOWED_HOSTS: "${badHost}" is not a host name; give names such as deming.internal, separated by commas.`);
+  const host = env.HOST ?? file.server?.host ?? '127.0.0.1';
+  const users = file.auth?.users ?? [];
+  const oidc = file.auth?.oidc ?? null;
+  const explicitLoopback = loopbackRolesOf(env.DEMING_LOOPBACK_ROLES) ?? file.auth?.loopbackRoles;
+  const credentialed = tokens.length > 0 || users.length > 0 || oidc !== null;
+  const listensOnLoopback = host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
+  const loopbackRoles: Role[] = explicitLoopback ?? (credentialed || !listensOnLoopback ? [] : [...roles]);
+  const fileLimits = file.limits ?? {};
+  const limits: Limits = {
+    earliest: fileLimits.earliest ? dayMs(fileLimits.earliest) : defaultLimits.earliest,
+    eventsPerRequest: fileLimits.eventsPerRequest ?? defaultLimits.eventsPerRequest,
+    ndjsonLines: fileLimits.ndjsonLines ?? defaultLimits.ndjsonLines,
+    jsonDepth: fileLimits.jsonDepth ?? defaultLimits.jsonDepth,
+    validationErrors: fileLimits.validationErrors ?? defaultLimits.validationErrors,
+    roomsPerSocket: fileLimits.roomsPerSocket ?? defaultLimits.roomsPerSocket,
+    signInAttempts: fileLimits.signInAttempts ?? defaultLimits.signInAttempts,
+    signInLockMs: fileLimits.signInLockMinutes !== undefined ? fileLimits.signInLockMinutes * 60_000 : defaultLimits.signInLockMs,
+  };
   return {
     port,
-    host: env.HOST ?? file.server?.host ?? '127.0.0.1',
+    host,
     dbFile: env.DEMING_DB ?? file.database ?? './data/deming.db',
     configFile,
     demo: demo.data,
@@ -168,14 +302,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     loops: { cadenceDays: file.loops?.cadenceDays ?? 14, anchor: dayMs(file.loops?.anchor ?? '2024-01-01') },
     baseline: file.baseline ? { from: dayMs(file.baseline.from), to: dayMs(file.baseline.to) } : undefined,
     tokens,
-    users: file.auth?.users ?? [],
+    users,
     sessionHours: file.auth?.sessionHours ?? 12,
-    oidc: file.auth?.oidc ?? null,
+    oidc,
     integrityCheck: env.DEMING_INTEGRITY_CHECK === 'full' || env.DEMING_INTEGRITY_CHECK === 'off' ? env.DEMING_INTEGRITY_CHECK : 'quick',
     githubWebhookSecret: env.DEMING_GITHUB_WEBHOOK_SECRET ?? file.sources?.github?.webhookSecret ?? null,
     githubToken,
     github: file.sources?.github ? orConfigError(configFile, () => resolveGithubSettings(file.sources!.github!, env)) : null,
     hasSources: Boolean(file.sources?.github || file.sources?.git?.length || file.sources?.cdevents),
-    bodyLimit: '5mb',
+    bodyLimit: fileLimits.body ?? '5mb',
+    server: { publicUrl, allowedHosts, trustProxy: trustProxyOf(env.DEMING_TRUST_PROXY, file.server) },
+    loopbackRoles,
+    loopbackRolesConfigured: explicitLoopback !== undefined,
+    limits,
   };
 }
