@@ -1,11 +1,11 @@
 /** The Express app, built from a context so tests can run it without listening. */
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import compression from 'compression';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext } from './context';
-import { errorBody, errorMiddleware } from './errors';
+import { errorBody, errorMiddleware, HttpError } from './errors';
 import { eventsRouter } from './routes/events';
 import { webhooksRouter } from './routes/webhooks';
 import { readRouter } from './routes/read';
@@ -17,17 +17,14 @@ import { summaryRouter } from './routes/summary';
 import { sessionRouter } from './routes/session';
 import { oidcRouter } from './routes/oidc';
 import { createOidcClient } from './oidc';
+import { singleQueryValues } from './query';
 
 /** Where `vite build` puts the dashboard. */
 export const clientDist = join(process.cwd(), 'dist', 'client');
 
-export function createApp(ctx: AppContext): Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', false);
-  // gzip for the dashboard's scripts and the API's JSON and CSV.
-  app.use(compression());
-  app.use(helmet({
+/** helmet's headers with a strict CSP; HSTS and `upgrade-insecure-requests` only for HTTPS (over HTTP they leave a blank page). */
+function securityHeaders(https: boolean) {
+  return helmet({
     contentSecurityPolicy: {
       useDefaults: true,
       directives: {
@@ -35,9 +32,49 @@ export function createApp(ctx: AppContext): Express {
         'style-src': ["'self'", "'unsafe-inline'"],
         'connect-src': ["'self'"],
         'img-src': ["'self'", 'data:'],
+        'upgrade-insecure-requests': https ? [] : null,
       },
     },
-  }));
+    strictTransportSecurity: https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
+  });
+}
+
+const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * The door (DESIGN.md, "Security"): the Host must name this server (except for the health
+ * probe, which orchestrators send to the pod's address), and a write from a page of another
+ * origin is refused. Requests with no Origin (curl, CI) pass.
+ */
+function door(ctx: AppContext): RequestHandler {
+  const d = ctx.auth.door;
+  return (req, _res, next) => {
+    const health = (req.method === 'GET' || req.method === 'HEAD') && req.path === '/api/v1/health';
+    const host = d.host(req);
+    if (!health && !d.hostAllowed(host)) {
+      return next(new HttpError(403, 'host_not_allowed', `This server does not answer to the host "${String(host).slice(0, 100)}": set server.publicUrl (DEMING_PUBLIC_URL) to the address people open, or add the name to server.allowedHosts (DEMING_ALLOWED_HOSTS).`));
+    }
+    const foreign = WRITES.has(req.method) ? d.foreignOrigin(req) : null;
+    if (foreign !== null) {
+      return next(new HttpError(403, 'origin_not_allowed', `A write from a page of another origin (${foreign}) is refused. Use the dashboard at this server's own address; behind a proxy, set server.publicUrl (DEMING_PUBLIC_URL) to the address people open, or server.trustProxy.`));
+    }
+    next();
+  };
+}
+
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Who the client is, its scheme and the cookie's Secure flag: from trusted proxies only (server.trustProxy).
+  app.set('trust proxy', ctx.auth.door.trust);
+  app.use(door(ctx));
+  // gzip for the dashboard's scripts and the API's JSON and CSV.
+  app.use(compression());
+  const plain = securityHeaders(false);
+  const https = securityHeaders(true);
+  app.use((req, res, next) => (req.secure ? https : plain)(req, res, next));
+  // Every query parameter once, as text (server/query.ts).
+  app.use(singleQueryValues());
   // Before any JSON parser: the webhook signature is over the raw body.
   app.use(webhooksRouter(ctx));
   app.use(eventsRouter(ctx));

@@ -1,12 +1,14 @@
 /**
- * Roles, tokens and sessions (DESIGN.md, "Security"). A role with no way configured to grant
- * it is granted to loopback clients only; tokens are compared in constant time and never
- * logged or echoed. A browser holds a session cookie instead of a token.
+ * Roles, tokens and sessions (DESIGN.md, "Security"). Roles by address (`auth.loopbackRoles`)
+ * go to loopback clients only, never through an untrusted proxy; tokens are compared in
+ * constant time and never logged or echoed. A browser holds a session cookie instead of a token.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { Config } from './config';
-import { grants, type Role } from './roles';
+import { grants, roles, type Role } from './roles';
+import { createDoor, isLoopback, type Door } from './door';
 import { HttpError } from './errors';
 
 export { grants };
@@ -15,39 +17,56 @@ export const SESSION_COOKIE = 'deming_session';
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-/** Whether an address is loopback (127.0.0.0/8 or ::1, IPv4-mapped or not). */
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  const a = address.replace(/^::ffff:/, '');
-  return a === '::1' || /^127\.\d+\.\d+\.\d+$/.test(a);
-}
+export { isLoopback };
 
 /** Who a session belongs to, as the session store knows it. */
 export interface SessionLookup { lookup(sessionId: string): { actor: string; role: Role } | null }
+
+/** What a request presents: a bearer token, a session cookie, and whether it may hold the roles given by address. */
+export interface Presented {
+  token?: string;
+  sessionId?: string;
+  /** From loopback, directly or as a trusted proxy says (never through an untrusted hop). */
+  local: boolean;
+}
 
 export interface Authenticator {
   /** The roles a presented token carries; empty when none or unknown. */
   rolesOf(token: string | undefined): Role[];
   /** Whether any token, user or sign-in method is configured that grants the role. */
   configured(role: Role): boolean;
-  /** Whether a client with this token (or session) and address may act in the role. */
-  allows(role: Role, token: string | undefined, address: string | undefined, sessionId?: string): boolean;
+  /** The roles a loopback client holds without a credential (`auth.loopbackRoles`, with what each includes). */
+  readonly loopbackRoles: Role[];
+  /** Whether a client presenting this may act in the role. */
+  allows(role: Role, presented: Presented): boolean;
+  /** Every role a client presenting this holds. */
+  held(presented: Presented): Role[];
   /** Who is acting, for audit trails: the token's or session's name, or `loopback`. */
   actor(token: string | undefined, sessionId?: string): string;
   /** The roles a session carries. */
   sessionRoles(sessionId: string | undefined): Role[];
   /** The configured name and role of a token, for signing in with it. */
   identify(token: string | undefined): { name: string; role: Role } | null;
+  /** What a request presents, read through the door (trusted proxies). */
+  present(req: IncomingMessage): Presented;
+  readonly door: Door;
 }
 
 export interface AuthSettings {
   tokens: Config['tokens'];
   /** Roles that users or single sign-on can grant, so they count as configured. */
   grantable?: Role[];
+  /** Roles given by address (`Config.loopbackRoles`); none when absent. */
+  loopbackRoles?: Role[];
+  /** Trusted proxies and accepted hosts; none trusted when absent. */
+  door?: Door;
 }
+
+const noProxy = createDoor({ server: { publicUrl: null, allowedHosts: [], trustProxy: false }, host: '127.0.0.1' });
 
 export function createAuthenticator(config: AuthSettings, sessions?: SessionLookup): Authenticator {
   const known = config.tokens.map((t) => ({ hash: digest(t.token), role: t.role, name: t.name }));
+  const door = config.door ?? noProxy;
   const match = (token: string | undefined) => {
     if (!token) return [];
     const h = digest(token);
@@ -62,12 +81,19 @@ export function createAuthenticator(config: AuthSettings, sessions?: SessionLook
   };
   const grantable = new Set((config.grantable ?? []).flatMap((r) => grants[r]));
   const configured = (role: Role) => known.some((k) => grants[k.role].includes(role)) || grantable.has(role);
+  const loopbackRoles = [...new Set((config.loopbackRoles ?? []).flatMap((r) => grants[r]))];
+  const held = (p: Presented): Role[] => {
+    const all = new Set<Role>([...rolesOf(p.token), ...sessionRoles(p.sessionId), ...(p.local ? loopbackRoles : [])]);
+    return roles.filter((r) => all.has(r));
+  };
   return {
     rolesOf,
     configured,
     sessionRoles,
-    allows: (role, token, address, sessionId) =>
-      rolesOf(token).includes(role) || sessionRoles(sessionId).includes(role) || (!configured(role) && isLoopback(address)),
+    loopbackRoles,
+    held,
+    door,
+    allows: (role, p) => held(p).includes(role),
     actor: (token, sessionId) => match(token).at(-1)?.name ?? session(sessionId)?.actor ?? 'loopback',
     identify: (token) => {
       const m = match(token);
@@ -75,13 +101,17 @@ export function createAuthenticator(config: AuthSettings, sessions?: SessionLook
       const best = m.sort((a, b) => grants[b.role].length - grants[a.role].length)[0];
       return best ? { name: best.name, role: best.role } : null;
     },
+    present: (req) => ({ token: bearerOf(req.headers.authorization), sessionId: cookieValue(req.headers.cookie, SESSION_COOKIE), local: door.local(req) }),
   };
 }
 
-export function bearerToken(req: Request): string | undefined {
-  const h = req.get('authorization');
-  const m = h ? /^Bearer\s+(\S+)$/i.exec(h) : null;
+function bearerOf(header: string | undefined): string | undefined {
+  const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   return m?.[1];
+}
+
+export function bearerToken(req: Request): string | undefined {
+  return bearerOf(req.get('authorization'));
 }
 
 /** Reads one cookie from a Cookie header. */
@@ -94,9 +124,9 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
-/** The credentials a request presents: a bearer token, a session cookie, and where it comes from. */
-export function credentials(req: Request): { token?: string; sessionId?: string; address?: string } {
-  return { token: bearerToken(req), sessionId: cookieValue(req.get('cookie'), SESSION_COOKIE), address: req.socket.remoteAddress };
+/** The credentials a request presents: a bearer token and a session cookie. */
+export function credentials(req: Request): { token?: string; sessionId?: string } {
+  return { token: bearerToken(req), sessionId: cookieValue(req.get('cookie'), SESSION_COOKIE) };
 }
 
 /** Who made a request, for audit trails. */
@@ -108,8 +138,9 @@ export function actorOf(auth: Authenticator, req: Request): string {
 /** Refuses the request unless the client holds the role: 401 without or with a wrong token, 403 with a token of another role. */
 export function requireRole(auth: Authenticator, role: Role): RequestHandler {
   return (req, _res, next) => {
-    const { token, sessionId, address } = credentials(req);
-    if (auth.allows(role, token, address, sessionId)) return next();
+    const presented = auth.present(req);
+    const { token, sessionId } = presented;
+    if (auth.allows(role, presented)) return next();
     if ((token && auth.rolesOf(token).length > 0) || (!token && auth.sessionRoles(sessionId).length > 0)) {
       return next(new HttpError(403, 'forbidden', `You are signed in without the "${role}" role: ask an administrator for it.`));
     }

@@ -19,11 +19,21 @@ export interface LiveHub {
 }
 
 export function createLiveHub(http: HttpServer, auth: Authenticator): LiveHub {
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, { serveClient: false, cors: { origin: false } });
+  const door = auth.door;
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
+    serveClient: false,
+    cors: { origin: false },
+    // Every request of the handshake, polling or WebSocket upgrade: this server's own host and origin only (DNS rebinding, cross-site pages).
+    allowRequest: (req, callback) => {
+      if (!door.hostAllowed(door.host(req))) return callback('host not allowed: set server.publicUrl or server.allowedHosts', false);
+      if (door.foreignOrigin(req) !== null) return callback('origin not allowed: live updates are for this server\'s own pages', false);
+      callback(null, true);
+    },
+  });
   io.use((socket, next) => {
     const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
     const sessionId = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
-    if (auth.allows('viewer', token, socket.handshake.address, sessionId)) next();
+    if (auth.allows('viewer', { token, sessionId, local: door.local(socket.request) })) next();
     else next(new Error('unauthorized: this needs a token with the "viewer" role'));
   });
   io.on('connection', (socket) => {

@@ -6,7 +6,8 @@ import { listServices, syncOrganisation } from '../db/queries/org';
 import { factIndex } from './metrics/fact-index';
 import { warmKeyIndex } from '../db/key-index';
 import { createApp } from './app';
-import { createAuthenticator, isLoopback } from './auth';
+import { createAuthenticator, isLoopback, type Authenticator } from './auth';
+import { createDoor } from './door';
 import { createSessionStore } from './sessions';
 import { createIngestQueue } from './ingest-queue';
 import { ConfigError, type Config } from './config';
@@ -32,14 +33,25 @@ export interface StartOptions {
   log?: (msg: string, err?: unknown) => void;
 }
 
+/** The roles that write (everything but viewer) held by address alone, with no credential. */
+export function openWriteRoles(auth: Authenticator): string[] {
+  return auth.loopbackRoles.filter((r) => r !== 'viewer');
+}
+
 /** Opens everything and listens; the returned handle closes it all again. */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const oidcRoles = config.oidc ? [...Object.values(config.oidc.roles), ...(config.oidc.defaultRole ? [config.oidc.defaultRole] : [])] : [];
-  const authSettings = { tokens: config.tokens, grantable: [...config.users.map((u) => u.role), ...oidcRoles] };
+  const door = createDoor(config);
+  const authSettings = { tokens: config.tokens, grantable: [...config.users.map((u) => u.role), ...oidcRoles], loopbackRoles: config.loopbackRoles, door };
   if (!isLoopback(config.host) && config.host !== 'localhost' && !createAuthenticator(authSettings).configured('viewer')) {
     throw new ConfigError(`Refusing to listen on ${config.host} without viewer auth: anyone on the network could read the figures. Set DEMING_VIEWER_TOKEN (or auth.tokens or auth.users in the config), or listen on 127.0.0.1.`);
   }
   const log = opts.log ?? ((msg: string, err?: unknown) => console.error(`[deming] ${msg}`, err ?? ''));
+  const openWrites = openWriteRoles(createAuthenticator(authSettings));
+  if (openWrites.length > 0) {
+    log(`warning: ${openWrites.join(', ')} ${openWrites.length > 1 ? 'are' : 'is'} open without a credential to clients on this machine (${config.loopbackRolesConfigured ? 'auth.loopbackRoles' : 'the zero-config local start'}). `
+      + 'Before putting Deming behind a proxy or on a network, configure tokens or users and see SECURITY.md.');
+  }
   const now = opts.now ?? Date.now;
   const db = openDatabase(config.dbFile, { check: config.integrityCheck });
   if (config.organisation.length > 0) syncOrganisation(db, config.organisation);

@@ -8,7 +8,6 @@ import type { Request } from 'express';
 import type { CollectorRunResult } from '../../collectors/types';
 import type { Db } from '../../db/connection';
 import { getSetting, putSetting } from '../../db/queries/settings';
-import { bearerToken } from '../auth';
 import type { AppContext } from '../context';
 
 const iso = (t: number | null | undefined) => (t === null || t === undefined ? null : new Date(t).toISOString());
@@ -118,6 +117,6 @@ function createBoard(ctx: AppContext): StatusBoard {
  */
 export function collectorHealth(ctx: AppContext, req: Request): (CollectorStatus | { name: string; kind: string; ok: boolean })[] {
   const all = statusBoard(ctx).list();
-  if (ctx.auth.allows('viewer', bearerToken(req), req.socket.remoteAddress)) return all;
+  if (ctx.auth.allows('viewer', ctx.auth.present(req))) return all;
   return all.map((s) => ({ name: s.name, kind: s.kind, ok: s.kind === 'pull' ? (s.lastRun?.errors.length ?? 0) === 0 : s.lastError === null }));
 }

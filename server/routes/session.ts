@@ -2,7 +2,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context';
-import { credentials, grants, isLoopback, SESSION_COOKIE } from '../auth';
+import { credentials, grants, SESSION_COOKIE } from '../auth';
 import { roles, type Role } from '../config';
 import { HttpError } from '../errors';
 import { hashPassword, verifyPassword } from '../passwords';
@@ -30,10 +30,10 @@ export function sessionRouter(ctx: AppContext): Router {
   const sessions = ctx.sessions;
 
   r.get('/api/v1/session', (req, res) => {
-    const c = credentials(req);
+    const c = ctx.auth.present(req);
     const signedIn = c.sessionId ? sessions?.lookup(c.sessionId) ?? null : null;
-    const loopbackRoles = isLoopback(c.address) ? roles.filter((role) => !ctx.auth.configured(role)) : [];
-    const held = new Set<Role>([...(signedIn ? grants[signedIn.role] : []), ...ctx.auth.rolesOf(c.token), ...loopbackRoles]);
+    const loopbackRoles = c.local ? ctx.auth.loopbackRoles : [];
+    const held = new Set<Role>(ctx.auth.held(c));
     res.json({
       signedIn: signedIn !== null, actor: signedIn?.actor ?? (c.token ? ctx.auth.identify(c.token)?.name ?? null : null),
       // The session's own role; `roles` adds what loopback grants without signing in.

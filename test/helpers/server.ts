@@ -5,10 +5,10 @@ import { loadConfig } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/server';
 
 /** A real server on a loopback port with its own database file; demo off unless asked. */
-export async function startTestServer(env: Record<string, string> = {}, now?: () => number): Promise<RunningServer & { stop: () => Promise<void> }> {
+export async function startTestServer(env: Record<string, string> = {}, now?: () => number, log: (msg: string) => void = () => {}): Promise<RunningServer & { stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'deming-server-'));
   const config = loadConfig({ DEMING_DB: join(dir, 'deming.db'), PORT: '0', DEMING_DEMO: 'off', ...env });
-  const server = await startServer(config, { log: () => {}, now });
+  const server = await startServer(config, { log, now });
   return { ...server, stop: async () => { await server.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
