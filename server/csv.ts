@@ -1,9 +1,26 @@
-/** CSV (RFC 4180) for every list and series, when asked with `Accept: text/csv` or `?format=csv`. */
+/**
+ * CSV (RFC 4180) for every list and series, when asked with `Accept: text/csv` or `?format=csv`.
+ * The one CSV writer of Deming: `npx deming export` and the dashboard's "Download CSV" links read it.
+ */
 import type { Request, Response } from 'express';
+
+/** What a spreadsheet runs as a formula when a cell starts with it (DESIGN.md, "Security"). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** Text that is a plain decimal number ("-5", "+1.5e3"): a spreadsheet reads it as that number and runs nothing. */
+const PLAIN_NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Text as a spreadsheet should show it: one that would run as a formula (`=HYPERLINK(...)`,
+ * `@SUM(...)`, `-2+3`) gets a leading `'`, which makes it text. Numbers, and text that is a
+ * plain number, are left alone.
+ */
+function inertCell(s: string): string {
+  return FORMULA_START.test(s) && !PLAIN_NUMBER.test(s) ? `'${s}` : s;
+}
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
+  const s = typeof v === 'object' ? JSON.stringify(v) : typeof v === 'string' ? inertCell(v) : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
