@@ -227,6 +227,7 @@ const deployment = shape(
   optional('commits', shaList(10_000)),
   optional('rework', boolean),
   optional('url', url),
+  optional('updatedAt', timestamp),
 );
 
 const pullRequest = shape(
@@ -250,6 +251,7 @@ const change = shape(
   optional('parents', shaList(64)),
   optional('pullRequest', object(pullRequest)),
   optional('url', url),
+  optional('updatedAt', timestamp),
 );
 
 const tests = shape(optional('passed', count), optional('failed', count), optional('skipped', count));
@@ -267,6 +269,7 @@ const ciRun = shape(
   optional('branch', text300),
   optional('tests', object(tests)),
   optional('url', url),
+  optional('updatedAt', timestamp),
 );
 
 const incident = shape(
@@ -281,6 +284,7 @@ const incident = shape(
   optional('rootCauseSha', sha),
   optional('title', text500),
   optional('url', url),
+  optional('updatedAt', timestamp),
 );
 
 /**

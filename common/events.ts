@@ -39,6 +39,9 @@ export const deploymentEvent = z
     commits: z.array(sha).max(10_000).optional(),
     rework: z.boolean({ error: 'expected true or false' }).optional(),
     url: url.optional(),
+    // The source's own modification time (DESIGN.md): an older version than the one stored is
+    // ignored. Last in every event type, so that db/ingest.ts can leave it out of the event's hash.
+    updatedAt: timestamp.optional(),
   })
   .strict()
   .superRefine((d, ctx) => {
@@ -79,6 +82,7 @@ export const changeEvent = z
     parents: z.array(sha).max(64).optional(),
     pullRequest: pullRequest.optional(),
     url: url.optional(),
+    updatedAt: timestamp.optional(),
   })
   .strict();
 
@@ -96,6 +100,7 @@ export const ciRunEvent = z
     branch: text(300).optional(),
     tests: z.object({ passed: count.optional(), failed: count.optional(), skipped: count.optional() }).strict().optional(),
     url: url.optional(),
+    updatedAt: timestamp.optional(),
   })
   .strict()
   .superRefine((r, ctx) => notBefore(ctx, r.startedAt, r.finishedAt, 'finishedAt', 'startedAt'));
@@ -113,6 +118,7 @@ export const incidentEvent = z
     rootCauseSha: sha.optional(),
     title: text(500).optional(),
     url: url.optional(),
+    updatedAt: timestamp.optional(),
   })
   .strict()
   .superRefine((i, ctx) => notBefore(ctx, i.openedAt, i.resolvedAt, 'resolvedAt', 'openedAt'));

@@ -39,6 +39,11 @@ export interface IngestOptions {
   defaultSource?: string;
   /** Collector cursors to move forward in the same transaction as the rows they cover. */
   cursors?: Cursor[];
+  /**
+   * Called after the batch's events, in the same transaction: what must be stored with them or
+   * not at all (the webhook delivery they came from). Throwing undoes the batch.
+   */
+  alsoStore?: (db: Db) => void;
 }
 
 export interface IngestResult {
@@ -81,6 +86,19 @@ export function validateEvents(input: unknown[], pathOf: (index: number) => stri
 }
 
 const ms = (iso: string | undefined): number | null => (iso === undefined ? null : Date.parse(iso));
+
+/**
+ * The part of an event's payload its hash covers: all but `updatedAt`, which is no fact Deming
+ * reads. So a version that differs only in it is unchanged (a GitHub issue read again after a
+ * comment), though the stored time still moves forward (db/queries/events.ts), and an event stored
+ * before its source sent times is not changed by the first version with one. `updatedAt` is the
+ * last key of every event type (common/events.ts), so it is the payload's tail; a string value
+ * cannot contain `,"updatedAt":"` (its quotes would be escaped), and a timestamp needs no escaping.
+ */
+function hashedPart(payload: string, updatedAt: string): string {
+  const tail = `,"updatedAt":"${updatedAt}"}`;
+  return payload.endsWith(tail) ? `${payload.slice(0, payload.length - tail.length)}}` : payload;
+}
 
 function keyOf(e: NativeEvent, defaultSource: string): { type: string; source: string; eventId: string } {
   return { type: e.type, source: e.source ?? defaultSource, eventId: e.type === 'change' ? e.id ?? e.sha : e.id };
@@ -180,11 +198,12 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
     const key = keyOf(e, defaultSource);
     const payload = JSON.stringify(e);
     // The same hex SHA-1 as createHash('sha1'), one call and no Hash object per event.
-    const hash = digest('sha1', payload, 'hex');
+    const hash = digest('sha1', e.updatedAt === undefined ? payload : hashedPart(payload, e.updatedAt), 'hex');
     // An unchanged event names the service it named before, so this creates no service for it.
     const serviceId = serviceIdOf(db, e.service, opts.resolveTeam);
-    const seen = recordEventKey(db, keys, key, serviceId, hash);
-    if (seen === 'unchanged') { result.unchanged++; continue; }
+    const seen = recordEventKey(db, keys, key, serviceId, hash, ms(e.updatedAt));
+    // An older version than the stored one (by the source's updatedAt) is acknowledged as unchanged.
+    if (seen === 'unchanged' || seen === 'older') { result.unchanged++; continue; }
     if (seen === 'new') result.accepted++; else result.updated++;
     insertRawEvent(db, key, opts.now, payload);
     touched.add(e.service);
@@ -259,6 +278,7 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
   for (const [serviceId, shas] of withParents) relink(serviceId, getEarliestShippedAt(db, serviceId, JSON.stringify(shas)));
   for (const [serviceId, from] of relinkFrom) relinkService(db, serviceId, from);
   for (const c of opts.cursors ?? []) putCursor(db, c, opts.now);
+  opts.alsoStore?.(db);
   result.counts = [...counts.values()];
   result.services = [...touched].sort();
   for (const id of relinkFrom.keys()) touchedIds.add(id);

@@ -10,6 +10,8 @@
  *   `vcs_url@<sha>` or a version that is a full sha. An image digest is not a commit.
  * - `service.rolledback` is a failed deployment; its sha, when known, is the version rolled
  *   back (send it as `customData.sha`: the artifact of a rollback is the version now running).
+ * - `context.timestamp`, when the event happened, is the native event's `updatedAt`: of two
+ *   reports of one CI run, or one incident, the older never overwrites the newer.
  */
 import { changeEvent, type NativeEventInput } from '../../common/events';
 import { commitOfArtifact, serviceOfArtifact } from './purl';
@@ -91,6 +93,7 @@ export function mapCdEvent(e: CdEvent, opts: MapOptions): MapResult {
         type: 'deployment', ...common, id: e.context.id, environment: c.environment!.id,
         status: e.kind === 'service.rolledback' ? 'failure' : 'success',
         startedAt: e.custom.startedAt, finishedAt: at, sha, commits: e.custom.commits, rework: e.custom.rework, url: e.custom.url,
+        updatedAt: at,
       } };
     case 'testsuiterun.finished':
     case 'pipelinerun.finished': {
@@ -101,7 +104,7 @@ export function mapCdEvent(e: CdEvent, opts: MapOptions): MapResult {
         type: 'ci_run', ...common, id: `${pipeline ? 'pipelinerun' : 'testsuiterun'}:${e.subject.id}`,
         name: text(pipeline ? c.pipelineName : c.testSuite?.name ?? c.testSuite?.id, 300) ?? (pipeline ? 'pipeline' : 'test suite'),
         status, startedAt: e.custom.startedAt ?? at, finishedAt: at, sha, branch: e.custom.branch, tests: e.custom.tests,
-        url: e.custom.url ?? httpUrl(pipeline ? c.url ?? c.uri : c.testSuite?.uri),
+        url: e.custom.url ?? httpUrl(pipeline ? c.url ?? c.uri : c.testSuite?.uri), updatedAt: at,
       } };
     }
     case 'change.merged': {
@@ -109,7 +112,7 @@ export function mapCdEvent(e: CdEvent, opts: MapOptions): MapResult {
       const number = e.custom.pullRequest ?? (/^\d{1,9}$/.test(e.subject.id) ? Number(e.subject.id) : undefined);
       return { event: {
         type: 'change', ...common, sha, committedAt: e.custom.committedAt ?? at, parents: e.custom.parents, url: e.custom.url,
-        pullRequest: number && number > 0 ? { number, mergedAt: at, mergeSha: sha } : undefined,
+        pullRequest: number && number > 0 ? { number, mergedAt: at, mergeSha: sha } : undefined, updatedAt: at,
       } };
     }
     case 'incident.detected':
@@ -125,26 +128,31 @@ export function mapCdEvent(e: CdEvent, opts: MapOptions): MapResult {
         openedAt: predicate === 'resolved' ? e.custom.openedAt : at,
         resolvedAt: predicate === 'resolved' ? at : undefined,
         severity: text(e.custom.severity, 50), title: text(c.description, 500), rootCauseSha: sha,
-        url: httpUrl(c.ticketURI) ?? e.custom.url,
+        url: httpUrl(c.ticketURI) ?? e.custom.url, updatedAt: at,
       } };
     }
   }
 }
 
 const earliest = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : Date.parse(a) <= Date.parse(b) ? a : b);
+const latest = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : Date.parse(a) >= Date.parse(b) ? a : b);
 
 /**
  * One incident from what was known before and what this event reports: the earliest open
- * time, the latest resolution, the first title; other fields from the newest report first.
+ * time, the first title; the resolution and other fields from the newest report first (by
+ * `updatedAt`: a report older than what is known, replayed or late, fills gaps and changes
+ * nothing else), and the newest `updatedAt`, so the result is never older than what is stored.
  * Null when it still has no open time (a `resolved` for an incident never detected).
  */
 export function mergeIncident(previous: Incident | undefined, report: IncidentReport): Incident | null {
   const openedAt = earliest(previous?.openedAt, report.openedAt);
   if (openedAt === undefined) return null;
-  const pick = <K extends keyof IncidentReport>(k: K) => report[k] ?? previous?.[k];
+  const older = report.updatedAt !== undefined && previous?.updatedAt !== undefined && Date.parse(report.updatedAt) < Date.parse(previous.updatedAt);
+  const pick = <K extends keyof IncidentReport>(k: K) => (older ? previous?.[k] ?? report[k] : report[k] ?? previous?.[k]);
   return {
     type: 'incident', id: report.id, source: report.source, service: previous?.service ?? report.service, openedAt,
-    resolvedAt: report.resolvedAt ?? previous?.resolvedAt, title: previous?.title ?? report.title,
+    resolvedAt: pick('resolvedAt'), title: previous?.title ?? report.title,
     severity: pick('severity'), url: pick('url'), rootCauseSha: pick('rootCauseSha'), deploymentId: pick('deploymentId'),
+    updatedAt: latest(previous?.updatedAt, report.updatedAt),
   };
 }

@@ -33,13 +33,17 @@ export function commitFromGraphql(c: GraphqlCommit): CommitFacts {
   };
 }
 
-/** A commit of a repository as a change; `committedAt` is the committer date (DESIGN.md lead time). */
-export function adaptCommit(repo: RepoRef, c: CommitFacts, pullRequest?: PullRequestInfo): ChangeInput {
+/**
+ * A commit of a repository as a change; `committedAt` is the committer date (DESIGN.md lead time).
+ * A commit carries no modification time of its own: `updatedAt` is that of its pull request.
+ */
+export function adaptCommit(repo: RepoRef, c: CommitFacts, pullRequest?: PullRequestInfo, updatedAt?: string): ChangeInput {
   const event: ChangeInput = {
     type: 'change', source: 'github', service: repo.fullName, sha: c.sha, committedAt: c.committedAt,
     parents: c.parents, url: `${repo.htmlUrl}/commit/${c.sha}`,
   };
   if (c.authoredAt) event.authoredAt = c.authoredAt;
   if (pullRequest) event.pullRequest = pullRequest;
+  if (updatedAt) event.updatedAt = updatedAt;
   return event;
 }

@@ -15,6 +15,20 @@ const httpUrl = (u: string | null | undefined): string | undefined => (u && /^ht
 export const deploymentId = (repo: RepoRef, id: number): string => `${repo.fullName}/deployments/${id}`;
 
 /**
+ * When a deployment last changed: its newest status, or its creation while it has none. (Not the
+ * deployment's own `updated_at`: a delivery of an early status may carry the deployment as it is
+ * by the time it is sent.) Statuses are never edited, so this grows with every status.
+ */
+function lastChange(d: DeploymentPayload, statuses: DeploymentStatusPayload[]): string {
+  let latest = d.created_at;
+  for (const s of statuses) {
+    const at = s.updated_at ?? s.created_at;
+    if (Date.parse(at) > Date.parse(latest)) latest = at;
+  }
+  return isoTime(latest);
+}
+
+/**
  * The deployment's state is its latest status that says how it went. `inactive` is left out:
  * GitHub marks a deployment inactive when a newer one replaces it, which says nothing about
  * whether it succeeded. A deployment with no such status is still in progress.
@@ -31,6 +45,7 @@ export function adaptDeployment(repo: RepoRef, d: DeploymentPayload, statuses: D
   if (latest && status !== 'in_progress') event.finishedAt = isoTime(latest.created_at);
   const url = httpUrl(latest?.log_url) ?? httpUrl(latest?.target_url);
   if (url) event.url = url;
+  event.updatedAt = lastChange(d, statuses);
   return event;
 }
 

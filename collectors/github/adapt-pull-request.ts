@@ -39,5 +39,6 @@ export function adaptPullRequest(repo: RepoRef, pr: GraphqlPullRequest, moreComm
     const merge = commitFromGraphql(pr.mergeCommit);
     if (!bySha.has(merge.sha)) bySha.set(merge.sha, merge);
   }
-  return [...bySha.values()].map((c) => adaptCommit(repo, c, info));
+  const updatedAt = pr.updatedAt ? isoTime(pr.updatedAt) : undefined;
+  return [...bySha.values()].map((c) => adaptCommit(repo, c, info, updatedAt));
 }

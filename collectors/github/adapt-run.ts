@@ -30,7 +30,7 @@ export function adaptRun(repo: RepoRef, run: WorkflowRunPayload): CiRunInput | n
   const event: CiRunInput = {
     type: 'ci_run', source: 'github', id: runId(repo, run.id), service: repo.fullName, name: run.name || 'workflow',
     status: conclusions[run.conclusion!], startedAt, finishedAt: finishedAt < startedAt ? startedAt : finishedAt,
-    sha: run.head_sha.toLowerCase(), url: run.html_url,
+    sha: run.head_sha.toLowerCase(), url: run.html_url, updatedAt: finishedAt,
   };
   if (run.head_branch) event.branch = run.head_branch;
   return event;
@@ -49,6 +49,6 @@ export function adaptRunAsDeployment(repo: RepoRef, run: WorkflowRunPayload, sou
   const ci = adaptRun(repo, run)!;
   return {
     type: 'deployment', source: 'github', id: ci.id, service: repo.fullName, environment: source.environment ?? 'production',
-    status: 'success', startedAt: ci.startedAt, finishedAt: ci.finishedAt, sha: ci.sha, url: run.html_url,
+    status: 'success', startedAt: ci.startedAt, finishedAt: ci.finishedAt, sha: ci.sha, url: run.html_url, updatedAt: ci.updatedAt,
   };
 }

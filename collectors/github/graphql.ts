@@ -8,7 +8,7 @@ import { graphqlCommitPage, graphqlPullRequest, type GraphqlCommit, type Graphql
 
 const COMMIT = 'fragment commit on Commit { oid committedDate authoredDate parents(first: 10) { nodes { oid } } }';
 const PULL = `fragment pr on PullRequest {
-  number createdAt mergedAt url
+  number createdAt updatedAt mergedAt url
   mergeCommit { ...commit }
   commits(first: 100) { pageInfo { hasNextPage endCursor } nodes { commit { ...commit } } }
   closingIssuesReferences(first: 25) { nodes { createdAt } }

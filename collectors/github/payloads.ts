@@ -27,6 +27,7 @@ export const deploymentStatusPayload = z.object({
   id: z.number(),
   state: z.string(),
   created_at: time,
+  updated_at: optionalTime,
   log_url: z.string().nullish(),
   target_url: z.string().nullish(),
 });
@@ -112,6 +113,7 @@ const commitPage = z.object({
 export const graphqlPullRequest = z.object({
   number: z.number(),
   createdAt: time,
+  updatedAt: optionalTime,
   mergedAt: optionalTime,
   url: z.string(),
   mergeCommit: graphqlCommit.nullish(),

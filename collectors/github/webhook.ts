@@ -24,8 +24,12 @@ import { fetchStatuses } from './sync-deployments';
 import { compareCommits } from './sync-compare';
 import { tagSha } from './sync-releases';
 
-/** The events a delivery means, or, when none, why it is ignored. */
-export interface WebhookOutcome { events: NativeEventInput[]; ignored?: string }
+/**
+ * The events a delivery means, or, when none, why it is ignored. `partial` when a read from
+ * GitHub failed and the events say only what the delivery did: the same delivery sent again
+ * may then say more, so it is not remembered as received.
+ */
+export interface WebhookOutcome { events: NativeEventInput[]; ignored?: string; partial?: boolean }
 
 const withRepo = <T extends z.ZodRawShape>(shape: T) => z.object({ action: z.string().optional(), repository: repositoryPayload, ...shape });
 const schemas = {
@@ -36,6 +40,27 @@ const schemas = {
   push: withRepo({ ref: z.string(), before: z.string(), after: z.string(), deleted: z.boolean().optional() }),
   issues: withRepo({ issue: issuePayload }),
   release: withRepo({ release: releasePayload }),
+};
+
+/**
+ * The actions of each event type that can change what Deming stores. Any other action
+ * (`issues` pinned, assigned, milestoned, locked...; `pull_request` opened, synchronize...) is
+ * acknowledged and ignored without reading its payload, so a shape Deming does not know is never
+ * refused; and so is an event type not listed here (but in the switch below: push and ping have no action).
+ */
+const usedActions: Record<string, { actions: readonly string[]; otherwise: (action: string) => string }> = {
+  deployment: { actions: ['created'], otherwise: (a) => `a deployment ${a}: only new deployments are used` },
+  deployment_status: { actions: ['created'], otherwise: (a) => `a deployment status ${a}: only new statuses are used` },
+  workflow_run: { actions: ['completed'], otherwise: () => 'the run has not finished' },
+  pull_request: { actions: ['closed'], otherwise: () => 'only merged pull requests are used' },
+  issues: { actions: ['opened', 'edited', 'closed', 'reopened', 'labeled', 'unlabeled'], otherwise: (a) => `an issue ${a}: Deming reads issues opened, edited, closed, reopened, labeled and unlabeled` },
+  release: { actions: ['created', 'published', 'released', 'edited', 'prereleased'], otherwise: (a) => `a release ${a}` },
+};
+
+/** The delivery's `action`, when it has one. */
+const actionOf = (payload: unknown): string | undefined => {
+  const action = typeof payload === 'object' && payload !== null ? (payload as { action?: unknown }).action : undefined;
+  return typeof action === 'string' ? action : undefined;
 };
 
 /** Thrown when a delivery of a handled type does not have the shape GitHub documents. */
@@ -53,14 +78,28 @@ function parse<K extends keyof typeof schemas>(name: K, payload: unknown): z.inf
   return r.data as z.infer<(typeof schemas)[K]>;
 }
 
-/** Asks GitHub when a client is configured; on failure the caller keeps what the payload says. */
-async function ask<T>(client: GithubClient | null, log: (m: string) => void, what: string, fn: (c: GithubClient) => Promise<T>): Promise<T | undefined> {
-  if (!client) return undefined;
-  try { return await fn(client); } catch (e) { log(`github webhook: could not read ${what} from GitHub (${(e as Error).message}); stored what the delivery says`); return undefined; }
+/** The native events a delivery means, or why it is ignored; `partial` when GitHub could not be asked what the delivery lacks. */
+export async function eventsFromWebhook(name: string, payload: unknown, settings: GithubSettings, client: GithubClient | null, log: (m: string) => void = () => {}): Promise<WebhookOutcome> {
+  let failed = false;
+  /** Asks GitHub when a client is configured; on failure the caller keeps what the payload says. */
+  const ask = async <T>(what: string, fn: (c: GithubClient) => Promise<T>): Promise<T | undefined> => {
+    if (!client) return undefined;
+    try { return await fn(client); } catch (e) {
+      failed = true;
+      log(`github webhook: could not read ${what} from GitHub (${(e as Error).message}); stored what the delivery says`);
+      return undefined;
+    }
+  };
+  const outcome = await outcomeOf(name, payload, settings, client, ask);
+  return failed ? { ...outcome, partial: true } : outcome;
 }
 
-/** The native events a delivery means, or why it is ignored. */
-export async function eventsFromWebhook(name: string, payload: unknown, settings: GithubSettings, client: GithubClient | null, log: (m: string) => void = () => {}): Promise<WebhookOutcome> {
+type Ask = <T>(what: string, fn: (c: GithubClient) => Promise<T>) => Promise<T | undefined>;
+
+async function outcomeOf(name: string, payload: unknown, settings: GithubSettings, client: GithubClient | null, ask: Ask): Promise<WebhookOutcome> {
+  const used = usedActions[name];
+  const action = actionOf(payload);
+  if (used && action !== undefined && !used.actions.includes(action)) return ignored(used.otherwise(action.slice(0, 60)));
   switch (name) {
     case 'ping': return ignored('ping: the webhook works');
     case 'deployment':
@@ -71,7 +110,7 @@ export async function eventsFromWebhook(name: string, payload: unknown, settings
       if (source.from !== 'deployments') return ignored(`deployments of ${repo.fullName} are its ${source.from}`);
       const own = 'deployment_status' in p ? [p.deployment_status] : [];
       if (!client && own.length > 0 && own.every((s) => s.state === 'inactive')) return ignored('an inactive status says nothing about how the deployment went');
-      const all = await ask(client, log, 'the deployment statuses', (c) => fetchStatuses(c, parts(repo), p.deployment.id));
+      const all = await ask('the deployment statuses', (c) => fetchStatuses(c, parts(repo), p.deployment.id));
       const statuses = all && !all.notModified ? all.statuses : own;
       return { events: [adaptDeployment(repo, p.deployment, statuses)] };
     }
@@ -88,16 +127,16 @@ export async function eventsFromWebhook(name: string, payload: unknown, settings
     case 'pull_request': {
       const p = parse(name, payload);
       const pr = p.pull_request;
-      if (p.action !== 'closed' || !pr.merged_at) return ignored('only merged pull requests are used');
+      if (!pr.merged_at) return ignored('only merged pull requests are used');
       const repo = repoRef(p.repository);
-      const fetched = await ask(client, log, `pull request #${pr.number}`, (c) => fetchPullRequests(c, parts(repo).owner, parts(repo).name, [pr.number]));
+      const fetched = await ask(`pull request #${pr.number}`, (c) => fetchPullRequests(c, parts(repo).owner, parts(repo).name, [pr.number]));
       if (fetched && fetched.length > 0) return { events: adaptPullRequest(repo, fetched[0].pr, fetched[0].moreCommits) };
       if (!pr.merge_commit_sha) return ignored('the pull request has no merge commit');
       // GitHub makes the merge commit when it merges, so its commit time is the merge time.
       const mergedAt = isoTime(pr.merged_at);
       return { events: [adaptCommit(repo, { sha: pr.merge_commit_sha.toLowerCase(), committedAt: mergedAt, parents: [] }, {
         number: pr.number, openedAt: isoTime(pr.created_at), mergedAt, mergeSha: pr.merge_commit_sha.toLowerCase(), url: pr.html_url,
-      })].map(({ parents: _p, ...e }) => e) };
+      }, isoTime(pr.updated_at))].map(({ parents: _p, ...e }) => e) };
     }
     case 'push': {
       const p = parse(name, payload);
@@ -105,12 +144,11 @@ export async function eventsFromWebhook(name: string, payload: unknown, settings
       if (!branch || p.ref !== `refs/heads/${branch}` || p.deleted || /^0+$/.test(p.before) || /^0+$/.test(p.after)) return ignored('only pushes to the default branch are used');
       if (!client) return ignored('a push is used only when sources.github has a token, to read the commits\' parents');
       const repo = repoRef(p.repository);
-      const events = await ask(client, log, 'the pushed commits', (c) => compareCommits(c, { ...repo, ...parts(repo), defaultBranch: branch }, p.before, p.after));
+      const events = await ask('the pushed commits', (c) => compareCommits(c, { ...repo, ...parts(repo), defaultBranch: branch }, p.before, p.after));
       return events && events.length > 0 ? { events } : ignored('no commits could be read');
     }
     case 'issues': {
       const p = parse(name, payload);
-      if (p.action === 'deleted' || p.action === 'transferred') return ignored(`an issue ${p.action}`);
       const event = adaptIssue(repoRef(p.repository), p.issue, settings.incidentLabels);
       return event ? { events: [event] } : ignored(`the issue has none of the incident labels (${settings.incidentLabels.join(', ')})`);
     }
@@ -119,8 +157,7 @@ export async function eventsFromWebhook(name: string, payload: unknown, settings
       const repo = repoRef(p.repository);
       const source = deploymentSourceOf(settings, repo.fullName);
       if (source.from !== 'releases') return ignored(`releases of ${repo.fullName} are not its deployments`);
-      if (p.action === 'deleted' || p.action === 'unpublished') return ignored(`a release ${p.action}`);
-      const sha = shaOfTarget(p.release) ?? await ask(client, log, `tag ${p.release.tag_name}`, (c) => tagSha(c, parts(repo), p.release.tag_name));
+      const sha = shaOfTarget(p.release) ?? await ask(`tag ${p.release.tag_name}`, (c) => tagSha(c, parts(repo), p.release.tag_name));
       const event = adaptRelease(repo, p.release, sha, source);
       return event ? { events: [event] } : ignored('the release is a draft, a pre-release or its tag does not match');
     }

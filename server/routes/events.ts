@@ -1,6 +1,6 @@
 /** `POST /api/v1/events`: native events as JSON, a JSON array or NDJSON; all or nothing. */
 import express, { Router } from 'express';
-import { ingestEvents, validateEvents, type IngestResult } from '../../db/ingest';
+import { ingestEvents, validateEvents, type IngestOptions, type IngestResult } from '../../db/ingest';
 import { teamResolver } from '../../db/queries/org';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
@@ -34,10 +34,11 @@ function resolverOf(ctx: AppContext) {
 /**
  * Validates a batch (a 400 before anything is queued), stores it with the next group commit
  * and, once that has committed, tells the live clients. Shared by every ingest route.
+ * `alsoStore` runs in the batch's transaction (see IngestOptions).
  */
-export async function ingestAndNotify(ctx: AppContext, input: unknown[], pathOf?: (i: number) => string, defaultSource?: string): Promise<IngestResult> {
+export async function ingestAndNotify(ctx: AppContext, input: unknown[], pathOf?: (i: number) => string, defaultSource?: string, alsoStore?: IngestOptions['alsoStore']): Promise<IngestResult> {
   const events = validateEvents(input, pathOf);
-  const opts = { production: ctx.config.production, resolveTeam: resolverOf(ctx), defaultSource };
+  const opts = { production: ctx.config.production, resolveTeam: resolverOf(ctx), defaultSource, alsoStore };
   let result: IngestResult, at: number;
   if (ctx.ingestQueue) ({ result, at } = await ctx.ingestQueue.submit(events, opts));
   else { at = ctx.now(); result = ingestEvents(ctx.db, events, { ...opts, now: at }); }

@@ -2,7 +2,10 @@
  * `POST /webhooks/github`: GitHub webhook deliveries. The signature (`X-Hub-Signature-256`, an
  * HMAC-SHA256 of the raw body with the configured secret) is checked in constant time before
  * anything is read; then the delivery becomes native events through the collector's adapters
- * and is stored by the one ingestion path. Types Deming does not use are acknowledged (202).
+ * and is stored by the one ingestion path. Types and actions Deming does not use are
+ * acknowledged (202). Each delivery is remembered by its id (`X-GitHub-Delivery`), in the same
+ * transaction as what it stored, for at least 72 hours: one sent again is acknowledged as a
+ * duplicate (202) and not applied again.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
@@ -12,10 +15,18 @@ import { eventsFromWebhook, WebhookPayloadError } from '../../collectors/github/
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { statusBoard } from '../collectors/status';
+import { findDelivery, recordDelivery } from '../../db/queries/webhook-deliveries';
 import { ingestAndNotify } from './events';
 
 /** GitHub sends payloads of up to 25 MB. */
 const LIMIT = '25mb';
+
+/** GitHub's delivery ids are GUIDs; anything printable up to 100 characters is taken. */
+const DELIVERY_ID = /^[\x21-\x7e]{1,100}$/;
+const SOURCE = 'github';
+
+/** Another request (or instance) recorded the same delivery while this one was being applied. */
+class AlreadyRecorded extends Error {}
 
 /** Whether `header` is `sha256=<hex>` of the body under the secret; compared in constant time. */
 export function validSignature(secret: string, body: Buffer, header: string | undefined): boolean {
@@ -58,6 +69,18 @@ export function webhooksRouter(ctx: AppContext): Router {
     if (!req.is('application/json')) {
       throw new HttpError(415, 'unsupported_media_type', 'Set the GitHub webhook\'s content type to application/json.');
     }
+    // Without an id (GitHub always sends one) a delivery is applied, but cannot be remembered.
+    const delivery = req.get('x-github-delivery');
+    if (delivery !== undefined && !DELIVERY_ID.test(delivery)) {
+      throw new HttpError(400, 'invalid_delivery_id', 'The X-GitHub-Delivery header must be 1 to 100 printable ASCII characters, as the GUID GitHub sends.');
+    }
+    const duplicate = () => {
+      const first = findDelivery(ctx.db, SOURCE, delivery!);
+      board.delivery({ event, at: ctx.now(), stored: 0, ignored: true });
+      const when = first ? ` at ${new Date(first.receivedAt).toISOString()}` : '';
+      res.status(202).json({ duplicate: true, ignored: `delivery ${delivery} was received before${when} and is not applied again` });
+    };
+    if (delivery !== undefined && findDelivery(ctx.db, SOURCE, delivery)) return duplicate();
     let payload: unknown;
     try { payload = JSON.parse(body.toString('utf8')); } catch (e) {
       throw new HttpError(400, 'malformed_json', `The body is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
@@ -69,12 +92,24 @@ export function webhooksRouter(ctx: AppContext): Router {
       if (e instanceof WebhookPayloadError) throw new HttpError(400, 'invalid_payload', e.message);
       throw e;
     }
+    // Remembered only once what it meant is stored, and not when GitHub could not be asked what
+    // it lacks: sent again, it may then say more.
+    const remember = delivery !== undefined && !outcome.partial;
     if (outcome.events.length === 0) {
+      if (remember) ctx.db.transaction(() => recordDelivery(ctx.db, SOURCE, delivery, event.slice(0, 100), ctx.now()))();
       board.delivery({ event, at: ctx.now(), stored: 0, ignored: true });
       res.status(event === 'ping' ? 200 : 202).json({ ignored: outcome.ignored ?? 'nothing to store' });
       return;
     }
-    const result = await ingestAndNotify(ctx, outcome.events, (i) => `${event}[${i}]`, 'github');
+    let result;
+    try {
+      result = await ingestAndNotify(ctx, outcome.events, (i) => `${event}[${i}]`, SOURCE, remember ? (db) => {
+        if (!recordDelivery(db, SOURCE, delivery, event.slice(0, 100), ctx.now())) throw new AlreadyRecorded();
+      } : undefined);
+    } catch (e) {
+      if (e instanceof AlreadyRecorded) return duplicate();
+      throw e;
+    }
     board.delivery({ event, at: ctx.now(), stored: result.accepted + result.updated, ignored: false });
     res.status(200).json({ accepted: result.accepted, updated: result.updated, unchanged: result.unchanged });
   });

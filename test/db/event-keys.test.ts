@@ -184,7 +184,8 @@ describe('a database from before keys were stored by service', () => {
     version5(file, [open, resolved, change({ sha: sha('a') }), moved, { ...moved, service: 'acme/other' }]);
     const db = openDatabase(file);
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(6);
+      // Brought up to the newest schema (its number is the highest migration's).
+      expect(db.pragma('user_version', { simple: true })).toBe(Math.max(...readdirSync(migrationsDir).filter((f) => /^\d{3}_/.test(f)).map((f) => Number(f.slice(0, 3)))));
       expect(keys(db)).toEqual([
         { service: 'acme/app', type: 'change', source: 'api', id: sha('a'), version: 0 },
         { service: 'acme/other', type: 'change', source: 'api', id: sha('m'), version: 1 },

@@ -10,8 +10,9 @@ const opts: TranslateOptions = { production: /^prod/i, previousIncident: () => u
 const translate = (body: unknown, o: Partial<TranslateOptions> = {}) => translateCdEvents(unwrapCdEvents(body, {}, 'json'), { ...opts, ...o });
 
 const deployedAt = '2023-03-20T14:27:05.315384Z';
-const deployment = { type: 'deployment', source: 'cdevents', id: '271069a8-fc18-44f1-b38f-9d70a1695819', service: 'mySubject123', environment: 'test123', finishedAt: deployedAt };
-const incident = { type: 'incident' as const, source: 'cdevents', id: 'incident-123', service: 'myApp', openedAt: '2022-11-11T13:52:20.079Z' };
+// The context's timestamp is also the native event's updatedAt (collectors/cdevents/map.ts).
+const deployment = { type: 'deployment', source: 'cdevents', id: '271069a8-fc18-44f1-b38f-9d70a1695819', service: 'mySubject123', environment: 'test123', finishedAt: deployedAt, updatedAt: deployedAt };
+const incident = { type: 'incident' as const, source: 'cdevents', id: 'incident-123', service: 'myApp', openedAt: '2022-11-11T13:52:20.079Z', updatedAt: '2022-11-11T13:52:20.079Z' };
 
 /** What each mapped conformance example becomes (the same in 0.4.1 and 0.5.1). */
 const expected: Record<string, Record<string, unknown> | RegExp> = {
@@ -21,11 +22,11 @@ const expected: Record<string, Record<string, unknown> | RegExp> = {
   service_rolledback: { ...deployment, status: 'failure' },
   testsuiterun_finished: {
     type: 'ci_run', source: 'cdevents', id: 'testsuiterun:myTestSuiteRun123', service: '/event/source/123', name: 'Auth TestSuite',
-    status: 'failure', startedAt: deployedAt, finishedAt: deployedAt,
+    status: 'failure', startedAt: deployedAt, finishedAt: deployedAt, updatedAt: deployedAt,
   },
   pipelinerun_finished: {
     type: 'ci_run', source: 'cdevents', id: 'pipelinerun:mySubject123', service: 'myPipeline', name: 'myPipeline',
-    status: 'failure', startedAt: deployedAt, finishedAt: deployedAt, url: 'https://www.example.com/mySubject123',
+    status: 'failure', startedAt: deployedAt, finishedAt: deployedAt, url: 'https://www.example.com/mySubject123', updatedAt: deployedAt,
   },
   change_merged: /names no commit: send its sha as customData\.sha/,
   incident_detected: { ...incident, title: 'Response time above threshold of 100ms' },
@@ -101,8 +102,25 @@ describe('CDEvents mapping rules', () => {
     const t = translate(withCustom(merged, { sha: 'abcdef1234567', committedAt: '2023-03-20T10:00:00Z' }));
     expect(strip(t.events[0].event)).toEqual({
       type: 'change', source: 'cdevents', service: 'acme/web', sha: 'abcdef1234567', committedAt: '2023-03-20T10:00:00Z',
-      pullRequest: { number: 42, mergedAt: deployedAt, mergeSha: 'abcdef1234567' },
+      pullRequest: { number: 42, mergedAt: deployedAt, mergeSha: 'abcdef1234567' }, updatedAt: deployedAt,
     });
+  });
+
+  it('lets a report older than the stored incident only fill its gaps, and a newer one update it', () => {
+    const reported = (at: string, ticket: string) => {
+      const e = structuredClone(conformance('v0.5.1', 'incident_reported')) as { context: { timestamp: string }; subject: { content: { ticketURI: string } } };
+      e.context.timestamp = at;
+      e.subject.content.ticketURI = ticket;
+      return e;
+    };
+    const stored = { ...incident, openedAt: '2022-11-11T12:00:00Z', resolvedAt: '2022-11-11T15:00:00Z', url: 'https://my-issues.example/t/2', updatedAt: '2022-11-11T15:00:00.000Z' };
+    const previousIncident = () => stored;
+    const title = 'Response time above threshold of 100ms';
+    // A replayed report from before the resolution: the ticket and the resolution stay, the severity it adds is taken.
+    const late = translate(reported('2022-11-11T13:00:00Z', 'https://my-issues.example/t/1'), { previousIncident });
+    expect(strip(late.events[0].event)).toEqual({ ...stored, title, severity: 'medium' });
+    const newer = translate(reported('2022-11-11T16:00:00Z', 'https://my-issues.example/t/3'), { previousIncident });
+    expect(strip(newer.events[0].event)).toEqual({ ...stored, title, severity: 'medium', url: 'https://my-issues.example/t/3', updatedAt: '2022-11-11T16:00:00Z' });
   });
 
   it('ignores incidents outside production, saying how to count them', () => {

@@ -25,23 +25,29 @@ const status = (id: number, state: string, at: string) => deploymentStatusPayloa
 });
 
 describe('deployments', () => {
+  // updatedAt: the newest status of any state (inactive too), or the deployment's creation while it has none.
   it.each([
-    ['the latest status that says how it went', [status(1, 'in_progress', '2026-03-02T09:55:00Z'), status(2, 'success', '2026-03-02T10:00:00Z'), status(3, 'inactive', '2026-03-04T00:00:00Z')], 'success', '2026-03-02T10:00:00.000Z', 'https://ci.example.org/2'],
-    ['error as a failure', [status(1, 'error', '2026-03-02T10:05:00Z')], 'failure', '2026-03-02T10:05:00.000Z', 'https://ci.example.org/1'],
-    ['queued as in progress', [status(1, 'queued', '2026-03-02T09:51:00Z')], 'in_progress', undefined, 'https://ci.example.org/1'],
-    ['no status as in progress', [], 'in_progress', undefined, undefined],
-  ] as const)('takes %s', (_name, statuses, expected, finishedAt, url) => {
+    ['the latest status that says how it went', [status(1, 'in_progress', '2026-03-02T09:55:00Z'), status(2, 'success', '2026-03-02T10:00:00Z'), status(3, 'inactive', '2026-03-04T00:00:00Z')], 'success', '2026-03-02T10:00:00.000Z', 'https://ci.example.org/2', '2026-03-04T00:00:00.000Z'],
+    ['error as a failure', [status(1, 'error', '2026-03-02T10:05:00Z')], 'failure', '2026-03-02T10:05:00.000Z', 'https://ci.example.org/1', '2026-03-02T10:05:00.000Z'],
+    ['queued as in progress', [status(1, 'queued', '2026-03-02T09:51:00Z')], 'in_progress', undefined, 'https://ci.example.org/1', '2026-03-02T09:51:00.000Z'],
+    ['no status as in progress', [], 'in_progress', undefined, undefined, '2026-03-02T09:50:00.000Z'],
+  ] as const)('takes %s', (_name, statuses, expected, finishedAt, url, updatedAt) => {
     const e = adaptDeployment(repo, deployment, [...statuses]);
     expect(e).toEqual({
       type: 'deployment', source: 'github', id: 'acme/web/deployments/42', service: 'acme/web', environment: 'production',
-      status: expected, startedAt: '2026-03-02T09:50:00.000Z', sha: A, ...(finishedAt ? { finishedAt } : {}), ...(url ? { url } : {}),
+      status: expected, startedAt: '2026-03-02T09:50:00.000Z', sha: A, ...(finishedAt ? { finishedAt } : {}), ...(url ? { url } : {}), updatedAt,
     });
     valid(e);
+  });
+
+  it('dates a deployment by its statuses, not by the deployment\'s own updated_at, which a delivery of an early status may carry from later', () => {
+    const later = deploymentPayload.parse({ ...deployment, updated_at: '2026-03-05T00:00:00Z' });
+    expect(adaptDeployment(repo, later, [status(1, 'in_progress', '2026-03-02T09:55:00Z')]).updatedAt).toBe('2026-03-02T09:55:00.000Z');
   });
 });
 
 const pr = graphqlPullRequest.parse({
-  number: 7, createdAt: '2026-03-02T09:30:00Z', mergedAt: '2026-03-02T12:00:00Z', url: 'https://github.com/acme/web/pull/7',
+  number: 7, createdAt: '2026-03-02T09:30:00Z', updatedAt: '2026-03-02T12:05:00Z', mergedAt: '2026-03-02T12:00:00Z', url: 'https://github.com/acme/web/pull/7',
   mergeCommit: { oid: M, committedDate: '2026-03-02T12:00:00Z', authoredDate: '2026-03-02T12:00:00Z', parents: { nodes: [{ oid: C }, { oid: B }] } },
   commits: { pageInfo: { hasNextPage: true, endCursor: 'Y3Vyc29yOjA=' }, nodes: [
     { commit: { oid: A, committedDate: '2026-03-02T09:00:00Z', authoredDate: '2026-03-01T17:00:00Z', parents: { nodes: [{ oid: C }] } } },
@@ -50,17 +56,18 @@ const pr = graphqlPullRequest.parse({
 });
 
 describe('pull requests', () => {
-  it('gives one change per commit (further pages included) and the merge commit, each with the loop facts', () => {
+  it('gives one change per commit (further pages included) and the merge commit, each with the loop facts and the pull request\'s updatedAt', () => {
     const more = [{ oid: B, committedDate: '2026-03-02T11:00:00Z', authoredDate: '2026-03-02T10:30:00Z', parents: { nodes: [{ oid: A }] } }];
     const events = adaptPullRequest(repo, pr, more);
     const info = {
       number: 7, openedAt: '2026-03-02T09:30:00.000Z', url: 'https://github.com/acme/web/pull/7', mergedAt: '2026-03-02T12:00:00.000Z',
       mergeSha: M, firstCommitAt: '2026-03-01T17:00:00.000Z', planStartedAt: '2026-02-25T10:00:00.000Z',
     };
+    const updatedAt = '2026-03-02T12:05:00.000Z';
     expect(events).toEqual([
-      { type: 'change', source: 'github', service: 'acme/web', sha: A, committedAt: '2026-03-02T09:00:00.000Z', authoredAt: '2026-03-01T17:00:00.000Z', parents: [C], url: `https://github.com/acme/web/commit/${A}`, pullRequest: info },
-      { type: 'change', source: 'github', service: 'acme/web', sha: B, committedAt: '2026-03-02T11:00:00.000Z', authoredAt: '2026-03-02T10:30:00.000Z', parents: [A], url: `https://github.com/acme/web/commit/${B}`, pullRequest: info },
-      { type: 'change', source: 'github', service: 'acme/web', sha: M, committedAt: '2026-03-02T12:00:00.000Z', authoredAt: '2026-03-02T12:00:00.000Z', parents: [C, B], url: `https://github.com/acme/web/commit/${M}`, pullRequest: info },
+      { type: 'change', source: 'github', service: 'acme/web', sha: A, committedAt: '2026-03-02T09:00:00.000Z', authoredAt: '2026-03-01T17:00:00.000Z', parents: [C], url: `https://github.com/acme/web/commit/${A}`, pullRequest: info, updatedAt },
+      { type: 'change', source: 'github', service: 'acme/web', sha: B, committedAt: '2026-03-02T11:00:00.000Z', authoredAt: '2026-03-02T10:30:00.000Z', parents: [A], url: `https://github.com/acme/web/commit/${B}`, pullRequest: info, updatedAt },
+      { type: 'change', source: 'github', service: 'acme/web', sha: M, committedAt: '2026-03-02T12:00:00.000Z', authoredAt: '2026-03-02T12:00:00.000Z', parents: [C, B], url: `https://github.com/acme/web/commit/${M}`, pullRequest: info, updatedAt },
     ]);
     events.forEach(valid);
   });
@@ -86,6 +93,7 @@ describe('workflow runs', () => {
     expect(e).toEqual({
       type: 'ci_run', source: 'github', id: 'acme/web/actions/runs/99', service: 'acme/web', name: 'Deploy', status,
       startedAt: '2026-03-02T12:01:00.000Z', finishedAt: '2026-03-02T12:10:00.000Z', sha: B, branch: 'main', url: 'https://github.com/acme/web/actions/runs/99',
+      updatedAt: '2026-03-02T12:10:00.000Z',
     });
     valid(e);
   });
@@ -100,6 +108,7 @@ describe('workflow runs', () => {
     expect(adaptRunAsDeployment(repo, run(), source, 'main')).toEqual({
       type: 'deployment', source: 'github', id: 'acme/web/actions/runs/99', service: 'acme/web', environment: 'production', status: 'success',
       startedAt: '2026-03-02T12:01:00.000Z', finishedAt: '2026-03-02T12:10:00.000Z', sha: B, url: 'https://github.com/acme/web/actions/runs/99',
+      updatedAt: '2026-03-02T12:10:00.000Z',
     });
     expect(adaptRunAsDeployment(repo, run(), { ...source, environment: 'live' }, 'main')?.environment).toBe('live');
     expect(adaptRunAsDeployment(repo, run({ head_branch: 'feature' }), source, 'main')).toBeNull();
@@ -143,7 +152,7 @@ describe('incident issues', () => {
     expect(e).toEqual({
       type: 'incident', source: 'github', id: 'acme/web/issues/20', service: 'acme/web', openedAt: '2026-03-03T13:00:00.000Z',
       resolvedAt: '2026-03-03T15:00:00.000Z', title: 'Checkout is down', severity: 'sev2', rootCauseSha: C.slice(0, 12),
-      url: 'https://github.com/acme/web/issues/20',
+      url: 'https://github.com/acme/web/issues/20', updatedAt: '2026-03-03T15:00:00.000Z',
     });
     valid(e);
   });

@@ -14,7 +14,9 @@ import { acmeConfig, collect, dumpDb } from './helpers';
 const SECRET = 'It is a secret to everybody';
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-async function deliver(url: string, event: string, payload: unknown, sign: string | null = SECRET, id = 'delivery-1') {
+let deliveryIds = 0;
+/** Delivers as GitHub does; each delivery has its own id unless the test gives one (a redelivery keeps its id). */
+async function deliver(url: string, event: string, payload: unknown, sign: string | null = SECRET, id = `delivery-${++deliveryIds}`) {
   const body = JSON.stringify(payload);
   const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': id, 'user-agent': 'GitHub-Hookshot/abc' };
   if (sign !== null) headers['x-hub-signature-256'] = signature(sign, body);
@@ -56,12 +58,14 @@ describe('GitHub webhooks', () => {
       .toEqual({ status: 202, body: { ignored: 'only merged pull requests are used' } });
   });
 
-  it('stores the same delivery once', async () => {
+  it('stores the same delivery once: sent again it is a duplicate; the same content in another delivery is unchanged', async () => {
     const first = await deliver(server.url, 'deployment_status', status().payload, SECRET, 'a');
     const events = count(server, 'raw_events');
     const again = await deliver(server.url, 'deployment_status', status().payload, SECRET, 'a');
+    const other = await deliver(server.url, 'deployment_status', status().payload, SECRET, 'b');
     expect(first).toEqual({ status: 200, body: { accepted: 1, updated: 0, unchanged: 0 } });
-    expect(again).toEqual({ status: 200, body: { accepted: 0, updated: 0, unchanged: 1 } });
+    expect(again).toEqual({ status: 202, body: { duplicate: true, ignored: `delivery a was received before at ${new Date(NOW).toISOString()} and is not applied again` } });
+    expect(other).toEqual({ status: 200, body: { accepted: 0, updated: 0, unchanged: 1 } });
     expect(count(server, 'raw_events')).toBe(events);
   });
 

@@ -25,7 +25,7 @@ function pullNode(r: FakeRepo, n: number, first: number) {
   const p = r.pulls.find((x) => x.number === n);
   if (!p) return null;
   return {
-    number: p.number, createdAt: p.createdAt, mergedAt: p.mergedAt, url: `https://github.com/${fullName(r)}/pull/${p.number}`,
+    number: p.number, createdAt: p.createdAt, updatedAt: p.updatedAt, mergedAt: p.mergedAt, url: `https://github.com/${fullName(r)}/pull/${p.number}`,
     mergeCommit: p.mergeSha ? commitNode(r, p.mergeSha) : null,
     commits: commitsPage(r, p.commits, null, first),
     closingIssuesReferences: { nodes: p.closingIssues.map((i) => ({ createdAt: r.issues.find((x) => x.number === i)?.createdAt ?? '2020-01-01T00:00:00Z' })) },
