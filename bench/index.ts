@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<unkno
   load: () => import('./load'),
   'page-load': () => import('./page-load'),
   scale: () => import('./scale'),
+  'sign-in': () => import('./sign-in'),
   validate: () => import('./validate'),
 };
 

@@ -10,6 +10,8 @@ import type { Config } from './config';
 import { grants, roles, type Role } from './roles';
 import { createDoor, isLoopback, type Door } from './door';
 import { HttpError } from './errors';
+import { checkToken, createSignInGuard, refusalError, type SignInGuard } from './rate-limit';
+import { defaultLimits } from './config';
 
 export { grants };
 
@@ -50,6 +52,8 @@ export interface Authenticator {
   /** What a request presents, read through the door (trusted proxies). */
   present(req: IncomingMessage): Presented;
   readonly door: Door;
+  /** Sign-in limits, shared by password and token sign-in, bearer tokens and the socket.io handshake. */
+  readonly signIn: SignInGuard;
 }
 
 export interface AuthSettings {
@@ -60,6 +64,8 @@ export interface AuthSettings {
   loopbackRoles?: Role[];
   /** Trusted proxies and accepted hosts; none trusted when absent. */
   door?: Door;
+  /** Sign-in limits (`limits.signInAttempts`, `limits.signInLockMs`); the defaults when absent. */
+  signIn?: SignInGuard;
 }
 
 const noProxy = createDoor({ server: { publicUrl: null, allowedHosts: [], trustProxy: false }, host: '127.0.0.1' });
@@ -101,6 +107,7 @@ export function createAuthenticator(config: AuthSettings, sessions?: SessionLook
       const best = m.sort((a, b) => grants[b.role].length - grants[a.role].length)[0];
       return best ? { name: best.name, role: best.role } : null;
     },
+    signIn: config.signIn ?? createSignInGuard({ attempts: defaultLimits.signInAttempts, lockMs: defaultLimits.signInLockMs, now: Date.now }),
     present: (req) => ({ token: bearerOf(req.headers.authorization), sessionId: cookieValue(req.headers.cookie, SESSION_COOKIE), local: door.local(req) }),
   };
 }
@@ -137,9 +144,12 @@ export function actorOf(auth: Authenticator, req: Request): string {
 
 /** Refuses the request unless the client holds the role: 401 without or with a wrong token, 403 with a token of another role. */
 export function requireRole(auth: Authenticator, role: Role): RequestHandler {
-  return (req, _res, next) => {
+  return (req, res, next) => {
     const presented = auth.present(req);
     const { token, sessionId } = presented;
+    // Wrong tokens are limited per client address; a locked address is refused even with a right one.
+    const refused = token ? checkToken(auth.signIn, req.ip, () => auth.rolesOf(token).length > 0) : null;
+    if (refused) return next(refusalError(res, refused));
     if (auth.allows(role, presented)) return next();
     if ((token && auth.rolesOf(token).length > 0) || (!token && auth.sessionRoles(sessionId).length > 0)) {
       return next(new HttpError(403, 'forbidden', `You are signed in without the "${role}" role: ask an administrator for it.`));

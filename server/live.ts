@@ -7,6 +7,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../common/api';
 import { cookieValue, SESSION_COOKIE, type Authenticator } from './auth';
+import { checkToken } from './rate-limit';
 import { parseScope } from './scope';
 
 export const COALESCE_MS = 250;
@@ -33,6 +34,9 @@ export function createLiveHub(http: HttpServer, auth: Authenticator): LiveHub {
   io.use((socket, next) => {
     const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
     const sessionId = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
+    // Wrong tokens count against the client's address, as over HTTP.
+    const refused = token ? checkToken(auth.signIn, door.clientAddress(socket.request), () => auth.rolesOf(token).length > 0) : null;
+    if (refused) return next(Object.assign(new Error(`too many attempts: ${refused.message}`), { data: { retryAfter: refused.retryAfter } }));
     if (auth.allows('viewer', { token, sessionId, local: door.local(socket.request) })) next();
     else next(new Error('unauthorized: this needs a token with the "viewer" role'));
   });

@@ -5,7 +5,7 @@
  */
 import * as client from 'openid-client';
 import { z } from 'zod';
-import { grants, roles, type Role } from './roles';
+import { roles, widestRole, type Role } from './roles';
 
 export const oidcSchema = z.object({
   issuer: z.url({ error: 'expected the issuer URL, such as https://login.example.gov/realms/deming' }),
@@ -22,25 +22,40 @@ export const oidcSchema = z.object({
 }).strict();
 export type OidcSettings = z.infer<typeof oidcSchema>;
 
-/** The widest role the claim grants, or the default. */
-export function roleFromClaims(claims: Record<string, unknown>, s: Pick<OidcSettings, 'roleClaim' | 'roles' | 'defaultRole'>): Role | null {
+type RoleMapping = Pick<OidcSettings, 'roleClaim' | 'roles' | 'defaultRole'>;
+
+/** The role claim's values that the mapping gives a role. */
+export function mappedValues(claims: Record<string, unknown>, s: RoleMapping): string[] {
   const raw = claims[s.roleClaim];
   const values = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(/[\s,]+/) : [];
-  const granted = values.map((v) => s.roles[v]).filter((r): r is Role => r !== undefined);
-  granted.sort((a, b) => grants[b].length - grants[a].length);
-  return granted[0] ?? s.defaultRole ?? null;
+  return [...new Set(values.filter((v) => Object.hasOwn(s.roles, v)))];
+}
+
+/** The widest role the claim grants, or the default. */
+export function roleFromClaims(claims: Record<string, unknown>, s: RoleMapping): Role | null {
+  return widestRole(mappedValues(claims, s).map((v) => s.roles[v])) ?? s.defaultRole ?? null;
 }
 
 export interface OidcClient {
   /** Where to send the browser, and the state to remember for the callback. */
   start(): Promise<{ url: string; state: string }>;
-  /** Completes the sign-in from the callback URL; returns who signed in and with which role. */
-  finish(callbackUrl: URL, state: string): Promise<{ actor: string; role: Role | null }>;
+  /**
+   * Completes the sign-in from the callback URL; returns who signed in, with which role, and
+   * the role claim's values that gave it (kept with the session, to check it again later).
+   */
+  finish(callbackUrl: URL, state: string): Promise<{ actor: string; role: Role | null; claim: { name: string; values: string[] } }>;
 }
 
 const PENDING_MS = 10 * 60_000;
+/** Sign-ins started and not yet back, at most: a flood of starts is refused rather than forgetting real ones. */
+export const PENDING_CAPACITY = 10_000;
 
-export function createOidcClient(s: OidcSettings, now: () => number = Date.now): OidcClient {
+/** Too many sign-ins are under way to start another: try again in a few minutes. */
+export class OidcBusyError extends Error {
+  constructor() { super('Too many single sign-ins are under way: try again in a few minutes.'); this.name = 'OidcBusyError'; }
+}
+
+export function createOidcClient(s: OidcSettings, now: () => number = Date.now, capacity = PENDING_CAPACITY): OidcClient {
   let discovered: Promise<client.Configuration> | null = null;
   const configuration = () => {
     // Discovered on first use and again after a failure, so an identity provider that is down at start does not stop Deming.
@@ -49,12 +64,19 @@ export function createOidcClient(s: OidcSettings, now: () => number = Date.now):
       .catch((e: unknown) => { discovered = null; throw e; });
     return discovered;
   };
+  // In the order they were started, so the expired ones are at the front.
   const pending = new Map<string, { verifier: string; at: number }>();
+  const dropExpired = () => {
+    for (const [k, v] of pending) {
+      if (now() - v.at <= PENDING_MS) break;
+      pending.delete(k);
+    }
+  };
   return {
     async start() {
       const config = await configuration();
-      for (const [k, v] of pending) if (now() - v.at > PENDING_MS) pending.delete(k);
-      if (pending.size > 10_000) pending.clear();
+      dropExpired();
+      if (pending.size >= capacity) throw new OidcBusyError();
       const verifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
       pending.set(state, { verifier, at: now() });
@@ -72,7 +94,7 @@ export function createOidcClient(s: OidcSettings, now: () => number = Date.now):
       const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: p.verifier, expectedState: state });
       const claims = (tokens.claims() ?? {}) as Record<string, unknown>;
       const who = String(claims.preferred_username ?? claims.sub ?? 'unknown');
-      return { actor: `oidc:${who}`, role: roleFromClaims(claims, s) };
+      return { actor: `oidc:${who}`, role: roleFromClaims(claims, s), claim: { name: s.roleClaim, values: mappedValues(claims, s) } };
     },
   };
 }

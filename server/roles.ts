@@ -9,3 +9,8 @@ export const grants: Record<Role, Role[]> = {
   ingest: ['ingest'],
   admin: ['admin', 'editor', 'viewer', 'ingest'],
 };
+
+/** The role that includes the most, or null for none. */
+export function widestRole(list: readonly Role[]): Role | null {
+  return list.reduce<Role | null>((best, r) => (best === null || grants[r].length > grants[best].length ? r : best), null);
+}

@@ -9,6 +9,7 @@ import { createApp } from './app';
 import { createAuthenticator, isLoopback, type Authenticator } from './auth';
 import { createDoor } from './door';
 import { createSessionStore } from './sessions';
+import { createSignInGuard } from './rate-limit';
 import { createIngestQueue } from './ingest-queue';
 import { ConfigError, type Config } from './config';
 import type { AppContext } from './context';
@@ -58,8 +59,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const seeded = seedDemoIfWanted(db, config, now());
   if (seeded) log(`empty database: loaded the demo organisation (${seeded.events} events); configure a source or send events to use your own data`);
 
-  const sessions = createSessionStore(db, config.sessionHours, now);
-  const auth = createAuthenticator(authSettings, sessions);
+  const sessions = createSessionStore(db, config, now);
+  const signIn = createSignInGuard({ attempts: config.limits.signInAttempts, lockMs: config.limits.signInLockMs, now });
+  const auth = createAuthenticator({ ...authSettings, signIn }, sessions);
   const ctx: AppContext = { db, config, auth, sessions, now, log, demo: () => isDemo(db), ingestQueue: createIngestQueue(db, now) };
   const app = createApp(ctx);
   const http = createHttpServer(app);

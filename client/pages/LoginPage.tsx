@@ -78,6 +78,7 @@ const SSO_PROBLEMS: Record<string, string> = {
   oidc_failed: 'Single sign-on did not complete. Start again, or sign in with a token.',
   oidc_state: 'This sign-in was not started in this browser, or took too long. Start again.',
   oidc_unavailable: 'The identity provider did not answer. Try again, or sign in with a token.',
+  oidc_busy: 'Too many single sign-ins are under way on this server. Try again in a few minutes, or sign in with a token.',
 };
 
 function SsoProblem({ code }: { code: string | null }) {

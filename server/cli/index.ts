@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   export: async () => (await import('./export')).default,
   import: async () => (await import('./import')).default,
   collect: async () => (await import('./collect')).default,
+  sessions: async () => (await import('./sessions')).default,
 };
 
 async function main(argv: string[]): Promise<number> {

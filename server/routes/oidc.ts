@@ -5,7 +5,7 @@
 import { Router, type Response } from 'express';
 import type { AppContext } from '../context';
 import { cookieValue, SESSION_COOKIE } from '../auth';
-import type { OidcClient } from '../oidc';
+import { OidcBusyError, type OidcClient } from '../oidc';
 
 const STATE_COOKIE = 'deming_oidc_state';
 const NEXT_COOKIE = 'deming_oidc_next';
@@ -28,6 +28,7 @@ export function oidcRouter(ctx: AppContext, oidc: OidcClient): Router {
     try {
       start = await oidc.start();
     } catch (e) {
+      if (e instanceof OidcBusyError) return toLogin(res, 'oidc_busy');
       ctx.log('single sign-on: the identity provider did not answer', e);
       return toLogin(res, 'oidc_unavailable');
     }
@@ -54,7 +55,7 @@ export function oidcRouter(ctx: AppContext, oidc: OidcClient): Router {
       return toLogin(res, 'oidc_failed');
     }
     if (!who.role) return toLogin(res, 'no_role');
-    const s = ctx.sessions!.create(who.actor, who.role);
+    const s = ctx.sessions!.create(who.actor, who.role, { kind: 'oidc', claim: who.claim.name, values: who.claim.values });
     res.cookie(SESSION_COOKIE, s.id, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', maxAge: ctx.sessions!.hours * 3_600_000 });
     res.redirect(302, next);
   });

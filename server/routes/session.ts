@@ -5,8 +5,9 @@ import type { AppContext } from '../context';
 import { credentials, grants, SESSION_COOKIE } from '../auth';
 import { roles, type Role } from '../config';
 import { HttpError } from '../errors';
-import { hashPassword, verifyPassword } from '../passwords';
-import { createFailureLimiter } from '../rate-limit';
+import { hashPassword, PasswordsBusyError, verifyPassword } from '../passwords';
+import { busyRefusal, checkToken, isRefusal, refusalError } from '../rate-limit';
+import { tokenHash, type SessionOrigin } from '../sessions';
 import { parseBody } from '../validate';
 
 const loginBody = z.union([
@@ -17,20 +18,19 @@ const loginBody = z.union([
 /** Compared against when a username is unknown, so the answer takes as long as for a known one. */
 const decoyHash = hashPassword('not a real password');
 
-export const LOGIN_ATTEMPTS = 10;
-export const LOGIN_WINDOW_MS = 15 * 60_000;
-
 function setCookie(req: Request, res: Response, id: string, maxAgeMs: number): void {
   res.cookie(SESSION_COOKIE, id, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', maxAge: maxAgeMs });
 }
 
 export function sessionRouter(ctx: AppContext): Router {
   const r = Router();
-  const limiter = createFailureLimiter(LOGIN_ATTEMPTS, LOGIN_WINDOW_MS, ctx.now);
   const sessions = ctx.sessions;
 
   r.get('/api/v1/session', (req, res) => {
     const c = ctx.auth.present(req);
+    // It says whose a token is: a wrong one counts against the address, as anywhere else.
+    const refused = c.token ? checkToken(ctx.auth.signIn, req.ip, () => ctx.auth.identify(c.token) !== null) : null;
+    if (refused) throw refusalError(res, refused);
     const signedIn = c.sessionId ? sessions?.lookup(c.sessionId) ?? null : null;
     const loopbackRoles = c.local ? ctx.auth.loopbackRoles : [];
     const held = new Set<Role>(ctx.auth.held(c));
@@ -44,30 +44,35 @@ export function sessionRouter(ctx: AppContext): Router {
     });
   });
 
-  r.post('/api/v1/session', express.json({ limit: '8kb' }), (req, res) => {
+  // Failures are limited per user name and per client address (`req.ip`, through trusted proxies only): see rate-limit.ts.
+  r.post('/api/v1/session', express.json({ limit: '8kb' }), async (req, res) => {
     if (!sessions) throw new HttpError(503, 'no_sessions', 'Sessions are not available on this server.');
-    const address = req.socket.remoteAddress ?? 'unknown';
-    const wait = limiter.blockedFor(address);
-    if (wait > 0) {
-      res.set('Retry-After', String(wait));
-      throw new HttpError(429, 'too_many_attempts', `Too many failed sign-in attempts from this address: try again in ${Math.ceil(wait / 60)} minutes.`);
-    }
+    const guard = ctx.auth.signIn;
     const body = parseBody(loginBody, req.body, 'invalid_login');
-    let who: { actor: string; role: Role } | null = null;
+    let who: { actor: string; role: Role; origin: SessionOrigin } | null = null;
     if ('token' in body) {
       const t = ctx.auth.identify(body.token);
-      if (t) who = { actor: t.name, role: t.role };
+      const refused = checkToken(guard, req.ip, () => t !== null);
+      if (refused) throw refusalError(res, refused);
+      if (t) who = { actor: t.name, role: t.role, origin: { kind: 'token', tokenHash: tokenHash(body.token) } };
     } else {
+      const attempt = guard.password(body.username, req.ip);
+      if (isRefusal(attempt)) throw refusalError(res, attempt);
       const user = ctx.config.users.find((u) => u.username === body.username);
-      const ok = verifyPassword(body.password, user?.passwordHash ?? decoyHash);
-      if (user && ok) who = { actor: `user:${user.username}`, role: user.role };
+      let ok: boolean;
+      try {
+        // An unknown user's password is checked too (against a decoy), so the time taken does not say who exists.
+        ok = await verifyPassword(body.password, user?.passwordHash ?? decoyHash);
+      } catch (e) {
+        attempt.released();
+        if (e instanceof PasswordsBusyError) throw refusalError(res, busyRefusal);
+        throw e;
+      }
+      if (user && ok) { attempt.succeeded(); who = { actor: `user:${user.username}`, role: user.role, origin: { kind: 'password', username: user.username } }; }
+      else attempt.failed();
     }
-    if (!who) {
-      limiter.fail(address);
-      throw new HttpError(401, 'unauthorized', 'token' in body ? 'That token is not valid.' : 'The username or password is not right.');
-    }
-    limiter.reset(address);
-    const s = sessions.create(who.actor, who.role);
+    if (!who) throw new HttpError(401, 'unauthorized', 'token' in body ? 'That token is not valid.' : 'The username or password is not right.');
+    const s = sessions.create(who.actor, who.role, who.origin);
     setCookie(req, res, s.id, sessions.hours * 3_600_000);
     res.json({ signedIn: true, actor: who.actor, roles: grants[who.role], expiresAt: new Date(s.expiresAt).toISOString() });
   });

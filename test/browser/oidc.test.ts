@@ -3,21 +3,13 @@
  * it, and a real browser clicking through the provider's login and consent pages.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider';
+import { freePort } from '../helpers/oidc-signin';
 import { startTestServer } from '../helpers/server';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 let provider: TestProvider;
 let deming: Awaited<ReturnType<typeof startTestServer>>;
@@ -88,6 +80,19 @@ describe('single sign-on with OpenID Connect', () => {
       await expect(page.getByTestId('sso-problem').textContent({ timeout: 15_000 })).resolves.toContain('Your account has no Deming role');
       const who = await page.evaluate(async () => (await fetch('/api/v1/session')).json());
       expect(who.signedIn).toBe(false);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('explains a start refused because too many sign-ins are under way', async () => {
+    // Where the server sends a start when its table of pending sign-ins is full (test/server/oidc-pending.test.ts).
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(`${deming.url}/login?error=oidc_busy`);
+      await expect(page.getByTestId('sso-problem').textContent({ timeout: 15_000 })).resolves.toBe(
+        'Too many single sign-ins are under way on this server. Try again in a few minutes, or sign in with a token.');
     } finally {
       await context.close();
     }
