@@ -65,7 +65,10 @@ export interface ChangeItem {
 export interface ChangesResponse { scope: string; from: string; to: string; items: ChangeItem[] }
 
 export interface HealthResponse {
-  status: 'ok'; version: string; database: { ok: boolean; events: number; services: number }; demo: boolean;
+  /** `degraded`: reads work but writes are refused (a full disk); `error`: the database cannot be read or is damaged (503). */
+  status: 'ok' | 'degraded' | 'error'; version: string;
+  /** `error` says what is wrong, since when, and what to do. */
+  database: { ok: boolean; writable: boolean; events: number; services: number; error?: string }; demo: boolean;
   /** What the server still builds in the background after its start (`facts`, `keys`); empty once ready. */
   building: ('facts' | 'keys')[];
   collectors: unknown[];

@@ -7,6 +7,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keyFingerprint } from './key-index';
+import { faultKind, faultMessage, RESTORE_BACKUP } from './faults';
 
 export type Db = Database.Database;
 
@@ -38,8 +39,21 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   }
   if (result !== 'ok') {
     db.close();
-    throw new DatabaseCheckError(`${file} failed SQLite's ${mode === 'full' ? 'integrity_check' : 'quick_check'} (${String(result).slice(0, 300)}). Stop writing to it, and restore the latest backup (made with \`npx deming backup\`).`);
+    throw new DatabaseCheckError(`${file} failed SQLite's ${mode === 'full' ? 'integrity_check' : 'quick_check'} (${String(result).slice(0, 300)}). ${RESTORE_BACKUP}`);
   }
+  try {
+    prepare(db);
+  } catch (e) {
+    db.close();
+    // Damage the check would have found (or that it missed): the same words, never a stack trace.
+    if (faultKind(e) === 'damaged') throw new DatabaseCheckError(faultMessage('damaged', (e as Error).message, file));
+    throw e;
+  }
+  return db;
+}
+
+/** The PRAGMAs, functions and migrations every connection gets. */
+function prepare(db: Db): void {
   db.pragma('journal_mode = WAL');
   // FULL: an acknowledged ingest survives power loss, not just a crash of the process.
   db.pragma('synchronous = FULL');
@@ -53,7 +67,6 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   // The idempotency keys' fingerprint, for the migration that introduced it.
   db.function('deming_key_fingerprint', { deterministic: true }, keyFingerprint);
   migrate(db);
-  return db;
 }
 
 /** Applies every migration newer than `PRAGMA user_version`, all or nothing. */

@@ -94,6 +94,6 @@ export function createApp(ctx: AppContext): Express {
     // The dashboard routes on the client: every other GET is its page.
     app.get(/^\/(?!api\/|webhooks\/|socket\.io\/).*/, (_req, res) => res.sendFile(join(clientDist, 'index.html')));
   }
-  app.use(errorMiddleware(ctx.log));
+  app.use(errorMiddleware(ctx.log, ctx.db, ctx.now));
   return app;
 }

@@ -1,6 +1,8 @@
 /** The one error shape of DESIGN.md and the middleware that answers with it. */
 import type { ErrorRequestHandler } from 'express';
 import { IngestValidationError, type FieldIssue } from '../db/ingest';
+import type { Db } from '../db/connection';
+import { faultKind, faultMessage, noteDatabaseError, type DatabaseFaultKind } from '../db/faults';
 
 export class HttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly details: FieldIssue[] = []) {
@@ -15,9 +17,31 @@ export function errorBody(code: string, message: string, details: FieldIssue[] =
   return { error: { code, message, details } };
 }
 
-/** Turns anything thrown in a route into the error shape; never leaks internals on a 500. */
-export function errorMiddleware(log: (msg: string, err: unknown) => void): ErrorRequestHandler {
-  return (err, _req, res, _next) => {
+/**
+ * A full disk (507) or a damaged database file (503), as the API answers them: the message says
+ * what to do, and nothing of the request was stored.
+ */
+export class DatabaseFaultError extends HttpError {
+  constructor(readonly kind: DatabaseFaultKind, sqlite: string) {
+    super(kind === 'disk_full' ? 507 : 503, kind === 'disk_full' ? 'disk_full' : 'database_damaged', faultMessage(kind, sqlite));
+    this.name = 'DatabaseFaultError';
+  }
+}
+
+/** `e` as a {@link DatabaseFaultError} when it is a full disk or a damaged file, remembered for `GET /api/v1/health`; otherwise `e`. */
+function asDatabaseFault<T>(e: T, db: Db | undefined, now: () => number): T | DatabaseFaultError {
+  const kind = db ? noteDatabaseError(db, e, now()) : faultKind(e);
+  return kind ? new DatabaseFaultError(kind, (e as Error).message) : e;
+}
+
+/**
+ * Turns anything thrown in a route into the error shape; never leaks internals on a 500. With
+ * `db`, a full disk or a damaged file is remembered for `GET /api/v1/health`.
+ */
+export function errorMiddleware(log: (msg: string, err: unknown) => void, db?: Db, now: () => number = Date.now): ErrorRequestHandler {
+  return (thrown, _req, res, _next) => {
+    const err = asDatabaseFault(thrown, db, now);
+    if (err instanceof DatabaseFaultError) log(`database: refused a request, ${err.code}: ${(thrown as Error).message}`, undefined);
     if (err instanceof HttpError) {
       res.status(err.status).json(errorBody(err.code, err.message, err.details));
     } else if (err instanceof IngestValidationError) {

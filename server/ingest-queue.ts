@@ -2,10 +2,13 @@
  * Group commit for ingest requests. Requests that arrive together are stored in one SQLite
  * transaction — one sync to disk for all of them — each inside its own savepoint, so one
  * refused batch leaves the others whole, and each is acknowledged only after the commit.
+ * A full disk or a damaged file is not one batch's fault: SQLite may already have rolled the
+ * whole transaction back, so the whole group is refused with it, and nothing of it is stored.
  */
 import type { NativeEvent } from '../common/events';
 import type { Db } from '../db/connection';
 import { ingestEvents, ingestTransaction, type IngestOptions, type IngestResult } from '../db/ingest';
+import { faultKind, noteWriteCommitted } from '../db/faults';
 
 type JobOptions = Omit<IngestOptions, 'now'>;
 
@@ -41,13 +44,20 @@ export function createIngestQueue(db: Db, now: () => number): IngestQueue {
       ingestTransaction(db, () => {
         for (const job of jobs) {
           // Each job is a savepoint: one that throws rolls back alone.
-          try { outcomes.push({ result: ingestEvents(db, job.events, { ...job.opts, now: at }) }); } catch (error) { outcomes.push({ error }); }
+          try {
+            outcomes.push({ result: ingestEvents(db, job.events, { ...job.opts, now: at }) });
+          } catch (error) {
+            // Without a transaction, the next job would commit alone and the ones before be lost.
+            if (faultKind(error, db.name) || !db.inTransaction) throw error;
+            outcomes.push({ error });
+          }
         }
       });
     } catch (error) {
       for (const job of jobs) job.reject(error);
       return;
     }
+    noteWriteCommitted(db);
     jobs.forEach((job, i) => {
       const o = outcomes[i];
       if ('result' in o) job.resolve({ result: o.result, at }); else job.reject(o.error);

@@ -2,6 +2,7 @@
 import { ConfigError, loadConfig } from './config';
 import { startServer } from './server';
 import { DatabaseCheckError } from '../db/connection';
+import { faultKind, faultMessage } from '../db/faults';
 
 const configArg = (() => {
   const i = process.argv.indexOf('--config');
@@ -24,6 +25,12 @@ try {
 } catch (e) {
   if (e instanceof ConfigError || e instanceof DatabaseCheckError) {
     console.error(`Deming cannot start: ${e.message}`);
+    process.exit(2);
+  }
+  // Damage (or a full disk) found after the file opened, while starting: what to do, not a stack trace.
+  const fault = faultKind(e, process.env.DEMING_DB);
+  if (fault) {
+    console.error(`Deming cannot start: ${faultMessage(fault, (e as Error).message)}`);
     process.exit(2);
   }
   throw e;

@@ -1,9 +1,11 @@
 /**
  * `npx deming <command>`. Each command lives in its own module and is listed here once.
- * Exit codes: 0 done, 1 failed, 2 bad usage or input.
+ * Exit codes: 0 done, 1 failed (a full disk too), 2 bad usage or input (a damaged database file too).
  */
 import { ConfigError } from '../config';
 import { CommandUsageError } from './local';
+import { DatabaseCheckError } from '../../db/connection';
+import { faultKind, faultMessage } from '../../db/faults';
 
 export interface CliCommand {
   summary: string;
@@ -41,9 +43,15 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(args);
   } catch (e) {
-    if (e instanceof CommandUsageError || e instanceof ConfigError) {
+    if (e instanceof CommandUsageError || e instanceof ConfigError || e instanceof DatabaseCheckError) {
       console.error(`deming ${name}: ${e.message}`);
       return 2;
+    }
+    // A damaged database file or a full disk found while working: what to do, not a stack trace.
+    const fault = faultKind(e, process.env.DEMING_DB);
+    if (fault) {
+      console.error(`deming ${name}: ${faultMessage(fault, (e as Error).message)}`);
+      return fault === 'damaged' ? 2 : 1;
     }
     throw e;
   }

@@ -1,7 +1,7 @@
 /** The read API: organisation, metrics, series and the lists behind them. Thin: parse → authorize → query → respond. */
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context';
-import type { ChangeItem, OrgResponse } from '../../common/api';
+import type { ChangeItem, HealthResponse, OrgResponse } from '../../common/api';
 import { listDepartments, listServices, listTeams } from '../../db/queries/org';
 import { listChangesByIds, type ChangeSort } from '../../db/queries/changes';
 import { listDeployments, type DeploymentListRow } from '../../db/queries/deployments';
@@ -9,6 +9,7 @@ import { listDeploymentFacts } from '../../db/queries/metrics';
 import { listIncidents, type IncidentListRow } from '../../db/queries/incidents';
 import { listCiRuns, type CiRunListRow } from '../../db/queries/ci-runs';
 import { countRawEvents } from '../../db/queries/events';
+import { databaseFault, faultMessage, noteDatabaseError } from '../../db/faults';
 import { requireRole } from '../auth';
 import { parseScope, resolveScope } from '../scope';
 import { parseBucket, parseEnum, parseLimit, parseWindow } from '../query';
@@ -34,12 +35,27 @@ export function readRouter(ctx: AppContext): Router {
   };
 
   r.get('/api/v1/health', (req, res) => {
-    let ok = true, events = 0, services = 0;
+    let ok = true, events = 0, services = 0, error: string | undefined;
     try {
       events = countRawEvents(ctx.db);
       services = listServices(ctx.db).length;
-    } catch { ok = false; }
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'error', version: '0.1.0', database: { ok, events, services }, demo: ctx.demo(), building: [...(ctx.building ?? [])].sort(), collectors: collectorHealth(ctx, req) });
+    } catch (e) {
+      ok = false;
+      if (!noteDatabaseError(ctx.db, e, ctx.now())) {
+        error = 'the database could not be read: the error is in the server log';
+        ctx.log('health: reading the database failed', e);
+      }
+    }
+    // A full disk leaves reads working (degraded, 200); a damaged or unreadable file does not (503).
+    const fault = databaseFault(ctx.db);
+    if (fault) error = `${fault.kind === 'disk_full' ? 'disk full' : 'damaged'} since ${new Date(fault.since).toISOString()}: ${faultMessage(fault.kind, fault.sqlite)}`;
+    if (fault?.kind === 'damaged') ok = false;
+    const status: HealthResponse['status'] = !ok ? 'error' : fault ? 'degraded' : 'ok';
+    const body: HealthResponse = {
+      status, version: '0.1.0', database: { ok, writable: ok && !fault, events, services, ...(error ? { error } : {}) },
+      demo: ctx.demo(), building: [...(ctx.building ?? [])].sort(), collectors: collectorHealth(ctx, req),
+    };
+    res.status(ok ? 200 : 503).json(body);
   });
 
   r.get('/api/v1/org', viewer, (_req, res) => {
