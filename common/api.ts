@@ -3,34 +3,74 @@
 export type Band = 'elite' | 'high' | 'medium' | 'low';
 export type BandCounts = Record<Band | 'none', number>;
 
+/** Why a figure has no band: it rests on less evidence than a band needs (DESIGN.md, "Evidence"). */
+export type BandReason = 'too few' | null;
+
+/**
+ * How many of the scope's services a figure rests on: those that report incidents (or rework)
+ * for some of the window. `reason` says why the figure is null when none do.
+ */
+export interface Evidence { services: number; servicesInScope: number; reason: 'no incident source' | 'no rework source' | null }
+
 export interface DeploymentFrequency {
   count: number; perDay: number; perWeek: number;
-  deployDaysPerWeekMedian: number | null; deployDaysPerMonthMedian: number | null; band: Band | null;
+  deployDaysPerWeekMedian: number | null; deployDaysPerMonthMedian: number | null; band: Band | null; bandReason: BandReason;
 }
-export interface LeadTime { count: number; excluded: number; p50: number | null; p85: number | null; p95: number | null; band: Band | null }
-export interface ChangeFailureRate { count: number; failed: number; rate: number | null; band: Band | null }
-export interface TimeToRestore { count: number; p50: number | null; band: Band | null }
-export interface ReworkRate { count: number; rework: number; rate: number | null }
+export interface LeadTime { count: number; excluded: number; p50: number | null; p85: number | null; p95: number | null; band: Band | null; bandReason: BandReason }
+/** `count`: the deployments of the services while they report incidents. */
+export interface ChangeFailureRate extends Evidence { count: number; failed: number; rate: number | null; band: Band | null; bandReason: BandReason }
+export interface TimeToRestore extends Evidence { count: number; p50: number | null; band: Band | null; bandReason: BandReason }
+/** DORA 2024: time to restore of the incidents linked to a production deployment explicitly or by a root-cause sha. */
+export type FailedDeploymentRecoveryTime = TimeToRestore;
+/** `count`: the deployments of the services while they report rework. */
+export interface ReworkRate extends Evidence { count: number; rework: number; rate: number | null }
 
-/** The five metrics of DESIGN.md. */
+/**
+ * The metrics of DESIGN.md: DORA's five (throughput: lead time, deployment frequency, failed
+ * deployment recovery time; instability: change failure rate, rework rate) and time to restore.
+ */
 export interface FiveMetrics {
   deploymentFrequency: DeploymentFrequency;
   leadTime: LeadTime;
   changeFailureRate: ChangeFailureRate;
   timeToRestore: TimeToRestore;
+  failedDeploymentRecoveryTime: FailedDeploymentRecoveryTime;
   reworkRate: ReworkRate;
 }
 
 /** p50 of each PDCA stage of the change loop, in seconds, with how many pull requests. */
 export interface Stages { count: number; plan: number | null; do: number | null; check: number | null; act: number | null; loop: number | null }
 
-export interface Baseline { from: string; to: string; leadTimeP50: number | null; count: number }
+/**
+ * The scope's first 90 days (or the configured range): lead time p50 over `count` changes,
+ * leaving out the `leftOut` changes shipped by each service's first production deployment.
+ */
+export interface Baseline { from: string; to: string; leadTimeP50: number | null; count: number; leftOut: number; configured: boolean }
+/** "Now": the 90 days ending at the window's end, whatever its start. */
+export interface Now { from: string; to: string; leadTimeP50: number | null; count: number }
+
+/** One figure against the benchmark: the Quick Check answer (1..6) where it has buckets, the 0..10 score, and the share of each industry's answers it is ahead of. */
+export interface BenchmarkFigure { answer: number | null; score: number | null; aheadOf: { government: number | null; all: number | null } }
+/** The government benchmark of a scope's "now" figures (DESIGN.md, "Benchmark"). */
+export interface Benchmark {
+  edition: string; source: string;
+  /** What the benchmark is: survey answers, not measurements. */
+  about: string;
+  industries: { government: string; all: string };
+  leadTime: BenchmarkFigure; deploymentFrequency: BenchmarkFigure; failedDeploymentRecoveryTime: BenchmarkFigure;
+  changeFailureRate: BenchmarkFigure; reworkRate: BenchmarkFigure;
+  /** The performance average: of the five scores, or four where rework is null; null unless the four others have scores. */
+  average: BenchmarkFigure;
+}
 
 export interface MetricsResponse extends FiveMetrics {
   scope: string; from: string; to: string;
   stages: Stages;
   baseline: Baseline | null;
-  /** baseline lead time p50 / current lead time p50. */
+  now: Now;
+  /** The "now" figures against DORA's Quick Check: Government and All industries. */
+  benchmark: Benchmark;
+  /** baseline lead time p50 / now lead time p50; null when either rests on fewer than 10 changes. */
   speedup: number | null;
   /** Overall band of the scope: the lowest band among its four banded metrics that have data. */
   band: Band | null;

@@ -12,10 +12,13 @@ import { oidcSchema, type OidcSettings } from './oidc';
 import { githubSourceSchema, resolveGithubSettings, type GithubSettings } from '../collectors/github/config';
 
 import { roles, type Role } from './roles';
+import { evidenceMatcher, type EvidenceEntry, type EvidenceSettings } from './metrics/evidence';
+import { benchmarkEditions, DEFAULT_EDITION, isBenchmarkEdition } from './benchmark/editions';
 
 export { roles, type Role };
 
 const date = z.iso.date({ error: 'expected a date such as 2026-01-05' });
+const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
 
 /** A host name or address as it appears in a Host header (no scheme, no path; a port is allowed). */
 const hostPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
@@ -56,7 +59,17 @@ const fileSchema = z
     production: z.string().min(1).optional(),
     organisation: organisationConfig.optional(),
     loops: z.object({ cadenceDays: z.number().int().min(1).max(366).optional(), anchor: date.optional() }).strict().optional(),
-    baseline: z.object({ from: date, to: date }).strict().optional(),
+    baseline: z.object({ from: date, to: date }).strict()
+      .refine((b) => b.from < b.to, { error: 'to must be after from: give the baseline as {from: 2024-01-01, to: 2024-04-01}', path: ['to'] }).optional(),
+    /** Services whose incidents are tracked since a date (DESIGN.md, "Evidence"). */
+    evidence: z.object({
+      incidents: z.array(z.object({
+        services: z.string().min(1, 'name a service such as bcgov/app or a pattern such as bcgov/*').max(200),
+        since: date.refine((d) => dayMs(d) <= Date.now(), 'the date is in the future: give the day incidents started being tracked, today or earlier'),
+      }).strict()).default([]),
+    }).strict().optional(),
+    /** The DORA Quick Check edition the benchmark compares with (data/benchmarks/dora-quick-check-<edition>.json). */
+    benchmark: z.object({ edition: z.string().refine(isBenchmarkEdition, { error: `unknown edition: use one of ${benchmarkEditions().join(', ')} (a new edition is a file in data/benchmarks)` }) }).strict().optional(),
     auth: z.object({
       tokens: z.array(z.object({ name: z.string().min(1), token: z.string().min(16, 'tokens must be at least 16 characters'), role: z.enum(roles) }).strict()).optional(),
       users: z.array(z.object({
@@ -90,6 +103,10 @@ export interface Config {
   organisation: OrganisationConfig;
   loops: { cadenceDays: number; anchor: number };
   baseline?: { from: number; to: number };
+  /** `evidence.incidents`: since when the named services' incidents are tracked (epoch ms). */
+  evidence: EvidenceSettings;
+  /** The DORA Quick Check edition of the benchmark. */
+  benchmarkEdition: string;
   /** token → role; compared in constant time. */
   tokens: { name: string; token: string; role: Role }[];
   /** Users who sign in with a password (scrypt hashes only). */
@@ -230,6 +247,21 @@ function readFile(file: string, env: NodeJS.ProcessEnv): ConfigFile {
 const envDemo = z.enum(['auto', 'on', 'off']);
 
 /** Builds the configuration from the environment and the optional file. */
+/**
+ * `evidence.incidents`, each pattern checked against the configured organisation (when there is
+ * one): an entry that names none of its services is a mistake, not a setting.
+ */
+function evidenceEntries(file: ConfigFile): EvidenceEntry[] {
+  const named = (file.organisation ?? []).flatMap((d) => d.teams.flatMap((t) => t.services));
+  return (file.evidence?.incidents ?? []).map((e, i) => {
+    const matches = evidenceMatcher(e.services);
+    if (named.length > 0 && !named.some((n) => matches(n) || (n.includes('*') && evidenceMatcher(n)(e.services)))) {
+      throw new ConfigError(`evidence.incidents[${i}].services: "${e.services}" names no service of the organisation; use a name or pattern listed under organisation, such as ${named[0]}.`);
+    }
+    return { services: e.services, since: dayMs(e.since) };
+  });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: string): Config {
   const configFile = argvConfig ?? env.DEMING_CONFIG ?? (existsSync('deming.config.yaml') ? 'deming.config.yaml' : null);
   if (configFile && !existsSync(configFile)) throw new ConfigError(`The config file ${configFile} does not exist: create it or unset DEMING_CONFIG.`);
@@ -259,7 +291,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
       tokens.push({ name: `env:${role}`, token: t, role });
     }
   }
-  const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
   const githubToken = env.GITHUB_TOKEN ?? null;
 
   let publicUrl: URL | null = null;
@@ -301,6 +332,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     organisation: file.organisation ?? [],
     loops: { cadenceDays: file.loops?.cadenceDays ?? 14, anchor: dayMs(file.loops?.anchor ?? '2024-01-01') },
     baseline: file.baseline ? { from: dayMs(file.baseline.from), to: dayMs(file.baseline.to) } : undefined,
+    evidence: { incidents: evidenceEntries(file) },
+    benchmarkEdition: file.benchmark?.edition ?? DEFAULT_EDITION,
     tokens,
     users,
     sessionHours: file.auth?.sessionHours ?? 12,

@@ -51,11 +51,49 @@ export function listLeadTimeFacts(db: Db, serviceIds: number[], from: number, to
       AND d.finished_at >= @from AND d.finished_at < @to`).all(params(serviceIds, from, to));
 }
 
-/** Incidents resolved in [from, to). */
+/**
+ * Incidents resolved in [from, to); `explicit` when the incident is linked to a successful
+ * production deployment by its deployment id or by a root-cause sha one shipped (failed
+ * deployment recovery time counts only those).
+ */
 export function listRestoredFacts(db: Db, serviceIds: number[], from: number, to: number) {
-  return prepared<[Params], { serviceId: number; openedAt: number; resolvedAt: number }>(db, `
-    SELECT service_id AS serviceId, opened_at AS openedAt, resolved_at AS resolvedAt FROM incidents
-    WHERE service_id IN (SELECT value FROM json_each(@ids)) AND resolved_at >= @from AND resolved_at < @to`).all(params(serviceIds, from, to));
+  return prepared<[Params], { serviceId: number; openedAt: number; resolvedAt: number; explicit: number }>(db, `
+    SELECT i.service_id AS serviceId, i.opened_at AS openedAt, i.resolved_at AS resolvedAt,
+      (EXISTS (SELECT 1 FROM deployments d WHERE d.service_id = i.service_id AND d.ext_id = i.deployment_ref
+          AND d.is_production = 1 AND d.status = 'success')
+        OR EXISTS (SELECT 1 FROM deployment_changes dc WHERE dc.service_id = i.service_id AND dc.sha = i.root_cause_sha)) AS explicit
+    FROM incidents i
+    WHERE i.service_id IN (SELECT value FROM json_each(@ids)) AND i.resolved_at >= @from AND i.resolved_at < @to`).all(params(serviceIds, from, to));
+}
+
+/**
+ * What each service's own data says of its evidence (DESIGN.md, "Evidence"): `incidentsFrom`,
+ * for its first incident by opening, the finish of the successful production deployment the
+ * change failure rule links it to, or its opening where it is linked to none; `reworkFrom`, the
+ * finish of its first successful production deployment marked as rework. Null when there is none.
+ * With the id of its first successful production deployment (the baseline leaves its changes out).
+ */
+export function listEvidenceFacts(db: Db, serviceIds: number[]) {
+  return prepared<[{ ids: string }], { serviceId: number; incidentsFrom: number | null; reworkFrom: number | null; firstDeploymentId: number | null }>(db, `
+    WITH ids AS (SELECT value AS id FROM json_each(@ids)),
+    firsts AS (
+      SELECT i.service_id, i.opened_at, coalesce(
+        (SELECT d.id FROM deployments d WHERE d.service_id = i.service_id AND d.ext_id = i.deployment_ref ORDER BY d.source LIMIT 1),
+        (SELECT dc.deployment_id FROM deployment_changes dc WHERE dc.service_id = i.service_id AND dc.sha = i.root_cause_sha),
+        (SELECT d.id FROM deployments d WHERE d.service_id = i.service_id AND d.is_production = 1 AND d.status = 'success'
+           AND d.finished_at < i.opened_at ORDER BY d.finished_at DESC, d.source DESC, d.ext_id DESC LIMIT 1)
+      ) AS deployment_id
+      FROM ids JOIN incidents i ON i.service_id = ids.id
+      WHERE i.opened_at = (SELECT min(j.opened_at) FROM incidents j WHERE j.service_id = ids.id)
+    )
+    SELECT ids.id AS serviceId,
+      (SELECT min(CASE WHEN d.is_production = 1 AND d.status = 'success' THEN d.finished_at ELSE f.opened_at END)
+         FROM firsts f LEFT JOIN deployments d ON d.id = f.deployment_id WHERE f.service_id = ids.id) AS incidentsFrom,
+      (SELECT min(d.finished_at) FROM deployments d WHERE d.service_id = ids.id AND d.is_production = 1 AND d.status = 'success'
+         AND d.rework = 1) AS reworkFrom,
+      (SELECT d.id FROM deployments d WHERE d.service_id = ids.id AND d.is_production = 1 AND d.status = 'success'
+         ORDER BY d.finished_at, d.id LIMIT 1) AS firstDeploymentId
+    FROM ids`).all({ ids: JSON.stringify(serviceIds) });
 }
 
 /** Merged pull requests whose merge commit reached production in [from, to), with their stage times. */

@@ -77,7 +77,7 @@ export function readLoops(db: Db, r: ResolvedScope, from: number, to: number, op
       plan,
       metrics: {
         deploymentFrequency: m.deploymentFrequency, leadTime: m.leadTime, changeFailureRate: m.changeFailureRate,
-        timeToRestore: m.timeToRestore, reworkRate: m.reworkRate,
+        timeToRestore: m.timeToRestore, failedDeploymentRecoveryTime: m.failedDeploymentRecoveryTime, reworkRate: m.reworkRate,
       },
       stages: m.stages, baseline: m.baseline, speedup: m.speedup,
       check: previous && previousTimes ? { previousId: previous.id || null, leadTime: checkLeadTime(previousTimes, times) } : null,

@@ -13,7 +13,7 @@
 import type { Db } from '../../db/connection';
 import { dataVersion, onServicesChanged } from '../../db/change-feed';
 import {
-  listDeploymentFacts, listLeadTimeFacts, listPullRequestFacts, listRestoredFacts,
+  listDeploymentFacts, listEvidenceFacts, listLeadTimeFacts, listPullRequestFacts, listRestoredFacts,
 } from '../../db/queries/metrics';
 import { pullRequestStages } from './compute';
 import { dayStart } from './calendar';
@@ -35,6 +35,12 @@ export interface ServiceFacts {
   leadTimes: Series & { seconds: Float64Array; changeId: Ids; deploymentId: Ids };
   /** Resolved incidents by resolution; time to restore in seconds. */
   restored: Series & { seconds: Float64Array };
+  /** The resolved incidents linked to a production deployment explicitly or by root-cause sha (failed deployment recovery time). */
+  recovered: Series & { seconds: Float64Array };
+  /** What the service's own data says of when it reports incidents and rework (null: nothing yet). */
+  evidence: { incidentsFrom: number | null; reworkFrom: number | null };
+  /** Its first successful production deployment (its changes stay out of the baseline), or null. */
+  firstDeploymentId: number | null;
   /** Merged pull requests by their deployment; each stage in seconds, NaN when unknown. */
   pullRequests: Series & { plan: Float64Array; do: Float64Array; check: Float64Array; act: Float64Array; loop: Float64Array };
   /** Per time zone, the local day start of each deployment (parallel to `deployments.at`). */
@@ -87,6 +93,12 @@ function buildService(db: Db, id: number): ServiceFacts {
   const ro = orderBy(rest.length, (i) => rest[i].resolvedAt);
   const restAt = new Float64Array(rest.length), restSeconds = new Float64Array(rest.length);
   ro.forEach((j, i) => { restAt[i] = rest[j].resolvedAt; restSeconds[i] = (rest[j].resolvedAt - rest[j].openedAt) / 1000; });
+  const explicit = Array.from(ro).filter((j) => rest[j].explicit === 1);
+  const recovered = {
+    at: Float64Array.from(explicit, (j) => rest[j].resolvedAt),
+    seconds: Float64Array.from(explicit, (j) => (rest[j].resolvedAt - rest[j].openedAt) / 1000),
+  };
+  const evidence = listEvidenceFacts(db, ids)[0] ?? { incidentsFrom: null, reworkFrom: null, firstDeploymentId: null };
 
   const prs = listPullRequestFacts(db, ids, ALL_FROM, ALL_TO);
   const po = orderBy(prs.length, (i) => prs[i].deployedAt);
@@ -107,6 +119,9 @@ function buildService(db: Db, id: number): ServiceFacts {
     deployments: { at: depAt, failedBefore, reworkBefore },
     leadTimes: { at: leadAt, seconds: leadSeconds, changeId, deploymentId },
     restored: { at: restAt, seconds: restSeconds },
+    recovered,
+    evidence: { incidentsFrom: evidence.incidentsFrom, reworkFrom: evidence.reworkFrom },
+    firstDeploymentId: evidence.firstDeploymentId,
     pullRequests: pr,
     daysByZone: new Map(),
     memo: new Map(),

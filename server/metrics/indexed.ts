@@ -6,9 +6,9 @@
  * paths to that).
  */
 import type { BandCounts, FiveMetrics, Stages } from '../../common/api';
-import { changeFailureBand, deploymentFrequencyBand, leadTimeBand, timeToRestoreBand } from './bands';
 import { periods } from './calendar';
-import { bandOf, type Window } from './compute';
+import { assembleMetrics, bandOf, type Window } from './compute';
+import { evidenceStart, type EvidenceStart } from './evidence';
 import { deploymentDays, lowerBound, type ServiceFacts } from './fact-index';
 import { percentilesOf, Scratch, selectKth } from './select';
 import { median } from './stats';
@@ -33,12 +33,16 @@ function distinctDays(services: readonly ServiceFacts[], w: Window): Float64Arra
   return Float64Array.from(set).sort();
 }
 
-/** Gathers `values[i]` of every service's run of `at` in the window into the scratch buffer. */
-function gather(services: readonly ServiceFacts[], pick: (f: ServiceFacts) => { at: Float64Array; values: Float64Array }, w: Window, skipNaN: boolean): void {
+/**
+ * Gathers `values[i]` of every service's run of `at` in the window into the scratch buffer
+ * (from `fromOf(k)` for the k-th service when given: its evidence start, where later).
+ */
+function gather(services: readonly ServiceFacts[], pick: (f: ServiceFacts) => { at: Float64Array; values: Float64Array }, w: Window, skipNaN: boolean, fromOf?: (k: number) => number): void {
   scratch.reset();
-  for (const f of services) {
+  for (let k = 0; k < services.length; k++) {
+    const f = services[k];
     const { at, values } = pick(f);
-    const a = lowerBound(at, w.from), b = lowerBound(at, w.to);
+    const a = lowerBound(at, fromOf ? Math.max(w.from, fromOf(k)) : w.from), b = lowerBound(at, w.to);
     scratch.reserve(b - a);
     const buf = scratch.buf;
     let n = scratch.n;
@@ -57,40 +61,49 @@ function gatherLeadTimes(services: readonly ServiceFacts[], w: Window): { n: num
   return { n, excluded: scratch.n - n };
 }
 
-/** Deployment frequency, lead time, change failure rate, time to restore and rework rate. */
-export function indexedFiveMetrics(services: readonly ServiceFacts[], w: Window): FiveMetrics {
-  let count = 0, failed = 0, rework = 0;
-  for (const f of services) {
-    const d = f.deployments;
+/** Each service's evidence start: its data's, or the configured one where earlier. */
+export function startsOf(services: readonly ServiceFacts[], configured: ReadonlyMap<number, number>): EvidenceStart[] {
+  return services.map((f) => evidenceStart(f.evidence, configured.get(f.id)));
+}
+
+/** The metrics of DESIGN.md; `configured`: the `evidence` setting's start of each service it names. */
+export function indexedFiveMetrics(services: readonly ServiceFacts[], w: Window, configured: ReadonlyMap<number, number>): FiveMetrics {
+  const starts = startsOf(services, configured);
+  let count = 0, incidentServices = 0, reworkServices = 0;
+  const cfr = { count: 0, failed: 0 }, rework = { count: 0, rework: 0 };
+  for (let k = 0; k < services.length; k++) {
+    const d = services[k].deployments, e = starts[k];
     const a = lowerBound(d.at, w.from), b = lowerBound(d.at, w.to);
     count += b - a;
-    failed += d.failedBefore[b] - d.failedBefore[a];
-    rework += d.reworkBefore[b] - d.reworkBefore[a];
+    if (e.incidents < w.to) {
+      incidentServices++;
+      const from = lowerBound(d.at, Math.max(w.from, e.incidents));
+      cfr.count += b - from;
+      cfr.failed += d.failedBefore[b] - d.failedBefore[from];
+    }
+    if (e.rework < w.to) {
+      reworkServices++;
+      const from = lowerBound(d.at, Math.max(w.from, e.rework));
+      rework.count += b - from;
+      rework.rework += d.reworkBefore[b] - d.reworkBefore[from];
+    }
   }
-  const perDay = count / ((w.to - w.from) / DAY_MS);
   const days = distinctDays(services, w);
-  const weekMedian = deployDaysMedian(days, 'week', w);
-  const monthMedian = deployDaysMedian(days, 'month', w);
 
   const { n: leadCount, excluded } = gatherLeadTimes(services, w);
   const [p50, p85, p95] = percentilesOf(scratch.buf, leadCount, [0.5, 0.85, 0.95]);
+  const lead = { count: leadCount, excluded, p50, p85, p95 };
 
-  gather(services, (f) => ({ at: f.restored.at, values: f.restored.seconds }), w, false);
-  const restoreCount = scratch.n;
-  const [restoreP50] = percentilesOf(scratch.buf, scratch.n, [0.5]);
-  const rate = count === 0 ? null : failed / count;
-
-  return {
-    deploymentFrequency: {
-      count, perDay, perWeek: 7 * perDay,
-      deployDaysPerWeekMedian: weekMedian, deployDaysPerMonthMedian: monthMedian,
-      band: deploymentFrequencyBand(count, weekMedian, monthMedian),
-    },
-    leadTime: { count: leadCount, excluded, p50, p85, p95, band: leadTimeBand(p50) },
-    changeFailureRate: { count, failed, rate, band: changeFailureBand(rate) },
-    timeToRestore: { count: restoreCount, p50: restoreP50, band: timeToRestoreBand(restoreP50) },
-    reworkRate: { count, rework, rate: count === 0 ? null : rework / count },
+  const recovery = (pick: (f: ServiceFacts) => { at: Float64Array; values: Float64Array }) => {
+    gather(services, pick, w, false, (k) => starts[k].incidents);
+    return { count: scratch.n, p50: percentilesOf(scratch.buf, scratch.n, [0.5])[0] };
   };
+  return assembleMetrics(w, {
+    count, weekMedian: deployDaysMedian(days, 'week', w), monthMedian: deployDaysMedian(days, 'month', w), lead,
+    incidentServices, reworkServices, servicesInScope: services.length, cfr, rework,
+    restore: recovery((f) => ({ at: f.restored.at, values: f.restored.seconds })),
+    recovery: recovery((f) => ({ at: f.recovered.at, values: f.recovered.seconds })),
+  });
 }
 
 const stageNames = ['plan', 'do', 'check', 'act', 'loop'] as const;
@@ -113,6 +126,28 @@ export function indexedLeadTimeP50(services: readonly ServiceFacts[], w: Window)
   return { p50: percentilesOf(scratch.buf, n, [0.5])[0], count: n };
 }
 
+/**
+ * Lead time p50 and count over a baseline window, leaving out (and counting in `leftOut`) the
+ * changes each service's first production deployment shipped: they carry whatever history came
+ * before tracking began.
+ */
+export function indexedBaselineLeadTime(services: readonly ServiceFacts[], w: Window): { p50: number | null; count: number; leftOut: number } {
+  scratch.reset();
+  let leftOut = 0;
+  for (const f of services) {
+    const l = f.leadTimes;
+    const a = lowerBound(l.at, w.from), b = lowerBound(l.at, w.to);
+    scratch.reserve(b - a);
+    for (let i = a; i < b; i++) {
+      const v = l.seconds[i];
+      if (v < 0) continue;
+      if (l.deploymentId[i] === f.firstDeploymentId) leftOut++;
+      else scratch.buf[scratch.n++] = v;
+    }
+  }
+  return { p50: percentilesOf(scratch.buf, scratch.n, [0.5])[0], count: scratch.n, leftOut };
+}
+
 /** Every lead time (seconds, the negatives left out) of changes shipped in the window, in no order. */
 export function indexedLeadTimes(services: readonly ServiceFacts[], w: Window): number[] {
   const { n } = gatherLeadTimes(services, w);
@@ -120,19 +155,19 @@ export function indexedLeadTimes(services: readonly ServiceFacts[], w: Window): 
 }
 
 /** A service's overall band over a window, remembered with its facts. */
-function serviceBand(f: ServiceFacts, w: Window) {
-  const key = `band ${w.from} ${w.to} ${w.tz}`;
+function serviceBand(f: ServiceFacts, w: Window, configured: ReadonlyMap<number, number>) {
+  const key = `band ${w.from} ${w.to} ${w.tz} ${configured.get(f.id)}`;
   if (f.memo.has(key)) return f.memo.get(key) as ReturnType<typeof bandOf>;
-  const band = bandOf(indexedFiveMetrics([f], w));
+  const band = bandOf(indexedFiveMetrics([f], w, configured));
   if (f.memo.size > 64) f.memo.clear();
   f.memo.set(key, band);
   return band;
 }
 
 /** How many of the services fall in each overall band. */
-export function indexedBandDistribution(services: readonly ServiceFacts[], w: Window): BandCounts {
+export function indexedBandDistribution(services: readonly ServiceFacts[], w: Window, configured: ReadonlyMap<number, number>): BandCounts {
   const counts: BandCounts = { elite: 0, high: 0, medium: 0, low: 0, none: 0 };
-  for (const f of services) counts[serviceBand(f, w) ?? 'none']++;
+  for (const f of services) counts[serviceBand(f, w, configured) ?? 'none']++;
   return counts;
 }
 

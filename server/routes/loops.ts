@@ -20,7 +20,7 @@ export function loopsRouter(ctx: AppContext): Router {
     if (!req.is('application/json')) return next(new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json.'));
     next();
   };
-  const opts = () => ({ tz: ctx.config.tz, baseline: ctx.config.baseline, cadenceDays: ctx.config.loops.cadenceDays, anchor: ctx.config.loops.anchor, now: ctx.now() });
+  const opts = () => ({ tz: ctx.config.tz, baseline: ctx.config.baseline, evidence: ctx.config.evidence, cadenceDays: ctx.config.loops.cadenceDays, anchor: ctx.config.loops.anchor, now: ctx.now() });
   const notify = (scope: string) => ctx.live?.ingested(ctx.now(), [], [scope]);
 
   r.get('/api/v1/loops', viewer, (req, res) => {

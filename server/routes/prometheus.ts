@@ -14,6 +14,7 @@ import type { AppContext } from '../context';
 import { requireRole } from '../auth';
 import { factIndex } from '../metrics/fact-index';
 import { indexedFiveMetrics } from '../metrics/indexed';
+import { configuredStarts, type EvidenceSettings } from '../metrics/evidence';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus, type MetricFamily } from './prometheus-text';
 
 const DAY_MS = 86_400_000;
@@ -45,6 +46,7 @@ const gauges: { name: string; help: string; value: (m: FiveMetrics) => number | 
   { name: 'deming_lead_time_p95_seconds', help: 'Change lead time, 95th percentile.', value: (m) => m.leadTime.p95 },
   { name: 'deming_change_failure_ratio', help: 'Share (0..1) of successful production deployments that an incident is linked to.', value: (m) => m.changeFailureRate.rate },
   { name: 'deming_time_to_restore_p50_seconds', help: 'Time from incident opened to resolved, median, for incidents resolved in the window.', value: (m) => m.timeToRestore.p50 },
+  { name: 'deming_failed_deployment_recovery_p50_seconds', help: 'Failed deployment recovery time (DORA 2024): time to restore of the incidents linked to a production deployment explicitly or by a root-cause sha, median.', value: (m) => m.failedDeploymentRecoveryTime.p50 },
   { name: 'deming_rework_ratio', help: 'Share (0..1) of successful production deployments that were unplanned (hotfixes, or made during an open incident).', value: (m) => m.reworkRate.rate },
 ];
 
@@ -68,11 +70,12 @@ function ingestCounter(db: Db) {
 const REUSE_MS = 5000;
 
 /** Every metric family for the window [to - 30 days, to). */
-export function collectFamilies(db: Db, to: number, tz: string, counted: Map<string, number>): MetricFamily[] {
+export function collectFamilies(db: Db, to: number, tz: string, counted: Map<string, number>, evidence?: EvidenceSettings): MetricFamily[] {
   const w = { from: to - PROMETHEUS_WINDOW_DAYS * DAY_MS, to, tz };
   const scopes = listScopes(db);
   const index = factIndex(db);
-  const figures = scopes.map((s) => ({ labels: { scope_kind: s.kind, scope: s.key }, m: indexedFiveMetrics(index.all(s.serviceIds), w) }));
+  const configured = configuredStarts(db, evidence);
+  const figures = scopes.map((s) => ({ labels: { scope_kind: s.kind, scope: s.key }, m: indexedFiveMetrics(index.all(s.serviceIds), w, configured) }));
   return [
     ...gauges.map((g): MetricFamily => ({
       name: g.name, help: `${g.help} Last ${PROMETHEUS_WINDOW_DAYS} days.`, type: 'gauge',
@@ -99,7 +102,7 @@ export function prometheusRouter(ctx: AppContext): Router {
     const now = ctx.now();
     const { totals, maxId } = count();
     if (maxId !== last.maxId || now < last.at || now - last.at >= REUSE_MS) {
-      last = { maxId, at: now, body: renderPrometheus(collectFamilies(ctx.db, now, ctx.config.tz, totals)) };
+      last = { maxId, at: now, body: renderPrometheus(collectFamilies(ctx.db, now, ctx.config.tz, totals, ctx.config.evidence)) };
     }
     const body = last.body;
     res.set('Content-Type', PROMETHEUS_CONTENT_TYPE).set('Cache-Control', 'no-store').send(body);

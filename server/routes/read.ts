@@ -28,7 +28,7 @@ const MAX_BUCKETS = 800;
 export function readRouter(ctx: AppContext): Router {
   const r = Router();
   const viewer = requireRole(ctx.auth, 'viewer');
-  const opts = () => ({ tz: ctx.config.tz, baseline: ctx.config.baseline });
+  const opts = () => ({ tz: ctx.config.tz, baseline: ctx.config.baseline, evidence: ctx.config.evidence, benchmarkEdition: ctx.config.benchmarkEdition });
   const scoped = (req: Request) => {
     const resolved = resolveScope(ctx.db, parseScope(req.query.scope));
     return { resolved, ...parseWindow(req.query, ctx.now()) };

@@ -14,7 +14,7 @@ export function summaryRouter(ctx: AppContext): Router {
   const r = Router();
   r.get('/api/v1/summary', requireRole(ctx.auth, 'viewer'), (req, res) => {
     const { from, to } = parseWindow(req.query, ctx.now());
-    const opts = { tz: ctx.config.tz, baseline: ctx.config.baseline };
+    const opts = { tz: ctx.config.tz, baseline: ctx.config.baseline, evidence: ctx.config.evidence, benchmarkEdition: ctx.config.benchmarkEdition };
     // The trend covers the 12 calendar months up to the end of the window.
     const trendTo = to;
     const end = new Date(startOf('month', to - 1, ctx.config.tz));
@@ -35,9 +35,12 @@ export function summaryRouter(ctx: AppContext): Router {
     };
     const rows = body.departments.map((row) => ({
       department: row.department.name, services: row.services,
-      leadTimeP50: row.metrics.leadTime.p50, baselineLeadTimeP50: row.metrics.baseline?.leadTimeP50 ?? null, speedup: row.metrics.speedup,
+      leadTimeP50: row.metrics.leadTime.p50, nowLeadTimeP50: row.metrics.now.leadTimeP50,
+      baselineLeadTimeP50: row.metrics.baseline?.leadTimeP50 ?? null, baselineLeftOut: row.metrics.baseline?.leftOut ?? null, speedup: row.metrics.speedup,
       deploymentsPerWeek: row.metrics.deploymentFrequency.perWeek, changeFailureRate: row.metrics.changeFailureRate.rate,
-      timeToRestoreP50: row.metrics.timeToRestore.p50, band: row.metrics.band, bands: row.metrics.bands,
+      timeToRestoreP50: row.metrics.timeToRestore.p50, failedDeploymentRecoveryTimeP50: row.metrics.failedDeploymentRecoveryTime.p50,
+      reworkRate: row.metrics.reworkRate.rate, band: row.metrics.band, bands: row.metrics.bands,
+      benchmarkAverage: row.metrics.benchmark.average.score, aheadOfGovernment: row.metrics.benchmark.average.aheadOf.government,
     }));
     sendRows(req, res, body, rows, 'summary');
   });
@@ -45,7 +48,7 @@ export function summaryRouter(ctx: AppContext): Router {
   r.get('/api/v1/children', requireRole(ctx.auth, 'viewer'), (req, res) => {
     const parent = resolveScope(ctx.db, parseScope(req.query.scope));
     const { from, to } = parseWindow(req.query, ctx.now());
-    const opts = { tz: ctx.config.tz, baseline: ctx.config.baseline };
+    const opts = { tz: ctx.config.tz, baseline: ctx.config.baseline, evidence: ctx.config.evidence, benchmarkEdition: ctx.config.benchmarkEdition };
     const children: { scope: Scope; name: string }[] = [];
     const p = parent.scope;
     if (p.kind === 'org') for (const d of listDepartments(ctx.db)) children.push({ scope: { kind: 'department', id: d.id, key: `department:${d.id}` }, name: d.name });

@@ -4,11 +4,12 @@ import { failureRateChartData, failureRateSeries, logDurationOptions, restoreTim
 
 function point(from: string, o: { deployments: number; failed: number; restores: number; ttr: number | null }): SeriesPoint {
   const five: FiveMetrics = {
-    deploymentFrequency: { count: o.deployments, perDay: 0, perWeek: 0, deployDaysPerWeekMedian: null, deployDaysPerMonthMedian: null, band: null },
-    leadTime: { count: 0, excluded: 0, p50: null, p85: null, p95: null, band: null },
-    changeFailureRate: { count: o.deployments, failed: o.failed, rate: o.deployments === 0 ? null : o.failed / o.deployments, band: null },
-    timeToRestore: { count: o.restores, p50: o.ttr, band: null },
-    reworkRate: { count: o.deployments, rework: 0, rate: null },
+    deploymentFrequency: { count: o.deployments, perDay: 0, perWeek: 0, deployDaysPerWeekMedian: null, deployDaysPerMonthMedian: null, band: null, bandReason: null },
+    leadTime: { count: 0, excluded: 0, p50: null, p85: null, p95: null, band: null, bandReason: null },
+    changeFailureRate: { count: o.deployments, failed: o.failed, rate: o.deployments === 0 ? null : o.failed / o.deployments, band: null, bandReason: null, services: 1, servicesInScope: 1, reason: null },
+    timeToRestore: { count: o.restores, p50: o.ttr, band: null, bandReason: null, services: 1, servicesInScope: 1, reason: null },
+    failedDeploymentRecoveryTime: { count: o.restores, p50: o.ttr, band: null, bandReason: null, services: 1, servicesInScope: 1, reason: null },
+    reworkRate: { count: o.deployments, rework: 0, rate: null, services: 1, servicesInScope: 1, reason: null },
   };
   return { from, to: from, ...five };
 }

@@ -8,11 +8,12 @@ function point(from: string, over: { p50?: number | null; p85?: number | null; d
   const deployments = over.deployments ?? 3;
   return {
     from, to: from,
-    deploymentFrequency: { count: deployments, perDay: deployments / 7, perWeek: deployments, deployDaysPerWeekMedian: null, deployDaysPerMonthMedian: null, band: null },
-    leadTime: { count: p50 === null ? 0 : 4, excluded: 0, p50, p85: over.p85 === undefined ? (p50 === null ? null : p50 * 2) : over.p85, p95: null, band: null },
-    changeFailureRate: { count: deployments, failed: 0, rate: deployments ? 0 : null, band: null },
-    timeToRestore: { count: 0, p50: null, band: null },
-    reworkRate: { count: deployments, rework: 0, rate: deployments ? 0 : null },
+    deploymentFrequency: { count: deployments, perDay: deployments / 7, perWeek: deployments, deployDaysPerWeekMedian: null, deployDaysPerMonthMedian: null, band: null, bandReason: null },
+    leadTime: { count: p50 === null ? 0 : 4, excluded: 0, p50, p85: over.p85 === undefined ? (p50 === null ? null : p50 * 2) : over.p85, p95: null, band: null, bandReason: null },
+    changeFailureRate: { count: deployments, failed: 0, rate: deployments ? 0 : null, band: null, bandReason: null, services: 1, servicesInScope: 1, reason: null },
+    timeToRestore: { count: 0, p50: null, band: null, bandReason: null, services: 1, servicesInScope: 1, reason: null },
+    failedDeploymentRecoveryTime: { count: 0, p50: null, band: null, bandReason: null, services: 1, servicesInScope: 1, reason: null },
+    reworkRate: { count: deployments, rework: 0, rate: deployments ? 0 : null, services: 1, servicesInScope: 1, reason: null },
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BandCounts, ChildRow, MetricsResponse, SummaryRow, TrendPoint } from '../../common/api';
+import { emptyBenchmark } from '../helpers/benchmark';
 import {
   ariaSort, bandRank, childSortValue, nextSort, sortRows, summarySortValue, trendChange, type SummarySortKey,
 } from '../../client/lib/summary-sort';
@@ -11,12 +12,15 @@ function metrics(o: { p50?: number | null; perWeek?: number; deployments?: numbe
   const deployments = o.deployments ?? 10;
   return {
     scope: 'department:x', from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z',
-    deploymentFrequency: { count: deployments, perDay: (o.perWeek ?? 1) / 7, perWeek: o.perWeek ?? 1, deployDaysPerWeekMedian: 1, deployDaysPerMonthMedian: 4, band: 'high' },
-    leadTime: { count: 5, excluded: 0, p50: o.p50 === undefined ? 3600 : o.p50, p85: null, p95: null, band: 'elite' },
-    changeFailureRate: { count: deployments, failed: 0, rate: o.cfr === undefined ? 0.1 : o.cfr, band: 'high' },
-    timeToRestore: { count: 1, p50: o.ttr === undefined ? 600 : o.ttr, band: 'elite' },
-    reworkRate: { count: deployments, rework: 0, rate: 0 },
+    deploymentFrequency: { count: deployments, perDay: (o.perWeek ?? 1) / 7, perWeek: o.perWeek ?? 1, deployDaysPerWeekMedian: 1, deployDaysPerMonthMedian: 4, band: 'high', bandReason: null },
+    leadTime: { count: 5, excluded: 0, p50: o.p50 === undefined ? 3600 : o.p50, p85: null, p95: null, band: 'elite', bandReason: null },
+    changeFailureRate: { count: deployments, failed: 0, rate: o.cfr === undefined ? 0.1 : o.cfr, band: 'high', bandReason: null, services: 1, servicesInScope: 1, reason: null },
+    timeToRestore: { count: 1, p50: o.ttr === undefined ? 600 : o.ttr, band: 'elite', bandReason: null, services: 1, servicesInScope: 1, reason: null },
+    failedDeploymentRecoveryTime: { count: 1, p50: o.ttr === undefined ? 600 : o.ttr, band: 'elite', bandReason: null, services: 1, servicesInScope: 1, reason: null },
+    reworkRate: { count: deployments, rework: 0, rate: 0, services: 1, servicesInScope: 1, reason: null },
     stages: { count: 0, plan: null, do: null, check: null, act: null, loop: null },
+    now: { from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z', leadTimeP50: o.p50 === undefined ? 3600 : o.p50, count: 5 },
+    benchmark: emptyBenchmark(),
     baseline: null, speedup: o.speedup === undefined ? 2 : o.speedup, band: o.band === undefined ? 'high' : o.band, bands: o.bands ?? NO_BANDS,
   };
 }

@@ -1,9 +1,10 @@
 /**
  * An independent recompute of `GET /api/v1/metrics` from the events themselves, written
- * straight from DESIGN.md ("The metrics", "Linking commits to deployments", "The change
- * loop"), in memory, sharing no code with the engine. Slow and plain on purpose: it is the
+ * straight from DESIGN.md ("The metrics", "Evidence, recovery and the government benchmark",
+ * "Linking commits to deployments", "The change loop"), in memory, sharing no code with the engine. Slow and plain on purpose: it is the
  * yardstick the scale test holds the engine to.
  */
+import { readFileSync } from 'node:fs';
 import type { NativeEventInput } from '../../common/events';
 
 type Deployment = Extract<NativeEventInput, { type: 'deployment' }>;
@@ -15,7 +16,7 @@ type Band = 'elite' | 'high' | 'medium' | 'low';
 const DAY = 86_400_000;
 const t = (iso: string | undefined) => (iso === undefined ? null : Date.parse(iso));
 
-interface Shipment { id: string; finishedAt: number; rework: boolean }
+interface Shipment { id: string; finishedAt: number; rework: boolean; shipped: string[] }
 interface PullRequest { number: number; mergedAt: number | null; mergeSha: string | null; firstCommitAt: number | null; planStartedAt: number | null; commits: { sha: string; committedAt: number }[] }
 
 /** Everything known about one service, and what each of its deployments shipped. */
@@ -27,6 +28,57 @@ interface ServiceFacts {
   incidents: { openedAt: number; resolvedAt: number | null; deploymentId?: string; rootCauseSha?: string }[];
   ciBySha: Map<string, { status: string; finishedAt: number }[]>;
   pullRequests: Map<number, PullRequest>;
+}
+
+/** DORA's Quick Check, as shipped: the industries' means and standard deviations of the 0..10 scores. */
+const QUICK_CHECK = JSON.parse(readFileSync(new URL('../../benchmarks/dora-quick-check-2025.json', import.meta.url), 'utf8')) as {
+  source: string; industries: Record<string, { name: string } & Record<string, { mean: number; std: number }>>;
+};
+
+/** Φ by Simpson's rule over the normal density from 0 to |x| (accurate to about 1e-15 here). */
+function phi(x: number): number {
+  const n = 20_000, b = Math.abs(x), h = b / n;
+  const pdf = (u: number) => Math.exp(-u * u / 2) / Math.sqrt(2 * Math.PI);
+  let sum = pdf(0) + pdf(b);
+  for (let i = 1; i < n; i++) sum += (i % 2 === 1 ? 4 : 2) * pdf(i * h);
+  const area = (sum * h) / 3;
+  return x >= 0 ? 0.5 + area : 0.5 - area;
+}
+
+/** Quick Check answers 1..6 from hours (less than an hour: 6) and deployments per week (14 or more: 6). */
+const hoursAnswer = (h: number) => 6 - [1, 24, 168, 720, 4380].filter((limit) => h >= limit).length;
+const weeklyAnswer = (w: number) => 1 + [2 / 52, 12 / 52, 1, 7, 14].filter((limit) => w >= limit).length;
+
+/** The benchmark block of a scope's "now" figures, computed from the shipped Quick Check data. */
+function benchmark(now: { leadTime: { p50: number | null }; failedDeploymentRecoveryTime: { p50: number | null }; deploymentFrequency: { perWeek: number }; changeFailureRate: { rate: number | null }; reworkRate: { rate: number | null } }, deployed: boolean) {
+  const gov = QUICK_CHECK.industries.government, all = QUICK_CHECK.industries.all;
+  const entry = (answer: number | null, score: number | null, key: string, compare = true) => ({
+    answer, score,
+    aheadOf: {
+      government: score === null || !compare ? null : phi((score - gov[key].mean) / gov[key].std),
+      all: score === null || !compare ? null : phi((score - all[key].mean) / all[key].std),
+    },
+  });
+  const lead = now.leadTime.p50 === null ? null : hoursAnswer(now.leadTime.p50 / 3600);
+  const recovery = now.failedDeploymentRecoveryTime.p50 === null ? null : hoursAnswer(now.failedDeploymentRecoveryTime.p50 / 3600);
+  const frequency = deployed ? weeklyAnswer(now.deploymentFrequency.perWeek) : null;
+  const score = (a: number | null) => (a === null ? null : (a - 1) * 2);
+  const pct = (r: number | null) => (r === null ? null : (100 - 100 * r) / 10);
+  const five = [score(lead), score(frequency), score(recovery), pct(now.changeFailureRate.rate)];
+  const complete = five.every((v) => v !== null);
+  if (now.reworkRate.rate !== null) five.push(pct(now.reworkRate.rate));
+  const average = complete ? (five as number[]).reduce((a, b) => a + b, 0) / five.length : null;
+  return {
+    edition: '2025', source: QUICK_CHECK.source,
+    about: 'Survey answers from DORA’s Quick Check (people’s own estimates, not measurements), compared with this scope’s measured figures of the last 90 days.',
+    industries: { government: gov.name, all: all.name },
+    leadTime: entry(lead, score(lead), 'leadtime'),
+    deploymentFrequency: entry(frequency, score(frequency), 'deployfreq'),
+    failedDeploymentRecoveryTime: entry(recovery, score(recovery), 'failurerecovery'),
+    changeFailureRate: entry(null, pct(now.changeFailureRate.rate), 'changefailure'),
+    reworkRate: entry(null, pct(now.reworkRate.rate), 'rework'),
+    average: entry(null, average, 'performance_average', complete),
+  };
 }
 
 /** Linear interpolation between closest ranks (PERCENTILE_CONT). */
@@ -69,6 +121,9 @@ function lowest(bands: (Band | null)[]): Band | null {
   const present = bands.filter((b): b is Band => b !== null);
   return present.length === 0 ? null : order[Math.max(...present.map((b) => order.indexOf(b)))];
 }
+
+/** Configured evidence starts (by service name) and a configured baseline. */
+interface OracleOptions { configured?: { services: RegExp; since: number }[]; baseline?: { from: number; to: number } }
 
 /** The expected figures of `GET /api/v1/metrics`, computed from the events alone. */
 export class Oracle {
@@ -140,7 +195,7 @@ export class Oracle {
   private link(f: ServiceFacts, list: Deployment[], parents: Map<string, string[]>) {
     const counted = list
       .filter((d) => d.status === 'success' && this.production.test(d.environment) && d.finishedAt !== undefined)
-      .map((d) => ({ d, s: { id: d.id, finishedAt: Date.parse(d.finishedAt!), rework: d.rework === true } }))
+      .map((d) => ({ d, s: { id: d.id, finishedAt: Date.parse(d.finishedAt!), rework: d.rework === true, shipped: [] as string[] } }))
       .sort((a, b) => a.s.finishedAt - b.s.finishedAt);
     for (const d of list) f.anyDeployment.set(d.id, null);
     // Shas whose every ancestor has shipped: a walk may stop there without changing the answer.
@@ -163,38 +218,75 @@ export class Oracle {
         }
         closed.add(d.sha.toLowerCase());
       } else candidates = [];
-      for (const sha of candidates) if (!f.shippedBy.has(sha)) f.shippedBy.set(sha, s);
+      for (const sha of candidates) if (!f.shippedBy.has(sha)) { f.shippedBy.set(sha, s); s.shipped.push(sha); }
     }
   }
 
-  /** The figures of a scope (its services, pooled) over [from, to). */
-  metrics(services: string[], from: number, to: number) {
-    const inWindow = (ms: number) => ms >= from && ms < to;
-    const all = services.map((s) => this.services.get(s)).filter((f): f is ServiceFacts => f !== undefined);
+  /** The deployment an incident fails by the change failure rule: named, by root-cause sha, else the latest before it opened. */
+  private linkedTo(f: ServiceFacts, i: ServiceFacts['incidents'][number]): Shipment | null {
+    if (i.deploymentId !== undefined && f.anyDeployment.has(i.deploymentId)) return f.anyDeployment.get(i.deploymentId) ?? null;
+    if (i.rootCauseSha !== undefined && f.shippedBy.has(i.rootCauseSha)) return f.shippedBy.get(i.rootCauseSha)!;
+    return [...f.deployments].reverse().find((d) => d.finishedAt < i.openedAt) ?? null;
+  }
 
-    const deployments: { s: Shipment; f: ServiceFacts }[] = [];
+  /** Since when a service reports incidents and rework (Infinity: never), from its data and the configured dates. */
+  private evidence(name: string, f: ServiceFacts, configured: { services: RegExp; since: number }[]) {
+    let incidents = Infinity;
+    for (const c of configured) if (c.services.test(name)) incidents = Math.min(incidents, c.since);
+    const firstOpened = Math.min(...f.incidents.map((i) => i.openedAt));
+    for (const i of f.incidents) {
+      if (i.openedAt !== firstOpened) continue;
+      incidents = Math.min(incidents, this.linkedTo(f, i)?.finishedAt ?? i.openedAt);
+    }
+    const marked = f.deployments.filter((d) => d.rework).map((d) => d.finishedAt);
+    return { incidents, rework: Math.min(incidents, ...marked) };
+  }
+
+  /** The figures of a scope (its services, pooled) over [from, to). */
+  metrics(services: string[], from: number, to: number, opts: OracleOptions = {}) {
+    const now = this.figures(services, to - 90 * DAY, to, opts);
+    const deployed = services.some((s) => (this.services.get(s)?.deployments.length ?? 0) > 0);
+    return { ...this.figures(services, from, to, opts), benchmark: benchmark(now, deployed) };
+  }
+
+  private figures(services: string[], from: number, to: number, opts: OracleOptions) {
+    const inWindow = (ms: number) => ms >= from && ms < to;
+    const all = services.map((s) => ({ name: s, f: this.services.get(s) })).filter((x): x is { name: string; f: ServiceFacts } => x.f !== undefined);
+
+    let count = 0;
+    const days = new Set<number>();
     const lead: number[] = [];
     let excluded = 0;
-    const restore: number[] = [];
-    let failed = 0, rework = 0;
+    const restore: number[] = [], recovery: number[] = [];
+    let cfrCount = 0, failed = 0, reworkCount = 0, rework = 0, incidentServices = 0, reworkServices = 0;
     const stages = { plan: [] as number[], do: [] as number[], check: [] as number[], act: [] as number[], loop: [] as number[] };
     let prCount = 0;
-    for (const f of all) {
+    for (const { name, f } of all) {
+      const since = this.evidence(name, f, opts.configured ?? []);
+      if (since.incidents < to) incidentServices++;
+      if (since.rework < to) reworkServices++;
       const linked = new Set<Shipment>();
       for (const i of f.incidents) {
-        let to: Shipment | null | undefined;
-        if (i.deploymentId !== undefined && f.anyDeployment.has(i.deploymentId)) to = f.anyDeployment.get(i.deploymentId);
-        else if (i.rootCauseSha !== undefined && f.shippedBy.has(i.rootCauseSha)) to = f.shippedBy.get(i.rootCauseSha);
-        else to = [...f.deployments].reverse().find((d) => d.finishedAt < i.openedAt);
+        const to = this.linkedTo(f, i);
         if (to) linked.add(to);
-        if (i.resolvedAt !== null && inWindow(i.resolvedAt)) restore.push((i.resolvedAt - i.openedAt) / 1000);
+        if (i.resolvedAt === null || !inWindow(i.resolvedAt) || i.resolvedAt < since.incidents) continue;
+        restore.push((i.resolvedAt - i.openedAt) / 1000);
+        const explicit = (i.deploymentId !== undefined && Boolean(f.anyDeployment.get(i.deploymentId))) || (i.rootCauseSha !== undefined && f.shippedBy.has(i.rootCauseSha));
+        if (explicit) recovery.push((i.resolvedAt - i.openedAt) / 1000);
       }
       for (const s of f.deployments) {
         if (!inWindow(s.finishedAt)) continue;
-        deployments.push({ s, f });
-        if (linked.has(s)) failed++;
+        count++;
+        days.add(Math.floor(s.finishedAt / DAY) * DAY);
+        if (s.finishedAt >= since.incidents) {
+          cfrCount++;
+          if (linked.has(s)) failed++;
+        }
         const duringIncident = f.incidents.some((i) => i.openedAt < s.finishedAt && (i.resolvedAt === null || s.finishedAt <= i.resolvedAt));
-        if (s.rework || duringIncident) rework++;
+        if (s.finishedAt >= since.rework) {
+          reworkCount++;
+          if (s.rework || duringIncident) rework++;
+        }
       }
       for (const [sha, s] of f.shippedBy) {
         const committedAt = f.committedAt.get(sha);
@@ -224,51 +316,73 @@ export class Oracle {
       }
     }
 
-    const count = deployments.length;
     const perDay = count / ((to - from) / DAY);
-    const days = new Set(deployments.map(({ s }) => Math.floor(s.finishedAt / DAY) * DAY));
     const week = deployDaysMedian(days, from, to, weekStart, (ms) => ms + 7 * DAY);
     const month = deployDaysMedian(days, from, to, monthStart, nextMonth);
     const p50 = percentile(lead, 0.5);
-    const rate = count === 0 ? null : failed / count;
-    const restoreP50 = percentile(restore, 0.5);
+    const rate = incidentServices === 0 || cfrCount === 0 ? null : failed / cfrCount;
+    // A band needs 10 changes, 10 deployments, 5 incidents, a 28-day window; else "too few".
+    const banded = (band: Band | null, enough: boolean) => ({ band: enough ? band : null, bandReason: band !== null && !enough ? 'too few' : null });
+    const evidence = (n: number, reason: string) => ({ services: n, servicesInScope: all.length, reason: n === 0 ? reason : null });
+    const recoveryFigure = (values: number[]) => {
+      const v = percentile(values, 0.5);
+      return { count: values.length, p50: v, ...banded(restoreBand(v), values.length >= 5), ...evidence(incidentServices, 'no incident source') };
+    };
     const five = {
-      deploymentFrequency: { count, perDay, perWeek: 7 * perDay, deployDaysPerWeekMedian: week, deployDaysPerMonthMedian: month, band: frequencyBand(count, week, month) },
-      leadTime: { count: lead.length, excluded, p50, p85: percentile(lead, 0.85), p95: percentile(lead, 0.95), band: leadBand(p50) },
-      changeFailureRate: { count, failed, rate, band: cfrBand(rate) },
-      timeToRestore: { count: restore.length, p50: restoreP50, band: restoreBand(restoreP50) },
-      reworkRate: { count, rework, rate: count === 0 ? null : rework / count },
+      deploymentFrequency: { count, perDay, perWeek: 7 * perDay, deployDaysPerWeekMedian: week, deployDaysPerMonthMedian: month, ...banded(frequencyBand(count, week, month), to - from >= 28 * DAY) },
+      leadTime: { count: lead.length, excluded, p50, p85: percentile(lead, 0.85), p95: percentile(lead, 0.95), ...banded(leadBand(p50), lead.length >= 10) },
+      changeFailureRate: { count: cfrCount, failed, rate, ...banded(cfrBand(rate), cfrCount >= 10), ...evidence(incidentServices, 'no incident source') },
+      timeToRestore: recoveryFigure(restore),
+      failedDeploymentRecoveryTime: recoveryFigure(recovery),
+      reworkRate: { count: reworkCount, rework, rate: reworkServices === 0 || reworkCount === 0 ? null : rework / reworkCount, ...evidence(reworkServices, 'no rework source') },
     };
     return {
       ...five,
       band: lowest([five.deploymentFrequency.band, five.leadTime.band, five.changeFailureRate.band, five.timeToRestore.band]),
       stages: { count: prCount, plan: percentile(stages.plan, 0.5), do: percentile(stages.do, 0.5), check: percentile(stages.check, 0.5), act: percentile(stages.act, 0.5), loop: percentile(stages.loop, 0.5) },
-      ...this.baseline(all, p50),
+      ...this.baseline(all.map((x) => x.f), to, opts.baseline),
     };
   }
 
-  /** The first 90 days of the scope's data, and how many times faster it is now. */
-  private baseline(all: ServiceFacts[], current: number | null) {
+  /**
+   * The baseline (the first 90 days from the first production deployment, or a configured
+   * range, without what each service's first deployment shipped), "now" (the 90 days to the
+   * window's end) and how many times faster now is, on 10 changes or more each.
+   */
+  private baseline(all: ServiceFacts[], end: number, configured?: { from: number; to: number }) {
+    const leadIn = (from: number, to: number, skipFirst: boolean) => {
+      const values: number[] = [];
+      let leftOut = 0;
+      for (const f of all) for (const s of f.deployments) {
+        if (s.finishedAt < from || s.finishedAt >= to) continue;
+        for (const sha of s.shipped) {
+          const c = f.committedAt.get(sha);
+          if (c === undefined || s.finishedAt < c) continue;
+          if (skipFirst && s === f.deployments[0]) leftOut++;
+          else values.push((s.finishedAt - c) / 1000);
+        }
+      }
+      return { p50: percentile(values, 0.5), count: values.length, leftOut };
+    };
+    const nowFrom = end - 90 * DAY;
+    const current = leadIn(nowFrom, end, false);
+    const now = { from: new Date(nowFrom).toISOString(), to: new Date(end).toISOString(), leadTimeP50: current.p50, count: current.count };
     const firsts = all.flatMap((f) => f.deployments.map((d) => d.finishedAt));
-    if (firsts.length === 0) return { baseline: null, speedup: null };
-    const from = Math.min(...firsts);
-    const to = from + 90 * DAY;
-    const lead: number[] = [];
-    for (const f of all) for (const [sha, s] of f.shippedBy) {
-      const c = f.committedAt.get(sha);
-      if (c !== undefined && s.finishedAt >= from && s.finishedAt < to && s.finishedAt >= c) lead.push((s.finishedAt - c) / 1000);
-    }
-    const p50 = percentile(lead, 0.5);
+    if (!configured && firsts.length === 0) return { baseline: null, now, speedup: null };
+    const from = configured?.from ?? Math.min(...firsts);
+    const to = configured?.to ?? from + 90 * DAY;
+    const base = leadIn(from, to, true);
     return {
-      baseline: { from: new Date(from).toISOString(), to: new Date(to).toISOString(), leadTimeP50: p50, count: lead.length },
-      speedup: p50 !== null && current !== null && current > 0 ? p50 / current : null,
+      baseline: { from: new Date(from).toISOString(), to: new Date(to).toISOString(), leadTimeP50: base.p50, count: base.count, leftOut: base.leftOut, configured: configured !== undefined },
+      now,
+      speedup: base.p50 !== null && current.p50 !== null && current.p50 > 0 && base.count >= 10 && current.count >= 10 ? base.p50 / current.p50 : null,
     };
   }
 
   /** How many of the services fall in each overall band over [from, to). */
   bands(services: string[], from: number, to: number) {
     const counts = { elite: 0, high: 0, medium: 0, low: 0, none: 0 };
-    for (const s of services) counts[this.metrics([s], from, to).band ?? 'none']++;
+    for (const s of services) counts[this.figures([s], from, to, {}).band ?? 'none']++;
     return counts;
   }
 }

@@ -81,7 +81,8 @@ describe('GET /metrics', () => {
     const f = parsePrometheus(r.text);
     const from = new Date(WINDOW.to - 30 * 86_400_000).toISOString();
     const scopes = ['org', 'department:d1', 'team:t1', 'department:unassigned', 'team:unassigned', 'service:acme/app', 'service:acme/api', 'service:acme/old', `service:${weird}`];
-    expect(new Set(f.get('deming_rework_ratio')!.samples.map((x) => x.labels.scope))).toEqual(new Set(scopes.filter((x) => !x.endsWith('acme/old'))));
+    // Only acme/app reports incidents (and so rework): no ratio is made up for the others.
+    expect(new Set(f.get('deming_rework_ratio')!.samples.map((x) => x.labels.scope))).toEqual(new Set(['org', 'department:d1', 'team:t1', 'service:acme/app']));
     for (const scope of scopes) {
       const api = (await get(`${s.url}/api/v1/metrics?scope=${encodeURIComponent(scope)}&from=${from}&to=${new Date(WINDOW.to).toISOString()}`)).body;
       const kind = scope === 'org' ? 'org' : scope.split(':')[0];
@@ -91,15 +92,18 @@ describe('GET /metrics', () => {
         daysPerWeek: value(f, 'deming_deployment_days_per_week_median', scope),
         p50: value(f, 'deming_lead_time_p50_seconds', scope), p85: value(f, 'deming_lead_time_p85_seconds', scope), p95: value(f, 'deming_lead_time_p95_seconds', scope),
         cfr: value(f, 'deming_change_failure_ratio', scope), ttr: value(f, 'deming_time_to_restore_p50_seconds', scope), rework: value(f, 'deming_rework_ratio', scope),
+        recovery: value(f, 'deming_failed_deployment_recovery_p50_seconds', scope),
       }, scope).toEqual({
         perWeek: api.deploymentFrequency.perWeek, count: api.deploymentFrequency.count, daysPerWeek: api.deploymentFrequency.deployDaysPerWeekMedian,
         p50: api.leadTime.p50, p85: api.leadTime.p85, p95: api.leadTime.p95,
         cfr: api.changeFailureRate.rate, ttr: api.timeToRestore.p50, rework: api.reworkRate.rate,
+        recovery: api.failedDeploymentRecoveryTime.p50,
       });
     }
     // The scenario's figures, so the comparison above is not of nulls.
     expect(value(f, 'deming_lead_time_p50_seconds', 'service:acme/app')).toBeGreaterThan(0);
     expect(value(f, 'deming_change_failure_ratio', 'team:t1')).toBeGreaterThan(0);
+    expect(value(f, 'deming_failed_deployment_recovery_p50_seconds', 'team:t1')).toBeGreaterThan(0);
     expect(value(f, 'deming_lead_time_p50_seconds', 'service:acme/old')).toBeNull(); // null figures are left out, not 0
     expect(f.get('deming_metrics_window_seconds')!.samples).toEqual([{ labels: {}, value: 30 * 86_400 }]);
   });

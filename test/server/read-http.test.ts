@@ -47,10 +47,14 @@ describe('reads', () => {
   it('GET /api/v1/metrics gives the five metrics for every kind of scope', async () => {
     const svc = await get(`${s.url}/api/v1/metrics?scope=service:acme/app&${q}`);
     expect(svc.status).toBe(200);
-    expect(svc.body.leadTime).toMatchObject({ count: 5, p50: 86_400, band: 'high' });
-    expect(svc.body.changeFailureRate).toEqual({ count: 4, failed: 2, rate: 0.5, band: 'low' });
+    // Two weeks, five changes, four deployments since its first incident: figures, too few to band.
+    expect(svc.body.leadTime).toMatchObject({ count: 5, p50: 86_400, band: null, bandReason: 'too few' });
+    expect(svc.body.changeFailureRate).toEqual({ count: 4, failed: 2, rate: 0.5, band: null, bandReason: 'too few', services: 1, servicesInScope: 1, reason: null });
+    expect(svc.body.failedDeploymentRecoveryTime).toMatchObject({ count: 2, p50: 21_900 });
+    expect(svc.body.benchmark).toMatchObject({ edition: '2025', industries: { government: 'Government', all: 'All industries' } });
     const team = await get(`${s.url}/api/v1/metrics?scope=team:t1&${q}`);
-    expect(team.body.bands).toEqual({ elite: 0, high: 0, medium: 1, low: 1, none: 1 });
+    expect(team.body.changeFailureRate).toMatchObject({ services: 1, servicesInScope: 3 });
+    expect(team.body.bands).toEqual({ elite: 0, high: 0, medium: 0, low: 0, none: 3 });
     const dept = await get(`${s.url}/api/v1/metrics?scope=department:d1&${q}`);
     const org = await get(`${s.url}/api/v1/metrics?scope=org&${q}`);
     expect(dept.body.leadTime).toEqual(team.body.leadTime);

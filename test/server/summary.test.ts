@@ -21,6 +21,9 @@ describe('GET /api/v1/summary', () => {
       // The demo's story: every department went from months (its baseline) to far less.
       expect(row.metrics.baseline.leadTimeP50).toBeGreaterThan(30 * 86_400);
       expect(row.metrics.speedup).toBeGreaterThan(3);
+      // The headline's "now" is the 90 days to the window's end, whatever the window.
+      expect(row.metrics.now).toMatchObject({ from: '2026-08-03T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' });
+      expect(row.metrics.benchmark.average.aheadOf.government).toBeGreaterThan(0);
       const bands = row.metrics.bands;
       expect(bands.elite + bands.high + bands.medium + bands.low + bands.none).toBe(row.services);
     }
@@ -33,6 +36,7 @@ describe('GET /api/v1/summary', () => {
     const lines = r.text.trim().split('\r\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toContain('speedup');
+    for (const column of ['nowLeadTimeP50', 'baselineLeftOut', 'failedDeploymentRecoveryTimeP50', 'aheadOfGovernment']) expect(lines[0]).toContain(column);
   });
 });
 

@@ -11,6 +11,7 @@ let t: ReturnType<typeof tempDb>;
 beforeEach(() => { t = tempDb(); });
 afterEach(() => t.cleanup());
 
+const FOUR_WEEKS = { from: Date.parse('2026-02-16T00:00:00Z'), to: WINDOW.to };
 const metrics = (db: Db, scope: string, w = WINDOW) => readMetrics(db, resolveScope(db, parseScope(scope)), w.from, w.to, { tz: 'UTC' });
 
 describe('the five metrics of one service, hand-computed', () => {
@@ -19,35 +20,46 @@ describe('the five metrics of one service, hand-computed', () => {
   it('counts successful production deployments only, with deploy days per week and month', () => {
     const m = metrics(t.db, 'service:acme/app');
     // deploy-1 (Mar 4), deploy-2 (Mar 5) | deploy-3 (Mar 11), deploy-4 (Mar 14): 2 and 2 days a week.
+    // Two weeks are too short a window to band (28 days are needed).
     expect(m.deploymentFrequency).toEqual({
-      count: 4, perDay: 4 / 14, perWeek: 2, deployDaysPerWeekMedian: 2, deployDaysPerMonthMedian: 4, band: 'high',
+      count: 4, perDay: 4 / 14, perWeek: 2, deployDaysPerWeekMedian: 2, deployDaysPerMonthMedian: 4, band: null, bandReason: 'too few',
     });
+    // Feb 16 - Mar 16: weeks of 0, 1 (Feb 25), 2 and 2 deploy days → median 1.5, high.
+    expect(metrics(t.db, 'service:acme/app', FOUR_WEEKS).deploymentFrequency).toMatchObject({ count: 5, deployDaysPerWeekMedian: 1.5, band: 'high', bandReason: null });
   });
 
   it('measures lead time from commit to its first production deployment, excluding negatives', () => {
     const m = metrics(t.db, 'service:acme/app');
     // c4 6h, c3 12h, c5 1d, c6 2d, c2 3d; c7 committed after it shipped.
+    // Five changes are too few to band (10 are needed).
     expect(m.leadTime).toEqual({
-      count: 5, excluded: 1, p50: D, p85: 2 * D + 0.4 * D, p95: 2 * D + 0.8 * D, band: 'high',
+      count: 5, excluded: 1, p50: D, p85: 2 * D + 0.4 * D, p95: 2 * D + 0.8 * D, band: null, bandReason: 'too few',
     });
   });
 
   it('counts a deployment failed once, however many incidents link to it, explicitly or implicitly', () => {
     const m = metrics(t.db, 'service:acme/app');
     // i1, i3 → deploy-1 (implicit); i2 → deploy-2 (root cause c4); i5 → deploy-1 (named); i4 → deploy-2 (implicit).
-    expect(m.changeFailureRate).toEqual({ count: 4, failed: 2, rate: 0.5, band: 'low' });
+    // Its first incident (i1) links to deploy-1: it reports incidents from then on, so all four count.
+    expect(m.changeFailureRate).toEqual({ count: 4, failed: 2, rate: 0.5, band: null, bandReason: 'too few', services: 1, servicesInScope: 1, reason: null });
   });
 
   it('takes time to restore over incidents resolved in the window', () => {
     const m = metrics(t.db, 'service:acme/app');
     // 10 min, 30 min, 1 h, 12 h → p50 45 min.
-    expect(m.timeToRestore).toEqual({ count: 4, p50: 2700, band: 'elite' });
+    expect(m.timeToRestore).toEqual({ count: 4, p50: 2700, band: null, bandReason: 'too few', services: 1, servicesInScope: 1, reason: null });
+  });
+
+  it('takes failed deployment recovery time over the incidents linked explicitly or by root-cause sha only', () => {
+    const m = metrics(t.db, 'service:acme/app');
+    // i5 names deploy-1 (10 min), i2's root cause c4 shipped with deploy-2 (12 h); i1 and i3 are linked only implicitly.
+    expect(m.failedDeploymentRecoveryTime).toEqual({ count: 2, p50: (600 + 12 * H) / 2, band: null, bandReason: 'too few', services: 1, servicesInScope: 1, reason: null });
   });
 
   it('counts rework: hotfixes and deployments made while an incident was open', () => {
     const m = metrics(t.db, 'service:acme/app');
     // deploy-2 is marked rework; deploy-3 and deploy-4 ship while i4 is open.
-    expect(m.reworkRate).toEqual({ count: 4, rework: 3, rate: 0.75 });
+    expect(m.reworkRate).toEqual({ count: 4, rework: 3, rate: 0.75, services: 1, servicesInScope: 1, reason: null });
   });
 
   it('breaks pull requests into plan, do, check and act', () => {
@@ -56,12 +68,15 @@ describe('the five metrics of one service, hand-computed', () => {
     expect(m.stages).toEqual({ count: 2, plan: 2 * D, do: (2 * D + 18 * H + 6 * H) / 2, check: H, act: (4 * H + 18 * H) / 2, loop: (5 * D + D) / 2 });
   });
 
-  it('compares with the baseline (the first 90 days of data) as a speedup', () => {
+  it('has a baseline without the first deployment’s changes, "now" of 90 days, and no speedup on fewer than 10 changes', () => {
     const m = metrics(t.db, 'service:acme/app');
-    // Baseline from deploy-0: lead times 6h 12h 1d 2d 3d 5d → p50 1.5d; now 1d.
-    expect(m.baseline).toMatchObject({ from: '2026-02-25T00:00:00.000Z', leadTimeP50: 1.5 * D, count: 6 });
-    expect(m.speedup).toBe(1.5);
-    expect(m.band).toBe('low');
+    // Baseline from deploy-0, leaving out c1 (its first deployment's): 6h 12h 1d 2d 3d → p50 1d.
+    expect(m.baseline).toEqual({ from: '2026-02-25T00:00:00.000Z', to: '2026-05-26T00:00:00.000Z', leadTimeP50: D, count: 5, leftOut: 1, configured: false });
+    // Now: the 90 days to Mar 16, c1 included: 6h 12h 1d 2d 3d 5d → 1.5d.
+    expect(m.now).toEqual({ from: '2025-12-16T00:00:00.000Z', to: '2026-03-16T00:00:00.000Z', leadTimeP50: 1.5 * D, count: 6 });
+    expect(m.speedup).toBeNull();
+    // No figure rests on enough evidence for a band.
+    expect(m.band).toBeNull();
     expect(m.bands).toBeUndefined();
   });
 
@@ -73,9 +88,12 @@ describe('the five metrics of one service, hand-computed', () => {
     // Deploy days: Mar 4, 5, 6 | Mar 11, 14 → median 2.5.
     expect(m.deploymentFrequency.count).toBe(5);
     expect(m.deploymentFrequency.deployDaysPerWeekMedian).toBe(2.5);
-    expect(m.changeFailureRate).toMatchObject({ count: 5, failed: 2, rate: 0.4 });
-    // acme/app is low (its change failure rate); acme/api medium (1 deploy day in the month); acme/old none.
-    expect(m.bands).toEqual({ elite: 0, high: 0, medium: 1, low: 1, none: 1 });
+    // Only acme/app reports incidents: the rate pools its deployments alone, and says 1 of 3 services.
+    expect(m.changeFailureRate).toMatchObject({ count: 4, failed: 2, rate: 0.5, services: 1, servicesInScope: 3, reason: null });
+    expect(m.reworkRate).toMatchObject({ count: 4, rework: 3, services: 1, servicesInScope: 3 });
+    expect(m.bands).toEqual({ elite: 0, high: 0, medium: 0, low: 0, none: 3 });
+    // Over four weeks: acme/app high (deploy days), acme/api low (half a deploy day a month), acme/old none.
+    expect(metrics(t.db, 'team:t1', FOUR_WEEKS).bands).toEqual({ elite: 0, high: 1, medium: 0, low: 1, none: 1 });
     expect(metrics(t.db, 'department:d1')).toEqual({ ...m, scope: 'department:d1' });
     expect(metrics(t.db, 'org').leadTime).toEqual(m.leadTime);
   });
@@ -83,10 +101,11 @@ describe('the five metrics of one service, hand-computed', () => {
   it('reports null, never 0, for an empty window', () => {
     const m = metrics(t.db, 'service:acme/app', { from: Date.parse('2025-01-01T00:00:00Z'), to: Date.parse('2025-02-01T00:00:00Z') });
     expect(m.deploymentFrequency).toMatchObject({ count: 0, perDay: 0, perWeek: 0, band: null });
-    expect(m.leadTime).toEqual({ count: 0, excluded: 0, p50: null, p85: null, p95: null, band: null });
-    expect(m.changeFailureRate).toEqual({ count: 0, failed: 0, rate: null, band: null });
-    expect(m.timeToRestore).toEqual({ count: 0, p50: null, band: null });
-    expect(m.reworkRate).toEqual({ count: 0, rework: 0, rate: null });
+    expect(m.leadTime).toEqual({ count: 0, excluded: 0, p50: null, p85: null, p95: null, band: null, bandReason: null });
+    // Wholly before its first incident: no evidence, so no figure.
+    expect(m.changeFailureRate).toEqual({ count: 0, failed: 0, rate: null, band: null, bandReason: null, services: 0, servicesInScope: 1, reason: 'no incident source' });
+    expect(m.timeToRestore).toEqual({ count: 0, p50: null, band: null, bandReason: null, services: 0, servicesInScope: 1, reason: 'no incident source' });
+    expect(m.reworkRate).toEqual({ count: 0, rework: 0, rate: null, services: 0, servicesInScope: 1, reason: 'no rework source' });
     expect(m.stages).toEqual({ count: 0, plan: null, do: null, check: null, act: null, loop: null });
     expect(m.speedup).toBeNull();
   });
