@@ -7,12 +7,19 @@ import type { NativeEventInput } from '../common/events';
 import type { Cursor } from '../db/queries/cursors';
 import type { Db } from '../db/connection';
 
-export interface CollectorIngestResult { accepted: number; updated: number; unchanged: number }
+export interface CollectorIngestResult {
+  accepted: number; updated: number; unchanged: number;
+  /** Events left out for a timestamp before `limits.earliest` or more than a day ahead (DESIGN.md, "Security"). */
+  skipped?: number;
+}
 
 export interface CollectorContext {
   /** Read-only use: cursors and what is already stored. Writes go through `ingest`. */
   db: Db;
-  /** Validates and stores one batch and its cursors in one transaction (and tells live clients). */
+  /**
+   * Validates and stores one batch and its cursors in one transaction (and tells live clients).
+   * An event with a timestamp out of range is skipped and counted, not refused.
+   */
   ingest(events: NativeEventInput[], cursors?: Cursor[]): CollectorIngestResult;
   now: () => number;
   log: (msg: string, err?: unknown) => void;
@@ -29,6 +36,8 @@ export interface CollectorRunResult {
   stored: number;
   /** One entry per resource (repository, path) that failed; the others went on. */
   errors: { resource: string; message: string }[];
+  /** Events skipped for a timestamp out of range, when the collector counts them. */
+  skipped?: number;
   rateLimitRemaining?: number | null;
 }
 

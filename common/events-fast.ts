@@ -15,6 +15,7 @@
  * let invalid events through, which the property tests exist to catch.
  */
 import { ciStatuses, deploymentStatuses, type NativeEvent } from './events';
+import { identifierProblem, normaliseServiceName, serviceNameProblem, textProblem } from './identifiers';
 
 /** Returned by a checker for a value it cannot vouch for; distinct from every parsed value. */
 const REFUSE: unique symbol = Symbol('refuse');
@@ -43,26 +44,38 @@ const shape = (...fields: Field[]): Shape => ({ fields, keys: new Set(fields.map
 // Checkers, one per zod building block of events.ts.
 
 /**
- * `text(max)`: a string, trimmed (String.prototype.trim, as zod's `.trim()`), then 1..max long.
+ * `trimmed(max)`: a string, trimmed (String.prototype.trim, as zod's `.trim()`), then 1..max long.
  * zod measures length in code points; a string within `max` UTF-16 units is certainly within
  * `max` code points, and a non-empty string has at least one, so units decide every case we
  * accept. A longer string may still fit in code points (emoji): zod counts it.
  */
-function text(max: number): Checker {
+function trimmed(max: number): Checker {
   return (value) => {
     if (typeof value !== 'string') return REFUSE;
-    const trimmed = value.trim();
-    return trimmed.length >= 1 && trimmed.length <= max ? trimmed : REFUSE;
+    const t = value.trim();
+    return t.length >= 1 && t.length <= max ? t : REFUSE;
   };
 }
 
-/** The same pattern as events.ts: no JS whitespace (`\s`, Unicode-aware) and no C0 control. */
-const SERVICE = /^[^\s\u0000-\u001f]+$/;
-const serviceText = text(200);
-/** `service`: `text(200)` plus the no-spaces rule, tested on the trimmed value as zod does. */
+/** `trimmed(max)` whose result passes `problem` (a rule of ./identifiers.ts), as zod's superRefine. */
+function checked(max: number, problem: (s: string) => string | null): Checker {
+  const length = trimmed(max);
+  return (value) => {
+    const t = length(value);
+    return typeof t === 'string' && problem(t) === null ? t : REFUSE;
+  };
+}
+
+/** `text(max)`: an identifier. */
+const text = (max: number) => checked(max, identifierProblem);
+
+const serviceText = trimmed(200);
+/** `service`: `trimmed(200)`, then NFC, then the service name rule, in zod's order. */
 function service(value: unknown): unknown {
-  const trimmed = serviceText(value);
-  return typeof trimmed === 'string' && SERVICE.test(trimmed) ? trimmed : REFUSE;
+  const t = serviceText(value);
+  if (typeof t !== 'string') return REFUSE;
+  const name = normaliseServiceName(t);
+  return serviceNameProblem(name) === null ? name : REFUSE;
 }
 
 const SHA = /^[0-9a-fA-F]{4,64}$/;
@@ -212,7 +225,7 @@ const text50 = text(50);
 const text100 = text(100);
 const text200 = text(200);
 const text300 = text(300);
-const text500 = text(500);
+const freeText500 = checked(500, textProblem);
 
 const deployment = shape(
   required('type', oneOf(['deployment'])),
@@ -282,7 +295,7 @@ const incident = shape(
   optional('severity', text50),
   optional('deploymentId', text200),
   optional('rootCauseSha', sha),
-  optional('title', text500),
+  optional('title', freeText500),
   optional('url', url),
   optional('updatedAt', timestamp),
 );

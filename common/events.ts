@@ -3,6 +3,7 @@
  * route, every collector and the demo generator. Validation happens here, once.
  */
 import { z } from 'zod';
+import { identifierProblem, normaliseServiceName, serviceNameProblem, textProblem } from './identifiers';
 
 const timestamp = z.iso.datetime({
   offset: true,
@@ -12,13 +13,24 @@ const sha = z
   .string({ error: 'expected a commit sha (hex string)' })
   .regex(/^[0-9a-fA-F]{4,64}$/, 'expected a commit sha of 4 to 64 hex characters')
   .transform((s) => s.toLowerCase());
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/** Adds the issue `problem` finds in a string, if any (the rules of ./identifiers.ts). */
+const rule = (problem: (s: string) => string | null) => (s: string, ctx: z.RefinementCtx) => {
+  const message = problem(s);
+  if (message) ctx.addIssue({ code: 'custom', message });
+};
+const trimmed = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+/** An identifier: no control, invisible or unusual space character. */
+const text = (max: number) => trimmed(max).superRefine(rule(identifierProblem));
+/** Free text (a title): ordinary spaces and format characters, no control character. */
+const freeText = (max: number) => trimmed(max).superRefine(rule(textProblem));
+/** A service name, normalised to NFC and checked against the documented character set. */
 const service = z
   .string({ error: 'expected the service name, such as "owner/repo"' })
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
-  .regex(/^[^\s\u0000-\u001f]+$/, 'must not contain spaces or control characters');
+  .transform(normaliseServiceName)
+  .superRefine(rule(serviceNameProblem));
 const url = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2000);
 const count = z.number().int('must be a whole number').min(0, 'must not be negative');
 
@@ -116,7 +128,7 @@ export const incidentEvent = z
     severity: text(50).optional(),
     deploymentId: text(200).optional(),
     rootCauseSha: sha.optional(),
-    title: text(500).optional(),
+    title: freeText(500).optional(),
     url: url.optional(),
     updatedAt: timestamp.optional(),
   })
@@ -137,3 +149,27 @@ export type IncidentEvent = z.infer<typeof incidentEvent>;
 export type NativeEvent = z.infer<typeof nativeEvent>;
 /** What a producer sends: the same shapes before parsing (shas in any case). */
 export type NativeEventInput = z.input<typeof nativeEvent>;
+
+/** The paths of the timestamp fields of an object schema, nested objects included. */
+function timestampPathsOf(shape: z.ZodRawShape, prefix: readonly string[] = []): string[][] {
+  const out: string[][] = [];
+  for (const [key, field] of Object.entries(shape)) {
+    let inner: unknown = field;
+    while (inner instanceof z.ZodOptional) inner = inner.unwrap();
+    if (inner === timestamp) out.push([...prefix, key]);
+    else if (inner instanceof z.ZodObject) out.push(...timestampPathsOf(inner.shape, [...prefix, key]));
+  }
+  return out;
+}
+
+/**
+ * Every timestamp field of each event type (`pullRequest.openedAt` as `['pullRequest',
+ * 'openedAt']`), read from the schemas themselves, so that a timestamp field added to a schema
+ * is range-checked at ingest (db/ingest.ts) without another list to keep in step.
+ */
+export const timestampPaths: Record<NativeEvent['type'], readonly (readonly string[])[]> = {
+  deployment: timestampPathsOf(deploymentEvent.shape),
+  change: timestampPathsOf(changeEvent.shape),
+  ci_run: timestampPathsOf(ciRunEvent.shape),
+  incident: timestampPathsOf(incidentEvent.shape),
+};

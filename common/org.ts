@@ -3,17 +3,27 @@
  * `deming.config.yaml` (under `organisation`) and produced by the demo generator.
  */
 import { z } from 'zod';
+import { normaliseServiceName, serviceNameProblem } from './identifiers';
 
 const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'expected a lower-case id of letters, digits and dashes, such as "health-digital"');
+
+/**
+ * A service name or a pattern with `*`: the character set of service names (./identifiers.ts),
+ * in NFC. They match services without regard to case or Unicode form (db/queries/org.ts).
+ */
+const servicePattern = z.string().min(1).max(200).transform(normaliseServiceName).superRefine((s, ctx) => {
+  const problem = serviceNameProblem(s.replaceAll('*', 'x'));
+  if (problem) ctx.addIssue({ code: 'custom', message: `the service name ${problem}` });
+});
 
 export const teamConfig = z
   .object({
     id,
     name: z.string().min(1).max(200),
     /** Service names (`owner/name`) or patterns with `*`, such as `bcgov/health-*`. */
-    services: z.array(z.string().min(1).max(200)).default([]),
+    services: z.array(servicePattern).default([]),
   })
   .strict();
 

@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { keyFingerprint } from './key-index';
 import { faultKind, faultMessage, RESTORE_BACKUP } from './faults';
+import { serviceKey } from '../common/identifiers';
+import { relinkMergedServices } from './service-keys';
 
 export type Db = Database.Database;
 
@@ -66,7 +68,10 @@ function prepare(db: Db): void {
   db.pragma('wal_autocheckpoint = 10000');
   // The idempotency keys' fingerprint, for the migration that introduced it.
   db.function('deming_key_fingerprint', { deterministic: true }, keyFingerprint);
+  // The key services are matched by (migration 009 and the trigger it adds).
+  db.function('deming_service_key', { deterministic: true }, (name: unknown) => serviceKey(String(name)));
   migrate(db);
+  relinkMergedServices(db);
 }
 
 /** Applies every migration newer than `PRAGMA user_version`, all or nothing. */

@@ -17,6 +17,7 @@ import { summaryRouter } from './routes/summary';
 import { sessionRouter } from './routes/session';
 import { oidcRouter } from './routes/oidc';
 import { createOidcClient } from './oidc';
+import { singleQueryValues } from './query';
 
 /** Where `vite build` puts the dashboard. */
 export const clientDist = join(process.cwd(), 'dist', 'client');
@@ -73,6 +74,7 @@ export function createApp(ctx: AppContext): Express {
   const https = securityHeaders(true);
   app.use((req, res, next) => (req.secure ? https : plain)(req, res, next));
   // Every query parameter once, as text (server/query.ts).
+  app.use(singleQueryValues());
   // Before any JSON parser: the webhook signature is over the raw body.
   app.use(webhooksRouter(ctx));
   app.use(eventsRouter(ctx));

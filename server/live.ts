@@ -8,7 +8,9 @@ import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../common/api';
 import { cookieValue, SESSION_COOKIE, type Authenticator } from './auth';
 import { checkToken } from './rate-limit';
-import { parseScope } from './scope';
+import type { Db } from '../db/connection';
+import { defaultLimits, type Limits } from './config';
+import { parseScope, resolveScope, type Scope } from './scope';
 
 export const COALESCE_MS = 250;
 
@@ -19,7 +21,13 @@ export interface LiveHub {
   close(): Promise<void>;
 }
 
-export function createLiveHub(http: HttpServer, auth: Authenticator): LiveHub {
+/**
+ * What scope:join checks a scope against: the database it must exist in, and how many rooms one
+ * connection may be in (`limits.roomsPerSocket`). Without it only the room limit's default holds.
+ */
+export interface LiveRooms { db: Db; limits: Pick<Limits, 'roomsPerSocket'> }
+
+export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: LiveRooms): LiveHub {
   const door = auth.door;
   const io = new Server<ClientToServerEvents, ServerToClientEvents>(http, {
     serveClient: false,
@@ -41,16 +49,31 @@ export function createLiveHub(http: HttpServer, auth: Authenticator): LiveHub {
     else next(new Error('unauthorized: this needs a token with the "viewer" role'));
   });
   io.on('connection', (socket) => {
+    // Only a scope that exists (a service under the name it is stored with), and at most
+    // limits.roomsPerSocket of them per connection.
+    const known = (scope: unknown): Scope => {
+      const s = parseScope(scope);
+      return rooms ? resolveScope(rooms.db, s).scope : s;
+    };
+    const maxRooms = rooms?.limits.roomsPerSocket ?? defaultLimits.roomsPerSocket;
     socket.on('scope:join', (scope, ack) => {
       try {
-        const s = parseScope(scope);
-        void socket.join(`scope:${s.key}`);
+        const room = `scope:${known(scope).key}`;
+        // socket.rooms holds the connection's own room too.
+        if (!socket.rooms.has(room) && socket.rooms.size - 1 >= maxRooms) {
+          ack?.({ ok: false, error: `This connection is in ${maxRooms} scopes already (limits.roomsPerSocket): leave one (scope:leave) before joining another.` });
+          return;
+        }
+        void socket.join(room);
         ack?.({ ok: true });
       } catch (e) {
         ack?.({ ok: false, error: (e as Error).message });
       }
     });
-    socket.on('scope:leave', (scope) => { void socket.leave(`scope:${scope}`); });
+    socket.on('scope:leave', (scope) => {
+      void socket.leave(`scope:${scope}`);
+      try { void socket.leave(`scope:${known(scope).key}`); } catch { /* not a scope: it was never joined */ }
+    });
   });
 
   // Per room: when it was last told, and what is waiting to be told.

@@ -1,7 +1,29 @@
 /** Parsing of the query strings every read shares: scope, window, bucket, limit. */
+import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { HttpError } from './errors';
 import type { Bucket } from './metrics/calendar';
+
+/**
+ * Refuses a request whose query gives a parameter more than once (`?scope=a&scope=b`, an
+ * array), as a structure (`?scope[x]=1`: Express's parser keeps the key `scope[x]` as it is,
+ * and the route would read no `scope` at all) or as an object, naming it: every route reads each
+ * parameter as one string, and would otherwise take a default silently. Mounted once in front
+ * of every route (server/app.ts).
+ */
+export function singleQueryValues(): RequestHandler {
+  return (req, _res, next) => {
+    for (const [name, value] of Object.entries(req.query)) {
+      const structured = /[[\]]/.test(name);
+      if (typeof value === 'string' && !structured) continue;
+      const shown = name.slice(0, 50);
+      const base = structured ? shown.replace(/\[.*$/s, '') : shown;
+      const how = Array.isArray(value) ? 'given more than once' : 'given as a structure';
+      return next(new HttpError(400, 'invalid_query', `${shown}: ${how}; give ${base} once, as plain text (such as ${base}=value).`, [{ path: shown, message: how }]));
+    }
+    next();
+  };
+}
 
 const DAY_MS = 86_400_000;
 const isoDate = /^\d{4}-\d{2}-\d{2}$/;

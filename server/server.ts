@@ -65,7 +65,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const ctx: AppContext = { db, config, auth, sessions, now, log, demo: () => isDemo(db), ingestQueue: createIngestQueue(db, now) };
   const app = createApp(ctx);
   const http = createHttpServer(app);
-  const live = createLiveHub(http, auth);
+  const live = createLiveHub(http, auth, { db, limits: config.limits });
   ctx.live = live;
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -52,8 +52,11 @@ function readCursor(c: Cursor | undefined): GitCursor {
   }
 }
 
-/** Reads one repository and stores what is new; returns how many events were stored. */
-async function collectRepository(repo: GitRepository, o: GitCollectorOptions, ctx: CollectorContext, counted: () => void): Promise<number> {
+/**
+ * Reads one repository and stores what is new; returns how many events were stored, and how
+ * many were skipped for a timestamp out of range (a commit dated 1970, a clock far ahead).
+ */
+async function collectRepository(repo: GitRepository, o: GitCollectorOptions, ctx: CollectorContext, counted: () => void): Promise<{ stored: number; skipped: number }> {
   const resource = resourceOf(repo);
   counted();
   const gitDir = isGitUrl(repo.location) ? await syncClone(repo.location, o.cacheDir) : await gitDirOf(repo.location);
@@ -83,19 +86,21 @@ async function collectRepository(repo: GitRepository, o: GitCollectorOptions, ct
   };
   if (events.length === 0 && stored?.cursor === cursor.cursor) {
     ctx.progress?.({ resource, stored: 0, done: true });
-    return 0;
+    return { stored: 0, skipped: 0 };
   }
   const size = o.batchSize ?? 1000;
   let n = 0;
+  let skipped = 0;
   for (let i = 0; i < Math.max(events.length, 1); i += size) {
     const batch = events.slice(i, i + size);
     const last = i + size >= events.length;
     const r = ctx.ingest(batch, last ? [cursor] : []);
     n += r.accepted + r.updated;
+    skipped += r.skipped ?? 0;
     ctx.progress?.({ resource, stored: n, done: last });
   }
-  ctx.log(`git: ${repo.service}: ${commits.length} new commits, ${newReleases.length} new release tags; ${n} events stored`);
-  return n;
+  ctx.log(`git: ${repo.service}: ${commits.length} new commits, ${newReleases.length} new release tags; ${n} events stored${skipped > 0 ? `, ${skipped} skipped for a timestamp out of range` : ''}`);
+  return { stored: n, skipped };
 }
 
 /** A collector for the given repositories; one that fails is reported and the others go on. */
@@ -103,11 +108,13 @@ export function createGitCollector(o: GitCollectorOptions): Collector {
   return {
     name: GIT_COLLECTOR,
     async run(ctx: CollectorContext): Promise<CollectorRunResult> {
-      const result: CollectorRunResult = { collector: GIT_COLLECTOR, startedAt: ctx.now(), finishedAt: 0, requests: 0, stored: 0, errors: [] };
+      const result: CollectorRunResult = { collector: GIT_COLLECTOR, startedAt: ctx.now(), finishedAt: 0, requests: 0, stored: 0, errors: [], skipped: 0 };
       for (const repo of o.repositories) {
         if (ctx.signal?.aborted) break;
         try {
-          result.stored += await collectRepository(repo, o, ctx, () => { result.requests++; });
+          const r = await collectRepository(repo, o, ctx, () => { result.requests++; });
+          result.stored += r.stored;
+          result.skipped! += r.skipped;
         } catch (e) {
           ctx.log(`git: ${resourceOf(repo)} failed`, e);
           result.errors.push({ resource: resourceOf(repo), message: (e as Error).message });

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/connection';
 import { listParents } from '../../db/queries/changes';
 import { getShippedAt, listProductionDeploymentsFrom } from '../../db/queries/deployments';
-import { listServices } from '../../db/queries/org';
+import { findService } from '../../db/queries/org';
 import { adaptCommit, commitFromRest } from './adapt-commit';
 import { statusOf, type GithubClient } from './client';
 import { cursorRow, readCursor } from './cursors';
@@ -61,7 +61,7 @@ export async function compareCommits(client: GithubClient, repo: RepoInfo, base:
 /** Fills the gaps behind each production deployment since the cursor, oldest first. */
 export async function syncCompare(sync: RepoSync): Promise<void> {
   const { ctx, repo } = sync;
-  const service = listServices(ctx.db).find((s) => s.name === repo.fullName);
+  const service = findService(ctx.db, repo.fullName);
   if (!service) return;
   const resource = resourceOf(sync, 'compare');
   const saved = readCursor(ctx.db, resource, compareCursor);

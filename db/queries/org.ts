@@ -2,26 +2,36 @@
 import type { Db } from '../connection';
 import { prepared } from '../prepared';
 import { UNASSIGNED_DEPARTMENT, UNASSIGNED_TEAM, type OrganisationConfig } from '../../common/org';
+import { normaliseServiceName, serviceKey } from '../../common/identifiers';
 
 export interface ServiceRow { id: number; name: string; teamId: string }
 export interface TeamRow { id: string; name: string; departmentId: string }
 export interface DepartmentRow { id: string; name: string }
+/** A service's id and the name it was first seen with (its display name). */
+export interface ServiceRef { id: number; name: string }
 
-/** Turns a service pattern such as `bcgov/*` into a matcher. */
+/** Turns a service pattern such as `bcgov/*` into a matcher of service keys. */
 function patternToRegExp(pattern: string): RegExp {
-  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`, 'i');
+  const escaped = serviceKey(pattern).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`, 'u');
 }
 
-/** Maps a service name to its configured team: exact names win over patterns, first match wins. */
+/**
+ * Maps a service name to its configured team: exact names win over patterns, first match wins.
+ * Names and patterns match as services do, by {@link serviceKey}: without regard to case or
+ * Unicode form.
+ */
 export function teamResolver(org: OrganisationConfig): (service: string) => string | null {
   const exact = new Map<string, string>();
   const patterns: { re: RegExp; team: string }[] = [];
   for (const d of org) for (const t of d.teams) for (const s of t.services) {
     if (s.includes('*')) patterns.push({ re: patternToRegExp(s), team: t.id });
-    else if (!exact.has(s.toLowerCase())) exact.set(s.toLowerCase(), t.id);
+    else if (!exact.has(serviceKey(s))) exact.set(serviceKey(s), t.id);
   }
-  return (service) => exact.get(service.toLowerCase()) ?? patterns.find((p) => p.re.test(service))?.team ?? null;
+  return (service) => {
+    const key = serviceKey(service);
+    return exact.get(key) ?? patterns.find((p) => p.re.test(key))?.team ?? null;
+  };
 }
 
 /**
@@ -50,13 +60,24 @@ function ensureUnassigned(db: Db): void {
   prepared(db, "INSERT OR IGNORE INTO teams (id, name, department_id) VALUES (?, 'Unassigned', ?)").run(UNASSIGNED_TEAM, UNASSIGNED_DEPARTMENT);
 }
 
-/** Returns the id of a service, creating it (in its configured team, or `unassigned`) on first sight. */
-export function ensureService(db: Db, name: string, resolveTeam: (service: string) => string | null): number {
-  const found = prepared<[string], { id: number }>(db, 'SELECT id FROM services WHERE name = ?').get(name);
-  if (found) return found.id;
+/** The service a name means, whatever its case or Unicode form, or undefined. */
+export function findService(db: Db, name: string): ServiceRef | undefined {
+  return prepared<[string], ServiceRef>(db, 'SELECT id, name FROM services WHERE key = ?').get(serviceKey(name));
+}
+
+/**
+ * Returns the service a name means, creating it (in its configured team, or `unassigned`) on
+ * first sight, under that first name in NFC: later spellings in another case or Unicode form
+ * are the same service.
+ */
+export function ensureService(db: Db, name: string, resolveTeam: (service: string) => string | null): ServiceRef {
+  const found = findService(db, name);
+  if (found) return found;
   const team = resolveTeam(name) ?? UNASSIGNED_TEAM;
   if (team === UNASSIGNED_TEAM) ensureUnassigned(db);
-  return Number(prepared(db, 'INSERT INTO services (name, team_id) VALUES (?, ?)').run(name, team).lastInsertRowid);
+  const display = normaliseServiceName(name);
+  const id = Number(prepared(db, 'INSERT INTO services (name, key, team_id) VALUES (?, ?, ?)').run(display, serviceKey(display), team).lastInsertRowid);
+  return { id, name: display };
 }
 
 export function listServices(db: Db): ServiceRow[] {

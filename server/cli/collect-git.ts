@@ -6,6 +6,7 @@
 import { dirname, join } from 'node:path';
 import { createGitCollector, type GitRepository } from '../../collectors/git/collector';
 import { gitDirOf, isGitUrl, NotARepositoryError } from '../../collectors/git/git';
+import { skippedSentence } from '../../db/ingest';
 import { ConfigError } from '../config';
 import { CommandUsageError, openLocalStore, parseOptions } from './local';
 import { createProgress } from './progress';
@@ -59,9 +60,11 @@ export async function collectGit(args: string[]): Promise<number> {
       progress.finish(`git ${repo.service}: failed: ${result.errors.map((e) => e.message).join('; ')}`);
       return 1;
     }
+    // What was skipped, said whether or not anything was stored (a repository of 1970 commits alone stores nothing).
+    const skipped = store.skipped.count > 0 ? ` ${skippedSentence(store.skipped)}.` : '';
     progress.finish(result.stored === 0
-      ? `git ${repo.service}: nothing new in ${repo.location} (release tags ${repo.releaseTags}).`
-      : `git ${repo.service}: stored ${result.stored} events (commits and release tags ${repo.releaseTags}) from ${repo.location} in ${store.config.dbFile}.`);
+      ? `git ${repo.service}: nothing new in ${repo.location} (release tags ${repo.releaseTags}).${skipped}`
+      : `git ${repo.service}: stored ${result.stored} events (commits and release tags ${repo.releaseTags}) from ${repo.location} in ${store.config.dbFile}.${skipped}`);
     return 0;
   } finally {
     store.close();

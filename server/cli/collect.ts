@@ -5,6 +5,7 @@
  * sees the current step update in place; a pipe or a log gets one line per repository.
  */
 import { openDatabase } from '../../db/connection';
+import { skippedSentence, type CheckedEvents } from '../../db/ingest';
 import { syncOrganisation } from '../../db/queries/org';
 import { createGithubCollector, type GithubRunResult } from '../../collectors/github/collector';
 import { parseDuration } from '../../collectors/github/config';
@@ -98,7 +99,7 @@ const command: CliCommand = {
       });
       const result = await collector.run(ctx);
       saveLastRun(db, result);
-      summary(result);
+      summary(result, ctx.skipped);
       return result.errors.length > 0 ? 1 : 0;
     } finally {
       db.close();
@@ -106,13 +107,14 @@ const command: CliCommand = {
   },
 };
 
-function summary(r: GithubRunResult): void {
+function summary(r: GithubRunResult, skipped: CheckedEvents['skipped']): void {
   const seconds = ((r.finishedAt - r.startedAt) / 1000).toFixed(1);
   const failed = r.errors.length;
   console.log(`\nCollected ${r.repositories.length} ${r.repositories.length === 1 ? 'repository' : 'repositories'} in ${seconds} s: `
     + `${thousands(r.requests)} requests (${thousands(r.notModified)} answered 304), ${thousands(r.stored)} events stored, `
     + `rate limit ${thousands(r.rateLimitRemaining)} left${failed > 0 ? `; ${failed} failed:` : '.'}`);
   for (const e of r.errors) console.log(`  ${e.resource}: ${e.message}`);
+  if (skipped.count > 0) console.log(`${skippedSentence(skipped)}.`);
 }
 
 export default command;

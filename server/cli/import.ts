@@ -2,10 +2,12 @@
  * `npx deming import <file.ndjson>`: native events, one JSON object per line (what
  * `npx deming export --format ndjson` writes), through the one ingest path in batches of 1,000.
  * The whole file is checked first, so a bad line stores nothing and is reported by its number.
+ * An event with a timestamp before limits.earliest or more than a day ahead is skipped and
+ * counted in the summary, as a collector does.
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { IngestValidationError, validateEvents, type FieldIssue } from '../../db/ingest';
+import { IngestValidationError, skippedSentence, validateEvents, type FieldIssue } from '../../db/ingest';
 import { ConfigError } from '../config';
 import { CommandUsageError, openLocalStore, parseOptions } from './local';
 import { createProgress } from './progress';
@@ -98,7 +100,8 @@ export async function importFile(args: string[]): Promise<number> {
   } finally {
     store.close();
   }
-  progress.finish(`Imported ${done} events from ${file} into ${store.config.dbFile} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${sum.accepted} new, ${sum.updated} updated, ${sum.unchanged} unchanged.`);
+  const skipped = store.skipped.count > 0 ? ` ${skippedSentence(store.skipped)}.` : '';
+  progress.finish(`Imported ${done - store.skipped.count} events from ${file} into ${store.config.dbFile} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${sum.accepted} new, ${sum.updated} updated, ${sum.unchanged} unchanged.${skipped}`);
   return 0;
 }
 

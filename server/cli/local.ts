@@ -6,7 +6,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { NativeEventInput } from '../../common/events';
 import type { Db } from '../../db/connection';
 import { openDatabase } from '../../db/connection';
-import { ingestEvents, validateEvents, type IngestResult } from '../../db/ingest';
+import { addSkipped, checkEvents, ingestEvents, timeRange, type CheckedEvents, type IngestResult } from '../../db/ingest';
 import type { Cursor } from '../../db/queries/cursors';
 import { syncOrganisation, teamResolver } from '../../db/queries/org';
 import { ConfigError, loadConfig, type Config } from '../config';
@@ -32,8 +32,13 @@ export function parseOptions<O extends Options>(args: string[], options: O) {
 export interface LocalStore {
   config: Config;
   db: Db;
-  /** Validates and stores one batch in one transaction, with the cursors it covers. */
-  ingest(events: unknown[] | NativeEventInput[], opts?: { cursors?: Cursor[]; pathOf?: (i: number) => string; defaultSource?: string }): IngestResult;
+  /**
+   * Validates and stores one batch in one transaction, with the cursors it covers. An event with
+   * a timestamp before limits.earliest or more than a day ahead is skipped and counted in `skipped`.
+   */
+  ingest(events: unknown[] | NativeEventInput[], opts?: { cursors?: Cursor[]; pathOf?: (i: number) => string; defaultSource?: string }): IngestResult & { skipped: number };
+  /** The events skipped so far, for the command's summary. */
+  readonly skipped: CheckedEvents['skipped'];
   close(): void;
 }
 
@@ -52,11 +57,18 @@ export function openLocalStore(configFile?: string, opts: { forWriting?: boolean
   }
   if (config.organisation.length > 0) syncOrganisation(db, config.organisation);
   const resolveTeam = teamResolver(config.organisation);
+  const skipped: CheckedEvents['skipped'] = { count: 0, first: [] };
   return {
-    config, db,
-    ingest: (events, opts = {}) => ingestEvents(db, validateEvents(events, opts.pathOf), {
-      production: config.production, now: now(), resolveTeam, cursors: opts.cursors, defaultSource: opts.defaultSource,
-    }),
+    config, db, skipped,
+    ingest: (events, opts = {}) => {
+      const at = now();
+      const checked = checkEvents(events, opts.pathOf, { range: timeRange(config.limits.earliest, at), outOfRange: 'skip', maxIssues: config.limits.validationErrors });
+      addSkipped(skipped, checked.skipped);
+      const r = ingestEvents(db, checked.events, {
+        production: config.production, now: at, resolveTeam, cursors: opts.cursors, defaultSource: opts.defaultSource,
+      });
+      return { ...r, skipped: checked.skipped.count };
+    },
     close: () => db.close(),
   };
 }

@@ -3,7 +3,7 @@
  * CloudEvents batch) or in CloudEvents binary mode. Mapped kinds become native events through
  * the one ingest path; other types are acknowledged and ignored. All or nothing.
  */
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { unwrapCdEvents } from '../../collectors/cdevents/envelope';
 import { FieldError } from '../../collectors/cdevents/errors';
 import { CDEVENTS_SOURCE } from '../../collectors/cdevents/map';
@@ -13,6 +13,7 @@ import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { requireRole } from '../auth';
 import { ingestAndNotify } from './events';
+import { jsonBody } from '../body';
 
 const jsonTypes = ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json', 'application/*+json'];
 const MAX_IGNORED_LISTED = 50;
@@ -20,7 +21,8 @@ const MAX_IGNORED_LISTED = 50;
 /** Mounts `POST /api/v1/cdevents`, with its own body parsing for the CloudEvents media types. */
 export function cdeventsRouter(ctx: AppContext): Router {
   const r = Router();
-  const json = express.json({ limit: ctx.config.bodyLimit, type: jsonTypes });
+  const { limits } = ctx.config;
+  const json = jsonBody({ limit: ctx.config.bodyLimit, type: jsonTypes, depth: limits.jsonDepth });
   r.post('/api/v1/cdevents', requireRole(ctx.auth, 'ingest'), json, async (req, res) => {
     if (!req.is(jsonTypes)) {
       throw new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json, application/cloudevents+json or application/cloudevents-batch+json, not "${(req.get('content-type') ?? 'none').slice(0, 80)}".`);
@@ -33,6 +35,9 @@ export function cdeventsRouter(ctx: AppContext): Router {
       if (e instanceof FieldError) throw new HttpError(400, 'invalid_cdevent', e.message, e.details);
       throw e;
     }
+    if (items.length > limits.eventsPerRequest) {
+      throw new HttpError(413, 'too_many_events', `The request holds ${items.length.toLocaleString('en')} CDEvents, more than ${limits.eventsPerRequest.toLocaleString('en')} (limits.eventsPerRequest): send smaller batches.`);
+    }
     const t = translateCdEvents(items, {
       production: ctx.config.production,
       previousIncident: (id) => getIncidentByKey(ctx.db, CDEVENTS_SOURCE, id),
@@ -40,7 +45,7 @@ export function cdeventsRouter(ctx: AppContext): Router {
     if (t.issues.length > 0) {
       const first = t.issues[0];
       const message = t.issues.length === 1 ? `${first.path}: ${first.message}` : `${t.issues.length} problems in the CDEvents; the first is ${first.path}: ${first.message}`;
-      throw new HttpError(400, 'invalid_cdevent', `${message}. Nothing was stored.`, t.issues);
+      throw new HttpError(400, 'invalid_cdevent', `${message}. Nothing was stored.`, t.issues.slice(0, limits.validationErrors));
     }
     const stored = t.events.length === 0
       ? { accepted: 0, updated: 0, unchanged: 0 }

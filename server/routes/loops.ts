@@ -10,12 +10,13 @@ import { listLoopAudit, getLoop } from '../../db/queries/loops';
 import { HttpError } from '../errors';
 import type { LoopAuditItem } from '../../common/api';
 import { sendRows } from '../csv';
+import { jsonBody } from '../body';
 
 export function loopsRouter(ctx: AppContext): Router {
   const r = Router();
   const viewer = requireRole(ctx.auth, 'viewer');
   const editor = requireRole(ctx.auth, 'editor');
-  const json = express.json({ limit: '64kb' });
+  const json = jsonBody({ limit: '64kb', depth: ctx.config.limits.jsonDepth });
   const needJson: express.RequestHandler = (req, _res, next) => {
     if (!req.is('application/json')) return next(new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json.'));
     next();

@@ -1,5 +1,5 @@
 /** Signing in and out: a token or a configured user's password in, an httpOnly session cookie out. */
-import express, { Router, type Request, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { credentials, grants, SESSION_COOKIE } from '../auth';
@@ -9,6 +9,7 @@ import { hashPassword, PasswordsBusyError, verifyPassword } from '../passwords';
 import { busyRefusal, checkToken, isRefusal, refusalError } from '../rate-limit';
 import { tokenHash, type SessionOrigin } from '../sessions';
 import { parseBody } from '../validate';
+import { jsonBody } from '../body';
 
 const loginBody = z.union([
   z.object({ token: z.string().min(1).max(500) }).strict(),
@@ -45,7 +46,7 @@ export function sessionRouter(ctx: AppContext): Router {
   });
 
   // Failures are limited per user name and per client address (`req.ip`, through trusted proxies only): see rate-limit.ts.
-  r.post('/api/v1/session', express.json({ limit: '8kb' }), async (req, res) => {
+  r.post('/api/v1/session', jsonBody({ limit: '8kb', depth: ctx.config.limits.jsonDepth }), async (req, res) => {
     if (!sessions) throw new HttpError(503, 'no_sessions', 'Sessions are not available on this server.');
     const guard = ctx.auth.signIn;
     const body = parseBody(loginBody, req.body, 'invalid_login');

@@ -2,7 +2,7 @@
  * `POST /api/v1/test-reports?service=&sha=&name=`: a JUnit XML report, stored as one CI run
  * with its test counts and duration, through the one ingest path.
  */
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseJUnit, ReportError } from '../../collectors/junit/parse';
@@ -11,6 +11,7 @@ import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { requireRole } from '../auth';
 import { ingestAndNotify } from './events';
+import { textBody } from '../body';
 
 /** Reports carry test output; bigger than events, still bounded. */
 export const TEST_REPORT_LIMIT = '20mb';
@@ -30,7 +31,8 @@ const params = z.object({
 /** Mounts `POST /api/v1/test-reports`, with its own bounded XML body parsing. */
 export function testReportsRouter(ctx: AppContext): Router {
   const r = Router();
-  const xml = express.text({ limit: TEST_REPORT_LIMIT, type: xmlTypes });
+  // UTF-8 unless Content-Type names another charset (`text/xml; charset=iso-8859-1`).
+  const xml = textBody({ limit: TEST_REPORT_LIMIT, type: xmlTypes });
   r.post('/api/v1/test-reports', requireRole(ctx.auth, 'ingest'), xml, async (req, res) => {
     if (!req.is(xmlTypes) || typeof req.body !== 'string') {
       throw new HttpError(415, 'unsupported_media_type', `Send the JUnit XML report as the body with Content-Type application/xml or text/xml, not "${(req.get('content-type') ?? 'none').slice(0, 80)}".`);

@@ -17,6 +17,7 @@ import { HttpError } from '../errors';
 import { statusBoard } from '../collectors/status';
 import { findDelivery, recordDelivery } from '../../db/queries/webhook-deliveries';
 import { ingestAndNotify } from './events';
+import { checkJsonBytes } from '../body';
 
 /** GitHub sends payloads of up to 25 MB. */
 const LIMIT = '25mb';
@@ -81,6 +82,8 @@ export function webhooksRouter(ctx: AppContext): Router {
       res.status(202).json({ duplicate: true, ignored: `delivery ${delivery} was received before${when} and is not applied again` });
     };
     if (delivery !== undefined && findDelivery(ctx.db, SOURCE, delivery)) return duplicate();
+    // UTF-8 and nesting within limits.jsonDepth, as every JSON body (server/body.ts).
+    checkJsonBytes(body, ctx.config.limits.jsonDepth);
     let payload: unknown;
     try { payload = JSON.parse(body.toString('utf8')); } catch (e) {
       throw new HttpError(400, 'malformed_json', `The body is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
@@ -105,7 +108,7 @@ export function webhooksRouter(ctx: AppContext): Router {
     try {
       result = await ingestAndNotify(ctx, outcome.events, (i) => `${event}[${i}]`, SOURCE, remember ? (db) => {
         if (!recordDelivery(db, SOURCE, delivery, event.slice(0, 100), ctx.now())) throw new AlreadyRecorded();
-      } : undefined);
+      } : undefined, 'skip'); // a commit dated 1970 in a push is skipped (and logged), not the delivery refused
     } catch (e) {
       if (e instanceof AlreadyRecorded) return duplicate();
       throw e;

@@ -38,8 +38,14 @@ const whitespace = fc.constantFrom(' ', '\t', '\n', '\r', '\v', '\f', '\u00a0', 
 const padded = (core: fc.Arbitrary<string>) =>
   fc.tuple(fc.array(whitespace, { maxLength: 2 }), core, fc.array(whitespace, { maxLength: 2 })).map(([a, s, b]) => a.join('') + s + b.join(''));
 
-/** Free text: spaces inside, non-ASCII, surrogate pairs, and characters trim keeps (ZWSP, NEL, NUL, DEL). */
-const textUnit = fc.constantFrom('a', 'Z', '0', '-', '/', '#', ' ', 'é', 'ß', '漢', '😀', '\u200b', '\u0085', '\u0000', '\u007f');
+/**
+ * Free text: spaces inside, non-ASCII, surrogate pairs, and now and then a character trim keeps
+ * but an identifier refuses (ZWSP, NEL, NUL, DEL, a bidi override, a lone surrogate, ZWJ).
+ */
+const textUnit = fc.oneof(
+  { weight: 400, arbitrary: fc.constantFrom('a', 'Z', '0', '-', '/', '#', ' ', 'é', 'ß', '漢', '😀') },
+  { weight: 1, arbitrary: fc.constantFrom('\u200b', '\u0085', '\u0000', '\u007f', '\u202e', '\ud800', '\u200d') },
+);
 /** `text(max)`: mostly short and padded; sometimes right at the limit, in ASCII or in emoji (2 UTF-16 units each). */
 const text = (max: number) =>
   fc.oneof(
@@ -48,7 +54,19 @@ const text = (max: number) =>
   );
 
 const service = fc.oneof(
-  { weight: 6, arbitrary: padded(fc.string({ unit: fc.constantFrom('a', 'z', '0', '/', '-', '_', '.', 'é', '😀', '\u007f', '\u0085', '\u200b'), minLength: 1, maxLength: 30 })) },
+  {
+    weight: 6,
+    // Path segments joined by slashes, of letters in both cases and
+    // Unicode forms (é precomposed, e + combining acute), digits and the allowed punctuation, and
+    // now and then what a service name refuses: emoji, DEL, NEL, ZWSP, ZWJ, a fullwidth letter, a space, '#'.
+    arbitrary: padded(fc.array(fc.string({
+      unit: fc.oneof(
+        { weight: 300, arbitrary: fc.constantFrom('a', 'Z', '0', '-', '_', '.', '@', ':', '+', 'é', 'e\u0301', '漢') },
+        { weight: 1, arbitrary: fc.constantFrom('😀', '\u007f', '\u0085', '\u200b', '\u200d', '\uff21', ' ', '#') },
+      ),
+      minLength: 1, maxLength: 12,
+    }), { minLength: 1, maxLength: 3 }).map((segments) => segments.join('/'))),
+  },
   { weight: 1, arbitrary: fc.integer({ min: 198, max: 201 }).map((n) => 'a'.repeat(n)) },
 );
 
@@ -264,7 +282,17 @@ describe('fastParse edge cases', () => {
     ['a minimal incident', inc, 'fast'],
     ['text is trimmed', { ...inc, id: '  x  ' }, 'fast'],
     ['Unicode whitespace is trimmed (NBSP, LS, BOM)', { ...inc, id: '\u00a0\ufeffx\u2028' }, 'fast'],
-    ['ZWSP and NEL are not whitespace to trim', { ...inc, id: '\u200bx\u0085' }, 'fast'],
+    ['ZWSP and NEL are not whitespace to trim, and an identifier refuses them', { ...inc, id: '\u200bx\u0085' }, 'invalid'],
+    ['an identifier with NUL', { ...inc, id: 'a\u0000b' }, 'invalid'],
+    ['an identifier with a C1 control', { ...inc, severity: 'high\u009b' }, 'invalid'],
+    ['an identifier with a bidi override', { ...inc, deploymentId: 'd\u202e1' }, 'invalid'],
+    ['an identifier with a lone surrogate', { ...inc, id: 'a\ud800' }, 'invalid'],
+    ['an identifier with spaces and accents', { ...inc, severity: 'très haut' }, 'fast'],
+    ['a title keeps an emoji joined by ZWJ', { ...inc, title: 'outage 👩\u200d💻' }, 'fast'],
+    ['a title keeps a line break and a tab', { ...inc, title: 'a\nb\tc' }, 'fast'],
+    ['a title with a bell', { ...inc, title: 'a\u0007b' }, 'invalid'],
+    ['a title with a C1 control', { ...inc, title: 'a\u0085b' }, 'invalid'],
+    ['a title with a bidi override', { ...inc, title: 'a\u202eb' }, 'invalid'],
     ['whitespace-only text', { ...inc, id: ' \u3000 ' }, 'invalid'],
     ['text at its limit', { ...inc, id: 'x'.repeat(200) }, 'fast'],
     ['text over its limit', { ...inc, id: 'x'.repeat(201) }, 'invalid'],
@@ -276,7 +304,19 @@ describe('fastParse edge cases', () => {
     ['service with a space', { ...inc, service: 'a b' }, 'invalid'],
     ['service with NBSP', { ...inc, service: 'a\u00a0b' }, 'invalid'],
     ['service with a control character', { ...inc, service: 'a\u0001b' }, 'invalid'],
-    ['service with NEL and DEL (neither \\s nor C0)', { ...inc, service: 'a\u0085\u007fb' }, 'fast'],
+    ['service with NEL and DEL (neither \\s nor C0)', { ...inc, service: 'a\u0085\u007fb' }, 'invalid'],
+    ['service in NFD is normalised to NFC', { ...inc, service: 'acme/we\u0301b' }, 'fast'],
+    ['service keeps its case', { ...inc, service: 'Acme/Web' }, 'fast'],
+    ['service with a nested path and @ : + . _ -', { ...inc, service: '@gov/sub.group/pro_ject-1:api+v2' }, 'fast'],
+    ['service with a leading slash (a CDEvents source)', { ...inc, service: '/ci/deploy' }, 'fast'],
+    ['service with a trailing slash', { ...inc, service: 'acme/web/' }, 'invalid'],
+    ['service with a double slash', { ...inc, service: 'acme//web' }, 'invalid'],
+    ['service with a ".." segment', { ...inc, service: 'acme/../web' }, 'invalid'],
+    ['service of punctuation alone', { ...inc, service: '-.-' }, 'invalid'],
+    ['service with ZWJ', { ...inc, service: 'ac\u200dme/web' }, 'invalid'],
+    ['service with a fullwidth letter', { ...inc, service: '\uff21cme/web' }, 'invalid'],
+    ['service with a hash', { ...inc, service: 'acme#web' }, 'invalid'],
+    ['service with an emoji', { ...inc, service: 'acme/😀' }, 'invalid'],
     ['an upper-case sha is lowercased', { ...inc, rootCauseSha: 'ABCDEF0123' }, 'fast'],
     ['a 3-digit sha', { ...inc, rootCauseSha: 'abc' }, 'invalid'],
     ['a 65-digit sha', { ...inc, rootCauseSha: 'a'.repeat(65) }, 'invalid'],

@@ -23,8 +23,9 @@ export function scenarioEvents(): NativeEventInput[] {
     change({ service: A, sha: sha('c4'), committedAt: '2026-03-05T00:00:00Z', parents: [sha('c3')] }),
     change({ service: A, sha: sha('c5'), committedAt: '2026-03-10T00:00:00Z', parents: [sha('c4')], pullRequest: pr2 }),
     change({ service: A, sha: sha('c6'), committedAt: '2026-03-12T00:00:00Z', parents: [sha('c5')] }),
-    // Committed "after" it shipped: clock skew, excluded from lead time.
-    change({ service: A, sha: sha('c7'), committedAt: '2026-03-20T00:00:00Z', parents: [sha('c6')] }),
+    // Committed "after" it shipped: clock skew, excluded from lead time. (Within a day of the
+    // window's end, the clock of the tests' servers: later would be refused as in the future.)
+    change({ service: A, sha: sha('c7'), committedAt: '2026-03-16T12:00:00Z', parents: [sha('c6')] }),
     deployment({ service: A, id: 'deploy-0', sha: sha('c1'), finishedAt: '2026-02-25T00:00:00Z' }),
     deployment({ service: A, id: 'deploy-1', sha: sha('c3'), startedAt: '2026-03-03T23:50:00Z', finishedAt: '2026-03-04T00:00:00Z' }),
     deployment({ service: A, id: 'deploy-2', sha: sha('c4'), finishedAt: '2026-03-05T06:00:00Z', rework: true }),
