@@ -102,7 +102,9 @@ describe('a first backfill from GitHub', () => {
     expect(body.leadTime.p95).toBeCloseTo(15840, 6);
     expect(body.deploymentFrequency.count).toBe(4);
     // #20 names s2, shipped by D5; #21 is linked to D6, the latest deployment before it opened.
-    expect(body.changeFailureRate).toMatchObject({ count: 4, failed: 2, rate: 0.5 });
+    // The incident label alone is no evidence start (DESIGN, "Evidence"): the service reports
+    // incidents from D5, the deployment its first incident is linked to, so D2 and D3 are left out.
+    expect(body.changeFailureRate).toMatchObject({ count: 2, failed: 2, rate: 1, services: 1, servicesInScope: 1 });
     expect(body.timeToRestore).toMatchObject({ count: 1, p50: 7200 });
     const api = await get(`${server.url}/api/v1/metrics?scope=service:acme/api&from=2026-03-02&to=2026-03-09`);
     expect(api.body.leadTime).toMatchObject({ count: 2, p50: 14400 });
