@@ -2,7 +2,8 @@
  * Random and malformed input against every endpoint: never a 5xx, never a crash, never a
  * partial write, and memory that does not grow with the number of requests. Then the input
  * hygiene of DESIGN.md "Security": timestamps from year 1 to 9999, control and invisible
- * characters in identifiers, and service names that only look alike.
+ * characters in identifiers, service names that only look alike, and text that a spreadsheet
+ * would run as a formula.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -10,6 +11,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer } from '../helpers/server';
 import { change, deployment, incident, ciRun, sha } from '../helpers/factories';
+import { csvObjects, parseCsv } from '../helpers/csv';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -161,6 +163,32 @@ describe('fuzzing input hygiene', () => {
       expect(JSON.parse(r.text).error.details).toEqual([{ path: `[0].${field}`, message: expect.stringMatching(/^contains U\+[0-9A-F]{4}, a control, invisible or (unusual )?space character: remove it$/) }]);
       expect(snapshot()).toEqual(before);
     }), { numRuns: 300, seed: 200 });
+  }, 120_000);
+
+  it('writes every text a spreadsheet would run as a formula with a leading quote in the CSV, and any other text as it is', async () => {
+    const unit = fc.constantFrom('a', 'Z', '1', '0', '.', '(', ')', '"', ',', '|', '!', ' ', '=', '+', '-', '@', 'e', 'é');
+    const text = fc.tuple(fc.constantFrom('', '=', '+', '-', '@', '-1', '+2'), fc.string({ unit, minLength: 1, maxLength: 16 }))
+      .map(([start, rest]) => `${start}${rest}`.trim()).filter((t) => t.length > 0);
+    const runs = fc.array(fc.tuple(text, text), { minLength: 1, maxLength: 4 });
+    let n = 0;
+    const formula = (t: string) => /^[=+\-@]/.test(t) && !/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t);
+    await fc.assert(fc.asyncProperty(runs, async (pairs) => {
+      const events = pairs.map(([name, branch]) => ciRun({ id: `csv-fuzz-${++n}`, service: 'fuzz/csv', name, branch }));
+      const r = await send('POST', '/api/v1/events', { body: JSON.stringify(events), headers: { 'content-type': 'application/json' } });
+      expect(r.status, r.text).toBe(200);
+      const csv = parseCsv((await send('GET', '/api/v1/ci-runs?scope=service:fuzz/csv&from=2026-01-01&to=2026-12-01&limit=5000&format=csv')).text);
+      const header = csv[0];
+      const rows = csvObjects(csv);
+      for (const [i, e] of events.entries()) {
+        const row = rows.find((x) => x.id === e.id)!;
+        expect(row, e.id).toBeDefined();
+        const [name, branch] = pairs[i];
+        expect(row.name).toBe(formula(name) ? `'${name}` : name);
+        expect(row.branch).toBe(formula(branch) ? `'${branch}` : branch);
+      }
+      // No cell of the file, header included, starts a formula.
+      for (const cell of [...header, ...csv.slice(1).flat()]) expect(formula(cell), cell).toBe(false);
+    }), { numRuns: 80, seed: 77 });
   }, 120_000);
 
   it('lands every spelling of a service name (case, NFC or NFD) in one service, and refuses look-alikes with invisible characters', async () => {
