@@ -68,6 +68,8 @@ export interface MetricsResponse extends FiveMetrics {
   stages: Stages;
   baseline: Baseline | null;
   now: Now;
+  /** When the scope's data last moved (a production deployment or an incident resolved), whatever the window; null with none. */
+  lastDataAt: string | null;
   /** The "now" figures against DORA's Quick Check: Government and All industries. */
   benchmark: Benchmark;
   /** baseline lead time p50 / now lead time p50; null when either rests on fewer than 10 changes. */
@@ -186,7 +188,13 @@ export interface LoopAuditItem { loopId: string; name: string; action: 'plan' | 
 
 /** One point of a department's trend line on the executive summary. */
 export interface TrendPoint { from: string; to: string; leadTimeP50: number | null; deploymentsPerWeek: number }
-export interface SummaryRow { department: { id: string; name: string }; services: number; metrics: MetricsResponse; trend: TrendPoint[] }
+export interface SummaryRow {
+  department: { id: string; name: string }; services: number; metrics: MetricsResponse;
+  /** The last 12 months. */
+  trend: TrendPoint[];
+  /** Month by month from the month the baseline starts (at most ten years) to the window's end; empty without a baseline. */
+  sinceBaseline: TrendPoint[];
+}
 /** `GET /api/v1/summary`: the executive view, one row per department, and the whole organisation. */
 export interface SummaryResponse { from: string; to: string; org: MetricsResponse; departments: SummaryRow[]; demo: boolean }
 

@@ -21,7 +21,7 @@ export function LeadTimeChart({ series, url }: { series: Resource<SeriesResponse
   }) : '';
 
   return (
-    <ChartPanel id="lead-time-chart" title={`Lead time for changes, per ${per}`}
+    <ChartPanel id="lead-time-chart" title={`Change lead time, per ${per}`}
       csv={{ url, what: `the figures per ${per}`, file: `lead-time-per-${per}` }}
       legend={(
         <ul className="legend" aria-label="Lines">

@@ -5,7 +5,9 @@ import { useDateRange } from '../hooks/useDateRange';
 import { useScopeData } from '../hooks/useScopeData';
 import { useScopeLive } from '../hooks/useScopeLive';
 import { apiUrl } from '../lib/api-client';
-import { apiWindow } from '../lib/date-range';
+import { apiWindow, rangeEndingOn } from '../lib/date-range';
+import { formatDate } from '../lib/format';
+import { BenchmarkPanel } from './benchmark/BenchmarkPanel';
 import { nameInSentence, servicesOfScope, type ScopeRef } from '../lib/scope';
 import { BandDistribution } from './BandDistribution';
 import { DeploymentsChart } from './DeploymentsChart';
@@ -29,7 +31,7 @@ import '../styles/summary.css';
 const isEmpty = (m: MetricsResponse) => m.deploymentFrequency.count === 0 && m.leadTime.count === 0 && m.timeToRestore.count === 0;
 
 export function ScopeDashboard({ scope, org }: { scope: ScopeRef; org: OrgResponse }) {
-  const { range, today } = useDateRange();
+  const { range, today, setRange } = useDateRange();
   const services = useMemo(() => servicesOfScope(org, scope.key), [org, scope.key]);
   const live = useScopeLive(scope.key, services);
   const { metrics, series, changes, children, urls } = useScopeData(scope.key, range, today, live.version);
@@ -51,12 +53,20 @@ export function ScopeDashboard({ scope, org }: { scope: ScopeRef; org: OrgRespon
               <h2 id="headline-heading" className="visually-hidden">Headline figures</h2>
               {m && <CsvLink url={urls.metrics} what="the headline figures" file="metrics" />}
             </div>
-            {m && isEmpty(m) && (
+            {m && isEmpty(m) && (m.lastDataAt ? (
+              <EmptyState testId="empty-range">
+                Nothing for {nameInSentence(scope)} in this range: its last data is from {formatDate(m.lastDataAt)}.{' '}
+                <button type="button" className="button-secondary" data-testid="show-last-data"
+                  onClick={() => setRange(rangeEndingOn(m.lastDataAt!.slice(0, 10), today))}>
+                  Show the 90 days to {formatDate(m.lastDataAt)}
+                </button>
+              </EmptyState>
+            ) : (
               <EmptyState>
                 No deployments yet for {nameInSentence(scope)} in this range: no production deployment, deployed change or resolved incident.
                 Pick a longer range, configure a source, or send events to <code>POST /api/v1/events</code>.
               </EmptyState>
-            )}
+            ))}
             {m ? <MetricTiles metrics={m} /> : <Loading label="Loading the figures…" />}
           </section>
           {scope.kind !== 'service' && (
@@ -68,6 +78,7 @@ export function ScopeDashboard({ scope, org }: { scope: ScopeRef; org: OrgRespon
               {m.bands && <BandDistribution bands={m.bands} scopeLabel={nameInSentence(scope)} csvUrl={urls.metrics} />}
             </div>
           )}
+          {m && <BenchmarkPanel benchmark={m.benchmark} scopeName={nameInSentence(scope)} />}
           <div className="grid-2 charts">
             <LeadTimeChart series={series} url={urls.series} />
             <DeploymentsChart series={series} url={urls.series} />

@@ -1,26 +1,26 @@
-/** "From months to hours": the lead time now against the scope's baseline. */
+/** "From months to hours": the lead time now (the last 90 days of the range) against the scope's baseline. */
 import type { MetricsResponse } from '../../common/api';
-import { describeSpeedup, formatDate, formatFactor, plural } from '../lib/format';
+import { describeSpeedup, formatDate, plural, speedupLabel } from '../lib/format';
+import { baselineNote, tooFewToCompare } from '../lib/summary-text';
 
 export function SpeedupPanel({ metrics }: { metrics: MetricsResponse }) {
-  const { baseline, speedup, leadTime } = metrics;
-  const sentence = describeSpeedup(baseline?.leadTimeP50 ?? null, leadTime.p50, speedup);
+  const { baseline, speedup, now } = metrics;
+  const sentence = describeSpeedup(baseline?.leadTimeP50 ?? null, now.leadTimeP50, speedup);
   return (
     <section className="panel speedup" aria-labelledby="speedup-heading" data-testid="speedup">
       <h2 id="speedup-heading">Lead time against the baseline</h2>
       {sentence && speedup !== null ? (
         <>
-          <p className="speedup-factor" aria-hidden="true">{speedup >= 1 ? `${formatFactor(speedup)} faster` : `${formatFactor(1 / speedup)} slower`}</p>
+          <p className="speedup-factor" aria-hidden="true">{speedupLabel(speedup)}</p>
           <p className="speedup-sentence">Median lead time went {sentence}.</p>
         </>
+      ) : tooFewToCompare(metrics) ? (
+        <p data-testid="too-few-changes"><strong>Too few changes to compare.</strong> A speed-up needs 10 changes in the baseline and 10 in the last 90 days.</p>
       ) : (
-        <p className="muted">No comparison yet: it needs changes deployed both in the baseline and in this range.</p>
+        <p className="muted">No comparison yet: it needs changes deployed both in the baseline and in the last 90 days.</p>
       )}
-      {baseline && (
-        <p className="muted small">
-          Baseline: {formatDate(baseline.from)} to {formatDate(baseline.to)}, {plural(baseline.count, 'change')}.
-        </p>
-      )}
+      <p className="muted small" data-testid="now-note">Now: the 90 days to {formatDate(now.to)}, {plural(now.count, 'change')}; the same whatever range is picked above.</p>
+      {baseline && <p className="muted small" data-testid="baseline-note">{baselineNote(baseline)}</p>}
     </section>
   );
 }

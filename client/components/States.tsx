@@ -23,6 +23,6 @@ export function ErrorMessage({ title, error, onRetry }: { title: string; error: 
   );
 }
 
-export function EmptyState({ children }: { children: ReactNode }) {
-  return <p className="state state-empty" data-testid="empty">{children}</p>;
+export function EmptyState({ children, testId = 'empty' }: { children: ReactNode; testId?: string }) {
+  return <p className="state state-empty" data-testid={testId}>{children}</p>;
 }

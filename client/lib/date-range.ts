@@ -60,6 +60,11 @@ export function presetRange(preset: Preset, today: string): DateRange {
   return { from: addDays(today, -preset.days), to: null };
 }
 
+/** The default length of range ending on a day (inclusive), or up to now where that day is today or later. */
+export function rangeEndingOn(day: string, today: string): DateRange {
+  return { from: addDays(day, -(DEFAULT_DAYS - 1)), to: day < today ? day : null };
+}
+
 /** Which preset a range is, if any. */
 export function activePreset(range: DateRange, today: string): Preset | undefined {
   return range.to === null ? PRESETS.find((p) => addDays(today, -p.days) === range.from) : undefined;

@@ -11,10 +11,23 @@ import { bucketLabels, CHART_COLOURS } from './series';
 
 export interface FailureRateSeries {
   labels: string[];
-  /** Percent 0..100, null where the bucket had no deployment. */
+  /** Percent 0..100, null where the bucket had no deployment or no incident data. */
   percent: (number | null)[];
   failed: number[];
   deployments: number[];
+  /** Why a bucket has no rate: no incident source for its services, or no deployment. */
+  missing: ('no incident data' | 'no deployments' | null)[];
+  /** The range cuts the first or last bucket short: its rate rests on part of the bucket. */
+  partial: boolean[];
+}
+
+const HOUR_MS = 3_600_000;
+/** Shorter than any whole bucket (a week less a clock change; the shortest month less one). */
+const WHOLE_MS = { day: 23 * HOUR_MS, week: 7 * 24 * HOUR_MS - 2 * HOUR_MS, month: 28 * 24 * HOUR_MS - 2 * HOUR_MS } as const;
+
+/** Whether each point covers less than a whole bucket (the range's first and last may). */
+export function partialBuckets(series: Pick<SeriesResponse, 'points' | 'bucket'>): boolean[] {
+  return series.points.map((p) => Date.parse(p.to) - Date.parse(p.from) < WHOLE_MS[series.bucket]);
 }
 
 export function failureRateSeries(series: Pick<SeriesResponse, 'points' | 'bucket'>): FailureRateSeries {
@@ -23,13 +36,19 @@ export function failureRateSeries(series: Pick<SeriesResponse, 'points' | 'bucke
     percent: series.points.map((p) => (p.changeFailureRate.rate === null ? null : p.changeFailureRate.rate * 100)),
     failed: series.points.map((p) => p.changeFailureRate.failed),
     deployments: series.points.map((p) => p.changeFailureRate.count),
+    missing: series.points.map((p) => (p.changeFailureRate.reason ? 'no incident data' : p.changeFailureRate.rate === null ? 'no deployments' : null)),
+    partial: partialBuckets(series),
   };
 }
 
+/** Bars of the rate: a real 0% is a thin bar (nothing deployed is no bar), a partial bucket paler. */
 export function failureRateChartData(s: FailureRateSeries): ChartData<'bar', (number | null)[], string> {
   return {
     labels: s.labels,
-    datasets: [{ label: 'Change failure rate', data: s.percent, backgroundColor: CHART_COLOURS.accent, borderRadius: 1, maxBarThickness: 28 }],
+    datasets: [{
+      label: 'Change failure rate', data: s.percent, borderRadius: 1, maxBarThickness: 28, minBarLength: 3,
+      backgroundColor: s.partial.map((p) => (p ? CHART_COLOURS.partial : CHART_COLOURS.accent)),
+    }],
   };
 }
 

@@ -92,6 +92,13 @@ export function describeSpeedup(baselineP50: number | null, currentP50: number |
   return `${fromTo}: about the same`;
 }
 
+/** "786× faster", "2.1× slower", or "about the same" within 5 %. */
+export function speedupLabel(speedup: number): string {
+  if (speedup >= 1.05) return `${formatFactor(speedup)} faster`;
+  if (speedup <= 1 / 1.05) return `${formatFactor(1 / speedup)} slower`;
+  return 'About the same';
+}
+
 /** "786×", "2.1×". */
 export function formatFactor(x: number): string {
   return `${x >= 10 ? formatCount(Math.round(x)) : x.toFixed(1)}×`;

@@ -34,7 +34,7 @@ export function leadTimeSeries(series: Pick<SeriesResponse, 'points' | 'bucket'>
   };
 }
 
-export const CHART_COLOURS = { accent: '#1d70b8', secondary: '#505a5f', grid: '#d8dde0', text: '#0b0c0c' } as const;
+export const CHART_COLOURS = { accent: '#1d70b8', partial: '#a6c6e3', secondary: '#505a5f', grid: '#d8dde0', text: '#0b0c0c' } as const;
 
 /** The lead-time chart: p50 solid, p85 dashed, gaps where a bucket had no change. */
 export function leadTimeChartData(s: LeadTimeSeries): ChartData<'line', (number | null)[], string> {

@@ -52,7 +52,7 @@ export function bandRank(band: Band | null): number | null {
 }
 
 /** The columns that hold figures, common to the summary and the children tables. */
-export type MetricSortKey = 'leadTime' | 'deploymentsPerWeek' | 'changeFailureRate' | 'timeToRestore' | 'band' | 'bands' | 'speedup';
+export type MetricSortKey = 'leadTime' | 'nowLeadTime' | 'deploymentsPerWeek' | 'changeFailureRate' | 'timeToRestore' | 'band' | 'bands' | 'speedup' | 'benchmark';
 
 /** The value a metric column sorts by; null where the figure has no data. */
 export function metricSortValue(m: MetricsResponse, key: MetricSortKey): SortValue {
@@ -64,6 +64,8 @@ export function metricSortValue(m: MetricsResponse, key: MetricSortKey): SortVal
     case 'band': return bandRank(m.band);
     case 'bands': return m.bands ? bandScore(m.bands as BandCounts) : null;
     case 'speedup': return m.speedup;
+    case 'nowLeadTime': return m.now.leadTimeP50;
+    case 'benchmark': return m.benchmark.average.aheadOf.government;
   }
 }
 

@@ -2,8 +2,8 @@
  * Text summaries of charts and figures, for screen readers and for everyone who would rather
  * read a sentence than a line: what a series starts and ends at, its lowest and highest.
  */
-import type { MetricsResponse, TrendPoint } from '../../common/api';
-import { describeSpeedup, formatDuration } from './format';
+import type { Baseline, MetricsResponse, TrendPoint } from '../../common/api';
+import { describeSpeedup, formatDate, formatDuration, plural } from './format';
 import { bucketLabels } from './series';
 
 export interface SeriesToDescribe {
@@ -51,14 +51,28 @@ export function describeTrend(points: readonly TrendPoint[]): string {
   });
 }
 
-/** The summary's headline, under "Across the organisation": "Median lead time went from 1.5 months at baseline to 1.8 hours: 785× faster." */
-export function headlineSentence(org: MetricsResponse): string {
-  const moved = describeSpeedup(org.baseline?.leadTimeP50 ?? null, org.leadTime.p50, org.speedup);
-  if (moved) return `Median lead time went ${moved}.`;
-  if (org.leadTime.p50 !== null) return `Median lead time is ${formatDuration(org.leadTime.p50)}; there is no baseline to compare it with yet.`;
-  return 'No change has reached production in this range yet.';
+/** Whether both sides have a lead time but one rests on fewer than the 10 changes a speed-up needs. */
+export function tooFewToCompare(m: MetricsResponse): boolean {
+  return m.speedup === null && m.baseline?.leadTimeP50 != null && m.now.leadTimeP50 !== null && (m.baseline.count < 10 || m.now.count < 10);
 }
 
+/** "Baseline: 25 Feb 2026 to 26 May 2026 (the first 90 days of data), 5 changes; 201 changes shipped by a service's first deployment left out." */
+export function baselineNote(b: Baseline): string {
+  const which = b.configured ? 'configured' : 'the first 90 days of data';
+  const leftOut = b.leftOut > 0
+    ? `; ${plural(b.leftOut, 'change')} shipped by a service's first deployment left out (they carry the history from before tracking began)`
+    : '';
+  return `Baseline: ${formatDate(b.from)} to ${formatDate(b.to)} (${which}), ${plural(b.count, 'change')}${leftOut}.`;
+}
+
+/** The summary's headline, under "Across the organisation": "Median lead time went from 1.5 months at baseline to 1.8 hours: 785× faster." */
+export function headlineSentence(org: MetricsResponse): string {
+  const moved = describeSpeedup(org.baseline?.leadTimeP50 ?? null, org.now.leadTimeP50, org.speedup);
+  if (moved) return `Median lead time went ${moved}.`;
+  if (tooFewToCompare(org)) return `Median lead time is ${formatDuration(org.now.leadTimeP50)}; too few changes to compare with the baseline.`;
+  if (org.now.leadTimeP50 !== null) return `Median lead time is ${formatDuration(org.now.leadTimeP50)}; there is no baseline to compare it with yet.`;
+  return 'No change has reached production in the last 90 days.';
+}
 /** "Sorted by lead time, from lowest to highest." */
 export function describeSort(column: string, direction: 'ascending' | 'descending', textual: boolean): string {
   const order = textual

@@ -15,6 +15,8 @@ import { RangeLine } from '../components/summary/RangeLine';
 import { SummaryHeadline } from '../components/summary/SummaryHeadline';
 import { SummaryTable } from '../components/summary/SummaryTable';
 import { TrendTable } from '../components/summary/TrendTable';
+import { BaselineTrend } from '../components/summary/BaselineTrend';
+import { formatDate } from '../lib/format';
 import { EmptyState, ErrorMessage, Loading } from '../components/States';
 import '../styles/dashboard.css';
 import '../styles/summary.css';
@@ -54,10 +56,13 @@ function SummaryBody({ data, url }: { data: SummaryResponse; url: string }) {
     );
   }
   const quiet = data.org.deploymentFrequency.count === 0 && data.org.leadTime.count === 0;
+  const last = data.org.lastDataAt;
   return (
     <>
       {quiet && (
-        <EmptyState>No deployment or deployed change in this range: pick a longer range above, or send events to <code>POST /api/v1/events</code>.</EmptyState>
+        <EmptyState>
+          No deployment or deployed change in this range{last ? `: the last data is from ${formatDate(last)}` : ''}. Pick a longer range above, or send events to <code>POST /api/v1/events</code>.
+        </EmptyState>
       )}
       <SummaryHeadline org={data.org} />
       <section className="panel" aria-labelledby="departments-heading" data-testid="departments">
@@ -68,11 +73,15 @@ function SummaryBody({ data, url }: { data: SummaryResponse; url: string }) {
         <SummaryTable rows={data.departments} />
         <TrendTable rows={data.departments} />
         <p className="muted small summary-notes">
-          Figures are pooled over each department's services, never averaged; medians are p50. Bands follow DORA 2023: elite, high, medium, low.
+          Figures are pooled over each department's services, never averaged; medians are p50. Lead time and the speed-up are of the last 90 days, whatever the range.
+          Change fail rate and recovery count only the services that report incidents. Bands follow DORA 2023: elite, high, medium, low, given only on enough evidence.
+          <span data-testid="benchmark-note"> Against government: each department's figures of the last 90 days placed among the survey answers, not measurements, that people in government gave
+          DORA's Quick Check ({data.org.benchmark.edition} edition, dora.dev, Apache-2.0), as the share of those answers it is ahead of. </span>
           The 12-month line is drawn on a logarithmic scale, higher meaning slower; the dot is the latest month.
           <span className="no-print"> For teams and services, open a department or <Link to={{ pathname: pathForScope('org'), search }}>the whole organisation</Link>.</span>
         </p>
       </section>
+      <BaselineTrend rows={data.departments} />
     </>
   );
 }

@@ -128,3 +128,12 @@ export function getFirstDeploymentAt(db: Db, serviceIds: number[]): number | nul
     SELECT min(finished_at) AS t FROM deployments WHERE service_id IN (SELECT value FROM json_each(@ids))
       AND is_production = 1 AND status = 'success'`).get({ ids: JSON.stringify(serviceIds) })?.t ?? null;
 }
+
+/** When the scope's data last moved: its last successful production deployment or incident resolution. */
+export function getLastDataAt(db: Db, serviceIds: number[]): number | null {
+  return prepared<[{ ids: string }], { t: number | null }>(db, `
+    SELECT nullif(max(
+      coalesce((SELECT max(finished_at) FROM deployments WHERE service_id IN (SELECT value FROM json_each(@ids)) AND is_production = 1 AND status = 'success'), -1),
+      coalesce((SELECT max(resolved_at) FROM incidents WHERE service_id IN (SELECT value FROM json_each(@ids))), -1)
+    ), -1) AS t`).get({ ids: JSON.stringify(serviceIds) })?.t ?? null;
+}

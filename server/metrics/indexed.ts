@@ -178,6 +178,17 @@ export function firstDeploymentAt(services: readonly ServiceFacts[]): number | n
   return first;
 }
 
+/** When the services' data last moved: the last deployment or incident resolution held. */
+export function lastDataAt(services: readonly ServiceFacts[]): number | null {
+  let last = -Infinity;
+  for (const f of services) {
+    const d = f.deployments.at, r = f.restored.at;
+    if (d.length > 0) last = Math.max(last, d[d.length - 1]);
+    if (r.length > 0) last = Math.max(last, r[r.length - 1]);
+  }
+  return Number.isFinite(last) ? last : null;
+}
+
 export type ChangeOrder = 'slowest' | 'fastest' | 'newest' | 'oldest';
 
 /**

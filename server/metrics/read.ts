@@ -1,7 +1,7 @@
 /** Reads a scope's facts from the database and turns them into the API's answers. */
 import type { Db } from '../../db/connection';
 import {
-  getFirstDeploymentAt, listDeploymentFacts, listEvidenceFacts, listLeadTimeFacts, listPullRequestFacts, listRestoredFacts,
+  getFirstDeploymentAt, getLastDataAt, listDeploymentFacts, listEvidenceFacts, listLeadTimeFacts, listPullRequestFacts, listRestoredFacts,
 } from '../../db/queries/metrics';
 import type { BandCounts, FiveMetrics, MetricsResponse, SeriesResponse, Stages } from '../../common/api';
 import type { ResolvedScope } from '../scope';
@@ -10,13 +10,14 @@ import { periods, type Bucket } from './calendar';
 import { percentile, sortNumbers } from './stats';
 import { xmr } from './xmr';
 import { factIndex } from './fact-index';
-import { firstDeploymentAt, indexedBandDistribution, indexedBaselineLeadTime, indexedFiveMetrics, indexedLeadTimeP50, indexedStages } from './indexed';
+import { firstDeploymentAt, lastDataAt, indexedBandDistribution, indexedBaselineLeadTime, indexedFiveMetrics, indexedLeadTimeP50, indexedStages } from './indexed';
 import { configuredStarts, evidenceStart, type EvidenceSettings } from './evidence';
 import { benchmarkOf } from '../benchmark/score';
 import { DEFAULT_EDITION } from '../benchmark/editions';
 import { ResultCache } from './result-cache';
 
 const DAY_MS = 86_400_000;
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 /** "Now" and the default baseline are 90 days long; a speedup needs 10 changes on each side. */
 const NOW_DAYS = 90, SPEEDUP_MINIMUM = 10;
 
@@ -59,6 +60,8 @@ interface FigureSource {
   baseline(w: Window): { p50: number | null; count: number; leftOut: number };
   /** When the first successful production deployment finished: the start of the data. */
   firstDeploymentAt(): number | null;
+  /** When the data last moved (a deployment or an incident resolved), for the empty range's hint. */
+  lastDataAt(): number | null;
 }
 
 /** The straightforward source: the window's rows, fetched once with SQL. */
@@ -80,6 +83,7 @@ function directSource(db: Db, r: ResolvedScope, from: number, to: number, withSt
       return { p50: percentile(values, 0.5), count: values.length, leftOut: all.length - values.length };
     },
     firstDeploymentAt: () => getFirstDeploymentAt(db, r.serviceIds),
+    lastDataAt: () => getLastDataAt(db, r.serviceIds),
   };
 }
 
@@ -94,6 +98,7 @@ function indexedSource(db: Db, r: ResolvedScope, evidence?: EvidenceSettings): F
     leadTimeP50: (w) => indexedLeadTimeP50(services, w),
     baseline: (w) => indexedBaselineLeadTime(services, w),
     firstDeploymentAt: () => firstDeploymentAt(services),
+    lastDataAt: () => lastDataAt(services),
   };
 }
 
@@ -117,6 +122,7 @@ function metricsFrom(src: FigureSource, r: ResolvedScope, from: number, to: numb
       leadTimeP50: base.p50, count: base.count, leftOut: base.leftOut, configured: opts.baseline !== undefined,
     } : null,
     now: { from: new Date(nowWindow.from).toISOString(), to: new Date(to).toISOString(), leadTimeP50: now.p50, count: now.count },
+    lastDataAt: iso(src.lastDataAt()),
     benchmark: benchmarkOf(src.five(nowWindow), first !== null, opts.benchmarkEdition ?? DEFAULT_EDITION),
     speedup: comparable ? base.p50! / now.p50! : null,
     band: bandOf(five),

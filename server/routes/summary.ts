@@ -10,6 +10,8 @@ import { readMetrics, readSeries } from '../metrics/read';
 import { startOf } from '../metrics/calendar';
 import { sendRows } from '../csv';
 
+const TEN_YEARS_MS = 3653 * 86_400_000;
+
 export function summaryRouter(ctx: AppContext): Router {
   const r = Router();
   r.get('/api/v1/summary', requireRole(ctx.auth, 'viewer'), (req, res) => {
@@ -24,14 +26,18 @@ export function summaryRouter(ctx: AppContext): Router {
     const body: SummaryResponse = {
       from: new Date(from).toISOString(), to: new Date(to).toISOString(), demo: ctx.demo(),
       org: readMetrics(ctx.db, resolveScope(ctx.db, { kind: 'org', key: 'org' }), from, to, opts),
-      departments: departments.map(({ d, resolved }) => ({
-        department: { id: d.id, name: d.name },
-        services: resolved.serviceIds.length,
-        metrics: readMetrics(ctx.db, resolved, from, to, opts),
-        trend: readSeries(ctx.db, resolved, trendFrom, trendTo, 'month', opts).points.map((p) => ({
+      departments: departments.map(({ d, resolved }) => {
+        const metrics = readMetrics(ctx.db, resolved, from, to, opts);
+        const monthly = (start: number) => readSeries(ctx.db, resolved, start, trendTo, 'month', opts).points.map((p) => ({
           from: p.from, to: p.to, leadTimeP50: p.leadTime.p50, deploymentsPerWeek: p.deploymentFrequency.perWeek,
-        })),
-      })),
+        }));
+        const baselineMonth = metrics.baseline ? startOf('month', Math.max(Date.parse(metrics.baseline.from), to - TEN_YEARS_MS), ctx.config.tz) : null;
+        return {
+          department: { id: d.id, name: d.name }, services: resolved.serviceIds.length, metrics,
+          trend: monthly(trendFrom),
+          sinceBaseline: baselineMonth !== null && baselineMonth < trendTo ? monthly(baselineMonth) : [],
+        };
+      }),
     };
     const rows = body.departments.map((row) => ({
       department: row.department.name, services: row.services,

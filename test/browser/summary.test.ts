@@ -44,13 +44,13 @@ describe('executive summary', () => {
     await shot(page, 'summary');
 
     // Sort by lead time: a real button in the header, aria-sort on its <th>, rows reordered, twice flips.
-    const header = page.locator('th', { has: page.getByTestId('sort-leadTime') });
-    await page.getByTestId('sort-leadTime').click();
+    const header = page.locator('th', { has: page.getByTestId('sort-nowLeadTime') });
+    await page.getByTestId('sort-nowLeadTime').click();
     await expect(header.getAttribute('aria-sort')).resolves.toBe('ascending');
-    const ascending = [...summary.departments].sort((a, b) => (a.metrics.leadTime.p50 ?? Infinity) - (b.metrics.leadTime.p50 ?? Infinity)).map((d) => d.department.name);
+    const ascending = [...summary.departments].sort((a, b) => (a.metrics.now.leadTimeP50 ?? Infinity) - (b.metrics.now.leadTimeP50 ?? Infinity)).map((d) => d.department.name);
     await expect.poll(() => rowNames(page)).toEqual(ascending);
-    await expect(page.getByTestId('sort-caption').textContent()).resolves.toBe('Sorted by lead time median, now, from lowest to highest.');
-    await page.getByTestId('sort-leadTime').click();
+    await expect(page.getByTestId('sort-caption').textContent()).resolves.toBe('Sorted by lead time median, last 90 days, from lowest to highest.');
+    await page.getByTestId('sort-nowLeadTime').click();
     await expect(header.getAttribute('aria-sort')).resolves.toBe('descending');
     await expect.poll(() => rowNames(page)).toEqual([...ascending].reverse());
     expect(await page.locator('th[aria-sort]').count()).toBe(1);

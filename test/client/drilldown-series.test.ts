@@ -31,6 +31,19 @@ describe('change failure rate per bucket', () => {
     expect(s.failed).toEqual([2, 0, 0]);
     expect(s.deployments).toEqual([20, 0, 8]);
     expect(failureRateChartData(s).datasets[0].data).toEqual([10, null, 0]);
+    // A real 0% is drawn (a thin bar); no deployment is not.
+    expect(failureRateChartData(s).datasets[0].minBarLength).toBeGreaterThan(0);
+    expect(s.missing).toEqual([null, 'no deployments', null]);
+  });
+
+  it('tells no incident data from no deployment, and marks the weeks the range cuts short', () => {
+    const noSource = { ...point('2026-08-24T00:00:00.000Z', { deployments: 5, failed: 0, restores: 0, ttr: null }), to: '2026-08-27T00:00:00.000Z' };
+    noSource.changeFailureRate = { ...noSource.changeFailureRate, rate: null, services: 0, reason: 'no incident source' };
+    const whole = { ...point('2026-08-31T00:00:00.000Z', { deployments: 4, failed: 1, restores: 0, ttr: null }), to: '2026-09-07T00:00:00.000Z' };
+    const s = failureRateSeries({ bucket: 'week', points: [noSource, whole] });
+    expect(s.missing).toEqual(['no incident data', null]);
+    expect(s.partial).toEqual([true, false]);
+    expect(failureRateChartData(s).datasets[0].backgroundColor).toEqual(['#a6c6e3', '#1d70b8']);
   });
 });
 

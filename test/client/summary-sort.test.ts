@@ -20,7 +20,7 @@ function metrics(o: { p50?: number | null; perWeek?: number; deployments?: numbe
     reworkRate: { count: deployments, rework: 0, rate: 0, services: 1, servicesInScope: 1, reason: null },
     stages: { count: 0, plan: null, do: null, check: null, act: null, loop: null },
     now: { from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z', leadTimeP50: o.p50 === undefined ? 3600 : o.p50, count: 5 },
-    benchmark: emptyBenchmark(),
+    benchmark: emptyBenchmark(), lastDataAt: null,
     baseline: null, speedup: o.speedup === undefined ? 2 : o.speedup, band: o.band === undefined ? 'high' : o.band, bands: o.bands ?? NO_BANDS,
   };
 }
@@ -28,7 +28,7 @@ function metrics(o: { p50?: number | null; perWeek?: number; deployments?: numbe
 const trend = (...values: (number | null)[]): TrendPoint[] =>
   values.map((v, i) => ({ from: `2026-${String(i + 1).padStart(2, '0')}-01T00:00:00.000Z`, to: `2026-${String(i + 2).padStart(2, '0')}-01T00:00:00.000Z`, leadTimeP50: v, deploymentsPerWeek: 1 }));
 
-const row = (name: string, m: MetricsResponse, t: TrendPoint[] = []): SummaryRow => ({ department: { id: name.toLowerCase(), name }, services: 3, metrics: m, trend: t });
+const row = (name: string, m: MetricsResponse, t: TrendPoint[] = []): SummaryRow => ({ department: { id: name.toLowerCase(), name }, services: 3, metrics: m, trend: t, sinceBaseline: t });
 
 const rows = [
   row('Transport', metrics({ p50: 7200, perWeek: 80, cfr: 0.05, ttr: null, speedup: 900 }), trend(1000, 100)),

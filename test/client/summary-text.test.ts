@@ -42,8 +42,8 @@ describe('describing a department trend', () => {
 });
 
 describe('the headline', () => {
-  const org = (p50: number | null, baseline: number | null, speedup: number | null) =>
-    ({ leadTime: { p50 }, baseline: baseline === null ? null : { leadTimeP50: baseline }, speedup }) as unknown as MetricsResponse;
+  const org = (p50: number | null, baseline: number | null, speedup: number | null, counts = { now: 20, baseline: 20 }) =>
+    ({ now: { leadTimeP50: p50, count: counts.now }, baseline: baseline === null ? null : { leadTimeP50: baseline, count: counts.baseline }, speedup }) as unknown as MetricsResponse;
 
   it('tells the months-to-hours story', () => {
     expect(headlineSentence(org(1.8 * HOUR, 2 * MONTH, (2 * MONTH) / (1.8 * HOUR))))
@@ -52,7 +52,12 @@ describe('the headline', () => {
 
   it('says what it can without a baseline or without changes', () => {
     expect(headlineSentence(org(HOUR, null, null))).toBe(`Median lead time is ${formatDuration(HOUR)}; there is no baseline to compare it with yet.`);
-    expect(headlineSentence(org(null, null, null))).toBe('No change has reached production in this range yet.');
+    expect(headlineSentence(org(null, null, null))).toBe('No change has reached production in the last 90 days.');
+  });
+
+  it('says there are too few changes to compare rather than a speed-up on fewer than 10', () => {
+    expect(headlineSentence(org(HOUR, 2 * MONTH, null, { now: 20, baseline: 9 })))
+      .toBe(`Median lead time is ${formatDuration(HOUR)}; too few changes to compare with the baseline.`);
   });
 });
 

@@ -246,7 +246,12 @@ export class Oracle {
   metrics(services: string[], from: number, to: number, opts: OracleOptions = {}) {
     const now = this.figures(services, to - 90 * DAY, to, opts);
     const deployed = services.some((s) => (this.services.get(s)?.deployments.length ?? 0) > 0);
-    return { ...this.figures(services, from, to, opts), benchmark: benchmark(now, deployed) };
+    const moved = services.flatMap((s) => {
+      const f = this.services.get(s);
+      return f ? [...f.deployments.map((d) => d.finishedAt), ...f.incidents.flatMap((i) => (i.resolvedAt === null ? [] : [i.resolvedAt]))] : [];
+    });
+    const lastDataAt = moved.length === 0 ? null : new Date(moved.reduce((a, b) => Math.max(a, b))).toISOString();
+    return { ...this.figures(services, from, to, opts), benchmark: benchmark(now, deployed), lastDataAt };
   }
 
   private figures(services: string[], from: number, to: number, opts: OracleOptions) {

@@ -18,6 +18,9 @@ describe('GET /api/v1/summary', () => {
       expect(row.trend).toHaveLength(12);
       expect(row.trend[0].from).toBe('2025-11-01T00:00:00.000Z');
       expect(row.trend[11].to).toBe('2026-11-01T00:00:00.000Z');
+      // The trend since the baseline starts in the baseline's month and ends with the window.
+      expect(row.sinceBaseline[0].from.slice(0, 7)).toBe(row.metrics.baseline.from.slice(0, 7));
+      expect(row.sinceBaseline.at(-1).to).toBe('2026-11-01T00:00:00.000Z');
       // The demo's story: every department went from months (its baseline) to far less.
       expect(row.metrics.baseline.leadTimeP50).toBeGreaterThan(30 * 86_400);
       expect(row.metrics.speedup).toBeGreaterThan(3);

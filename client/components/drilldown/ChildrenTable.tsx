@@ -24,9 +24,9 @@ function columnsFor(noun: string): Column[] {
   return [
     { key: 'name', label: noun },
     { key: 'services', label: 'Services', num: true, rollUpOnly: true },
-    { key: 'leadTime', label: 'Lead time', unit: 'median', num: true },
+    { key: 'leadTime', label: 'Change lead time', unit: 'median', num: true },
     { key: 'deploymentsPerWeek', label: 'Deployments', unit: 'per week', num: true },
-    { key: 'changeFailureRate', label: 'Change failure rate', num: true },
+    { key: 'changeFailureRate', label: 'Change fail rate', num: true },
     { key: 'timeToRestore', label: 'Time to restore', unit: 'median', num: true },
     { key: 'band', label: 'Overall band' },
     { key: 'bands', label: 'Services by band', rollUpOnly: true },
@@ -76,8 +76,8 @@ export function ChildrenTable({ kind, scopeName, children, url }: Props) {
                       {rollUp && <td className="num">{r.services}</td>}
                       <td className="num">{formatDuration(m.leadTime.p50)}<span className="block small muted">{plural(m.leadTime.count, 'change')}</span></td>
                       <td className="num">{m.deploymentFrequency.count > 0 ? formatRate(m.deploymentFrequency.perWeek) : NO_DATA}</td>
-                      <td className="num">{formatPercent(m.changeFailureRate.rate)}</td>
-                      <td className="num">{formatDuration(m.timeToRestore.p50)}</td>
+                      <td className="num">{m.changeFailureRate.reason ? <span className="muted small">no incident data</span> : formatPercent(m.changeFailureRate.rate)}</td>
+                      <td className="num">{m.timeToRestore.reason ? <span className="muted small">no incident data</span> : formatDuration(m.timeToRestore.p50)}</td>
                       <td><BandBadge band={m.band} /></td>
                       {rollUp && <td>{m.bands ? <BandBar bands={m.bands} /> : NO_DATA}</td>}
                     </tr>

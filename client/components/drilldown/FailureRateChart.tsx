@@ -28,11 +28,13 @@ export function FailureRateChart({ series, url }: { series: Resource<SeriesRespo
   const per = series.data?.bucket ?? 'week';
   const summary = s ? describeSeries({ what: `Change failure rate per ${per}`, labels: s.labels, values: s.percent, format: percentText, per }) : '';
   return (
-    <ChartPanel id="failure-rate-chart" title={`Change failure rate, per ${per}`}
+    <ChartPanel id="failure-rate-chart" title={`Change fail rate, per ${per}`}
       csv={{ url, what: `the figures per ${per}`, file: `change-failure-rate-per-${per}` }}
-      note={`The share of successful production deployments that caused an incident. A ${per} without deployments has no bar.`}
+      note={`The share of successful production deployments that caused an incident, for the services that report incidents. A ${per} without deployments or incident data has no bar; a real 0% is a thin bar; a ${per} the range cuts short is paler.`}
       state={{ error: series.error, retry: series.retry, ready: s !== null }}
-      empty={s && s.percent.every((p) => p === null) ? 'No deployments yet in this range, so no failure rate: configure a source or send deployment and incident events.' : null}
+      empty={s && s.percent.every((p) => p === null) ? (s.missing.every((m) => m === 'no incident data')
+        ? 'No incident data: connect an incident source, or name the services whose incidents are tracked in the evidence setting of deming.config.yaml.'
+        : 'No deployments yet in this range, so no failure rate: configure a source or send deployment and incident events.') : null}
       summary={summary}
       chart={data && (
         <Chart type="bar" data={data} options={OPTIONS} testId="failure-rate-canvas"
@@ -40,7 +42,7 @@ export function FailureRateChart({ series, url }: { series: Resource<SeriesRespo
       )}
       table={s && (
         <ChartTable caption={`Change failure rate per ${per}`} labels={s.labels} columns={[
-          { name: 'Change failure rate', values: s.percent.map((p) => (p === null ? '— no deployments' : percentText(p))) },
+          { name: 'Change fail rate', values: s.percent.map((p, i) => (p === null ? `— ${s.missing[i] ?? 'no deployments'}` : `${percentText(p)}${s.partial[i] ? ' (part of the ' + per + ')' : ''}`)) },
           { name: 'Failed deployments', values: s.failed.map((n, i) => `${n} of ${s.deployments[i]}`) },
         ]} />
       )} />

@@ -1,26 +1,27 @@
 /** The organisation-wide headline above the departments: "from months to hours", and four figures with their bands. */
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
-import type { Band, MetricsResponse } from '../../../common/api';
+import type { Band, BandReason, MetricsResponse } from '../../../common/api';
 import { formatDate, formatDuration, formatFactor, formatPercent, formatRate, NO_DATA, plural } from '../../lib/format';
 import { pathForScope } from '../../lib/scope';
-import { headlineSentence } from '../../lib/summary-text';
+import { baselineNote, headlineSentence } from '../../lib/summary-text';
 import { BandBadge } from '../BandBadge';
 import { BandBar } from './BandBar';
 
-function Figure({ id, title, value, band, note }: { id: string; title: string; value: string | null; band?: Band | null; note: ReactNode }) {
+function Figure({ id, title, value, band, reason, note }: { id: string; title: string; value: string | null; band?: Band | null; reason?: BandReason; note: ReactNode }) {
   return (
     <div className="headline-figure" data-testid={`headline-${id}`}>
       <dt>{title}</dt>
       <dd className="headline-value" data-testid="headline-value">{value ?? NO_DATA}</dd>
-      <dd className="headline-note">{band !== undefined && <BandBadge band={band} />} <span className="muted small">{note}</span></dd>
+      <dd className="headline-note">{band !== undefined && <BandBadge band={band} reason={reason} />} <span className="muted small">{note}</span></dd>
     </div>
   );
 }
 
 export function SummaryHeadline({ org }: { org: MetricsResponse }) {
   const { search } = useLocation();
-  const { leadTime: lt, deploymentFrequency: df, changeFailureRate: cfr, timeToRestore: ttr, speedup, baseline } = org;
+  const { now, deploymentFrequency: df, changeFailureRate: cfr, timeToRestore: ttr, speedup, baseline } = org;
+  const noIncidents = (figure: string | null) => (cfr.reason ? 'no incident data' : figure);
   return (
     <section className="panel summary-headline" aria-labelledby="org-headline-heading" data-testid="summary-headline">
       <div className="headline-story">
@@ -28,15 +29,15 @@ export function SummaryHeadline({ org }: { org: MetricsResponse }) {
         {speedup !== null && speedup >= 1.05 && <p className="headline-factor" aria-hidden="true">{formatFactor(speedup)} faster</p>}
         <p className="headline-sentence" data-testid="headline-sentence">{headlineSentence(org)}</p>
         {baseline && (
-          <p className="muted small">Baseline: {formatDate(baseline.from)} to {formatDate(baseline.to)}, the first 90 days of data ({plural(baseline.count, 'change')}).</p>
+          <p className="muted small" data-testid="headline-baseline">{baselineNote(baseline)} Now is the 90 days to {formatDate(now.to)}, whatever the range.</p>
         )}
         <p className="small no-print"><Link to={{ pathname: pathForScope('org'), search }} data-testid="org-link">See the whole organisation in detail</Link></p>
       </div>
       <dl className="headline-figures">
-        <Figure id="lead-time" title="Lead time, median" value={lt.p50 === null ? null : formatDuration(lt.p50)} band={lt.band} note={plural(lt.count, 'change')} />
-        <Figure id="deployment-frequency" title="Deployments per week" value={df.count > 0 ? formatRate(df.perWeek) : null} band={df.band} note={plural(df.count, 'deployment')} />
-        <Figure id="change-failure-rate" title="Change failure rate" value={cfr.rate === null ? null : formatPercent(cfr.rate)} band={cfr.band} note={plural(cfr.failed, 'failed deployment')} />
-        <Figure id="time-to-restore" title="Time to restore, median" value={ttr.p50 === null ? null : formatDuration(ttr.p50)} band={ttr.band} note={plural(ttr.count, 'incident')} />
+        <Figure id="lead-time" title="Change lead time, median, last 90 days" value={now.leadTimeP50 === null ? null : formatDuration(now.leadTimeP50)} note={plural(now.count, 'change')} />
+        <Figure id="deployment-frequency" title="Deployments per week" value={df.count > 0 ? formatRate(df.perWeek) : null} band={df.band} reason={df.bandReason} note={plural(df.count, 'deployment')} />
+        <Figure id="change-failure-rate" title="Change fail rate" value={noIncidents(cfr.rate === null ? null : formatPercent(cfr.rate))} band={cfr.band} reason={cfr.bandReason} note={cfr.reason ? '' : plural(cfr.failed, 'failed deployment')} />
+        <Figure id="time-to-restore" title="Time to restore, median" value={noIncidents(ttr.p50 === null ? null : formatDuration(ttr.p50))} band={ttr.band} reason={ttr.bandReason} note={ttr.reason ? '' : plural(ttr.count, 'incident')} />
         {org.bands && (
           <div className="headline-figure headline-bands">
             <dt>Services by band</dt>

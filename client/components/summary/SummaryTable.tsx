@@ -6,11 +6,12 @@
 import { useMemo, useState } from 'react';
 import { Link, useLocation } from 'react-router';
 import type { SummaryRow } from '../../../common/api';
-import { describeSpeedup, formatDuration, formatFactor, formatPercent, formatRate, NO_DATA, plural } from '../../lib/format';
+import { describeSpeedup, formatDuration, formatPercent, speedupLabel, formatRate, NO_DATA, plural } from '../../lib/format';
 import { pathForScope } from '../../lib/scope';
 import { sparkDomain } from '../../lib/summary-sparkline';
 import { nextSort, sortRows, summarySortValue, type SortState, type SummarySortKey } from '../../lib/summary-sort';
-import { describeSort } from '../../lib/summary-text';
+import { describeSort, tooFewToCompare } from '../../lib/summary-text';
+import { aheadOfText } from '../../lib/benchmark';
 import { BandBar } from './BandBar';
 import { SortableHeaderRow, type SortableColumn } from './SortableHeader';
 import { Sparkline } from './Sparkline';
@@ -19,24 +20,26 @@ type Column = SortableColumn<SummarySortKey>;
 
 const COLUMNS: readonly Column[] = [
   { key: 'name', label: 'Department' },
-  { key: 'leadTime', label: 'Lead time', unit: 'median, now', num: true },
+  { key: 'nowLeadTime', label: 'Lead time', unit: 'median, last 90 days', num: true },
   { key: 'speedup', label: 'Since the baseline' },
   { key: 'deploymentsPerWeek', label: 'Deployments', unit: 'per week', num: true },
-  { key: 'changeFailureRate', label: 'Change failure rate', num: true },
+  { key: 'changeFailureRate', label: 'Change fail rate', num: true },
   { key: 'timeToRestore', label: 'Time to restore', unit: 'median', num: true },
   { key: 'trend', label: 'Lead time', unit: 'last 12 months' },
   { key: 'bands', label: 'Services by band' },
+  { key: 'benchmark', label: 'Against government', unit: 'DORA Quick Check' },
 ];
 
 function SpeedupCell({ row }: { row: SummaryRow }) {
-  const { speedup, baseline, leadTime } = row.metrics;
-  const sentence = describeSpeedup(baseline?.leadTimeP50 ?? null, leadTime.p50, speedup);
+  const { speedup, baseline, now } = row.metrics;
+  const sentence = describeSpeedup(baseline?.leadTimeP50 ?? null, now.leadTimeP50, speedup);
+  if (tooFewToCompare(row.metrics)) return <span className="muted" data-testid="speedup-cell">too few changes to compare</span>;
   if (!sentence || speedup === null) return <span className="muted">{NO_DATA} no comparison yet</span>;
-  const factor = speedup >= 1 ? `${formatFactor(speedup)} faster` : `${formatFactor(1 / speedup)} slower`;
+  const factor = speedupLabel(speedup);
   return (
     <>
       <strong className="speedup-cell" data-testid="speedup-cell">{factor}</strong>
-      <span className="block small muted">from {formatDuration(baseline?.leadTimeP50)} to {formatDuration(leadTime.p50)}</span>
+      <span className="block small muted">from {formatDuration(baseline?.leadTimeP50)} to {formatDuration(now.leadTimeP50)}</span>
     </>
   );
 }
@@ -69,13 +72,21 @@ export function SummaryTable({ rows }: { rows: readonly SummaryRow[] }) {
                   <Link to={{ pathname: pathForScope(`department:${row.department.id}`), search }} data-testid="department-link">{row.department.name}</Link>
                   <span className="block small muted">{plural(row.services, 'service')}</span>
                 </th>
-                <td className="num"><strong data-testid="lead-time-cell">{formatDuration(m.leadTime.p50)}</strong></td>
+                <td className="num"><strong data-testid="lead-time-cell">{formatDuration(m.now.leadTimeP50)}</strong></td>
                 <td><SpeedupCell row={row} /></td>
                 <td className="num">{m.deploymentFrequency.count > 0 ? formatRate(m.deploymentFrequency.perWeek) : NO_DATA}</td>
-                <td className="num">{formatPercent(m.changeFailureRate.rate)}</td>
-                <td className="num">{formatDuration(m.timeToRestore.p50)}</td>
+                <td className="num">{m.changeFailureRate.reason ? <span className="muted small">no incident data</span> : formatPercent(m.changeFailureRate.rate)}</td>
+                <td className="num">{m.timeToRestore.reason ? <span className="muted small">no incident data</span> : formatDuration(m.timeToRestore.p50)}</td>
                 <td><Sparkline points={row.trend} domain={domain} /></td>
                 <td>{m.bands ? <BandBar bands={m.bands} /> : <span className="muted">{NO_DATA}</span>}</td>
+                <td data-testid="benchmark-cell">
+                  {m.benchmark.average.score === null ? <span className="muted small">no comparison: it needs lead time, deployments, recovery and failures</span> : (
+                    <>
+                      <strong>{aheadOfText(m.benchmark.average.aheadOf.government, m.benchmark.industries.government)}</strong>
+                      <span className="block small muted">score {m.benchmark.average.score.toFixed(1)} of 10; {aheadOfText(m.benchmark.average.aheadOf.all, m.benchmark.industries.all.toLowerCase())}</span>
+                    </>
+                  )}
+                </td>
               </tr>
             );
           })}

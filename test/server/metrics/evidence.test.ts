@@ -101,6 +101,17 @@ describe('no figure without evidence', () => {
   });
 });
 
+describe('an empty range', () => {
+  it('says when the scope last had data, whatever the window', () => {
+    ingest(t.db, daily('gov/app', JAN1, 10), ORG);
+    const later = read(t.db, 'service:gov/app', JAN1 + 100 * DAY, JAN1 + 190 * DAY);
+    expect(later.deploymentFrequency.count).toBe(0);
+    expect(later.lastDataAt).toBe(at(JAN1 + 9 * DAY + H));
+    ingest(t.db, [incident({ service: 'gov/app', id: 'late', openedAt: at(JAN1 + 20 * DAY), resolvedAt: at(JAN1 + 21 * DAY) })], ORG);
+    expect(read(t.db, 'service:gov/app', JAN1 + 100 * DAY, JAN1 + 190 * DAY).lastDataAt).toBe(at(JAN1 + 21 * DAY));
+  });
+});
+
 describe('failed deployment recovery time', () => {
   it('counts incidents linked by deployment id or a shipped root-cause sha, never implicitly linked ones', () => {
     const d = (id: string, day: number, extra = {}) => deployment({ service: 'gov/app', id, sha: sha(id), finishedAt: at(JAN1 + day * DAY), ...extra });
