@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { generateDemo } from '../collectors/demo/generate';
 import { fastParse } from '../common/events-fast';
 import { nativeEvent } from '../common/events';
-import { validateEvents } from '../db/ingest';
+import { validateEvents } from '../common/validate-events';
 
 /**
  * Runs `pass` (one sweep over `n` events) for about `seconds` after a warm-up, and returns µs of

@@ -4,6 +4,7 @@ import type { Config } from './config';
 import type { LiveHub } from './live';
 import type { SessionStore } from './sessions';
 import type { IngestQueue } from './ingest-queue';
+import type { Ingest } from './ingest';
 
 /** What every route needs, passed in rather than imported, so tests can build their own. */
 export interface AppContext {
@@ -16,6 +17,8 @@ export interface AppContext {
   live?: LiveHub;
   /** Group commit for ingest requests; without it, each request commits alone. */
   ingestQueue?: IngestQueue;
+  /** The one ingest path: validate, store (with the group commit), tell live clients. */
+  ingest: Ingest;
   /** Browser sessions; absent in tools that only read. */
   sessions?: SessionStore;
   /** Whether the database holds generated demo data. */

@@ -1,10 +1,11 @@
 /** The generated demo organisation, loaded when the database is empty and nothing is configured. */
 import type { Db } from '../db/connection';
-import { ingestEvents, ingestTransaction, validateEvents } from '../db/ingest';
-import { countServices, syncOrganisation, teamResolver } from '../db/queries/org';
+import { ingestTransaction } from '../db/ingest';
+import { countServices, syncOrganisation } from '../db/queries/org';
 import { getSetting, putSetting } from '../db/queries/settings';
 import { generateDemo } from '../collectors/demo/generate';
 import type { Config } from './config';
+import { createIngest } from './ingest';
 
 const DAY_MS = 86_400_000;
 
@@ -23,11 +24,14 @@ export function wantsDemo(db: Db, config: Config): boolean {
 export function seedDemoIfWanted(db: Db, config: Config, now: number): { events: number } | null {
   if (!wantsDemo(db, config)) return null;
   const demo = generateDemo({ now: Math.floor(now / DAY_MS) * DAY_MS, seed: 42 });
-  const events = validateEvents(demo.events);
-  ingestTransaction(db, () => {
+  // The one ingest path, with the demo's own organisation; the organisation, the events and the
+  // demo mark are stored in one transaction.
+  const ingest = createIngest({ db, config: { production: config.production, organisation: demo.organisation, limits: config.limits }, now: () => now, log: () => {} });
+  const stored = ingestTransaction(db, () => {
     syncOrganisation(db, demo.organisation);
-    ingestEvents(db, events, { production: config.production, now, resolveTeam: teamResolver(demo.organisation), defaultSource: 'demo' });
+    const r = ingest.storeNow({ events: demo.events, defaultSource: 'demo' });
     putSetting(db, 'demo', '1');
+    return r;
   });
-  return { events: events.length };
+  return { events: stored.accepted + stored.updated + stored.unchanged };
 }

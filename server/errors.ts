@@ -1,6 +1,6 @@
 /** The one error shape of DESIGN.md and the middleware that answers with it. */
 import type { ErrorRequestHandler } from 'express';
-import { IngestValidationError, type FieldIssue } from '../db/ingest';
+import { IngestValidationError, type FieldIssue } from '../common/validate-events';
 import type { Db } from '../db/connection';
 import { faultKind, faultMessage, noteDatabaseError, type DatabaseFaultKind } from '../db/faults';
 

@@ -11,6 +11,7 @@ import { createDoor } from './door';
 import { createSessionStore } from './sessions';
 import { createSignInGuard } from './rate-limit';
 import { createIngestQueue } from './ingest-queue';
+import { createIngest } from './ingest';
 import { ConfigError, type Config } from './config';
 import type { AppContext } from './context';
 import { createLiveHub, type LiveHub } from './live';
@@ -62,7 +63,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const sessions = createSessionStore(db, config, now);
   const signIn = createSignInGuard({ attempts: config.limits.signInAttempts, lockMs: config.limits.signInLockMs, now });
   const auth = createAuthenticator({ ...authSettings, signIn }, sessions);
-  const ctx: AppContext = { db, config, auth, sessions, now, log, demo: () => isDemo(db), ingestQueue: createIngestQueue(db, now) };
+  const ingestQueue = createIngestQueue(db, now);
+  const ctx: AppContext = {
+    db, config, auth, sessions, now, log, demo: () => isDemo(db), ingestQueue,
+    ingest: createIngest({ db, config, now, log, queue: ingestQueue, live: () => ctx.live }),
+  };
   const app = createApp(ctx);
   const http = createHttpServer(app);
   const live = createLiveHub(http, auth, { db, limits: config.limits });

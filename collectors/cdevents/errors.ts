@@ -1,5 +1,5 @@
 /** Errors of the CDEvents envelope. */
-import type { FieldIssue } from '../../db/ingest';
+import type { FieldIssue } from '../../common/validate-events';
 
 /** A problem with one field of what the sender wrote, named as they wrote it. */
 export class FieldError extends Error {

@@ -4,7 +4,7 @@
  * with any invalid event is refused as a whole by the caller.
  */
 import type { ZodError } from 'zod';
-import type { FieldIssue } from '../../db/ingest';
+import type { FieldIssue } from '../../common/validate-events';
 import type { NativeEventInput } from '../../common/events';
 import type { CdItem } from './envelope';
 import { mapCdEvent, mergeIncident, type CdEvent, type MapOptions } from './map';

@@ -6,7 +6,7 @@
 import { dirname, join } from 'node:path';
 import { createGitCollector, type GitRepository } from '../../collectors/git/collector';
 import { gitDirOf, isGitUrl, NotARepositoryError } from '../../collectors/git/git';
-import { skippedSentence } from '../../db/ingest';
+import { skippedSentence } from '../../common/validate-events';
 import { ConfigError } from '../config';
 import { CommandUsageError, openLocalStore, parseOptions } from './local';
 import { createProgress } from './progress';

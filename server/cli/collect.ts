@@ -5,7 +5,7 @@
  * sees the current step update in place; a pipe or a log gets one line per repository.
  */
 import { openDatabase } from '../../db/connection';
-import { skippedSentence, type CheckedEvents } from '../../db/ingest';
+import { skippedSentence, type CheckedEvents } from '../../common/validate-events';
 import { syncOrganisation } from '../../db/queries/org';
 import { createGithubCollector, type GithubRunResult } from '../../collectors/github/collector';
 import { parseDuration } from '../../collectors/github/config';

@@ -61,7 +61,10 @@ async function writeNdjson(store: LocalStore, scope: string, out: Writable): Pro
 
 /** Reads the tables through the API on a private loopback port. */
 async function fetchTables(store: LocalStore, query: URLSearchParams, tables: Table[], csv: boolean): Promise<Record<Table, string>> {
-  const ctx = { db: store.db, config: store.config, auth: createAuthenticator({ tokens: [], loopbackRoles: ['viewer'] }), now: Date.now, log: () => {}, demo: () => isDemo(store.db) };
+  const ctx = {
+    db: store.db, config: store.config, auth: createAuthenticator({ tokens: [], loopbackRoles: ['viewer'] }), now: Date.now, log: () => {}, demo: () => isDemo(store.db),
+    ingest: store.service,
+  };
   const server = createApp(ctx).listen(0, '127.0.0.1');
   await once(server, 'listening');
   try {

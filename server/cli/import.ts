@@ -7,7 +7,7 @@
  */
 import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { IngestValidationError, skippedSentence, validateEvents, type FieldIssue } from '../../db/ingest';
+import { IngestValidationError, skippedSentence, validateEvents, type FieldIssue } from '../../common/validate-events';
 import { ConfigError } from '../config';
 import { CommandUsageError, openLocalStore, parseOptions } from './local';
 import { createProgress } from './progress';

@@ -6,11 +6,13 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { NativeEventInput } from '../../common/events';
 import type { Db } from '../../db/connection';
 import { openDatabase } from '../../db/connection';
-import { addSkipped, checkEvents, ingestEvents, timeRange, type CheckedEvents, type IngestResult } from '../../db/ingest';
+import type { IngestResult } from '../../db/ingest';
+import { addSkipped, type CheckedEvents } from '../../common/validate-events';
 import type { Cursor } from '../../db/queries/cursors';
-import { syncOrganisation, teamResolver } from '../../db/queries/org';
+import { syncOrganisation } from '../../db/queries/org';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { isDemo } from '../demo';
+import { createIngest, type Ingest } from '../ingest';
 
 /** A mistake in how a command was called: printed with the usage, exit code 2. */
 export class CommandUsageError extends Error {
@@ -39,6 +41,8 @@ export interface LocalStore {
   ingest(events: unknown[] | NativeEventInput[], opts?: { cursors?: Cursor[]; pathOf?: (i: number) => string; defaultSource?: string }): IngestResult & { skipped: number };
   /** The events skipped so far, for the command's summary. */
   readonly skipped: CheckedEvents['skipped'];
+  /** The ingest service the commands share with the server (no group commit, no live clients here). */
+  readonly service: Ingest;
   close(): void;
 }
 
@@ -56,18 +60,14 @@ export function openLocalStore(configFile?: string, opts: { forWriting?: boolean
     throw new ConfigError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before adding real data.`);
   }
   if (config.organisation.length > 0) syncOrganisation(db, config.organisation);
-  const resolveTeam = teamResolver(config.organisation);
+  const service = createIngest({ db, config, now, log: () => {} });
   const skipped: CheckedEvents['skipped'] = { count: 0, first: [] };
   return {
-    config, db, skipped,
+    config, db, skipped, service,
     ingest: (events, opts = {}) => {
-      const at = now();
-      const checked = checkEvents(events, opts.pathOf, { range: timeRange(config.limits.earliest, at), outOfRange: 'skip', maxIssues: config.limits.validationErrors });
-      addSkipped(skipped, checked.skipped);
-      const r = ingestEvents(db, checked.events, {
-        production: config.production, now: at, resolveTeam, cursors: opts.cursors, defaultSource: opts.defaultSource,
-      });
-      return { ...r, skipped: checked.skipped.count };
+      const r = service.storeNow({ events, ...opts, outOfRange: 'skip' });
+      addSkipped(skipped, r.skipped);
+      return { ...r, skipped: r.skipped.count };
     },
     close: () => db.close(),
   };

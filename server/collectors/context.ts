@@ -7,13 +7,12 @@
  */
 import type { CollectorContext } from '../../collectors/types';
 import type { Db } from '../../db/connection';
-import { addSkipped, checkEvents, ingestEvents, skippedSentence, timeRange, type CheckedEvents } from '../../db/ingest';
-import { teamResolver } from '../../db/queries/org';
-import { defaultLimits, type Config } from '../config';
+import { addSkipped, type CheckedEvents } from '../../common/validate-events';
+import type { Config } from '../config';
 import type { LiveHub } from '../live';
-import { scopesOfServices } from '../scope';
+import { createIngest, type Ingest } from '../ingest';
 
-/** What a collector context is built from: the server's context, or the CLI's own. */
+/** What a collector context is built from: the server's context (with its ingest service), or the CLI's own. */
 export interface CollectorHost {
   db: Db;
   /** Without `limits`, the defaults hold. */
@@ -21,6 +20,8 @@ export interface CollectorHost {
   now: () => number;
   log: (msg: string, err?: unknown) => void;
   live?: LiveHub;
+  /** The server's ingest service; without it, one is made for this context. */
+  ingest?: Ingest;
 }
 
 /** A collector's context, and what it skipped so far (for the run's summary). */
@@ -28,8 +29,7 @@ export type HostedCollectorContext = CollectorContext & { readonly skipped: Chec
 
 /** A context whose `ingest` stores a batch and its cursors in one transaction, then tells live clients. */
 export function collectorContext(host: CollectorHost, opts: Pick<CollectorContext, 'progress' | 'signal'> = {}): HostedCollectorContext {
-  const resolveTeam = teamResolver(host.config.organisation);
-  const limits = host.config.limits ?? defaultLimits;
+  const service = host.ingest ?? createIngest({ ...host, live: () => host.live });
   const skipped: CheckedEvents['skipped'] = { count: 0, first: [] };
   return {
     skipped,
@@ -39,15 +39,9 @@ export function collectorContext(host: CollectorHost, opts: Pick<CollectorContex
     progress: opts.progress,
     signal: opts.signal,
     ingest(events, cursors) {
-      const at = host.now();
-      const checked = checkEvents(events, undefined, { range: timeRange(limits.earliest, at), outOfRange: 'skip', maxIssues: limits.validationErrors });
-      if (checked.skipped.count > 0) {
-        addSkipped(skipped, checked.skipped);
-        host.log(`collector: ${skippedSentence(checked.skipped)}`);
-      }
-      const r = ingestEvents(host.db, checked.events, { production: host.config.production, now: at, resolveTeam, cursors });
-      if (host.live && r.services.length > 0) host.live.ingested(at, r.counts, scopesOfServices(host.db, r.services));
-      return { accepted: r.accepted, updated: r.updated, unchanged: r.unchanged, skipped: checked.skipped.count };
+      const r = service.storeNow({ events, cursors, outOfRange: 'skip', logAs: 'collector' });
+      addSkipped(skipped, r.skipped);
+      return { accepted: r.accepted, updated: r.updated, unchanged: r.unchanged, skipped: r.skipped.count };
     },
   };
 }

@@ -12,7 +12,6 @@ import { getIncidentByKey } from '../../db/queries/incidents-by-key';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { requireRole } from '../auth';
-import { ingestAndNotify } from './events';
 import { jsonBody } from '../body';
 
 const jsonTypes = ['application/json', 'application/cloudevents+json', 'application/cloudevents-batch+json', 'application/*+json'];
@@ -49,7 +48,7 @@ export function cdeventsRouter(ctx: AppContext): Router {
     }
     const stored = t.events.length === 0
       ? { accepted: 0, updated: 0, unchanged: 0 }
-      : await ingestAndNotify(ctx, t.events.map((e) => e.event), (i) => `${t.events[i].at} (as a native ${t.events[i].event.type})`, CDEVENTS_SOURCE);
+      : await ctx.ingest.submit({ events: t.events.map((e) => e.event), pathOf: (i) => `${t.events[i].at} (as a native ${t.events[i].event.type})`, defaultSource: CDEVENTS_SOURCE });
     res.status(t.events.length === 0 ? 202 : 200).json({
       accepted: stored.accepted, updated: stored.updated, unchanged: stored.unchanged,
       ignored: t.ignored.length, ignoredEvents: t.ignored.slice(0, MAX_IGNORED_LISTED),

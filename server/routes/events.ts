@@ -1,11 +1,9 @@
 /** `POST /api/v1/events`: native events as JSON, a JSON array or NDJSON; all or nothing. */
 import { Router } from 'express';
-import { checkEvents, ingestEvents, skippedSentence, timeRange, type IngestOptions, type IngestResult } from '../../db/ingest';
-import { teamResolver } from '../../db/queries/org';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { requireRole } from '../auth';
-import { scopesOfServices } from '../scope';
+import { tooManyEvents } from '../ingest';
 import { jsonBody, textBody } from '../body';
 
 /**
@@ -32,44 +30,6 @@ function parseNdjson(body: string, maxEvents: number): { values: unknown[]; line
   return { values, lines };
 }
 
-/** 413 for a request of `count` events (null: more than counted) over `limits.eventsPerRequest`. */
-function tooManyEvents(count: number | null, max: number): HttpError {
-  const limit = max.toLocaleString('en');
-  const held = count === null ? `more than ${limit} events` : `${count.toLocaleString('en')} events, more than ${limit}`;
-  return new HttpError(413, 'too_many_events', `The request holds ${held} (limits.eventsPerRequest): send smaller batches.`);
-}
-
-const resolvers = new WeakMap<object, (service: string) => string | null>();
-/** The configured organisation's team resolver, compiled once per configuration. */
-function resolverOf(ctx: AppContext) {
-  let r = resolvers.get(ctx.config);
-  if (!r) resolvers.set(ctx.config, (r = teamResolver(ctx.config.organisation)));
-  return r;
-}
-
-/**
- * Validates a batch (a 400 before anything is queued), stores it with the next group commit
- * and, once that has committed, tells the live clients. Shared by every ingest route.
- * `alsoStore` runs in the batch's transaction (see IngestOptions).
- */
-export async function ingestAndNotify(
-  ctx: AppContext, input: unknown[], pathOf?: (i: number) => string, defaultSource?: string, alsoStore?: IngestOptions['alsoStore'],
-  outOfRange: 'refuse' | 'skip' = 'refuse',
-): Promise<IngestResult & { skipped: number }> {
-  const { limits } = ctx.config;
-  if (input.length > limits.eventsPerRequest) throw tooManyEvents(input.length, limits.eventsPerRequest);
-  // Timestamps in [limits.earliest, now + 1 day]: refused with a 400 naming the field, or (for a
-  // source that cannot send a delivery again any better, such as a webhook) skipped and logged.
-  const { events, skipped } = checkEvents(input, pathOf, { range: timeRange(limits.earliest, ctx.now()), outOfRange, maxIssues: limits.validationErrors });
-  if (skipped.count > 0) ctx.log(`ingest: ${skippedSentence(skipped)}`);
-  const opts = { production: ctx.config.production, resolveTeam: resolverOf(ctx), defaultSource, alsoStore };
-  let result: IngestResult, at: number;
-  if (ctx.ingestQueue) ({ result, at } = await ctx.ingestQueue.submit(events, opts));
-  else { at = ctx.now(); result = ingestEvents(ctx.db, events, { ...opts, now: at }); }
-  if (result.services.length > 0) ctx.live?.ingested(at, result.counts, scopesOfServices(ctx.db, result.services));
-  return { ...result, skipped: skipped.count };
-}
-
 export function eventsRouter(ctx: AppContext): Router {
   const r = Router();
   const { limits } = ctx.config;
@@ -88,7 +48,7 @@ export function eventsRouter(ctx: AppContext): Router {
     } else {
       throw new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json or application/x-ndjson, not "${(req.get('content-type') ?? 'none').slice(0, 80)}".`);
     }
-    const result = await ingestAndNotify(ctx, input, pathOf);
+    const result = await ctx.ingest.submit({ events: input, pathOf });
     res.status(200).json({ accepted: result.accepted, updated: result.updated, unchanged: result.unchanged });
   });
   return r;

@@ -10,7 +10,6 @@ import { JUNIT_SOURCE, testReportToCiRun } from '../../collectors/junit/map';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { requireRole } from '../auth';
-import { ingestAndNotify } from './events';
 import { textBody } from '../body';
 
 /** Reports carry test output; bigger than events, still bounded. */
@@ -51,7 +50,7 @@ export function testReportsRouter(ctx: AppContext): Router {
     }
     const digest = createHash('sha1').update([q.data.service, q.data.sha, q.data.name, req.body].join('\0')).digest('hex');
     const run = testReportToCiRun(totals, q.data, ctx.now(), digest);
-    const result = await ingestAndNotify(ctx, [run], () => 'query', JUNIT_SOURCE);
+    const result = await ctx.ingest.submit({ events: [run], pathOf: () => 'query', defaultSource: JUNIT_SOURCE });
     res.json({
       accepted: result.accepted, updated: result.updated, unchanged: result.unchanged,
       ciRun: { id: run.id, status: run.status, tests: run.tests, startedAt: run.startedAt, finishedAt: run.finishedAt },

@@ -16,7 +16,6 @@ import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { statusBoard } from '../collectors/status';
 import { findDelivery, recordDelivery } from '../../db/queries/webhook-deliveries';
-import { ingestAndNotify } from './events';
 import { checkJsonBytes } from '../body';
 
 /** GitHub sends payloads of up to 25 MB. */
@@ -106,9 +105,13 @@ export function webhooksRouter(ctx: AppContext): Router {
     }
     let result;
     try {
-      result = await ingestAndNotify(ctx, outcome.events, (i) => `${event}[${i}]`, SOURCE, remember ? (db) => {
-        if (!recordDelivery(db, SOURCE, delivery, event.slice(0, 100), ctx.now())) throw new AlreadyRecorded();
-      } : undefined, 'skip'); // a commit dated 1970 in a push is skipped (and logged), not the delivery refused
+      result = await ctx.ingest.submit({
+        events: outcome.events, pathOf: (i) => `${event}[${i}]`, defaultSource: SOURCE,
+        alsoStore: remember ? (db) => {
+          if (!recordDelivery(db, SOURCE, delivery, event.slice(0, 100), ctx.now())) throw new AlreadyRecorded();
+        } : undefined,
+        outOfRange: 'skip', // a commit dated 1970 in a push is skipped (and logged), not the delivery refused
+      });
     } catch (e) {
       if (e instanceof AlreadyRecorded) return duplicate();
       throw e;

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestEvents, IngestValidationError, validateEvents } from '../../db/ingest';
+import { ingestEvents } from '../../db/ingest';
+import { IngestValidationError, validateEvents } from '../../common/validate-events';
 import { ingest, PRODUCTION, tempDb } from '../helpers/db';
 import { change, deployment, incident, sha } from '../helpers/factories';
 import { generateDemo } from '../../collectors/demo/generate';

@@ -9,7 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/connection';
-import { ingestEvents, validateEvents } from '../../db/ingest';
+import { ingestEvents } from '../../db/ingest';
+import { validateEvents } from '../../common/validate-events';
 import { listDepartments, listServices, listTeams, syncOrganisation, teamResolver } from '../../db/queries/org';
 import { SIZES, backfillServices, batches, chunks, organisationOf, placeOf, startOf } from '../../bench/scale-generate';
 import { differences } from '../../bench/scale-diff';

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { validateEvents } from '../../db/ingest';
+import { validateEvents } from '../../common/validate-events';
 import { signature } from '../fakes/github/deliveries';
 import { conformance } from '../collectors/cdevents/spec';
 import { get, post, startTestServer } from '../helpers/server';

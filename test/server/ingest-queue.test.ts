@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createIngestQueue } from '../../server/ingest-queue';
-import { validateEvents } from '../../db/ingest';
+import { validateEvents } from '../../common/validate-events';
 import { PRODUCTION, tempDb } from '../helpers/db';
 import { deployment } from '../helpers/factories';
 
