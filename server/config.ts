@@ -61,6 +61,11 @@ const fileSchema = z
     loops: z.object({ cadenceDays: z.number().int().min(1).max(366).optional(), anchor: date.optional() }).strict().optional(),
     baseline: z.object({ from: date, to: date }).strict()
       .refine((b) => b.from < b.to, { error: 'to must be after from: give the baseline as {from: 2024-01-01, to: 2024-04-01}', path: ['to'] }).optional(),
+    /** A baseline per scope, which wins over `baseline` for that scope. */
+    baselines: z.array(z.object({
+      scope: z.string().regex(/^(org|(department|team):[a-z0-9][a-z0-9-]{0,62}|service:.{1,200})$/, 'expected a scope such as department:health, team:appointments or service:owner/name'),
+      from: date, to: date,
+    }).strict().refine((b) => b.from < b.to, { error: 'to must be after from', path: ['to'] })).optional(),
     /** Services whose incidents are tracked since a date (DESIGN.md, "Evidence"). */
     evidence: z.object({
       incidents: z.array(z.object({
@@ -103,6 +108,8 @@ export interface Config {
   organisation: OrganisationConfig;
   loops: { cadenceDays: number; anchor: number };
   baseline?: { from: number; to: number };
+  /** `baselines`: a scope's own baseline, by scope key. */
+  baselines: Record<string, { from: number; to: number }>;
   /** `evidence.incidents`: since when the named services' incidents are tracked (epoch ms). */
   evidence: EvidenceSettings;
   /** The DORA Quick Check edition of the benchmark. */
@@ -332,6 +339,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     organisation: file.organisation ?? [],
     loops: { cadenceDays: file.loops?.cadenceDays ?? 14, anchor: dayMs(file.loops?.anchor ?? '2024-01-01') },
     baseline: file.baseline ? { from: dayMs(file.baseline.from), to: dayMs(file.baseline.to) } : undefined,
+    baselines: Object.fromEntries((file.baselines ?? []).map((b) => [b.scope, { from: dayMs(b.from), to: dayMs(b.to) }])),
     evidence: { incidents: evidenceEntries(file) },
     benchmarkEdition: file.benchmark?.edition ?? DEFAULT_EDITION,
     tokens,

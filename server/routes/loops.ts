@@ -11,6 +11,7 @@ import { HttpError } from '../errors';
 import type { LoopAuditItem } from '../../common/api';
 import { sendRows } from '../csv';
 import { jsonBody } from '../body';
+import { metricsOptions } from '../metrics/options';
 
 export function loopsRouter(ctx: AppContext): Router {
   const r = Router();
@@ -21,13 +22,13 @@ export function loopsRouter(ctx: AppContext): Router {
     if (!req.is('application/json')) return next(new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json.'));
     next();
   };
-  const opts = () => ({ tz: ctx.config.tz, baseline: ctx.config.baseline, evidence: ctx.config.evidence, cadenceDays: ctx.config.loops.cadenceDays, anchor: ctx.config.loops.anchor, now: ctx.now() });
+  const opts = () => ({ cadenceDays: ctx.config.loops.cadenceDays, anchor: ctx.config.loops.anchor, now: ctx.now() });
   const notify = (scope: string) => ctx.live?.ingested(ctx.now(), [], [scope]);
 
   r.get('/api/v1/loops', viewer, (req, res) => {
     const resolved = resolveScope(ctx.db, parseScope(req.query.scope));
     const { from, to } = parseWindow(req.query, ctx.now());
-    const body = readLoops(ctx.db, resolved, from, to, opts());
+    const body = readLoops(ctx.db, resolved, from, to, { ...metricsOptions(ctx.config, resolved.scope.key), ...opts() });
     sendRows(req, res, body, body.items as unknown as Record<string, unknown>[], 'loops');
   });
 

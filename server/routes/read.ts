@@ -21,6 +21,7 @@ import { columnsOf, sendRows } from '../csv';
 import { HttpError } from '../errors';
 import { periods } from '../metrics/calendar';
 import { collectorHealth } from '../collectors/status';
+import { metricsOptions } from '../metrics/options';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 const MAX_BUCKETS = 800;
@@ -28,7 +29,6 @@ const MAX_BUCKETS = 800;
 export function readRouter(ctx: AppContext): Router {
   const r = Router();
   const viewer = requireRole(ctx.auth, 'viewer');
-  const opts = () => ({ tz: ctx.config.tz, baseline: ctx.config.baseline, evidence: ctx.config.evidence, benchmarkEdition: ctx.config.benchmarkEdition });
   const scoped = (req: Request) => {
     const resolved = resolveScope(ctx.db, parseScope(req.query.scope));
     return { resolved, ...parseWindow(req.query, ctx.now()) };
@@ -73,7 +73,7 @@ export function readRouter(ctx: AppContext): Router {
 
   r.get('/api/v1/metrics', viewer, (req, res) => {
     const { resolved, from, to } = scoped(req);
-    const body = readMetrics(ctx.db, resolved, from, to, opts());
+    const body = readMetrics(ctx.db, resolved, from, to, metricsOptions(ctx.config, resolved.scope.key));
     sendRows(req, res, body, [body as unknown as Record<string, unknown>], 'metrics');
   });
 
@@ -83,7 +83,7 @@ export function readRouter(ctx: AppContext): Router {
     if (periods(bucket, from, to, ctx.config.tz).length > MAX_BUCKETS) {
       throw new HttpError(400, 'invalid_query', `bucket: ${bucket} buckets over this window would be more than ${MAX_BUCKETS}; use a larger bucket or a shorter window.`);
     }
-    const body = readSeries(ctx.db, resolved, from, to, bucket, opts());
+    const body = readSeries(ctx.db, resolved, from, to, bucket, metricsOptions(ctx.config, resolved.scope.key));
     sendRows(req, res, body, body.points as unknown as Record<string, unknown>[], 'series');
   });
 

@@ -7,6 +7,7 @@ import { requireRole } from '../auth';
 import { parseWindow } from '../query';
 import { parseScope, resolveScope, type Scope } from '../scope';
 import { readMetrics, readSeries } from '../metrics/read';
+import { metricsOptions } from '../metrics/options';
 import { startOf } from '../metrics/calendar';
 import { sendRows } from '../csv';
 
@@ -16,7 +17,6 @@ export function summaryRouter(ctx: AppContext): Router {
   const r = Router();
   r.get('/api/v1/summary', requireRole(ctx.auth, 'viewer'), (req, res) => {
     const { from, to } = parseWindow(req.query, ctx.now());
-    const opts = { tz: ctx.config.tz, baseline: ctx.config.baseline, evidence: ctx.config.evidence, benchmarkEdition: ctx.config.benchmarkEdition };
     // The trend covers the 12 calendar months up to the end of the window.
     const trendTo = to;
     const end = new Date(startOf('month', to - 1, ctx.config.tz));
@@ -25,8 +25,9 @@ export function summaryRouter(ctx: AppContext): Router {
       .filter(({ resolved }) => resolved.serviceIds.length > 0);
     const body: SummaryResponse = {
       from: new Date(from).toISOString(), to: new Date(to).toISOString(), demo: ctx.demo(),
-      org: readMetrics(ctx.db, resolveScope(ctx.db, { kind: 'org', key: 'org' }), from, to, opts),
+      org: readMetrics(ctx.db, resolveScope(ctx.db, { kind: 'org', key: 'org' }), from, to, metricsOptions(ctx.config, 'org')),
       departments: departments.map(({ d, resolved }) => {
+        const opts = metricsOptions(ctx.config, resolved.scope.key);
         const metrics = readMetrics(ctx.db, resolved, from, to, opts);
         const monthly = (start: number) => readSeries(ctx.db, resolved, start, trendTo, 'month', opts).points.map((p) => ({
           from: p.from, to: p.to, leadTimeP50: p.leadTime.p50, deploymentsPerWeek: p.deploymentFrequency.perWeek,
@@ -54,7 +55,6 @@ export function summaryRouter(ctx: AppContext): Router {
   r.get('/api/v1/children', requireRole(ctx.auth, 'viewer'), (req, res) => {
     const parent = resolveScope(ctx.db, parseScope(req.query.scope));
     const { from, to } = parseWindow(req.query, ctx.now());
-    const opts = { tz: ctx.config.tz, baseline: ctx.config.baseline, evidence: ctx.config.evidence, benchmarkEdition: ctx.config.benchmarkEdition };
     const children: { scope: Scope; name: string }[] = [];
     const p = parent.scope;
     if (p.kind === 'org') for (const d of listDepartments(ctx.db)) children.push({ scope: { kind: 'department', id: d.id, key: `department:${d.id}` }, name: d.name });
@@ -63,7 +63,7 @@ export function summaryRouter(ctx: AppContext): Router {
     const items: ChildRow[] = children
       .map((c) => ({ c, resolved: resolveScope(ctx.db, c.scope) }))
       .filter(({ resolved }) => resolved.serviceIds.length > 0)
-      .map(({ c, resolved }) => ({ scope: c.scope.key, name: c.name, services: resolved.serviceIds.length, metrics: readMetrics(ctx.db, resolved, from, to, opts) }));
+      .map(({ c, resolved }) => ({ scope: c.scope.key, name: c.name, services: resolved.serviceIds.length, metrics: readMetrics(ctx.db, resolved, from, to, metricsOptions(ctx.config, resolved.scope.key)) }));
     const body: ChildrenResponse = { scope: p.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(), items };
     sendRows(req, res, body, items.map((i) => ({ ...i.metrics, scope: i.scope, name: i.name, services: i.services })) as unknown as Record<string, unknown>[], 'children');
   });

@@ -10,6 +10,9 @@ import { answerScore, benchmarkOf, durationAnswer, frequencyAnswer, normalCdf, s
 import { BENCHMARK_DIR, benchmarkEditions } from '../../server/benchmark/editions';
 import { loadConfig } from '../../server/config';
 import { loopItem } from '../helpers/loop-item';
+import { get, post, startTestServer } from '../helpers/server';
+import { ORG, scenarioEvents } from '../helpers/scenario';
+import { stringify } from 'yaml';
 
 const H = 3600;
 const repo = resolve(import.meta.dirname, '..', '..');
@@ -107,7 +110,26 @@ describe('the settings of issue 15, refused when wrong', () => {
     expect(loadConfig({}).evidence).toEqual({ incidents: [] });
   });
 
+  it('gives a scope its own configured baseline, which wins for that scope alone', async () => {
+    const s = await startTestServer({ DEMING_CONFIG: file(stringify({ organisation: ORG, baselines: [{ scope: 'service:acme/app', from: '2026-03-01', to: '2026-03-12' }] })) }, () => Date.parse('2026-03-16T00:00:00Z'));
+    try {
+      expect((await post(`${s.url}/api/v1/events`, scenarioEvents())).status).toBe(200);
+      const q = 'from=2026-03-02&to=2026-03-16';
+      const own = (await get(`${s.url}/api/v1/metrics?scope=service:acme/app&${q}`)).body;
+      // Mar 1 to Mar 12: deploy-1 to deploy-3 (the first deployment, deploy-0, is outside): c2 3d, c3 12h, c4 6h, c5 1d.
+      expect(own.baseline).toEqual({ from: '2026-03-01T00:00:00.000Z', to: '2026-03-12T00:00:00.000Z', leadTimeP50: 0.75 * 86_400, count: 4, leftOut: 0, configured: true });
+      const team = (await get(`${s.url}/api/v1/metrics?scope=team:t1&${q}`)).body;
+      expect(team.baseline).toMatchObject({ from: '2026-01-10T00:00:00.000Z', configured: false }); // acme/old's deployment
+      const children = (await get(`${s.url}/api/v1/children?scope=team:t1&${q}`)).body;
+      expect(children.items.find((i: { scope: string }) => i.scope === 'service:acme/app').metrics.baseline).toEqual(own.baseline);
+    } finally {
+      await s.stop();
+    }
+  });
+
   it.each([
+    ['baselines:\n  - scope: department\n    from: 2024-01-01\n    to: 2024-04-01\n', /baselines\[0\]\.scope: expected a scope such as department:health/],
+    ['baselines:\n  - scope: team:apps\n    from: 2024-04-01\n    to: 2024-04-01\n', /baselines\[0\]\.to: to must be after from/],
     ['benchmark:\n  edition: "2019"\n', /benchmark\.edition: unknown edition: use one of 2025/],
     ['baseline:\n  from: 2024-04-01\n  to: 2024-01-01\n', /baseline\.to: to must be after from/],
     [`${org}evidence:\n  incidents:\n    - services: other/*\n      since: 2025-06-01\n`, /evidence\.incidents\[0\]\.services: "other\/\*" names no service of the organisation/],

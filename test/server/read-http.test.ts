@@ -104,6 +104,12 @@ describe('reads', () => {
     expect(lines).toHaveLength(6);
     const viaAccept = await get(`${s.url}/api/v1/metrics/series?scope=org&${q}`, { accept: 'text/csv' });
     expect(viaAccept.text.split('\r\n')[0]).toContain('leadTime.p50');
+    // Failed deployment recovery time and the evidence of each figure are columns too.
+    for (const column of ['failedDeploymentRecoveryTime.p50', 'changeFailureRate.services', 'changeFailureRate.reason', 'leadTime.bandReason']) {
+      expect(viaAccept.text.split('\r\n')[0]).toContain(column);
+    }
+    const metricsCsv = await get(`${s.url}/api/v1/metrics?scope=org&${q}&format=csv`);
+    expect(metricsCsv.text.split('\r\n')[0]).toContain('benchmark.average.aheadOf.government');
   });
 
   it.each([
