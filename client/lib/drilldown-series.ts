@@ -46,7 +46,7 @@ export function failureRateChartData(s: FailureRateSeries): ChartData<'bar', (nu
   return {
     labels: s.labels,
     datasets: [{
-      label: 'Change failure rate', data: s.percent, borderRadius: 1, maxBarThickness: 28, minBarLength: 3,
+      label: 'Change fail rate', data: s.percent, borderRadius: 1, maxBarThickness: 28, minBarLength: 3,
       backgroundColor: s.partial.map((p) => (p ? CHART_COLOURS.partial : CHART_COLOURS.accent)),
     }],
   };

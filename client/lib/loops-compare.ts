@@ -19,11 +19,11 @@ interface MetricInfo { label: string; kind: 'duration' | 'frequency' | 'rate'; l
 
 /** Words for a move down and a move up (`{n}`: how much); lower is better except for deployment frequency. */
 export const METRIC_INFO: Record<LoopMetric, MetricInfo> = {
-  leadTime: { label: 'Lead time (median)', kind: 'duration', lower: '{n} faster', higher: '{n} slower' },
+  leadTime: { label: 'Change lead time (median)', kind: 'duration', lower: '{n} faster', higher: '{n} slower' },
   deploymentFrequency: { label: 'Deployments per week', kind: 'frequency', lower: '{n} less often', higher: '{n} more often' },
-  changeFailureRate: { label: 'Change failure rate', kind: 'rate', lower: 'fewer failures ({n})', higher: 'more failures ({n})' },
+  changeFailureRate: { label: 'Change fail rate', kind: 'rate', lower: 'fewer failures ({n})', higher: 'more failures ({n})' },
   timeToRestore: { label: 'Time to restore (median)', kind: 'duration', lower: 'restored {n} faster', higher: 'restored {n} slower' },
-  reworkRate: { label: 'Rework rate', kind: 'rate', lower: 'less rework ({n})', higher: 'more rework ({n})' },
+  reworkRate: { label: 'Deployment rework rate', kind: 'rate', lower: 'less rework ({n})', higher: 'more rework ({n})' },
 };
 
 export const METRIC_ORDER: readonly LoopMetric[] = ['leadTime', 'deploymentFrequency', 'changeFailureRate', 'timeToRestore', 'reworkRate'];

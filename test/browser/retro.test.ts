@@ -39,7 +39,7 @@ describe('retro view', () => {
     await expect(page.locator('main h1').textContent()).resolves.toBe('Retro: Pair on reviews');
     await expect(page.getByTestId('retro-dates').textContent()).resolves.toContain('against “Trunk-based development”');
     await expect(page.getByTestId('previous-act').textContent()).resolves.toMatch(/Adapt.*pair on reviews/);
-    await expect(page.getByTestId('retro-plan').textContent()).resolves.toMatch(/Change failure rate: at most 5%/);
+    await expect(page.getByTestId('retro-plan').textContent()).resolves.toMatch(/Change fail rate: at most 5%/);
 
     // The five metrics, this loop and the last, the change in words.
     const rows = page.getByTestId('compare-table').locator('tbody tr');

@@ -85,10 +85,10 @@ describe('audit trail in words', () => {
   });
 
   it('lists what a plan set and what an edit or act changed', () => {
-    expect(auditChanges({ action: 'plan', before: null, after: before })).toEqual(['2026-03-02 to 2026-03-15', 'target: lead time (median) to 6 hours']);
+    expect(auditChanges({ action: 'plan', before: null, after: before })).toEqual(['2026-03-02 to 2026-03-15', 'target: change lead time (median) to 6 hours']);
     expect(auditChanges({ action: 'act', before, after: { ...before, actDecision: 'adopt', actNotes: 'ok' } })).toEqual(['decision: adopt']);
     expect(auditChanges({ action: 'edit', before, after: { ...before, name: 'B', toAt: Date.parse('2026-03-30'), planTarget: 7200 } })).toEqual([
-      'name: “A” → “B”', 'dates: 2026-03-02–2026-03-15 → 2026-03-02–2026-03-29', 'target: lead time (median) to 6 hours → lead time (median) to 2 hours',
+      'name: “A” → “B”', 'dates: 2026-03-02–2026-03-15 → 2026-03-02–2026-03-29', 'target: change lead time (median) to 6 hours → change lead time (median) to 2 hours',
     ]);
     expect(auditChanges({ action: 'delete', before, after: null })).toEqual([]);
   });

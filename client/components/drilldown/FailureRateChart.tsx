@@ -26,7 +26,7 @@ export function FailureRateChart({ series, url }: { series: Resource<SeriesRespo
   const s = useMemo(() => (series.data ? failureRateSeries(series.data) : null), [series.data]);
   const data = useMemo(() => (s ? failureRateChartData(s) : null), [s]);
   const per = series.data?.bucket ?? 'week';
-  const summary = s ? describeSeries({ what: `Change failure rate per ${per}`, labels: s.labels, values: s.percent, format: percentText, per }) : '';
+  const summary = s ? describeSeries({ what: `Change fail rate per ${per}`, labels: s.labels, values: s.percent, format: percentText, per }) : '';
   return (
     <ChartPanel id="failure-rate-chart" title={`Change fail rate, per ${per}`}
       csv={{ url, what: `the figures per ${per}`, file: `change-failure-rate-per-${per}` }}
@@ -41,7 +41,7 @@ export function FailureRateChart({ series, url }: { series: Resource<SeriesRespo
           label={`Bar chart of change failure rate per ${per}. ${summary} The figures are in the table below.`} />
       )}
       table={s && (
-        <ChartTable caption={`Change failure rate per ${per}`} labels={s.labels} columns={[
+        <ChartTable caption={`Change fail rate per ${per}`} labels={s.labels} columns={[
           { name: 'Change fail rate', values: s.percent.map((p, i) => (p === null ? `— ${s.missing[i] ?? 'no deployments'}` : `${percentText(p)}${s.partial[i] ? ' (part of the ' + per + ')' : ''}`)) },
           { name: 'Failed deployments', values: s.failed.map((n, i) => `${n} of ${s.deployments[i]}`) },
         ]} />
