@@ -15,6 +15,7 @@ import { relinkService } from './linking';
 import { keysCommitted, keysRolledBack, syncKeyIndex } from './key-index';
 import { putCursor, type Cursor } from './queries/cursors';
 import { servicesChanged } from './change-feed';
+import { changeRow, ciRunRow, deploymentRow, incidentRow, keyOf, ms, pullRequestRow } from './rows';
 
 export interface IngestOptions {
   /** Environments whose name matches count as production. */
@@ -46,7 +47,6 @@ export interface IngestResult {
   serviceIds: number[];
 }
 
-const ms = (iso: string | undefined): number | null => (iso === undefined ? null : Date.parse(iso));
 
 /**
  * The part of an event's payload its hash covers: all but `updatedAt`, which is no fact Deming
@@ -61,9 +61,6 @@ function hashedPart(payload: string, updatedAt: string): string {
   return payload.endsWith(tail) ? `${payload.slice(0, payload.length - tail.length)}}` : payload;
 }
 
-function keyOf(e: NativeEvent, defaultSource: string): { type: string; source: string; eventId: string } {
-  return { type: e.type, source: e.source ?? defaultSource, eventId: e.type === 'change' ? e.id ?? e.sha : e.id };
-}
 
 /**
  * Services by the name an event gave, per database: services are never deleted, so a hit stays
@@ -181,19 +178,14 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
       case 'deployment': {
         // Only a changed event can have a row already (the row's key is the event's key).
         const before = seen === 'changed' ? getDeploymentByKey(db, key.source, key.eventId) : undefined;
-        const isProduction = opts.production.test(e.environment) ? 1 : 0;
-        const finishedAt = ms(e.finishedAt);
-        upsertDeployment(db, {
-          source: key.source, extId: key.eventId, serviceId, environment: e.environment, isProduction,
-          status: e.status, sha: e.sha ?? null, commits: e.commits ? JSON.stringify([...new Set(e.commits)]) : null,
-          startedAt: ms(e.startedAt), finishedAt, rework: e.rework ? 1 : 0, url: e.url ?? null,
-        });
+        const row = deploymentRow(e, key, serviceId, opts.production);
+        upsertDeployment(db, row);
         if (before) {
           deleteShippedBy(db, before.id);
           if (before.serviceId !== serviceId) relink(before.serviceId, before.finishedAt ?? 0);
           relink(serviceId, before.finishedAt);
         }
-        if (isProduction && e.status === 'success') relink(serviceId, finishedAt);
+        if (row.isProduction && e.status === 'success') relink(serviceId, row.finishedAt);
         break;
       }
       case 'change': {
@@ -204,17 +196,11 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
           const written = pullRequests.get(prKey);
           if (written && samePullRequest(written.p, p)) pullRequestId = written.id;
           else {
-            pullRequestId = upsertPullRequest(db, {
-              serviceId, number: p.number, openedAt: ms(p.openedAt), mergedAt: ms(p.mergedAt), mergeSha: p.mergeSha ?? null,
-              firstCommitAt: ms(p.firstCommitAt), planStartedAt: ms(p.planStartedAt), url: p.url ?? null,
-            });
+            pullRequestId = upsertPullRequest(db, pullRequestRow(p, serviceId));
             pullRequests.set(prKey, { id: pullRequestId, p });
           }
         }
-        upsertChange(db, {
-          serviceId, sha: e.sha, committedAt: Date.parse(e.committedAt), authoredAt: ms(e.authoredAt),
-          pullRequestId, url: e.url ?? null,
-        });
+        upsertChange(db, changeRow(e, serviceId, pullRequestId));
         for (const parent of e.parents ?? []) insertParent(db, serviceId, e.sha, parent);
         // A commit already shipped may bring parents that widen what its deployment shipped.
         if (e.parents?.length) {
@@ -224,19 +210,10 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
         break;
       }
       case 'ci_run':
-        upsertCiRun(db, {
-          source: key.source, extId: key.eventId, serviceId, name: e.name, status: e.status, sha: e.sha ?? null,
-          branch: e.branch ?? null, startedAt: Date.parse(e.startedAt), finishedAt: Date.parse(e.finishedAt),
-          testsPassed: e.tests?.passed ?? null, testsFailed: e.tests?.failed ?? null, testsSkipped: e.tests?.skipped ?? null,
-          url: e.url ?? null,
-        });
+        upsertCiRun(db, ciRunRow(e, key, serviceId));
         break;
       case 'incident':
-        upsertIncident(db, {
-          source: key.source, extId: key.eventId, serviceId, openedAt: Date.parse(e.openedAt), resolvedAt: ms(e.resolvedAt),
-          severity: e.severity ?? null, deploymentRef: e.deploymentId ?? null, rootCauseSha: e.rootCauseSha ?? null,
-          title: e.title ?? null, url: e.url ?? null,
-        });
+        upsertIncident(db, incidentRow(e, key, serviceId));
         break;
     }
   }

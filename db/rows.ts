@@ -1,0 +1,55 @@
+/**
+ * The mapping of each native event type to the rows it is stored as: pure functions, so what a
+ * field becomes (epoch milliseconds, 0/1 flags, null for absent) is read and tested in one place.
+ * `db/ingest.ts` decides when to write them; the queries in `db/queries/` write them.
+ */
+import type { ChangeEvent, CiRunEvent, DeploymentEvent, IncidentEvent, NativeEvent } from '../common/events';
+import type { ChangeInsert, PullRequestInsert } from './queries/changes';
+import type { CiRunInsert } from './queries/ci-runs';
+import type { DeploymentInsert } from './queries/deployments';
+import type { EventKey } from './queries/events';
+import type { IncidentInsert } from './queries/incidents';
+
+/** An ISO timestamp as epoch milliseconds; absent stays null. */
+export const ms = (iso: string | undefined): number | null => (iso === undefined ? null : Date.parse(iso));
+
+/** An event's idempotency key: `(type, source, id)`, where a change's id defaults to its sha and the source to the route's. */
+export function keyOf(e: NativeEvent, defaultSource: string): EventKey {
+  return { type: e.type, source: e.source ?? defaultSource, eventId: e.type === 'change' ? e.id ?? e.sha : e.id };
+}
+
+export function deploymentRow(e: DeploymentEvent, key: EventKey, serviceId: number, production: RegExp): DeploymentInsert {
+  return {
+    source: key.source, extId: key.eventId, serviceId, environment: e.environment, isProduction: production.test(e.environment) ? 1 : 0,
+    status: e.status, sha: e.sha ?? null, commits: e.commits ? JSON.stringify([...new Set(e.commits)]) : null,
+    startedAt: ms(e.startedAt), finishedAt: ms(e.finishedAt), rework: e.rework ? 1 : 0, url: e.url ?? null,
+  };
+}
+
+export function pullRequestRow(p: NonNullable<ChangeEvent['pullRequest']>, serviceId: number): PullRequestInsert {
+  return {
+    serviceId, number: p.number, openedAt: ms(p.openedAt), mergedAt: ms(p.mergedAt), mergeSha: p.mergeSha ?? null,
+    firstCommitAt: ms(p.firstCommitAt), planStartedAt: ms(p.planStartedAt), url: p.url ?? null,
+  };
+}
+
+export function changeRow(e: ChangeEvent, serviceId: number, pullRequestId: number | null): ChangeInsert {
+  return { serviceId, sha: e.sha, committedAt: Date.parse(e.committedAt), authoredAt: ms(e.authoredAt), pullRequestId, url: e.url ?? null };
+}
+
+export function ciRunRow(e: CiRunEvent, key: EventKey, serviceId: number): CiRunInsert {
+  return {
+    source: key.source, extId: key.eventId, serviceId, name: e.name, status: e.status, sha: e.sha ?? null,
+    branch: e.branch ?? null, startedAt: Date.parse(e.startedAt), finishedAt: Date.parse(e.finishedAt),
+    testsPassed: e.tests?.passed ?? null, testsFailed: e.tests?.failed ?? null, testsSkipped: e.tests?.skipped ?? null,
+    url: e.url ?? null,
+  };
+}
+
+export function incidentRow(e: IncidentEvent, key: EventKey, serviceId: number): IncidentInsert {
+  return {
+    source: key.source, extId: key.eventId, serviceId, openedAt: Date.parse(e.openedAt), resolvedAt: ms(e.resolvedAt),
+    severity: e.severity ?? null, deploymentRef: e.deploymentId ?? null, rootCauseSha: e.rootCauseSha ?? null,
+    title: e.title ?? null, url: e.url ?? null,
+  };
+}
