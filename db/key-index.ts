@@ -16,7 +16,7 @@
  * 9.8 million keys of the government-size benchmark).
  */
 import type { Db } from './connection';
-import { prepared } from './prepared';
+import { countEventKeys, readEventKeys } from './queries/event-keys';
 
 /**
  * A 32-bit fingerprint of `(type, source, id)`: FNV-1a over the UTF-16 code units with NULs
@@ -119,18 +119,14 @@ const SLICE = 50_000;
 function readerOf(db: Db): Reader {
   let r = readers.get(db);
   if (!r) {
-    const n = prepared<[], { n: number }>(db, 'SELECT count(*) AS n FROM event_keys').get()!.n;
-    readers.set(db, (r = { index: new KeyIndex(n), at: null, committed: null }));
+    readers.set(db, (r = { index: new KeyIndex(countEventKeys(db)), at: null, committed: null }));
   }
   return r;
 }
 
 /** Reads up to `limit` more keys into the index; false once it has read them all. */
 function readOn(db: Db, r: Reader, limit: number): boolean {
-  const rows = r.at
-    ? prepared<[number, number, number, number], [number, number, number]>(db, `SELECT added, fp, service_id FROM event_keys
-        WHERE (added, fp, service_id) > (?, ?, ?) ORDER BY added, fp, service_id LIMIT ?`).raw().all(...r.at, limit)
-    : prepared<[number], [number, number, number]>(db, 'SELECT added, fp, service_id FROM event_keys ORDER BY added, fp, service_id LIMIT ?').raw().all(limit);
+  const rows = readEventKeys(db, r.at, limit);
   for (const row of rows) r.index.add(row[1], row[2]);
   if (rows.length > 0) r.at = rows[rows.length - 1];
   if (!db.inTransaction) r.committed = r.at;

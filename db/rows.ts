@@ -7,7 +7,7 @@ import type { ChangeEvent, CiRunEvent, DeploymentEvent, IncidentEvent, NativeEve
 import type { ChangeInsert, PullRequestInsert } from './queries/changes';
 import type { CiRunInsert } from './queries/ci-runs';
 import type { DeploymentInsert } from './queries/deployments';
-import type { EventKey } from './queries/events';
+import type { EventKey } from './queries/event-keys';
 import type { IncidentInsert } from './queries/incidents';
 
 /** An ISO timestamp as epoch milliseconds; absent stays null. */

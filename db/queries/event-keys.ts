@@ -1,0 +1,78 @@
+/**
+ * Every statement on `event_keys`, the idempotency keys: the latest hash, version and source
+ * modification time of each `(type, source, id)`, keyed by service first (see db/key-index.ts
+ * for why, and for the in-memory index that finds which service holds a key).
+ */
+import type { Db } from '../connection';
+import { prepared } from '../prepared';
+import { keyFingerprint, type KeyBatch } from '../key-index';
+
+export interface EventKey { type: string; source: string; eventId: string }
+
+const holders: number[] = [];
+
+/** What storing an event's key found: see {@link recordEventKey}. */
+export type KeyOutcome = 'new' | 'changed' | 'unchanged' | 'older';
+
+/**
+ * Records the latest hash of an event stored for `serviceId`: `new` the first time its
+ * `(type, source, id)` is seen in any service; `changed` when the hash differs from the stored
+ * one (the version goes up), including when the event now names another service (the key moves
+ * to it); `unchanged` when it is the same (nothing is written). A new event, the common case,
+ * takes one insert into its service's part of the table (see db/key-index.ts).
+ *
+ * `updatedAt` is the source's modification time of this version (ms), or null when it gave
+ * none. The key keeps the newest one any version carried: a version older than that is `older`
+ * (nothing is written: a replayed or late delivery never overwrites a newer state); an equal or
+ * newer one, or one without a time, is compared by hash as above. An unchanged version with a
+ * newer time still moves the stored time forward, so that a version from in between, arriving
+ * later, is older.
+ */
+export function recordEventKey(db: Db, batch: KeyBatch, k: EventKey, serviceId: number, hash: string, updatedAt: number | null): KeyOutcome {
+  const fp = keyFingerprint(k.type, k.source, k.eventId);
+  for (const holder of batch.index.holders(fp, holders)) {
+    const stored = prepared<unknown[], { hash: string; version: number; updatedAt: number | null }>(db, `SELECT hash, version, updated_at AS updatedAt
+      FROM event_keys WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?`).get(holder, k.type, k.source, k.eventId);
+    if (!stored) continue;
+    if (updatedAt !== null && stored.updatedAt !== null && updatedAt < stored.updatedAt) return 'older';
+    // Not older: this version's time is the newest, or it has none and the stored one stays.
+    const newest = updatedAt ?? stored.updatedAt;
+    if (holder === serviceId) {
+      if (stored.hash === hash) {
+        if (newest !== stored.updatedAt) {
+          prepared(db, 'UPDATE event_keys SET updated_at = ? WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?')
+            .run(newest, holder, k.type, k.source, k.eventId);
+        }
+        return 'unchanged';
+      }
+      prepared(db, `UPDATE event_keys SET hash = ?, version = version + 1, updated_at = ?
+        WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?`).run(hash, newest, holder, k.type, k.source, k.eventId);
+      return 'changed';
+    }
+    // The same event now names another service: its key moves there.
+    prepared(db, 'DELETE FROM event_keys WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?').run(holder, k.type, k.source, k.eventId);
+    insertKey(db, batch, k, serviceId, hash, stored.version + 1, fp, newest);
+    return 'changed';
+  }
+  insertKey(db, batch, k, serviceId, hash, 0, fp, updatedAt);
+  return 'new';
+}
+
+function insertKey(db: Db, batch: KeyBatch, k: EventKey, serviceId: number, hash: string, version: number, fp: number, updatedAt: number | null): void {
+  prepared(db, 'INSERT INTO event_keys (service_id, type, source, event_id, hash, version, fp, added, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(serviceId, k.type, k.source, k.eventId, hash, version, fp, batch.added, updatedAt);
+  batch.index.add(fp, serviceId);
+}
+
+/** How many keys there are (the index's first size). */
+export function countEventKeys(db: Db): number {
+  return prepared<[], { n: number }>(db, 'SELECT count(*) AS n FROM event_keys').get()!.n;
+}
+
+/** Up to `limit` keys as `[added, fp, service_id]`, in that order, after `after` (from the first when null). */
+export function readEventKeys(db: Db, after: [number, number, number] | null, limit: number): [number, number, number][] {
+  return after
+    ? prepared<[number, number, number, number], [number, number, number]>(db, `SELECT added, fp, service_id FROM event_keys
+        WHERE (added, fp, service_id) > (?, ?, ?) ORDER BY added, fp, service_id LIMIT ?`).raw().all(...after, limit)
+    : prepared<[number], [number, number, number]>(db, 'SELECT added, fp, service_id FROM event_keys ORDER BY added, fp, service_id LIMIT ?').raw().all(limit);
+}
