@@ -9,7 +9,8 @@
 import { statSync } from 'node:fs';
 import type { NativeEventInput } from '../common/events';
 import { openDatabase } from '../db/connection';
-import { syncOrganisation, teamResolver } from '../db/queries/org';
+import { syncOrganisation } from '../db/queries/org';
+import { teamResolver } from '../common/org';
 import type { OrganisationConfig } from '../common/org';
 
 export interface BareResult { events: number; rows: number; seconds: number; eventsPerSecond: number; rowsPerSecond: number; bytes: number }

@@ -3,7 +3,7 @@
  * `deming.config.yaml` (under `organisation`) and produced by the demo generator.
  */
 import { z } from 'zod';
-import { normaliseServiceName, serviceNameProblem } from './identifiers';
+import { normaliseServiceName, serviceKey, serviceNameProblem } from './identifiers';
 
 const id = z
   .string()
@@ -44,3 +44,27 @@ export type OrganisationConfig = z.infer<typeof organisationConfig>;
 /** The team every service that no configuration maps belongs to (DESIGN.md). */
 export const UNASSIGNED_TEAM = 'unassigned';
 export const UNASSIGNED_DEPARTMENT = 'unassigned';
+
+/** Turns a service pattern such as `bcgov/*` into a matcher of service keys. */
+function patternToRegExp(pattern: string): RegExp {
+  const escaped = serviceKey(pattern).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  return new RegExp(`^${escaped}$`, 'u');
+}
+
+/**
+ * Maps a service name to its configured team: exact names win over patterns, first match wins.
+ * Names and patterns match as services do, by {@link serviceKey}: without regard to case or
+ * Unicode form.
+ */
+export function teamResolver(org: OrganisationConfig): (service: string) => string | null {
+  const exact = new Map<string, string>();
+  const patterns: { re: RegExp; team: string }[] = [];
+  for (const d of org) for (const t of d.teams) for (const s of t.services) {
+    if (s.includes('*')) patterns.push({ re: patternToRegExp(s), team: t.id });
+    else if (!exact.has(serviceKey(s))) exact.set(serviceKey(s), t.id);
+  }
+  return (service) => {
+    const key = serviceKey(service);
+    return exact.get(key) ?? patterns.find((p) => p.re.test(key))?.team ?? null;
+  };
+}

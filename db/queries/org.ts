@@ -1,7 +1,7 @@
 /** Departments, teams and services. */
 import type { Db } from '../connection';
 import { prepared } from '../prepared';
-import { UNASSIGNED_DEPARTMENT, UNASSIGNED_TEAM, type OrganisationConfig } from '../../common/org';
+import { teamResolver, UNASSIGNED_DEPARTMENT, UNASSIGNED_TEAM, type OrganisationConfig } from '../../common/org';
 import { normaliseServiceName, serviceKey } from '../../common/identifiers';
 
 export interface ServiceRow { id: number; name: string; teamId: string }
@@ -9,30 +9,6 @@ export interface TeamRow { id: string; name: string; departmentId: string }
 export interface DepartmentRow { id: string; name: string }
 /** A service's id and the name it was first seen with (its display name). */
 export interface ServiceRef { id: number; name: string }
-
-/** Turns a service pattern such as `bcgov/*` into a matcher of service keys. */
-function patternToRegExp(pattern: string): RegExp {
-  const escaped = serviceKey(pattern).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
-  return new RegExp(`^${escaped}$`, 'u');
-}
-
-/**
- * Maps a service name to its configured team: exact names win over patterns, first match wins.
- * Names and patterns match as services do, by {@link serviceKey}: without regard to case or
- * Unicode form.
- */
-export function teamResolver(org: OrganisationConfig): (service: string) => string | null {
-  const exact = new Map<string, string>();
-  const patterns: { re: RegExp; team: string }[] = [];
-  for (const d of org) for (const t of d.teams) for (const s of t.services) {
-    if (s.includes('*')) patterns.push({ re: patternToRegExp(s), team: t.id });
-    else if (!exact.has(serviceKey(s))) exact.set(serviceKey(s), t.id);
-  }
-  return (service) => {
-    const key = serviceKey(service);
-    return exact.get(key) ?? patterns.find((p) => p.re.test(key))?.team ?? null;
-  };
-}
 
 /**
  * Writes the configured organisation into the database (idempotent) and re-maps existing

@@ -10,7 +10,7 @@ import { checkEvents, skippedSentence, timeRange, type CheckedEvents } from '../
 import type { Db } from '../../db/connection';
 import { ingestEvents, type IngestOptions, type IngestResult } from '../../db/ingest';
 import type { Cursor } from '../../db/queries/cursors';
-import { teamResolver } from '../../db/queries/org';
+import { teamResolver } from '../../common/org';
 import { defaultLimits, type Config } from '../config';
 import { HttpError } from '../errors';
 import type { IngestQueue } from '../ingest-queue';

@@ -4,7 +4,8 @@
  */
 import type { Band, BandReason } from '../../common/api';
 import type { Db } from '../../db/connection';
-import { listServices, teamResolver } from '../../db/queries/org';
+import { listServices } from '../../db/queries/org';
+import { teamResolver } from '../../common/org';
 
 const DAY_MS = 86_400_000;
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from '../../db/connection';
 import { ingestEvents, type IngestResult } from '../../db/ingest';
 import { validateEvents } from '../../common/validate-events';
-import { syncOrganisation, teamResolver } from '../../db/queries/org';
+import { syncOrganisation } from '../../db/queries/org';
+import { teamResolver } from '../../common/org';
 import type { NativeEventInput } from '../../common/events';
 import type { OrganisationConfig } from '../../common/org';
 
