@@ -6,7 +6,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../common/api';
-import { cookieValue, SESSION_COOKIE, type Authenticator } from './auth';
+import { cookieValue, SESSION_COOKIE, type Authenticator, type Presented } from './auth';
 import { checkToken } from './rate-limit';
 import type { Db } from '../db/connection';
 import { defaultLimits, type Limits } from './config';
@@ -25,7 +25,15 @@ export interface LiveHub {
  * What scope:join checks a scope against: the database it must exist in, and how many rooms one
  * connection may be in (`limits.roomsPerSocket`). Without it only the room limit's default holds.
  */
-export interface LiveRooms { db: Db; limits: Pick<Limits, 'roomsPerSocket'> }
+export interface LiveRooms {
+  db: Db;
+  limits: Pick<Limits, 'roomsPerSocket'>;
+  /** How often open connections are checked again against the sessions and users now (default {@link RECHECK_MS}). */
+  recheckMs?: number;
+}
+
+/** Open connections are checked again this often: a session that was signed out, revoked or no longer matches the configuration loses its live updates. */
+export const RECHECK_MS = 30_000;
 
 export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: LiveRooms): LiveHub {
   const door = auth.door;
@@ -45,8 +53,10 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
     // Wrong tokens count against the client's address, as over HTTP.
     const refused = token ? checkToken(auth.signIn, door.clientAddress(socket.request), () => auth.rolesOf(token).length > 0) : null;
     if (refused) return next(Object.assign(new Error(`too many attempts: ${refused.message}`), { data: { retryAfter: refused.retryAfter } }));
-    if (auth.allows('viewer', { token, sessionId, local: door.local(socket.request) })) next();
-    else next(new Error('unauthorized: this needs a token with the "viewer" role'));
+    const presented = { token, sessionId, local: door.local(socket.request) };
+    if (!auth.allows('viewer', presented)) return next(new Error('unauthorized: this needs a token with the "viewer" role'));
+    socket.data.presented = presented;
+    next();
   });
   io.on('connection', (socket) => {
     // Only a scope that exists (a service under the name it is stored with), and at most
@@ -84,6 +94,15 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
     io.to(room).emit('metrics:changed', { scopes, at: new Date().toISOString() });
   };
 
+  // A connection lives longer than the session it was opened with: check it again now and then.
+  const recheck = setInterval(() => {
+    for (const socket of io.of('/').sockets.values()) {
+      const presented = socket.data.presented as Presented | undefined;
+      if (presented?.sessionId && !auth.allows('viewer', presented)) socket.disconnect(true);
+    }
+  }, rooms?.recheckMs ?? RECHECK_MS);
+  recheck.unref();
+
   return {
     io,
     ingested(at, counts, scopes) {
@@ -99,6 +118,7 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
       }
     },
     async close() {
+      clearInterval(recheck);
       for (const p of pending.values()) clearTimeout(p.timer);
       pending.clear();
       await new Promise<void>((resolve) => io.close(() => resolve()));

@@ -33,6 +33,8 @@ export interface RunningServer {
 export interface StartOptions {
   now?: () => number;
   log?: (msg: string, err?: unknown) => void;
+  /** How often open live connections are checked again (default 30 s). */
+  liveRecheckMs?: number;
 }
 
 /** The roles that write (everything but viewer) held by address alone, with no credential. */
@@ -70,7 +72,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   };
   const app = createApp(ctx);
   const http = createHttpServer(app);
-  const live = createLiveHub(http, auth, { db, limits: config.limits });
+  const live = createLiveHub(http, auth, { db, limits: config.limits, recheckMs: opts.liveRecheckMs });
   ctx.live = live;
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
