@@ -1,6 +1,6 @@
 /** "From months to hours": the lead time now (the last 90 days of the range) against the scope's baseline. */
 import type { MetricsResponse } from '../../common/api';
-import { describeSpeedup, formatDate, plural, speedupLabel } from '../lib/format';
+import { describeSpeedup, formatLastDay, plural, speedupLabel } from '../lib/format';
 import { baselineNote, tooFewToCompare } from '../lib/summary-text';
 
 export function SpeedupPanel({ metrics }: { metrics: MetricsResponse }) {
@@ -19,7 +19,7 @@ export function SpeedupPanel({ metrics }: { metrics: MetricsResponse }) {
       ) : (
         <p className="muted">No comparison yet: it needs changes deployed both in the baseline and in the last 90 days.</p>
       )}
-      <p className="muted small" data-testid="now-note">Now: the 90 days to {formatDate(now.to)}, {plural(now.count, 'change')}; the same whatever range is picked above.</p>
+      <p className="muted small" data-testid="now-note">Now: the 90 days to {formatLastDay(now.to)}, {plural(now.count, 'change')}; the same whatever range is picked above.</p>
       {baseline && <p className="muted small" data-testid="baseline-note">{baselineNote(baseline)}</p>}
     </section>
   );

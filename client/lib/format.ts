@@ -113,6 +113,12 @@ export function formatDate(iso: string): string {
   return Number.isNaN(t) ? iso : dateFormat.format(t);
 }
 
+/** The last day of a window [from, to): "16 Mar 2026" for a `to` of 17 Mar 00:00. */
+export function formatLastDay(to: string): string {
+  const t = Date.parse(to);
+  return Number.isNaN(t) ? to : dateFormat.format(t - 1);
+}
+
 /** "15:32:04" in the viewer's time zone, for things that just happened. */
 export function formatTime(iso: string): string {
   const t = Date.parse(iso);

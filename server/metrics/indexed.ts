@@ -120,12 +120,6 @@ export function indexedStages(services: readonly ServiceFacts[], w: Window): Sta
   return out;
 }
 
-/** Lead time p50 and count over a window (for baselines). */
-export function indexedLeadTimeP50(services: readonly ServiceFacts[], w: Window): { p50: number | null; count: number } {
-  const { n } = gatherLeadTimes(services, w);
-  return { p50: percentilesOf(scratch.buf, n, [0.5])[0], count: n };
-}
-
 /**
  * Lead time p50 and count over a baseline window, leaving out (and counting in `leftOut`) the
  * changes each service's first production deployment shipped: they carry whatever history came

@@ -10,7 +10,7 @@ import { periods, type Bucket } from './calendar';
 import { percentile, sortNumbers } from './stats';
 import { xmr } from './xmr';
 import { factIndex } from './fact-index';
-import { firstDeploymentAt, lastDataAt, indexedBandDistribution, indexedBaselineLeadTime, indexedFiveMetrics, indexedLeadTimeP50, indexedStages } from './indexed';
+import { firstDeploymentAt, lastDataAt, indexedBandDistribution, indexedBaselineLeadTime, indexedFiveMetrics, indexedStages } from './indexed';
 import { configuredStarts, evidenceStart, type EvidenceSettings } from './evidence';
 import { benchmarkOf } from '../benchmark/score';
 import { DEFAULT_EDITION } from '../benchmark/editions';
@@ -54,8 +54,6 @@ interface FigureSource {
   five(w: Window): FiveMetrics;
   stages(w: Window): Stages;
   bands(w: Window): BandCounts;
-  /** Lead time p50 and count over a window ("now"). */
-  leadTimeP50(w: Window): { p50: number | null; count: number };
   /** The same over a baseline window, leaving out the changes of each service's first production deployment. */
   baseline(w: Window): { p50: number | null; count: number; leftOut: number };
   /** When the first successful production deployment finished: the start of the data. */
@@ -72,10 +70,6 @@ function directSource(db: Db, r: ResolvedScope, from: number, to: number, withSt
     five: (w) => computeFiveMetrics(facts, w),
     stages: (w) => computeStages(facts, w),
     bands: (w) => bandDistribution(facts, r.serviceIds, w),
-    leadTimeP50: (w) => {
-      const values = sortNumbers(lead(w).map((l) => (l.deployedAt - l.committedAt) / 1000));
-      return { p50: percentile(values, 0.5), count: values.length };
-    },
     baseline: (w) => {
       const firsts = new Set(listEvidenceFacts(db, r.serviceIds).map((e) => e.firstDeploymentId));
       const all = lead(w);
@@ -95,7 +89,6 @@ function indexedSource(db: Db, r: ResolvedScope, evidence?: EvidenceSettings): F
     five: (w) => indexedFiveMetrics(services, w, configured),
     stages: (w) => indexedStages(services, w),
     bands: (w) => indexedBandDistribution(services, w, configured),
-    leadTimeP50: (w) => indexedLeadTimeP50(services, w),
     baseline: (w) => indexedBaselineLeadTime(services, w),
     firstDeploymentAt: () => firstDeploymentAt(services),
     lastDataAt: () => lastDataAt(services),
@@ -110,7 +103,9 @@ function metricsFrom(src: FigureSource, r: ResolvedScope, from: number, to: numb
   const baseWindow = opts.baseline ?? (first === null ? null : { from: first, to: first + NOW_DAYS * DAY_MS });
   const base = baseWindow ? src.baseline({ ...baseWindow, tz: opts.tz }) : null;
   const nowWindow = { from: to - NOW_DAYS * DAY_MS, to, tz: opts.tz };
-  const now = src.leadTimeP50(nowWindow);
+  // A 90-day range is its own "now": its figures serve both.
+  const nowFive = nowWindow.from === from ? five : src.five(nowWindow);
+  const now = { p50: nowFive.leadTime.p50, count: nowFive.leadTime.count };
   const comparable = base !== null && base.p50 !== null && now.p50 !== null && now.p50 > 0
     && base.count >= SPEEDUP_MINIMUM && now.count >= SPEEDUP_MINIMUM;
   const response: MetricsResponse = {
@@ -123,7 +118,7 @@ function metricsFrom(src: FigureSource, r: ResolvedScope, from: number, to: numb
     } : null,
     now: { from: new Date(nowWindow.from).toISOString(), to: new Date(to).toISOString(), leadTimeP50: now.p50, count: now.count },
     lastDataAt: iso(src.lastDataAt()),
-    benchmark: benchmarkOf(src.five(nowWindow), first !== null, opts.benchmarkEdition ?? DEFAULT_EDITION),
+    benchmark: benchmarkOf(nowFive, first !== null, opts.benchmarkEdition ?? DEFAULT_EDITION),
     speedup: comparable ? base.p50! / now.p50! : null,
     band: bandOf(five),
   };

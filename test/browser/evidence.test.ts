@@ -60,6 +60,8 @@ describe('figures a department can defend', () => {
     await page.getByTestId('tile-lead-time').getByTestId('tile-count').filter({ hasText: '60 changes' }).waitFor();
     await settled(page);
     expect(new URL(page.url()).searchParams.get('to')).toBe(new Date(FIRST + 59 * DAY).toISOString().slice(0, 10));
+    // "Now" is the 90 days to the range's last day, whatever its start.
+    await expect(page.getByTestId('now-note').textContent()).resolves.toContain(`Now: the 90 days to ${last}, 60 changes`);
     // No incident source: no rate, a hint how to connect one, and no band from it.
     const cfr = page.getByTestId('tile-change-failure-rate');
     await expect(cfr.getByTestId('tile-value').textContent()).resolves.toBe('No incident data');

@@ -2,7 +2,7 @@
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import type { Band, BandReason, MetricsResponse } from '../../../common/api';
-import { formatDate, formatDuration, formatFactor, formatPercent, formatRate, NO_DATA, plural } from '../../lib/format';
+import { formatDuration, formatLastDay, formatFactor, formatPercent, formatRate, NO_DATA, plural } from '../../lib/format';
 import { pathForScope } from '../../lib/scope';
 import { baselineNote, headlineSentence } from '../../lib/summary-text';
 import { BandBadge } from '../BandBadge';
@@ -29,7 +29,7 @@ export function SummaryHeadline({ org }: { org: MetricsResponse }) {
         {speedup !== null && speedup >= 1.05 && <p className="headline-factor" aria-hidden="true">{formatFactor(speedup)} faster</p>}
         <p className="headline-sentence" data-testid="headline-sentence">{headlineSentence(org)}</p>
         {baseline && (
-          <p className="muted small" data-testid="headline-baseline">{baselineNote(baseline)} Now is the 90 days to {formatDate(now.to)}, whatever the range.</p>
+          <p className="muted small" data-testid="headline-baseline">{baselineNote(baseline)} Now is the 90 days to {formatLastDay(now.to)}, whatever the range.</p>
         )}
         <p className="small no-print"><Link to={{ pathname: pathForScope('org'), search }} data-testid="org-link">See the whole organisation in detail</Link></p>
       </div>
