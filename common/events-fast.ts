@@ -239,6 +239,7 @@ const deployment = shape(
   optional('sha', sha),
   optional('commits', shaList(10_000)),
   optional('rework', boolean),
+  optional('changeRequest', text200),
   optional('url', url),
   optional('updatedAt', timestamp),
 );
@@ -295,6 +296,7 @@ const incident = shape(
   optional('severity', text50),
   optional('deploymentId', text200),
   optional('rootCauseSha', sha),
+  optional('changeRequest', text200),
   optional('title', freeText500),
   optional('url', url),
   optional('updatedAt', timestamp),

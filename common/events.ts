@@ -50,6 +50,8 @@ export const deploymentEvent = z
     sha: sha.optional(),
     commits: z.array(sha).max(10_000).optional(),
     rework: z.boolean({ error: 'expected true or false' }).optional(),
+    /** The change or release request this deployment carried out (an identifier, like `id`). */
+    changeRequest: text(200).optional(),
     url: url.optional(),
     // The source's own modification time (DESIGN.md): an older version than the one stored is
     // ignored. Last in every event type, so that db/ingest.ts can leave it out of the event's hash.
@@ -128,6 +130,8 @@ export const incidentEvent = z
     severity: text(50).optional(),
     deploymentId: text(200).optional(),
     rootCauseSha: sha.optional(),
+    /** The change or release request the incident is blamed on: links it to the production deployment that carried it. */
+    changeRequest: text(200).optional(),
     title: freeText(500).optional(),
     url: url.optional(),
     updatedAt: timestamp.optional(),

@@ -22,7 +22,7 @@ export function deploymentRow(e: DeploymentEvent, key: EventKey, serviceId: numb
   return {
     source: key.source, extId: key.eventId, serviceId, environment: e.environment, isProduction: production.test(e.environment) ? 1 : 0,
     status: e.status, sha: e.sha ?? null, commits: e.commits ? JSON.stringify([...new Set(e.commits)]) : null,
-    startedAt: ms(e.startedAt), finishedAt: ms(e.finishedAt), rework: e.rework ? 1 : 0, url: e.url ?? null,
+    startedAt: ms(e.startedAt), finishedAt: ms(e.finishedAt), rework: e.rework ? 1 : 0, changeRequest: e.changeRequest ?? null, url: e.url ?? null,
   };
 }
 
@@ -50,6 +50,6 @@ export function incidentRow(e: IncidentEvent, key: EventKey, serviceId: number):
   return {
     source: key.source, extId: key.eventId, serviceId, openedAt: Date.parse(e.openedAt), resolvedAt: ms(e.resolvedAt),
     severity: e.severity ?? null, deploymentRef: e.deploymentId ?? null, rootCauseSha: e.rootCauseSha ?? null,
-    title: e.title ?? null, url: e.url ?? null,
+    changeRequest: e.changeRequest ?? null, title: e.title ?? null, url: e.url ?? null,
   };
 }

@@ -4,16 +4,16 @@ import { prepared } from '../prepared';
 
 export interface IncidentInsert {
   source: string; extId: string; serviceId: number; openedAt: number; resolvedAt: number | null; severity: string | null;
-  deploymentRef: string | null; rootCauseSha: string | null; title: string | null; url: string | null;
+  deploymentRef: string | null; rootCauseSha: string | null; changeRequest: string | null; title: string | null; url: string | null;
 }
 
 export function upsertIncident(db: Db, i: IncidentInsert): void {
-  prepared(db, `INSERT INTO incidents (source, ext_id, service_id, opened_at, resolved_at, severity, deployment_ref, root_cause_sha, title, url)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  prepared(db, `INSERT INTO incidents (source, ext_id, service_id, opened_at, resolved_at, severity, deployment_ref, root_cause_sha, change_request, title, url)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(source, ext_id) DO UPDATE SET service_id = excluded.service_id, opened_at = excluded.opened_at,
       resolved_at = excluded.resolved_at, severity = excluded.severity, deployment_ref = excluded.deployment_ref,
-      root_cause_sha = excluded.root_cause_sha, title = excluded.title, url = excluded.url`)
-    .run(i.source, i.extId, i.serviceId, i.openedAt, i.resolvedAt, i.severity, i.deploymentRef, i.rootCauseSha, i.title, i.url);
+      root_cause_sha = excluded.root_cause_sha, change_request = excluded.change_request, title = excluded.title, url = excluded.url`)
+    .run(i.source, i.extId, i.serviceId, i.openedAt, i.resolvedAt, i.severity, i.deploymentRef, i.rootCauseSha, i.changeRequest, i.title, i.url);
 }
 
 export interface IncidentListRow {

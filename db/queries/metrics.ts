@@ -10,24 +10,33 @@ interface Params { ids: string; from: number; to: number }
 const params = (serviceIds: number[], from: number, to: number): Params => ({ ids: JSON.stringify(serviceIds), from, to });
 
 /**
+ * The deployment the change failure rule links incident `i` to (DESIGN.md, "The metrics", 3.):
+ * the deployment it names, else the first successful production deployment of its service that
+ * carried its change request, else the one that shipped its root-cause sha, else the latest
+ * successful production deployment of its service that finished before it opened.
+ */
+const linkedDeployment = `coalesce(
+        (SELECT d.id FROM deployments d WHERE d.service_id = i.service_id AND d.ext_id = i.deployment_ref ORDER BY d.source LIMIT 1),
+        (SELECT d.id FROM deployments d WHERE d.service_id = i.service_id AND d.change_request = i.change_request
+           AND d.is_production = 1 AND d.status = 'success' ORDER BY d.finished_at, d.source, d.ext_id LIMIT 1),
+        (SELECT dc.deployment_id FROM deployment_changes dc WHERE dc.service_id = i.service_id AND dc.sha = i.root_cause_sha),
+        (SELECT d.id FROM deployments d WHERE d.service_id = i.service_id AND d.is_production = 1 AND d.status = 'success'
+           AND d.finished_at < i.opened_at ORDER BY d.finished_at DESC, d.source DESC, d.ext_id DESC LIMIT 1)
+      )`;
+
+/**
  * Successful production deployments that finished in [from, to), each with whether an incident
- * is linked to it (explicitly by deployment id or root-cause sha, else implicitly to the latest
- * earlier deployment of the service) and whether it was made while an incident was open.
+ * is linked to it ({@link linkedDeployment}) and whether it was made while an incident was open.
  * Deployments finishing at the same instant are ordered by their event's source and id, never
  * by arrival, so the figures do not depend on the order events came in.
  */
 export function listDeploymentFacts(db: Db, serviceIds: number[], from: number, to: number) {
   return prepared<[Params], { id: number; serviceId: number; finishedAt: number; rework: number; failed: number; unplanned: number }>(db, `
     WITH linked AS (
-      SELECT coalesce(
-        (SELECT d.id FROM deployments d WHERE d.service_id = i.service_id AND d.ext_id = i.deployment_ref ORDER BY d.source LIMIT 1),
-        (SELECT dc.deployment_id FROM deployment_changes dc WHERE dc.service_id = i.service_id AND dc.sha = i.root_cause_sha),
-        (SELECT d.id FROM deployments d WHERE d.service_id = i.service_id AND d.is_production = 1 AND d.status = 'success'
-           AND d.finished_at < i.opened_at ORDER BY d.finished_at DESC, d.source DESC, d.ext_id DESC LIMIT 1)
-      ) AS deployment_id
+      SELECT ${linkedDeployment} AS deployment_id
       FROM incidents i
       WHERE i.service_id IN (SELECT value FROM json_each(@ids))
-        AND (i.opened_at >= @from OR i.deployment_ref IS NOT NULL OR i.root_cause_sha IS NOT NULL)
+        AND (i.opened_at >= @from OR i.deployment_ref IS NOT NULL OR i.change_request IS NOT NULL OR i.root_cause_sha IS NOT NULL)
     )
     SELECT d.id, d.service_id AS serviceId, d.finished_at AS finishedAt, d.rework,
       -- IN over the CTE is evaluated once (with an index); a correlated EXISTS re-ran it per deployment.
@@ -53,13 +62,15 @@ export function listLeadTimeFacts(db: Db, serviceIds: number[], from: number, to
 
 /**
  * Incidents resolved in [from, to); `explicit` when the incident is linked to a successful
- * production deployment by its deployment id or by a root-cause sha one shipped (failed
- * deployment recovery time counts only those).
+ * production deployment by its deployment id, by a change request one carried or by a
+ * root-cause sha one shipped (failed deployment recovery time counts only those).
  */
 export function listRestoredFacts(db: Db, serviceIds: number[], from: number, to: number) {
   return prepared<[Params], { serviceId: number; openedAt: number; resolvedAt: number; explicit: number }>(db, `
     SELECT i.service_id AS serviceId, i.opened_at AS openedAt, i.resolved_at AS resolvedAt,
       (EXISTS (SELECT 1 FROM deployments d WHERE d.service_id = i.service_id AND d.ext_id = i.deployment_ref
+          AND d.is_production = 1 AND d.status = 'success')
+        OR EXISTS (SELECT 1 FROM deployments d WHERE d.service_id = i.service_id AND d.change_request = i.change_request
           AND d.is_production = 1 AND d.status = 'success')
         OR EXISTS (SELECT 1 FROM deployment_changes dc WHERE dc.service_id = i.service_id AND dc.sha = i.root_cause_sha)) AS explicit
     FROM incidents i
@@ -77,12 +88,7 @@ export function listEvidenceFacts(db: Db, serviceIds: number[]) {
   return prepared<[{ ids: string }], { serviceId: number; incidentsFrom: number | null; reworkFrom: number | null; firstDeploymentId: number | null }>(db, `
     WITH ids AS (SELECT value AS id FROM json_each(@ids)),
     firsts AS (
-      SELECT i.service_id, i.opened_at, coalesce(
-        (SELECT d.id FROM deployments d WHERE d.service_id = i.service_id AND d.ext_id = i.deployment_ref ORDER BY d.source LIMIT 1),
-        (SELECT dc.deployment_id FROM deployment_changes dc WHERE dc.service_id = i.service_id AND dc.sha = i.root_cause_sha),
-        (SELECT d.id FROM deployments d WHERE d.service_id = i.service_id AND d.is_production = 1 AND d.status = 'success'
-           AND d.finished_at < i.opened_at ORDER BY d.finished_at DESC, d.source DESC, d.ext_id DESC LIMIT 1)
-      ) AS deployment_id
+      SELECT i.service_id, i.opened_at, ${linkedDeployment} AS deployment_id
       FROM ids JOIN incidents i ON i.service_id = ids.id
       WHERE i.opened_at = (SELECT min(j.opened_at) FROM incidents j WHERE j.service_id = ids.id)
     )

@@ -147,7 +147,7 @@ const shuffled = (events: fc.Arbitrary<Record<string, unknown>>) =>
 const deployment = shuffled(withSpan(fc.record({
   type: fc.constant('deployment'), id: text(200), source: text(100), service, environment: text(100),
   status: fc.constantFrom(...deploymentStatuses), startedAt: timestamp, finishedAt: timestamp, sha,
-  commits: shas(10), rework: fc.boolean(), url, updatedAt: timestamp,
+  commits: shas(10), rework: fc.boolean(), changeRequest: text(200), url, updatedAt: timestamp,
 }, { requiredKeys: ['type', 'id', 'service', 'environment', 'status'] }), 'startedAt', 'finishedAt'));
 
 const pullRequest = fc.record({
@@ -167,7 +167,7 @@ const ciRun = shuffled(withSpan(fc.record({
 
 const incident = shuffled(withSpan(fc.record({
   type: fc.constant('incident'), id: text(200), source: text(100), service, openedAt: timestamp, resolvedAt: timestamp,
-  severity: text(50), deploymentId: text(200), rootCauseSha: sha, title: text(500), url, updatedAt: timestamp,
+  severity: text(50), deploymentId: text(200), rootCauseSha: sha, changeRequest: text(200), title: text(500), url, updatedAt: timestamp,
 }, { requiredKeys: ['type', 'id', 'service', 'openedAt'] }), 'openedAt', 'resolvedAt'));
 
 const anyEvent = fc.oneof(deployment, change, ciRun, incident);
@@ -192,7 +192,7 @@ const badValue: fc.Arbitrary<unknown> = fc.oneof(
 );
 
 const topKeys = ['type', 'id', 'source', 'service', 'environment', 'status', 'startedAt', 'finishedAt', 'sha', 'commits', 'rework', 'url', 'committedAt', 'authoredAt',
-  'parents', 'pullRequest', 'name', 'branch', 'tests', 'openedAt', 'resolvedAt', 'severity', 'deploymentId', 'rootCauseSha', 'title', 'updatedAt', 'extra', '__proto__', 'constructor'];
+  'parents', 'pullRequest', 'name', 'branch', 'tests', 'openedAt', 'resolvedAt', 'severity', 'deploymentId', 'rootCauseSha', 'changeRequest', 'title', 'updatedAt', 'extra', '__proto__', 'constructor'];
 const nestedKeys = ['number', 'openedAt', 'mergedAt', 'mergeSha', 'firstCommitAt', 'planStartedAt', 'url', 'passed', 'failed', 'skipped', 'updatedAt', 'extra'];
 
 type Mutation =
@@ -286,6 +286,9 @@ describe('fastParse edge cases', () => {
     ['an identifier with NUL', { ...inc, id: 'a\u0000b' }, 'invalid'],
     ['an identifier with a C1 control', { ...inc, severity: 'high\u009b' }, 'invalid'],
     ['an identifier with a bidi override', { ...inc, deploymentId: 'd\u202e1' }, 'invalid'],
+    ['a change request is trimmed', { ...inc, changeRequest: '  CHG-42  ' }, 'fast'],
+    ['a change request with a bidi override', { ...inc, changeRequest: 'CHG\u202e42' }, 'invalid'],
+    ['a change request of 201 characters', { ...inc, changeRequest: 'c'.repeat(201) }, 'invalid'],
     ['an identifier with a lone surrogate', { ...inc, id: 'a\ud800' }, 'invalid'],
     ['an identifier with spaces and accents', { ...inc, severity: 'très haut' }, 'fast'],
     ['a title keeps an emoji joined by ZWJ', { ...inc, title: 'outage 👩\u200d💻' }, 'fast'],

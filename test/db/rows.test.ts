@@ -22,13 +22,14 @@ describe('rows of native events', () => {
     const e = parse<DeploymentEvent>({
       type: 'deployment', id: 'd-1', service: 'a/b', environment: 'Production', status: 'success', sha: 'abcdef12',
       commits: ['aaaa1111', 'bbbb2222', 'aaaa1111'], startedAt: '2026-03-01T10:00:00+01:00', finishedAt: '2026-03-01T09:30:00Z', rework: true,
+      changeRequest: ' CHG-1042 ',
     });
     expect(deploymentRow(e, keyOf(e, 'api'), 7, production)).toEqual({
       source: 'api', extId: 'd-1', serviceId: 7, environment: 'Production', isProduction: 1, status: 'success', sha: 'abcdef12',
-      commits: '["aaaa1111","bbbb2222"]', startedAt: Date.UTC(2026, 2, 1, 9), finishedAt: Date.UTC(2026, 2, 1, 9, 30), rework: 1, url: null,
+      commits: '["aaaa1111","bbbb2222"]', startedAt: Date.UTC(2026, 2, 1, 9), finishedAt: Date.UTC(2026, 2, 1, 9, 30), rework: 1, changeRequest: 'CHG-1042', url: null,
     });
     const staging = parse<DeploymentEvent>({ type: 'deployment', id: 'd-2', service: 'a/b', environment: 'preprod', status: 'in_progress' });
-    expect(deploymentRow(staging, keyOf(staging, 'api'), 7, production)).toMatchObject({ isProduction: 0, finishedAt: null, startedAt: null, commits: null, sha: null, rework: 0 });
+    expect(deploymentRow(staging, keyOf(staging, 'api'), 7, production)).toMatchObject({ isProduction: 0, finishedAt: null, startedAt: null, commits: null, sha: null, rework: 0, changeRequest: null });
   });
 
   it('stores a change and its pull request with absent stages as null, not 0', () => {
@@ -51,10 +52,10 @@ describe('rows of native events', () => {
       source: 'jenkins', extId: 'r-1', serviceId: 5, name: 'build', status: 'failure', sha: null, branch: null,
       startedAt: Date.UTC(2026, 2, 1), finishedAt: Date.UTC(2026, 2, 1, 0, 10), testsPassed: 10, testsFailed: 0, testsSkipped: null, url: null,
     });
-    const incident = parse<IncidentEvent>({ type: 'incident', id: 'i-1', service: 'a/b', openedAt: '2026-03-01T00:00:00Z', deploymentId: 'd-1', rootCauseSha: 'ABCDEF12' });
+    const incident = parse<IncidentEvent>({ type: 'incident', id: 'i-1', service: 'a/b', openedAt: '2026-03-01T00:00:00Z', deploymentId: 'd-1', rootCauseSha: 'ABCDEF12', changeRequest: 'CHG-1042' });
     expect(incidentRow(incident, keyOf(incident, 'pagerduty'), 5)).toEqual({
       source: 'pagerduty', extId: 'i-1', serviceId: 5, openedAt: Date.UTC(2026, 2, 1), resolvedAt: null, severity: null,
-      deploymentRef: 'd-1', rootCauseSha: 'abcdef12', title: null, url: null,
+      deploymentRef: 'd-1', rootCauseSha: 'abcdef12', changeRequest: 'CHG-1042', title: null, url: null,
     });
   });
 });
