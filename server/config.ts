@@ -12,6 +12,7 @@ import { oidcSchema, type OidcSettings } from './oidc';
 import { githubSourceSchema, resolveGithubSettings, type GithubSettings } from '../collectors/github/config';
 
 import { roles, type Role } from './roles';
+import { isLoopback } from './door';
 import { evidenceMatcher, type EvidenceEntry, type EvidenceSettings } from './metrics/evidence';
 import { benchmarkEditions, DEFAULT_EDITION, isBenchmarkEdition } from './benchmark/editions';
 
@@ -315,7 +316,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
   const oidc = file.auth?.oidc ?? null;
   const explicitLoopback = loopbackRolesOf(env.DEMING_LOOPBACK_ROLES) ?? file.auth?.loopbackRoles;
   const credentialed = tokens.length > 0 || users.length > 0 || oidc !== null;
-  const listensOnLoopback = host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
+  const listensOnLoopback = host === 'localhost' || isLoopback(host);
   const loopbackRoles: Role[] = explicitLoopback ?? (credentialed || !listensOnLoopback ? [] : [...roles]);
   const fileLimits = file.limits ?? {};
   const limits: Limits = {
