@@ -20,7 +20,7 @@ export interface CollectorContext {
    * Validates and stores one batch and its cursors in one transaction (and tells live clients).
    * An event with a timestamp out of range is skipped and counted, not refused.
    */
-  ingest(events: NativeEventInput[], cursors?: Cursor[]): CollectorIngestResult;
+  ingest(events: NativeEventInput[], cursors?: Cursor[]): Promise<CollectorIngestResult>;
   now: () => number;
   log: (msg: string, err?: unknown) => void;
   /** Progress for the CLI's bars and the dashboard's collector status. */

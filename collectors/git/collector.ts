@@ -94,7 +94,7 @@ async function collectRepository(repo: GitRepository, o: GitCollectorOptions, ct
   for (let i = 0; i < Math.max(events.length, 1); i += size) {
     const batch = events.slice(i, i + size);
     const last = i + size >= events.length;
-    const r = ctx.ingest(batch, last ? [cursor] : []);
+    const r = await ctx.ingest(batch, last ? [cursor] : []);
     n += r.accepted + r.updated;
     skipped += r.skipped ?? 0;
     ctx.progress?.({ resource, stored: n, done: last });

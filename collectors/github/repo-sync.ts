@@ -23,8 +23,8 @@ export interface RepoSync {
 }
 
 /** Stores one batch and the cursors it covers in one transaction, and reports progress. */
-export function commit(sync: RepoSync, resource: string, events: NativeEventInput[], cursors: Cursor[]): void {
-  const r = sync.ctx.ingest(events, cursors);
+export async function commit(sync: RepoSync, resource: string, events: NativeEventInput[], cursors: Cursor[]): Promise<void> {
+  const r = await sync.ctx.ingest(events, cursors);
   sync.stored += r.accepted + r.updated;
   sync.ctx.progress?.({
     resource: `${sync.repo.fullName}:${resource}`, requests: sync.client.stats.requests, stored: sync.stored,

@@ -29,7 +29,7 @@ async function listOrganisation(client: GithubClient, ctx: CollectorContext, org
   if (!list.notModified || !repos) {
     if (list.notModified) throw new Error(`the list of ${org}'s repositories was not modified, but none was stored`);
     repos = list.items.map((r) => ({ name: r.full_name, archived: r.archived ?? false }));
-    ctx.ingest([], [cursorRow(resource, { repos }, list.etag)]);
+    await ctx.ingest([], [cursorRow(resource, { repos }, list.etag)]);
   }
   return { names: repos.filter((r) => !r.archived).map((r) => r.name), archived: repos.filter((r) => r.archived).length };
 }
@@ -66,7 +66,7 @@ export async function fetchRepoInfo(client: GithubClient, ctx: CollectorContext,
     const res = await client.octokit.request('GET /repos/{owner}/{repo}', { owner, repo, headers });
     const r = repositoryPayload.parse(res.data);
     info = { fullName: r.full_name, htmlUrl: r.html_url, defaultBranch: r.default_branch ?? null, archived: r.archived ?? false };
-    ctx.ingest([], [cursorRow(resource, info, res.headers.etag ?? null)]);
+    await ctx.ingest([], [cursorRow(resource, info, res.headers.etag ?? null)]);
   } catch (e) {
     if (!(info && isNotModified(e))) throw e;
   }

@@ -75,8 +75,8 @@ export async function syncCompare(sync: RepoSync): Promise<void> {
     if (!prev.sha || !cur.sha || prev.sha === cur.sha || cur.commits) continue;
     if (!hasGap(ctx.db, service.id, cur.sha, prev.sha, cur.finishedAt)) continue;
     const events = await compareCommits(sync.client, repo, prev.sha, cur.sha);
-    commit(sync, 'compare', events, [cursorRow(resource, { through: last }, null)]);
+    await commit(sync, 'compare', events, [cursorRow(resource, { through: last }, null)]);
     ctx.signal?.throwIfAborted();
   }
-  if (last !== (saved.state?.through ?? -1)) commit(sync, 'compare', [], [cursorRow(resource, { through: last }, null)]);
+  if (last !== (saved.state?.through ?? -1)) await commit(sync, 'compare', [], [cursorRow(resource, { through: last }, null)]);
 }

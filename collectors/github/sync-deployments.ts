@@ -63,7 +63,7 @@ export async function syncDeployments(sync: RepoSync): Promise<void> {
   open = stillOpen;
   const etag = list.notModified ? saved.etag : list.etag;
   if (fresh.length === 0) {
-    if (events.length > 0 || !list.notModified) commit(sync, 'deployments', events, [cursorRow(resource, { watermark, open }, etag)]);
+    if (events.length > 0 || !list.notModified) await commit(sync, 'deployments', events, [cursorRow(resource, { watermark, open }, etag)]);
     return;
   }
   const batches = chunks(fresh, PER_BATCH);
@@ -71,7 +71,7 @@ export async function syncDeployments(sync: RepoSync): Promise<void> {
     for (const d of batch) events.push(await adaptFresh(sync, d, open));
     const final = i === batches.length - 1;
     watermark = batch[batch.length - 1].created_at;
-    commit(sync, 'deployments', events.splice(0), [cursorRow(resource, { watermark, open }, final ? etag : null)]);
+    await commit(sync, 'deployments', events.splice(0), [cursorRow(resource, { watermark, open }, final ? etag : null)]);
     ctx.signal?.throwIfAborted();
   }
 }

@@ -24,7 +24,7 @@ export async function syncIssues(sync: RepoSync, label: string): Promise<void> {
   for (const [i, batch] of batches.entries()) {
     const events = batch.map((issue) => adaptIssue(repo, issue, sync.settings.incidentLabels)).filter((e): e is NonNullable<typeof e> => e !== null) as NativeEventInput[];
     const final = i === batches.length - 1;
-    commit(sync, 'issues', events, [cursorRow(resource, { watermark: batch[batch.length - 1].updated_at }, final ? list.etag : null)]);
+    await commit(sync, 'issues', events, [cursorRow(resource, { watermark: batch[batch.length - 1].updated_at }, final ? list.etag : null)]);
     ctx.signal?.throwIfAborted();
   }
 }

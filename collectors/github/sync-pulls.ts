@@ -27,7 +27,7 @@ export async function syncPulls(sync: RepoSync): Promise<void> {
   const merged = items.filter((p) => p.merged_at && Date.parse(p.merged_at) >= sync.horizon);
   const batches = chunks(merged, PER_QUERY);
   if (batches.length === 0) {
-    commit(sync, 'pulls', [], [cursorRow(resource, { watermark: last }, list.etag)]);
+    await commit(sync, 'pulls', [], [cursorRow(resource, { watermark: last }, list.etag)]);
     return;
   }
   for (const [i, batch] of batches.entries()) {
@@ -35,7 +35,7 @@ export async function syncPulls(sync: RepoSync): Promise<void> {
     const events = fetched.flatMap((f) => adaptPullRequest(repo, f.pr, f.moreCommits));
     const final = i === batches.length - 1;
     const watermark = final ? last : batch[batch.length - 1].updated_at;
-    commit(sync, 'pulls', events, [cursorRow(resource, { watermark }, final ? list.etag : null)]);
+    await commit(sync, 'pulls', events, [cursorRow(resource, { watermark }, final ? list.etag : null)]);
     sync.ctx.signal?.throwIfAborted();
   }
 }

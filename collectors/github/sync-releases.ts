@@ -49,7 +49,7 @@ export async function syncReleases(sync: RepoSync): Promise<void> {
       if (event) events.push(event);
     }
     const final = i === batches.length - 1;
-    commit(sync, 'releases', events, [cursorRow(resource, { watermark: batch[batch.length - 1].created_at }, final ? list.etag : null)]);
+    await commit(sync, 'releases', events, [cursorRow(resource, { watermark: batch[batch.length - 1].created_at }, final ? list.etag : null)]);
     ctx.signal?.throwIfAborted();
   }
 }

@@ -42,7 +42,7 @@ export async function syncRuns(sync: RepoSync): Promise<void> {
     }
     const final = i === batches.length - 1;
     const watermark = running ?? batch[batch.length - 1].created_at;
-    commit(sync, 'runs', events, [cursorRow(resource, { watermark }, final ? list.etag : null)]);
+    await commit(sync, 'runs', events, [cursorRow(resource, { watermark }, final ? list.etag : null)]);
     ctx.signal?.throwIfAborted();
   }
 }

@@ -51,7 +51,7 @@ export async function collectGit(args: string[]): Promise<number> {
     const s = store;
     const result = await collector.run({
       db: s.db,
-      ingest: (events, cursors) => s.ingest(events, { cursors }),
+      ingest: async (events, cursors) => s.ingest(events, { cursors }),
       now: Date.now,
       log: (msg, err) => { if (err) console.error(`deming collect git: ${msg}: ${(err as Error).message ?? err}`); },
       progress: (p) => progress.update(p.stored ?? 0),

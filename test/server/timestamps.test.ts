@@ -142,12 +142,12 @@ describe('collectors skip and count events out of range', () => {
   let stderr: string[] = [];
   afterEach(() => { vi.restoreAllMocks(); stderr = []; });
 
-  it('the collector context (GitHub and the in-server schedule): skips, stores the rest, counts and logs', () => {
+  it('the collector context (GitHub and the in-server schedule): skips, stores the rest, counts and logs', async () => {
     const t = tempDb();
     try {
       const logged: string[] = [];
       const ctx = collectorContext({ db: t.db, config: loadConfig({ DEMING_DB: t.file }), now: () => NOW, log: (m) => logged.push(m) });
-      const r = ctx.ingest([
+      const r = await ctx.ingest([
         change({ service: 'old/repo', sha: sha('c1970'), committedAt: EPOCH }),
         change({ service: 'old/repo', sha: sha('c2026'), committedAt: '2026-05-01T00:00:00Z' }),
         deployment({ id: 'ahead', service: 'old/repo', finishedAt: FAR_FUTURE }),

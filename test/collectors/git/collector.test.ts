@@ -24,7 +24,7 @@ function store() {
   const ingested: number[] = [];
   const ctx: CollectorContext = {
     db: t.db,
-    ingest: (events, cursors) => {
+    ingest: async (events, cursors) => {
       ingested.push(events.length);
       return ingestEvents(t.db, validateEvents(events), { production: PRODUCTION, now: Date.parse('2026-03-10T00:00:00Z'), resolveTeam: () => null, cursors });
     },
