@@ -121,7 +121,7 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
       clearInterval(recheck);
       for (const p of pending.values()) clearTimeout(p.timer);
       pending.clear();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await new Promise<void>((resolve) => { void io.close(() => resolve()); });
     },
   };
 }

@@ -7,7 +7,7 @@ const command: CliCommand = {
   async run() {
     await import('../main');
     // The server keeps the process alive; main handles signals and exit codes.
-    return await new Promise<number>(() => {});
+    return new Promise<number>(() => {});
   },
 };
 export default command;

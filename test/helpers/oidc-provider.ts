@@ -21,6 +21,7 @@ export async function startOidcProvider(client: { clientId: string; clientSecret
     findAccount: async (_ctx, id) => ({ accountId: id, claims: async () => ({ sub: id, preferred_username: id, groups: groupsOf(id) }) }),
     features: { devInteractions: { enabled: true } },
   });
-  http.on('request', provider.callback());
+  const handle = provider.callback();
+  http.on('request', (req, res) => { void handle(req, res); });
   return { issuer, close: () => new Promise((r) => http.close(() => r())) };
 }
