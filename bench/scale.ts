@@ -275,7 +275,11 @@ export async function run(args: string[]): Promise<unknown> {
         const problems: string[] = [];
         for (const scope of scopes) {
           const [x, y] = await Promise.all([a, b].map(async (s) => (await fetch(`${s.url}/api/v1/metrics?scope=${encodeURIComponent(scope)}&${q}`)).json()));
-          problems.push(...differences(x, y, '', 0).map((d) => `${scope} ${d}`));
+          // The live phase (step 4) posted events dated now into the ingested file only: they lie
+          // outside the compared range but move `lastDataAt`, the one field not bound to the range.
+          const { lastDataAt: _liveMoved, ...withoutLive } = x as Record<string, unknown>;
+          const { lastDataAt: _never, ...recomputed } = y as Record<string, unknown>;
+          problems.push(...differences(values['skip-http'] ? x : withoutLive, values['skip-http'] ? y : recomputed, '', 0).map((d) => `${scope} ${d}`));
         }
         report.recompute = { ...recompute, scopesCompared: scopes.length, identical: problems.length === 0, differences: problems.slice(0, 50) };
         loads.push({ after: 'recompute', ...load() });
