@@ -239,6 +239,7 @@ const deployment = shape(
   optional('sha', sha),
   optional('commits', shaList(10_000)),
   optional('rework', boolean),
+  optional('production', boolean),
   optional('changeRequest', text200),
   optional('url', url),
   optional('updatedAt', timestamp),

@@ -34,7 +34,8 @@ const service = z
 const url = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2000);
 const count = z.number().int('must be a whole number').min(0, 'must not be negative');
 
-export const deploymentStatuses = ['success', 'failure', 'in_progress', 'cancelled'] as const;
+/** `retracted`: the source no longer stands behind the deployment (a tag that no longer matches, a release turned pre-release or deleted); it stops counting. */
+export const deploymentStatuses = ['success', 'failure', 'in_progress', 'cancelled', 'retracted'] as const;
 export const ciStatuses = ['success', 'failure', 'cancelled'] as const;
 
 export const deploymentEvent = z
@@ -50,6 +51,8 @@ export const deploymentEvent = z
     sha: sha.optional(),
     commits: z.array(sha).max(10_000).optional(),
     rework: z.boolean({ error: 'expected true or false' }).optional(),
+    /** Declared by the source (GitLab's environment tier, a configured environment): wins over the `production` pattern. */
+    production: z.boolean({ error: 'expected true or false' }).optional(),
     /** The change or release request this deployment carried out (an identifier, like `id`). */
     changeRequest: text(200).optional(),
     url: url.optional(),

@@ -18,9 +18,15 @@ export function keyOf(e: NativeEvent, defaultSource: string): EventKey {
   return { type: e.type, source: e.source ?? defaultSource, eventId: e.type === 'change' ? e.id ?? e.sha : e.id };
 }
 
+/** Production as the source declared it, else as the configured pattern says of the environment. */
+export const isProductionOf = (declared: number | null, environment: string, production: RegExp): number =>
+  declared ?? (production.test(environment) ? 1 : 0);
+
 export function deploymentRow(e: DeploymentEvent, key: EventKey, serviceId: number, production: RegExp): DeploymentInsert {
+  const declaredProduction = e.production === undefined ? null : e.production ? 1 : 0;
   return {
-    source: key.source, extId: key.eventId, serviceId, environment: e.environment, isProduction: production.test(e.environment) ? 1 : 0,
+    source: key.source, extId: key.eventId, serviceId, environment: e.environment,
+    isProduction: isProductionOf(declaredProduction, e.environment, production), declaredProduction,
     status: e.status, sha: e.sha ?? null, commits: e.commits ? JSON.stringify([...new Set(e.commits)]) : null,
     startedAt: ms(e.startedAt), finishedAt: ms(e.finishedAt), rework: e.rework ? 1 : 0, changeRequest: e.changeRequest ?? null, url: e.url ?? null,
   };

@@ -4,12 +4,12 @@ import { prepared } from '../prepared';
 
 export interface DeploymentRow {
   id: number; source: string; extId: string; serviceId: number; environment: string;
-  isProduction: number; status: string; sha: string | null; commits: string | null;
+  isProduction: number; declaredProduction: number | null; status: string; sha: string | null; commits: string | null;
   startedAt: number | null; finishedAt: number | null; rework: number; changeRequest: string | null; url: string | null;
 }
 
 const columns = `id, source, ext_id AS extId, service_id AS serviceId, environment, is_production AS isProduction,
-  status, sha, commits, started_at AS startedAt, finished_at AS finishedAt, rework, change_request AS changeRequest, url`;
+  declared_production AS declaredProduction, status, sha, commits, started_at AS startedAt, finished_at AS finishedAt, rework, change_request AS changeRequest, url`;
 
 export function getDeploymentByKey(db: Db, source: string, extId: string): DeploymentRow | undefined {
   return prepared<[string, string], DeploymentRow>(db, `SELECT ${columns} FROM deployments WHERE source = ? AND ext_id = ?`).get(source, extId);
@@ -18,12 +18,12 @@ export function getDeploymentByKey(db: Db, source: string, extId: string): Deplo
 export type DeploymentInsert = Omit<DeploymentRow, 'id'>;
 
 export function upsertDeployment(db: Db, d: DeploymentInsert): void {
-  prepared(db, `INSERT INTO deployments (source, ext_id, service_id, environment, is_production, status, sha, commits, started_at, finished_at, rework, change_request, url)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  prepared(db, `INSERT INTO deployments (source, ext_id, service_id, environment, is_production, declared_production, status, sha, commits, started_at, finished_at, rework, change_request, url)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(source, ext_id) DO UPDATE SET service_id = excluded.service_id, environment = excluded.environment,
-      is_production = excluded.is_production, status = excluded.status, sha = excluded.sha, commits = excluded.commits,
+      is_production = excluded.is_production, declared_production = excluded.declared_production, status = excluded.status, sha = excluded.sha, commits = excluded.commits,
       started_at = excluded.started_at, finished_at = excluded.finished_at, rework = excluded.rework, change_request = excluded.change_request, url = excluded.url`)
-    .run(d.source, d.extId, d.serviceId, d.environment, d.isProduction, d.status, d.sha, d.commits, d.startedAt, d.finishedAt, d.rework, d.changeRequest, d.url);
+    .run(d.source, d.extId, d.serviceId, d.environment, d.isProduction, d.declaredProduction, d.status, d.sha, d.commits, d.startedAt, d.finishedAt, d.rework, d.changeRequest, d.url);
 }
 
 /**

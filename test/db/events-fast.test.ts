@@ -147,7 +147,7 @@ const shuffled = (events: fc.Arbitrary<Record<string, unknown>>) =>
 const deployment = shuffled(withSpan(fc.record({
   type: fc.constant('deployment'), id: text(200), source: text(100), service, environment: text(100),
   status: fc.constantFrom(...deploymentStatuses), startedAt: timestamp, finishedAt: timestamp, sha,
-  commits: shas(10), rework: fc.boolean(), changeRequest: text(200), url, updatedAt: timestamp,
+  commits: shas(10), rework: fc.boolean(), production: fc.boolean(), changeRequest: text(200), url, updatedAt: timestamp,
 }, { requiredKeys: ['type', 'id', 'service', 'environment', 'status'] }), 'startedAt', 'finishedAt'));
 
 const pullRequest = fc.record({

@@ -25,11 +25,18 @@ describe('rows of native events', () => {
       changeRequest: ' CHG-1042 ',
     });
     expect(deploymentRow(e, keyOf(e, 'api'), 7, production)).toEqual({
-      source: 'api', extId: 'd-1', serviceId: 7, environment: 'Production', isProduction: 1, status: 'success', sha: 'abcdef12',
+      source: 'api', extId: 'd-1', serviceId: 7, environment: 'Production', isProduction: 1, declaredProduction: null, status: 'success', sha: 'abcdef12',
       commits: '["aaaa1111","bbbb2222"]', startedAt: Date.UTC(2026, 2, 1, 9), finishedAt: Date.UTC(2026, 2, 1, 9, 30), rework: 1, changeRequest: 'CHG-1042', url: null,
     });
     const staging = parse<DeploymentEvent>({ type: 'deployment', id: 'd-2', service: 'a/b', environment: 'preprod', status: 'in_progress' });
     expect(deploymentRow(staging, keyOf(staging, 'api'), 7, production)).toMatchObject({ isProduction: 0, finishedAt: null, startedAt: null, commits: null, sha: null, rework: 0, changeRequest: null });
+  });
+
+  it('takes production as the source declares it over the pattern, either way', () => {
+    const declared = parse<DeploymentEvent>({ type: 'deployment', id: 'd-3', service: 'a/b', environment: 'live-eu', status: 'success', finishedAt: '2026-03-01T00:00:00Z', production: true });
+    expect(deploymentRow(declared, keyOf(declared, 'api'), 7, production)).toMatchObject({ isProduction: 1, declaredProduction: 1 });
+    const denied = parse<DeploymentEvent>({ type: 'deployment', id: 'd-4', service: 'a/b', environment: 'production', status: 'success', finishedAt: '2026-03-01T00:00:00Z', production: false });
+    expect(deploymentRow(denied, keyOf(denied, 'api'), 7, production)).toMatchObject({ isProduction: 0, declaredProduction: 0 });
   });
 
   it('stores a change and its pull request with absent stages as null, not 0', () => {
