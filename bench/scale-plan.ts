@@ -4,13 +4,15 @@
  * and the time spent in it; then `EXPLAIN QUERY PLAN` shows the plan of each. Whatever the
  * queries become, the plans and times shown are those of the code being measured.
  */
-import Database from 'better-sqlite3';
+import { Connection, type Db } from '../db/connection';
 import { basename } from 'node:path';
-import { computeMetrics, computeSeries, readMetrics, readMetricsDirect, readSeries } from '../server/metrics/read';
-import { factIndex } from '../server/metrics/fact-index';
-import { resolveScope, type Scope } from '../server/scope';
+import { computeMetrics, computeSeries, readMetrics, readSeries } from '../server/metrics/read';
+import { referenceMetrics } from '../server/metrics/reference';
+import type { Scope } from '../server/scope';
 import { listChangesByIds } from '../db/queries/changes';
 import { indexedChanges } from '../server/metrics/indexed';
+import { sqliteReads } from '../db/reads';
+import { createReadState } from '../server/read/state';
 
 /** One statement's plan; `scans` are the steps that read a whole table or index (json_each aside). */
 export interface QueryPlan { query: string; plan: string[]; indexes: string[]; scans: string[] }
@@ -27,7 +29,7 @@ function preparer(stack: string | undefined): string {
 }
 
 /** Records and times every statement prepared on `db` from now on (a read-only connection to `file` by default). */
-function instrumented(file: string, db: Database.Database = new Database(file, { readonly: true })) {
+function instrumented(file: string, db: Db = new Connection(file, { readonly: true })) {
   const captured: Captured[] = [];
   const prepare = db.prepare.bind(db);
   (db as { prepare: unknown }).prepare = (sql: string) => {
@@ -52,13 +54,14 @@ function instrumented(file: string, db: Database.Database = new Database(file, {
 }
 
 /** Plans of every statement that `readMetrics`, `readSeries` and `listChanges` prepare for a scope. */
-export function explainMetricsQueries(file: string, scope: Scope, from: number, to: number, tz = 'UTC'): QueryPlan[] {
+export async function explainMetricsQueries(file: string, scope: Scope, from: number, to: number, tz = 'UTC'): Promise<QueryPlan[]> {
   const { db, captured, prepare } = instrumented(file);
+  const reads = createReadState(sqliteReads(db));
   try {
-    const resolved = resolveScope(db, scope);
-    readMetrics(db, resolved, from, to, { tz });
-    readSeries(db, resolved, from, to, 'week', { tz });
-    listChangesByIds(db, indexedChanges(factIndex(db).all(resolved.serviceIds), { from, to, tz }, 'slowest', 100));
+    const resolved = await reads.org.resolve(scope);
+    await readMetrics(reads, resolved, from, to, { tz });
+    await readSeries(reads, resolved, from, to, 'week', { tz });
+    listChangesByIds(db, indexedChanges(reads.workspace, await reads.facts.all(resolved.serviceIds), { from, to, tz }, 'slowest', 100));
     return captured.filter((c) => c.query.startsWith('metrics.ts') || c.query.startsWith('changes.ts')).filter((c) => c.args !== undefined).map((c) => {
       const rows = prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...(c.args ?? [])) as { id: number; parent: number; detail: string }[];
       const depth = new Map<number, number>([[0, 0]]);
@@ -72,6 +75,7 @@ export function explainMetricsQueries(file: string, scope: Scope, from: number, 
       return { query: c.query, plan, indexes, scans };
     });
   } finally {
+    reads.close();
     db.close();
   }
 }
@@ -93,31 +97,36 @@ export interface ReadProfile {
 }
 
 /** Times each scope's read on the indexed path (build, compute, cached) beside the straightforward path, in process. */
-export function profileReads(file: string, scopes: Scope[], from: number, to: number, runs = 5, tz = 'UTC'): ReadProfile[] {
+export async function profileReads(file: string, scopes: Scope[], from: number, to: number, runs = 5, tz = 'UTC'): Promise<ReadProfile[]> {
   const { db, captured } = instrumented(file);
+  const reads = createReadState(sqliteReads(db));
   const round = (x: number) => Math.round(x * 100) / 100;
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const time = (f: () => unknown) => { const t0 = performance.now(); f(); return performance.now() - t0; };
+  const time = async (f: () => Promise<unknown>) => { const t0 = performance.now(); await f(); return performance.now() - t0; };
+  const times = async (f: () => Promise<unknown>) => { const out: number[] = []; for (let i = 0; i < runs; i++) out.push(await time(f)); return out; };
   try {
-    return scopes.map((scope) => {
-      const resolved = resolveScope(db, scope);
+    const out: ReadProfile[] = [];
+    for (const scope of scopes) {
+      const resolved = await reads.org.resolve(scope);
       for (const c of captured) { c.ms = 0; c.calls = 0; c.rows = 0; }
-      factIndex(db).clear();
-      const buildMs = time(() => factIndex(db).all(resolved.serviceIds));
+      reads.facts.clear();
+      const buildMs = await time(() => reads.facts.all(resolved.serviceIds));
       const queries = captured.filter((c) => c.calls > 0 && c.query.startsWith('metrics.ts'))
         .map((c) => ({ query: c.query, ms: round(c.ms), rows: c.rows }));
-      const metricsMs = Array.from({ length: runs }, () => time(() => computeMetrics(db, resolved, from, to, { tz })));
-      const seriesMs = Array.from({ length: runs }, () => time(() => computeSeries(db, resolved, from, to, 'week', { tz })));
-      readMetrics(db, resolved, from, to, { tz });
-      const cachedMetricsMs = time(() => readMetrics(db, resolved, from, to, { tz }));
-      const directMetricsMs = time(() => readMetricsDirect(db, resolved, from, to, { tz }));
-      return {
+      const metricsMs = await times(() => computeMetrics(reads, resolved, from, to, { tz }));
+      const seriesMs = await times(() => computeSeries(reads, resolved, from, to, 'week', { tz }));
+      await readMetrics(reads, resolved, from, to, { tz });
+      const cachedMetricsMs = await time(() => readMetrics(reads, resolved, from, to, { tz }));
+      const directMetricsMs = await time(() => referenceMetrics(reads, resolved, from, to, { tz }));
+      out.push({
         scope: scope.key, services: resolved.serviceIds.length, buildMs: round(buildMs), queries,
         computeMetricsMs: round(median(metricsMs)), computeSeriesMs: round(median(seriesMs)),
         cachedMetricsMs: round(cachedMetricsMs), directMetricsMs: round(directMetricsMs),
-      };
-    });
+      });
+    }
+    return out;
   } finally {
+    reads.close();
     db.close();
   }
 }
@@ -139,7 +148,7 @@ export interface IngestProfile {
  * Where ingestion's time goes: a sample of batches stored through the real path into a fresh
  * database at `file`, each statement timed. (The timing wrappers add a little to every call.)
  */
-export function profileIngest(file: string, open: (file: string) => Database.Database, ingest: (db: Database.Database, batch: unknown[]) => { validateMs: number },
+export function profileIngest(file: string, open: (file: string) => Db, ingest: (db: Db, batch: unknown[]) => { validateMs: number },
   stream: Iterable<unknown[]>): IngestProfile {
   const db = open(file);
   const { captured } = instrumented(file, db);

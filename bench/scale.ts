@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
 import type { NativeEventInput } from '../common/events';
-import { openDatabase } from '../db/connection';
+import { openDatabase, type Db } from '../db/connection';
 import { ingestEvents } from '../db/ingest';
 import { validateEvents } from '../common/validate-events';
 import { syncKeyIndex } from '../db/key-index';
@@ -50,7 +50,7 @@ interface IngestStats {
 }
 
 /** Validates and stores every batch through the real path, timing only that; logs progress every 5 s. */
-function ingestAll(db: Database.Database, config: Config, stream: Iterable<NativeEventInput[]>, label: string, byType?: Record<string, number>, bare?: BareInserter): IngestStats {
+function ingestAll(db: Db, config: Config, stream: Iterable<NativeEventInput[]>, label: string, byType?: Record<string, number>, bare?: BareInserter): IngestStats {
   const resolveTeam = teamResolver(config.organisation);
   let events = 0, validateMs = 0, storeMs = 0, bareMs = 0, lastLog = performance.now(), lastEvents = 0, lastMs = 0;
   const batchMs: number[] = [];
@@ -226,8 +226,8 @@ export async function run(args: string[]): Promise<unknown> {
     report.countStar = countStar(files.ingested, ['deployments', 'changes', 'deployment_changes', 'ci_runs', 'incidents', 'raw_events']);
     const place = placeOf(shape, 0);
     const department = place.department!;
-    report.queryPlans = explainMetricsQueries(files.ingested, { kind: 'department', id: department, key: `department:${department}` }, from12, shape.end);
-    report.readProfile = profileReads(files.ingested, [
+    report.queryPlans = await explainMetricsQueries(files.ingested, { kind: 'department', id: department, key: `department:${department}` }, from12, shape.end);
+    report.readProfile = await profileReads(files.ingested, [
       { kind: 'org', key: 'org' },
       { kind: 'department', id: department, key: `department:${department}` },
       { kind: 'team', id: place.team!, key: `team:${place.team}` },

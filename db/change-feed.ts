@@ -8,20 +8,17 @@ import type { Db } from './connection';
 
 export type ServicesListener = (serviceIds: readonly number[]) => void;
 
-const listeners = new WeakMap<Db, Set<ServicesListener>>();
-
 /** Calls `listener` with the ids of the services each batch touched; returns the unsubscribe. */
 export function onServicesChanged(db: Db, listener: ServicesListener): () => void {
-  let set = listeners.get(db);
-  if (!set) listeners.set(db, (set = new Set()));
+  const set = db.listeners;
   set.add(listener);
   return () => { set.delete(listener); };
 }
 
 /** Called by the writer with every service whose facts a batch may have changed. */
 export function servicesChanged(db: Db, serviceIds: Iterable<number>): void {
-  const set = listeners.get(db);
-  if (!set || set.size === 0) return;
+  const set = db.listeners;
+  if (set.size === 0) return;
   const ids = [...serviceIds];
   if (ids.length === 0) return;
   for (const l of set) l(ids);

@@ -2,16 +2,39 @@
  * Opens the SQLite database with the PRAGMAs Deming relies on and applies the numbered
  * migrations in `db/migrations/` in one transaction.
  */
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { keyFingerprint } from './key-index';
-import { faultKind, faultMessage, RESTORE_BACKUP } from './faults';
+import { keyFingerprint, type KeyReader } from './key-index';
+import { faultKind, faultMessage, RESTORE_BACKUP, type DatabaseFault } from './faults';
+import type { ServicesListener } from './change-feed';
+import type { ServiceRef } from './queries/org';
 import { serviceKey } from '../common/identifiers';
 import { relinkMergedServices } from './service-keys';
 
-export type Db = Database.Database;
+/**
+ * An open SQLite connection and what this process keeps about it: created with it, and gone
+ * with it. Only the store (db/store.ts) opens one and hands it to the code of `db/`; nothing
+ * about a database is kept in module state.
+ */
+export class Connection extends Database {
+  /** Statements prepared on it, by their SQL (db/prepared.ts). */
+  readonly statements = new Map<string, Statement>();
+  /** Its in-memory index of idempotency keys and how far it has read them (db/key-index.ts); built on first use. */
+  keys: KeyReader | null = null;
+  /**
+   * Services by the name an event gave (db/ingest.ts): services are never deleted, so a hit
+   * stays right; forgotten when a transaction that may have created some rolls back.
+   */
+  readonly serviceIds = new Map<string, ServiceRef>();
+  /** Who is told which services a stored batch touched (db/change-feed.ts). */
+  readonly listeners = new Set<ServicesListener>();
+  /** The last full disk or damage seen on it, while it stands (db/faults.ts). */
+  fault: DatabaseFault | undefined = undefined;
+}
+
+export type Db = Connection;
 
 const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
@@ -31,7 +54,7 @@ export interface OpenOptions {
 /** Opens (creating when needed) the database file, checks it, and brings its schema up to date. */
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = new Connection(file);
   const mode = opts.check ?? 'quick';
   let result: unknown = 'ok';
   if (mode !== 'off') try {

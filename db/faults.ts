@@ -59,24 +59,22 @@ export function faultMessage(kind: DatabaseFaultKind, sqlite: string, file?: str
     + 'Starting with DEMING_INTEGRITY_CHECK=full checks a file before it is used.';
 }
 
-const faults = new WeakMap<Db, DatabaseFault>();
-
 /** Remembers a fault `e` is (a damaged file is never forgotten for a full disk); returns its kind, or null. */
 export function noteDatabaseError(db: Db, e: unknown, now: number): DatabaseFaultKind | null {
   const kind = faultKind(e, db.name);
   if (!kind) return null;
-  const seen = faults.get(db);
+  const seen = db.fault;
   if (seen?.kind === 'damaged' && kind !== 'damaged') return kind;
-  if (seen?.kind !== kind) faults.set(db, { kind, since: now, sqlite: (e as Error).message });
+  if (seen?.kind !== kind) db.fault = { kind, since: now, sqlite: (e as Error).message };
   return kind;
 }
 
 /** A write has committed: the disk has room again. */
 export function noteWriteCommitted(db: Db): void {
-  if (faults.get(db)?.kind === 'disk_full') faults.delete(db);
+  if (db.fault?.kind === 'disk_full') db.fault = undefined;
 }
 
 /** The fault this connection last saw, if it still stands. */
 export function databaseFault(db: Db): DatabaseFault | undefined {
-  return faults.get(db);
+  return db.fault;
 }

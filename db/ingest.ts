@@ -16,6 +16,8 @@ import { relinkService } from './linking';
 import { keysCommitted, keysRolledBack, syncKeyIndex } from './key-index';
 import { putCursor, type Cursor } from './queries/cursors';
 import { servicesChanged } from './change-feed';
+import { recordDeliveryOnce, type DeliveryRecord } from './queries/webhook-deliveries';
+import { storeSourceIncidents, type SourceIncidentsWrite } from './queries/source-incidents';
 import { changeRow, ciRunRow, deploymentRow, incidentRow, keyOf, ms, pullRequestRow } from './rows';
 
 export interface IngestOptions {
@@ -30,10 +32,13 @@ export interface IngestOptions {
   /** Collector cursors to move forward in the same transaction as the rows they cover. */
   cursors?: Cursor[];
   /**
-   * Called after the batch's events, in the same transaction: what must be stored with them or
-   * not at all (the webhook delivery they came from). Throwing undoes the batch.
+   * Stored after the batch's events, in the same transaction: what must be stored with them or
+   * not at all. `delivery`: the webhook delivery they came from; when it was recorded already,
+   * the batch is undone with `DeliveryRecordedAlready`. `incidents`: what an incident source said
+   * of its incidents and what was decided of them (collectors/incidents); the services of the
+   * incidents it withdraws from the figures are the batch's too.
    */
-  alsoStore?: (db: Db) => void;
+  alsoStore?: { delivery?: DeliveryRecord; incidents?: SourceIncidentsWrite };
 }
 
 export interface IngestResult {
@@ -64,15 +69,12 @@ function hashedPart(payload: string, updatedAt: string): string {
 
 
 /**
- * Services by the name an event gave, per database: services are never deleted, so a hit stays
- * right. `Acme/Web` and `acme/web` are two entries for one service (matched by its key, in
+ * The service an event names, from the connection's cache of services by name (db/connection.ts).
+ * `Acme/Web` and `acme/web` are two entries for one service (matched by its key, in
  * ensureService); `name` is the one it was first seen with, which the live feed reports.
  */
-const serviceIds = new WeakMap<Db, Map<string, ServiceRef>>();
-
 function serviceOf(db: Db, name: string, resolveTeam: (service: string) => string | null): ServiceRef {
-  let ids = serviceIds.get(db);
-  if (!ids) serviceIds.set(db, (ids = new Map()));
+  const ids = db.serviceIds;
   let ref = ids.get(name);
   if (ref === undefined) {
     ref = ensureService(db, name, resolveTeam);
@@ -104,7 +106,7 @@ export function ingestTransaction<T>(db: Db, store: () => T): T {
   try {
     result = db.transaction(store).immediate();
   } catch (e) {
-    serviceIds.delete(db);
+    db.serviceIds.clear();
     keysRolledBack(db);
     throw e;
   }
@@ -126,7 +128,7 @@ export function ingestEvents(db: Db, events: NativeEvent[], opts: IngestOptions)
     } catch (e) {
       // A rolled-back batch may have created services whose ids were cached: forget them all. (The
       // key index may keep its keys: an entry of a rolled-back key costs a lookup, never an answer.)
-      serviceIds.delete(db);
+      db.serviceIds.clear();
       throw e;
     }
   }
@@ -221,7 +223,8 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
   for (const [serviceId, shas] of withParents) relink(serviceId, getEarliestShippedAt(db, serviceId, JSON.stringify(shas)));
   for (const [serviceId, from] of relinkFrom) relinkService(db, serviceId, from);
   for (const c of opts.cursors ?? []) putCursor(db, c, opts.now);
-  opts.alsoStore?.(db);
+  if (opts.alsoStore?.delivery) recordDeliveryOnce(db, opts.alsoStore.delivery);
+  for (const s of opts.alsoStore?.incidents ? storeSourceIncidents(db, opts.alsoStore.incidents) : []) { touched.add(s.name); touchedIds.add(s.id); }
   result.counts = [...counts.values()];
   result.services = [...touched].sort();
   for (const id of relinkFrom.keys()) touchedIds.add(id);

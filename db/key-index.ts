@@ -102,30 +102,30 @@ export class KeyIndex {
  * highest, under the write lock), so reading on from `at` finds every key stored since, whether
  * the index is being built or kept up to date: both are the same read.
  */
-interface Reader {
+export interface KeyReader {
   index: KeyIndex;
   at: Position;
   /** Where `at` was when everything read so far was known to be committed. */
   committed: Position;
+  /** Scratch for {@link KeyIndex.holders}. */
+  holders: number[];
 }
 type Position = [number, number, number] | null;
 
-/** A batch's view of the keys: its connection's index, and the `added` number its keys take. */
-export interface KeyBatch { index: KeyIndex; added: number }
+/**
+ * A batch's view of the keys: its connection's index, the `added` number its keys take, and a
+ * list to read an index's candidates into (one per connection, reused).
+ */
+export interface KeyBatch { index: KeyIndex; added: number; holders: number[] }
 
-const readers = new WeakMap<Db, Reader>();
 const SLICE = 50_000;
 
-function readerOf(db: Db): Reader {
-  let r = readers.get(db);
-  if (!r) {
-    readers.set(db, (r = { index: new KeyIndex(countEventKeys(db)), at: null, committed: null }));
-  }
-  return r;
+function readerOf(db: Db): KeyReader {
+  return (db.keys ??= { index: new KeyIndex(countEventKeys(db)), at: null, committed: null, holders: [] });
 }
 
 /** Reads up to `limit` more keys into the index; false once it has read them all. */
-function readOn(db: Db, r: Reader, limit: number): boolean {
+function readOn(db: Db, r: KeyReader, limit: number): boolean {
   const rows = readEventKeys(db, r.at, limit);
   for (const row of rows) r.index.add(row[1], row[2]);
   if (rows.length > 0) r.at = rows[rows.length - 1];
@@ -141,7 +141,7 @@ function readOn(db: Db, r: Reader, limit: number): boolean {
 export function syncKeyIndex(db: Db): KeyBatch {
   const r = readerOf(db);
   while (readOn(db, r, SLICE));
-  return { index: r.index, added: (r.at?.[0] ?? 0) + 1 };
+  return { index: r.index, added: (r.at?.[0] ?? 0) + 1, holders: r.holders };
 }
 
 /**
@@ -149,7 +149,7 @@ export function syncKeyIndex(db: Db): KeyBatch {
  * for good. Called by `ingestTransaction` (db/ingest.ts), the one transaction batches are stored in.
  */
 export function keysCommitted(db: Db): void {
-  const r = readers.get(db);
+  const r = db.keys;
   if (r) r.committed = r.at;
 }
 
@@ -160,7 +160,7 @@ export function keysCommitted(db: Db): void {
  * added stay, and only cost a lookup.)
  */
 export function keysRolledBack(db: Db): void {
-  const r = readers.get(db);
+  const r = db.keys;
   if (r) r.at = r.committed;
 }
 

@@ -7,7 +7,7 @@
  * follows it.
  */
 import type { Db } from './connection';
-import { deleteShippedFrom, insertShipped, insertShippedListed, listProductionDeploymentsFrom } from './queries/deployments';
+import { deleteShippedFrom, getShippedAt, insertShipped, insertShippedListed, listProductionDeploymentsFrom } from './queries/deployments';
 import { listParents } from './queries/changes';
 
 /** Re-computes what every successful production deployment of a service from `from` on shipped. */
@@ -32,4 +32,28 @@ function walk(db: Db, serviceId: number, head: string, deploymentId: number): vo
     if (!insertShipped(db, serviceId, sha, deploymentId)) continue;
     for (const p of listParents(db, serviceId, sha)) stack.push(p);
   }
+}
+
+/** Beyond this many commits the gap search stops and says there is one (the compare API is then asked). */
+const GAP_WALK_LIMIT = 5000;
+
+/**
+ * Whether the known graph from `head` back to what deployments before `finishedAt` shipped (or
+ * to `base`) has a commit with unknown parents: a gap the GitHub collector's compare step fills.
+ */
+export function hasCommitGap(db: Db, serviceId: number, head: string, base: string, finishedAt: number): boolean {
+  const seen = new Set<string>();
+  const stack = [head];
+  while (stack.length > 0) {
+    const sha = stack.pop()!;
+    if (sha === base || seen.has(sha)) continue;
+    seen.add(sha);
+    if (seen.size > GAP_WALK_LIMIT) return true;
+    const shippedAt = getShippedAt(db, serviceId, sha);
+    if (shippedAt !== undefined && shippedAt < finishedAt) continue;
+    const parents = listParents(db, serviceId, sha);
+    if (parents.length === 0) return true;
+    stack.push(...parents);
+  }
+  return false;
 }

@@ -1,19 +1,12 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './connection';
 
-const cache = new WeakMap<Db, Map<string, Statement>>();
-
-/** Returns the statement for `sql`, prepared once per database connection. */
+/** Returns the statement for `sql`, prepared once per connection (kept by the connection). */
 export function prepared<P extends unknown[] | {} = unknown[], R = unknown>(db: Db, sql: string): Statement<P, R> {
-  let map = cache.get(db);
-  if (!map) {
-    map = new Map();
-    cache.set(db, map);
-  }
-  let stmt = map.get(sql);
+  let stmt = db.statements.get(sql);
   if (!stmt) {
     stmt = db.prepare(sql);
-    map.set(sql, stmt);
+    db.statements.set(sql, stmt);
   }
   return stmt as unknown as Statement<P, R>;
 }

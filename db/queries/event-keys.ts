@@ -9,8 +9,6 @@ import { keyFingerprint, type KeyBatch } from '../key-index';
 
 export interface EventKey { type: string; source: string; eventId: string }
 
-const holders: number[] = [];
-
 /** What storing an event's key found: see {@link recordEventKey}. */
 export type KeyOutcome = 'new' | 'changed' | 'unchanged' | 'older';
 
@@ -30,7 +28,7 @@ export type KeyOutcome = 'new' | 'changed' | 'unchanged' | 'older';
  */
 export function recordEventKey(db: Db, batch: KeyBatch, k: EventKey, serviceId: number, hash: string, updatedAt: number | null): KeyOutcome {
   const fp = keyFingerprint(k.type, k.source, k.eventId);
-  for (const holder of batch.index.holders(fp, holders)) {
+  for (const holder of batch.index.holders(fp, batch.holders)) {
     const stored = prepared<unknown[], { hash: string; version: number; updatedAt: number | null }>(db, `SELECT hash, version, updated_at AS updatedAt
       FROM event_keys WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?`).get(holder, k.type, k.source, k.eventId);
     if (!stored) continue;
@@ -75,4 +73,17 @@ export function readEventKeys(db: Db, after: [number, number, number] | null, li
     ? prepared<[number, number, number, number], [number, number, number]>(db, `SELECT added, fp, service_id FROM event_keys
         WHERE (added, fp, service_id) > (?, ?, ?) ORDER BY added, fp, service_id LIMIT ?`).raw().all(...after, limit)
     : prepared<[number], [number, number, number]>(db, 'SELECT added, fp, service_id FROM event_keys ORDER BY added, fp, service_id LIMIT ?').raw().all(limit);
+}
+
+/**
+ * An incident its source withdrew from the figures (collectors/incidents: below the threshold,
+ * cancelled, a duplicate): its key stays, so an older version arriving later is still `older`,
+ * but with a hash no version has, so the same incident counting again is `changed` and stored.
+ * The key's time moves to `updatedAt` when that is newer.
+ */
+export function withdrawEventKey(db: Db, serviceId: number, k: EventKey, updatedAt: number | null): void {
+  prepared(db, `UPDATE event_keys SET hash = 'withdrawn', version = version + 1,
+      updated_at = CASE WHEN @at IS NOT NULL AND (updated_at IS NULL OR updated_at < @at) THEN @at ELSE updated_at END
+    WHERE service_id = @serviceId AND type = @type AND source = @source AND event_id = @eventId`)
+    .run({ at: updatedAt, serviceId, type: k.type, source: k.source, eventId: k.eventId });
 }

@@ -30,3 +30,19 @@ export function recordDelivery(db: Db, source: string, deliveryId: string, event
   if (inserted) prepared(db, 'DELETE FROM webhook_deliveries WHERE received_at < ?').run(at - DELIVERY_MEMORY_MS);
   return inserted;
 }
+
+/** A delivery to remember with what it meant: stored in the same transaction, or neither is. */
+export interface DeliveryRecord { source: string; deliveryId: string; event: string; at: number }
+
+/** The delivery was recorded already (another request or instance got there first): what it meant is not stored again. */
+export class DeliveryRecordedAlready extends Error {
+  constructor(readonly delivery: DeliveryRecord) {
+    super(`delivery ${delivery.deliveryId} from ${delivery.source} was recorded already`);
+    this.name = 'DeliveryRecordedAlready';
+  }
+}
+
+/** {@link recordDelivery}, throwing {@link DeliveryRecordedAlready} (which undoes the transaction) when it was remembered already. */
+export function recordDeliveryOnce(db: Db, d: DeliveryRecord): void {
+  if (!recordDelivery(db, d.source, d.deliveryId, d.event, d.at)) throw new DeliveryRecordedAlready(d);
+}

@@ -16,6 +16,7 @@ import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { statusBoard } from '../collectors/status';
 import { findDelivery, recordDelivery } from '../../db/queries/webhook-deliveries';
+import { DeliveryRecordedAlready } from '../../db/store';
 import { checkJsonBytes } from '../body';
 
 /** GitHub sends payloads of up to 25 MB. */
@@ -24,9 +25,6 @@ const LIMIT = '25mb';
 /** GitHub's delivery ids are GUIDs; anything printable up to 100 characters is taken. */
 const DELIVERY_ID = /^[\x21-\x7e]{1,100}$/;
 const SOURCE = 'github';
-
-/** Another request (or instance) recorded the same delivery while this one was being applied. */
-class AlreadyRecorded extends Error {}
 
 /** Whether `header` is `sha256=<hex>` of the body under the secret; compared in constant time. */
 export function validSignature(secret: string, body: Buffer, header: string | undefined): boolean {
@@ -107,13 +105,12 @@ export function webhooksRouter(ctx: AppContext): Router {
     try {
       result = await ctx.ingest.submit({
         events: outcome.events, pathOf: (i) => `${event}[${i}]`, defaultSource: SOURCE,
-        alsoStore: remember ? (db) => {
-          if (!recordDelivery(db, SOURCE, delivery, event.slice(0, 100), ctx.now())) throw new AlreadyRecorded();
-        } : undefined,
+        // Another request (or instance) recording the same delivery first undoes this batch.
+        alsoStore: remember ? { delivery: { source: SOURCE, deliveryId: delivery, event: event.slice(0, 100), at: ctx.now() } } : undefined,
         outOfRange: 'skip', // a commit dated 1970 in a push is skipped (and logged), not the delivery refused
       });
     } catch (e) {
-      if (e instanceof AlreadyRecorded) return duplicate();
+      if (e instanceof DeliveryRecordedAlready) return duplicate();
       throw e;
     }
     board.delivery({ event, at: ctx.now(), stored: result.accepted + result.updated, ignored: false });

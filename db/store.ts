@@ -1,0 +1,241 @@
+/**
+ * Deming's storage behind one interface. Everything above `db/` reads and writes through a
+ * {@link Store}: units of work (each one transaction: a batch of events, a group of batches, the
+ * demo, a session, a webhook delivery) and reads. The interface is asynchronous although SQLite
+ * answers synchronously, so that another implementation (PostgreSQL, docs/scaling.md) can be
+ * added without touching its callers; a call costs one Promise, never one per row.
+ *
+ * {@link openStore} is the SQLite implementation. Its connection (db/connection.ts) is private
+ * to it, and holds what this process keeps about the database: the prepared statements, the key
+ * index, the service ids, the change feed's listeners and the last fault. They are created with
+ * the store and dropped with it; nothing about a database lives in module state.
+ *
+ * Every call that fails with a full disk or a damaged file remembers it, for `fault()` (the
+ * health answer); a committed write clears a full disk.
+ */
+import type { NativeEvent } from '../common/events';
+import type { OrganisationConfig } from '../common/org';
+import { Connection, openDatabase, type Db, type OpenOptions } from './connection';
+import { faultKind, noteDatabaseError, noteWriteCommitted, databaseFault, type DatabaseFault, type DatabaseFaultKind } from './faults';
+import { ingestEvents, ingestTransaction, type IngestOptions, type IngestResult } from './ingest';
+import { warmKeyIndex } from './key-index';
+import { hasCommitGap } from './linking';
+import { getCursor, listCursors, type Cursor } from './queries/cursors';
+import {
+  countServices, findService, listDepartments, listServicePlaces, listServices, listTeams, syncOrganisation,
+  type DepartmentRow, type ServiceRef, type ServiceRow, type TeamRow,
+} from './queries/org';
+import { getSetting, putSetting } from './queries/settings';
+import {
+  deleteAllSessions, deleteExpiredSessions, deleteSession, deleteSessionsOf, getSession, insertSession, listSessions, type SessionRow,
+} from './queries/sessions';
+import { findDelivery, recordDelivery, type DeliveryRecord, type DeliveryRow } from './queries/webhook-deliveries';
+import { getIncidentByKey } from './queries/incidents-by-key';
+import { listProductionDeploymentsFrom, type DeploymentRow } from './queries/deployments';
+import { countRawEvents } from './queries/events';
+
+export type { IngestOptions, IngestResult } from './ingest';
+export type { Cursor } from './queries/cursors';
+export type { DepartmentRow, ServiceRef, ServiceRow, TeamRow } from './queries/org';
+export type { SessionRow } from './queries/sessions';
+export type { DeliveryRecord, DeliveryRow } from './queries/webhook-deliveries';
+export type { DatabaseFault, DatabaseFaultKind } from './faults';
+export { DeliveryRecordedAlready, DELIVERY_MEMORY_MS } from './queries/webhook-deliveries';
+export { DatabaseCheckError } from './connection';
+export { faultKind, faultMessage } from './faults';
+
+/** One batch of a group commit: validated events and how to store them. */
+export interface GroupBatch { events: NativeEvent[]; opts: IngestOptions }
+
+/** What became of one batch of a group: stored, or refused alone (the others are stored). */
+export type GroupOutcome = { result: IngestResult } | { error: unknown };
+
+/** A production deployment as the compare step reads them, in shipping order. */
+export type ProductionDeployment = Pick<DeploymentRow, 'id' | 'sha' | 'commits' | 'finishedAt'>;
+
+/** A stored incident as a native event (so a later report can update it). */
+export type StoredIncident = NonNullable<ReturnType<typeof getIncidentByKey>>;
+
+export interface Store {
+  // ---- Units of work: each is one transaction, all or nothing.
+
+  /** Stores a validated batch, with its cursors and what `alsoStore` names, in a transaction of its own. */
+  ingestBatch(events: NativeEvent[], opts: IngestOptions): Promise<IngestResult>;
+  /**
+   * The group commit: several batches in one transaction, each in a savepoint of it, so one that
+   * is refused rolls back alone and the others are stored. A full disk or a damaged file fails
+   * the whole group (the promise rejects, nothing is stored), and the key index reads again what
+   * it read of the undone batches.
+   */
+  ingestGroup(batches: GroupBatch[]): Promise<GroupOutcome[]>;
+  /** The demo: its organisation, its events and the demo mark, in one transaction. */
+  seedDemo(organisation: OrganisationConfig, events: NativeEvent[], opts: IngestOptions): Promise<IngestResult>;
+  /** Writes the configured organisation and maps every stored service to its configured team again. */
+  syncOrganisation(organisation: OrganisationConfig): Promise<void>;
+  putSetting(key: string, value: string): Promise<void>;
+  /** Remembers a webhook delivery (and forgets old ones); false when it was remembered already. */
+  recordDelivery(delivery: DeliveryRecord): Promise<boolean>;
+  insertSession(idHash: string, row: SessionRow): Promise<void>;
+  deleteSession(idHash: string): Promise<void>;
+  deleteExpiredSessions(now: number): Promise<void>;
+  /** Ends the sessions of one actor; returns how many were still valid. */
+  deleteSessionsOf(actor: string, now: number): Promise<number>;
+  /** Ends every session; returns how many were still valid. */
+  deleteAllSessions(now: number): Promise<number>;
+  /** Builds the idempotency keys' index in slices (after a start), so the first batch does not wait for it. */
+  warmKeyIndex(opts?: { sliceMs?: number; stopped?: () => boolean }): Promise<void>;
+  /** A consistent copy of the database at `toFile`, while it is in use. */
+  backup(toFile: string, opts?: { progress?: (done: number, total: number) => void }): Promise<void>;
+  /** Closes the database; the store is not used after. */
+  close(): Promise<void>;
+
+  // ---- Reads.
+
+  getCursor(collector: string, resource: string): Promise<Cursor | undefined>;
+  listCursors(collector: string): Promise<(Cursor & { updatedAt: number })[]>;
+  /** The service a name means, whatever its case or Unicode form. */
+  findService(name: string): Promise<ServiceRef | undefined>;
+  listServices(): Promise<ServiceRow[]>;
+  listTeams(): Promise<TeamRow[]>;
+  listDepartments(): Promise<DepartmentRow[]>;
+  countServices(): Promise<number>;
+  /** The team and department of each named service. */
+  listServicePlaces(names: string[]): Promise<{ name: string; teamId: string; departmentId: string }[]>;
+  getSetting(key: string): Promise<string | undefined>;
+  /** A session not expired at `now`, by the hash of its id. */
+  getSession(idHash: string, now: number): Promise<SessionRow | undefined>;
+  listSessions(now: number): Promise<SessionRow[]>;
+  findDelivery(source: string, deliveryId: string): Promise<DeliveryRow | undefined>;
+  /** Stored incidents by source and id, as native events; ids not stored are absent from the map. */
+  incidentsByKey(source: string, ids: string[]): Promise<Map<string, StoredIncident>>;
+  /** Successful production deployments of a service from `from` on, in shipping order. */
+  productionDeploymentsFrom(serviceId: number, from: number): Promise<ProductionDeployment[]>;
+  /** Whether the known commit graph from `head` back to `base` (or what shipped before `finishedAt`) has a commit with unknown parents. */
+  hasCommitGap(serviceId: number, head: string, base: string, finishedAt: number): Promise<boolean>;
+  /** What the health answer counts: stored events and services. */
+  healthCounts(): Promise<{ events: number; services: number }>;
+
+  // ---- The fault state.
+
+  /** The full disk or damage last seen, while it stands. */
+  fault(): Promise<DatabaseFault | undefined>;
+  /** Remembers `e` when it is a full disk or a damaged file (thrown by a read elsewhere); its kind, or null. */
+  noteError(e: unknown): Promise<DatabaseFaultKind | null>;
+
+  /**
+   * @deprecated The connection itself, for code not yet moved behind the interface (the
+   * metrics' fact reads and the loops). Each caller is listed in docs/DESIGN.md ("Storage");
+   * remove it when the list is empty.
+   */
+  unsafeDb(): Db;
+}
+
+export interface StoreOptions extends OpenOptions {
+  /** The clock the fault state is dated with (default `Date.now`). */
+  now?: () => number;
+}
+
+/** Opens (creating when needed) the SQLite database at `file`, checked and migrated, as a {@link Store}. */
+export function openStore(file: string, opts: StoreOptions = {}): Store {
+  return sqliteStore(openDatabase(file, opts), opts.now ?? Date.now);
+}
+
+function sqliteStore(db: Connection, now: () => number): Store {
+  /** Runs `f` on the connection; a full disk or damage it meets is remembered. */
+  const run = <T>(f: (db: Db) => T): Promise<T> => {
+    try {
+      return Promise.resolve(f(db));
+    } catch (e) {
+      noteDatabaseError(db, e, now());
+      return Promise.reject(e);
+    }
+  };
+  /** Runs a write and notes that it committed (a full disk has room again). */
+  const write = <T>(f: (db: Db) => T): Promise<T> => run(() => {
+    const r = f(db);
+    noteWriteCommitted(db);
+    return r;
+  });
+  /** Awaits `p`, remembering a full disk or damage it meets. */
+  const noting = async <T>(p: () => Promise<T>): Promise<T> => {
+    try {
+      return await p();
+    } catch (e) {
+      noteDatabaseError(db, e, now());
+      throw e;
+    }
+  };
+
+  return {
+    ingestBatch: (events, opts) => write(() => ingestEvents(db, events, opts)),
+    ingestGroup: (batches) => write(() => {
+      const outcomes: GroupOutcome[] = [];
+      ingestTransaction(db, () => {
+        for (const b of batches) {
+          // Each batch is a savepoint: one that throws rolls back alone.
+          try {
+            outcomes.push({ result: ingestEvents(db, b.events, b.opts) });
+          } catch (error) {
+            // Without a transaction, the next batch would commit alone and the ones before be lost.
+            if (faultKind(error, db.name) || !db.inTransaction) throw error;
+            outcomes.push({ error });
+          }
+        }
+      });
+      return outcomes;
+    }),
+    seedDemo: (organisation, events, opts) => write(() => ingestTransaction(db, () => {
+      syncOrganisation(db, organisation);
+      const r = ingestEvents(db, events, opts);
+      putSetting(db, 'demo', '1');
+      return r;
+    })),
+    syncOrganisation: (organisation) => write(() => syncOrganisation(db, organisation)),
+    putSetting: (key, value) => write(() => putSetting(db, key, value)),
+    recordDelivery: (d) => write(() => db.transaction(() => recordDelivery(db, d.source, d.deliveryId, d.event, d.at))()),
+    insertSession: (idHash, row) => write(() => insertSession(db, idHash, row)),
+    deleteSession: (idHash) => write(() => deleteSession(db, idHash)),
+    deleteExpiredSessions: (t) => write(() => deleteExpiredSessions(db, t)),
+    deleteSessionsOf: (actor, t) => write(() => deleteSessionsOf(db, actor, t)),
+    deleteAllSessions: (t) => write(() => deleteAllSessions(db, t)),
+    warmKeyIndex: (opts = {}) => noting(() => warmKeyIndex(db, opts)),
+    backup: (toFile, opts = {}) => noting(async () => {
+      await db.backup(toFile, {
+        progress: ({ totalPages, remainingPages }) => {
+          opts.progress?.(totalPages - remainingPages, totalPages);
+          return 200;
+        },
+      });
+    }),
+    close: async () => { if (db.open) db.close(); },
+
+    getCursor: (collector, resource) => run(() => getCursor(db, collector, resource)),
+    listCursors: (collector) => run(() => listCursors(db, collector)),
+    findService: (name) => run(() => findService(db, name)),
+    listServices: () => run(listServices),
+    listTeams: () => run(listTeams),
+    listDepartments: () => run(listDepartments),
+    countServices: () => run(countServices),
+    listServicePlaces: (names) => run(() => listServicePlaces(db, names)),
+    getSetting: (key) => run(() => getSetting(db, key)),
+    getSession: (idHash, t) => run(() => getSession(db, idHash, t)),
+    listSessions: (t) => run(() => listSessions(db, t)),
+    findDelivery: (source, deliveryId) => run(() => findDelivery(db, source, deliveryId)),
+    incidentsByKey: (source, ids) => run(() => {
+      const found = new Map<string, StoredIncident>();
+      for (const id of new Set(ids)) {
+        const incident = getIncidentByKey(db, source, id);
+        if (incident) found.set(id, incident);
+      }
+      return found;
+    }),
+    productionDeploymentsFrom: (serviceId, from) => run(() => listProductionDeploymentsFrom(db, serviceId, from)),
+    hasCommitGap: (serviceId, head, base, finishedAt) => run(() => hasCommitGap(db, serviceId, head, base, finishedAt)),
+    healthCounts: () => run(() => ({ events: countRawEvents(db), services: countServices(db) })),
+
+    fault: async () => databaseFault(db),
+    noteError: async (e) => noteDatabaseError(db, e, now()),
+
+    unsafeDb: () => db,
+  };
+}
