@@ -10,6 +10,7 @@ import { isValidTimeZone } from './metrics/calendar';
 import { isPasswordHash } from './passwords';
 import { oidcSchema, type OidcSettings } from './oidc';
 import { githubSourceSchema, resolveGithubSettings, type GithubSettings } from '../collectors/github/config';
+import { incidentsSchema, resolveIncidentSettings, type IncidentSettings } from '../collectors/incidents/sources';
 
 import { roles, type Role } from './roles';
 import { isLoopback } from './door';
@@ -88,6 +89,8 @@ const fileSchema = z
       oidc: oidcSchema.optional(),
     }).strict().optional(),
     limits: limitsSchema.optional(),
+    /** Incident sources (PagerDuty, Alertmanager) and the incident model's threshold (collectors/incidents). */
+    incidents: incidentsSchema.optional(),
     sources: z.object({
       github: githubSourceSchema.optional(),
       git: z.array(z.record(z.string(), z.unknown())).optional(),
@@ -143,6 +146,8 @@ export interface Config {
   limits: Limits;
   /** The GitHub collector and webhook settings (`sources.github`), or null when not configured. */
   github: GithubSettings | null;
+  /** The incident sources (`incidents`): their models, collector and webhook settings. */
+  incidents: IncidentSettings;
   /** Whether any real source is configured (turns the demo off in `auto`). */
   hasSources: boolean;
   bodyLimit: string;
@@ -329,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     signInAttempts: fileLimits.signInAttempts ?? defaultLimits.signInAttempts,
     signInLockMs: fileLimits.signInLockMinutes !== undefined ? fileLimits.signInLockMinutes * 60_000 : defaultLimits.signInLockMs,
   };
+  const incidents = orConfigError(configFile, () => resolveIncidentSettings(file.incidents, env));
   return {
     port,
     host,
@@ -341,7 +347,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     loops: { cadenceDays: file.loops?.cadenceDays ?? 14, anchor: dayMs(file.loops?.anchor ?? '2024-01-01') },
     baseline: file.baseline ? { from: dayMs(file.baseline.from), to: dayMs(file.baseline.to) } : undefined,
     baselines: Object.fromEntries((file.baselines ?? []).map((b) => [b.scope, { from: dayMs(b.from), to: dayMs(b.to) }])),
-    evidence: { incidents: evidenceEntries(file) },
+    evidence: { incidents: [...evidenceEntries(file), ...incidents.evidence] },
     benchmarkEdition: file.benchmark?.edition ?? DEFAULT_EDITION,
     tokens,
     users,
@@ -351,7 +357,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     githubWebhookSecret: env.DEMING_GITHUB_WEBHOOK_SECRET ?? file.sources?.github?.webhookSecret ?? null,
     githubToken,
     github: file.sources?.github ? orConfigError(configFile, () => resolveGithubSettings(file.sources!.github!, env)) : null,
-    hasSources: Boolean(file.sources?.github || file.sources?.git?.length || file.sources?.cdevents),
+    incidents,
+    hasSources: incidents.models.length > 0 || Boolean(file.sources?.github || file.sources?.git?.length || file.sources?.cdevents),
     bodyLimit: fileLimits.body ?? '5mb',
     server: { publicUrl, allowedHosts, trustProxy: trustProxyOf(env.DEMING_TRUST_PROXY, file.server) },
     loopbackRoles,

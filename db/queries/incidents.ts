@@ -30,3 +30,9 @@ export function listIncidents(db: Db, serviceIds: number[], from: number, to: nu
     WHERE i.service_id IN (SELECT value FROM json_each(@ids)) AND i.opened_at < @to AND (i.resolved_at IS NULL OR i.resolved_at >= @from)
     ORDER BY i.opened_at DESC, i.id DESC LIMIT @limit`).all({ ids: JSON.stringify(serviceIds), from, to, limit });
 }
+
+/** Takes an incident out of the figures (its source withdrew it: collectors/incidents); the service it was counted for, or null when there was none. */
+export function deleteIncident(db: Db, source: string, extId: string): number | null {
+  const row = prepared<[string, string], { serviceId: number }>(db, 'DELETE FROM incidents WHERE source = ? AND ext_id = ? RETURNING service_id AS serviceId').get(source, extId);
+  return row?.serviceId ?? null;
+}
