@@ -23,8 +23,8 @@ export interface CollectorContext {
   ingest(events: NativeEventInput[], cursors?: Cursor[]): Promise<CollectorIngestResult>;
   now: () => number;
   log: (msg: string, err?: unknown) => void;
-  /** Progress for the CLI's bars and the dashboard's collector status. */
-  progress?: (p: { resource: string; requests?: number; stored?: number; rateLimitRemaining?: number | null; done?: boolean }) => void;
+  /** Progress for the CLI's bars and the dashboard's collector status; `processed` of `total` events when the collector knows them ahead. */
+  progress?: (p: { resource: string; requests?: number; stored?: number; rateLimitRemaining?: number | null; done?: boolean; processed?: number; total?: number }) => void;
   signal?: AbortSignal;
 }
 

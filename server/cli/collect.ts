@@ -74,7 +74,8 @@ function progressPrinter(out: NodeJS.WriteStream) {
 
 const command: CliCommand = {
   summary: 'Collect from GitHub once (sources.github in the config), then print what was collected.',
-  usage: 'collect [--repo owner/name]... [--since 90d|2026-01-01] [--config deming.config.yaml]',
+  usage: 'collect [--repo owner/name]... [--since 90d|2026-01-01] [--config deming.config.yaml]\n       npx deming collect git <path-or-url> --service <name> (see collect git --help)',
+  help: async (args) => (args[0] === 'git' ? (await import('./collect-git')).COLLECT_GIT_HELP : undefined),
   async run(argv) {
     if (argv[0] === 'git') return (await import('./collect-git')).collectGit(argv.slice(1));
     const args = parseArgs(argv, Date.now());

@@ -10,6 +10,8 @@ import { faultKind, faultMessage } from '../../db/faults';
 export interface CliCommand {
   summary: string;
   usage: string;
+  /** The help of a subcommand (`collect git --help`), when the arguments name one. */
+  help?(args: string[]): Promise<string | undefined>;
   run(args: string[]): Promise<number>;
 }
 
@@ -37,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = await load();
   if (args.includes('--help') || args.includes('-h')) {
-    console.log(`Usage: npx deming ${command.usage}\n\n${command.summary}`);
+    console.log(await command.help?.(args) ?? `Usage: npx deming ${command.usage}\n\n${command.summary}`);
     return 0;
   }
   try {

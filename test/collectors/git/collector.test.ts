@@ -76,7 +76,8 @@ describe('the git collector', () => {
     repo.commit('c6', '2026-03-08T00:00:00Z');
     repo.tag('v1.3', '2026-03-09T00:00:00Z');
     expect((await collect(s.ctx, repo.dir)).stored).toBe(2);
-    expect(s.ingested).toEqual([2]);
+    // The new commit, then the new tag.
+    expect(s.ingested).toEqual([1, 1]);
     expect(metricsOf(s).leadTime.count).toBe(8);
   });
 

@@ -12,9 +12,9 @@ const baseEnv = {
 
 export interface TestRepo {
   dir: string;
-  git(args: string[], date?: string): string;
-  /** Commits a change to `file` at `date` (author and committer); returns its sha. */
-  commit(message: string, date: string, file?: string): string;
+  git(args: string[], date?: string, authorDate?: string): string;
+  /** Commits a change to `file` at `date` (author and committer, or authored at `authorDate`: a rebased commit); returns its sha. */
+  commit(message: string, date: string, file?: string, authorDate?: string): string;
   /** An annotated tag dated `date`. */
   tag(name: string, date: string, target?: string): void;
   lightweightTag(name: string, target?: string): void;
@@ -24,17 +24,17 @@ export interface TestRepo {
 
 export function createRepo(): TestRepo {
   const dir = mkdtempSync(join(tmpdir(), 'deming-git-'));
-  const git = (args: string[], date = '2026-01-01T00:00:00Z') =>
-    execFileSync('git', args, { cwd: dir, env: { ...baseEnv, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }, encoding: 'utf8' }).trim();
+  const git = (args: string[], date = '2026-01-01T00:00:00Z', authorDate = date) =>
+    execFileSync('git', args, { cwd: dir, env: { ...baseEnv, GIT_AUTHOR_DATE: authorDate, GIT_COMMITTER_DATE: date }, encoding: 'utf8' }).trim();
   git(['init', '--quiet', '-b', 'main']);
   let n = 0;
   return {
     dir,
     git,
-    commit(message, date, file = 'file.txt') {
+    commit(message, date, file = 'file.txt', authorDate = date) {
       writeFileSync(join(dir, file), `${message} ${++n}\n`);
       git(['add', file]);
-      git(['commit', '--quiet', '-m', message], date);
+      git(['commit', '--quiet', '-m', message], date, authorDate);
       return git(['rev-parse', 'HEAD']);
     },
     tag(name, date, target = 'HEAD') { git(['tag', '-a', name, '-m', `release ${name}`, target], date); },
@@ -71,4 +71,27 @@ export function buildHistory(repo: TestRepo) {
     leadTimes: [0, 0.5 * day, day, day, 1.5 * day, 2 * day, 2 * day],
     deployments: 3,
   };
+}
+
+/**
+ * Releases by tag, as a project that also tags pre-releases and backports does. main: c1 (Mar 1),
+ * c2 (Mar 2), v1.0.0 (annotated, Mar 3); c3 (Mar 4), v1.1.0-rc.1 (Mar 4 12:00); c4 (Mar 5),
+ * v1.1.0 (Mar 6); c5 (Mar 7) tagged v1.2.0 (lightweight, so Mar 7). A support branch from
+ * v1.0.0: s1 (Mar 5 06:00) tagged v1.0.1 (Mar 7), which main never reaches.
+ */
+export function buildReleaseHistory(repo: TestRepo) {
+  const c1 = repo.commit('c1', '2026-03-01T00:00:00Z');
+  const c2 = repo.commit('c2', '2026-03-02T00:00:00Z');
+  repo.tag('v1.0.0', '2026-03-03T00:00:00Z');
+  const c3 = repo.commit('c3', '2026-03-04T00:00:00Z');
+  repo.tag('v1.1.0-rc.1', '2026-03-04T12:00:00Z');
+  const c4 = repo.commit('c4', '2026-03-05T00:00:00Z');
+  repo.tag('v1.1.0', '2026-03-06T00:00:00Z');
+  repo.git(['checkout', '--quiet', '-b', 'support/1.0', 'v1.0.0']);
+  const s1 = repo.commit('s1', '2026-03-05T06:00:00Z', 'backport.txt');
+  repo.tag('v1.0.1', '2026-03-07T00:00:00Z');
+  repo.git(['checkout', '--quiet', 'main']);
+  const c5 = repo.commit('c5', '2026-03-07T00:00:00Z');
+  repo.lightweightTag('v1.2.0');
+  return { shas: { c1, c2, c3, c4, c5, s1 } };
 }
