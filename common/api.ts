@@ -105,6 +105,14 @@ export interface ChangeItem {
   stages: { plan: number | null; do: number | null; check: number | null; act: number | null } | null;
 }
 export interface ChangesResponse { scope: string; from: string; to: string; items: ChangeItem[] }
+/**
+ * `GET /api/v1/changes?groupBy=pullRequest`: one item per pull request (a change without one
+ * stands alone): `committedAt` is its first commit, `deployedAt` when its last commit of the
+ * window was deployed, `leadTime` between the two, `commits` how many of its commits shipped in
+ * the window; `sha`, `url`, the deployment and `stages` are those of its latest commit.
+ */
+export interface PullRequestChangeItem extends ChangeItem { commits: number }
+export interface PullRequestChangesResponse { scope: string; from: string; to: string; groupBy: 'pullRequest'; items: PullRequestChangeItem[] }
 
 export interface HealthResponse {
   /** `degraded`: reads work but writes are refused (a full disk); `error`: the database cannot be read or is damaged (503). */
@@ -166,6 +174,8 @@ export interface LoopLeadTimeCheck {
   effect: number | null; previousCount: number; currentCount: number; method: 'exact' | 'normal' | null;
 }
 export interface LoopCheck { previousId: string | null; leadTime: LoopLeadTimeCheck }
+/** Why a planned loop's plan is retrospective: made, or its `from` or target changed, after the loop started (`startedAt`). */
+export interface LoopRetrospective { reason: 'planned-after-start' | 'from-changed-after-start' | 'target-changed-after-start'; at: string; startedAt: string }
 export interface LoopItem {
   id: string; scope: string; name: string; from: string; to: string;
   /** The end of what was measured: `to`, or now for a loop still running. `metrics` equal GET /api/v1/metrics over [from, measuredTo). */
@@ -182,7 +192,11 @@ export interface LoopItem {
   previousAct: LoopAct | null;
   /** Whether the plan's target was reached; null without a plan or data, or while the loop runs. */
   targetMet: boolean | null;
+  /** Set when the plan was made, or its `from` or target changed, after the loop started; null for cadence loops. */
+  retrospective: LoopRetrospective | null;
 }
+/** `GET /api/v1/loops/:id?scope=`: one loop, wherever it lies, with the loop before it. */
+export interface LoopResponse { loop: LoopItem; previous: LoopItem | null }
 export interface LoopsResponse { scope: string; from: string; to: string; derived: boolean; items: LoopItem[] }
 export interface LoopAuditItem { loopId: string; name: string; action: 'plan' | 'edit' | 'act' | 'delete'; actor: string; at: string; before: unknown; after: unknown }
 

@@ -33,6 +33,8 @@ import { findDelivery, recordDelivery, type DeliveryRecord, type DeliveryRow } f
 import { getIncidentByKey } from './queries/incidents-by-key';
 import { listProductionDeploymentsFrom, type DeploymentRow } from './queries/deployments';
 import { countRawEvents } from './queries/events';
+import * as loops from './queries/loops';
+import type { LoopAuditRow, LoopInsert, LoopRow, LoopWrite } from './queries/loops';
 
 export type { IngestOptions, IngestResult } from './ingest';
 export type { Cursor } from './queries/cursors';
@@ -40,6 +42,7 @@ export type { DepartmentRow, ServiceRef, ServiceRow, TeamRow } from './queries/o
 export type { SessionRow } from './queries/sessions';
 export type { DeliveryRecord, DeliveryRow } from './queries/webhook-deliveries';
 export type { DatabaseFault, DatabaseFaultKind } from './faults';
+export type { LoopAuditRow, LoopInsert, LoopRow, LoopWrite } from './queries/loops';
 export { DeliveryRecordedAlready, DELIVERY_MEMORY_MS } from './queries/webhook-deliveries';
 export { DatabaseCheckError } from './connection';
 export { faultKind, faultMessage } from './faults';
@@ -121,6 +124,24 @@ export interface Store {
   fault(): Promise<DatabaseFault | undefined>;
   /** Remembers `e` when it is a full disk or a damaged file (thrown by a read elsewhere); its kind, or null. */
   noteError(e: unknown): Promise<DatabaseFaultKind | null>;
+
+  // ---- Loops (server/loops): units of work, each one transaction that writes the loop and its
+  // audit entry or nothing, and the reads of a scope's planned loops.
+
+  /** Records a planned loop, unless it overlaps a live loop of its scope. */
+  planLoop(loop: LoopInsert, actor: string): Promise<LoopWrite>;
+  /** Edits a live loop with `change` (pure, may throw to refuse: nothing is written). */
+  patchLoop(id: number, change: (before: LoopRow) => LoopRow, action: 'edit' | 'act', actor: string, at: number): Promise<LoopWrite>;
+  /** Marks a live loop deleted. */
+  deleteLoop(id: number, actor: string, at: number): Promise<LoopWrite>;
+  /** The scope's live planned loops that overlap [from, to), oldest first. */
+  listLoops(scope: string, from: number, to: number): Promise<LoopRow[]>;
+  countLoops(scope: string): Promise<number>;
+  getLoop(id: number): Promise<LoopRow | undefined>;
+  /** The audit trail of a scope's loops, newest first. */
+  listLoopAudit(scope: string, limit: number): Promise<(LoopAuditRow & { scope: string; name: string })[]>;
+  /** The audit entries of these loops, oldest first. */
+  listAuditOfLoops(ids: readonly number[]): Promise<LoopAuditRow[]>;
 
   /**
    * @deprecated The connection itself, for code not yet moved behind the interface (the
@@ -235,6 +256,16 @@ function sqliteStore(db: Connection, now: () => number): Store {
 
     fault: async () => databaseFault(db),
     noteError: async (e) => noteDatabaseError(db, e, now()),
+
+    // ---- Loops.
+    planLoop: (l, actor) => write(() => loops.planLoop(db, l, actor)),
+    patchLoop: (id, change, action, actor, at) => write(() => loops.patchLoop(db, id, change, action, actor, at)),
+    deleteLoop: (id, actor, at) => write(() => loops.deleteLoop(db, id, actor, at)),
+    listLoops: (scope, from, to) => run(() => loops.listLoops(db, scope, from, to)),
+    countLoops: (scope) => run(() => loops.countLoops(db, scope)),
+    getLoop: (id) => run(() => loops.getLoop(db, id)),
+    listLoopAudit: (scope, limit) => run(() => loops.listLoopAudit(db, scope, limit)),
+    listAuditOfLoops: (ids) => run(() => loops.listAuditOfLoops(db, ids)),
 
     unsafeDb: () => db,
   };

@@ -18,6 +18,7 @@ import { sessionRouter } from './routes/session';
 import { oidcRouter } from './routes/oidc';
 import { createOidcClient } from './oidc';
 import { singleQueryValues } from './query';
+import { refuseDemoWrites } from './demo-guard';
 
 /** Where `vite build` puts the dashboard. */
 export const clientDist = join(process.cwd(), 'dist', 'client');
@@ -75,6 +76,7 @@ export function createApp(ctx: AppContext): Express {
   app.use((req, res, next) => (req.secure ? https : plain)(req, res, next));
   // Every query parameter once, as text (server/query.ts).
   app.use(singleQueryValues());
+  app.use(refuseDemoWrites(ctx));
   // Before any JSON parser: the webhook signature is over the raw body.
   app.use(webhooksRouter(ctx));
   app.use(eventsRouter(ctx));

@@ -6,6 +6,8 @@ import { getSetting, putSetting } from '../db/queries/settings';
 import { generateDemo } from '../collectors/demo/generate';
 import type { Config } from './config';
 import { createIngest } from './ingest';
+import { patchLoop, planLoop } from '../db/queries/loops';
+import type { DemoLoop } from '../collectors/demo/loops';
 
 const DAY_MS = 86_400_000;
 
@@ -30,8 +32,20 @@ export function seedDemoIfWanted(db: Db, config: Config, now: number): { events:
   const stored = ingestTransaction(db, () => {
     syncOrganisation(db, demo.organisation);
     const r = ingest.storeNow({ events: demo.events, defaultSource: 'demo' });
+    seedDemoLoops(db, demo.loops);
     putSetting(db, 'demo', '1');
     return r;
   });
   return { events: stored.accepted + stored.updated + stored.unchanged };
+}
+
+/** The demo's planned loops, each planned and acted on through the same units of work as the API, so the audit trail has them. */
+function seedDemoLoops(db: Db, loops: readonly DemoLoop[]): void {
+  for (const l of loops) {
+    const planned = planLoop(db, { scope: l.scope, name: l.name, fromAt: l.from, toAt: l.to, createdAt: l.plannedAt,
+      planMetric: l.plan.metric, planTarget: l.plan.target, planHypothesis: l.plan.hypothesis }, l.actor);
+    if (!planned.ok) throw new Error(`demo loop "${l.name}" was not stored: ${planned.reason}`);
+    const act = l.act;
+    if (act) patchLoop(db, planned.loop.id, (b) => ({ ...b, actDecision: act.decision, actNotes: act.notes, actDecidedAt: act.at }), 'act', l.actor, act.at);
+  }
 }

@@ -10,6 +10,7 @@ import { buildCiRuns } from './ci';
 import { buildChain, type CommitDraft } from './commits';
 import { buildReleases, type IncidentDraft } from './deployments';
 import { timeline } from './practice';
+import { demoLoops, practiceDips, withDips, type DemoLoop } from './loops';
 import { Random } from './random';
 import { iso, monthsBefore } from './time';
 
@@ -27,6 +28,8 @@ export interface DemoOptions {
 export interface DemoData {
   organisation: OrganisationConfig;
   events: NativeEventInput[];
+  /** The loops its people planned (collectors/demo/loops.ts). */
+  loops: DemoLoop[];
 }
 
 /** How many of the latest incidents stay open, so the dashboard shows an ongoing one. */
@@ -112,10 +115,12 @@ export function generateDemo(options: DemoOptions): DemoData {
   const drafts: IncidentDraft[] = [];
   const owners = new Map<string, string>();
   const what = new Map<string, string>();
+  const dips = practiceDips(now);
 
   for (const department of catalogue) {
     const teams = department.teams.map((team) => {
-      const segments = timeline(team.levelUps ?? department.levelUps, start, now, Random.derive(seed, `team:${team.id}`));
+      const segments = withDips(timeline(team.levelUps ?? department.levelUps, start, now, Random.derive(seed, `team:${team.id}`)),
+        dips.filter((d) => d.team === team.id));
       const services = team.services.map((entry) => {
         const service = `${department.owner}/${entry.repo}`;
         owners.set(service, department.owner);
@@ -145,5 +150,5 @@ export function generateDemo(options: DemoOptions): DemoData {
   }
   const keyed = events.map((event) => ({ event, at: mainTime(event) }));
   keyed.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-  return { organisation, events: keyed.map((k) => k.event) };
+  return { organisation, events: keyed.map((k) => k.event), loops: demoLoops(now) };
 }

@@ -4,9 +4,14 @@ import type { AppContext } from '../context';
 import { actorOf, requireRole } from '../auth';
 import { parseScope, resolveScope } from '../scope';
 import { parseLimit, parseWindow } from '../query';
-import { readLoops } from '../loops/list';
-import { deleteLoop, patchLoop, planLoop } from '../loops/write';
-import { listLoopAudit, getLoop } from '../../db/queries/loops';
+import { readLoop, readLoops, type LoopReads } from '../loops/list';
+import { deleteLoop, patchLoop, planLoop, type LoopWrites } from '../loops/write';
+import * as loopStore from '../../db/queries/loops';
+import { countLoops, getLoop, listAuditOfLoops, listLoopAudit, listLoops } from '../../db/queries/loops';
+import type { ResolvedScope } from '../scope';
+import { readMetrics } from '../metrics/read';
+import { factIndex } from '../metrics/fact-index';
+import { indexedLeadTimes } from '../metrics/indexed';
 import { HttpError } from '../errors';
 import type { LoopAuditItem } from '../../common/api';
 import { sendRows } from '../csv';
@@ -22,13 +27,25 @@ export function loopsRouter(ctx: AppContext): Router {
     if (!req.is('application/json')) return next(new HttpError(415, 'unsupported_media_type', 'Content-Type must be application/json.'));
     next();
   };
-  const opts = () => ({ cadenceDays: ctx.config.loops.cadenceDays, anchor: ctx.config.loops.anchor, now: ctx.now() });
+  const opts = () => ({ days: ctx.config.loops.cadenceDays, anchor: ctx.config.loops.anchor, now: ctx.now() });
   const notify = (scope: string) => ctx.live?.ingested(ctx.now(), [], [scope]);
+  const writes: LoopWrites = { planLoop: (l, a) => loopStore.planLoop(ctx.db, l, a), patchLoop: (...a) => loopStore.patchLoop(ctx.db, ...a), deleteLoop: (...a) => loopStore.deleteLoop(ctx.db, ...a) };
+  const reads = (r: ResolvedScope): LoopReads => {
+    const options = metricsOptions(ctx.config, r.scope.key);
+    return {
+      planned: async (from, to) => listLoops(ctx.db, r.scope.key, from, to),
+      count: async () => countLoops(ctx.db, r.scope.key),
+      loop: async (id) => { const row = getLoop(ctx.db, id); return row?.scope === r.scope.key ? row : undefined; },
+      audit: async (ids) => listAuditOfLoops(ctx.db, ids),
+      metrics: async (from, to) => readMetrics(ctx.db, r, from, to, options),
+      leadTimes: async (from, to) => indexedLeadTimes(factIndex(ctx.db).all(r.serviceIds), { from, to, tz: 'UTC' }),
+    };
+  };
 
-  r.get('/api/v1/loops', viewer, (req, res) => {
+  r.get('/api/v1/loops', viewer, async (req, res) => {
     const resolved = resolveScope(ctx.db, parseScope(req.query.scope));
     const { from, to } = parseWindow(req.query, ctx.now());
-    const body = readLoops(ctx.db, resolved, from, to, { ...metricsOptions(ctx.config, resolved.scope.key), ...opts() });
+    const body = await readLoops(reads(resolved), resolved.scope.key, from, to, opts());
     sendRows(req, res, body, body.items as unknown as Record<string, unknown>[], 'loops');
   });
 
@@ -41,26 +58,29 @@ export function loopsRouter(ctx: AppContext): Router {
     sendRows(req, res, { scope: scope.key, items }, items as unknown as Record<string, unknown>[], 'loop-audit');
   });
 
-  r.post('/api/v1/loops', editor, needJson, json, (req, res) => {
+  r.get('/api/v1/loops/:id', viewer, async (req, res) => {
+    const resolved = resolveScope(ctx.db, parseScope(req.query.scope));
+    res.json(await readLoop(reads(resolved), resolved.scope.key, String(req.params.id), opts()));
+  });
+
+  r.post('/api/v1/loops', editor, needJson, json, async (req, res) => {
     const body = req.body as Record<string, unknown> | undefined;
     if (typeof body?.scope !== 'string') throw new HttpError(400, 'invalid_loop', 'scope: expected "org", "department:<id>", "team:<id>" or "service:<owner/name>".', [{ path: 'scope', message: 'required' }]);
     const scope = resolveScope(ctx.db, parseScope(body.scope)).scope;
-    const id = planLoop(ctx.db, scope.key, body, actorOf(ctx.auth, req), ctx.now());
+    const id = await planLoop(writes, scope.key, body, actorOf(ctx.auth, req), ctx.now());
     notify(scope.key);
     res.status(201).location(`/api/v1/loops/${id}`).json({ id: String(id) });
   });
 
-  r.patch('/api/v1/loops/:id', editor, needJson, json, (req, res) => {
-    const row = patchLoop(ctx.db, String(req.params.id), req.body, actorOf(ctx.auth, req), ctx.now());
+  r.patch('/api/v1/loops/:id', editor, needJson, json, async (req, res) => {
+    const row = await patchLoop(writes, String(req.params.id), req.body, actorOf(ctx.auth, req), ctx.now());
     notify(row.scope);
     res.json({ id: String(row.id) });
   });
 
-  r.delete('/api/v1/loops/:id', editor, (req, res) => {
-    const id = String(req.params.id);
-    const scope = /^\d+$/.test(id) ? getLoop(ctx.db, Number(id))?.scope : undefined;
-    deleteLoop(ctx.db, id, actorOf(ctx.auth, req), ctx.now());
-    if (scope) notify(scope);
+  r.delete('/api/v1/loops/:id', editor, async (req, res) => {
+    const before = await deleteLoop(writes, String(req.params.id), actorOf(ctx.auth, req), ctx.now());
+    notify(before.scope);
     res.status(204).end();
   });
   return r;

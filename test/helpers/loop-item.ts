@@ -1,7 +1,8 @@
 /** A loop as `GET /api/v1/loops` answers it, with overridable figures, for the client's mapper tests. */
 import type { FiveMetrics, LoopItem } from '../../common/api';
 
-export interface LoopOverrides extends Partial<Omit<LoopItem, 'metrics'>> {
+export interface LoopOverrides extends Partial<Omit<LoopItem, 'metrics' | 'retrospective'>> {
+  retrospective?: LoopItem['retrospective'];
   leadTime?: number | null; perWeek?: number; deployments?: number; cfr?: number | null; ttr?: number | null; rework?: number | null;
 }
 
@@ -19,7 +20,7 @@ export function loopItem(o: LoopOverrides = {}): LoopItem {
     id: '1', scope: 'team:a', name: 'Loop', from: '2026-03-02T00:00:00.000Z', to: '2026-03-16T00:00:00.000Z', measuredTo: o.measuredTo ?? o.to ?? '2026-03-16T00:00:00.000Z', derived: false,
     plan: null, stages: { count: 5, plan: 100, do: 200, check: 50, act: 50, loop: 400 },
     baseline: { from: '2025-01-01T00:00:00.000Z', to: '2025-04-01T00:00:00.000Z', leadTimeP50: 30 * 86_400, count: 100, leftOut: 0, configured: false },
-    speedup: null, check: null, act: null, previousAct: null, targetMet: null,
+    speedup: null, check: null, act: null, previousAct: null, targetMet: null, retrospective: null,
     ...o, metrics,
   };
 }

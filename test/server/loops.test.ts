@@ -55,14 +55,18 @@ describe('planning, checking and acting on a loop', () => {
     id = r.body.id;
     const loops = await get(`${s.url}/api/v1/loops?scope=team:t1&from=2026-02-01&to=2026-04-01`);
     expect(loops.body.derived).toBe(false);
-    expect(loops.body.items).toHaveLength(1);
-    expect(loops.body.items[0]).toMatchObject({ id, name: 'Automate the regression suite', derived: false,
+    // The planned loop takes the place of the cadence week it covers; the other weeks stay.
+    const planned = loops.body.items.filter((l: any) => !l.derived);
+    expect(planned).toHaveLength(1);
+    expect(loops.body.items.map((l: any) => l.id)).not.toContain('cadence:2026-03-02');
+    expect(loops.body.items.map((l: any) => l.id)).toContain('cadence:2026-02-23');
+    expect(planned[0]).toMatchObject({ id, name: 'Automate the regression suite', derived: false,
       plan: { metric: 'leadTime', target: 36 * 3600, hypothesis: expect.stringContaining('regression') }, act: null });
     // Lead times of the week: 1h, 6h, 12h, 3d → p50 9h, under the 36h target.
-    expect(loops.body.items[0].metrics.leadTime.p50).toBe(9 * 3600);
-    expect(loops.body.items[0].targetMet).toBe(true);
-    // The first recorded loop is checked against the week before it.
-    expect(loops.body.items[0].check).toMatchObject({ previousId: null, leadTime: { previousCount: 1, currentCount: 4, verdict: expect.stringMatching(/^too few changes/) } });
+    expect(planned[0].metrics.leadTime.p50).toBe(9 * 3600);
+    expect(planned[0].targetMet).toBe(true);
+    // Checked against the loop before it, the cadence week that ends where it starts.
+    expect(planned[0].check).toMatchObject({ previousId: 'cadence:2026-02-23', leadTime: { previousCount: 1, currentCount: 4, verdict: expect.stringMatching(/^too few changes/) } });
   });
 
   it('measures a loop that is still running up to now, and judges its target only when it ends', async () => {
@@ -70,7 +74,7 @@ describe('planning, checking and acting on a loop', () => {
       plan: { metric: 'leadTime', target: 1, unit: 'days', hypothesis: 'smaller changes' } });
     expect(r.status).toBe(201);
     const loops = await get(`${s.url}/api/v1/loops?scope=service:acme/api&from=2026-03-01&to=2026-05-01`);
-    expect(loops.body.items[0]).toMatchObject({ to: '2026-04-13T00:00:00.000Z', measuredTo: new Date(now).toISOString(), targetMet: null });
+    expect(loops.body.items.find((l: any) => l.name === 'Running')).toMatchObject({ to: '2026-04-13T00:00:00.000Z', measuredTo: new Date(now).toISOString(), targetMet: null });
     const m = await get(`${s.url}/api/v1/metrics?scope=service:acme/api&from=2026-03-30&to=${new Date(now).toISOString()}`);
     expect(loops.body.items[0].metrics.deploymentFrequency).toEqual(m.body.deploymentFrequency);
   });
@@ -103,7 +107,7 @@ describe('planning, checking and acting on a loop', () => {
       plan: { metric: 'deploymentFrequency', target: 3, unit: 'perWeek', hypothesis: 'smaller pull requests ship more often' } });
     expect(next.status).toBe(201);
     const loops = await get(`${s.url}/api/v1/loops?scope=team:t1&from=2026-02-01&to=2026-04-01`);
-    const [first, second] = loops.body.items;
+    const [first, second] = loops.body.items.filter((l: any) => !l.derived);
     expect(first.act).toMatchObject({ decision: 'adopt', notes: expect.stringContaining('manual sign-off'), decidedAt: new Date(now).toISOString() });
     expect(second.previousAct).toEqual(first.act);
     expect(second.check.previousId).toBe(id);
@@ -112,10 +116,12 @@ describe('planning, checking and acting on a loop', () => {
 
   it('soft-deletes a loop and keeps who did what in the audit trail', async () => {
     const loops = await get(`${s.url}/api/v1/loops?scope=team:t1&from=2026-02-01&to=2026-04-01`);
-    const second = loops.body.items[1].id;
+    const second = loops.body.items.filter((l: any) => !l.derived)[1].id;
     expect((await send('DELETE', `/api/v1/loops/${second}`)).status).toBe(204);
     const after = await get(`${s.url}/api/v1/loops?scope=team:t1&from=2026-02-01&to=2026-04-01`);
-    expect(after.body.items.map((l: any) => l.id)).toEqual([id]);
+    expect(after.body.items.filter((l: any) => !l.derived).map((l: any) => l.id)).toEqual([id]);
+    // Its week is a cadence loop again.
+    expect(after.body.items.map((l: any) => l.id)).toContain('cadence:2026-03-09');
     const audit = await get(`${s.url}/api/v1/loops/audit?scope=team:t1`);
     expect(audit.body.items.map((a: any) => [a.loopId, a.action, a.actor])).toEqual([
       [second, 'delete', 'loopback'], [second, 'plan', 'loopback'], [id, 'act', 'loopback'], [id, 'plan', 'loopback'],
