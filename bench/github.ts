@@ -12,7 +12,7 @@ import { defaultGithubSettings, type GithubSettings } from '../collectors/github
 import { collectorContext } from '../server/collectors/context';
 import { generateRepo } from '../test/fakes/github/generate';
 import { startFakeGithub, type LoggedRequest } from '../test/fakes/github/server';
-import { tempDb } from '../test/helpers/db';
+import { tempStore } from '../test/helpers/db';
 
 const SIZE = { pulls: 1000, deployments: 300, runs: 2000, incidents: 20 };
 
@@ -32,13 +32,13 @@ export async function run(args: string[]): Promise<unknown> {
   const now = Date.now();
   const repo = generateRepo('bench', 'service', { ...SIZE, end: now - 86_400_000, days: 330 });
   const fake = await startFakeGithub({ repos: [repo], orgs: new Map() }, { tokens: ['bench-token'] });
-  const t = tempDb();
+  const t = tempStore();
   const settings: GithubSettings = {
     ...defaultGithubSettings, auth: { kind: 'token', token: 'bench-token' }, baseUrl: fake.apiUrl,
     repositories: [{ name: 'bench/service' }], incidentLabels: ['incident'], graphqlIntervalMs: fast ? 0 : 1000,
   };
   const config = { production: /^prod(uction)?$/i, organisation: [] };
-  const ctx = collectorContext({ db: t.db, config, now: () => now, log: () => {} });
+  const ctx = collectorContext({ store: t.store, config, now: () => now, log: () => {} });
   const collector = createGithubCollector({ settings });
   const measure = async (): Promise<{ result: GithubRunResult; ms: number; requests: LoggedRequest[] }> => {
     const from = fake.requests.length;
@@ -49,7 +49,7 @@ export async function run(args: string[]): Promise<unknown> {
   try {
     const backfill = await measure();
     const resync = await measure();
-    const count = (table: string) => (t.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const count = (table: string) => (t.raw.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
     const report = {
       benchmark: 'github',
       repository: SIZE,

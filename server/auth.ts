@@ -21,8 +21,8 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 
 export { isLoopback };
 
-/** Who a session belongs to, as the session store knows it. */
-export interface SessionLookup { lookup(sessionId: string): { actor: string; role: Role } | null }
+/** Who a session belongs to, as the session store knows it (null: no such session, or it ended). */
+export interface SessionLookup { lookup(sessionId: string): Promise<{ actor: string; role: Role } | null> }
 
 /** What a request presents: a bearer token, a session cookie, and whether it may hold the roles given by address. */
 export interface Presented {
@@ -39,14 +39,14 @@ export interface Authenticator {
   configured(role: Role): boolean;
   /** The roles a loopback client holds without a credential (`auth.loopbackRoles`, with what each includes). */
   readonly loopbackRoles: Role[];
-  /** Whether a client presenting this may act in the role. */
-  allows(role: Role, presented: Presented): boolean;
+  /** Whether a client presenting this may act in the role (a session is looked up in the store). */
+  allows(role: Role, presented: Presented): Promise<boolean>;
   /** Every role a client presenting this holds. */
-  held(presented: Presented): Role[];
+  held(presented: Presented): Promise<Role[]>;
   /** Who is acting, for audit trails: the token's or session's name, or `loopback`. */
-  actor(token: string | undefined, sessionId?: string): string;
+  actor(token: string | undefined, sessionId?: string): Promise<string>;
   /** The roles a session carries. */
-  sessionRoles(sessionId: string | undefined): Role[];
+  sessionRoles(sessionId: string | undefined): Promise<Role[]>;
   /** The configured name and role of a token, for signing in with it. */
   identify(token: string | undefined): { name: string; role: Role } | null;
   /** What a request presents, read through the door (trusted proxies). */
@@ -80,16 +80,16 @@ export function createAuthenticator(config: AuthSettings, sessions?: SessionLook
     return known.filter((k) => timingSafeEqual(h, k.hash));
   };
   const rolesOf = (token: string | undefined): Role[] => [...new Set(match(token).flatMap((k) => grants[k.role]))];
-  const session = (id: string | undefined) => (id && sessions ? sessions.lookup(id) : null);
-  const sessionRoles = (id: string | undefined): Role[] => {
-    const s = session(id);
+  const session = async (id: string | undefined) => (id && sessions ? sessions.lookup(id) : null);
+  const sessionRoles = async (id: string | undefined): Promise<Role[]> => {
+    const s = await session(id);
     return s ? grants[s.role] : [];
   };
   const grantable = new Set((config.grantable ?? []).flatMap((r) => grants[r]));
   const configured = (role: Role) => known.some((k) => grants[k.role].includes(role)) || grantable.has(role);
   const loopbackRoles = [...new Set((config.loopbackRoles ?? []).flatMap((r) => grants[r]))];
-  const held = (p: Presented): Role[] => {
-    const all = new Set<Role>([...rolesOf(p.token), ...sessionRoles(p.sessionId), ...(p.local ? loopbackRoles : [])]);
+  const held = async (p: Presented): Promise<Role[]> => {
+    const all = new Set<Role>([...rolesOf(p.token), ...await sessionRoles(p.sessionId), ...(p.local ? loopbackRoles : [])]);
     return roles.filter((r) => all.has(r));
   };
   return {
@@ -99,8 +99,8 @@ export function createAuthenticator(config: AuthSettings, sessions?: SessionLook
     loopbackRoles,
     held,
     door,
-    allows: (role, p) => held(p).includes(role),
-    actor: (token, sessionId) => match(token).at(-1)?.name ?? session(sessionId)?.actor ?? 'loopback',
+    allows: async (role, p) => (await held(p)).includes(role),
+    actor: async (token, sessionId) => match(token).at(-1)?.name ?? (await session(sessionId))?.actor ?? 'loopback',
     identify: (token) => {
       const m = match(token);
       // A token listed twice with different roles signs in with the widest one.
@@ -137,21 +137,21 @@ export function credentials(req: Request): { token?: string; sessionId?: string 
 }
 
 /** Who made a request, for audit trails. */
-export function actorOf(auth: Authenticator, req: Request): string {
+export function actorOf(auth: Authenticator, req: Request): Promise<string> {
   const c = credentials(req);
   return auth.actor(c.token, c.sessionId);
 }
 
 /** Refuses the request unless the client holds the role: 401 without or with a wrong token, 403 with a token of another role. */
 export function requireRole(auth: Authenticator, role: Role): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const presented = auth.present(req);
     const { token, sessionId } = presented;
     // Wrong tokens are limited per client address; a locked address is refused even with a right one.
     const refused = token ? checkToken(auth.signIn, req.ip, () => auth.rolesOf(token).length > 0) : null;
     if (refused) return next(refusalError(res, refused));
-    if (auth.allows(role, presented)) return next();
-    if ((token && auth.rolesOf(token).length > 0) || (!token && auth.sessionRoles(sessionId).length > 0)) {
+    if (await auth.allows(role, presented)) return next();
+    if ((token && auth.rolesOf(token).length > 0) || (!token && (await auth.sessionRoles(sessionId)).length > 0)) {
       return next(new HttpError(403, 'forbidden', `You are signed in without the "${role}" role: ask an administrator for it.`));
     }
     next(new HttpError(401, 'unauthorized', token

@@ -1,8 +1,7 @@
 /** The one error shape of DESIGN.md and the middleware that answers with it. */
 import type { ErrorRequestHandler } from 'express';
 import { IngestValidationError, type FieldIssue } from '../common/validate-events';
-import type { Db } from '../db/connection';
-import { faultKind, faultMessage, noteDatabaseError, type DatabaseFaultKind } from '../db/faults';
+import { faultKind, faultMessage, type DatabaseFaultKind, type Store } from '../db/store';
 
 export class HttpError extends Error {
   constructor(readonly status: number, readonly code: string, message: string, readonly details: FieldIssue[] = []) {
@@ -29,18 +28,18 @@ export class DatabaseFaultError extends HttpError {
 }
 
 /** `e` as a {@link DatabaseFaultError} when it is a full disk or a damaged file, remembered for `GET /api/v1/health`; otherwise `e`. */
-function asDatabaseFault<T>(e: T, db: Db | undefined, now: () => number): T | DatabaseFaultError {
-  const kind = db ? noteDatabaseError(db, e, now()) : faultKind(e);
+async function asDatabaseFault<T>(e: T, store: Pick<Store, 'noteError'> | undefined): Promise<T | DatabaseFaultError> {
+  const kind = store ? await store.noteError(e) : faultKind(e);
   return kind ? new DatabaseFaultError(kind, (e as Error).message) : e;
 }
 
 /**
  * Turns anything thrown in a route into the error shape; never leaks internals on a 500. With
- * `db`, a full disk or a damaged file is remembered for `GET /api/v1/health`.
+ * the store, a full disk or a damaged file is remembered for `GET /api/v1/health`.
  */
-export function errorMiddleware(log: (msg: string, err: unknown) => void, db?: Db, now: () => number = Date.now): ErrorRequestHandler {
-  return (thrown, _req, res, _next) => {
-    const err = asDatabaseFault(thrown, db, now);
+export function errorMiddleware(log: (msg: string, err: unknown) => void, store?: Pick<Store, 'noteError'>): ErrorRequestHandler {
+  return async (thrown, _req, res, _next) => {
+    const err = await asDatabaseFault(thrown, store).catch(() => thrown);
     if (err instanceof DatabaseFaultError) log(`database: refused a request, ${err.code}: ${(thrown as Error).message}`, undefined);
     if (err instanceof HttpError) {
       res.status(err.status).json(errorBody(err.code, err.message, err.details));

@@ -6,9 +6,7 @@
  * whole transaction back, so the whole group is refused with it, and nothing of it is stored.
  */
 import type { NativeEvent } from '../common/events';
-import type { Db } from '../db/connection';
-import { ingestEvents, ingestTransaction, type IngestOptions, type IngestResult } from '../db/ingest';
-import { faultKind, noteWriteCommitted } from '../db/faults';
+import type { IngestOptions, IngestResult, Store } from '../db/store';
 
 type JobOptions = Omit<IngestOptions, 'now'>;
 
@@ -27,11 +25,13 @@ export interface IngestQueue {
 /** At most this many events go into one transaction, so one group never holds the writer for long. */
 export const GROUP_MAX_EVENTS = 20_000;
 
-export function createIngestQueue(db: Db, now: () => number): IngestQueue {
+export function createIngestQueue(store: Pick<Store, 'ingestGroup'>, now: () => number): IngestQueue {
   let pending: Job[] = [];
   let scheduled = false;
+  // One group at a time: a group waits for the one before it to commit (flush never rejects).
+  let running: Promise<void> = Promise.resolve();
 
-  const flush = () => {
+  const flush = async () => {
     scheduled = false;
     let size = 0, n = 0;
     while (n < pending.length && (n === 0 || size + pending[n].events.length <= GROUP_MAX_EVENTS)) size += pending[n++].events.length;
@@ -39,25 +39,14 @@ export function createIngestQueue(db: Db, now: () => number): IngestQueue {
     pending = pending.slice(n);
     if (pending.length > 0) schedule();
     const at = now();
-    const outcomes: ({ result: IngestResult } | { error: unknown })[] = [];
+    let outcomes;
     try {
-      ingestTransaction(db, () => {
-        for (const job of jobs) {
-          // Each job is a savepoint: one that throws rolls back alone.
-          try {
-            outcomes.push({ result: ingestEvents(db, job.events, { ...job.opts, now: at }) });
-          } catch (error) {
-            // Without a transaction, the next job would commit alone and the ones before be lost.
-            if (faultKind(error, db.name) || !db.inTransaction) throw error;
-            outcomes.push({ error });
-          }
-        }
-      });
+      // Each job a savepoint of one transaction: one that is refused rolls back alone.
+      outcomes = await store.ingestGroup(jobs.map((job) => ({ events: job.events, opts: { ...job.opts, now: at } })));
     } catch (error) {
       for (const job of jobs) job.reject(error);
       return;
     }
-    noteWriteCommitted(db);
     jobs.forEach((job, i) => {
       const o = outcomes[i];
       if ('result' in o) job.resolve({ result: o.result, at }); else job.reject(o.error);
@@ -67,7 +56,7 @@ export function createIngestQueue(db: Db, now: () => number): IngestQueue {
     if (scheduled) return;
     scheduled = true;
     // After the current turn's I/O, so requests read in the same turn share the commit.
-    setImmediate(flush);
+    setImmediate(() => { running = running.then(flush); });
   };
 
   return {

@@ -1,8 +1,7 @@
 /** `npm start`: read the configuration, start the server, stop cleanly on SIGINT/SIGTERM. */
 import { ConfigError, loadConfig } from './config';
 import { startServer } from './server';
-import { DatabaseCheckError } from '../db/connection';
-import { faultKind, faultMessage } from '../db/faults';
+import { DatabaseCheckError, faultKind, faultMessage } from '../db/store';
 
 const configArg = (() => {
   const i = process.argv.indexOf('--config');

@@ -7,8 +7,7 @@
  * session that no longer holds ends (its row is deleted).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../db/connection';
-import { deleteExpiredSessions, deleteSession, getSession, insertSession, type SessionRow } from '../db/queries/sessions';
+import type { SessionRow, Store } from '../db/store';
 import type { Config, Role } from './config';
 import { roleFromClaims } from './oidc';
 import { widestRole } from './roles';
@@ -23,9 +22,9 @@ export type SessionOrigin =
   | { kind: 'oidc'; claim: string; values: string[] };
 
 export interface SessionStore extends SessionLookup {
-  /** Starts a session; returns the cookie value and when it expires. */
-  create(actor: string, role: Role, origin: SessionOrigin): { id: string; expiresAt: number };
-  destroy(sessionId: string): void;
+  /** Starts a session; resolves with the cookie value and when it expires. */
+  create(actor: string, role: Role, origin: SessionOrigin): Promise<{ id: string; expiresAt: number }>;
+  destroy(sessionId: string): Promise<void>;
   readonly hours: number;
 }
 
@@ -77,29 +76,32 @@ export function sessionChecker(authority: SessionAuthority): (row: Pick<SessionR
   };
 }
 
-export function createSessionStore(db: Db, authority: SessionAuthority, now: () => number): SessionStore {
+/** What the sessions are kept in. */
+export type SessionTable = Pick<Store, 'getSession' | 'insertSession' | 'deleteSession' | 'deleteExpiredSessions'>;
+
+export function createSessionStore(store: SessionTable, authority: SessionAuthority, now: () => number): SessionStore {
   let lastSweep = 0;
   const hours = authority.sessionHours;
   const roleNow = sessionChecker(authority);
   return {
     hours,
-    lookup(id) {
+    async lookup(id) {
       if (!/^[A-Za-z0-9_-]{43}$/.test(id)) return null;
       const idHash = sha256(id);
-      const row = getSession(db, idHash, now());
+      const row = await store.getSession(idHash, now());
       if (!row) return null;
       const role = roleNow(row);
-      if (!role) { deleteSession(db, idHash); return null; }
+      if (!role) { await store.deleteSession(idHash); return null; }
       return { actor: row.actor, role };
     },
-    create(actor, role, origin) {
+    async create(actor, role, origin) {
       const t = now();
-      if (t - lastSweep > 3_600_000) { deleteExpiredSessions(db, t); lastSweep = t; }
+      if (t - lastSweep > 3_600_000) { lastSweep = t; await store.deleteExpiredSessions(t); }
       const id = randomBytes(32).toString('base64url');
       const expiresAt = t + hours * 3_600_000;
-      insertSession(db, sha256(id), { actor, role, ...encode(origin), createdAt: t, expiresAt });
+      await store.insertSession(sha256(id), { actor, role, ...encode(origin), createdAt: t, expiresAt });
       return { id, expiresAt };
     },
-    destroy(id) { deleteSession(db, sha256(id)); },
+    async destroy(id) { await store.deleteSession(sha256(id)); },
   };
 }

@@ -14,8 +14,8 @@ type IncidentEvent = Extract<NativeEventInput, { type: 'incident' }>;
 
 /** The mapping options, and how to find an incident stored before. */
 export interface TranslateOptions extends MapOptions {
-  /** The incident stored under this id before, so `resolved` updates the one `detected` opened. */
-  previousIncident: (id: string) => IncidentEvent | undefined;
+  /** The incident stored under this id before, so `resolved` updates the one `detected` opened (read from the store). */
+  previousIncident: (id: string) => Promise<IncidentEvent | undefined>;
 }
 
 /** What a request's CDEvents became: native events, ignored events with their reason, and problems. */
@@ -59,7 +59,7 @@ function customDataOf(raw: Record<string, unknown>): { value: unknown } | { erro
 }
 
 /** Validates and maps every item; the caller refuses the batch when `issues` is not empty. */
-export function translateCdEvents(items: CdItem[], opts: TranslateOptions): Translation {
+export async function translateCdEvents(items: CdItem[], opts: TranslateOptions): Promise<Translation> {
   const out: Translation = { events: [], ignored: [], issues: [] };
   const incidents = new Map<string, IncidentEvent>();
   const issue = (...found: FieldIssue[]) => out.issues.push(...found.slice(0, MAX_ISSUES - out.issues.length));
@@ -90,7 +90,7 @@ export function translateCdEvents(items: CdItem[], opts: TranslateOptions): Tran
     if ('ignored' in mapped) { out.ignored.push({ at: item.at, type, reason: mapped.ignored }); continue; }
     if ('event' in mapped) { out.events.push({ event: mapped.event, at: item.at }); continue; }
     const key = mapped.incident.id;
-    const merged = mergeIncident(incidents.get(key) ?? opts.previousIncident(key), mapped.incident);
+    const merged = mergeIncident(incidents.get(key) ?? await opts.previousIncident(key), mapped.incident);
     if (!merged) {
       out.ignored.push({ at: item.at, type, reason: `incident "${key.slice(0, 100)}" was resolved but Deming never saw it open: send its incident.detected first, or customData.openedAt` });
       continue;

@@ -21,7 +21,7 @@ const repoCursor = z.object({ fullName: z.string(), htmlUrl: z.string(), default
 /** The repositories of an organisation, without the archived ones; one 304 when the list has not changed. */
 async function listOrganisation(client: GithubClient, ctx: CollectorContext, org: string): Promise<{ names: string[]; archived: number }> {
   const resource = `org:${org.toLowerCase()}`;
-  const saved = readCursor(ctx.db, resource, orgCursor);
+  const saved = await readCursor(ctx.store, resource, orgCursor);
   let repos = saved.state?.repos;
   const list = await listNewestFirst(client, 'GET /orgs/{org}/repos', { org, type: 'all', sort: 'created', direction: 'desc' }, repositoryPayload, {
     etag: repos ? saved.etag : null, isOlder: () => false, signal: ctx.signal,
@@ -58,7 +58,7 @@ export async function listTargets(client: GithubClient, ctx: CollectorContext, s
 /** The repository's facts; a conditional request, so an unchanged repository costs a 304. */
 export async function fetchRepoInfo(client: GithubClient, ctx: CollectorContext, name: string, rewind: boolean): Promise<RepoInfo & { archived: boolean }> {
   const resource = `${name.toLowerCase()}:repo`;
-  const saved = readCursor(ctx.db, resource, repoCursor);
+  const saved = await readCursor(ctx.store, resource, repoCursor);
   const [owner, repo] = name.split('/');
   let info = saved.state;
   try {

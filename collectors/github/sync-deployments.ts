@@ -39,7 +39,7 @@ export async function fetchStatuses(client: GithubClient, repo: Pick<RepoInfo, '
 export async function syncDeployments(sync: RepoSync): Promise<void> {
   const { repo, client, ctx } = sync;
   const resource = resourceOf(sync, 'deployments');
-  const saved = readCursor(ctx.db, resource, deploymentsCursor);
+  const saved = await readCursor(ctx.store, resource, deploymentsCursor);
   const from = startFrom(sync, saved.state?.watermark);
   let watermark = saved.state?.watermark ?? null;
   const list = await listNewestFirst(client, 'GET /repos/{owner}/{repo}/deployments', { owner: repo.owner, repo: repo.name }, deploymentPayload, {

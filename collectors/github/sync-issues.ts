@@ -12,7 +12,7 @@ const PER_BATCH = 100;
 export async function syncIssues(sync: RepoSync, label: string): Promise<void> {
   const { repo, client, ctx } = sync;
   const resource = resourceOf(sync, `issues:${label.toLowerCase()}`);
-  const saved = readCursor(ctx.db, resource, watermarkCursor);
+  const saved = await readCursor(ctx.store, resource, watermarkCursor);
   const from = startFrom(sync, saved.state?.watermark);
   const list = await listNewestFirst(client, 'GET /repos/{owner}/{repo}/issues', {
     owner: repo.owner, repo: repo.name, labels: label, state: 'all', sort: 'updated', direction: 'desc',

@@ -16,7 +16,7 @@ const PER_QUERY = 50;
 export async function syncPulls(sync: RepoSync): Promise<void> {
   const { repo, client } = sync;
   const resource = resourceOf(sync, 'pulls');
-  const saved = readCursor(sync.ctx.db, resource, watermarkCursor);
+  const saved = await readCursor(sync.ctx.store, resource, watermarkCursor);
   const from = startFrom(sync, saved.state?.watermark);
   const list = await listNewestFirst(client, 'GET /repos/{owner}/{repo}/pulls', { owner: repo.owner, repo: repo.name, state: 'closed', sort: 'updated', direction: 'desc' }, pullPayload, {
     etag: etagFor(sync, saved.etag), isOlder: (p) => Date.parse(p.updated_at) < Date.parse(from), signal: sync.ctx.signal,

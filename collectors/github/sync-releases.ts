@@ -32,7 +32,7 @@ export async function releaseSha(client: GithubClient, repo: Pick<RepoInfo, 'own
 export async function syncReleases(sync: RepoSync): Promise<void> {
   const { repo, client, ctx } = sync;
   const resource = resourceOf(sync, 'releases');
-  const saved = readCursor(ctx.db, resource, watermarkCursor);
+  const saved = await readCursor(ctx.store, resource, watermarkCursor);
   const from = startFrom(sync, saved.state?.watermark);
   const list = await listNewestFirst(client, 'GET /repos/{owner}/{repo}/releases', { owner: repo.owner, repo: repo.name }, releasePayload, {
     etag: etagFor(sync, saved.etag), isOlder: (r) => Date.parse(r.created_at) < Date.parse(from), loose: true, signal: ctx.signal,

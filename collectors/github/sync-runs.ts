@@ -20,7 +20,7 @@ const isRunning = (run: WorkflowRunPayload) => run.status !== 'completed';
 export async function syncRuns(sync: RepoSync): Promise<void> {
   const { repo, client, ctx } = sync;
   const resource = resourceOf(sync, 'runs');
-  const saved = readCursor(ctx.db, resource, watermarkCursor);
+  const saved = await readCursor(ctx.store, resource, watermarkCursor);
   const from = startFrom(sync, saved.state?.watermark);
   const list = await listNewestFirst(client, 'GET /repos/{owner}/{repo}/actions/runs', { owner: repo.owner, repo: repo.name }, workflowRunPayload, {
     etag: etagFor(sync, saved.etag), isOlder: (r) => Date.parse(r.created_at) < Date.parse(from), signal: ctx.signal,

@@ -1,7 +1,7 @@
 /** `npx deming backup <file>`: a consistent copy of the live database, by SQLite's online backup. */
 import { existsSync } from 'node:fs';
 import type { CliCommand } from './index';
-import { openDatabase } from '../../db/connection';
+import { openStore } from '../../db/store';
 import { loadConfig } from '../config';
 import { CommandUsageError, parseOptions } from './local';
 
@@ -15,20 +15,17 @@ const command: CliCommand = {
     if (existsSync(target) && !values.force) throw new CommandUsageError(`${target} exists already: choose another name, or pass --force to overwrite it.`);
     const config = loadConfig(process.env, values.config as string | undefined);
     if (!existsSync(config.dbFile)) throw new CommandUsageError(`There is no database at ${config.dbFile} to back up: set DEMING_DB.`);
-    const db = openDatabase(config.dbFile, { check: config.integrityCheck });
+    const store = openStore(config.dbFile, { check: config.integrityCheck });
     try {
       const started = Date.now();
-      await db.backup(target, {
-        progress: ({ totalPages, remainingPages }) => {
-          if (process.stderr.isTTY) process.stderr.write(`\rbackup: ${totalPages - remainingPages}/${totalPages} pages`);
-          return 200;
-        },
+      await store.backup(target, {
+        progress: (done, total) => { if (process.stderr.isTTY) process.stderr.write(`\rbackup: ${done}/${total} pages`); },
       });
       if (process.stderr.isTTY) process.stderr.write('\n');
       console.log(`Backed up ${config.dbFile} to ${target} in ${Date.now() - started} ms.`);
       return 0;
     } finally {
-      db.close();
+      await store.close();
     }
   },
 };

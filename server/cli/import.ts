@@ -80,7 +80,7 @@ export async function importFile(args: string[]): Promise<number> {
 
   let store;
   try {
-    store = openLocalStore(configFile, { forWriting: true });
+    store = await openLocalStore(configFile, { forWriting: true });
   } catch (e) {
     if (e instanceof ConfigError) { console.error(`deming import: ${e.message}`); return 2; }
     throw e;
@@ -92,13 +92,13 @@ export async function importFile(args: string[]): Promise<number> {
   try {
     progress.update(0, total);
     for await (const b of batchesOf(file, size, [])) {
-      const r = store.ingest(b.values, { pathOf: (i) => `line ${b.lines[i]}` });
+      const r = await store.ingest(b.values, { pathOf: (i) => `line ${b.lines[i]}` });
       sum.accepted += r.accepted; sum.updated += r.updated; sum.unchanged += r.unchanged;
       done += b.values.length;
       progress.update(done, total);
     }
   } finally {
-    store.close();
+    await store.close();
   }
   const skipped = store.skipped.count > 0 ? ` ${skippedSentence(store.skipped)}.` : '';
   progress.finish(`Imported ${done - store.skipped.count} events from ${file} into ${store.config.dbFile} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${sum.accepted} new, ${sum.updated} updated, ${sum.unchanged} unchanged.${skipped}`);

@@ -4,8 +4,7 @@
  */
 import { ConfigError } from '../config';
 import { CommandUsageError } from './local';
-import { DatabaseCheckError } from '../../db/connection';
-import { faultKind, faultMessage } from '../../db/faults';
+import { DatabaseCheckError, faultKind, faultMessage } from '../../db/store';
 
 export interface CliCommand {
   summary: string;

@@ -4,12 +4,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { NativeEventInput } from '../../common/events';
-import type { Db } from '../../db/connection';
-import { openDatabase } from '../../db/connection';
-import type { IngestResult } from '../../db/ingest';
+import { openStore, type Cursor, type IngestResult, type Store } from '../../db/store';
 import { addSkipped, type CheckedEvents } from '../../common/validate-events';
-import type { Cursor } from '../../db/queries/cursors';
-import { syncOrganisation } from '../../db/queries/org';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { isDemo } from '../demo';
 import { createIngest, type Ingest } from '../ingest';
@@ -33,17 +29,17 @@ export function parseOptions<O extends Options>(args: string[], options: O) {
 /** The configured database, opened by a command. */
 export interface LocalStore {
   config: Config;
-  db: Db;
+  store: Store;
   /**
    * Validates and stores one batch in one transaction, with the cursors it covers. An event with
    * a timestamp before limits.earliest or more than a day ahead is skipped and counted in `skipped`.
    */
-  ingest(events: unknown[] | NativeEventInput[], opts?: { cursors?: Cursor[]; pathOf?: (i: number) => string; defaultSource?: string }): IngestResult & { skipped: number };
+  ingest(events: unknown[] | NativeEventInput[], opts?: { cursors?: Cursor[]; pathOf?: (i: number) => string; defaultSource?: string }): Promise<IngestResult & { skipped: number }>;
   /** The events skipped so far, for the command's summary. */
   readonly skipped: CheckedEvents['skipped'];
   /** The ingest service the commands share with the server (no group commit, no live clients here). */
   readonly service: Ingest;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -51,24 +47,28 @@ export interface LocalStore {
  * With `forWriting`, a database that holds the generated demo data is refused, so real and
  * generated events are never mixed.
  */
-export function openLocalStore(configFile?: string, opts: { forWriting?: boolean; now?: () => number } = {}): LocalStore {
+export async function openLocalStore(configFile?: string, opts: { forWriting?: boolean; now?: () => number } = {}): Promise<LocalStore> {
   const config = loadConfig(process.env, configFile);
   const now = opts.now ?? Date.now;
-  const db = openDatabase(config.dbFile, { check: config.integrityCheck });
-  if (opts.forWriting && isDemo(db)) {
-    db.close();
-    throw new ConfigError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before adding real data.`);
+  const store = openStore(config.dbFile, { check: config.integrityCheck, now });
+  try {
+    if (opts.forWriting && await isDemo(store)) {
+      throw new ConfigError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before adding real data.`);
+    }
+    if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
+  } catch (e) {
+    await store.close();
+    throw e;
   }
-  if (config.organisation.length > 0) syncOrganisation(db, config.organisation);
-  const service = createIngest({ db, config, now, log: () => {} });
+  const service = createIngest({ store, config, now, log: () => {} });
   const skipped: CheckedEvents['skipped'] = { count: 0, first: [] };
   return {
-    config, db, skipped, service,
-    ingest: (events, opts = {}) => {
-      const r = service.storeNow({ events, ...opts, outOfRange: 'skip' });
+    config, store, skipped, service,
+    ingest: async (events, opts = {}) => {
+      const r = await service.storeNow({ events, ...opts, outOfRange: 'skip' });
       addSkipped(skipped, r.skipped);
       return { ...r, skipped: r.skipped.count };
     },
-    close: () => db.close(),
+    close: () => store.close(),
   };
 }

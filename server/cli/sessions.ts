@@ -5,8 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { CliCommand } from './index';
-import { openDatabase } from '../../db/connection';
-import { deleteAllSessions, deleteSessionsOf, listSessions } from '../../db/queries/sessions';
+import { openStore } from '../../db/store';
 import { loadConfig } from '../config';
 import { sessionChecker } from '../sessions';
 import { CommandUsageError, parseOptions } from './local';
@@ -29,12 +28,12 @@ const command: CliCommand = {
     if (action === 'revoke' && chosen !== 1) throw new CommandUsageError('name which sessions to end with exactly one of --user <name>, --actor <actor> (as `sessions list` shows it) or --all.');
     const config = loadConfig(process.env, values.config as string | undefined);
     if (!existsSync(config.dbFile)) throw new CommandUsageError(`There is no database at ${config.dbFile}: set DEMING_DB to the server's database file.`);
-    const db = openDatabase(config.dbFile, { check: config.integrityCheck });
+    const store = openStore(config.dbFile, { check: config.integrityCheck });
     try {
       const now = Date.now();
       if (action === 'list') {
         const roleNow = sessionChecker(config);
-        const rows = listSessions(db, now).map((s) => [s.actor, roleNow(s) ?? 'none (ends at its next use)', s.kind || 'unknown', iso(s.createdAt), iso(s.expiresAt)]);
+        const rows = (await store.listSessions(now)).map((s) => [s.actor, roleNow(s) ?? 'none (ends at its next use)', s.kind || 'unknown', iso(s.createdAt), iso(s.expiresAt)]);
         if (rows.length === 0) { console.log('No sessions.'); return 0; }
         const table = [['ACTOR', 'ROLE', 'KIND', 'CREATED', 'EXPIRES'], ...rows];
         const widths = table[0].map((_, i) => Math.max(...table.map((r) => r[i].length)));
@@ -42,11 +41,11 @@ const command: CliCommand = {
         return 0;
       }
       const actor = values.user !== undefined ? `user:${values.user as string}` : values.actor as string | undefined;
-      const ended = actor === undefined ? deleteAllSessions(db, now) : deleteSessionsOf(db, actor, now);
+      const ended = actor === undefined ? await store.deleteAllSessions(now) : await store.deleteSessionsOf(actor, now);
       console.log(`Ended ${ended} session${ended === 1 ? '' : 's'}${actor === undefined ? '' : ` of ${actor}`}.`);
       return 0;
     } finally {
-      db.close();
+      await store.close();
     }
   },
 };

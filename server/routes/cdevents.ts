@@ -8,7 +8,6 @@ import { unwrapCdEvents } from '../../collectors/cdevents/envelope';
 import { FieldError } from '../../collectors/cdevents/errors';
 import { CDEVENTS_SOURCE } from '../../collectors/cdevents/map';
 import { translateCdEvents } from '../../collectors/cdevents/translate';
-import { getIncidentByKey } from '../../db/queries/incidents-by-key';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { requireRole } from '../auth';
@@ -37,9 +36,9 @@ export function cdeventsRouter(ctx: AppContext): Router {
     if (items.length > limits.eventsPerRequest) {
       throw new HttpError(413, 'too_many_events', `The request holds ${items.length.toLocaleString('en')} CDEvents, more than ${limits.eventsPerRequest.toLocaleString('en')} (limits.eventsPerRequest): send smaller batches.`);
     }
-    const t = translateCdEvents(items, {
+    const t = await translateCdEvents(items, {
       production: ctx.config.production,
-      previousIncident: (id) => getIncidentByKey(ctx.db, CDEVENTS_SOURCE, id),
+      previousIncident: async (id) => (await ctx.store.incidentsByKey(CDEVENTS_SOURCE, [id])).get(id),
     });
     if (t.issues.length > 0) {
       const first = t.issues[0];

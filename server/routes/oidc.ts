@@ -55,7 +55,7 @@ export function oidcRouter(ctx: AppContext, oidc: OidcClient): Router {
       return toLogin(res, 'oidc_failed');
     }
     if (!who.role) return toLogin(res, 'no_role');
-    const s = ctx.sessions!.create(who.actor, who.role, { kind: 'oidc', claim: who.claim.name, values: who.claim.values });
+    const s = await ctx.sessions!.create(who.actor, who.role, { kind: 'oidc', claim: who.claim.name, values: who.claim.values });
     res.cookie(SESSION_COOKIE, s.id, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', maxAge: ctx.sessions!.hours * 3_600_000 });
     res.redirect(302, next);
   });

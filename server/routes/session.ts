@@ -27,14 +27,14 @@ export function sessionRouter(ctx: AppContext): Router {
   const r = Router();
   const sessions = ctx.sessions;
 
-  r.get('/api/v1/session', (req, res) => {
+  r.get('/api/v1/session', async (req, res) => {
     const c = ctx.auth.present(req);
     // It says whose a token is: a wrong one counts against the address, as anywhere else.
     const refused = c.token ? checkToken(ctx.auth.signIn, req.ip, () => ctx.auth.identify(c.token) !== null) : null;
     if (refused) throw refusalError(res, refused);
-    const signedIn = c.sessionId ? sessions?.lookup(c.sessionId) ?? null : null;
+    const signedIn = c.sessionId && sessions ? await sessions.lookup(c.sessionId) : null;
     const loopbackRoles = c.local ? ctx.auth.loopbackRoles : [];
-    const held = new Set<Role>(ctx.auth.held(c));
+    const held = new Set<Role>(await ctx.auth.held(c));
     res.json({
       signedIn: signedIn !== null, actor: signedIn?.actor ?? (c.token ? ctx.auth.identify(c.token)?.name ?? null : null),
       // The session's own role; `roles` adds what loopback grants without signing in.
@@ -73,14 +73,14 @@ export function sessionRouter(ctx: AppContext): Router {
       else attempt.failed();
     }
     if (!who) throw new HttpError(401, 'unauthorized', 'token' in body ? 'That token is not valid.' : 'The username or password is not right.');
-    const s = sessions.create(who.actor, who.role, who.origin);
+    const s = await sessions.create(who.actor, who.role, who.origin);
     setCookie(req, res, s.id, sessions.hours * 3_600_000);
     res.json({ signedIn: true, actor: who.actor, roles: grants[who.role], expiresAt: new Date(s.expiresAt).toISOString() });
   });
 
-  r.delete('/api/v1/session', (req, res) => {
+  r.delete('/api/v1/session', async (req, res) => {
     const { sessionId } = credentials(req);
-    if (sessionId && sessions) sessions.destroy(sessionId);
+    if (sessionId && sessions) await sessions.destroy(sessionId);
     res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/' });
     res.status(204).end();
   });

@@ -54,6 +54,17 @@ describe('the SQLite store', () => {
     expect(again.accepted).toBe(1);
   });
 
+  it('tells a subscriber which services a batch touched, until it unsubscribes', async () => {
+    const { store } = fresh();
+    const seen: number[][] = [];
+    const stop = store.onServicesChanged((ids) => seen.push([...ids]));
+    await store.ingestBatch(validateEvents([deployment({ id: 'd1', service: 'acme/web' })]), opts);
+    stop();
+    await store.ingestBatch(validateEvents([deployment({ id: 'd2', service: 'acme/api' })]), opts);
+    const web = await store.findService('acme/web');
+    expect(seen).toEqual([[web!.id]]);
+  });
+
   it('keeps what it knows per store: two stores on two files do not share services or statements', async () => {
     const a = fresh().store, b = fresh().store;
     await a.ingestBatch(validateEvents([deployment({ id: 'd1', service: 'acme/web' })]), opts);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../db/connection';
+import { openStore, type Store } from '../../db/store';
 import { ingestEvents, type IngestResult } from '../../db/ingest';
 import { validateEvents } from '../../common/validate-events';
 import { syncOrganisation } from '../../db/queries/org';
@@ -15,6 +16,18 @@ export function tempDb(): { db: Db; file: string; dir: string; cleanup: () => vo
   const file = join(dir, 'deming.db');
   const db = openDatabase(file);
   return { db, file, dir, cleanup: () => { db.close(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/**
+ * A store on a fresh temporary file, and a second connection to the same file (`raw`) for what a
+ * test sets up or checks in SQL beside the store (a trigger that refuses writes, a row count).
+ */
+export function tempStore(): { store: Store; raw: Db; file: string; dir: string; cleanup: () => Promise<void> } {
+  const dir = mkdtempSync(join(tmpdir(), 'deming-test-'));
+  const file = join(dir, 'deming.db');
+  const store = openStore(file);
+  const raw = openDatabase(file, { check: 'off' });
+  return { store, raw, file, dir, cleanup: async () => { raw.close(); await store.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 export const PRODUCTION = /^prod(uction)?$/i;

@@ -3,13 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/server';
+import { openDatabase, type Db } from '../../db/connection';
 
-/** A real server on a loopback port with its own database file; demo off unless asked. */
-export async function startTestServer(env: Record<string, string> = {}, now?: () => number, log: (msg: string) => void = () => {}): Promise<RunningServer & { stop: () => Promise<void> }> {
+/**
+ * A real server on a loopback port with its own database file; demo off unless asked. `db` is a
+ * second connection to the server's file, for what a test sets up or checks in SQL beside the API.
+ */
+export async function startTestServer(env: Record<string, string> = {}, now?: () => number, log: (msg: string) => void = () => {}): Promise<RunningServer & { db: Db; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'deming-server-'));
   const config = loadConfig({ DEMING_DB: join(dir, 'deming.db'), PORT: '0', DEMING_DEMO: 'off', ...env });
   const server = await startServer(config, { log, now });
-  return { ...server, stop: async () => { await server.close(); rmSync(dir, { recursive: true, force: true }); } };
+  const db = openDatabase(config.dbFile, { check: 'off' });
+  return { ...server, db, stop: async () => { db.close(); await server.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 export async function post(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {

@@ -25,10 +25,13 @@ beforeEach(async () => {
 });
 afterEach(async () => { await s.stop(); });
 
+/** The server's own connection: `max_page_count` holds per connection. */
+// eslint-disable-next-line @typescript-eslint/no-deprecated -- a fault injected into the store's connection itself
+const own = () => s.store.unsafeDb();
 /** The disk is full: the database may not grow by more than `pages` pages. */
-const fill = (pages = 0) => { s.db.pragma(`max_page_count = ${(s.db.pragma('page_count', { simple: true }) as number) + pages}`); };
+const fill = (pages = 0) => { own().pragma(`max_page_count = ${(own().pragma('page_count', { simple: true }) as number) + pages}`); };
 /** Space was freed. */
-const free = () => { s.db.pragma('max_page_count = 1073741823'); };
+const free = () => { own().pragma('max_page_count = 1073741823'); };
 const count = (table: string) => (s.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 const health = async () => get(`${s.url}/api/v1/health`);
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/connection';
+import { openStore } from '../../db/store';
 import { insertSession } from '../../db/queries/sessions';
 import { loadConfig } from '../../server/config';
 import { hashPassword } from '../../server/passwords';
@@ -72,7 +73,9 @@ describe('password and token sessions after the configuration changes', () => {
     const rotated = await signIn(s.url, { token: 'first-editor-token-0123' });
     const kept = await signIn(s.url, { token: 'desk-token-0123456789ab' });
     // The database keeps neither token.
-    const stored = JSON.stringify(s.db.prepare('SELECT * FROM sessions').all());
+    const raw = openDatabase(db, { check: 'off' });
+    const stored = JSON.stringify(raw.prepare('SELECT * FROM sessions').all());
+    raw.close();
     expect(stored).not.toContain('first-editor-token-0123');
     expect(stored).not.toContain('desk-token-0123456789ab');
     await s.close();
@@ -86,20 +89,22 @@ describe('password and token sessions after the configuration changes', () => {
     }
   }, 30_000);
 
-  it('ends a session made before sessions recorded how they were made', () => {
+  it('ends a session made before sessions recorded how they were made', async () => {
     const file = join(dir, 'old.db');
     const db = openDatabase(file);
+    const table = openStore(file);
     try {
-      const store = createSessionStore(db, loadConfig({ DEMING_DB: file, ...TOKENS }), Date.now);
-      const made = store.create('env:viewer', 'viewer', { kind: 'token', tokenHash: createHash('sha256').update(TOKENS.DEMING_VIEWER_TOKEN).digest('hex') });
-      expect(store.lookup(made.id)).toEqual({ actor: 'env:viewer', role: 'viewer' });
+      const store = createSessionStore(table, loadConfig({ DEMING_DB: file, ...TOKENS }), Date.now);
+      const made = await store.create('env:viewer', 'viewer', { kind: 'token', tokenHash: createHash('sha256').update(TOKENS.DEMING_VIEWER_TOKEN).digest('hex') });
+      expect(await store.lookup(made.id)).toEqual({ actor: 'env:viewer', role: 'viewer' });
       // A row as the migration would leave an older one (no origin), were it kept.
       const id = randomBytes(32).toString('base64url');
       insertSession(db, createHash('sha256').update(id).digest('hex'), { actor: 'env:viewer', role: 'viewer', kind: '', origin: '', createdAt: Date.now(), expiresAt: Date.now() + 3_600_000 });
-      expect(store.lookup(id)).toBeNull();
+      expect(await store.lookup(id)).toBeNull();
       expect((db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n).toBe(1);
     } finally {
       db.close();
+      await table.close();
     }
   });
 });

@@ -12,7 +12,7 @@ import { importFile } from '../../server/cli/import';
 import { collectorContext } from '../../server/collectors/context';
 import { loadConfig } from '../../server/config';
 import { get, post, startTestServer } from '../helpers/server';
-import { tempDb } from '../helpers/db';
+import { tempStore } from '../helpers/db';
 import { change, ciRun, deployment, incident, sha } from '../helpers/factories';
 import { createRepo } from '../collectors/git/repo';
 import { acme, NOW as GITHUB_NOW } from '../fakes/github/acme';
@@ -143,10 +143,10 @@ describe('collectors skip and count events out of range', () => {
   afterEach(() => { vi.restoreAllMocks(); stderr = []; });
 
   it('the collector context (GitHub and the in-server schedule): skips, stores the rest, counts and logs', async () => {
-    const t = tempDb();
+    const t = tempStore();
     try {
       const logged: string[] = [];
-      const ctx = collectorContext({ db: t.db, config: loadConfig({ DEMING_DB: t.file }), now: () => NOW, log: (m) => logged.push(m) });
+      const ctx = collectorContext({ store: t.store, config: loadConfig({ DEMING_DB: t.file }), now: () => NOW, log: (m) => logged.push(m) });
       const r = await ctx.ingest([
         change({ service: 'old/repo', sha: sha('c1970'), committedAt: EPOCH }),
         change({ service: 'old/repo', sha: sha('c2026'), committedAt: '2026-05-01T00:00:00Z' }),
@@ -155,9 +155,9 @@ describe('collectors skip and count events out of range', () => {
       expect(r).toEqual({ accepted: 1, updated: 0, unchanged: 0, skipped: 2 });
       expect(ctx.skipped.count).toBe(2);
       expect(logged).toEqual([expect.stringMatching(/^collector: 2 events skipped for a timestamp before limits\.earliest or more than a day ahead \(the first: change old\/repo [0-9a-f]{40}\.committedAt: is before 1990-01-01/)]);
-      expect(t.db.prepare('SELECT count(*) AS n FROM changes').get()).toEqual({ n: 1 });
+      expect(t.raw.prepare('SELECT count(*) AS n FROM changes').get()).toEqual({ n: 1 });
     } finally {
-      t.cleanup();
+      await t.cleanup();
     }
   });
 
