@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<unkno
   github: () => import('./github'),
   load: () => import('./load'),
   'page-load': () => import('./page-load'),
+  production: () => import('./production'),
   scale: () => import('./scale'),
   'sign-in': () => import('./sign-in'),
   validate: () => import('./validate'),

@@ -33,6 +33,7 @@ import { findDelivery, recordDelivery, type DeliveryRecord, type DeliveryRow } f
 import { getIncidentByKey } from './queries/incidents-by-key';
 import { listProductionDeploymentsFrom, type DeploymentRow } from './queries/deployments';
 import { countRawEvents } from './queries/events';
+import { reevaluateProduction, type ProductionReevaluation } from './production';
 import * as loops from './queries/loops';
 import type { LoopAuditRow, LoopInsert, LoopRow, LoopWrite } from './queries/loops';
 
@@ -42,6 +43,7 @@ export type { DepartmentRow, ServiceRef, ServiceRow, TeamRow } from './queries/o
 export type { SessionRow } from './queries/sessions';
 export type { DeliveryRecord, DeliveryRow } from './queries/webhook-deliveries';
 export type { DatabaseFault, DatabaseFaultKind } from './faults';
+export type { ProductionReevaluation } from './production';
 export type { LoopAuditRow, LoopInsert, LoopRow, LoopWrite } from './queries/loops';
 export { DeliveryRecordedAlready, DELIVERY_MEMORY_MS } from './queries/webhook-deliveries';
 export { DatabaseCheckError } from './connection';
@@ -149,6 +151,11 @@ export interface Store {
    * remove it when the list is empty.
    */
   unsafeDb(): Db;
+
+  // ---- What counts as production (db/production.ts): a unit of work run at start.
+
+  /** Re-evaluates the stored deployments when `production` is not the pattern they follow, and links again what moved. */
+  reevaluateProduction(production: RegExp): Promise<ProductionReevaluation>;
 }
 
 export interface StoreOptions extends OpenOptions {
@@ -268,5 +275,8 @@ function sqliteStore(db: Connection, now: () => number): Store {
     listAuditOfLoops: (ids) => run(() => loops.listAuditOfLoops(db, ids)),
 
     unsafeDb: () => db,
+
+    // ---- What counts as production.
+    reevaluateProduction: (production) => write(() => reevaluateProduction(db, production)),
   };
 }

@@ -59,6 +59,8 @@ const fileSchema = z
     timezone: z.string().refine(isValidTimeZone, 'expected an IANA time zone such as "UTC" or "America/Vancouver"').optional(),
     demo: z.enum(['auto', 'on', 'off']).optional(),
     production: z.string().min(1).optional(),
+    /** Where change lead time starts (DESIGN.md): the commit time, or the author time where a change has one (a rebase or cherry-pick keeps it). */
+    leadTimeFrom: z.enum(['commit', 'author'], { error: 'expected commit (lead time from the commit time, the default) or author (from the author time, which a rebase or a cherry-pick keeps)' }).optional(),
     organisation: organisationConfig.optional(),
     loops: z.object({ cadenceDays: z.number().int().min(1).max(366).optional(), anchor: date.optional() }).strict().optional(),
     baseline: z.object({ from: date, to: date }).strict()
@@ -109,6 +111,8 @@ export interface Config {
   demo: 'auto' | 'on' | 'off';
   tz: string;
   production: RegExp;
+  /** `leadTimeFrom`: lead time from the commit time (default) or from the author time where a change has one; read-time, nothing stored changes. */
+  leadTimeFrom: 'commit' | 'author';
   organisation: OrganisationConfig;
   loops: { cadenceDays: number; anchor: number };
   baseline?: { from: number; to: number };
@@ -292,8 +296,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
   let production: RegExp;
   try {
     production = new RegExp(file.production ?? '^prod(uction)?$', 'i');
-  } catch {
-    throw new ConfigError(`production: "${file.production}" is not a valid regular expression.`);
+  } catch (e) {
+    throw new ConfigError(`${configFile ? `${configFile}: ` : ''}production: "${file.production}" is not a valid regular expression (${(e as Error).message.replace(/^Invalid regular expression: /, '')}): give one such as '^(prod|production|live)$' (case is ignored), or remove the key for the default ^prod(uction)?$. Nothing was changed.`);
   }
 
   const tokens = [...(file.auth?.tokens ?? [])];
@@ -343,6 +347,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     demo: demo.data,
     tz,
     production,
+    leadTimeFrom: file.leadTimeFrom ?? 'commit',
     organisation: file.organisation ?? [],
     loops: { cadenceDays: file.loops?.cadenceDays ?? 14, anchor: dayMs(file.loops?.anchor ?? '2024-01-01') },
     baseline: file.baseline ? { from: dayMs(file.baseline.from), to: dayMs(file.baseline.to) } : undefined,

@@ -2,6 +2,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openDatabase, type Db } from '../db/connection';
+import { reevaluateProduction } from '../db/production';
 import { listServices, syncOrganisation } from '../db/queries/org';
 import { factIndex } from './metrics/fact-index';
 import { warmKeyIndex } from '../db/key-index';
@@ -42,6 +43,17 @@ export function openWriteRoles(auth: Authenticator): string[] {
   return auth.loopbackRoles.filter((r) => r !== 'viewer');
 }
 
+/**
+ * Stored deployments follow the production pattern configured now (DESIGN.md, "production"):
+ * when it changed since the last start, they are re-evaluated and re-linked before anything is served.
+ */
+function reevaluateProductionAtStart(db: Db, production: RegExp, log: (msg: string) => void): void {
+  const r = reevaluateProduction(db, production);
+  if (r.previous !== null && r.previous !== r.pattern) {
+    log(`production pattern changed from ${r.previous} to ${r.pattern}: ${r.changed} stored deployments re-evaluated, ${r.services} services linked again`);
+  }
+}
+
 /** Opens everything and listens; the returned handle closes it all again. */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const oidcRoles = config.oidc ? [...Object.values(config.oidc.roles), ...(config.oidc.defaultRole ? [config.oidc.defaultRole] : [])] : [];
@@ -58,6 +70,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const now = opts.now ?? Date.now;
   const db = openDatabase(config.dbFile, { check: config.integrityCheck });
+  reevaluateProductionAtStart(db, config.production, log);
   if (config.organisation.length > 0) syncOrganisation(db, config.organisation);
   const seeded = seedDemoIfWanted(db, config, now());
   if (seeded) log(`empty database: loaded the demo organisation (${seeded.events} events); configure a source or send events to use your own data`);
