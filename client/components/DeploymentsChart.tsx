@@ -17,7 +17,10 @@ const OPTIONS: ChartOptions<'bar'> = {
     x: { type: 'category', grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 16 } },
     y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'Deployments' }, ticks: { precision: 0 } },
   },
-  plugins: { tooltip: { callbacks: { label: (ctx) => `${formatCount(ctx.parsed.y ?? 0)} deployments` } } },
+  plugins: { tooltip: { callbacks: {
+    label: (ctx) => `${formatCount(ctx.parsed.y ?? 0)} ${ctx.parsed.y === 1 ? 'deployment' : 'deployments'}`,
+    footer: () => 'successful, to production',
+  } } },
 };
 
 export function DeploymentsChart({ series, url }: { series: Resource<SeriesResponse>; url: string }) {

@@ -13,7 +13,8 @@ import { ChartPanel } from './drilldown/ChartPanel';
 export function LeadTimeChart({ series, url }: { series: Resource<SeriesResponse>; url: string }) {
   const s = useMemo(() => (series.data ? leadTimeSeries(series.data) : null), [series.data]);
   const data = useMemo(() => (s ? leadTimeChartData(s) : null), [s]);
-  const options = useMemo(() => (s ? logDurationOptions([...s.p50, ...s.p85], 'Lead time (log scale)') : null), [s]);
+  const options = useMemo(() => (s && series.data ? logDurationOptions([...s.p50, ...s.p85], 'Lead time (log scale)',
+    { counts: series.data.points.map((p) => p.leadTime.count), noun: ['change', 'changes'] }) : null), [s, series.data]);
   const per = series.data?.bucket ?? 'week';
   const summary = s && series.data ? describeSeries({
     what: `Median lead time per ${per}`, labels: s.labels, per, format: formatDuration,

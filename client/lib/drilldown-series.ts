@@ -5,6 +5,7 @@
  */
 import type { ChartData, ChartOptions } from 'chart.js';
 import type { SeriesResponse } from '../../common/api';
+import { countFooter } from './chart-tooltip';
 import { formatDuration } from './format';
 import { formatDurationTick, logDurationScale } from './log-axis';
 import { bucketLabels, CHART_COLOURS } from './series';
@@ -81,8 +82,11 @@ export function restoreTimeChartData(s: RestoreTimeSeries): ChartData<'line', (n
   };
 }
 
-/** Options for a line on a logarithmic duration axis labelled in durations: the lead-time and time-to-restore charts. */
-export function logDurationOptions(values: readonly (number | null)[], title: string): ChartOptions<'line'> {
+/**
+ * Options for a line on a logarithmic duration axis labelled in durations: the lead-time and
+ * time-to-restore charts. `counted`: each bucket's count, said under the value in the tooltip.
+ */
+export function logDurationOptions(values: readonly (number | null)[], title: string, counted?: { counts: readonly number[]; noun: [string, string] }): ChartOptions<'line'> {
   const axis = logDurationScale(values);
   return {
     responsive: true,
@@ -98,7 +102,10 @@ export function logDurationOptions(values: readonly (number | null)[], title: st
       },
     },
     plugins: {
-      tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${formatDuration(ctx.parsed.y)}` } },
+      tooltip: { callbacks: {
+        label: (ctx) => `${ctx.dataset.label}: ${formatDuration(ctx.parsed.y)}`,
+        ...(counted ? { footer: countFooter<'line'>(counted.counts, ...counted.noun) } : {}),
+      } },
     },
   };
 }

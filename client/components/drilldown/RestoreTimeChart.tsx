@@ -12,7 +12,7 @@ import { ChartPanel } from './ChartPanel';
 export function RestoreTimeChart({ series, url }: { series: Resource<SeriesResponse>; url: string }) {
   const s = useMemo(() => (series.data ? restoreTimeSeries(series.data) : null), [series.data]);
   const data = useMemo(() => (s ? restoreTimeChartData(s) : null), [s]);
-  const options = useMemo(() => (s ? logDurationOptions(s.p50, 'Time to restore (log scale)') : null), [s]);
+  const options = useMemo(() => (s ? logDurationOptions(s.p50, 'Time to restore (log scale)', { counts: s.incidents, noun: ['incident resolved', 'incidents resolved'] }) : null), [s]);
   const per = series.data?.bucket ?? 'week';
   const summary = s && series.data ? describeSeries({
     what: `Median time to restore per ${per}`, labels: s.labels, per, format: formatDuration,

@@ -7,6 +7,7 @@ import { useMemo } from 'react';
 import type { ChartOptions, TooltipItem } from 'chart.js';
 import type { SeriesResponse } from '../../../common/api';
 import type { Resource } from '../../hooks/useResource';
+import { countFooter } from '../../lib/chart-tooltip';
 import { formatDuration } from '../../lib/format';
 import { bucketLabels } from '../../lib/series';
 import { durationAxis, formatAxisDuration, signalExplanations, signalSummary, xmrChartData, xmrTableColumns } from '../../lib/xmr-chart';
@@ -49,7 +50,7 @@ export function XmrChart({ series }: { series: Resource<SeriesResponse> }) {
     return {
       individuals: lineOptions(valueMax, 'Lead time p50', {
         signalLabels: { labels: charts.labels },
-        tooltip: { callbacks: { label, afterBody: (items) => (items[0] ? explanations[items[0].dataIndex] : []) } },
+        tooltip: { callbacks: { label, afterBody: (items) => (items[0] ? explanations[items[0].dataIndex] : []), footer: countFooter<'line'>(s.points.map((p) => p.leadTime.count), 'change') } },
       }),
       movingRange: lineOptions(rangeMax, 'Moving range', { tooltip: { callbacks: { label } } }),
     };
