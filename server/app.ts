@@ -8,6 +8,7 @@ import type { AppContext } from './context';
 import { errorBody, errorMiddleware, HttpError } from './errors';
 import { eventsRouter } from './routes/events';
 import { webhooksRouter } from './routes/webhooks';
+import { gitlabWebhooksRouter } from './routes/webhooks-gitlab';
 import { readRouter } from './routes/read';
 import { cdeventsRouter } from './routes/cdevents';
 import { testReportsRouter } from './routes/test-reports';
@@ -79,6 +80,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(refuseDemoWrites(ctx));
   // Before any JSON parser: the webhook signature is over the raw body.
   app.use(webhooksRouter(ctx));
+  app.use(gitlabWebhooksRouter(ctx));
   app.use(eventsRouter(ctx));
   app.use(readRouter(ctx));
   app.use(cdeventsRouter(ctx));

@@ -10,6 +10,7 @@ import { isValidTimeZone } from './metrics/calendar';
 import { isPasswordHash } from './passwords';
 import { oidcSchema, type OidcSettings } from './oidc';
 import { githubSourceSchema, resolveGithubSettings, type GithubSettings } from '../collectors/github/config';
+import { gitlabSourceSchema, resolveGitlabSettings, type GitlabSettings } from '../collectors/gitlab/config';
 import { incidentsSchema, resolveIncidentSettings, type IncidentSettings } from '../collectors/incidents/sources';
 
 import { roles, type Role } from './roles';
@@ -95,6 +96,7 @@ const fileSchema = z
     incidents: incidentsSchema.optional(),
     sources: z.object({
       github: githubSourceSchema.optional(),
+      gitlab: gitlabSourceSchema.optional(),
       git: z.array(z.record(z.string(), z.unknown())).optional(),
       cdevents: z.record(z.string(), z.unknown()).optional(),
     }).strict().optional(),
@@ -150,6 +152,10 @@ export interface Config {
   limits: Limits;
   /** The GitHub collector and webhook settings (`sources.github`), or null when not configured. */
   github: GithubSettings | null;
+  /** The GitLab collector and webhook settings (`sources.gitlab`), or null when not configured. */
+  gitlab: GitlabSettings | null;
+  /** DEMING_GITLAB_WEBHOOK_SECRET or `sources.gitlab.webhookSecret`: the hook's secret token. */
+  gitlabWebhookSecret: string | null;
   /** The incident sources (`incidents`): their models, collector and webhook settings. */
   incidents: IncidentSettings;
   /** Whether any real source is configured (turns the demo off in `auto`). */
@@ -362,8 +368,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     githubWebhookSecret: env.DEMING_GITHUB_WEBHOOK_SECRET ?? file.sources?.github?.webhookSecret ?? null,
     githubToken,
     github: file.sources?.github ? orConfigError(configFile, () => resolveGithubSettings(file.sources!.github!, env)) : null,
+    gitlab: file.sources?.gitlab ? orConfigError(configFile, () => resolveGitlabSettings(file.sources!.gitlab!, env)) : null,
+    gitlabWebhookSecret: env.DEMING_GITLAB_WEBHOOK_SECRET ?? file.sources?.gitlab?.webhookSecret ?? null,
     incidents,
-    hasSources: incidents.models.length > 0 || Boolean(file.sources?.github || file.sources?.git?.length || file.sources?.cdevents),
+    hasSources: incidents.models.length > 0 || Boolean(file.sources?.github || file.sources?.gitlab || file.sources?.git?.length || file.sources?.cdevents),
     bodyLimit: fileLimits.body ?? '5mb',
     server: { publicUrl, allowedHosts, trustProxy: trustProxyOf(env.DEMING_TRUST_PROXY, file.server) },
     loopbackRoles,

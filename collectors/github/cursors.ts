@@ -1,25 +1,19 @@
 /** The GitHub collector's cursors: one row per repository and resource, with its JSON state and ETag. */
 import { z } from 'zod';
 import type { Db } from '../../db/connection';
-import { getCursor, type Cursor } from '../../db/queries/cursors';
+import type { Cursor } from '../../db/queries/cursors';
+import { collectorCursorRow, readCollectorCursor } from '../shared/cursors';
 
 export const COLLECTOR = 'github';
 
 /** Reads a cursor; a row that no longer parses starts the resource afresh rather than failing. */
 export function readCursor<T>(db: Db, resource: string, schema: z.ZodType<T>): { state: T | null; etag: string | null } {
-  const row = getCursor(db, COLLECTOR, resource);
-  if (!row) return { state: null, etag: null };
-  try {
-    const parsed = schema.safeParse(JSON.parse(row.cursor));
-    return parsed.success ? { state: parsed.data, etag: row.etag } : { state: null, etag: null };
-  } catch {
-    return { state: null, etag: null };
-  }
+  return readCollectorCursor(db, COLLECTOR, resource, schema);
 }
 
 /** A cursor row of this collector, its state as JSON. */
 export function cursorRow(resource: string, state: unknown, etag: string | null): Cursor {
-  return { collector: COLLECTOR, resource, cursor: JSON.stringify(state), etag };
+  return collectorCursorRow(COLLECTOR, resource, state, etag);
 }
 
 /**

@@ -5,10 +5,7 @@
  * it does not know does it ask GitHub, once per deployment.
  */
 import { z } from 'zod';
-import type { Db } from '../../db/connection';
-import { listParents } from '../../db/queries/changes';
-import { getShippedAt, listProductionDeploymentsFrom } from '../../db/queries/deployments';
-import { findService } from '../../db/queries/org';
+import { fillGraphGaps } from '../shared/graph-gaps';
 import { adaptCommit, commitFromRest } from './adapt-commit';
 import { statusOf, type GithubClient } from './client';
 import { cursorRow, readCursor } from './cursors';
@@ -17,29 +14,6 @@ import { commit, resourceOf, type RepoInfo, type RepoSync } from './repo-sync';
 import type { NativeEventInput } from '../../common/events';
 
 const compareCursor = z.object({ through: z.number() });
-/** Beyond this many commits the walk stops and asks GitHub instead. */
-const WALK_LIMIT = 5000;
-
-/**
- * Whether the known graph from `head` back to what earlier deployments shipped (or to `base`)
- * has a commit with unknown parents.
- */
-export function hasGap(db: Db, serviceId: number, head: string, base: string, finishedAt: number): boolean {
-  const seen = new Set<string>();
-  const stack = [head];
-  while (stack.length > 0) {
-    const sha = stack.pop()!;
-    if (sha === base || seen.has(sha)) continue;
-    seen.add(sha);
-    if (seen.size > WALK_LIMIT) return true;
-    const shippedAt = getShippedAt(db, serviceId, sha);
-    if (shippedAt !== undefined && shippedAt < finishedAt) continue;
-    const parents = listParents(db, serviceId, sha);
-    if (parents.length === 0) return true;
-    stack.push(...parents);
-  }
-  return false;
-}
 
 /** The commits in `head` that are not in `base`, as changes; none when GitHub no longer has either. */
 export async function compareCommits(client: GithubClient, repo: RepoInfo, base: string, head: string): Promise<NativeEventInput[]> {
@@ -60,23 +34,11 @@ export async function compareCommits(client: GithubClient, repo: RepoInfo, base:
 
 /** Fills the gaps behind each production deployment since the cursor, oldest first. */
 export async function syncCompare(sync: RepoSync): Promise<void> {
-  const { ctx, repo } = sync;
-  const service = findService(ctx.db, repo.fullName);
-  if (!service) return;
   const resource = resourceOf(sync, 'compare');
-  const saved = readCursor(ctx.db, resource, compareCursor);
-  const through = sync.rewind ? sync.horizon - 1 : saved.state?.through ?? -1;
-  const deployments = listProductionDeploymentsFrom(ctx.db, service.id, 0);
-  let last = through;
-  for (let i = 1; i < deployments.length; i++) {
-    const [prev, cur] = [deployments[i - 1], deployments[i]];
-    if (cur.finishedAt === null || cur.finishedAt <= through) continue;
-    last = cur.finishedAt;
-    if (!prev.sha || !cur.sha || prev.sha === cur.sha || cur.commits) continue;
-    if (!hasGap(ctx.db, service.id, cur.sha, prev.sha, cur.finishedAt)) continue;
-    const events = await compareCommits(sync.client, repo, prev.sha, cur.sha);
-    await commit(sync, 'compare', events, [cursorRow(resource, { through: last }, null)]);
-    ctx.signal?.throwIfAborted();
-  }
-  if (last !== (saved.state?.through ?? -1)) await commit(sync, 'compare', [], [cursorRow(resource, { through: last }, null)]);
+  const saved = readCursor(sync.ctx.db, resource, compareCursor);
+  await fillGraphGaps({
+    ctx: sync.ctx, service: sync.repo.fullName, through: sync.rewind ? sync.horizon - 1 : saved.state?.through ?? -1,
+    between: (base, head) => compareCommits(sync.client, sync.repo, base, head),
+    commit: (events, through) => commit(sync, 'compare', events, [cursorRow(resource, { through }, null)]),
+  });
 }

@@ -8,46 +8,23 @@ import { openDatabase } from '../../db/connection';
 import { skippedSentence, type CheckedEvents } from '../../common/validate-events';
 import { syncOrganisation } from '../../db/queries/org';
 import { createGithubCollector, type GithubRunResult } from '../../collectors/github/collector';
-import { parseDuration } from '../../collectors/github/config';
 import { ConfigError, loadConfig } from '../config';
 import { isDemo } from '../demo';
 import { collectorContext } from '../collectors/context';
 import { saveLastRun } from '../collectors/status';
 import type { CliCommand } from './index';
 import { CommandUsageError } from './local';
+import { parseCollectArgs, thousands } from './collect-args';
 
 
 interface Args { repos: string[]; since?: number; config?: string }
 
 function parseArgs(args: string[], now: number): Args {
-  const out: Args = { repos: [] };
-  for (let i = 0; i < args.length; i++) {
-    const [flag, inline] = args[i].split(/=(.*)/s, 2);
-    const value = () => {
-      const v = inline ?? args[++i];
-      if (v === undefined || v.startsWith('--')) throw new CommandUsageError(`${flag} needs a value.`);
-      return v;
-    };
-    if (flag === '--repo') {
-      const repo = value();
-      if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) throw new CommandUsageError(`--repo: expected owner/name, got "${repo}".`);
-      out.repos.push(repo);
-    } else if (flag === '--since') {
-      const v = value();
-      const asDate = /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v) : NaN;
-      const span = Number.isNaN(asDate) && /^\d+[smhd]$/.test(v) ? parseDuration(v) : null;
-      if (Number.isNaN(asDate) && span === null) throw new CommandUsageError(`--since: expected a span such as 90d or 12h, or a date such as 2026-01-01, got "${v}".`);
-      out.since = Number.isNaN(asDate) ? now - span! : asDate;
-    } else if (flag === '--config') {
-      out.config = value();
-    } else {
-      throw new CommandUsageError(`unknown option "${args[i]}". Options: --repo owner/name, --since 90d, --config file.`);
-    }
-  }
-  return out;
+  const a = parseCollectArgs(args, now, {
+    flag: '--repo', example: 'owner/name', problem: (r) => (/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(r) ? null : `expected owner/name, got "${r}"`),
+  });
+  return { repos: a.names, since: a.since, config: a.config };
 }
-
-const thousands = (n: number | null | undefined) => (n === null || n === undefined ? '?' : n.toLocaleString('en'));
 
 /** Prints progress: the current step in place on a terminal, one line per finished repository everywhere. */
 function progressPrinter(out: NodeJS.WriteStream) {
@@ -78,6 +55,7 @@ const command: CliCommand = {
   help: async (args) => (args[0] === 'git' ? (await import('./collect-git')).COLLECT_GIT_HELP : undefined),
   async run(argv) {
     if (argv[0] === 'git') return (await import('./collect-git')).collectGit(argv.slice(1));
+    if (argv[0] === 'gitlab') return (await import('./collect-gitlab')).collectGitlab(argv.slice(1));
     const args = parseArgs(argv, Date.now());
     const config = loadConfig(process.env, args.config);
     const gh = config.github;

@@ -4,6 +4,7 @@
  * progress and waits for it. A table of jobs with a matching stop.
  */
 import { createGithubCollector } from '../../collectors/github/collector';
+import { createGitlabCollector } from '../../collectors/gitlab/collector';
 import type { Collector, CollectorRunResult } from '../../collectors/types';
 import type { AppContext } from '../context';
 import { collectorContext } from './context';
@@ -19,9 +20,12 @@ interface Job { collector: Collector; intervalMs: number | null }
 
 /** The collectors the configuration asks for. */
 function jobsOf(ctx: AppContext): Job[] {
+  const jobs: Job[] = [];
   const gh = ctx.config.github;
-  if (!gh || !gh.auth || (gh.repositories.length === 0 && gh.organisations.length === 0)) return [];
-  return [{ collector: createGithubCollector({ settings: gh }), intervalMs: gh.intervalMs }];
+  if (gh && gh.auth && (gh.repositories.length > 0 || gh.organisations.length > 0)) jobs.push({ collector: createGithubCollector({ settings: gh }), intervalMs: gh.intervalMs });
+  const gl = ctx.config.gitlab;
+  if (gl && gl.token && (gl.groups.length > 0 || gl.projects.length > 0)) jobs.push({ collector: createGitlabCollector({ settings: gl }), intervalMs: gl.intervalMs });
+  return jobs;
 }
 
 /** Starts the configured collectors' schedule (none when nothing is configured). */

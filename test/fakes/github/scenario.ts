@@ -132,7 +132,7 @@ export class RepoBuilder {
 }
 
 /** The commits reachable from `head`, less those reachable from `base`, oldest first. */
-export function commitsBetween(repo: FakeRepo, base: string, head: string): FakeCommit[] {
+export function commitsBetween<C extends { sha: string; parents: string[]; committedAt: string }>(repo: { commits: Map<string, C> }, base: string, head: string): C[] {
   const reach = (from: string) => {
     const seen = new Set<string>();
     const stack = [from];

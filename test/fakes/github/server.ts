@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { route, type Answer } from './routes';
 import type { FakeGithub } from './scenario';
+import { send, sendBrokenConnection } from '../http';
 
 export type FaultKind = '500' | '502' | 'secondary-403' | '429' | 'reset' | 'truncate';
 
@@ -134,12 +135,6 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
   };
 }
 
-function send(res: ServerResponse, log: LoggedRequest | null, status: number, body: unknown, type = 'application/json; charset=utf-8'): void {
-  if (log) log.status = status;
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) }).end(text);
-}
-
 function sendFault(res: ServerResponse, fault: FaultKind, log: LoggedRequest): void {
   const docs = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api';
   switch (fault) {
@@ -152,15 +147,7 @@ function sendFault(res: ServerResponse, fault: FaultKind, log: LoggedRequest): v
       res.setHeader('retry-after', '1');
       return send(res, log, 429, { message: 'Too Many Requests', documentation_url: docs });
     case 'reset':
-      log.status = -1;
-      res.socket?.destroy();
-      return;
-    case 'truncate': {
-      log.status = -2;
-      const text = JSON.stringify([{ id: 1, message: 'this page is cut short in the middle of its body, as a dropped connection leaves it' }]);
-      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-      res.write(text.slice(0, text.length >> 1));
-      setTimeout(() => res.socket?.destroy(), 5);
-    }
+    case 'truncate':
+      return sendBrokenConnection(res, log, fault);
   }
 }

@@ -1,0 +1,139 @@
+/**
+ * `POST /webhooks/gitlab` on a real server: the secret token, every hook type of the fixtures
+ * mapped or acknowledged, redeliveries stored once, bad input refused with nothing stored, and
+ * the same history delivered by hooks (in order, reversed, shuffled) and pulled by the collector
+ * giving the same figures.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { health, NOW } from '../../fakes/gitlab/health';
+import { hooks, projectHooks, type Hook } from '../../fakes/gitlab/hooks';
+import { startFakeGitlab, type FakeGitlabServer } from '../../fakes/gitlab/server';
+import type { FakeGitlab } from '../../fakes/gitlab/scenario';
+import { get, startTestServer } from '../../helpers/server';
+import { healthConfig } from './helpers';
+
+const SECRET = 'a secret token for the hook';
+type Server = Awaited<ReturnType<typeof startTestServer>>;
+
+async function deliver(url: string, hook: Pick<Hook, 'event' | 'payload'>, headers: Record<string, string | null> = {}) {
+  const h: Record<string, string> = { 'content-type': 'application/json', 'x-gitlab-event': hook.event, 'x-gitlab-token': SECRET, 'user-agent': 'GitLab/17.6.0' };
+  for (const [k, v] of Object.entries(headers)) { if (v === null) delete h[k]; else h[k] = v; }
+  const res = await fetch(`${url}/webhooks/gitlab`, { method: 'POST', headers: h, body: typeof hook.payload === 'string' ? hook.payload : JSON.stringify(hook.payload) });
+  return { status: res.status, body: await res.json() as Record<string, any> };
+}
+
+const count = (s: Server, table: string) => (s.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+const figures = async (s: Server, scope: string) => {
+  const { body } = await get(`${s.url}/api/v1/metrics?scope=${scope}&from=2026-03-01&to=2026-03-09`);
+  const { leadTime, deploymentFrequency, changeFailureRate, timeToRestore } = body;
+  return { leadTime, deploymentFrequency, changeFailureRate, timeToRestore };
+};
+
+let scenario: FakeGitlab;
+let fake: FakeGitlabServer;
+let all: Hook[];
+const servers: Server[] = [];
+const start = async (extra: Record<string, string> = {}) => {
+  const s = await startTestServer({ DEMING_CONFIG: healthConfig(fake.apiUrl).file, DEMING_GITLAB_WEBHOOK_SECRET: SECRET, ...extra }, () => NOW);
+  servers.push(s);
+  return s;
+};
+
+beforeAll(async () => {
+  scenario = health();
+  fake = await startFakeGitlab(scenario, { tokens: { 'test-token': ['read_api'] } });
+  all = hooks(scenario, fake.webUrl).filter((h) => !(h.payload.project as { path_with_namespace: string }).path_with_namespace.startsWith('other/')
+    && !(h.payload.project as { path_with_namespace: string }).path_with_namespace.includes('sandbox'));
+});
+afterAll(async () => { for (const s of servers) await s.stop(); await fake.close(); });
+
+describe('GitLab webhooks', () => {
+  it('refuse a hook without the secret token, or with a wrong one, and store nothing', async () => {
+    const s = await start();
+    const hook = all.find((h) => h.payload.object_kind === 'deployment')!;
+    expect(await deliver(s.url, hook, { 'x-gitlab-token': null })).toEqual({ status: 401, body: { error: { code: 'bad_token', message: expect.stringMatching(/X-Gitlab-Token header is missing/), details: [] } } });
+    for (const wrong of ['not the secret', `${SECRET}!`, SECRET.slice(0, -1), '']) {
+      const r = await deliver(s.url, hook, { 'x-gitlab-token': wrong });
+      expect(r.status, JSON.stringify(wrong)).toBe(401);
+      expect(r.body.error.message).toMatch(/is not the secret token/);
+    }
+    expect(count(s, 'raw_events')).toBe(0);
+  });
+
+  it('are off, with the setting to make, when no secret is configured', async () => {
+    const s = await startTestServer({});
+    servers.push(s);
+    const r = await deliver(s.url, all[0]);
+    expect(r.status).toBe(503);
+    expect(r.body.error.message).toMatch(/set DEMING_GITLAB_WEBHOOK_SECRET/);
+  });
+
+  it('map every hook type of the fixtures, or acknowledge it (2xx) and ignore it, without error', async () => {
+    const s = await start();
+    const answers = new Map<string, Set<number>>();
+    for (const hook of all) {
+      const r = await deliver(s.url, hook);
+      expect(r.status, `${hook.event} ${JSON.stringify(r.body)}`).toBeLessThan(300);
+      const seen = answers.get(hook.event) ?? new Set<number>();
+      seen.add(r.status);
+      answers.set(hook.event, seen);
+    }
+    expect(Object.fromEntries([...answers].map(([k, v]) => [k, [...v].sort()]))).toEqual({
+      'Push Hook': [200, 202], 'Merge Request Hook': [200, 202], 'Pipeline Hook': [200, 202], 'Job Hook': [202], 'Deployment Hook': [200],
+      'Issue Hook': [200, 202], 'Note Hook': [202], 'Tag Push Hook': [202], 'Wiki Page Hook': [202], 'Release Hook': [202], 'Emoji Hook': [202],
+    });
+    expect(await deliver(s.url, { event: 'Feature Flag Hook', payload: { object_kind: 'feature_flag', object_attributes: { name: 'x' } } }))
+      .toEqual({ status: 202, body: { ignored: 'GitLab "feature_flag" hooks are not used' } });
+    expect(await deliver(s.url, { event: 'Merge Request Hook', payload: { object_kind: 'merge_request', object_attributes: { action: 'update' } } }))
+      .toEqual({ status: 202, body: { ignored: 'only merged merge requests are used' } });
+  });
+
+  it('store a redelivery once: by its Idempotency-Key, or else by the object and its updated_at', async () => {
+    const s = await start();
+    const closed = all.find((h) => h.payload.object_kind === 'issue' && (h.payload.object_attributes as { action: string }).action === 'close')!;
+    expect(await deliver(s.url, closed, { 'idempotency-key': 'k-1' })).toEqual({ status: 200, body: { accepted: 1, updated: 0, unchanged: 0 } });
+    const events = count(s, 'raw_events');
+    expect(await deliver(s.url, closed, { 'idempotency-key': 'k-1' })).toEqual({ status: 202, body: { duplicate: true, ignored: `this issue hook was received before at ${new Date(NOW).toISOString()} and is not applied again` } });
+    // GitLab before 17.4 sends no key: the same issue in the same state is the same delivery.
+    const pipeline = all.find((h) => h.payload.object_kind === 'pipeline' && (h.payload.object_attributes as { status: string }).status === 'success')!;
+    expect((await deliver(s.url, pipeline)).body).toEqual({ accepted: 1, updated: 0, unchanged: 0 });
+    expect((await deliver(s.url, pipeline)).body.duplicate).toBe(true);
+    expect(count(s, 'raw_events')).toBe(events + 1);
+    expect(count(s, 'webhook_deliveries')).toBe(2);
+  });
+
+  it('refuse bad input with the field or the fix, and store nothing', async () => {
+    const s = await start();
+    const malformed = await deliver(s.url, { event: 'Issue Hook', payload: '{"object_kind": "issue", ' as unknown as Record<string, unknown> });
+    expect(malformed).toMatchObject({ status: 400, body: { error: { code: 'malformed_json' } } });
+    const issue = all.find((h) => h.payload.object_kind === 'issue')!;
+    const shapeless = await deliver(s.url, { event: 'Issue Hook', payload: { ...issue.payload, object_attributes: { id: 1, iid: 2 } } });
+    expect(shapeless.status).toBe(400);
+    expect(shapeless.body.error.message).toMatch(/^issue hook: object_attributes\.title/);
+    const outside = projectHooks(scenario.projects.find((p) => p.path === 'other/elsewhere')!, fake.webUrl).find((h) => h.payload.object_kind === 'push')!;
+    const push = { ...outside, payload: { ...outside.payload, before: '1'.repeat(40) } };
+    expect(await deliver(s.url, push)).toEqual({ status: 403, body: { error: { code: 'project_not_configured', message: 'the project other/elsewhere (id 201) is outside sources.gitlab\'s groups and projects: add it there, or remove this hook from it.', details: [] } } });
+    const excluded = hooks(scenario, fake.webUrl).find((h) => h.payload.object_kind === 'deployment' && (h.payload.project as { path_with_namespace: string }).path_with_namespace.includes('sandbox'))!;
+    expect((await deliver(s.url, excluded)).status).toBe(403);
+    expect(count(s, 'raw_events')).toBe(0);
+    expect(count(s, 'webhook_deliveries')).toBe(0);
+  });
+
+  it('give the same figures as the pull, whatever the order of the hooks', async () => {
+    const pulled = await start();
+    await pulled.collectors.runNow();
+    const expected = { booking: await figures(pulled, 'service:health/clinics/booking'), org: await figures(pulled, 'org') };
+    expect(expected.booking.leadTime.count).toBe(6);
+    let seed = 7;
+    const random = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
+    const shuffled = all.map((h) => ({ h, k: random() })).sort((a, b) => a.k - b.k).map(({ h }) => h);
+    for (const [name, order] of [['in order', all], ['reversed', [...all].reverse()], ['shuffled', shuffled]] as const) {
+      const s = await start();
+      for (const hook of order) {
+        const r = await deliver(s.url, hook);
+        expect(r.status, `${name}: ${hook.event} ${JSON.stringify(r.body)}`).toBeLessThan(300);
+      }
+      expect({ booking: await figures(s, 'service:health/clinics/booking'), org: await figures(s, 'org') }, name).toEqual(expected);
+    }
+  });
+});
