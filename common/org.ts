@@ -11,7 +11,7 @@ const id = z
 
 /**
  * A service name or a pattern with `*`: the character set of service names (./identifiers.ts),
- * in NFC. They match services without regard to case or Unicode form (db/queries/org.ts).
+ * in NFC. They match services without regard to case or Unicode form ({@link teamResolver}).
  */
 const servicePattern = z.string().min(1).max(200).transform(normaliseServiceName).superRefine((s, ctx) => {
   const problem = serviceNameProblem(s.replaceAll('*', 'x'));
@@ -41,9 +41,7 @@ export type TeamConfig = z.infer<typeof teamConfig>;
 export type DepartmentConfig = z.infer<typeof departmentConfig>;
 export type OrganisationConfig = z.infer<typeof organisationConfig>;
 
-/** The team every service that no configuration maps belongs to (DESIGN.md). */
-export const UNASSIGNED_TEAM = 'unassigned';
-export const UNASSIGNED_DEPARTMENT = 'unassigned';
+export { UNASSIGNED_DEPARTMENT, UNASSIGNED_TEAM } from './org-tree';
 
 /** Turns a service pattern such as `bcgov/*` into a matcher of service keys. */
 function patternToRegExp(pattern: string): RegExp {

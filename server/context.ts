@@ -5,6 +5,8 @@ import type { LiveHub } from './live';
 import type { SessionStore } from './sessions';
 import type { IngestQueue } from './ingest-queue';
 import type { Ingest } from './ingest';
+import type { ReadState } from './read/state';
+import type { StatusBoard } from './collectors/status';
 
 /** What every route needs, passed in rather than imported, so tests can build their own. */
 export interface AppContext {
@@ -19,6 +21,10 @@ export interface AppContext {
   ingestQueue?: IngestQueue;
   /** The one ingest path: validate, store (with the group commit), tell live clients. */
   ingest: Ingest;
+  /** What the read services keep (organisation tree, fact index, answer cache): made with the context, closed with it. */
+  reads: ReadState;
+  /** What the collectors and the webhook did, for health: made with the context. */
+  collectorStatus: StatusBoard;
   /** Browser sessions; absent in tools that only read. */
   sessions?: SessionStore;
   /** Whether the database holds generated demo data. */

@@ -8,9 +8,9 @@ import { Server } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '../common/api';
 import { cookieValue, SESSION_COOKIE, type Authenticator, type Presented } from './auth';
 import { checkToken } from './rate-limit';
-import type { Db } from '../db/connection';
+import type { Organisation } from './org';
 import { defaultLimits, type Limits } from './config';
-import { parseScope, resolveScope, type Scope } from './scope';
+import { parseScope, type Scope } from './scope';
 
 export const COALESCE_MS = 250;
 
@@ -22,11 +22,11 @@ export interface LiveHub {
 }
 
 /**
- * What scope:join checks a scope against: the database it must exist in, and how many rooms one
- * connection may be in (`limits.roomsPerSocket`). Without it only the room limit's default holds.
+ * What scope:join checks a scope against: the organisation it must exist in, and how many rooms
+ * one connection may be in (`limits.roomsPerSocket`). Without it only the room limit's default holds.
  */
 export interface LiveRooms {
-  db: Db;
+  org: Pick<Organisation, 'resolve'>;
   limits: Pick<Limits, 'roomsPerSocket'>;
   /** How often open connections are checked again against the sessions and users now (default {@link RECHECK_MS}). */
   recheckMs?: number;
@@ -61,14 +61,15 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
   io.on('connection', (socket) => {
     // Only a scope that exists (a service under the name it is stored with), and at most
     // limits.roomsPerSocket of them per connection.
-    const known = (scope: unknown): Scope => {
+    const known = async (scope: unknown): Promise<Scope> => {
       const s = parseScope(scope);
-      return rooms ? resolveScope(rooms.db, s).scope : s;
+      return rooms ? (await rooms.org.resolve(s)).scope : s;
     };
     const maxRooms = rooms?.limits.roomsPerSocket ?? defaultLimits.roomsPerSocket;
-    socket.on('scope:join', (scope, ack) => {
+    // Resolving the scope may wait for the store; the answer comes by the ack, never a rejection.
+    const join = async (scope: unknown, ack?: (r: { ok: boolean; error?: string }) => void) => {
       try {
-        const room = `scope:${known(scope).key}`;
+        const room = `scope:${(await known(scope)).key}`;
         // socket.rooms holds the connection's own room too.
         if (!socket.rooms.has(room) && socket.rooms.size - 1 >= maxRooms) {
           ack?.({ ok: false, error: `This connection is in ${maxRooms} scopes already (limits.roomsPerSocket): leave one (scope:leave) before joining another.` });
@@ -79,10 +80,11 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
       } catch (e) {
         ack?.({ ok: false, error: (e as Error).message });
       }
-    });
+    };
+    socket.on('scope:join', (scope, ack) => { void join(scope, ack); });
     socket.on('scope:leave', (scope) => {
       void socket.leave(`scope:${scope}`);
-      try { void socket.leave(`scope:${known(scope).key}`); } catch { /* not a scope: it was never joined */ }
+      void known(scope).then((s) => socket.leave(`scope:${s.key}`), () => { /* not a scope: it was never joined */ });
     });
   });
 

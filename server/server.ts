@@ -3,8 +3,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openDatabase, type Db } from '../db/connection';
 import { reevaluateProduction } from '../db/production';
-import { listServices, syncOrganisation } from '../db/queries/org';
-import { factIndex } from './metrics/fact-index';
+import { syncOrganisation } from '../db/queries/org';
 import { warmKeyIndex } from '../db/key-index';
 import { createApp } from './app';
 import { createAuthenticator, isLoopback, type Authenticator } from './auth';
@@ -18,6 +17,9 @@ import type { AppContext } from './context';
 import { createLiveHub, type LiveHub } from './live';
 import { isDemo, seedDemoIfWanted } from './demo';
 import { startCollectors, type CollectorScheduler } from './collectors/scheduler';
+import { createStatusBoard } from './collectors/status';
+import { createReadState } from './read/state';
+import { sqliteReads } from '../db/reads';
 
 export interface RunningServer {
   url: string;
@@ -79,13 +81,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const signIn = createSignInGuard({ attempts: config.limits.signInAttempts, lockMs: config.limits.signInLockMs, now });
   const auth = createAuthenticator({ ...authSettings, signIn }, sessions);
   const ingestQueue = createIngestQueue(db, now);
+  const reads = createReadState(sqliteReads(db));
   const ctx: AppContext = {
-    db, config, auth, sessions, now, log, demo: () => isDemo(db), ingestQueue,
-    ingest: createIngest({ db, config, now, log, queue: ingestQueue, live: () => ctx.live }),
+    db, config, auth, sessions, now, log, demo: () => isDemo(db), ingestQueue, reads,
+    collectorStatus: createStatusBoard({ db, config }),
+    ingest: createIngest({ db, config, now, log, queue: ingestQueue, live: () => ctx.live, rooms: (names) => reads.org.roomsOf(names) }),
   };
   const app = createApp(ctx);
   const http = createHttpServer(app);
-  const live = createLiveHub(http, auth, { db, limits: config.limits, recheckMs: opts.liveRecheckMs });
+  const live = createLiveHub(http, auth, { org: reads.org, limits: config.limits, recheckMs: opts.liveRecheckMs });
   ctx.live = live;
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -96,7 +100,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // Builds every service's metric facts in the background, so the first dashboards answer from memory.
   let closing = false;
   const building = (ctx.building = new Set(['facts', 'keys']));
-  const warming = factIndex(db).warm(listServices(db).map((s) => s.id), { stopped: () => closing })
+  const warming = reads.org.current().then((org) => reads.facts.warm(org.services.map((s) => s.id), { stopped: () => closing }))
     .catch((e: Error) => log(`metrics: building the fact index failed (${e.message}); figures are built on demand instead`))
     .finally(() => building.delete('facts'));
   // And the idempotency keys' index, so the first batch after a start does not build it.
@@ -116,6 +120,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       http.closeIdleConnections();
       await live.close();
       await closed;
+      reads.close();
       db.close();
     },
   };

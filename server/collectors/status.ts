@@ -9,6 +9,7 @@ import type { CollectorRunResult } from '../../collectors/types';
 import type { Db } from '../../db/connection';
 import { getSetting, putSetting } from '../../db/queries/settings';
 import type { AppContext } from '../context';
+import type { Config } from '../config';
 import { checkToken } from '../rate-limit';
 
 const iso = (t: number | null | undefined) => (t === null || t === undefined ? null : new Date(t).toISOString());
@@ -60,16 +61,13 @@ function loadLastRun(db: Db, name: string): RunStatus | null {
   try { return raw ? (JSON.parse(raw) as RunStatus) : null; } catch { return null; }
 }
 
-const boards = new WeakMap<AppContext, StatusBoard>();
-
-/** The status board of one running server. */
-export function statusBoard(ctx: AppContext): StatusBoard {
-  let board = boards.get(ctx);
-  if (!board) { board = createBoard(ctx); boards.set(ctx, board); }
-  return board;
+/** The status board of one running server (made with its context, {@link createStatusBoard}). */
+export function statusBoard(ctx: Pick<AppContext, 'collectorStatus'>): StatusBoard {
+  return ctx.collectorStatus;
 }
 
-function createBoard(ctx: AppContext): StatusBoard {
+/** A board for one app context: the database its last runs are kept in, and the configuration. */
+export function createStatusBoard(ctx: { db: Db; config: Pick<Config, 'githubWebhookSecret'> }): StatusBoard {
   const pulls = new Map<string, PullStatus>();
   const hook: WebhookStatus = { name: 'github-webhook', kind: 'webhook', configured: false, deliveries: 0, stored: 0, ignored: 0, rejected: 0, lastDeliveryAt: null, lastEvent: null, lastError: null };
   const entry = (name: string): PullStatus => {

@@ -15,7 +15,6 @@ import { defaultLimits, type Config } from '../config';
 import { HttpError } from '../errors';
 import type { IngestQueue } from '../ingest-queue';
 import type { LiveHub } from '../live';
-import { scopesOfServices } from '../scope';
 
 /** One batch to take in, as it arrived (not yet validated). */
 export interface IngestRequest {
@@ -60,6 +59,8 @@ export interface IngestHost {
   log: (msg: string, err?: unknown) => void;
   /** Live clients; told after each commit. */
   live?: () => LiveHub | undefined;
+  /** The scopes the named services belong to, up to `org` (the organisation tree, server/org): the rooms live clients are told in. */
+  rooms?: (services: readonly string[]) => Promise<string[]>;
   /** The group commit; without it, `submit` stores like `storeNow`. */
   queue?: IngestQueue;
 }
@@ -83,16 +84,22 @@ export function createIngest(host: IngestHost): Ingest {
     return checked;
   };
   const options = (r: IngestRequest) => ({ production: host.config.production, resolveTeam, defaultSource: r.defaultSource, cursors: r.cursors, alsoStore: r.alsoStore });
-  const tell = (at: number, result: IngestResult) => {
+  // The batch has committed: a failure to tell live clients is logged, never the batch's answer.
+  const tell = async (at: number, result: IngestResult) => {
     const live = host.live?.();
-    if (live && result.services.length > 0) live.ingested(at, result.counts, scopesOfServices(host.db, result.services));
+    if (!live || !host.rooms || result.services.length === 0) return;
+    try {
+      live.ingested(at, result.counts, await host.rooms(result.services));
+    } catch (e) {
+      host.log('live: telling clients of a batch failed', e);
+    }
   };
 
   const storeNow = (r: IngestRequest): IngestOutcome => {
     const at = host.now();
     const { events, skipped } = check(r, at);
     const result = ingestEvents(host.db, events, { ...options(r), now: at });
-    tell(at, result);
+    void tell(at, result);
     return { ...result, skipped };
   };
 
@@ -104,7 +111,7 @@ export function createIngest(host: IngestHost): Ingest {
       // Refused with a 400 before anything is queued.
       const { events, skipped } = check(r, host.now());
       const { result, at } = await host.queue.submit(events, options(r));
-      tell(at, result);
+      await tell(at, result);
       return { ...result, skipped };
     },
   };

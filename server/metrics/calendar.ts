@@ -5,6 +5,7 @@
 export type Bucket = 'day' | 'week' | 'month';
 
 const DAY = 86_400_000;
+/** `Intl` formatters by zone name: a memo of code alone (the same zone always gives the same formatter). */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(tz: string): Intl.DateTimeFormat {
@@ -63,24 +64,30 @@ export function dayKey(t: number, tz: string): string {
 }
 
 const QUARTER_HOUR = 900_000;
-const dayStarts = new Map<string, Map<number, number>>();
 
 /**
- * The start of the local day containing t, cached per quarter hour: zone offsets are whole
+ * The start of the local day containing t, remembered per quarter hour: zone offsets are whole
  * quarter hours, so local midnight always falls on a quarter-hour boundary in UTC, and every
- * instant of one UTC quarter hour lies in the same local day.
+ * instant of one UTC quarter hour lies in the same local day. One per app context (it holds
+ * the configured zones' days), made with the read state and dropped with it.
  */
-export function dayStart(t: number, tz: string): number {
-  let cache = dayStarts.get(tz);
-  if (!cache) dayStarts.set(tz, (cache = new Map()));
-  const key = Math.floor(t / QUARTER_HOUR);
-  let start = cache.get(key);
-  if (start === undefined) {
-    if (cache.size > 200_000) cache.clear();
-    start = midnight(localDate(t, tz), tz);
-    cache.set(key, start);
+export class DayStarts {
+  private readonly zones = new Map<string, Map<number, number>>();
+
+  of(t: number, tz: string): number {
+    let cache = this.zones.get(tz);
+    if (!cache) this.zones.set(tz, (cache = new Map()));
+    const key = Math.floor(t / QUARTER_HOUR);
+    let start = cache.get(key);
+    if (start === undefined) {
+      if (cache.size > 200_000) cache.clear();
+      start = midnight(localDate(t, tz), tz);
+      cache.set(key, start);
+    }
+    return start;
   }
-  return start;
+
+  clear(): void { this.zones.clear(); }
 }
 
 /** The start of the day, week (Monday) or month containing t. */

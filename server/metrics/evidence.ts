@@ -3,8 +3,6 @@
  * and rework, and the minimum evidence a band needs.
  */
 import type { Band, BandReason } from '../../common/api';
-import type { Db } from '../../db/connection';
-import { listServices } from '../../db/queries/org';
 import { teamResolver } from '../../common/org';
 
 const DAY_MS = 86_400_000;
@@ -31,12 +29,12 @@ export function evidenceMatcher(pattern: string): (service: string) => boolean {
   return (service) => resolve(service) !== null;
 }
 
-/** The configured start of each service that an `evidence.incidents` entry names (the earliest, where several do). */
-export function configuredStarts(db: Db, settings: EvidenceSettings | undefined): Map<number, number> {
+/** The configured start of each of the services that an `evidence.incidents` entry names (the earliest, where several do). */
+export function configuredStarts(services: readonly { id: number; name: string }[], settings: EvidenceSettings | undefined): Map<number, number> {
   const out = new Map<number, number>();
   if (!settings || settings.incidents.length === 0) return out;
   const entries = settings.incidents.map((e) => ({ matches: evidenceMatcher(e.services), since: e.since }));
-  for (const s of listServices(db)) {
+  for (const s of services) {
     for (const e of entries) if (e.matches(s.name)) out.set(s.id, Math.min(out.get(s.id) ?? Infinity, e.since));
   }
   return out;

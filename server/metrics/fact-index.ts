@@ -3,20 +3,17 @@
  * of any scope and window are computed from without going back to SQL. Built per service on
  * first use (or by {@link FactIndex.warm} in the background), dropped when a committed batch
  * touches the service (the signal that also drives `metrics:changed`), and dropped whole when
- * another process writes to the database file.
+ * another process writes to the database file. One per app context: made with the read state
+ * (server/read/state.ts), closed with it.
  *
- * A service's facts are read with the same queries as the straightforward path, over all of
- * its history: each fact belongs to a window by one time alone (a deployment's finish, a
- * change's first production deployment, an incident's resolution), so the rows of a window are
- * a contiguous run of these arrays, and the figures come out identical.
+ * A service's facts are read with the same store read as the reference path, over all of its
+ * history: each fact belongs to a window by one time alone (a deployment's finish, a change's
+ * first production deployment, an incident's resolution), so the rows of a window are a
+ * contiguous run of these arrays, and the figures come out identical.
  */
-import type { Db } from '../../db/connection';
-import { dataVersion, onServicesChanged } from '../../db/change-feed';
-import {
-  listDeploymentFacts, listEvidenceFacts, listLeadTimeFacts, listPullRequestFacts, listRestoredFacts,
-} from '../../db/queries/metrics';
-import { pullRequestStages } from './compute';
-import { dayStart } from './calendar';
+import type { FactRows, StoreReads } from '../../db/reads';
+import { pullRequestStages } from './stages';
+import type { DayStarts } from './calendar';
 
 const ALL_FROM = -8.64e15, ALL_TO = 8.64e15;
 
@@ -45,6 +42,8 @@ export interface ServiceFacts {
   pullRequests: Series & { plan: Float64Array; do: Float64Array; check: Float64Array; act: Float64Array; loop: Float64Array };
   /** Per time zone, the local day start of each deployment (parallel to `deployments.at`). */
   daysByZone: Map<string, Float64Array>;
+  /** The local day starts of the context these facts belong to. */
+  days: DayStarts;
   /** Small per-window results (a service's band), dropped with the facts. */
   memo: Map<string, unknown>;
 }
@@ -66,9 +65,9 @@ function orderBy(n: number, key: (i: number) => number): Uint32Array {
   return idx.sort((a, b) => key(a) - key(b) || a - b);
 }
 
-function buildService(db: Db, id: number): ServiceFacts {
-  const ids = [id];
-  const deps = listDeploymentFacts(db, ids, ALL_FROM, ALL_TO); // ordered by finish
+/** The facts of one service, from its rows over all of its history. */
+function buildService(id: number, rows: FactRows, days: DayStarts): ServiceFacts {
+  const deps = rows.deployments; // ordered by finish
   const nd = deps.length;
   const depAt = new Float64Array(nd), failedBefore = new Int32Array(nd + 1), reworkBefore = new Int32Array(nd + 1);
   for (let i = 0; i < nd; i++) {
@@ -78,7 +77,7 @@ function buildService(db: Db, id: number): ServiceFacts {
     reworkBefore[i + 1] = reworkBefore[i] + (d.rework === 1 || d.unplanned === 1 ? 1 : 0);
   }
 
-  const leads = listLeadTimeFacts(db, ids, ALL_FROM, ALL_TO);
+  const leads = rows.leadTimes;
   const lo = orderBy(leads.length, (i) => leads[i].deployedAt);
   const leadAt = new Float64Array(leads.length), leadSeconds = new Float64Array(leads.length);
   let maxId = 0;
@@ -89,7 +88,7 @@ function buildService(db: Db, id: number): ServiceFacts {
     leadAt[i] = l.deployedAt; leadSeconds[i] = (l.deployedAt - l.committedAt) / 1000; changeId[i] = l.changeId; deploymentId[i] = l.deploymentId;
   });
 
-  const rest = listRestoredFacts(db, ids, ALL_FROM, ALL_TO);
+  const rest = rows.restored;
   const ro = orderBy(rest.length, (i) => rest[i].resolvedAt);
   const restAt = new Float64Array(rest.length), restSeconds = new Float64Array(rest.length);
   ro.forEach((j, i) => { restAt[i] = rest[j].resolvedAt; restSeconds[i] = (rest[j].resolvedAt - rest[j].openedAt) / 1000; });
@@ -98,9 +97,9 @@ function buildService(db: Db, id: number): ServiceFacts {
     at: Float64Array.from(explicit, (j) => rest[j].resolvedAt),
     seconds: Float64Array.from(explicit, (j) => (rest[j].resolvedAt - rest[j].openedAt) / 1000),
   };
-  const evidence = listEvidenceFacts(db, ids)[0] ?? { incidentsFrom: null, reworkFrom: null, firstDeploymentId: null };
+  const evidence = rows.evidence[0] ?? { incidentsFrom: null, reworkFrom: null, firstDeploymentId: null };
 
-  const prs = listPullRequestFacts(db, ids, ALL_FROM, ALL_TO);
+  const prs = rows.pullRequests;
   const po = orderBy(prs.length, (i) => prs[i].deployedAt);
   const n = prs.length;
   const pr = {
@@ -124,6 +123,7 @@ function buildService(db: Db, id: number): ServiceFacts {
     firstDeploymentId: evidence.firstDeploymentId,
     pullRequests: pr,
     daysByZone: new Map(),
+    days,
     memo: new Map(),
   };
 }
@@ -133,7 +133,7 @@ export function deploymentDays(f: ServiceFacts, tz: string): Float64Array {
   let days = f.daysByZone.get(tz);
   if (!days) {
     days = new Float64Array(f.deployments.at.length);
-    for (let i = 0; i < days.length; i++) days[i] = dayStart(f.deployments.at[i], tz);
+    for (let i = 0; i < days.length; i++) days[i] = f.days.of(f.deployments.at[i], tz);
     f.daysByZone.set(tz, days);
   }
   return days;
@@ -145,12 +145,12 @@ export class FactIndex {
   private readonly changedAt = new Map<number, number>();
   private clock = 1;
   private everythingChangedAt = 0;
-  private seenVersion: number;
+  private seenVersion: number | null = null;
+  private readonly unsubscribe: () => void;
   builds = 0;
 
-  constructor(private readonly db: Db) {
-    this.seenVersion = dataVersion(db);
-    onServicesChanged(db, (ids) => this.forget(ids));
+  constructor(private readonly store: StoreReads, private readonly days: DayStarts) {
+    this.unsubscribe = store.onServicesChanged((ids) => this.forget(ids));
   }
 
   /** Drops what a committed batch may have changed. */
@@ -169,69 +169,70 @@ export class FactIndex {
     this.everythingChangedAt = ++this.clock;
   }
 
+  /** Stops listening to the change feed and drops everything (the context is closing). */
+  close(): void {
+    this.unsubscribe();
+    this.clear();
+  }
+
   /** Drops everything when another connection has committed since the last look. */
-  private checkOtherWriters(): void {
-    const v = dataVersion(this.db);
-    if (v !== this.seenVersion) {
+  async checkOtherWriters(): Promise<void> {
+    const v = await this.store.dataVersion();
+    if (this.seenVersion === null) this.seenVersion = v;
+    else if (v !== this.seenVersion) {
       this.seenVersion = v;
       this.clear();
     }
   }
 
-  /** A stamp to keep with a result computed now. */
+  /** A stamp to keep with a result computed now (after {@link checkOtherWriters}). */
   stamp(): number {
-    this.checkOtherWriters();
     return this.clock;
   }
 
-  /** Whether nothing of these services changed after `stamp`. */
+  /** Whether nothing of these services changed after `stamp` (after {@link checkOtherWriters}). */
   unchangedSince(stamp: number, ids: readonly number[]): boolean {
-    this.checkOtherWriters();
     if (this.everythingChangedAt > stamp) return false;
     for (const id of ids) if ((this.changedAt.get(id) ?? 0) > stamp) return false;
     return true;
   }
 
-  /** A service's facts, built from the database when not held. */
-  get(id: number): ServiceFacts {
-    let f = this.services.get(id);
-    if (!f) {
-      f = buildService(this.db, id);
-      this.services.set(id, f);
-      this.builds++;
-    }
+  /**
+   * A service's facts, read from the store when not held. Facts read while a batch touched the
+   * service are used for this answer (they are what the store said when asked) but not kept.
+   */
+  async get(id: number): Promise<ServiceFacts> {
+    const held = this.services.get(id);
+    if (held) return held;
+    const asked = this.clock;
+    const f = buildService(id, await this.store.readFacts([id], ALL_FROM, ALL_TO, true), this.days);
+    this.builds++;
+    if ((this.changedAt.get(id) ?? 0) <= asked && this.everythingChangedAt <= asked) this.services.set(id, f);
     return f;
   }
 
   /** The facts of several services, checking first for writes by other processes. */
-  all(ids: readonly number[]): ServiceFacts[] {
-    this.checkOtherWriters();
-    return ids.map((id) => this.get(id));
+  async all(ids: readonly number[]): Promise<ServiceFacts[]> {
+    await this.checkOtherWriters();
+    const out: ServiceFacts[] = new Array(ids.length);
+    for (let i = 0; i < ids.length; i++) out[i] = this.services.get(ids[i]) ?? await this.get(ids[i]);
+    return out;
   }
 
   /**
    * Builds the given services a few at a time, yielding to other work between slices, so the
-   * first dashboard after a start does not wait for SQL; resolves when all are held or when
-   * `stopped()` says to give up (the server is closing).
+   * first dashboard after a start does not wait for the store; resolves when all are held or
+   * when `stopped()` says to give up (the server is closing).
    */
   async warm(ids: readonly number[], opts: { sliceMs?: number; stopped?: () => boolean } = {}): Promise<void> {
     let i = 0;
     while (i < ids.length && !opts.stopped?.()) {
-      this.checkOtherWriters();
+      await this.checkOtherWriters();
       const until = performance.now() + (opts.sliceMs ?? 20);
-      while (i < ids.length && performance.now() < until) this.get(ids[i++]);
+      while (i < ids.length && performance.now() < until) await this.get(ids[i++]);
       await new Promise((r) => setImmediate(r));
     }
   }
 
   get size(): number { return this.services.size; }
-}
-
-const indexes = new WeakMap<Db, FactIndex>();
-
-/** The database's fact index (one per connection). */
-export function factIndex(db: Db): FactIndex {
-  let index = indexes.get(db);
-  if (!index) indexes.set(db, (index = new FactIndex(db)));
-  return index;
 }

@@ -1,20 +1,17 @@
 /**
- * The five metrics, the stages and the band distribution of any set of services over any
- * window, from the {@link FactIndex}: counts from prefix sums over binary-searched runs,
- * percentiles by selection over the run's values. Every figure equals what `compute.ts` gives
- * on rows fetched for the window (test/scale/indexed-equality.test.ts holds both
- * paths to that).
+ * The fast path: the five metrics, the stages and the band distribution of any set of services
+ * over any window, from the {@link FactIndex}: counts from prefix sums over binary-searched
+ * runs, percentiles by selection over the run's values, in the context's {@link Workspace}.
+ * Every figure equals what the reference (./reference.ts) gives on rows fetched for the window
+ * (test/scale/indexed-equality.test.ts holds both paths to that); nothing here imports it.
  */
 import type { BandCounts, FiveMetrics, Stages } from '../../common/api';
 import { periods } from './calendar';
-import { assembleMetrics, bandOf, type Window } from './compute';
+import { assembleMetrics, bandOf, type Window } from './assemble';
 import { evidenceStart, type EvidenceStart } from './evidence';
 import { deploymentDays, lowerBound, type ServiceFacts } from './fact-index';
-import { percentilesOf, Scratch, selectKth } from './select';
+import { percentilesOf, selectKth, type Workspace } from './select';
 import { median } from './stats';
-
-const DAY_MS = 86_400_000;
-const scratch = new Scratch();
 
 /** Median over the calendar weeks or months overlapping the window of the days with a deployment. */
 function deployDaysMedian(days: Float64Array, bucket: 'week' | 'month', w: Window): number | null {
@@ -37,7 +34,8 @@ function distinctDays(services: readonly ServiceFacts[], w: Window): Float64Arra
  * Gathers `values[i]` of every service's run of `at` in the window into the scratch buffer
  * (from `fromOf(k)` for the k-th service when given: its evidence start, where later).
  */
-function gather(services: readonly ServiceFacts[], pick: (f: ServiceFacts) => { at: Float64Array; values: Float64Array }, w: Window, skipNaN: boolean, fromOf?: (k: number) => number): void {
+function gather(ws: Workspace, services: readonly ServiceFacts[], pick: (f: ServiceFacts) => { at: Float64Array; values: Float64Array }, w: Window, skipNaN: boolean, fromOf?: (k: number) => number): void {
+  const scratch = ws.scratch;
   scratch.reset();
   for (let k = 0; k < services.length; k++) {
     const f = services[k];
@@ -53,8 +51,9 @@ function gather(services: readonly ServiceFacts[], pick: (f: ServiceFacts) => { 
 }
 
 /** Gathers the window's lead times into scratch.buf[0, n), leaving out (and counting) the negatives. */
-function gatherLeadTimes(services: readonly ServiceFacts[], w: Window): { n: number; excluded: number } {
-  gather(services, (f) => ({ at: f.leadTimes.at, values: f.leadTimes.seconds }), w, false);
+function gatherLeadTimes(ws: Workspace, services: readonly ServiceFacts[], w: Window): { n: number; excluded: number } {
+  const scratch = ws.scratch;
+  gather(ws, services, (f) => ({ at: f.leadTimes.at, values: f.leadTimes.seconds }), w, false);
   let n = 0;
   const buf = scratch.buf;
   for (let i = 0; i < scratch.n; i++) { const v = buf[i]; if (v >= 0) buf[n++] = v; }
@@ -67,7 +66,7 @@ export function startsOf(services: readonly ServiceFacts[], configured: Readonly
 }
 
 /** The metrics of DESIGN.md; `configured`: the `evidence` setting's start of each service it names. */
-export function indexedFiveMetrics(services: readonly ServiceFacts[], w: Window, configured: ReadonlyMap<number, number>): FiveMetrics {
+export function indexedFiveMetrics(ws: Workspace, services: readonly ServiceFacts[], w: Window, configured: ReadonlyMap<number, number>): FiveMetrics {
   const starts = startsOf(services, configured);
   let count = 0, incidentServices = 0, reworkServices = 0;
   const cfr = { count: 0, failed: 0 }, rework = { count: 0, rework: 0 };
@@ -90,13 +89,14 @@ export function indexedFiveMetrics(services: readonly ServiceFacts[], w: Window,
   }
   const days = distinctDays(services, w);
 
-  const { n: leadCount, excluded } = gatherLeadTimes(services, w);
-  const [p50, p85, p95] = percentilesOf(scratch.buf, leadCount, [0.5, 0.85, 0.95]);
+  const { scratch, random } = ws;
+  const { n: leadCount, excluded } = gatherLeadTimes(ws, services, w);
+  const [p50, p85, p95] = percentilesOf(scratch.buf, leadCount, [0.5, 0.85, 0.95], random);
   const lead = { count: leadCount, excluded, p50, p85, p95 };
 
   const recovery = (pick: (f: ServiceFacts) => { at: Float64Array; values: Float64Array }) => {
-    gather(services, pick, w, false, (k) => starts[k].incidents);
-    return { count: scratch.n, p50: percentilesOf(scratch.buf, scratch.n, [0.5])[0] };
+    gather(ws, services, pick, w, false, (k) => starts[k].incidents);
+    return { count: scratch.n, p50: percentilesOf(scratch.buf, scratch.n, [0.5], random)[0] };
   };
   return assembleMetrics(w, {
     count, weekMedian: deployDaysMedian(days, 'week', w), monthMedian: deployDaysMedian(days, 'month', w), lead,
@@ -109,13 +109,13 @@ export function indexedFiveMetrics(services: readonly ServiceFacts[], w: Window,
 const stageNames = ['plan', 'do', 'check', 'act', 'loop'] as const;
 
 /** The p50 of each stage over the pull requests whose merge commit reached production in the window. */
-export function indexedStages(services: readonly ServiceFacts[], w: Window): Stages {
+export function indexedStages(ws: Workspace, services: readonly ServiceFacts[], w: Window): Stages {
   let count = 0;
   for (const f of services) count += lowerBound(f.pullRequests.at, w.to) - lowerBound(f.pullRequests.at, w.from);
   const out: Stages = { count, plan: null, do: null, check: null, act: null, loop: null };
   for (const k of stageNames) {
-    gather(services, (f) => ({ at: f.pullRequests.at, values: f.pullRequests[k] }), w, true);
-    out[k] = percentilesOf(scratch.buf, scratch.n, [0.5])[0];
+    gather(ws, services, (f) => ({ at: f.pullRequests.at, values: f.pullRequests[k] }), w, true);
+    out[k] = percentilesOf(ws.scratch.buf, ws.scratch.n, [0.5], ws.random)[0];
   }
   return out;
 }
@@ -125,7 +125,8 @@ export function indexedStages(services: readonly ServiceFacts[], w: Window): Sta
  * changes each service's first production deployment shipped: they carry whatever history came
  * before tracking began.
  */
-export function indexedBaselineLeadTime(services: readonly ServiceFacts[], w: Window): { p50: number | null; count: number; leftOut: number } {
+export function indexedBaselineLeadTime(ws: Workspace, services: readonly ServiceFacts[], w: Window): { p50: number | null; count: number; leftOut: number } {
+  const scratch = ws.scratch;
   scratch.reset();
   let leftOut = 0;
   for (const f of services) {
@@ -139,29 +140,29 @@ export function indexedBaselineLeadTime(services: readonly ServiceFacts[], w: Wi
       else scratch.buf[scratch.n++] = v;
     }
   }
-  return { p50: percentilesOf(scratch.buf, scratch.n, [0.5])[0], count: scratch.n, leftOut };
+  return { p50: percentilesOf(scratch.buf, scratch.n, [0.5], ws.random)[0], count: scratch.n, leftOut };
 }
 
 /** Every lead time (seconds, the negatives left out) of changes shipped in the window, in no order. */
-export function indexedLeadTimes(services: readonly ServiceFacts[], w: Window): number[] {
-  const { n } = gatherLeadTimes(services, w);
-  return Array.from(scratch.buf.subarray(0, n));
+export function indexedLeadTimes(ws: Workspace, services: readonly ServiceFacts[], w: Window): number[] {
+  const { n } = gatherLeadTimes(ws, services, w);
+  return Array.from(ws.scratch.buf.subarray(0, n));
 }
 
 /** A service's overall band over a window, remembered with its facts. */
-function serviceBand(f: ServiceFacts, w: Window, configured: ReadonlyMap<number, number>) {
+function serviceBand(ws: Workspace, f: ServiceFacts, w: Window, configured: ReadonlyMap<number, number>) {
   const key = `band ${w.from} ${w.to} ${w.tz} ${configured.get(f.id)}`;
   if (f.memo.has(key)) return f.memo.get(key) as ReturnType<typeof bandOf>;
-  const band = bandOf(indexedFiveMetrics([f], w, configured));
+  const band = bandOf(indexedFiveMetrics(ws, [f], w, configured));
   if (f.memo.size > 64) f.memo.clear();
   f.memo.set(key, band);
   return band;
 }
 
 /** How many of the services fall in each overall band. */
-export function indexedBandDistribution(services: readonly ServiceFacts[], w: Window, configured: ReadonlyMap<number, number>): BandCounts {
+export function indexedBandDistribution(ws: Workspace, services: readonly ServiceFacts[], w: Window, configured: ReadonlyMap<number, number>): BandCounts {
   const counts: BandCounts = { elite: 0, high: 0, medium: 0, low: 0, none: 0 };
-  for (const f of services) counts[serviceBand(f, w, configured) ?? 'none']++;
+  for (const f of services) counts[serviceBand(ws, f, w, configured) ?? 'none']++;
   return counts;
 }
 
@@ -190,7 +191,7 @@ export type ChangeOrder = 'slowest' | 'fastest' | 'newest' | 'oldest';
  * order `listChanges` gives them (by lead time or deployment time, then change id): the
  * limit-th key is found by selection, and only what is at or before it is sorted.
  */
-export function indexedChanges(services: readonly ServiceFacts[], w: Window, order: ChangeOrder, limit: number): [number, number][] {
+export function indexedChanges(ws: Workspace, services: readonly ServiceFacts[], w: Window, order: ChangeOrder, limit: number): [number, number][] {
   let n = 0;
   for (const f of services) n += lowerBound(f.leadTimes.at, w.to) - lowerBound(f.leadTimes.at, w.from);
   const key = new Float64Array(n), change = new Float64Array(n), deployment = new Float64Array(n);
@@ -206,7 +207,7 @@ export function indexedChanges(services: readonly ServiceFacts[], w: Window, ord
   let picked: number[] = [];
   if (n <= limit) picked = Array.from({ length: n }, (_, i) => i);
   else if (limit > 0) {
-    const threshold = selectKth(Float64Array.from(key), 0, n, limit - 1);
+    const threshold = selectKth(Float64Array.from(key), 0, n, limit - 1, ws.random);
     for (let i = 0; i < n; i++) if (key[i] <= threshold) picked.push(i);
   }
   picked.sort((a, b) => key[a] - key[b] || change[a] - change[b]);

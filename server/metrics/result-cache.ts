@@ -14,7 +14,8 @@ export class ResultCache {
 
   constructor(private readonly index: FactIndex, private readonly capacity: number) {}
 
-  get<T>(key: string, ids: readonly number[], compute: () => T): T {
+  async get<T>(key: string, ids: readonly number[], compute: () => Promise<T>): Promise<T> {
+    await this.index.checkOtherWriters();
     const e = this.entries.get(key);
     if (e && this.index.unchangedSince(e.stamp, e.ids)) {
       this.entries.delete(key);
@@ -24,7 +25,7 @@ export class ResultCache {
     }
     this.misses++;
     const stamp = this.index.stamp();
-    const value = compute();
+    const value = await compute();
     this.entries.delete(key);
     this.entries.set(key, { stamp, ids, value });
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value!);

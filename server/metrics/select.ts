@@ -4,22 +4,26 @@
  * between the same two order statistics with the same arithmetic.
  */
 
-let seed = 0x9e3779b9;
 /** A deterministic xorshift, for pivots that sorted or adversarial input cannot defeat. */
-function nextRandom(): number {
-  seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
-  return seed >>> 0;
+export class Random {
+  private seed = 0x9e3779b9;
+  next(): number {
+    let seed = this.seed;
+    seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+    this.seed = seed;
+    return seed >>> 0;
+  }
 }
 
 /**
  * Moves the k-th smallest of a[left, right) to a[k], with nothing larger before it and nothing
  * smaller after it, and returns it. Three-way partitions, so runs of equal values cost nothing.
  */
-export function selectKth(a: Float64Array, left: number, right: number, k: number): number {
+export function selectKth(a: Float64Array, left: number, right: number, k: number, random: Random): number {
   let lo = left, hi = right - 1;
   while (hi > lo) {
     const span = hi - lo + 1;
-    const x = a[lo + (nextRandom() % span)], y = a[lo + (nextRandom() % span)], z = a[lo + (nextRandom() % span)];
+    const x = a[lo + (random.next() % span)], y = a[lo + (random.next() % span)], z = a[lo + (random.next() % span)];
     const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
     let lt = lo, i = lo, gt = hi;
     while (i <= gt) {
@@ -39,7 +43,7 @@ export function selectKth(a: Float64Array, left: number, right: number, k: numbe
  * The percentiles `ps` (ascending, 0..1) of a[0, n), by linear interpolation between closest
  * ranks, as `percentile()` computes them; null for no values. Reorders a[0, n).
  */
-export function percentilesOf(a: Float64Array, n: number, ps: readonly number[]): (number | null)[] {
+export function percentilesOf(a: Float64Array, n: number, ps: readonly number[], random: Random): (number | null)[] {
   if (n === 0) return ps.map(() => null);
   const out: number[] = [];
   let left = 0;
@@ -47,15 +51,15 @@ export function percentilesOf(a: Float64Array, n: number, ps: readonly number[])
     const h = (n - 1) * p;
     const lo = Math.floor(h);
     const hi = Math.min(lo + 1, n - 1);
-    const vLo = selectKth(a, left, n, lo);
-    const vHi = hi === lo ? vLo : selectKth(a, lo + 1, n, hi);
+    const vLo = selectKth(a, left, n, lo, random);
+    const vHi = hi === lo ? vLo : selectKth(a, lo + 1, n, hi, random);
     out.push(vLo + (h - lo) * (vHi - vLo));
     left = lo;
   }
   return out;
 }
 
-/** One reusable scratch buffer, grown on demand (the engine is synchronous, so never shared). */
+/** One reusable scratch buffer, grown on demand (each computation over it is synchronous, so never shared). */
 export class Scratch {
   buf = new Float64Array(1024);
   n = 0;
@@ -68,4 +72,11 @@ export class Scratch {
     next.set(this.buf.subarray(0, this.n));
     this.buf = next;
   }
+}
+
+/** What the fast path computes in: one scratch buffer and one pivot generator per app context. */
+export interface Workspace { scratch: Scratch; random: Random }
+
+export function createWorkspace(): Workspace {
+  return { scratch: new Scratch(), random: new Random() };
 }

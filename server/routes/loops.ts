@@ -2,7 +2,7 @@
 import express, { Router } from 'express';
 import type { AppContext } from '../context';
 import { actorOf, requireRole } from '../auth';
-import { parseScope, resolveScope } from '../scope';
+import { parseScope } from '../scope';
 import { parseLimit, parseWindow } from '../query';
 import { readLoop, readLoops, type LoopReads } from '../loops/list';
 import { deleteLoop, patchLoop, planLoop, type LoopWrites } from '../loops/write';
@@ -10,7 +10,6 @@ import * as loopStore from '../../db/queries/loops';
 import { countLoops, getLoop, listAuditOfLoops, listLoopAudit, listLoops } from '../../db/queries/loops';
 import type { ResolvedScope } from '../scope';
 import { readMetrics } from '../metrics/read';
-import { factIndex } from '../metrics/fact-index';
 import { indexedLeadTimes } from '../metrics/indexed';
 import { HttpError } from '../errors';
 import type { LoopAuditItem } from '../../common/api';
@@ -37,13 +36,13 @@ export function loopsRouter(ctx: AppContext): Router {
       count: async () => countLoops(ctx.db, r.scope.key),
       loop: async (id) => { const row = getLoop(ctx.db, id); return row?.scope === r.scope.key ? row : undefined; },
       audit: async (ids) => listAuditOfLoops(ctx.db, ids),
-      metrics: async (from, to) => readMetrics(ctx.db, r, from, to, options),
-      leadTimes: async (from, to) => indexedLeadTimes(factIndex(ctx.db).all(r.serviceIds), { from, to, tz: 'UTC' }),
+      metrics: (from, to) => readMetrics(ctx.reads, r, from, to, options),
+      leadTimes: async (from, to) => indexedLeadTimes(ctx.reads.workspace, await ctx.reads.facts.all(r.serviceIds), { from, to, tz: 'UTC' }),
     };
   };
 
   r.get('/api/v1/loops', viewer, async (req, res) => {
-    const resolved = resolveScope(ctx.db, parseScope(req.query.scope));
+    const resolved = await ctx.reads.org.resolve(parseScope(req.query.scope));
     const { from, to } = parseWindow(req.query, ctx.now());
     const body = await readLoops(reads(resolved), resolved.scope.key, from, to, opts());
     sendRows(req, res, body, body.items as unknown as Record<string, unknown>[], 'loops');
@@ -59,14 +58,14 @@ export function loopsRouter(ctx: AppContext): Router {
   });
 
   r.get('/api/v1/loops/:id', viewer, async (req, res) => {
-    const resolved = resolveScope(ctx.db, parseScope(req.query.scope));
+    const resolved = await ctx.reads.org.resolve(parseScope(req.query.scope));
     res.json(await readLoop(reads(resolved), resolved.scope.key, String(req.params.id), opts()));
   });
 
   r.post('/api/v1/loops', editor, needJson, json, async (req, res) => {
     const body = req.body as Record<string, unknown> | undefined;
     if (typeof body?.scope !== 'string') throw new HttpError(400, 'invalid_loop', 'scope: expected "org", "department:<id>", "team:<id>" or "service:<owner/name>".', [{ path: 'scope', message: 'required' }]);
-    const scope = resolveScope(ctx.db, parseScope(body.scope)).scope;
+    const scope = (await ctx.reads.org.resolve(parseScope(body.scope))).scope;
     const id = await planLoop(writes, scope.key, body, actorOf(ctx.auth, req), ctx.now());
     notify(scope.key);
     res.status(201).location(`/api/v1/loops/${id}`).json({ id: String(id) });

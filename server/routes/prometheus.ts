@@ -1,41 +1,22 @@
 /**
  * `GET /metrics`: the five metrics of every service, team, department and the organisation over
  * the last 30 days, in the Prometheus text format, for teams that already run Grafana.
- * Scraped every 15-60 s, so every scope is computed from the in-memory fact index (no SQL),
- * and the ingestion counters are counted incrementally from the append-only raw event log.
+ * Scraped every 15-60 s, so every scope is computed from the in-memory fact index (no SQL) by
+ * the read service, and the ingestion counters are counted incrementally from the append-only
+ * raw event log.
  */
 import { Router } from 'express';
 import type { FiveMetrics } from '../../common/api';
 import { eventTypes } from '../../common/events';
-import type { Db } from '../../db/connection';
-import { listDepartments, listServices, listTeams } from '../../db/queries/org';
-import { countRawEventsByType } from '../../db/queries/raw-events';
+import type { StoreReads } from '../../db/reads';
 import type { AppContext } from '../context';
 import { requireRole } from '../auth';
-import { factIndex } from '../metrics/fact-index';
-import { indexedFiveMetrics } from '../metrics/indexed';
-import { configuredStarts, type EvidenceSettings } from '../metrics/evidence';
+import { prometheusFigures, type ReadContext } from '../read';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus, type MetricFamily } from './prometheus-text';
 
 const DAY_MS = 86_400_000;
 /** The window every figure covers: the last 30 days up to now. */
 export const PROMETHEUS_WINDOW_DAYS = 30;
-
-interface ScopeOf { kind: 'org' | 'department' | 'team' | 'service'; key: string; serviceIds: number[] }
-
-/** The scopes GET /api/v1/org shows, with their services. */
-export function listScopes(db: Db): ScopeOf[] {
-  const services = listServices(db);
-  const teams = listTeams(db).filter((t) => t.id !== 'unassigned' || services.some((s) => s.teamId === t.id));
-  const departments = listDepartments(db).filter((d) => teams.some((t) => t.departmentId === d.id));
-  const ofTeam = (id: string) => services.filter((s) => s.teamId === id).map((s) => s.id);
-  return [
-    { kind: 'org', key: 'org', serviceIds: services.map((s) => s.id) },
-    ...departments.map((d) => ({ kind: 'department' as const, key: `department:${d.id}`, serviceIds: teams.filter((t) => t.departmentId === d.id).flatMap((t) => ofTeam(t.id)) })),
-    ...teams.map((t) => ({ kind: 'team' as const, key: `team:${t.id}`, serviceIds: ofTeam(t.id) })),
-    ...services.map((s) => ({ kind: 'service' as const, key: `service:${s.name}`, serviceIds: [s.id] })),
-  ];
-}
 
 const gauges: { name: string; help: string; value: (m: FiveMetrics) => number | null }[] = [
   { name: 'deming_deployments_per_week', help: 'Successful production deployments per week.', value: (m) => m.deploymentFrequency.perWeek },
@@ -50,19 +31,25 @@ const gauges: { name: string; help: string; value: (m: FiveMetrics) => number | 
   { name: 'deming_rework_ratio', help: 'Share (0..1) of successful production deployments that were unplanned (hotfixes, or made during an open incident).', value: (m) => m.reworkRate.rate },
 ];
 
-/** Counts raw events by type, reading only the rows added since the last scrape. */
-function ingestCounter(db: Db) {
+/** Counts raw events by type, reading only the rows added since the last scrape (one scrape's count at a time, so none is added twice). */
+function ingestCounter(store: StoreReads) {
   let seen = 0;
   const totals = new Map<string, number>(eventTypes.map((t) => [t, 0]));
-  return () => {
-    let r = countRawEventsByType(db, seen);
+  let queue: Promise<unknown> = Promise.resolve();
+  const step = async () => {
+    let r = await store.countEventsByType(seen);
     if (r.maxId < seen) { // the log was truncated: count again from the start
       for (const t of totals.keys()) totals.set(t, 0);
-      r = countRawEventsByType(db, 0);
+      r = await store.countEventsByType(0);
     }
     for (const c of r.counts) totals.set(c.type, (totals.get(c.type) ?? 0) + c.n);
     seen = r.maxId;
     return { totals, maxId: r.maxId };
+  };
+  return () => {
+    const next = queue.then(step);
+    queue = next.catch(() => undefined);
+    return next;
   };
 }
 
@@ -70,12 +57,9 @@ function ingestCounter(db: Db) {
 const REUSE_MS = 5000;
 
 /** Every metric family for the window [to - 30 days, to). */
-export function collectFamilies(db: Db, to: number, tz: string, counted: Map<string, number>, evidence?: EvidenceSettings): MetricFamily[] {
-  const w = { from: to - PROMETHEUS_WINDOW_DAYS * DAY_MS, to, tz };
-  const scopes = listScopes(db);
-  const index = factIndex(db);
-  const configured = configuredStarts(db, evidence);
-  const figures = scopes.map((s) => ({ labels: { scope_kind: s.kind, scope: s.key }, m: indexedFiveMetrics(index.all(s.serviceIds), w, configured) }));
+export async function collectFamilies(ctx: ReadContext, to: number, counted: Map<string, number>): Promise<MetricFamily[]> {
+  const w = { from: to - PROMETHEUS_WINDOW_DAYS * DAY_MS, to, tz: ctx.config.tz };
+  const figures = (await prometheusFigures(ctx, w)).map((f) => ({ labels: { scope_kind: f.scope.kind, scope: f.scope.key }, m: f.metrics }));
   return [
     ...gauges.map((g): MetricFamily => ({
       name: g.name, help: `${g.help} Last ${PROMETHEUS_WINDOW_DAYS} days.`, type: 'gauge',
@@ -96,13 +80,13 @@ export function collectFamilies(db: Db, to: number, tz: string, counted: Map<str
 /** Mounts `GET /metrics` (role viewer). */
 export function prometheusRouter(ctx: AppContext): Router {
   const r = Router();
-  const count = ingestCounter(ctx.db);
+  const count = ingestCounter(ctx.reads.store);
   let last = { maxId: -1, at: 0, body: '' };
-  r.get('/metrics', requireRole(ctx.auth, 'viewer'), (_req, res) => {
+  r.get('/metrics', requireRole(ctx.auth, 'viewer'), async (_req, res) => {
     const now = ctx.now();
-    const { totals, maxId } = count();
+    const { totals, maxId } = await count();
     if (maxId !== last.maxId || now < last.at || now - last.at >= REUSE_MS) {
-      last = { maxId, at: now, body: renderPrometheus(collectFamilies(ctx.db, now, ctx.config.tz, totals, ctx.config.evidence)) };
+      last = { maxId, at: now, body: renderPrometheus(await collectFamilies(ctx, now, totals)) };
     }
     const body = last.body;
     res.set('Content-Type', PROMETHEUS_CONTENT_TYPE).set('Cache-Control', 'no-store').send(body);

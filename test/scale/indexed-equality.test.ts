@@ -3,8 +3,8 @@
  * computation. The full `dept` province (200 services in 20 teams, one year, ~480,000
  * events) is ingested through the real path, then every scope's `readMetrics` and
  * `readSeries` (the in-memory fact index, selection instead of sorting, cached answers) are
- * compared, figure by figure and bit for bit, with `readMetricsDirect` / `readSeriesDirect`
- * (fetch the window's rows with SQL, compute). Then a late batch arrives and the cached
+ * compared, figure by figure and bit for bit, with the reference (server/metrics/reference.ts:
+ * fetch the window's rows, compute). Then a late batch arrives and the cached
  * answers must follow it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +15,12 @@ import { listDepartments, listServices, listTeams, syncOrganisation } from '../.
 import { teamResolver } from '../../common/org';
 import { SIZES, backfillServices, batches, chunks, organisationOf, placeOf, startOf } from '../../bench/scale-generate';
 import { differences } from '../../bench/scale-diff';
-import { readMetrics, readMetricsDirect, readSeries, readSeriesDirect } from '../../server/metrics/read';
+import { readMetrics, readSeries } from '../../server/metrics/read';
+import { referenceMetrics, referenceSeries } from '../../server/metrics/reference';
 import { listChanges, listChangesByIds } from '../../db/queries/changes';
-import { factIndex } from '../../server/metrics/fact-index';
 import { indexedChanges } from '../../server/metrics/indexed';
-import { resolveScope, type Scope } from '../../server/scope';
+import type { Scope } from '../../server/scope';
+import { readsOf, resolveIn } from '../helpers/reads';
 import type { NativeEventInput } from '../../common/events';
 import { tempDb } from '../helpers/db';
 
@@ -50,19 +51,20 @@ function scopes(): Scope[] {
 }
 
 /** Every difference between the two paths over every scope, window and bucket. */
-function compareAll(opts: { series: boolean }): string[] {
+async function compareAll(opts: { series: boolean }): Promise<string[]> {
   const problems: string[] = [];
+  const reads = readsOf(db);
   for (const scope of scopes()) {
-    const r = resolveScope(db, scope);
+    const r = await resolveIn(db, scope);
     if (r.serviceIds.length === 0) continue;
     for (const w of WINDOWS) {
       for (const tz of ['UTC', TZ]) {
-        problems.push(...differences(readMetrics(db, r, w.from, w.to, { tz }), readMetricsDirect(db, r, w.from, w.to, { tz }), '', 0)
+        problems.push(...differences(await readMetrics(reads, r, w.from, w.to, { tz }), await referenceMetrics(reads, r, w.from, w.to, { tz }), '', 0)
           .map((d) => `${scope.key} ${w.name} ${tz} metrics ${d}`));
       }
       if (!opts.series || (scope.kind === 'service' && !scope.id.endsWith('-svc-00'))) continue;
       for (const bucket of ['week', 'month'] as const) {
-        problems.push(...differences(readSeries(db, r, w.from, w.to, bucket, { tz: TZ }), readSeriesDirect(db, r, w.from, w.to, bucket, { tz: TZ }), '', 0)
+        problems.push(...differences(await readSeries(reads, r, w.from, w.to, bucket, { tz: TZ }), await referenceSeries(reads, r, w.from, w.to, bucket, { tz: TZ }), '', 0)
           .map((d) => `${scope.key} ${w.name} ${bucket} series ${d}`));
       }
     }
@@ -71,15 +73,16 @@ function compareAll(opts: { series: boolean }): string[] {
 }
 
 /** Every difference between the changes lists (every order, a short and a long page) of some scopes. */
-function compareChanges(): string[] {
+async function compareChanges(): Promise<string[]> {
   const problems: string[] = [];
+  const reads = readsOf(db);
   const picked = scopes().filter((sc) => sc.kind === 'org' || sc.kind === 'department' || /team-00[05]$|-svc-0[07]$/.test(sc.key));
   for (const scope of picked) {
-    const ids = resolveScope(db, scope).serviceIds;
+    const ids = (await resolveIn(db, scope)).serviceIds;
     for (const w of WINDOWS) {
       for (const order of ['slowest', 'fastest', 'newest', 'oldest'] as const) {
         for (const limit of [100, 5000]) {
-          const got = listChangesByIds(db, indexedChanges(factIndex(db).all(ids), { ...w, tz: 'UTC' }, order, limit));
+          const got = listChangesByIds(db, indexedChanges(reads.workspace, await reads.facts.all(ids), { ...w, tz: 'UTC' }, order, limit));
           const want = listChanges(db, ids, w.from, w.to, order, limit);
           problems.push(...differences(got, want, '', 0).map((d) => `${scope.key} ${w.name} ${order} ${limit}: ${d}`));
         }
@@ -99,44 +102,46 @@ beforeAll(() => {
 afterAll(() => t?.cleanup());
 
 describe(`the dept province (${SHAPE.services} services, ${SHAPE.months} months)`, () => {
-  it('is the full dept size, with every kind of figure present', () => {
+  it('is the full dept size, with every kind of figure present', async () => {
     expect(events).toBeGreaterThan(400_000);
     expect(listServices(db).length).toBe(SHAPE.services + SHAPE.unmapped);
-    const m = readMetricsDirect(db, resolveScope(db, { kind: 'org', key: 'org' }), START, END, { tz: 'UTC' });
+    const m = await referenceMetrics(readsOf(db), await resolveIn(db, 'org'), START, END, { tz: 'UTC' });
     for (const n of [m.changeFailureRate.failed, m.reworkRate.rework, m.leadTime.excluded, m.timeToRestore.count, m.stages.count]) expect(n).toBeGreaterThan(0);
   });
 
-  it('gives every figure of every scope exactly as the straightforward computation does', () => {
-    expect(compareAll({ series: true })).toEqual([]);
+  it('gives every figure of every scope exactly as the straightforward computation does', async () => {
+    expect(await compareAll({ series: true })).toEqual([]);
   }, 600_000);
 
-  it('lists the same changes in the same order as the SQL that sorts them all', () => {
-    expect(compareChanges()).toEqual([]);
+  it('lists the same changes in the same order as the SQL that sorts them all', async () => {
+    expect(await compareChanges()).toEqual([]);
   }, 600_000);
 
-  it('still does after a late backfill into the middle of history, read from the cache before and after', () => {
-    const org = resolveScope(db, { kind: 'org', key: 'org' });
-    const before = readMetrics(db, org, START, END, { tz: 'UTC' });
+  it('still does after a late backfill into the middle of history, read from the cache before and after', async () => {
+    const reads = readsOf(db);
+    const org = await resolveIn(db, 'org');
+    const before = await readMetrics(reads, org, START, END, { tz: 'UTC' });
     const late = new Set(backfillServices(SHAPE).map((i) => placeOf(SHAPE, i).service));
     const quiet = listServices(db).find((x) => !late.has(x.name))!;
-    const quietScope = resolveScope(db, { kind: 'service', id: quiet.name, key: `service:${quiet.name}` });
-    const quietBefore = readMetrics(db, quietScope, START, END, { tz: 'UTC' });
-    expect(readMetrics(db, org, START, END, { tz: 'UTC' })).toBe(before); // a cached answer
+    const quietScope = await resolveIn(db, { kind: 'service', id: quiet.name, key: `service:${quiet.name}` });
+    const quietBefore = await readMetrics(reads, quietScope, START, END, { tz: 'UTC' });
+    expect(await readMetrics(reads, org, START, END, { tz: 'UTC' })).toBe(before); // a cached answer
     for (const batch of chunks(held)) store(batch);
-    const after = readMetrics(db, org, START, END, { tz: 'UTC' });
+    const after = await readMetrics(reads, org, START, END, { tz: 'UTC' });
     expect(after).not.toBe(before);
     expect(after.leadTime.count).toBeGreaterThan(before.leadTime.count);
     // A service the backfill did not touch keeps its cached answer.
     expect(late.size).toBe(SHAPE.backfill.services);
-    expect(readMetrics(db, quietScope, START, END, { tz: 'UTC' })).toBe(quietBefore);
-    expect(compareAll({ series: false })).toEqual([]);
-    expect(compareChanges()).toEqual([]);
+    expect(await readMetrics(reads, quietScope, START, END, { tz: 'UTC' })).toBe(quietBefore);
+    expect(await compareAll({ series: false })).toEqual([]);
+    expect(await compareChanges()).toEqual([]);
   }, 600_000);
 
-  it('drops what it holds when another connection writes to the file', () => {
+  it('drops what it holds when another connection writes to the file', async () => {
+    const reads = readsOf(db);
     const svc = placeOf(SHAPE, 1).service;
-    const r = resolveScope(db, { kind: 'service', id: svc, key: `service:${svc}` });
-    const before = readMetrics(db, r, START, END, { tz: 'UTC' });
+    const r = await resolveIn(db, { kind: 'service', id: svc, key: `service:${svc}` });
+    const before = await readMetrics(reads, r, START, END, { tz: 'UTC' });
     const other = openDatabase(t.file);
     try {
       ingestEvents(other, validateEvents([
@@ -146,8 +151,8 @@ describe(`the dept province (${SHAPE.services} services, ${SHAPE.months} months)
     } finally {
       other.close();
     }
-    const after = readMetrics(db, r, START, END, { tz: 'UTC' });
+    const after = await readMetrics(reads, r, START, END, { tz: 'UTC' });
     expect(after.deploymentFrequency.count).toBe(before.deploymentFrequency.count + 1);
-    expect(differences(after, readMetricsDirect(db, r, START, END, { tz: 'UTC' }), '', 0)).toEqual([]);
+    expect(differences(after, await referenceMetrics(reads, r, START, END, { tz: 'UTC' }), '', 0)).toEqual([]);
   });
 });

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../db/connection';
 import { generateDemo } from '../../collectors/demo/generate';
-import { readMetrics } from '../../server/metrics/read';
-import { parseScope, resolveScope } from '../../server/scope';
+import { metricsIn } from '../helpers/reads';
 import { ingest, tempDb } from '../helpers/db';
 import { spawnServer, type ServerProcess } from '../helpers/process';
 
@@ -14,7 +13,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function figures(db: Db, services: string[]) {
   const from = Date.parse('2025-05-01T00:00:00Z'), to = Date.parse('2026-11-01T00:00:00Z');
-  return ['org', ...services.map((s) => `service:${s}`)].map((scope) => readMetrics(db, resolveScope(db, parseScope(scope)), from, to, { tz: 'UTC' }));
+  return Promise.all(['org', ...services.map((s) => `service:${s}`)].map((scope) => metricsIn(db, scope, from, to)));
 }
 
 describe('nothing acknowledged is lost', () => {
@@ -74,7 +73,7 @@ describe('nothing acknowledged is lost', () => {
       const perKey = crashed.prepare('SELECT count(*) AS n, count(DISTINCT type || source || event_id) AS distinctKeys FROM raw_events').get();
       expect(perKey).toEqual({ n: events.length, distinctKeys: events.length });
       ingest(clean.db, events, demo.organisation);
-      expect(figures(crashed, services)).toEqual(figures(clean.db, services));
+      expect(await figures(crashed, services)).toEqual(await figures(clean.db, services));
     } finally {
       crashed.close();
       clean.cleanup();

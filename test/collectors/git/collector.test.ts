@@ -8,8 +8,7 @@ import type { CollectorContext } from '../../../collectors/types';
 import { ingestEvents } from '../../../db/ingest';
 import { validateEvents } from '../../../common/validate-events';
 import { countRawEvents } from '../../../db/queries/events';
-import { readMetrics } from '../../../server/metrics/read';
-import { parseScope, resolveScope } from '../../../server/scope';
+import { metricsIn } from '../../helpers/reads';
 import { PRODUCTION, tempDb } from '../../helpers/db';
 import { buildHistory, createRepo as makeRepo } from './repo';
 
@@ -38,10 +37,10 @@ const collect = (ctx: CollectorContext, location: string, cacheDir = join(tmpdir
   createGitCollector({ repositories: [{ location, service: 'acme/app', releaseTags: 'v*' } satisfies GitRepository], cacheDir }).run(ctx);
 
 const metricsOf = (s: ReturnType<typeof store>) =>
-  readMetrics(s.db, resolveScope(s.db, parseScope('service:acme/app')), Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-10T00:00:00Z'), { tz: 'UTC' });
+  metricsIn(s.db, 'service:acme/app', Date.parse('2026-03-01T00:00:00Z'), Date.parse('2026-03-10T00:00:00Z'));
 
-function expectHistory(s: ReturnType<typeof store>, expected: ReturnType<typeof buildHistory>) {
-  const m = metricsOf(s);
+async function expectHistory(s: ReturnType<typeof store>, expected: ReturnType<typeof buildHistory>) {
+  const m = await metricsOf(s);
   expect(m.deploymentFrequency.count).toBe(expected.deployments);
   expect(m.leadTime).toMatchObject({ count: 7, excluded: 0, p50: 86_400, p85: 172_800, p95: 172_800 });
   const deployments = s.db.prepare('SELECT ext_id AS id, source, environment, status FROM deployments ORDER BY finished_at').all();
@@ -56,7 +55,7 @@ describe('the git collector', () => {
     const r = await collect(s.ctx, repo.dir);
     expect(r.errors).toEqual([]);
     expect(r.stored).toBe(7 + 3);
-    expectHistory(s, history);
+    await expectHistory(s, history);
     // Only what lead time needs is stored: no names or e-mail addresses.
     const raw = s.db.prepare('SELECT payload FROM raw_events').all() as { payload: string }[];
     expect(raw.some((e) => /example\.org|Test/.test(e.payload))).toBe(false);
@@ -78,7 +77,7 @@ describe('the git collector', () => {
     expect((await collect(s.ctx, repo.dir)).stored).toBe(2);
     // The new commit, then the new tag.
     expect(s.ingested).toEqual([1, 1]);
-    expect(metricsOf(s).leadTime.count).toBe(8);
+    expect((await metricsOf(s)).leadTime.count).toBe(8);
   });
 
   it('reads a bare repository, and clones a URL into the cache then fetches it', async () => {
@@ -88,12 +87,12 @@ describe('the git collector', () => {
     execFileSync('git', ['clone', '--quiet', '--bare', repo.dir, bare]);
     const s1 = store();
     expect((await collect(s1.ctx, bare)).errors).toEqual([]);
-    expectHistory(s1, history);
+    await expectHistory(s1, history);
 
     const cache = join(tempDir('deming-cache-'), 'git-cache');
     const s2 = store();
     expect((await collect(s2.ctx, `file://${repo.dir}`, cache)).errors).toEqual([]);
-    expectHistory(s2, history);
+    await expectHistory(s2, history);
     expect(readdirSync(cache)).toEqual([expect.stringMatching(/^deming-git-\w+-[0-9a-f]{12}\.git$/)]);
     repo.commit('c6', '2026-03-08T00:00:00Z');
     repo.tag('v1.3', '2026-03-09T00:00:00Z');

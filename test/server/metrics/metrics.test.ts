@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readMetrics } from '../../../server/metrics/read';
-import { resolveScope, parseScope } from '../../../server/scope';
+import { metricsIn } from '../../helpers/reads';
 import { ingest, tempDb } from '../../helpers/db';
 import { ORG, WINDOW, scenarioEvents } from '../../helpers/scenario';
 import { shuffle } from '../../helpers/factories';
@@ -12,24 +11,24 @@ beforeEach(() => { t = tempDb(); });
 afterEach(() => t.cleanup());
 
 const FOUR_WEEKS = { from: Date.parse('2026-02-16T00:00:00Z'), to: WINDOW.to };
-const metrics = (db: Db, scope: string, w = WINDOW) => readMetrics(db, resolveScope(db, parseScope(scope)), w.from, w.to, { tz: 'UTC' });
+const metrics = (db: Db, scope: string, w = WINDOW) => metricsIn(db, scope, w.from, w.to);
 
 describe('the five metrics of one service, hand-computed', () => {
   beforeEach(() => { ingest(t.db, scenarioEvents(), ORG); });
 
-  it('counts successful production deployments only, with deploy days per week and month', () => {
-    const m = metrics(t.db, 'service:acme/app');
+  it('counts successful production deployments only, with deploy days per week and month', async () => {
+    const m = await metrics(t.db, 'service:acme/app');
     // deploy-1 (Mar 4), deploy-2 (Mar 5) | deploy-3 (Mar 11), deploy-4 (Mar 14): 2 and 2 days a week.
     // Two weeks are too short a window to band (28 days are needed).
     expect(m.deploymentFrequency).toEqual({
       count: 4, perDay: 4 / 14, perWeek: 2, deployDaysPerWeekMedian: 2, deployDaysPerMonthMedian: 4, band: null, bandReason: 'too few',
     });
     // Feb 16 - Mar 16: weeks of 0, 1 (Feb 25), 2 and 2 deploy days → median 1.5, high.
-    expect(metrics(t.db, 'service:acme/app', FOUR_WEEKS).deploymentFrequency).toMatchObject({ count: 5, deployDaysPerWeekMedian: 1.5, band: 'high', bandReason: null });
+    expect((await metrics(t.db, 'service:acme/app', FOUR_WEEKS)).deploymentFrequency).toMatchObject({ count: 5, deployDaysPerWeekMedian: 1.5, band: 'high', bandReason: null });
   });
 
-  it('measures lead time from commit to its first production deployment, excluding negatives', () => {
-    const m = metrics(t.db, 'service:acme/app');
+  it('measures lead time from commit to its first production deployment, excluding negatives', async () => {
+    const m = await metrics(t.db, 'service:acme/app');
     // c4 6h, c3 12h, c5 1d, c6 2d, c2 3d; c7 committed after it shipped.
     // Five changes are too few to band (10 are needed).
     expect(m.leadTime).toEqual({
@@ -37,39 +36,39 @@ describe('the five metrics of one service, hand-computed', () => {
     });
   });
 
-  it('counts a deployment failed once, however many incidents link to it, explicitly or implicitly', () => {
-    const m = metrics(t.db, 'service:acme/app');
+  it('counts a deployment failed once, however many incidents link to it, explicitly or implicitly', async () => {
+    const m = await metrics(t.db, 'service:acme/app');
     // i1, i3 → deploy-1 (implicit); i2 → deploy-2 (root cause c4); i5 → deploy-1 (named); i4 → deploy-2 (implicit).
     // Its first incident (i1) links to deploy-1: it reports incidents from then on, so all four count.
     expect(m.changeFailureRate).toEqual({ count: 4, failed: 2, rate: 0.5, band: null, bandReason: 'too few', services: 1, servicesInScope: 1, reason: null });
   });
 
-  it('takes time to restore over incidents resolved in the window', () => {
-    const m = metrics(t.db, 'service:acme/app');
+  it('takes time to restore over incidents resolved in the window', async () => {
+    const m = await metrics(t.db, 'service:acme/app');
     // 10 min, 30 min, 1 h, 12 h → p50 45 min.
     expect(m.timeToRestore).toEqual({ count: 4, p50: 2700, band: null, bandReason: 'too few', services: 1, servicesInScope: 1, reason: null });
   });
 
-  it('takes failed deployment recovery time over the incidents linked explicitly or by root-cause sha only', () => {
-    const m = metrics(t.db, 'service:acme/app');
+  it('takes failed deployment recovery time over the incidents linked explicitly or by root-cause sha only', async () => {
+    const m = await metrics(t.db, 'service:acme/app');
     // i5 names deploy-1 (10 min), i2's root cause c4 shipped with deploy-2 (12 h); i1 and i3 are linked only implicitly.
     expect(m.failedDeploymentRecoveryTime).toEqual({ count: 2, p50: (600 + 12 * H) / 2, band: null, bandReason: 'too few', services: 1, servicesInScope: 1, reason: null });
   });
 
-  it('counts rework: hotfixes and deployments made while an incident was open', () => {
-    const m = metrics(t.db, 'service:acme/app');
+  it('counts rework: hotfixes and deployments made while an incident was open', async () => {
+    const m = await metrics(t.db, 'service:acme/app');
     // deploy-2 is marked rework; deploy-3 and deploy-4 ship while i4 is open.
     expect(m.reworkRate).toEqual({ count: 4, rework: 3, rate: 0.75, services: 1, servicesInScope: 1, reason: null });
   });
 
-  it('breaks pull requests into plan, do, check and act', () => {
-    const m = metrics(t.db, 'service:acme/app');
+  it('breaks pull requests into plan, do, check and act', async () => {
+    const m = await metrics(t.db, 'service:acme/app');
     // PR 1: plan 2d, do 2d18h, check 2h, act 4h, loop 5d (Feb 27 to Mar 4). PR 2 (no plan, no CI): do 6h, check 0, act 18h, loop 1d.
     expect(m.stages).toEqual({ count: 2, plan: 2 * D, do: (2 * D + 18 * H + 6 * H) / 2, check: H, act: (4 * H + 18 * H) / 2, loop: (5 * D + D) / 2 });
   });
 
-  it('has a baseline without the first deployment’s changes, "now" of 90 days, and no speedup on fewer than 10 changes', () => {
-    const m = metrics(t.db, 'service:acme/app');
+  it('has a baseline without the first deployment’s changes, "now" of 90 days, and no speedup on fewer than 10 changes', async () => {
+    const m = await metrics(t.db, 'service:acme/app');
     // Baseline from deploy-0, leaving out c1 (its first deployment's): 6h 12h 1d 2d 3d → p50 1d.
     expect(m.baseline).toEqual({ from: '2026-02-25T00:00:00.000Z', to: '2026-05-26T00:00:00.000Z', leadTimeP50: D, count: 5, leftOut: 1, configured: false });
     // Now: the 90 days to Mar 16, c1 included: 6h 12h 1d 2d 3d 5d → 1.5d.
@@ -80,8 +79,8 @@ describe('the five metrics of one service, hand-computed', () => {
     expect(m.bands).toBeUndefined();
   });
 
-  it('rolls a team up over pooled events, never an average of averages, with its services’ bands', () => {
-    const m = metrics(t.db, 'team:t1');
+  it('rolls a team up over pooled events, never an average of averages, with its services’ bands', async () => {
+    const m = await metrics(t.db, 'team:t1');
     // Lead times pooled: 1h 6h 12h 1d 2d 3d → p50 18h (the mean of the services' p50s would be 12.5h).
     expect(m.leadTime.p50).toBe(18 * H);
     expect(m.leadTime.count).toBe(6);
@@ -93,13 +92,13 @@ describe('the five metrics of one service, hand-computed', () => {
     expect(m.reworkRate).toMatchObject({ count: 4, rework: 3, services: 1, servicesInScope: 3 });
     expect(m.bands).toEqual({ elite: 0, high: 0, medium: 0, low: 0, none: 3 });
     // Over four weeks: acme/app high (deploy days), acme/api low (half a deploy day a month), acme/old none.
-    expect(metrics(t.db, 'team:t1', FOUR_WEEKS).bands).toEqual({ elite: 0, high: 1, medium: 0, low: 1, none: 1 });
-    expect(metrics(t.db, 'department:d1')).toEqual({ ...m, scope: 'department:d1' });
-    expect(metrics(t.db, 'org').leadTime).toEqual(m.leadTime);
+    expect((await metrics(t.db, 'team:t1', FOUR_WEEKS)).bands).toEqual({ elite: 0, high: 1, medium: 0, low: 1, none: 1 });
+    expect(await metrics(t.db, 'department:d1')).toEqual({ ...m, scope: 'department:d1' });
+    expect((await metrics(t.db, 'org')).leadTime).toEqual(m.leadTime);
   });
 
-  it('reports null, never 0, for an empty window', () => {
-    const m = metrics(t.db, 'service:acme/app', { from: Date.parse('2025-01-01T00:00:00Z'), to: Date.parse('2025-02-01T00:00:00Z') });
+  it('reports null, never 0, for an empty window', async () => {
+    const m = await metrics(t.db, 'service:acme/app', { from: Date.parse('2025-01-01T00:00:00Z'), to: Date.parse('2025-02-01T00:00:00Z') });
     expect(m.deploymentFrequency).toMatchObject({ count: 0, perDay: 0, perWeek: 0, band: null });
     expect(m.leadTime).toEqual({ count: 0, excluded: 0, p50: null, p85: null, p95: null, band: null, bandReason: null });
     // Wholly before its first incident: no evidence, so no figure.
@@ -112,9 +111,9 @@ describe('the five metrics of one service, hand-computed', () => {
 });
 
 describe('order independence', () => {
-  it.each([1, 2, 3, 4, 5, 6])('gives the same figures whatever order the events arrive in (seed %i)', (seed) => {
+  it.each([1, 2, 3, 4, 5, 6])('gives the same figures whatever order the events arrive in (seed %i)', async (seed) => {
     ingest(t.db, scenarioEvents(), ORG);
-    const expected = ['service:acme/app', 'team:t1', 'org'].map((s) => metrics(t.db, s));
+    const expected = await Promise.all(['service:acme/app', 'team:t1', 'org'].map((s) => metrics(t.db, s)));
     const other = tempDb();
     try {
       const shuffled = shuffle(scenarioEvents(), seed);
@@ -124,7 +123,7 @@ describe('order independence', () => {
         ingest(other.db, shuffled.slice(i, i + size), ORG);
         i += size;
       }
-      expect(['service:acme/app', 'team:t1', 'org'].map((s) => metrics(other.db, s))).toEqual(expected);
+      expect(await Promise.all(['service:acme/app', 'team:t1', 'org'].map((s) => metrics(other.db, s)))).toEqual(expected);
     } finally {
       other.cleanup();
     }
