@@ -4,6 +4,7 @@
  * executive summary, which is no scope page.)
  */
 import type { OrgResponse } from '../../common/api';
+import { childScopeKeys, servicesInScope } from '../../common/org-tree';
 
 export type ScopeKind = 'org' | 'department' | 'team' | 'service';
 export interface ScopeRef { key: string; kind: ScopeKind; id: string; label: string }
@@ -100,24 +101,15 @@ export function breadcrumbs(org: OrgResponse, key: string): ScopeRef[] {
   return chain.filter((s): s is ScopeRef => s !== null);
 }
 
-/** The scopes one level down: departments of the org, teams of a department, services of a team. */
+/** The scopes one level down: departments of the org, teams of a department, services of a team (as the server counts them, common/org-tree.ts). */
 export function childScopes(org: OrgResponse, key: string): ScopeRef[] {
   const parsed = parseScopeKey(key);
   if (!parsed) return [];
-  const keys =
-    parsed.kind === 'org' ? org.departments.map((d) => `department:${d.id}`)
-    : parsed.kind === 'department' ? (org.departments.find((d) => d.id === parsed.id)?.teams ?? []).map((t) => `team:${t}`)
-    : parsed.kind === 'team' ? (org.teams.find((t) => t.id === parsed.id)?.services ?? []).map((s) => `service:${s}`)
-    : [];
-  return keys.map((k) => describeScope(org, k)).filter((s): s is ScopeRef => s !== null);
+  return childScopeKeys(org, parsed.kind, parsed.id).map((k) => describeScope(org, k)).filter((s): s is ScopeRef => s !== null);
 }
 
-/** The names of the services in a scope, to tell which live events belong to it. */
+/** The names of the services in a scope, to tell which live events belong to it (as the server resolves it, common/org-tree.ts). */
 export function servicesOfScope(org: OrgResponse, key: string): Set<string> {
   const parsed = parseScopeKey(key);
-  if (!parsed) return new Set();
-  if (parsed.kind === 'org') return new Set(org.services.map((s) => s.name));
-  if (parsed.kind === 'service') return new Set([parsed.id]);
-  const teams = parsed.kind === 'team' ? new Set([parsed.id]) : new Set(org.departments.find((d) => d.id === parsed.id)?.teams ?? []);
-  return new Set(org.services.filter((s) => teams.has(s.teamId)).map((s) => s.name));
+  return parsed ? new Set(servicesInScope(org, parsed.kind, parsed.id)) : new Set();
 }
