@@ -6,8 +6,11 @@
  */
 import type { ReactNode } from 'react';
 import type { Band, BandReason, Evidence, MetricsResponse } from '../../common/api';
-import { formatDuration, formatPercent, formatRate, NO_DATA, plural } from '../lib/format';
+import { formatDuration, formatRate, NO_DATA, plural } from '../lib/format';
+import { tileFigures, type TileFigure, type TileId } from '../lib/tile-changes';
 import { BandBadge } from './BandBadge';
+
+const NONE: ReadonlySet<TileId> = new Set();
 
 /** How to connect what a figure needs, in one line. */
 export const EVIDENCE_HINT: Record<NonNullable<Evidence['reason']>, string> = {
@@ -16,28 +19,26 @@ export const EVIDENCE_HINT: Record<NonNullable<Evidence['reason']>, string> = {
 };
 
 interface TileProps {
-  id: string;
-  title: string;
-  /** null when there is no data. */
-  value: string | null;
-  unit?: string;
+  figure: TileFigure;
   detail?: ReactNode;
   /** `undefined`: the metric has no DORA band. */
   band?: Band | null;
   bandReason?: BandReason;
-  count: number;
-  noun: [string, string];
   /** For the figures that need incidents or rework: what they rest on. */
   evidence?: Evidence;
+  /** Live events moved this figure a moment ago. */
+  changed: boolean;
 }
 
-function Tile({ id, title, value, unit, detail, band, bandReason, count, noun, evidence }: TileProps) {
+function Tile({ figure, detail, band, bandReason, evidence, changed }: TileProps) {
+  const { id, title, value, unit, count, noun } = figure;
   const missing = evidence?.reason ?? null;
   const hasData = value !== null && missing === null;
   const partial = evidence && evidence.services > 0 && evidence.services < evidence.servicesInScope;
   return (
-    <article className={`tile${hasData ? '' : ' tile-empty'}`} data-testid={`tile-${id}`} aria-labelledby={`tile-${id}-title`} data-reason={missing ?? undefined}>
-      <h3 className="tile-title" id={`tile-${id}-title`}>{title}</h3>
+    <article className={`tile${hasData ? '' : ' tile-empty'}${changed ? ' tile-changed' : ''}`} data-testid={`tile-${id}`} aria-labelledby={`tile-${id}-title`}
+      data-reason={missing ?? undefined} data-changed={changed || undefined}>
+      <h3 className="tile-title" id={`tile-${id}-title`}>{title}{changed && <span className="tile-changed-tag" data-testid="tile-changed"> updated</span>}</h3>
       <p className="tile-value" data-testid="tile-value">
         {missing ? <span className="tile-missing">{missing === 'no incident source' ? 'No incident data' : 'No rework data'}</span> : hasData ? value : NO_DATA}
         {hasData && unit && <span className="tile-unit"> {unit}</span>}
@@ -61,35 +62,36 @@ function Group({ id, title, note, children }: { id: string; title: string; note:
   );
 }
 
-export function MetricTiles({ metrics }: { metrics: MetricsResponse }) {
+/** `changed`: the tiles live events moved a moment ago, marked for a few seconds. */
+export function MetricTiles({ metrics, changed = NONE }: { metrics: MetricsResponse; changed?: ReadonlySet<TileId> }) {
   const { deploymentFrequency: df, leadTime: lt, changeFailureRate: cfr, timeToRestore: ttr, failedDeploymentRecoveryTime: fdrt, reworkRate: rw } = metrics;
-  const deployments: [string, string] = ['deployment', 'deployments'];
-  const incidents: [string, string] = ['incident', 'incidents'];
+  const f = tileFigures(metrics);
+  const tile = (id: TileId) => ({ figure: f[id], changed: changed.has(id) });
   return (
     <div className="tile-groups" data-testid="tiles">
       <Group id="throughput" title="Throughput" note="how fast changes reach people">
-        <Tile id="lead-time" title="Change lead time" value={lt.p50 === null ? null : formatDuration(lt.p50)} unit="median"
+        <Tile {...tile('lead-time')}
           detail={<>p85 {formatDuration(lt.p85)}{lt.excluded > 0 ? ` · ${plural(lt.excluded, 'change')} left out (clock skew)` : ''}</>}
-          band={lt.band} bandReason={lt.bandReason} count={lt.count} noun={['change', 'changes']} />
-        <Tile id="deployment-frequency" title="Deployment frequency" value={df.count > 0 ? formatRate(df.perWeek) : null} unit="per week"
+          band={lt.band} bandReason={lt.bandReason} />
+        <Tile {...tile('deployment-frequency')}
           detail={<>Deploy days per week: {formatRate(df.deployDaysPerWeekMedian)} <abbr title="median">(median)</abbr></>}
-          band={df.band} bandReason={df.bandReason} count={df.count} noun={deployments} />
-        <Tile id="failed-deployment-recovery-time" title="Failed deployment recovery time" value={fdrt.p50 === null ? null : formatDuration(fdrt.p50)} unit="median"
+          band={df.band} bandReason={df.bandReason} />
+        <Tile {...tile('failed-deployment-recovery-time')}
           detail="Incidents a deployment caused, by its id or a root-cause commit: opened to resolved"
-          band={fdrt.band} bandReason={fdrt.bandReason} count={fdrt.count} noun={incidents} evidence={fdrt} />
+          band={fdrt.band} bandReason={fdrt.bandReason} evidence={fdrt} />
       </Group>
       <Group id="instability" title="Instability" note="how often changes go wrong">
-        <Tile id="change-failure-rate" title="Change fail rate" value={cfr.rate === null ? null : formatPercent(cfr.rate)}
+        <Tile {...tile('change-failure-rate')}
           detail={<>{plural(cfr.failed, 'deployment')} caused a failure</>}
-          band={cfr.band} bandReason={cfr.bandReason} count={cfr.count} noun={deployments} evidence={cfr} />
-        <Tile id="rework-rate" title="Deployment rework rate" value={rw.rate === null ? null : formatPercent(rw.rate)}
+          band={cfr.band} bandReason={cfr.bandReason} evidence={cfr} />
+        <Tile {...tile('rework-rate')}
           detail={<>{plural(rw.rework, 'unplanned deployment')}</>}
-          count={rw.count} noun={deployments} evidence={rw} />
+          evidence={rw} />
       </Group>
       <Group id="also" title="Also measured" note="DORA's earlier recovery figure">
-        <Tile id="time-to-restore" title="Time to restore" value={ttr.p50 === null ? null : formatDuration(ttr.p50)} unit="median"
+        <Tile {...tile('time-to-restore')}
           detail="Every incident, from opened to resolved"
-          band={ttr.band} bandReason={ttr.bandReason} count={ttr.count} noun={incidents} evidence={ttr} />
+          band={ttr.band} bandReason={ttr.bandReason} evidence={ttr} />
       </Group>
     </div>
   );

@@ -3,6 +3,9 @@ import { useEffect, useMemo } from 'react';
 import type { MetricsResponse, OrgResponse } from '../../common/api';
 import { useDateRange } from '../hooks/useDateRange';
 import { useScopeData } from '../hooks/useScopeData';
+import { useChangedTiles } from '../hooks/useChangedTiles';
+import { useLiveFeed } from '../hooks/useLiveFeed';
+import { useLoadedAt } from '../hooks/useLoadedAt';
 import { useScopeLive } from '../hooks/useScopeLive';
 import { apiUrl } from '../lib/api-client';
 import { apiWindow, rangeEndingOn } from '../lib/date-range';
@@ -35,13 +38,17 @@ export function ScopeDashboard({ scope, org }: { scope: ScopeRef; org: OrgRespon
   const services = useMemo(() => servicesOfScope(org, scope.key), [org, scope.key]);
   const live = useScopeLive(scope.key, services);
   const { metrics, series, changes, children, urls } = useScopeData(scope.key, range, today, live.version);
+  const feed = useLiveFeed(scope.key, live);
+  const tiles = useChangedTiles(urls.metrics, metrics.data);
+  const loadedAt = useLoadedAt(metrics.data);
   useEffect(() => { document.title = `${scope.label} · Deming`; }, [scope.label]);
   const m = metrics.data;
   const allChanges = apiUrl('/api/v1/changes', { scope: scope.key, ...apiWindow(range), sort: 'slowest', limit: 5000 });
+  const allPullRequests = apiUrl('/api/v1/changes', { scope: scope.key, ...apiWindow(range), sort: 'slowest', groupBy: 'pullRequest', limit: 5000 });
 
   return (
     <div className="dashboard" data-testid="dashboard" data-scope={scope.key}>
-      <ScopeHeading scope={scope} org={org} range={range} metrics={m} live={live} />
+      <ScopeHeading scope={scope} org={org} range={range} metrics={m} live={live} loadedAt={loadedAt} news={tiles.announcement} />
       <ScopeTabs scopeKey={scope.key} current="dashboard" />
       {metrics.error ? (
         // The same window feeds every panel: one message says it once.
@@ -67,7 +74,7 @@ export function ScopeDashboard({ scope, org }: { scope: ScopeRef; org: OrgRespon
                 Pick a longer range, configure a source, or send events to <code>POST /api/v1/events</code>.
               </EmptyState>
             ))}
-            {m ? <MetricTiles metrics={m} /> : <Loading label="Loading the figures…" />}
+            {m ? <MetricTiles metrics={m} changed={tiles.changed} /> : <Loading label="Loading the figures…" />}
           </section>
           {scope.kind !== 'service' && (
             <ChildrenTable kind={scope.kind} scopeName={nameInSentence(scope)} children={children} url={urls.children} />
@@ -89,8 +96,8 @@ export function ScopeDashboard({ scope, org }: { scope: ScopeRef; org: OrgRespon
         </>
       )}
       <div className="grid-feed">
-        <LiveFeed items={live.feed} scopeLabel={nameInSentence(scope)} />
-        {!metrics.error && <SlowestChanges changes={changes} showService={scope.kind !== 'service'} csvUrl={allChanges} />}
+        <LiveFeed feed={feed} scopeLabel={nameInSentence(scope)} />
+        {!metrics.error && <SlowestChanges changes={changes} showService={scope.kind !== 'service'} csvUrls={{ pullRequests: allPullRequests, commits: allChanges }} />}
       </div>
     </div>
   );

@@ -7,9 +7,10 @@ import { breadcrumbs, kindLabel, pathForScope, type ScopeRef } from '../lib/scop
 import { BandBadge } from './BandBadge';
 import { RangeLine } from './summary/RangeLine';
 
-interface Props { scope: ScopeRef; org: OrgResponse; range: DateRange; metrics: MetricsResponse | null; live: ScopeLive }
+/** `loadedAt` and `news`: see {@link RangeLine}. */
+interface Props { scope: ScopeRef; org: OrgResponse; range: DateRange; metrics: MetricsResponse | null; live: ScopeLive; loadedAt: string | null; news: string }
 
-export function ScopeHeading({ scope, org, range, metrics, live }: Props) {
+export function ScopeHeading({ scope, org, range, metrics, live, loadedAt, news }: Props) {
   const { search } = useLocation();
   const crumbs = breadcrumbs(org, scope.key);
   return (
@@ -38,7 +39,7 @@ export function ScopeHeading({ scope, org, range, metrics, live }: Props) {
           </p>
         )}
       </div>
-      <RangeLine range={range} live={live} />
+      <RangeLine range={range} live={live} loadedAt={loadedAt} news={news} />
     </div>
   );
 }

@@ -1,10 +1,10 @@
 /**
  * A scope's live channel: joins its room (again after every reconnect), bumps `version` when
- * `metrics:changed` names the scope, and keeps the feed of events that arrived for it.
+ * `metrics:changed` names the scope, and `arrived` when events arrived for its services.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { ServerToClientEvents } from '../../common/api';
-import { appendIngested, FEED_LIMIT, summariseIngested, type FeedItem, type IngestedPayload } from '../lib/live-feed';
+import { appendIngested, arrivalsOf, FEED_LIMIT, summariseIngested, type FeedItem, type IngestedPayload } from '../lib/live-feed';
 import { formatTime } from '../lib/format';
 import { useSocket } from './useSocket';
 
@@ -15,7 +15,10 @@ export interface ScopeLive {
   version: number;
   /** When the figures last moved, for "updated at". */
   updatedAt: string | null;
-  feed: FeedItem[];
+  /** Bumped when events arrived for the scope's services: the live feed reads its lists again on it. */
+  arrived: number;
+  /** What arrived for the scope's services since the page opened, newest first (counts by type and service). */
+  arrivals: FeedItem[];
   /** The latest news for the polite live region. */
   announcement: string;
 }
@@ -24,7 +27,8 @@ export function useScopeLive(scope: string, services: ReadonlySet<string>): Scop
   const { socket } = useSocket();
   const [version, setVersion] = useState(0);
   const [updatedAt, setUpdatedAt] = useState<string | null>(null);
-  const [feed, setFeed] = useState<FeedItem[]>([]);
+  const [arrived, setArrived] = useState(0);
+  const [arrivals, setArrivals] = useState<FeedItem[]>([]);
   const [announcement, setAnnouncement] = useState('');
   const servicesRef = useRef(services);
   useEffect(() => { servicesRef.current = services; }, [services]);
@@ -36,7 +40,7 @@ export function useScopeLive(scope: string, services: ReadonlySet<string>): Scop
     const onConnect = () => {
       join();
       // Events may have arrived while the socket was away: read the figures again.
-      if (connectedBefore) setVersion((v) => v + 1);
+      if (connectedBefore) { setVersion((v) => v + 1); setArrived((n) => n + 1); }
       connectedBefore = true;
     };
     const onChanged = (p: ChangedPayload) => {
@@ -48,7 +52,8 @@ export function useScopeLive(scope: string, services: ReadonlySet<string>): Scop
     const onIngested = (p: IngestedPayload) => {
       const fresh = appendIngested([], p, (s) => servicesRef.current.has(s));
       if (fresh.length === 0) return;
-      setFeed((f) => [...fresh, ...f].slice(0, FEED_LIMIT));
+      setArrived((n) => n + 1);
+      setArrivals((a) => [...arrivalsOf(fresh), ...a].slice(0, FEED_LIMIT));
       setAnnouncement(`${summariseIngested(fresh)} at ${formatTime(p.at)}; updating the figures.`);
     };
     if (socket.connected) join();
@@ -63,5 +68,5 @@ export function useScopeLive(scope: string, services: ReadonlySet<string>): Scop
     };
   }, [socket, scope]);
 
-  return { version, updatedAt, feed, announcement };
+  return { version, updatedAt, arrived, arrivals, announcement };
 }

@@ -1,7 +1,13 @@
-/** The live feed: what arrived over the socket, newest first, kept to the services of the page. */
+/**
+ * The live feed: the scope's latest deployments and incidents, newest first, read from the API
+ * when the page opens and again whenever the socket says something arrived for its services;
+ * and the counts of what arrived, for the polite announcement.
+ */
 import type { ServerToClientEvents } from '../../common/api';
+import { plural } from './format';
 
 export type IngestedPayload = Parameters<ServerToClientEvents['events:ingested']>[0];
+/** One count of a batch that arrived: how many events of a type for a service. */
 export interface FeedItem { id: string; at: string; type: string; service: string; n: number }
 
 export const FEED_LIMIT = 20;
@@ -20,8 +26,8 @@ export function describeCount(type: string, n: number): string {
 }
 
 /**
- * The feed after a batch arrived: its counts for the services in scope, in front, and the
- * whole cut to `limit`. `inScope` answers whether a service belongs to the page.
+ * The counts of a batch for the services in scope, in front of `feed`, cut to `limit`.
+ * `inScope` answers whether a service belongs to the page.
  */
 export function appendIngested(feed: readonly FeedItem[], payload: IngestedPayload, inScope: (service: string) => boolean, limit = FEED_LIMIT): FeedItem[] {
   const fresh = payload.counts
@@ -38,4 +44,81 @@ export function summariseIngested(items: readonly FeedItem[]): string {
   if (parts.length === 0) return '';
   const list = parts.length === 1 ? parts[0] : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
   return `${list} arrived`;
+}
+
+/** A deployment as `GET /api/v1/deployments` lists it. */
+export interface DeploymentEntry {
+  service: string; id: string; environment: string; production: boolean; status: string;
+  startedAt: string | null; finishedAt: string | null; url: string | null; changes: number; causedIncident?: boolean;
+}
+/** An incident as `GET /api/v1/incidents` lists it. */
+export interface IncidentEntry {
+  service: string; id: string; openedAt: string; resolvedAt: string | null; severity: string | null; title: string | null; url: string | null;
+}
+
+/** How an entry went, for its mark (in words as well as colour). */
+export type FeedStatus = 'success' | 'failed' | 'pending' | 'open' | 'resolved' | 'arrived';
+
+/** One line of the feed. */
+export interface FeedEntry {
+  key: string; at: string; kind: 'deployment' | 'incident' | 'arrival'; service: string;
+  /** "Deployed to production", "Failed deployment to staging", "Incident opened". */
+  what: string;
+  status: FeedStatus;
+  /** "3 changes"; an incident's title. */
+  detail: string | null;
+  severity: string | null;
+  /** The source's page of it (only http(s) becomes a link). */
+  url: string | null;
+}
+
+function deploymentEntry(d: DeploymentEntry): FeedEntry {
+  const where = d.production ? 'production' : d.environment;
+  const [what, status]: [string, FeedStatus] =
+    d.status === 'success' ? [`Deployed to ${where}`, 'success']
+    : d.status === 'failure' ? [`Failed deployment to ${where}`, 'failed']
+    : d.status === 'in_progress' ? [`Deploying to ${where}`, 'pending']
+    : [`Deployment to ${where} ${d.status.replace(/_/g, ' ')}`, 'failed'];
+  const caused = d.causedIncident ? '; caused an incident' : '';
+  return {
+    key: `deployment/${d.service}/${d.id}`, at: d.finishedAt ?? d.startedAt ?? '', kind: 'deployment', service: d.service, what, status,
+    detail: d.changes > 0 || caused ? `${d.changes > 0 ? plural(d.changes, 'change') : ''}${caused}`.replace(/^; /, '') : null, severity: null, url: d.url,
+  };
+}
+
+function incidentEntry(i: IncidentEntry): FeedEntry {
+  const resolved = i.resolvedAt !== null;
+  return {
+    key: `incident/${i.service}/${i.id}/${resolved ? 'resolved' : 'open'}`, at: i.resolvedAt ?? i.openedAt, kind: 'incident', service: i.service,
+    what: resolved ? 'Incident resolved' : 'Incident opened', status: resolved ? 'resolved' : 'open',
+    detail: i.title, severity: i.severity, url: i.url,
+  };
+}
+
+/** What the socket said arrived, beyond deployments and incidents (changes, CI runs): "2 changes arrived". */
+function arrivalEntry(a: FeedItem): FeedEntry {
+  return { key: `arrival/${a.id}`, at: a.at, kind: 'arrival', service: a.service, what: `${describeCount(a.type, a.n)} arrived`, status: 'arrived', detail: null, severity: null, url: null };
+}
+
+/** The kinds the feed reads from the API; the socket's counts of the others are shown as they are. */
+export const LISTED_TYPES: ReadonlySet<string> = new Set(['deployment', 'incident']);
+
+/**
+ * What of a batch the feed shows as counts: not deployments and incidents (read from the API with
+ * their status), nor the changes of a service deployed in the same batch (its deployment counts them).
+ */
+export function arrivalsOf(batch: readonly FeedItem[]): FeedItem[] {
+  const deployed = new Set(batch.filter((i) => i.type === 'deployment').map((i) => i.service));
+  return batch.filter((i) => !LISTED_TYPES.has(i.type) && !(i.type === 'change' && deployed.has(i.service)));
+}
+
+/**
+ * The feed from the latest deployments and incidents and what else arrived while the page was
+ * open (`arrivals`, see {@link arrivalsOf}): newest first (by when each finished, was resolved or arrived), at most `limit`.
+ */
+export function feedEntries(deployments: readonly DeploymentEntry[], incidents: readonly IncidentEntry[], arrivals: readonly FeedItem[] = [], limit = FEED_LIMIT): FeedEntry[] {
+  return [...deployments.map(deploymentEntry), ...incidents.map(incidentEntry), ...arrivals.map(arrivalEntry)]
+    .filter((e) => e.at !== '')
+    .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.key.localeCompare(b.key)))
+    .slice(0, limit);
 }

@@ -7,6 +7,7 @@ import { Link, useLocation } from 'react-router';
 import type { SummaryResponse } from '../../common/api';
 import { useDateRange } from '../hooks/useDateRange';
 import { useOrg } from '../hooks/useOrg';
+import { useLoadedAt } from '../hooks/useLoadedAt';
 import { useScopeLive } from '../hooks/useScopeLive';
 import { useSummary } from '../hooks/useSummary';
 import { pathForScope, servicesOfScope } from '../lib/scope';
@@ -29,6 +30,7 @@ export function SummaryPage() {
   const services = useMemo(() => (org.data ? servicesOfScope(org.data, 'org') : NO_SERVICES), [org.data]);
   const live = useScopeLive('org', services);
   const { url, summary } = useSummary(range, live.version);
+  const loadedAt = useLoadedAt(summary.data);
   useEffect(() => { document.title = 'Executive summary · Deming'; }, []);
 
   return (
@@ -36,7 +38,7 @@ export function SummaryPage() {
       <div className="scope-heading">
         <p className="kind">All departments</p>
         <h1 data-testid="page-title">Executive summary</h1>
-        <RangeLine range={range} live={live} />
+        <RangeLine range={range} live={live} loadedAt={loadedAt} />
       </div>
       {summary.error ? <ErrorMessage title="Could not load the summary" error={summary.error} onRetry={summary.retry} />
         : !summary.data ? <Loading label="Loading the summary…" />

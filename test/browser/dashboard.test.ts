@@ -103,7 +103,8 @@ describe('dashboard', () => {
     await page.getByTestId('child-link').filter({ hasText: department.name }).click();
     await scopeShown(page, department.name);
     await shot(page, 'department');
-    await page.getByLabel('Show').selectOption(`team:${team.id}`);
+    await page.getByRole('combobox', { name: /Show/ }).fill(team.name);
+    await page.getByTestId('scope-options').locator(`[data-key="team:${team.id}"]`).click();
     await scopeShown(page, team.name);
     await expect(page.getByTestId('demo-banner').isVisible()).resolves.toBe(true);
     await shot(page, 'team');
@@ -131,7 +132,7 @@ describe('dashboard', () => {
     await expect.poll(() => tileCount(page, 'deployment-frequency'), { timeout: 5_000 }).toBe(deploymentsBefore + 1);
     await expect.poll(() => tileCount(page, 'lead-time'), { timeout: 5_000 }).toBe(changesBefore + 1);
     const feed = page.getByTestId('feed-item');
-    await expect.poll(() => feed.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/1 deployment.*/), expect.stringMatching(/1 change.*/)]));
+    await expect.poll(() => feed.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/Deployed to production.*1 change/)]));
     await expect(feed.first().textContent()).resolves.toContain(service);
     await expect(page.getByTestId('live-status').textContent()).resolves.toMatch(/arrived|updated/i);
     expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(1);

@@ -12,6 +12,7 @@ import { sparkDomain } from '../../lib/summary-sparkline';
 import { nextSort, sortRows, summarySortValue, type SortState, type SummarySortKey } from '../../lib/summary-sort';
 import { describeSort, tooFewToCompare } from '../../lib/summary-text';
 import { aheadOfText } from '../../lib/benchmark';
+import { ScrollTable } from '../ScrollTable';
 import { BandBar } from './BandBar';
 import { SortableHeaderRow, type SortableColumn } from './SortableHeader';
 import { Sparkline } from './Sparkline';
@@ -53,8 +54,8 @@ export function SummaryTable({ rows }: { rows: readonly SummaryRow[] }) {
   const sortedBy = describeSort(`${column.label}${column.unit ? ` ${column.unit}` : ''}`, sort.direction, column.key === 'name');
 
   return (
-    <div className="table-scroll">
-      <table className="summary-table" data-testid="summary-table">
+    <ScrollTable label="Departments" testId="summary-scroll">
+      <table className="summary-table sticky-first" data-testid="summary-table">
         <caption>
           <span className="visually-hidden">Departments. </span>
           <span data-testid="sort-caption">{sortedBy}</span>
@@ -92,6 +93,6 @@ export function SummaryTable({ rows }: { rows: readonly SummaryRow[] }) {
           })}
         </tbody>
       </table>
-    </div>
+    </ScrollTable>
   );
 }
