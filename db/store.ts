@@ -33,6 +33,7 @@ import { findDelivery, recordDelivery, type DeliveryRecord, type DeliveryRow } f
 import { getIncidentByKey } from './queries/incidents-by-key';
 import { listProductionDeploymentsFrom, type DeploymentRow } from './queries/deployments';
 import { countRawEvents } from './queries/events';
+import { sourceIncidentReads, type SourceIncidentReads } from './queries/source-incidents';
 import { reevaluateProduction, type ProductionReevaluation } from './production';
 import * as loops from './queries/loops';
 import type { LoopAuditRow, LoopInsert, LoopRow, LoopWrite } from './queries/loops';
@@ -119,6 +120,13 @@ export interface Store {
   hasCommitGap(serviceId: number, head: string, base: string, finishedAt: number): Promise<boolean>;
   /** What the health answer counts: stored events and services. */
   healthCounts(): Promise<{ events: number; services: number }>;
+
+  // ---- Incidents from their sources (collectors/incidents): what each source told, counted, unmapped or skipped.
+
+  sourceIncidents: SourceIncidentReads['sourceIncidents'];
+  sourceIncidentList: SourceIncidentReads['sourceIncidentList'];
+  openSourceIncident: SourceIncidentReads['openSourceIncident'];
+  sourceIncidentCounts: SourceIncidentReads['sourceIncidentCounts'];
 
   // ---- The fault state.
 
@@ -260,6 +268,8 @@ function sqliteStore(db: Connection, now: () => number): Store {
     productionDeploymentsFrom: (serviceId, from) => run(() => listProductionDeploymentsFrom(db, serviceId, from)),
     hasCommitGap: (serviceId, head, base, finishedAt) => run(() => hasCommitGap(db, serviceId, head, base, finishedAt)),
     healthCounts: () => run(() => ({ events: countRawEvents(db), services: countServices(db) })),
+
+    ...sourceIncidentReads(db, run),
 
     fault: async () => databaseFault(db),
     noteError: async (e) => noteDatabaseError(db, e, now()),

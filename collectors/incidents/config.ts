@@ -100,6 +100,7 @@ export function resolveIncidentModel(file: IncidentSourceFile, traits: SourceTra
     const hint = link && traits.linkFieldHint ? traits.linkFieldHint : traits.fieldHint;
     if (!ok) throw new IncidentConfigError(`${where}: "${name}" is not a field of ${traits.source} incidents: use ${hint}.`);
   };
+  const configured = file.services.length;
   const rules = [...file.services, ...(traits.extraRules ?? [])].map((r, i) => {
     const where = `${at}.services[${i}]`;
     for (const f of Object.keys(r.when)) fieldOk(f, `${where}.when`);
@@ -111,7 +112,7 @@ export function resolveIncidentModel(file: IncidentSourceFile, traits: SourceTra
     const sample = normaliseServiceName(r.service.replace(/\{[^}]+\}/g, 'x'));
     const problem = serviceNameProblem(sample);
     if (problem) throw new IncidentConfigError(`${where}.service: "${r.service}" ${problem}.`);
-    return { when: Object.entries(r.when).map(([field, value]) => ({ field, match: compilePattern(value) })), service: r.service, fields: used };
+    return { when: Object.entries(r.when).map(([field, value]) => ({ field, match: compilePattern(value) })), service: r.service, fields: used, claims: i < configured };
   });
   const links: IncidentModel['links'] = {};
   for (const [name, l] of Object.entries(file.links ?? {}) as [keyof IncidentModel['links'], z.infer<typeof linkSchema>][]) {
@@ -134,14 +135,16 @@ export function resolveIncidentModel(file: IncidentSourceFile, traits: SourceTra
 
 /**
  * The `evidence.incidents` entries a source's mapping makes (DESIGN.md, "Evidence": an incident
- * source configured with a mapping that names the service and a start date): one per rule, its
- * `{field}` parts as `*` (so `health/{service}` claims `health/*`). None without `since`.
+ * source configured with a mapping that names the service and a start date): one per configured
+ * rule, its `{field}` parts as `*` (so `health/{service}` claims `health/*`); a source's own
+ * fallback (Alertmanager's service label) claims none. None without `since`.
  */
 export function evidenceOf(model: IncidentModel): { services: string; since: number }[] {
   if (model.since === null) return [];
   const seen = new Set<string>();
   const out: { services: string; since: number }[] = [];
   for (const r of model.rules) {
+    if (!r.claims) continue;
     const pattern = r.service.replace(/\{[^}]+\}/g, '*');
     if (seen.has(pattern)) continue;
     seen.add(pattern);

@@ -10,6 +10,8 @@ export interface CompiledRule {
   service: string;
   /** The fields its service puts in. */
   fields: string[];
+  /** Whether the services it names report incidents from the source's start (configured rules; not a source's own fallback). */
+  claims: boolean;
 }
 
 /** A value or a pattern with `*` as a matcher of the whole value, without regard to case. */

@@ -15,38 +15,18 @@
 import { incidentEvent, type NativeEventInput } from '../../common/events';
 import { severityRank, type IncidentModel, type Severity } from './config';
 import { mapService } from './mapping';
+import type { IncidentRecord, Links, Outcome } from '../../db/queries/source-incidents';
 
 export type IncidentEventInput = Extract<NativeEventInput, { type: 'incident' }>;
 
-/** Outcomes after which an incident was none (ServiceNow's cancelled, Jira's duplicate, PagerDuty's merged). */
-export type Outcome = 'cancelled' | 'duplicate' | 'not_an_incident';
+export type { Outcome, Links, IncidentRecord };
 
 /** One incident as its tool says it, already read out of the tool's own shape. */
-export interface SourceIncident {
-  /** The tool's own id of the incident (PagerDuty's `PT4KHLK`). */
-  id: string;
-  /** The fields a rule may match and a link may read (`service.id`, `service.name`, labels). */
-  fields: Record<string, string>;
+export interface SourceIncident extends Omit<IncidentRecord, 'source' | 'links' | 'grouping'> {
   /** Fields only a link may read (a title), never stored as such. */
   linkFields?: Record<string, string>;
-  /** The tool's own severity value (`P1`, `high`, `critical`), or null. */
-  severityValue: string | null;
-  openedAt: number;
-  /** Resolved (not closed); null while open. */
-  resolvedAt: number | null;
-  outcome: Outcome | null;
-  title: string | null;
-  url: string | null;
-  /** The tool's modification time of this state: an older state never overwrites a newer one. */
-  updatedAt: number | null;
-  /** A key grouping a tool's notifications into one incident (Alertmanager's group), or null. */
   grouping?: string | null;
 }
-
-export interface Links { deploymentId?: string; rootCauseSha?: string; changeRequest?: string }
-
-/** What is stored of an incident from a source, whatever Deming makes of it: no link field, but the links read from them. */
-export type IncidentRecord = Omit<SourceIncident, 'linkFields' | 'grouping'> & { source: string; links: Links; grouping: string | null };
 
 export type Decision =
   | { status: 'counted'; service: string; severity: Severity | null; reason: null; event: IncidentEventInput }

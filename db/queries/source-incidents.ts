@@ -5,11 +5,41 @@
  */
 import type { Db } from '../connection';
 import { prepared } from '../prepared';
-import type { IncidentRecord, Decision } from '../../collectors/incidents/model';
 import { deleteIncident } from './incidents';
 import { withdrawEventKey } from './event-keys';
 
-export type RecordStatus = Decision['status'];
+/** Outcomes after which an incident was none (ServiceNow's cancelled, Jira's duplicate, PagerDuty's merged). */
+export type Outcome = 'cancelled' | 'duplicate' | 'not_an_incident';
+
+/** Links to the deployment that caused an incident, as its source gave them. */
+export interface Links { deploymentId?: string; rootCauseSha?: string; changeRequest?: string }
+
+/** What is stored of an incident from a source (collectors/incidents/model.ts), whatever Deming made of it. */
+export interface IncidentRecord {
+  source: string;
+  id: string;
+  /** The fields a mapping rule matches (`service.id`, labels). */
+  fields: Record<string, string>;
+  /** The tool's own severity value. */
+  severityValue: string | null;
+  openedAt: number;
+  /** Resolved, not closed. */
+  resolvedAt: number | null;
+  outcome: Outcome | null;
+  /** Only where the source's `titles` is on. */
+  title: string | null;
+  url: string | null;
+  links: Links;
+  /** The tool's modification time of this state. */
+  updatedAt: number | null;
+  /** A key grouping the tool's notifications into one incident (Alertmanager's group). */
+  grouping: string | null;
+}
+
+export type RecordStatus = 'counted' | 'unmapped' | 'skipped';
+
+/** What was decided of a record: counted for a service, or why not. */
+export interface RecordDecision { status: RecordStatus; service: string | null; severity: string | null; reason: string | null }
 
 export interface StoredRecord extends IncidentRecord {
   receivedAt: number;
@@ -30,7 +60,7 @@ const COLUMNS = `source, ext_id AS extId, fields, severity_value AS severityValu
 
 const fromRow = (r: Row): StoredRecord => ({
   source: r.source, id: r.extId, fields: JSON.parse(r.fields) as Record<string, string>, severityValue: r.severityValue,
-  openedAt: r.openedAt, resolvedAt: r.resolvedAt, outcome: r.outcome as IncidentRecord['outcome'], title: r.title, url: r.url,
+  openedAt: r.openedAt, resolvedAt: r.resolvedAt, outcome: r.outcome as Outcome | null, title: r.title, url: r.url,
   links: JSON.parse(r.links) as IncidentRecord['links'], updatedAt: r.updatedAt, grouping: r.grouping,
   receivedAt: r.receivedAt, status: r.status, service: r.service, severity: r.severity, reason: r.reason,
 });
@@ -39,7 +69,7 @@ const fromRow = (r: Row): StoredRecord => ({
  * Stores a record and what was decided of it, unless the stored one is newer (by the source's
  * `updatedAt`; one without a time is not older). True when it was stored.
  */
-export function putSourceIncident(db: Db, r: IncidentRecord, d: Pick<Decision, 'status' | 'service' | 'severity' | 'reason'>, receivedAt: number): boolean {
+export function putSourceIncident(db: Db, r: IncidentRecord, d: RecordDecision, receivedAt: number): boolean {
   return prepared(db, `INSERT INTO source_incidents (source, ext_id, fields, severity_value, opened_at, resolved_at, outcome, title, url, links,
       updated_at, grouping, received_at, status, service, severity, reason)
     VALUES (@source, @id, @fields, @severityValue, @openedAt, @resolvedAt, @outcome, @title, @url, @links, @updatedAt, @grouping, @receivedAt,
@@ -58,7 +88,7 @@ export function putSourceIncident(db: Db, r: IncidentRecord, d: Pick<Decision, '
 }
 
 /** Changes what was decided of a stored record (a mapping, threshold or title setting changed). */
-export function redecideSourceIncident(db: Db, source: string, id: string, d: Pick<Decision, 'status' | 'service' | 'severity' | 'reason'>, title: string | null): void {
+export function redecideSourceIncident(db: Db, source: string, id: string, d: RecordDecision, title: string | null): void {
   prepared(db, 'UPDATE source_incidents SET status = ?, service = ?, severity = ?, reason = ?, title = ? WHERE source = ? AND ext_id = ?')
     .run(d.status, d.service, d.severity, d.reason, title, source, id);
 }
@@ -97,7 +127,7 @@ export function countSourceIncidents(db: Db): { source: string; status: RecordSt
 export interface SourceIncidentsWrite {
   items: {
     record: IncidentRecord;
-    decision: Pick<Decision, 'status' | 'service' | 'severity' | 'reason'>;
+    decision: RecordDecision;
     /** Only the decision changed (a mapping or setting did): the record stays as it is but for its title. */
     redecide?: boolean;
   }[];
@@ -123,4 +153,25 @@ export function storeSourceIncidents(db: Db, w: SourceIncidentsWrite): { id: num
     if (name !== undefined) moved.push({ id: serviceId, name });
   }
   return moved;
+}
+
+/** What the incident sources read of what they stored (the store implements it: db/store.ts). */
+export interface SourceIncidentReads {
+  /** Every record of a source, to decide again. */
+  sourceIncidents(source: string): Promise<StoredRecord[]>;
+  /** Records of a status, newest first. */
+  sourceIncidentList(status: RecordStatus, source: string | null, limit: number): Promise<StoredRecord[]>;
+  /** The open incident of a source's group (Alertmanager), if any. */
+  openSourceIncident(source: string, grouping: string): Promise<StoredRecord | undefined>;
+  sourceIncidentCounts(): Promise<{ source: string; status: RecordStatus; n: number }[]>;
+}
+
+/** {@link SourceIncidentReads} on a connection, each answering at once. */
+export function sourceIncidentReads(db: Db, run: <T>(f: () => T) => Promise<T> = async (f) => f()): SourceIncidentReads {
+  return {
+    sourceIncidents: (source) => run(() => listSourceIncidentsOf(db, source)),
+    sourceIncidentList: (status, source, limit) => run(() => listSourceIncidents(db, status, source, limit)),
+    openSourceIncident: (source, grouping) => run(() => findOpenSourceIncident(db, source, grouping)),
+    sourceIncidentCounts: () => run(() => countSourceIncidents(db)),
+  };
 }

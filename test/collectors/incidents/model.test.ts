@@ -95,6 +95,13 @@ describe('the incidents: block of the configuration', () => {
     expect(c.incidents.pagerduty?.model.threshold).toBe(3);
     expect(c.hasSources).toBe(true);
   });
+
+  it('claims no service for Alertmanager\'s service-label fallback, only for the rules written out', () => {
+    const c = load('incidents:\n  alertmanager:\n    bearerTokens: [0123456789abcdef0123]\n    filter: [\'env="production"\']\n    since: 2025-06-01\n');
+    expect(c.evidence.incidents).toEqual([]);
+    const named = load('incidents:\n  alertmanager:\n    bearerTokens: [0123456789abcdef0123]\n    filter: [\'env="production"\']\n    since: 2025-06-01\n    services: [{when: {service: booking}, service: health/booking}]\n');
+    expect(named.evidence.incidents).toEqual([{ services: 'health/booking', since: T('2025-06-01T00:00:00Z') }]);
+  });
 });
 
 describe('storing through the ingest path', () => {
