@@ -1,6 +1,6 @@
 /** The lists behind the figures: changes, deployments, incidents and CI runs of a scope over a window. */
 import type { ChangeItem, ChangesResponse } from '../../common/api';
-import type { CiRunListRow, DeploymentListRow, IncidentListRow } from '../../db/reads';
+import type { ChangeListRow, CiRunListRow, DeploymentListRow, IncidentListRow } from '../../db/reads';
 import { columnsOf } from '../csv';
 import { indexedChanges, type ChangeOrder } from '../metrics/indexed';
 import { pullRequestStages } from '../metrics/stages';
@@ -17,7 +17,13 @@ export const changeColumns = columnsOf<ChangeItem>(
 export async function changesTable(ctx: ReadContext, q: ScopedWindow, sort: ChangeOrder, limit: number): Promise<Table<ChangesResponse>> {
   const { reads } = ctx;
   const pairs = indexedChanges(reads.workspace, await reads.facts.all(q.resolved.serviceIds), { from: q.from, to: q.to, tz: ctx.config.tz }, sort, limit);
-  const items: ChangeItem[] = (await reads.store.readChanges(pairs)).map((c) => ({
+  const items: ChangeItem[] = (await reads.store.readChanges(pairs)).map(changeItem);
+  return { body: { scope: q.resolved.scope.key, from: iso(q.from)!, to: iso(q.to)!, items }, rows: items as unknown as Record<string, unknown>[], name: 'changes', columns: changeColumns };
+}
+
+/** A change of the list, with its pull request's stages. */
+export function changeItem(c: ChangeListRow): ChangeItem {
+  return {
     service: c.service, sha: c.sha, committedAt: iso(c.committedAt)!, deployedAt: iso(c.deployedAt)!,
     leadTime: (c.deployedAt - c.committedAt) / 1000, url: c.url, deploymentId: c.deploymentId, deploymentUrl: c.deploymentUrl,
     pullRequest: c.prNumber === null ? null : { number: c.prNumber, url: c.prUrl },
@@ -25,8 +31,7 @@ export async function changesTable(ctx: ReadContext, q: ScopedWindow, sort: Chan
       serviceId: 0, deployedAt: c.deployedAt, planStartedAt: c.planStartedAt, firstCommitAt: c.firstCommitAt,
       mergedAt: c.mergedAt, checkedAt: c.checkedAt, hasCi: c.hasCi === 1,
     })),
-  }));
-  return { body: { scope: q.resolved.scope.key, from: iso(q.from)!, to: iso(q.to)!, items }, rows: items as unknown as Record<string, unknown>[], name: 'changes', columns: changeColumns };
+  };
 }
 
 /** A list whose rows carry epoch-ms times, answered with them as ISO text. */

@@ -13,6 +13,7 @@ import type { ChangeOrder } from '../metrics/indexed';
 import {
   changesTable, ciRunsTable, deploymentsTable, incidentsTable, metricsTable, orgOf, scopedWindow, seriesTable, type Table,
 } from '../read';
+import { pullRequestsTable } from '../read/pull-requests';
 
 /** Answers a read service's table: JSON, or its rows as CSV when asked. */
 export function sendTable(req: Request, res: Response, t: Table): void {
@@ -65,7 +66,8 @@ export function readRouter(ctx: AppContext): Router {
     const q = await scoped(req);
     const sort = parseEnum<ChangeOrder>(req.query.sort, 'sort', ['slowest', 'fastest', 'newest', 'oldest'], 'slowest');
     const limit = parseLimit(req.query.limit, 100, 5000);
-    sendTable(req, res, await changesTable(ctx, q, sort, limit));
+    const groupBy = parseEnum(req.query.groupBy, 'groupBy', ['change', 'pullRequest'], 'change');
+    sendTable(req, res, groupBy === 'pullRequest' ? await pullRequestsTable(ctx, q, sort, limit) : await changesTable(ctx, q, sort, limit));
   });
 
   r.get('/api/v1/deployments', viewer, async (req, res) => {
