@@ -6,6 +6,7 @@ export {};
  */
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<unknown> }>> = {
   github: () => import('./github'),
+  gitlab: () => import('./gitlab'),
   load: () => import('./load'),
   'page-load': () => import('./page-load'),
   production: () => import('./production'),

@@ -15,11 +15,11 @@ import {
   adaptCommit, adaptDeployment, adaptIssue, adaptMergeRequest, adaptPipeline, closedIssues, commitFromGraphql, commitFromRest,
   deploymentFromRest, pipelineFromGraphql, type ProjectRef,
 } from './adapt';
-import { statusOf, type GitlabClient } from './client';
+import { statusOf, type GitlabClient, type Page, type Query } from './client';
 import type { GitlabSettings } from './config';
 import { commitsOf, mergeRequestsPage, pipelinesPage } from './graphql';
 import { before, listAll, updatedSince } from './listing';
-import { deploymentPayload, environmentPayload, issuePayload, restCommitPayload, type GraphqlMergeRequest } from './payloads';
+import { deploymentPayload, environmentPayload, issuePayload, restCommitPayload, type GraphqlMergeRequest, type RestCommitPayload } from './payloads';
 import { COLLECTOR } from './projects';
 
 export interface ProjectSync {
@@ -119,6 +119,44 @@ async function syncMergeRequests(sync: ProjectSync): Promise<void> {
   }
 }
 
+/** Where the default branch was read to: its head then. */
+const branchCursor = z.object({ head: z.string().nullable() });
+
+/**
+ * The default branch's commits with their parents, so the commit graph between deployments has
+ * no gaps: on the first run those since the horizon, then only those after the head read last
+ * (a range, `head..branch`, one cheap request when nothing was pushed). A head GitLab no longer
+ * has (a force push) reads from the horizon again.
+ */
+async function syncBranch(sync: ProjectSync): Promise<void> {
+  const branch = sync.project.defaultBranch;
+  if (!branch) return;
+  const saved = sync.rewind ? null : await read(sync, 'branch', branchCursor);
+  const read1 = async (query: Query): Promise<string | null> => {
+    let page: string | null = '1';
+    let head: string | null = null;
+    while (page) {
+      const res: Page<RestCommitPayload[]> = await sync.client.get(`/projects/${sync.project.id}/repository/commits`, { ...query, per_page: 100, page: page === '1' ? undefined : page }, z.array(restCommitPayload));
+      head ??= res.data[0]?.id.toLowerCase() ?? null;
+      await commit(sync, 'branch', res.data.map((c) => adaptCommit(sync.project, commitFromRest(c))), []);
+      page = res.nextPage;
+      sync.ctx.signal?.throwIfAborted();
+    }
+    return head;
+  };
+  const fromHorizon = { ref_name: branch, since: new Date(sync.horizon).toISOString() };
+  let head: string | null;
+  if (saved?.head) {
+    try {
+      head = await read1({ ref_name: `${saved.head}..${branch}` }) ?? saved.head;
+    } catch (e) {
+      if (statusOf(e) !== 404 && statusOf(e) !== 400) throw e;
+      head = await read1(fromHorizon);
+    }
+  } else head = await read1(fromHorizon);
+  if (head !== (saved?.head ?? null)) await commit(sync, 'branch', [], [row(sync, 'branch', { head })]);
+}
+
 /** The tiers of the project's environments, by name. */
 async function environmentTiers(sync: ProjectSync): Promise<Record<string, string | null>> {
   const envs = await listAll(sync.client, `/projects/${sync.project.id}/environments`, {}, environmentPayload, sync.ctx.signal);
@@ -188,11 +226,16 @@ async function syncIncidents(sync: ProjectSync): Promise<void> {
   }
 }
 
+/** The commits a commits-API query names (a ref, a range `base..head`, `since`), with their parents, as changes. */
+export async function branchCommits(client: GitlabClient, project: ProjectRef, query: Query, signal?: AbortSignal): Promise<NativeEventInput[]> {
+  const commits = await listAll(client, `/projects/${project.id}/repository/commits`, query, restCommitPayload, signal);
+  return commits.map((c) => adaptCommit(project, commitFromRest(c)));
+}
+
 /** The commits in `head` and not in `base`, with their parents (the commits API takes a range); none when GitLab no longer has either. */
 export async function commitsBetween(client: GitlabClient, project: ProjectRef, base: string, head: string, signal?: AbortSignal): Promise<NativeEventInput[]> {
   try {
-    const commits = await listAll(client, `/projects/${project.id}/repository/commits`, { ref_name: `${base}..${head}` }, restCommitPayload, signal);
-    return commits.map((c) => adaptCommit(project, commitFromRest(c)));
+    return await branchCommits(client, project, { ref_name: `${base}..${head}` }, signal);
   } catch (e) {
     if (statusOf(e) === 404 || statusOf(e) === 400) return [];
     throw e;
@@ -202,6 +245,7 @@ export async function commitsBetween(client: GitlabClient, project: ProjectRef, 
 /** Collects one project; answers the events it stored. */
 export async function syncProject(sync: ProjectSync): Promise<number> {
   await syncMergeRequests(sync);
+  await syncBranch(sync);
   await syncDeployments(sync);
   await syncPipelines(sync);
   await syncIncidents(sync);

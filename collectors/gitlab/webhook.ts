@@ -15,7 +15,7 @@ import { globRegExp, isIncluded, type GitlabSettings } from './config';
 import { fetchMergeRequest } from './graphql';
 import { deploymentPayload, projectPayload, type GraphqlMergeRequest, type IssuePayload } from './payloads';
 import { isKnownProject, projectRefOf } from './projects';
-import { commitsBetween, mergeRequestEvents } from './sync';
+import { branchCommits, commitsBetween, mergeRequestEvents } from './sync';
 
 /** The events a hook means, or why it is ignored; `partial` when GitLab could not be asked what the hook lacks. */
 export interface HookOutcome { events: NativeEventInput[]; ignored?: string; partial?: boolean }
@@ -112,7 +112,7 @@ const ignored = (reason: string): HookOutcome => ({ events: [], ignored: reason 
 type Ask = <T>(what: string, fn: (c: GitlabClient) => Promise<T>) => Promise<T | undefined>;
 
 /** The native events a hook means, or why it is ignored. */
-export async function eventsFromHook(payload: unknown, settings: GitlabSettings, client: GitlabClient | null, store: Pick<CollectorStore, 'getCursor'>, log: (m: string) => void = () => {}): Promise<HookOutcome> {
+export async function eventsFromHook(payload: unknown, settings: GitlabSettings, client: GitlabClient | null, store: Pick<CollectorStore, 'getCursor'>, now: number, log: (m: string) => void = () => {}): Promise<HookOutcome> {
   let failed = false;
   const ask: Ask = async (what, fn) => {
     if (!client) return undefined;
@@ -122,11 +122,11 @@ export async function eventsFromHook(payload: unknown, settings: GitlabSettings,
       return undefined;
     }
   };
-  const outcome = await outcomeOf(payload, settings, client, store, ask);
+  const outcome = await outcomeOf(payload, settings, client, store, now, ask);
   return failed ? { ...outcome, partial: true } : outcome;
 }
 
-async function outcomeOf(payload: unknown, settings: GitlabSettings, client: GitlabClient | null, store: Pick<CollectorStore, 'getCursor'>, ask: Ask): Promise<HookOutcome> {
+async function outcomeOf(payload: unknown, settings: GitlabSettings, client: GitlabClient | null, store: Pick<CollectorStore, 'getCursor'>, now: number, ask: Ask): Promise<HookOutcome> {
   const kind = kindOf(payload);
   if (!kind || !(kind in schemas)) return ignored(`GitLab "${kind ?? 'unknown'}" hooks are not used`);
   // Actions that cannot change what Deming stores are acknowledged before their shape is read.
@@ -177,9 +177,12 @@ async function outcomeOf(payload: unknown, settings: GitlabSettings, client: Git
     case 'push': {
       const p = parse('push', payload);
       const branch = project.default_branch;
-      if (!branch || p.ref !== `refs/heads/${branch}` || /^0+$/.test(p.before) || /^0+$/.test(p.after)) return ignored('only pushes to the default branch are used');
+      if (!branch || p.ref !== `refs/heads/${branch}` || /^0+$/.test(p.after)) return ignored('only pushes to the default branch are used');
       if (!client) return ignored('a push is used only when sources.gitlab has a token, to read the commits\' parents');
-      const events = await ask('the pushed commits', (c) => commitsBetween(c, ref, p.before.toLowerCase(), p.after.toLowerCase()));
+      // The branch's first push brings its history: what the pull reads from the backfill horizon.
+      const events = /^0+$/.test(p.before)
+        ? await ask('the pushed commits', (c) => branchCommits(c, ref, { ref_name: p.after.toLowerCase(), since: new Date(now - settings.backfillDays * 86_400_000).toISOString() }))
+        : await ask('the pushed commits', (c) => commitsBetween(c, ref, p.before.toLowerCase(), p.after.toLowerCase()));
       return events && events.length > 0 ? { events } : ignored('no commits could be read');
     }
   }

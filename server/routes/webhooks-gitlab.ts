@@ -69,7 +69,7 @@ export function gitlabWebhooksRouter(ctx: AppContext): Router {
     if (delivery !== undefined && await ctx.store.findDelivery(SOURCE, delivery)) return duplicate();
     let outcome;
     try {
-      outcome = await eventsFromHook(payload, settings, gitlabClient(), ctx.store, (m) => ctx.log(m));
+      outcome = await eventsFromHook(payload, settings, gitlabClient(), ctx.store, ctx.now(), (m) => ctx.log(m));
     } catch (e) {
       if (e instanceof HookPayloadError) throw new HttpError(400, 'invalid_payload', e.message);
       if (e instanceof OutsideProjectError) throw new HttpError(403, 'project_not_configured', e.message);

@@ -7,12 +7,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acme } from '../../fakes/github/acme';
 import { startFakeGithub, type FakeGithubServer } from '../../fakes/github/server';
 import { openDatabase } from '../../../db/connection';
 import { acmeConfig, dumpWithCursors } from './helpers';
+import { killAfterFirstCommit } from '../../helpers/cli-child';
 
 const bin = join(process.cwd(), 'bin', 'deming.js');
 let fake: FakeGithubServer;
@@ -59,19 +59,7 @@ describe('npx deming collect', () => {
 
   it('killed after its first committed batch and run again, ends with the same database', async () => {
     const file = dbFile();
-    const first = cli(file);
-    // Watch the database from here (WAL lets a reader look while the child writes).
-    let watcher: Database.Database | null = null;
-    const stored = () => {
-      try {
-        watcher ??= new Database(file, { readonly: true, fileMustExist: true });
-        return (watcher.prepare('SELECT count(*) AS n FROM raw_events').get() as { n: number }).n;
-      } catch { return 0; }
-    };
-    while (stored() === 0 && first.child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
-    first.child.kill('SIGKILL');
-    const killed = await first.done;
-    (watcher as Database.Database | null)?.close();
+    const killed = await killAfterFirstCommit(cli(file), file);
     expect(killed.signal).toBe('SIGKILL');
     const partial = dump(file);
     expect(partial.raw_events.length).toBeGreaterThan(0);

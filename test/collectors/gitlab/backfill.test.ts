@@ -71,12 +71,14 @@ describe('a first backfill from GitLab', () => {
       .map((c) => { const r = c as Record<string, unknown>; return [named(r.sha), r.committed_at, r.pr]; })
       .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     expect(changes).toEqual([
-      ['bk-d1', at('2026-03-02T13:00:00Z'), null], ['bk-m1', at('2026-03-02T12:00:00Z'), null],
+      ['bk-c0', at('2026-02-20T00:00:00Z'), null], ['bk-d1', at('2026-03-02T13:00:00Z'), null], ['bk-m1', at('2026-03-02T12:00:00Z'), null],
       ['bk-p1a', at('2026-03-02T09:00:00Z'), 1], ['bk-p1b', at('2026-03-02T11:00:00Z'), 1], ['bk-p2a', at('2026-03-03T09:00:00Z'), 2],
       ['bk-p3a', at('2026-03-04T09:00:00Z'), 3], ['bk-s2', at('2026-03-03T10:00:00Z'), null],
     ]);
     const parents = dump.parents.filter((p) => (p as { service: string }).service === 'health/clinics/booking').map((p) => { const r = p as Record<string, string>; return `${named(r.sha)}<${named(r.parent_sha)}`; });
     expect(parents.sort()).toEqual(['bk-d1<bk-m1', 'bk-m1<bk-c0', 'bk-m1<bk-p1b', 'bk-p1a<bk-c0', 'bk-p1b<bk-p1a', 'bk-p3a<bk-s2', 'bk-s2<bk-d1']);
+    // The default branch read once from the horizon leaves no gap between deployments to ask about.
+    expect(fake.requests.filter((r) => r.path.endsWith('/repository/commits')).map((r) => new URLSearchParams(r.query).get('ref_name'))).toEqual(['main', 'main']);
   });
 
   it('stores finished pipelines as CI runs with their test summary, and incidents of type incident or with the configured label', () => {
@@ -99,9 +101,12 @@ describe('a first backfill from GitLab', () => {
 
   it('gives the lead times, deployment frequency, failure rate and time to restore worked out by hand', async () => {
     const { body } = await get(`${server.url}/api/v1/metrics?scope=service:health/clinics/booking&from=2026-03-02&to=2026-03-09`);
-    // D2 ships d1 1h, m1 2h, p1b 3h, p1a 5h; D5 ships s2 2h (p2a was squashed away); D6 ships p3a 3h (fast-forward).
-    // Sorted: 1h 2h 2h 3h 3h 5h: p50 at rank 2.5 = 2.5h; p85 at rank 4.25 = 3h + 0.25 × 2h; p95 at 4.75 = 3h + 0.75 × 2h.
-    expect(body.leadTime).toMatchObject({ count: 6, excluded: 0, p50: 9000, p85: 12600, p95: 16200 });
+    // D1 ships c0 (committed 02-20 00:00, deployed 03-02 10:00: 10 d 10 h = 900,000 s); D2 ships d1 1h, m1 2h, p1b 3h,
+    // p1a 5h; D5 ships s2 2h (p2a was squashed away); D6 ships p3a 3h (fast-forward).
+    // Sorted: 1h 2h 2h 3h 3h 5h 900000s: p50 at rank 3 = 3h; p85 at rank 5.1 = 18000 + 0.1 × 882000; p95 at rank 5.7 = 18000 + 0.7 × 882000.
+    expect(body.leadTime).toMatchObject({ count: 7, excluded: 0, p50: 10800 });
+    expect(body.leadTime.p85).toBeCloseTo(106200, 6);
+    expect(body.leadTime.p95).toBeCloseTo(635400, 6);
     // D1, D2, D5, D6 (D3 is preview, D4 failed, D7 still running).
     expect(body.deploymentFrequency.count).toBe(4);
     // #20 names s2, shipped by D5; #21 is linked to D6, the latest deployment before it opened. The
@@ -129,7 +134,7 @@ describe('a first backfill from GitLab', () => {
     const [again] = (await server.collectors.runNow()) as GitlabRunResult[];
     const asked = fake.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/\/projects\/\d+/, '/projects/:id')}${r.operation ? ` ${r.operation}` : ''}`);
     expect(again.stored).toBe(0);
-    const perProject = ['POST /api/graphql mergeRequests', 'GET /api/v4/projects/:id/deployments', 'POST /api/graphql pipelines', 'GET /api/v4/projects/:id/issues', 'GET /api/v4/projects/:id/issues'];
+    const perProject = ['POST /api/graphql mergeRequests', 'GET /api/v4/projects/:id/repository/commits', 'GET /api/v4/projects/:id/deployments', 'POST /api/graphql pipelines', 'GET /api/v4/projects/:id/issues', 'GET /api/v4/projects/:id/issues'];
     expect(asked).toEqual(['GET /api/v4/personal_access_tokens/self', 'GET /api/v4/version', 'GET /api/v4/groups/health/projects', ...perProject, ...perProject]);
   });
 });

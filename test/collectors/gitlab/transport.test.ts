@@ -157,8 +157,8 @@ describe('pagination', () => {
       expect(result.errors).toEqual([]);
       const n = (table: string) => (t.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
       expect({ prs: n('pull_requests'), deployments: n('deployments'), runs: n('ci_runs') }).toEqual({ prs: 130, deployments: 130, runs: 130 });
-      // Three commits and a merge commit each; the first deployment's merge commit has no deployment before it to be read from.
-      expect(n('changes')).toBe(130 * 4 - 1);
+      // Three commits and a merge commit each, and the root: the default branch read from the horizon.
+      expect(n('changes')).toBe(130 * 4 + 1);
       expect(server.requests.filter((r) => r.path.endsWith('/deployments')).length).toBe(2);
       expect(server.requests.filter((r) => r.operation === 'mergeRequestCommits').length).toBe(130);
     } finally {

@@ -110,10 +110,15 @@ export async function startFakeGitlab(gl: FakeGitlab, opts: FakeGitlabOptions = 
       return { status: 200, list: ascending(issues).map((i) => issueJson(web, p, i)) };
     }
     if (rest === '/repository/commits') {
-      const range = /^([0-9a-f]{40})\.\.([0-9a-f]{40})$/.exec(q.get('ref_name') ?? '');
-      if (!range) return { status: 400, json: { message: 'ref_name: a range base..head is what this fake knows' } };
-      if (!p.commits.has(range[1]) || !p.commits.has(range[2])) return { status: 404, json: { message: '404 Commit Not Found' } };
-      return { status: 200, list: commitsBetween(p, range[1], range[2]).map((c) => commitJson(web, p, c)) };
+      // A ref (the branch, or a sha), or a range `base..head` of them, as `git log` takes it.
+      const ref = (r: string) => (r === p.defaultBranch ? p.head : /^[0-9a-f]{40}$/.test(r) ? r : null);
+      const [a, b] = (q.get('ref_name') ?? p.defaultBranch).split('..');
+      const head = ref(b ?? a);
+      const base = b === undefined ? null : ref(a);
+      if (!head || !p.commits.has(head) || (b !== undefined && (!base || !p.commits.has(base)))) return { status: 404, json: { message: '404 Commit Not Found' } };
+      const since = ms(q.get('since'));
+      const commits = commitsBetween(p, base ?? '0'.repeat(40), head).filter((c) => Number.isNaN(since) || ms(c.committedAt) >= since);
+      return { status: 200, list: commits.map((c) => commitJson(web, p, c)) };
     }
     m = /^\/pipelines\/(\d+)\/test_report_summary$/.exec(rest);
     if (m) {
