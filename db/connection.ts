@@ -32,6 +32,8 @@ export class Connection extends Database {
   readonly listeners = new Set<ServicesListener>();
   /** The last full disk or damage seen on it, while it stands (db/faults.ts). */
   fault: DatabaseFault | undefined = undefined;
+  /** Where change lead time starts for every read on it (`leadTimeFrom`, db/queries/metrics.ts): the commit time, or the author time where a change has one. */
+  leadTimeFrom: 'commit' | 'author' = 'commit';
 }
 
 export type Db = Connection;
@@ -49,12 +51,15 @@ export interface OpenOptions {
    * every index too; `off` neither (both read the whole file, which takes minutes when it is large).
    */
   check?: 'quick' | 'full' | 'off';
+  /** `leadTimeFrom` (DESIGN.md): read-time, so nothing stored depends on it; `commit` by default. */
+  leadTimeFrom?: 'commit' | 'author';
 }
 
 /** Opens (creating when needed) the database file, checks it, and brings its schema up to date. */
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Connection(file);
+  db.leadTimeFrom = opts.leadTimeFrom ?? 'commit';
   const mode = opts.check ?? 'quick';
   let result: unknown = 'ok';
   if (mode !== 'off') try {

@@ -71,7 +71,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       + 'Before putting Deming behind a proxy or on a network, configure tokens or users and see SECURITY.md.');
   }
   const now = opts.now ?? Date.now;
-  const db = openDatabase(config.dbFile, { check: config.integrityCheck });
+  const db = openDatabase(config.dbFile, { check: config.integrityCheck, leadTimeFrom: config.leadTimeFrom });
   reevaluateProductionAtStart(db, config.production, log);
   if (config.organisation.length > 0) syncOrganisation(db, config.organisation);
   const seeded = seedDemoIfWanted(db, config, now());

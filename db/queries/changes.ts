@@ -1,6 +1,7 @@
 /** Changes (commits), their parents and the pull requests that merged them. */
 import type { Db } from '../connection';
 import { prepared } from '../prepared';
+import { LEAD_TIME_FROM, readsAuthorTime } from './metrics';
 
 export interface ChangeInsert {
   serviceId: number; sha: string; committedAt: number; authoredAt: number | null;
@@ -43,8 +44,8 @@ export function upsertPullRequest(db: Db, p: PullRequestInsert): number {
 
 export type ChangeSort = 'slowest' | 'fastest' | 'newest' | 'oldest';
 const orderBy: Record<ChangeSort, string> = {
-  slowest: '(d.finished_at - c.committed_at) DESC, c.id',
-  fastest: '(d.finished_at - c.committed_at) ASC, c.id',
+  slowest: `(d.finished_at - ${LEAD_TIME_FROM}) DESC, c.id`,
+  fastest: `(d.finished_at - ${LEAD_TIME_FROM}) ASC, c.id`,
   newest: 'd.finished_at DESC, c.id',
   oldest: 'd.finished_at ASC, c.id',
 };
@@ -55,7 +56,8 @@ export interface ChangeListRow {
   planStartedAt: number | null; firstCommitAt: number | null; mergedAt: number | null; checkedAt: number | null; hasCi: number;
 }
 
-const changeColumns = `s.name AS service, c.sha, c.committed_at AS committedAt, d.finished_at AS deployedAt, c.url,
+/** `committedAt` is where the change's lead time starts (./metrics.ts, LEAD_TIME_FROM): the commit time unless `leadTimeFrom: author`. */
+const changeColumns = `s.name AS service, c.sha, ${LEAD_TIME_FROM} AS committedAt, d.finished_at AS deployedAt, c.url,
       d.ext_id AS deploymentId, d.url AS deploymentUrl, p.number AS prNumber, p.url AS prUrl,
       p.plan_started_at AS planStartedAt,
       coalesce(p.first_commit_at, (SELECT min(c2.committed_at) FROM changes c2 WHERE c2.pull_request_id = p.id)) AS firstCommitAt,
@@ -65,7 +67,7 @@ const changeColumns = `s.name AS service, c.sha, c.committed_at AS committedAt, 
 
 /** Changes first shipped in [from, to), with their deployment and pull request. */
 export function listChanges(db: Db, serviceIds: number[], from: number, to: number, sort: ChangeSort, limit: number): ChangeListRow[] {
-  return prepared<[{ ids: string; from: number; to: number; limit: number }], ChangeListRow>(db, `
+  return prepared<[{ ids: string; from: number; to: number; limit: number; author: number }], ChangeListRow>(db, `
     SELECT ${changeColumns}
     FROM deployments d
     JOIN deployment_changes dc ON dc.deployment_id = d.id
@@ -74,18 +76,18 @@ export function listChanges(db: Db, serviceIds: number[], from: number, to: numb
     LEFT JOIN pull_requests p ON p.id = c.pull_request_id
     WHERE d.service_id IN (SELECT value FROM json_each(@ids)) AND d.is_production = 1 AND d.status = 'success'
       AND d.finished_at >= @from AND d.finished_at < @to
-    ORDER BY ${orderBy[sort]} LIMIT @limit`).all({ ids: JSON.stringify(serviceIds), from, to, limit });
+    ORDER BY ${orderBy[sort]} LIMIT @limit`).all({ ids: JSON.stringify(serviceIds), from, to, limit, author: readsAuthorTime(db) });
 }
 
 /** The same rows as {@link listChanges} for given (change id, deployment id) pairs, in the order given. */
 export function listChangesByIds(db: Db, pairs: [changeId: number, deploymentId: number][]): ChangeListRow[] {
   if (pairs.length === 0) return [];
-  return prepared<[{ pairs: string }], ChangeListRow>(db, `
+  return prepared<[{ pairs: string; author: number }], ChangeListRow>(db, `
     SELECT ${changeColumns}
     FROM json_each(@pairs) j
     JOIN changes c ON c.id = j.value ->> 0
     JOIN deployments d ON d.id = j.value ->> 1
     JOIN services s ON s.id = c.service_id
     LEFT JOIN pull_requests p ON p.id = c.pull_request_id
-    ORDER BY j.key`).all({ pairs: JSON.stringify(pairs) });
+    ORDER BY j.key`).all({ pairs: JSON.stringify(pairs), author: readsAuthorTime(db) });
 }

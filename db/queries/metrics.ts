@@ -49,15 +49,24 @@ export function listDeploymentFacts(db: Db, serviceIds: number[], from: number, 
     ORDER BY d.finished_at, d.id`).all(params(serviceIds, from, to));
 }
 
-/** Every change first shipped by a deployment that finished in [from, to). */
+/**
+ * Where a change's lead time starts (DESIGN.md, "The metrics", 2.): its commit time, or, where
+ * the connection reads `leadTimeFrom: author`, its author time when it has one (a rebase or a
+ * cherry-pick resets the commit time, not the author time). `@author` is 1 or 0. Every read of
+ * lead time (the facts of both paths, the changes list and its order) takes it from here.
+ */
+export const LEAD_TIME_FROM = '(CASE WHEN @author = 1 THEN coalesce(c.authored_at, c.committed_at) ELSE c.committed_at END)';
+export const readsAuthorTime = (db: Db): number => (db.leadTimeFrom === 'author' ? 1 : 0);
+
+/** Every change first shipped by a deployment that finished in [from, to); `committedAt` is where its lead time starts ({@link LEAD_TIME_FROM}). */
 export function listLeadTimeFacts(db: Db, serviceIds: number[], from: number, to: number) {
-  return prepared<[Params], { serviceId: number; committedAt: number; deployedAt: number; changeId: number; deploymentId: number }>(db, `
-    SELECT d.service_id AS serviceId, c.committed_at AS committedAt, d.finished_at AS deployedAt, c.id AS changeId, d.id AS deploymentId
+  return prepared<[Params & { author: number }], { serviceId: number; committedAt: number; deployedAt: number; changeId: number; deploymentId: number }>(db, `
+    SELECT d.service_id AS serviceId, ${LEAD_TIME_FROM} AS committedAt, d.finished_at AS deployedAt, c.id AS changeId, d.id AS deploymentId
     FROM deployments d
     JOIN deployment_changes dc ON dc.deployment_id = d.id
     JOIN changes c ON c.service_id = dc.service_id AND c.sha = dc.sha
     WHERE d.service_id IN (SELECT value FROM json_each(@ids)) AND d.is_production = 1 AND d.status = 'success'
-      AND d.finished_at >= @from AND d.finished_at < @to`).all(params(serviceIds, from, to));
+      AND d.finished_at >= @from AND d.finished_at < @to`).all({ ...params(serviceIds, from, to), author: readsAuthorTime(db) });
 }
 
 /**

@@ -50,7 +50,7 @@ export interface LocalStore {
 export async function openLocalStore(configFile?: string, opts: { forWriting?: boolean; now?: () => number } = {}): Promise<LocalStore> {
   const config = loadConfig(process.env, configFile);
   const now = opts.now ?? Date.now;
-  const store = openStore(config.dbFile, { check: config.integrityCheck, now });
+  const store = openStore(config.dbFile, { check: config.integrityCheck, now, leadTimeFrom: config.leadTimeFrom });
   try {
     if (opts.forWriting && await isDemo(store)) {
       throw new ConfigError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before adding real data.`);
