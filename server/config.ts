@@ -225,8 +225,53 @@ function loopbackRolesOf(env: string | undefined): Role[] | undefined {
   return list as Role[];
 }
 
+/** What is wrong with the configuration: every problem found, each naming its key and the fix. */
 export class ConfigError extends Error {
-  constructor(message: string) { super(message); this.name = 'ConfigError'; }
+  readonly problems: string[];
+  constructor(problems: string | string[]) {
+    const list = typeof problems === 'string' ? [problems] : problems;
+    super(list.length === 1 ? list[0] : `${list.length} problems in the configuration:\n${list.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = list;
+  }
+}
+
+/** Edits between two words (insertions, deletions, substitutions), for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length];
+}
+
+/** The known key closest to a misspelt one (`organization` → `organisation`), when one is close enough. */
+export function suggestKey(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  const scored = known.map((k) => ({ k, d: editDistance(lower, k.toLowerCase()) })).sort((x, y) => x.d - y.d);
+  const best = scored[0];
+  return best && best.d <= Math.max(1, Math.floor(key.length / 4)) ? best.k : undefined;
+}
+
+/** The keys an object of the file schema takes at `path` (optional, default, pipe and array wrappers looked through). */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const unwrap = (t: unknown): unknown => {
+    let cur = t as { _zod?: { def?: { innerType?: unknown; type?: string; in?: unknown } } } | undefined;
+    for (let i = 0; i < 10 && cur?._zod?.def; i++) {
+      const def = cur._zod.def;
+      if (def.innerType) cur = def.innerType as typeof cur;
+      else if (def.type === 'pipe') cur = def.in as typeof cur;
+      else break;
+    }
+    return cur;
+  };
+  let at = unwrap(schema) as { shape?: Record<string, unknown>; _zod?: { def?: { element?: unknown } } } | undefined;
+  for (const p of path) {
+    at = unwrap(typeof p === 'number' ? at?._zod?.def?.element : at?.shape?.[String(p)]) as typeof at;
+  }
+  return at?.shape ? Object.keys(at.shape) : [];
 }
 
 /** Runs a section's own checks, reporting a failure as a ConfigError that names the file. */
@@ -259,10 +304,16 @@ function readFile(file: string, env: NodeJS.ProcessEnv): ConfigFile {
   }
   const r = fileSchema.safeParse(substitute(raw, env, ''));
   if (!r.success) {
-    const i = r.error.issues[0];
-    const key = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') || '(top level)';
-    const fix = i.code === 'unrecognized_keys' ? `remove or correct ${i.keys.map((k) => `"${k}"`).join(', ')}` : i.message;
-    throw new ConfigError(`${file}: ${key}: ${fix}`);
+    // Every problem at once, each with its key; a misspelt key with the one it probably means.
+    const keyOf = (path: readonly PropertyKey[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    throw new ConfigError(r.error.issues.flatMap((i) => {
+      if (i.code !== 'unrecognized_keys') return [`${file}: ${keyOf(i.path) || '(top level)'}: ${i.message}`];
+      const known = keysAt(fileSchema, i.path);
+      return i.keys.map((k) => {
+        const guess = suggestKey(k, known);
+        return `${file}: ${keyOf(i.path) || '(top level)'}: remove or correct "${k}"${guess ? `: did you mean "${guess}"?` : known.length > 0 ? ` (the settings here are ${known.join(', ')})` : ''}`;
+      });
+    }));
   }
   return r.data;
 }
@@ -288,30 +339,40 @@ function evidenceEntries(file: ConfigFile): EvidenceEntry[] {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: string): Config {
   const configFile = argvConfig ?? env.DEMING_CONFIG ?? (existsSync('deming.config.yaml') ? 'deming.config.yaml' : null);
   if (configFile && !existsSync(configFile)) throw new ConfigError(`The config file ${configFile} does not exist: create it or unset DEMING_CONFIG.`);
-  const file = configFile ? readFile(configFile, env) : {};
+  // Every problem is collected and reported at once, each naming its key; what follows a wrong
+  // value goes on with its default, so the problems after it are found too.
+  const problems: string[] = [];
+  const check = <T>(f: () => T, fallback: T): T => {
+    try { return f(); } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(...e.problems);
+      return fallback;
+    }
+  };
+  const file: ConfigFile = configFile ? check(() => readFile(configFile, env), {}) : {};
 
-  const port = env.PORT !== undefined ? Number(env.PORT) : file.server?.port ?? 3000;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT: expected a port number from 0 to 65535, got "${env.PORT}".`);
+  let port = env.PORT !== undefined ? Number(env.PORT) : file.server?.port ?? 3000;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) { problems.push(`PORT: expected a port number from 0 to 65535, got "${env.PORT}".`); port = 3000; }
   const demo = envDemo.safeParse(env.DEMING_DEMO ?? file.demo ?? 'auto');
-  if (!demo.success) throw new ConfigError(`DEMING_DEMO: expected auto, on or off, got "${env.DEMING_DEMO}".`);
+  if (!demo.success) problems.push(`DEMING_DEMO: expected auto, on or off, got "${env.DEMING_DEMO}".`);
   if (env.DEMING_INTEGRITY_CHECK !== undefined && !['quick', 'full', 'off'].includes(env.DEMING_INTEGRITY_CHECK)) {
-    throw new ConfigError(`DEMING_INTEGRITY_CHECK: expected quick, full or off, got "${env.DEMING_INTEGRITY_CHECK}".`);
+    problems.push(`DEMING_INTEGRITY_CHECK: expected quick, full or off, got "${env.DEMING_INTEGRITY_CHECK}".`);
   }
-  const tz = env.DEMING_TZ ?? file.timezone ?? 'UTC';
-  if (!isValidTimeZone(tz)) throw new ConfigError(`DEMING_TZ: "${tz}" is not a time zone; use an IANA name such as UTC or Europe/London.`);
-  let production: RegExp;
+  let tz = env.DEMING_TZ ?? file.timezone ?? 'UTC';
+  if (!isValidTimeZone(tz)) { problems.push(`DEMING_TZ: "${tz}" is not a time zone; use an IANA name such as UTC or Europe/London.`); tz = 'UTC'; }
+  let production = /^prod(uction)?$/i;
   try {
     production = new RegExp(file.production ?? '^prod(uction)?$', 'i');
   } catch (e) {
-    throw new ConfigError(`${configFile ? `${configFile}: ` : ''}production: "${file.production}" is not a valid regular expression (${(e as Error).message.replace(/^Invalid regular expression: /, '')}): give one such as '^(prod|production|live)$' (case is ignored), or remove the key for the default ^prod(uction)?$. Nothing was changed.`);
+    problems.push(`${configFile ? `${configFile}: ` : ''}production: "${file.production}" is not a valid regular expression (${(e as Error).message.replace(/^Invalid regular expression: /, '')}): give one such as '^(prod|production|live)$' (case is ignored), or remove the key for the default ^prod(uction)?$. Nothing was changed.`);
   }
 
   const tokens = [...(file.auth?.tokens ?? [])];
   for (const role of roles) {
     const t = env[`DEMING_${role.toUpperCase()}_TOKEN`];
     if (t) {
-      if (t.length < 16) throw new ConfigError(`DEMING_${role.toUpperCase()}_TOKEN: tokens must be at least 16 characters.`);
-      tokens.push({ name: `env:${role}`, token: t, role });
+      if (t.length < 16) problems.push(`DEMING_${role.toUpperCase()}_TOKEN: tokens must be at least 16 characters.`);
+      else tokens.push({ name: `env:${role}`, token: t, role });
     }
   }
   const githubToken = env.GITHUB_TOKEN ?? null;
@@ -320,16 +381,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
   const publicUrlText = env.DEMING_PUBLIC_URL ?? file.server?.publicUrl;
   if (publicUrlText) {
     try { publicUrl = new URL(publicUrlText); } catch { publicUrl = null; }
-    if (!publicUrl || !/^https?:$/.test(publicUrl.protocol)) throw new ConfigError(`DEMING_PUBLIC_URL: expected the URL people open, such as https://deming.example.gov, got "${publicUrlText}".`);
+    if (!publicUrl || !/^https?:$/.test(publicUrl.protocol)) problems.push(`DEMING_PUBLIC_URL: expected the URL people open, such as https://deming.example.gov, got "${publicUrlText}".`);
   }
   const allowedHosts = (env.DEMING_ALLOWED_HOSTS !== undefined ? env.DEMING_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) : file.server?.allowedHosts ?? [])
     .map((h) => h.toLowerCase());
   const badHost = allowedHosts.find((h) => !hostPattern.test(h));
-  if (badHost) throw new ConfigError(`DEMING_ALLOWED_HOSTS: "${badHost}" is not a host name; give names such as deming.internal, separated by commas.`);
+  if (badHost) problems.push(`DEMING_ALLOWED_HOSTS: "${badHost}" is not a host name; give names such as deming.internal, separated by commas.`);
   const host = env.HOST ?? file.server?.host ?? '127.0.0.1';
   const users = file.auth?.users ?? [];
   const oidc = file.auth?.oidc ?? null;
-  const explicitLoopback = loopbackRolesOf(env.DEMING_LOOPBACK_ROLES) ?? file.auth?.loopbackRoles;
+  const explicitLoopback = check(() => loopbackRolesOf(env.DEMING_LOOPBACK_ROLES), undefined) ?? file.auth?.loopbackRoles;
   const credentialed = tokens.length > 0 || users.length > 0 || oidc !== null;
   const listensOnLoopback = host === 'localhost' || isLoopback(host);
   const loopbackRoles: Role[] = explicitLoopback ?? (credentialed || !listensOnLoopback ? [] : [...roles]);
@@ -344,13 +405,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     signInAttempts: fileLimits.signInAttempts ?? defaultLimits.signInAttempts,
     signInLockMs: fileLimits.signInLockMinutes !== undefined ? fileLimits.signInLockMinutes * 60_000 : defaultLimits.signInLockMs,
   };
-  const incidents = orConfigError(configFile, () => resolveIncidentSettings(file.incidents, env));
-  return {
+  const config = check((): Config => {
+    const incidents = orConfigError(configFile, () => resolveIncidentSettings(file.incidents, env));
+    return {
     port,
     host,
     dbFile: env.DEMING_DB ?? file.database ?? './data/deming.db',
     configFile,
-    demo: demo.data,
+    demo: demo.data ?? 'auto',
     tz,
     production,
     leadTimeFrom: file.leadTimeFrom ?? 'commit',
@@ -377,5 +439,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     loopbackRoles,
     loopbackRolesConfigured: explicitLoopback !== undefined,
     limits,
-  };
+    };
+  }, null);
+  if (problems.length > 0 || !config) throw new ConfigError(problems);
+  return config;
 }
