@@ -1,5 +1,7 @@
 /** The site header: product name, connection, who is signed in, scope picker and date range. */
+import { useLocation } from 'react-router';
 import { useSocket } from '../hooks/useSocket';
+import { isRetroPath } from '../lib/loops-paths';
 import { DateRangeControls } from './DateRangeControls';
 import { Masthead } from './Masthead';
 import { ScopePicker } from './ScopePicker';
@@ -14,6 +16,8 @@ const STATUS_TEXT: Record<ConnectionStatus, string> = {
 
 export function Header() {
   const { status } = useSocket();
+  // A retro is about one loop's own days: the date range would do nothing there.
+  const { pathname } = useLocation();
   return (
     <header className="site-header">
       <Masthead>
@@ -26,7 +30,7 @@ export function Header() {
       <div className="header-controls">
         <div className="container controls-row">
           <ScopePicker />
-          <DateRangeControls />
+          {!isRetroPath(pathname) && <DateRangeControls />}
         </div>
       </div>
     </header>

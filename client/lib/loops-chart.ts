@@ -102,11 +102,3 @@ export function loopLengthDays(loop: Pick<LoopItem, 'from' | 'to'> | undefined):
   if (!loop) return 14;
   return Math.max(1, Math.round((Date.parse(loop.to) - Date.parse(loop.from)) / DAY_MS));
 }
-
-/** The loop to show: the one the URL names, else the latest that has started, else the last. -1 when there is none. */
-export function selectedLoopIndex(loops: readonly Pick<LoopItem, 'id' | 'from'>[], id: string | null, now: number): number {
-  const named = id === null ? -1 : loops.findIndex((l) => l.id === id);
-  if (named >= 0) return named;
-  for (let i = loops.length - 1; i >= 0; i--) if (Date.parse(loops[i].from) <= now) return i;
-  return loops.length - 1;
-}

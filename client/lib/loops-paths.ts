@@ -27,6 +27,11 @@ export function parseSectionPath(pathname: string): { section: ScopeSection; sco
   return scope === null ? null : { section: match[1] as ScopeSection, scope };
 }
 
+/** Whether a path is a retro (which has no date range of its own: the loop's days are its range). */
+export function isRetroPath(pathname: string): boolean {
+  return pathname === '/retro' || pathname.startsWith('/retro/');
+}
+
 /** Whether a path is one of this module's sections (even with an unknown scope). */
 export function isSectionPath(pathname: string): boolean {
   return SECTIONS.some((s) => pathname === `/${s}` || pathname.startsWith(`/${s}/`));

@@ -47,7 +47,8 @@ describe('loops view', () => {
     const page = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watch(page);
     const org = await json<OrgResponse>('/api/v1/org');
-    const team = org.teams.find((t) => t.services.length > 0)!;
+    // A team the demo planned nothing for (it plans in the first teams a newcomer opens).
+    const team = org.teams.find((t) => t.services.length > 0 && t.id !== 'appointments')!;
 
     // From the team's dashboard, the tab opens its loops: cadence loops, since none is recorded.
     await page.goto(`${h.server.url}/team/${team.id}`);
@@ -72,18 +73,19 @@ describe('loops view', () => {
     await page.getByTestId('plan-submit').click();
     await expect.poll(() => status(page), { timeout: 5_000 }).toBe('Planned “Smaller pull requests”.');
 
-    // The recorded loop replaces the cadence loops, with its target on the lead-time chart.
-    await expect.poll(() => page.getByTestId('loop-item').count(), { timeout: 5_000 }).toBe(1);
+    // The planned loop takes its place among the cadence loops, which stay, with its target on the lead-time chart.
+    await expect.poll(() => page.locator('[data-testid="loop-item"]:not(:has([data-testid="cadence-tag"]))').count(), { timeout: 5_000 }).toBe(1);
     await expect(page.getByTestId('cadence-notice').count()).resolves.toBe(0);
+    expect(await page.getByTestId('cadence-tag').count()).toBeGreaterThan(3);
     const detail = page.getByTestId('loop-detail');
     await expect(detail.getByTestId('loop-name').textContent()).resolves.toBe('Smaller pull requests');
     await expect(detail.getByTestId('plan-target').textContent()).resolves.toBe('6 hours');
-    // The first loop planned is checked against the same length of time before it.
-    await expect(detail.getByTestId('verdict').textContent()).resolves.toMatch(/^Lead time against the same length of time before this loop: (faster|slower|no detectable change|too few changes)/);
+    // The first loop planned is checked against the cadence loop before it.
+    await expect(detail.getByTestId('verdict').textContent()).resolves.toMatch(/^Lead time against the previous loop: (faster|slower|no detectable change|too few changes)/);
     await expect(detail.getByTestId('compare-table').locator('tr[data-metric="leadTime"] td').last().textContent()).resolves.toMatch(/\d/);
     const leadChart = page.getByTestId('loop-lead-time-chart');
     await leadChart.getByText('Show the figures as a table').click();
-    await expect(leadChart.locator('table tbody tr td').last().textContent()).resolves.toBe('6 hours');
+    await expect(leadChart.locator('table tbody tr').filter({ hasText: 'Smaller pull requests' }).locator('td').last().textContent()).resolves.toBe('6 hours');
 
     // Act: adopt, with notes; the decision stays after a reload.
     await detail.getByTestId('decision-adopt').check();
@@ -110,7 +112,7 @@ describe('loops view', () => {
     await expect(page.getByTestId('plan-from').inputValue()).resolves.toBe(day(-28));
     await fillPlan(page, { name: 'Deploy on merge', target: '2', unit: 'hours', hypothesis: 'Deploying each merge at once removes the wait for the daily release.' });
     await page.getByTestId('plan-submit').click();
-    await expect.poll(() => page.getByTestId('loop-item').count(), { timeout: 5_000 }).toBe(2);
+    await expect.poll(() => page.locator('[data-testid="loop-item"]:not(:has([data-testid="cadence-tag"]))').count(), { timeout: 5_000 }).toBe(2);
     await expect(detail.getByTestId('loop-name').textContent()).resolves.toBe('Deploy on merge');
     await expect(detail.getByTestId('previous-act').textContent()).resolves.toMatch(/Adopt.*Keep the 200-line limit/);
     await expect(detail.getByTestId('verdict').textContent()).resolves.toMatch(/Lead time against the previous loop: (faster|slower|no detectable change|too few changes).*\(p [<=] [\d.]+\)|too few changes/);
@@ -138,11 +140,11 @@ describe('loops view', () => {
     await page.getByTestId('delete-loop').click();
     await page.getByTestId('delete-yes').click();
     await expect.poll(() => status(page), { timeout: 5_000 }).toMatch(/^Deleted “Deploy on merge”/);
-    await expect.poll(() => page.getByTestId('loop-item').count(), { timeout: 5_000 }).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="loop-item"]:not(:has([data-testid="cadence-tag"]))').count(), { timeout: 5_000 }).toBe(1);
     // The audit trail is read again after the delete: wait for it as for the list.
     await expect.poll(() => page.locator('[data-testid="audit-row"][data-action="delete"]').count(), { timeout: 5_000 }).toBe(1);
     const left = await json<LoopsResponse>(`/api/v1/loops?scope=team:${team.id}&from=${day(-60)}`);
-    expect(left.items.map((l) => l.name)).toEqual(['Smaller pull requests']);
+    expect(left.items.filter((l) => !l.derived).map((l) => l.name)).toEqual(['Smaller pull requests']);
 
     // The one refused plan shows as the console error of its failed request; nothing else may.
     expect(problems.filter((p) => /status of 400/.test(p))).toHaveLength(1);

@@ -23,7 +23,8 @@ const api = async (method: string, path: string, body?: unknown) => {
 describe('retro view', () => {
   it('shows one loop against the last, what happened in it, and records its act', async () => {
     const org = (await (await fetch(`${h.server.url}/api/v1/org`)).json()) as OrgResponse;
-    const team = org.teams.find((t) => t.services.length > 1)!;
+    // Not Appointments: the demo has planned loops there.
+    const team = org.teams.find((t) => t.services.length > 1 && t.id !== 'appointments')!;
     const scope = `team:${team.id}`;
     const first = await api('POST', '/api/v1/loops', { scope, name: 'Trunk-based development', from: day(-56), to: day(-28), plan: { metric: 'leadTime', target: 1, unit: 'days', hypothesis: 'Short-lived branches merge sooner.' } });
     expect(first.status).toBe(201);
@@ -79,7 +80,9 @@ describe('retro view', () => {
     // A loop that is not there: the loops of the range to pick from.
     await page.goto(`${h.server.url}/retro/team/${team.id}?loop=999999`);
     await expect(page.getByTestId('retro-pick').textContent({ timeout: 15_000 })).resolves.toContain('There is no loop “999999”');
-    expect(problems).toEqual([]);
+    // The one 404 is the lookup of that loop; nothing else may fail.
+    expect(problems.filter((p) => /status of 404/.test(p))).toHaveLength(1);
+    expect(problems.filter((p) => !/status of 404/.test(p))).toEqual([]);
     await page.close();
   }, 40_000);
 });

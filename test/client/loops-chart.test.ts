@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  deploymentBars, lastDay, leadTimeBars, loopBarChartData, loopDates, loopLabels, loopLengthDays, loopTargets, selectedLoopIndex, visibleLoops,
+  deploymentBars, lastDay, leadTimeBars, loopBarChartData, loopDates, loopLabels, loopLengthDays, loopTargets, visibleLoops,
 } from '../../client/lib/loops-chart';
 import { hasStages, loopStagesChartData, loopStageStacks } from '../../client/lib/loops-stages';
 import { loopItem } from '../helpers/loop-item';
+import { selectedLoopIndex } from '../../client/lib/loops-state';
 
 const loops = [
   loopItem({ id: 'cadence:2025-12-29', from: '2025-12-29T00:00:00.000Z', to: '2026-01-12T00:00:00.000Z', leadTime: 60 * 86_400, perWeek: 0.5 }),
@@ -54,11 +55,12 @@ describe('loops shown and picked', () => {
     expect(visibleLoops([...loops, ...ahead], now).map((l) => l.id)).toEqual(['cadence:2025-12-29', '7', '8', '9']);
   });
 
-  it('picks the loop the URL names, else the latest that has started', () => {
+  it('picks the loop the URL names, else the last that has ended (not the running one), else the running one', () => {
     const all = [...loops, loopItem({ id: '9', from: '2026-02-09T00:00:00.000Z', to: '2026-02-23T00:00:00.000Z' })];
-    expect(selectedLoopIndex(all, '7', now)).toBe(1);
-    expect(selectedLoopIndex(all, 'gone', now)).toBe(2);
-    expect(selectedLoopIndex(all, null, now)).toBe(2);
+    expect(selectedLoopIndex(all, '8', now)).toBe(2);
+    expect(selectedLoopIndex(all, 'gone', now)).toBe(1);
+    expect(selectedLoopIndex(all, null, now)).toBe(1);
+    expect(selectedLoopIndex([loops[2]], null, now)).toBe(0);
     expect(selectedLoopIndex([], null, now)).toBe(-1);
   });
 

@@ -2,9 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSectionPath, loopsPath, parseSectionPath, retroPath, retroSearch, withoutLoop } from '../../client/lib/loops-paths';
-import { failedDeployments, findRetroLoops, incidentRows, previousWindow, type DeploymentItem } from '../../client/lib/loops-retro';
+import { failedDeployments, incidentRows, type DeploymentItem } from '../../client/lib/loops-retro';
 import { sendJson, WriteError } from '../../client/lib/loops-api';
-import { loopItem } from '../helpers/loop-item';
 
 describe('loops and retro paths', () => {
   it('puts the scope page\'s path under /loops and /retro, and reads it back', () => {
@@ -50,18 +49,6 @@ describe('retro figures', () => {
       { ...base, id: 'long', openedAt: '2026-03-03T10:00:00Z', resolvedAt: '2026-03-03T12:00:00Z' },
     ]);
     expect(rows.map((r) => [r.id, r.restore])).toEqual([['open', null], ['long', 7200], ['short', 1200]]);
-  });
-
-  it('finds the loop and the one before it, or where to read the one before', () => {
-    const before = loopItem({ id: '6' });
-    const loop = loopItem({ id: '7', from: '2026-03-16T00:00:00.000Z', check: { previousId: '6', leadTime: { u: 1, pValue: 0.5, direction: 'none', verdict: 'v', effect: 0.5, previousCount: 5, currentCount: 5, method: 'exact' } } });
-    expect(findRetroLoops([before, loop], '7')).toEqual({ loop, previous: before });
-    expect(findRetroLoops([loop], '7')).toEqual({ loop, previous: null });
-    expect(findRetroLoops([loop], '8')).toEqual({ loop: null, previous: null });
-    expect(previousWindow(loop)).toEqual({ from: '2025-03-15T00:00:00.000Z', to: '2026-03-16T00:00:00.000Z' });
-    const cadence = { ...loop, check: { ...loop.check!, previousId: 'cadence:2026-03-02' } };
-    expect(previousWindow(cadence)).toEqual({ from: '2026-03-02', to: '2026-03-16T00:00:00.000Z' });
-    expect(previousWindow({ ...loop, check: null })).toBeNull();
   });
 });
 

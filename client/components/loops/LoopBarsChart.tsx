@@ -27,9 +27,13 @@ const FORMAT: Record<BarMetric, (v: number | null) => string> = {
   deploymentFrequency: (v) => (v === null ? NO_DATA : formatRate(v)),
 };
 
-interface Props { metric: BarMetric; loops: LoopItem[]; selected: number; onSelect: (index: number) => void }
+interface Props {
+  metric: BarMetric; loops: LoopItem[]; selected: number; onSelect: (index: number) => void;
+  /** What the darker bar is, in the legend. */
+  selectedLabel?: string;
+}
 
-export function LoopBarsChart({ metric, loops, selected, onSelect }: Props) {
+export function LoopBarsChart({ metric, loops, selected, onSelect, selectedLabel = 'loop shown below' }: Props) {
   const bars = useMemo(() => (metric === 'leadTime' ? leadTimeBars(loops) : deploymentBars(loops)), [metric, loops]);
   const data = useMemo(() => loopBarChartData(bars, TEXT[metric].value, selected), [bars, metric, selected]);
   const format = FORMAT[metric];
@@ -72,7 +76,7 @@ export function LoopBarsChart({ metric, loops, selected, onSelect }: Props) {
       <h2 id={`${testId}-heading`}>{TEXT[metric].title}</h2>
       <ul className="legend" aria-label="Marks">
         <li><span className="swatch swatch-bar" aria-hidden="true" /> {metric === 'leadTime' ? 'median of the loop' : 'average of the loop'}</li>
-        <li><span className="swatch swatch-selected" aria-hidden="true" /> loop shown below</li>
+        <li><span className="swatch swatch-selected" aria-hidden="true" /> {selectedLabel}</li>
         {hasTargets && <li><span className="legend-target" aria-hidden="true" /> target planned</li>}
       </ul>
       {!hasValues ? <EmptyState>{metric === 'leadTime' ? 'No change reached production in these loops.' : 'No successful production deployment in these loops.'}</EmptyState> : (

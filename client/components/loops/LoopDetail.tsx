@@ -26,7 +26,7 @@ export function LoopDetail({ loop, previous, onChanged, onDeleted }: Props) {
         <LoopBadges loop={loop} />
       </div>
       {Date.parse(loop.from) <= Date.now() && Date.parse(loop.to) > Date.now() && (
-        <p className="running-note" data-testid="running-note">This loop is still running: its figures cover the days so far, so compare them with care.</p>
+        <p className="running-note" data-testid="running-note">This loop is still running: its figures are so far, and the Check gives its verdict when it ends.</p>
       )}
       <PreviousDecision act={loop.previousAct} />
       <div className="pdca">

@@ -5,6 +5,7 @@ import { formatDuration } from '../../lib/format';
 import { loopDates } from '../../lib/loops-chart';
 import { decisionLabel } from '../../lib/loops-form';
 import { LoopBadges } from './LoopBadges';
+import { loopPhase } from '../../lib/loops-state';
 
 export function LoopList({ loops, selected }: { loops: LoopItem[]; selected: number }) {
   const { search } = useLocation();
@@ -25,7 +26,7 @@ export function LoopList({ loops, selected }: { loops: LoopItem[]; selected: num
             </Link>
             <p className="loop-facts">
               <span>Lead time {formatDuration(l.metrics.leadTime.p50)}</span>
-              {l.check && <span>Check: {l.check.leadTime.verdict}</span>}
+              {l.check && loopPhase(l, Date.now()) === 'ended' && <span>Check: {l.check.leadTime.verdict}</span>}
               {l.act && <span>Act: {decisionLabel(l.act.decision)}</span>}
             </p>
             <LoopBadges loop={l} />

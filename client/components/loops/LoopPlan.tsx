@@ -2,8 +2,9 @@
 import type { LoopItem } from '../../../common/api';
 import { formatMetric, METRIC_INFO, metricValue } from '../../lib/loops-compare';
 import { loopLengthDays } from '../../lib/loops-chart';
+import { retrospectiveWords } from '../../lib/loops-state';
 
-export function LoopPlan({ loop }: { loop: Pick<LoopItem, 'plan' | 'metrics' | 'targetMet' | 'derived' | 'from' | 'to'> }) {
+export function LoopPlan({ loop }: { loop: Pick<LoopItem, 'plan' | 'metrics' | 'targetMet' | 'derived' | 'from' | 'to' | 'retrospective'> }) {
   const { plan } = loop;
   if (!plan) {
     return (
@@ -28,6 +29,9 @@ export function LoopPlan({ loop }: { loop: Pick<LoopItem, 'plan' | 'metrics' | '
         </dd>
       </div>
       <div><dt>Hypothesis</dt><dd className="hypothesis" data-testid="plan-hypothesis">{plan.hypothesis}</dd></div>
+      {loop.retrospective && (
+        <div className="retrospective-note" data-testid="retrospective-note"><dt>Retrospective</dt><dd>{retrospectiveWords(loop.retrospective)}</dd></div>
+      )}
     </dl>
   );
 }

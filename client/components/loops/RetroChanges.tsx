@@ -5,6 +5,15 @@ import { formatDate, formatDuration, plural } from '../../lib/format';
 import { STAGE_INFO } from '../../lib/stages';
 import { EmptyState, ErrorMessage, Loading } from '../States';
 import { ExternalLink } from '../ExternalLink';
+import { ScrollTable } from '../ScrollTable';
+
+/** How many rows of each retro table go on the printed sheet (the rest stay on screen). */
+export const PRINT_ROWS = 6;
+
+/** The note printed under a table cut to {@link PRINT_ROWS}. */
+export function PrintedRows({ shown, total, what }: { shown: number; total: number; what: string }) {
+  return total > shown ? <p className="print-only muted small">The first {shown} of {total} {what}; all of them are on the retro page on screen.</p> : null;
+}
 
 export function RetroChanges({ changes, total, showService }: { changes: Resource<ChangesResponse>; total: number; showService: boolean }) {
   const items = changes.data?.items ?? [];
@@ -20,7 +29,7 @@ export function RetroChanges({ changes, total, showService }: { changes: Resourc
               {items.length < total ? `The slowest ${items.length} of ${plural(total, 'change')}.` : `${plural(items.length, 'change')}.`}
               {' '}Stages are shown for changes merged through a pull request.
             </p>
-            <div className="table-scroll retro-scroll">
+            <ScrollTable label="The changes of this loop">
               <table className="changes-table">
                 <thead>
                   <tr>
@@ -33,8 +42,8 @@ export function RetroChanges({ changes, total, showService }: { changes: Resourc
                   </tr>
                 </thead>
                 <tbody>
-                  {items.map((c) => (
-                    <tr key={`${c.service}@${c.sha}`} data-testid="retro-change-row">
+                  {items.map((c, i) => (
+                    <tr key={`${c.service}@${c.sha}`} data-testid="retro-change-row" className={i >= PRINT_ROWS ? 'print-extra' : undefined}>
                       <td className="num strong">{formatDuration(c.leadTime)}</td>
                       {showService && <td className="service-cell">{c.service}</td>}
                       <td><code><ExternalLink href={c.url}>{c.sha.slice(0, 7)}</ExternalLink></code></td>
@@ -45,7 +54,8 @@ export function RetroChanges({ changes, total, showService }: { changes: Resourc
                   ))}
                 </tbody>
               </table>
-            </div>
+            </ScrollTable>
+            <PrintedRows shown={PRINT_ROWS} total={items.length} what="slowest changes" />
           </>
         )}
     </section>

@@ -5,6 +5,7 @@ import type { Resource } from '../../hooks/useResource';
 import { formatDate, formatDuration, formatTime, plural } from '../../lib/format';
 import { EmptyState, ErrorMessage, Loading } from '../States';
 import { ExternalLink } from '../ExternalLink';
+import { PrintedRows, PRINT_ROWS } from './RetroChanges';
 
 const when = (iso: string | null) => (iso ? `${formatDate(iso)} ${formatTime(iso)}` : '—');
 
@@ -22,8 +23,8 @@ export function RetroFailedDeployments({ deployments }: { deployments: Resource<
             <table>
               <thead><tr><th scope="col">Deployment</th><th scope="col">Service</th><th scope="col">Finished</th><th scope="col">Why it counts</th></tr></thead>
               <tbody>
-                {rows.map((d) => (
-                  <tr key={`${d.source}/${d.id}`} data-testid="retro-failed-row">
+                {rows.map((d, i) => (
+                  <tr key={`${d.source}/${d.id}`} data-testid="retro-failed-row" className={i >= PRINT_ROWS / 2 ? 'print-extra' : undefined}>
                     <td className="text-cell"><ExternalLink href={d.url}>{d.id}</ExternalLink></td>
                     <td className="service-cell">{d.service}</td>
                     <td className="nowrap">{when(d.finishedAt ?? d.startedAt)}</td>
@@ -32,6 +33,7 @@ export function RetroFailedDeployments({ deployments }: { deployments: Resource<
                 ))}
               </tbody>
             </table>
+            <PrintedRows shown={PRINT_ROWS / 2} total={rows.length} what="failed deployments" />
           </div>
         )}
     </section>
@@ -51,8 +53,8 @@ export function RetroIncidents({ incidents }: { incidents: Resource<IncidentsRes
             <table>
               <thead><tr><th scope="col">Incident</th><th scope="col">Service</th><th scope="col">Severity</th><th scope="col">Opened</th><th scope="col" className="num">Time to restore</th></tr></thead>
               <tbody>
-                {rows.map((i) => (
-                  <tr key={`${i.source}/${i.id}`} data-testid="retro-incident-row">
+                {rows.map((i, n) => (
+                  <tr key={`${i.source}/${i.id}`} data-testid="retro-incident-row" className={n >= PRINT_ROWS / 2 ? 'print-extra' : undefined}>
                     <td className="text-cell"><ExternalLink href={i.url}>{i.title ?? i.id}</ExternalLink></td>
                     <td className="service-cell">{i.service}</td>
                     <td>{i.severity ?? '—'}</td>
@@ -62,6 +64,7 @@ export function RetroIncidents({ incidents }: { incidents: Resource<IncidentsRes
                 ))}
               </tbody>
             </table>
+            <PrintedRows shown={PRINT_ROWS / 2} total={rows.length} what="incidents" />
           </div>
         )}
     </section>

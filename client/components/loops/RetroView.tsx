@@ -14,6 +14,7 @@ import { loopsPath, retroSearch } from '../../lib/loops-paths';
 import { servicesOfScope, type ScopeRef } from '../../lib/scope';
 import { EmptyState, ErrorMessage, Loading } from '../States';
 import { LoopActSection, PreviousDecision } from './LoopAct';
+import { LoopBarsChart } from './LoopBarsChart';
 import { LoopBadges } from './LoopBadges';
 import { LoopCheck } from './LoopCheck';
 import { LoopDo } from './LoopDo';
@@ -33,7 +34,8 @@ export function RetroView({ scope, org }: { scope: ScopeRef; org: OrgResponse })
   const [own, setOwn] = useState(0);
   const [status, setStatus] = useState('');
   const data = useLoopsRetro(scope.key, loopId, range, today, live.version + own);
-  const { loop, previous, loops } = data;
+  const { loop, previous, loops, one } = data;
+  const pair = useMemo(() => (loop ? (previous ? [previous, loop] : [loop]) : []), [loop, previous]);
   useEffect(() => { document.title = `Retro${loop ? ` of ${loop.name}` : ''} · ${scope.label} · Deming`; }, [loop, scope.label]);
   // Back to the loops with a few loops before this one, and at least the default range.
   const backFrom = [addDays(range.from, -56), addDays(today, -DEFAULT_DAYS)].sort()[0];
@@ -47,11 +49,14 @@ export function RetroView({ scope, org }: { scope: ScopeRef; org: OrgResponse })
         <Link to={{ pathname: loopsPath(scope.key), search: backSearch }} data-testid="back-to-loops">← All loops of {scope.label}</Link>
         {loop && <button type="button" className="button-secondary print-button" onClick={() => window.print()}>Print this retro</button>}
       </div>
-      {loops.error ? <ErrorMessage title="Could not load the loop" error={loops.error} onRetry={loops.retry} />
-        : !loops.data ? <Loading label="Loading the loop…" />
-        : !loop ? <PickLoop scope={scope} items={loops.data.items} missing={loopId} />
+      {one.error && !data.missing ? <ErrorMessage title="Could not load the loop" error={one.error} onRetry={one.retry} />
+        : loops.error ? <ErrorMessage title="Could not load the loops" error={loops.error} onRetry={loops.retry} />
+        : !loop && !loops.data ? <Loading label="Loading the loop…" />
+        : !loop ? <PickLoop scope={scope} items={loops.data?.items ?? []} missing={data.missing ? loopId : null} />
         : (
-          <>
+          // On screen one column (the Act last); printed, the loop on the left and its evidence on the right.
+          <div className="retro-body">
+            <div className="retro-main">
             <section className="panel retro-summary" aria-labelledby="retro-loop-heading" data-testid="retro-summary">
               <div className="loop-detail-head">
                 <div>
@@ -76,25 +81,35 @@ export function RetroView({ scope, org }: { scope: ScopeRef; org: OrgResponse })
                 </section>
               </div>
             </section>
-            <RetroChanges changes={data.changes} total={loop.metrics.leadTime.count} showService={scope.kind !== 'service'} />
-            <RetroFailedDeployments deployments={data.deployments} />
-            <RetroIncidents incidents={data.incidents} />
             <section className="panel retro-act" aria-labelledby="retro-act-h" data-testid="retro-act">
               <h2 id="retro-act-h"><span className="stage-letter" aria-hidden="true">A</span> Act: what the team decides</h2>
               <LoopActSection loop={loop} onChanged={(m) => { setStatus(m); setOwn((v) => v + 1); }} />
             </section>
-          </>
+            </div>
+            <div className="retro-evidence">
+            <div className="grid-2 charts retro-charts" data-testid="retro-charts">
+              <LoopBarsChart metric="leadTime" loops={pair} selected={pair.length - 1} onSelect={noSelect} selectedLabel="this loop" />
+              <LoopBarsChart metric="deploymentFrequency" loops={pair} selected={pair.length - 1} onSelect={noSelect} selectedLabel="this loop" />
+            </div>
+            <RetroChanges changes={data.changes} total={loop.metrics.leadTime.count} showService={scope.kind !== 'service'} />
+            <RetroFailedDeployments deployments={data.deployments} />
+            <RetroIncidents incidents={data.incidents} />
+            </div>
+          </div>
         )}
     </div>
   );
 }
 
-/** No loop named, or not in the range: the loops of the range to choose from. */
+/** The retro's charts show two loops; there is nothing to pick. */
+const noSelect = () => {};
+
+/** No loop named, or the one named is gone: the loops of the range to choose from. */
 function PickLoop({ scope, items, missing }: { scope: ScopeRef; items: { id: string; name: string; from: string; to: string }[]; missing: string | null }) {
   return (
     <section className="panel" aria-labelledby="pick-heading" data-testid="retro-pick">
       <h2 id="pick-heading">Which loop?</h2>
-      {missing && <p>There is no loop “{missing}” of {scope.label} in this range: it may have been deleted. Pick one below.</p>}
+      {missing && <p>There is no loop “{missing}” of {scope.label}: it was deleted, or a planned loop now covers all of its days. Pick one below.</p>}
       {items.length === 0 ? <EmptyState>No loop in this range.</EmptyState> : (
         <ul className="pick-list">
           {[...items].reverse().map((l) => (
