@@ -5,6 +5,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { compileGlobs, TagRuleError } from '../git/rules';
+
+/** Release tag globs (collectors/git/rules.ts), checked at start: a malformed one names its key and the fix. */
+const tagGlobs = z.string().superRefine((s, ctx) => {
+  try { compileGlobs('', s); } catch (e) {
+    if (e instanceof TagRuleError) ctx.addIssue({ code: 'custom', message: e.message.replace(/^: /, '') });
+    else throw e;
+  }
+});
 
 const repoName = z
   .string({ error: 'expected a repository as "owner/name"' })
@@ -22,6 +31,12 @@ export const deploymentSourceSchema = z
     workflow: z.string().min(1).optional(),
     /** For `releases`: only tags matching this pattern count. */
     tagPattern: pattern.optional(),
+    /** For `releases`: release tags matching these globs count (`v*`, or several as `v*,release-*`); every tag by default. */
+    include: tagGlobs.optional(),
+    /** For `releases`: release tags matching these globs never count. */
+    exclude: tagGlobs.optional(),
+    /** For `releases`: count pre-releases too (GitHub's pre-release mark, or a semantic-version pre-release tag such as v2.0.0-rc.1). */
+    includePrereleases: z.boolean({ error: 'expected true or false' }).optional(),
     /** For `releases` and `workflow`: the environment name they deploy to (must match `production` to count). */
     environment: z.string().min(1).max(100).optional(),
   })

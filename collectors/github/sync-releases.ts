@@ -1,11 +1,24 @@
-/** Published releases as deployments, for repositories configured with `deployments.from: releases`. */
-import { adaptRelease, isDeployedRelease, shaOfTarget } from './adapt-release';
+/**
+ * Published releases as deployments, for repositories configured with `deployments.from:
+ * releases`. Every release since the horizon is read on each run (a repository has few, and an
+ * unchanged list is one conditional request answered 304), and the cursor keeps those sent as
+ * deployments: one turned pre-release or draft, no longer matching the rules, or deleted, is
+ * sent again as `retracted` (DESIGN.md), so it stops counting.
+ */
+import { z } from 'zod';
+import { adaptRelease, isDeployedRelease, retractedRelease, shaOfTarget, type SentRelease } from './adapt-release';
 import { statusOf, type GithubClient } from './client';
-import { cursorRow, readCursor, watermarkCursor } from './cursors';
+import { cursorRow, readCursor } from './cursors';
 import { chunks, listNewestFirst } from './listing';
 import { releasePayload, type ReleasePayload } from './payloads';
-import { commit, etagFor, oldestFirst, resourceOf, startFrom, type RepoInfo, type RepoSync } from './repo-sync';
+import { commit, etagFor, oldestFirst, resourceOf, type RepoInfo, type RepoSync } from './repo-sync';
 import type { NativeEventInput } from '../../common/events';
+
+/** The releases cursor: the newest release read, and the releases sent as deployments by id (tag, sha, publication time, page). */
+const releasesCursor = z.object({
+  watermark: z.string().nullable(),
+  sent: z.record(z.string(), z.tuple([z.string(), z.string().nullable(), z.string(), z.string()])).optional(),
+});
 
 const PER_BATCH = 50;
 
@@ -28,28 +41,37 @@ export async function releaseSha(client: GithubClient, repo: Pick<RepoInfo, 'own
   return shaOfTarget(r) ?? tagSha(client, repo, r.tag_name);
 }
 
-/** Reads the releases created since the watermark; those that count become deployments. */
+/** Reads the releases since the horizon: those that count become deployments, those sent before that no longer count are retracted. */
 export async function syncReleases(sync: RepoSync): Promise<void> {
   const { repo, client, ctx } = sync;
   const resource = resourceOf(sync, 'releases');
-  const saved = await readCursor(ctx.store, resource, watermarkCursor);
-  const from = startFrom(sync, saved.state?.watermark);
+  const saved = await readCursor(ctx.store, resource, releasesCursor);
+  const sent = saved.state?.sent ?? {};
   const list = await listNewestFirst(client, 'GET /repos/{owner}/{repo}/releases', { owner: repo.owner, repo: repo.name }, releasePayload, {
-    etag: etagFor(sync, saved.etag), isOlder: (r) => Date.parse(r.created_at) < Date.parse(from), loose: true, signal: ctx.signal,
+    etag: etagFor(sync, saved.etag), isOlder: (r) => Date.parse(r.created_at) < sync.horizon, loose: true, signal: ctx.signal,
   });
   if (list.notModified) return;
   const items = oldestFirst(list.items, (r) => r.created_at, (r) => r.id);
-  const batches = chunks(items, PER_BATCH);
-  if (batches.length === 0) return commit(sync, 'releases', [], [cursorRow(resource, { watermark: saved.state?.watermark ?? null }, list.etag)]);
+  const events: NativeEventInput[] = [];
+  const nowSent: Record<string, [string, string | null, string, string]> = {};
+  for (const r of items) {
+    if (!isDeployedRelease(r, sync.source) || Date.parse(r.published_at!) < sync.horizon) continue;
+    const before = sent[String(r.id)];
+    // A tag's commit is asked for once: a release sent before with the same tag keeps its sha.
+    const sha = before && before[0] === r.tag_name && before[1] ? before[1] : await releaseSha(client, repo, r);
+    const event = adaptRelease(repo, r, sha, sync.source);
+    if (!event) continue;
+    events.push(event);
+    nowSent[String(r.id)] = [r.tag_name, sha ?? null, r.published_at!, r.html_url];
+  }
+  for (const [id, [tag, sha, publishedAt, url]] of Object.entries(sent)) {
+    if (!(id in nowSent)) events.push(retractedRelease(repo, { id: Number(id), tag, sha, publishedAt, url } satisfies SentRelease, sync.source));
+  }
+  const cursor = cursorRow(resource, { watermark: items.at(-1)?.created_at ?? saved.state?.watermark ?? null, sent: nowSent }, list.etag);
+  const batches = chunks(events, PER_BATCH);
+  if (batches.length === 0) return commit(sync, 'releases', [], [cursor]);
   for (const [i, batch] of batches.entries()) {
-    const events: NativeEventInput[] = [];
-    for (const r of batch) {
-      if (!isDeployedRelease(r, sync.source) || Date.parse(r.published_at!) < sync.horizon) continue;
-      const event = adaptRelease(repo, r, await releaseSha(client, repo, r), sync.source);
-      if (event) events.push(event);
-    }
-    const final = i === batches.length - 1;
-    await commit(sync, 'releases', events, [cursorRow(resource, { watermark: batch[batch.length - 1].created_at }, final ? list.etag : null)]);
+    await commit(sync, 'releases', batch, i === batches.length - 1 ? [cursor] : []);
     ctx.signal?.throwIfAborted();
   }
 }

@@ -11,7 +11,7 @@ import { adaptCommit, isoTime } from './adapt-commit';
 import { adaptDeployment } from './adapt-deployment';
 import { adaptIssue } from './adapt-issue';
 import { adaptPullRequest } from './adapt-pull-request';
-import { adaptRelease, shaOfTarget } from './adapt-release';
+import { adaptRelease, isDeployedRelease, retractedRelease, shaOfTarget } from './adapt-release';
 import { adaptRun, adaptRunAsDeployment } from './adapt-run';
 import type { GithubClient } from './client';
 import { deploymentSourceOf, type GithubSettings } from './config';
@@ -54,7 +54,7 @@ const usedActions: Record<string, { actions: readonly string[]; otherwise: (acti
   workflow_run: { actions: ['completed'], otherwise: () => 'the run has not finished' },
   pull_request: { actions: ['closed'], otherwise: () => 'only merged pull requests are used' },
   issues: { actions: ['opened', 'edited', 'closed', 'reopened', 'labeled', 'unlabeled'], otherwise: (a) => `an issue ${a}: Deming reads issues opened, edited, closed, reopened, labeled and unlabeled` },
-  release: { actions: ['created', 'published', 'released', 'edited', 'prereleased'], otherwise: (a) => `a release ${a}` },
+  release: { actions: ['created', 'published', 'released', 'edited', 'prereleased', 'unpublished', 'deleted'], otherwise: (a) => `a release ${a}` },
 };
 
 /** The delivery's `action`, when it has one. */
@@ -157,6 +157,14 @@ async function outcomeOf(name: string, payload: unknown, settings: GithubSetting
       const repo = repoRef(p.repository);
       const source = deploymentSourceOf(settings, repo.fullName);
       if (source.from !== 'releases') return ignored(`releases of ${repo.fullName} are not its deployments`);
+      // Deleted, unpublished, or edited into one that no longer counts (a pre-release, a draft, a tag
+      // the rules leave out): a deployment it was is retracted (DESIGN.md). Its tag may be gone: no lookup.
+      const changedAction = p.action === 'deleted' || p.action === 'unpublished' || p.action === 'edited' || p.action === 'prereleased';
+      if (changedAction && p.release.published_at && (p.action === 'deleted' || p.action === 'unpublished' || !isDeployedRelease(p.release, source))) {
+        return { events: [retractedRelease(repo, {
+          id: p.release.id, tag: p.release.tag_name, sha: shaOfTarget(p.release) ?? null, publishedAt: p.release.published_at, url: p.release.html_url,
+        }, source)] };
+      }
       const sha = shaOfTarget(p.release) ?? await ask(`tag ${p.release.tag_name}`, (c) => tagSha(c, parts(repo), p.release.tag_name));
       const event = adaptRelease(repo, p.release, sha, source);
       return event ? { events: [event] } : ignored('the release is a draft, a pre-release or its tag does not match');
