@@ -10,6 +10,7 @@ import { formatDate, formatDuration, plural } from '../lib/format';
 import { pathForScope } from '../lib/scope';
 import { CsvLink } from './summary/CsvLink';
 import { ExternalLink } from './ExternalLink';
+import { ScrollTable } from './ScrollTable';
 import { EmptyState, ErrorMessage, Loading } from './States';
 
 /**
@@ -33,7 +34,7 @@ export function SlowestChanges({ changes, showService, csvUrls }: { changes: Res
         : !changes.data ? <Loading label="Loading the changes…" />
         : items.length === 0 ? <EmptyState>No change reached production in this range.</EmptyState>
         : (
-          <div className="table-scroll">
+          <ScrollTable label="Slowest changes">
             <table className="changes-table">
               <thead>
                 <tr>
@@ -56,7 +57,7 @@ export function SlowestChanges({ changes, showService, csvUrls }: { changes: Res
                     <td>
                       {c.pullRequest && <ExternalLink href={c.pullRequest.url} what="pull request" testId="pr-link">{`#${c.pullRequest.number}`}</ExternalLink>}
                       <span className={c.pullRequest ? 'muted small block' : undefined} data-testid="commit-count">
-                        {c.pullRequest ? `${plural(c.commits, 'commit')}, the latest ` : ''}
+                        {c.pullRequest ? (c.commits === 1 ? '1 commit: ' : `${plural(c.commits, 'commit')}, the latest `) : ''}
                         <code><ExternalLink href={c.url} what="commit" testId="commit-link">{c.sha.slice(0, 7)}</ExternalLink></code>
                         {c.pullRequest ? '' : <span className="muted small block">no pull request</span>}
                       </span>
@@ -70,7 +71,7 @@ export function SlowestChanges({ changes, showService, csvUrls }: { changes: Res
                 ))}
               </tbody>
             </table>
-          </div>
+          </ScrollTable>
         )}
     </section>
   );

@@ -11,6 +11,7 @@ import { pathForScope, type ScopeKind } from '../../lib/scope';
 import { childSortValue, nextSort, sortRows, type ChildSortKey, type SortState } from '../../lib/summary-sort';
 import { describeSort } from '../../lib/summary-text';
 import { BandBadge } from '../BandBadge';
+import { ScrollTable } from '../ScrollTable';
 import { BandBar } from '../summary/BandBar';
 import { CsvLink } from '../summary/CsvLink';
 import { SortableHeaderRow, type SortableColumn } from '../summary/SortableHeader';
@@ -57,8 +58,8 @@ export function ChildrenTable({ kind, scopeName, children, url }: Props) {
             No {many.toLowerCase()} with services yet: map services to {many.toLowerCase()} in <code>deming.config.yaml</code>, or send events for them.
           </EmptyState>
         ) : (
-          <div className="table-scroll">
-            <table className="children-table">
+          <ScrollTable label={`${many} in ${scopeName}`}>
+            <table className="children-table sticky-first">
               <caption>
                 <span className="visually-hidden">{many} in {scopeName}. </span>
                 {describeSort(`${column.label}${column.unit ? ` ${column.unit}` : ''}`, sort.direction, column.key === 'name')}
@@ -85,7 +86,7 @@ export function ChildrenTable({ kind, scopeName, children, url }: Props) {
                 })}
               </tbody>
             </table>
-          </div>
+          </ScrollTable>
         )}
     </section>
   );
