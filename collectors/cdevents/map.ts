@@ -111,7 +111,7 @@ export function mapCdEvent(e: CdEvent, opts: MapOptions): MapResult {
       if (!sha) return { ignored: 'change.merged names no commit: send its sha as customData.sha' };
       const number = e.custom.pullRequest ?? (/^\d{1,9}$/.test(e.subject.id) ? Number(e.subject.id) : undefined);
       return { event: {
-        type: 'change', ...common, sha, committedAt: e.custom.committedAt ?? at, parents: e.custom.parents, url: e.custom.url,
+        type: 'change', ...common, sha, committedAt: e.custom.committedAt ?? at, authoredAt: e.custom.authoredAt, parents: e.custom.parents, url: e.custom.url,
         pullRequest: number && number > 0 ? { number, mergedAt: at, mergeSha: sha } : undefined, updatedAt: at,
       } };
     }

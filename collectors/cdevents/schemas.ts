@@ -135,6 +135,8 @@ export const demingCustomData = z.object({
   commits: z.array(sha).max(10_000).optional(),
   parents: z.array(sha).max(64).optional(),
   committedAt: timestamp.optional(),
+  /** When the change was written (a rebase or a cherry-pick keeps it): `leadTimeFrom: author` reads it. */
+  authoredAt: timestamp.optional(),
   startedAt: timestamp.optional(),
   openedAt: timestamp.optional(),
   severity: z.string().max(50).optional(),

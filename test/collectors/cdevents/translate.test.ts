@@ -104,6 +104,9 @@ describe('CDEvents mapping rules', () => {
       type: 'change', source: 'cdevents', service: 'acme/web', sha: 'abcdef1234567', committedAt: '2023-03-20T10:00:00Z',
       pullRequest: { number: 42, mergedAt: deployedAt, mergeSha: 'abcdef1234567' }, updatedAt: deployedAt,
     });
+    // The author time, which leadTimeFrom: author reads, when the producer sends it.
+    const authored = await translate(withCustom(merged, { sha: 'abcdef1234567', committedAt: '2023-03-20T10:00:00Z', authoredAt: '2023-03-17T09:00:00Z' }));
+    expect(authored.events[0].event).toMatchObject({ committedAt: '2023-03-20T10:00:00Z', authoredAt: '2023-03-17T09:00:00Z' });
   });
 
   it('lets a report older than the stored incident only fill its gaps, and a newer one update it', async () => {
