@@ -252,6 +252,7 @@ const pullRequest = shape(
   optional('mergeSha', sha),
   optional('firstCommitAt', timestamp),
   optional('planStartedAt', timestamp),
+  optional('squashed', boolean),
   optional('url', url),
 );
 

@@ -83,6 +83,8 @@ export const pullRequest = z
     mergeSha: sha.optional(),
     firstCommitAt: timestamp.optional(),
     planStartedAt: timestamp.optional(),
+    /** This commit is the squash of the request: its lead time starts at `firstCommitAt`. */
+    squashed: z.boolean({ error: 'expected true or false' }).optional(),
     url: url.optional(),
   })
   .strict();

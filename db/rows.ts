@@ -40,7 +40,10 @@ export function pullRequestRow(p: NonNullable<ChangeEvent['pullRequest']>, servi
 }
 
 export function changeRow(e: ChangeEvent, serviceId: number, pullRequestId: number | null): ChangeInsert {
-  return { serviceId, sha: e.sha, committedAt: Date.parse(e.committedAt), authoredAt: ms(e.authoredAt), pullRequestId, url: e.url ?? null };
+  return {
+    serviceId, sha: e.sha, committedAt: Date.parse(e.committedAt), authoredAt: ms(e.authoredAt), pullRequestId, url: e.url ?? null,
+    squashed: e.pullRequest?.squashed === undefined ? null : e.pullRequest.squashed ? 1 : 0,
+  };
 }
 
 export function ciRunRow(e: CiRunEvent, key: EventKey, serviceId: number): CiRunInsert {

@@ -35,10 +35,13 @@ export function adaptPullRequest(repo: RepoRef, pr: GraphqlPullRequest, moreComm
   const info = pullRequestInfo(pr, commits);
   const bySha = new Map<string, CommitFacts>();
   for (const c of commits) bySha.set(c.sha, c);
+  let squash: string | undefined;
   if (pr.mergeCommit) {
     const merge = commitFromGraphql(pr.mergeCommit);
+    // One parent, and not a commit of the request: GitHub squashed (or rebased) the request into it.
+    if (!bySha.has(merge.sha) && merge.parents.length === 1 && commits.length > 0) squash = merge.sha;
     if (!bySha.has(merge.sha)) bySha.set(merge.sha, merge);
   }
   const updatedAt = pr.updatedAt ? isoTime(pr.updatedAt) : undefined;
-  return [...bySha.values()].map((c) => adaptCommit(repo, c, info, updatedAt));
+  return [...bySha.values()].map((c) => adaptCommit(repo, c, c.sha === squash ? { ...info, squashed: true } : info, updatedAt));
 }

@@ -109,7 +109,11 @@ export function adaptMergeRequest(project: ProjectRef, mr: GraphqlMergeRequest, 
   const updatedAt = gitlabTime(mr.updatedAt);
   const bySha = new Map<string, CommitFacts>();
   for (const c of commits) bySha.set(c.sha, c);
-  return [...bySha.values()].map((c) => adaptCommit(project, c, info, updatedAt));
+  const events = [...bySha.values()].map((c) => adaptCommit(project, c, info, updatedAt));
+  // The squash commit, made by GitLab at the merge: its lead time starts at the first commit.
+  const squash = mr.squashCommitSha?.toLowerCase();
+  if (squash && !bySha.has(squash)) events.push(adaptCommit(project, { sha: squash, committedAt: info.mergedAt! }, { ...info, squashed: true }, updatedAt));
+  return events;
 }
 
 /** A pipeline, as GraphQL lists it and a pipeline hook carries it. */

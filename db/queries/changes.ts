@@ -6,15 +6,17 @@ import { LEAD_TIME_FROM, readsAuthorTime } from './metrics';
 export interface ChangeInsert {
   serviceId: number; sha: string; committedAt: number; authoredAt: number | null;
   pullRequestId: number | null; url: string | null;
+  /** 1 when the change is its pull request's squash commit; null where no source said. */
+  squashed: number | null;
 }
 
 export function upsertChange(db: Db, c: ChangeInsert): void {
-  prepared(db, `INSERT INTO changes (service_id, sha, committed_at, authored_at, pull_request_id, url)
-    VALUES (?, ?, ?, ?, ?, ?)
+  prepared(db, `INSERT INTO changes (service_id, sha, committed_at, authored_at, pull_request_id, url, squashed)
+    VALUES (?, ?, ?, ?, ?, ?, ?)
     ON CONFLICT(service_id, sha) DO UPDATE SET committed_at = excluded.committed_at,
       authored_at = coalesce(excluded.authored_at, authored_at),
       pull_request_id = coalesce(excluded.pull_request_id, pull_request_id),
-      url = coalesce(excluded.url, url)`).run(c.serviceId, c.sha, c.committedAt, c.authoredAt, c.pullRequestId, c.url);
+      url = coalesce(excluded.url, url), squashed = coalesce(excluded.squashed, squashed)`).run(c.serviceId, c.sha, c.committedAt, c.authoredAt, c.pullRequestId, c.url, c.squashed);
 }
 
 export function insertParent(db: Db, serviceId: number, sha: string, parent: string): void {

@@ -52,10 +52,12 @@ export function listDeploymentFacts(db: Db, serviceIds: number[], from: number, 
 /**
  * Where a change's lead time starts (DESIGN.md, "The metrics", 2.): its commit time, or, where
  * the connection reads `leadTimeFrom: author`, its author time when it has one (a rebase or a
- * cherry-pick resets the commit time, not the author time). `@author` is 1 or 0. Every read of
- * lead time (the facts of both paths, the changes list and its order) takes it from here.
+ * cherry-pick resets the commit time, not the author time); a squash commit's, its pull request's
+ * first commit (the squash is made at the merge). `@author` is 1 or 0. Every read of lead time
+ * (the facts of both paths, the changes list and its order) takes it from here.
  */
-export const LEAD_TIME_FROM = '(CASE WHEN @author = 1 THEN coalesce(c.authored_at, c.committed_at) ELSE c.committed_at END)';
+export const LEAD_TIME_FROM = `coalesce(CASE WHEN c.squashed = 1 THEN (SELECT sp.first_commit_at FROM pull_requests sp WHERE sp.id = c.pull_request_id) END,
+  CASE WHEN @author = 1 THEN coalesce(c.authored_at, c.committed_at) ELSE c.committed_at END)`;
 export const readsAuthorTime = (db: Db): number => (db.leadTimeFrom === 'author' ? 1 : 0);
 
 /** Every change first shipped by a deployment that finished in [from, to); `committedAt` is where its lead time starts ({@link LEAD_TIME_FROM}). */

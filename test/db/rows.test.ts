@@ -44,7 +44,8 @@ describe('rows of native events', () => {
       type: 'change', service: 'a/b', sha: 'abcdef12', committedAt: '2026-03-01T00:00:00Z',
       pullRequest: { number: 42, mergedAt: '2026-03-02T00:00:00Z', url: 'https://git.example/pr/42' },
     });
-    expect(changeRow(e, 3, 99)).toEqual({ serviceId: 3, sha: 'abcdef12', committedAt: Date.UTC(2026, 2, 1), authoredAt: null, pullRequestId: 99, url: null });
+    expect(changeRow(e, 3, 99)).toEqual({ serviceId: 3, sha: 'abcdef12', committedAt: Date.UTC(2026, 2, 1), authoredAt: null, pullRequestId: 99, url: null, squashed: null });
+    expect(changeRow({ ...e, pullRequest: { ...e.pullRequest!, squashed: true } }, 3, 99).squashed).toBe(1);
     expect(pullRequestRow(e.pullRequest!, 3)).toEqual({
       serviceId: 3, number: 42, openedAt: null, mergedAt: Date.UTC(2026, 2, 2), mergeSha: null, firstCommitAt: null, planStartedAt: null, url: 'https://git.example/pr/42',
     });

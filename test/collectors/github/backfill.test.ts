@@ -96,8 +96,9 @@ describe('a first backfill from GitHub', () => {
 
   it('gives the lead times, deployment frequency, failure rate and time to restore worked out by hand', async () => {
     const { body } = await get(`${server.url}/api/v1/metrics?scope=service:acme/web&from=2026-03-02&to=2026-03-09`);
-    // D2 ships d1 1h, m1 2h, p1b 3h, p1a 5h; D5 ships s2 2h (p2a was squashed away); D6 ships m3 2h, p3a 3h.
-    expect(body.leadTime).toMatchObject({ count: 7, excluded: 0, p50: 7200 });
+    // D2 ships d1 1h, m1 2h, p1b 3h, p1a 5h; D5 ships s2, the squash of PR 2, 3h from its first commit p2a
+    // (DESIGN: a squash commit's lead time starts at the pull request's first commit); D6 ships m3 2h, p3a 3h.
+    expect(body.leadTime).toMatchObject({ count: 7, excluded: 0, p50: 10800 });
     expect(body.leadTime.p85).toBeCloseTo(11520, 6);
     expect(body.leadTime.p95).toBeCloseTo(15840, 6);
     expect(body.deploymentFrequency.count).toBe(4);
@@ -107,7 +108,8 @@ describe('a first backfill from GitHub', () => {
     expect(body.changeFailureRate).toMatchObject({ count: 2, failed: 2, rate: 1, services: 1, servicesInScope: 1 });
     expect(body.timeToRestore).toMatchObject({ count: 1, p50: 7200 });
     const api = await get(`${server.url}/api/v1/metrics?scope=service:acme/api&from=2026-03-02&to=2026-03-09`);
-    expect(api.body.leadTime).toMatchObject({ count: 2, p50: 14400 });
+    // s1 and s2 are squashes: 4h from a1 (08:00 to 12:00) and 7h from a2 (08:00 to 15:00).
+    expect(api.body.leadTime).toMatchObject({ count: 2, p50: 19800 });
     const jobs = await get(`${server.url}/api/v1/metrics?scope=service:acme/jobs&from=2026-03-02&to=2026-03-09`);
     expect(jobs.body.leadTime).toMatchObject({ count: 2, p50: 4200 });
   });

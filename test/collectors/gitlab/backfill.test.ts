@@ -73,7 +73,7 @@ describe('a first backfill from GitLab', () => {
     expect(changes).toEqual([
       ['bk-c0', at('2026-02-20T00:00:00Z'), null], ['bk-d1', at('2026-03-02T13:00:00Z'), null], ['bk-m1', at('2026-03-02T12:00:00Z'), null],
       ['bk-p1a', at('2026-03-02T09:00:00Z'), 1], ['bk-p1b', at('2026-03-02T11:00:00Z'), 1], ['bk-p2a', at('2026-03-03T09:00:00Z'), 2],
-      ['bk-p3a', at('2026-03-04T09:00:00Z'), 3], ['bk-s2', at('2026-03-03T10:00:00Z'), null],
+      ['bk-p3a', at('2026-03-04T09:00:00Z'), 3], ['bk-s2', at('2026-03-03T10:00:00Z'), 2],
     ]);
     const parents = dump.parents.filter((p) => (p as { service: string }).service === 'health/clinics/booking').map((p) => { const r = p as Record<string, string>; return `${named(r.sha)}<${named(r.parent_sha)}`; });
     expect(parents.sort()).toEqual(['bk-d1<bk-m1', 'bk-m1<bk-c0', 'bk-m1<bk-p1b', 'bk-p1a<bk-c0', 'bk-p1b<bk-p1a', 'bk-p3a<bk-s2', 'bk-s2<bk-d1']);
@@ -102,8 +102,8 @@ describe('a first backfill from GitLab', () => {
   it('gives the lead times, deployment frequency, failure rate and time to restore worked out by hand', async () => {
     const { body } = await get(`${server.url}/api/v1/metrics?scope=service:health/clinics/booking&from=2026-03-02&to=2026-03-09`);
     // D1 ships c0 (committed 02-20 00:00, deployed 03-02 10:00: 10 d 10 h = 900,000 s); D2 ships d1 1h, m1 2h, p1b 3h,
-    // p1a 5h; D5 ships s2 2h (p2a was squashed away); D6 ships p3a 3h (fast-forward).
-    // Sorted: 1h 2h 2h 3h 3h 5h 900000s: p50 at rank 3 = 3h; p85 at rank 5.1 = 18000 + 0.1 × 882000; p95 at rank 5.7 = 18000 + 0.7 × 882000.
+    // p1a 5h; D5 ships s2, the squash of !2, 3h from its first commit p2a; D6 ships p3a 3h (fast-forward).
+    // Sorted: 1h 2h 3h 3h 3h 5h 900000s: p50 at rank 3 = 3h; p85 at rank 5.1 = 18000 + 0.1 × 882000; p95 at rank 5.7 = 18000 + 0.7 × 882000.
     expect(body.leadTime).toMatchObject({ count: 7, excluded: 0, p50: 10800 });
     expect(body.leadTime.p85).toBeCloseTo(106200, 6);
     expect(body.leadTime.p95).toBeCloseTo(635400, 6);
@@ -114,6 +114,10 @@ describe('a first backfill from GitLab', () => {
     expect(body.changeFailureRate).toMatchObject({ count: 2, failed: 2, rate: 1 });
     // #20: 13:00 to 15:00; #21 is still open.
     expect(body.timeToRestore).toMatchObject({ count: 1, p50: 7200 });
+    // The squash commit s2's lead time starts at its merge request's first commit p2a (09:00), not at the squash (10:00).
+    const changes = await get(`${server.url}/api/v1/changes?scope=service:health/clinics/booking&from=2026-03-02&to=2026-03-09`);
+    const s2 = (changes.body.items as { sha: string; leadTime: number }[]).find((c) => c.sha === sha('bk-s2'));
+    expect(s2?.leadTime).toBe(3 * 3600);
   });
 
   it('stores no names, usernames or e-mail addresses of people', () => {
