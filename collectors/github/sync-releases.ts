@@ -17,6 +17,8 @@ import type { NativeEventInput } from '../../common/events';
 /** The releases cursor: the newest release read, and the releases sent as deployments by id (tag, sha, publication time, page). */
 const releasesCursor = z.object({
   watermark: z.string().nullable(),
+  /** The rules the releases were sent under (`deployments` of the repository): other rules read the list again, whatever its ETag says. */
+  rules: z.string().optional(),
   sent: z.record(z.string(), z.tuple([z.string(), z.string().nullable(), z.string(), z.string()])).optional(),
 });
 
@@ -47,8 +49,9 @@ export async function syncReleases(sync: RepoSync): Promise<void> {
   const resource = resourceOf(sync, 'releases');
   const saved = await readCursor(ctx.store, resource, releasesCursor);
   const sent = saved.state?.sent ?? {};
+  const rules = JSON.stringify(sync.source);
   const list = await listNewestFirst(client, 'GET /repos/{owner}/{repo}/releases', { owner: repo.owner, repo: repo.name }, releasePayload, {
-    etag: etagFor(sync, saved.etag), isOlder: (r) => Date.parse(r.created_at) < sync.horizon, loose: true, signal: ctx.signal,
+    etag: saved.state?.rules === rules ? etagFor(sync, saved.etag) : null, isOlder: (r) => Date.parse(r.created_at) < sync.horizon, loose: true, signal: ctx.signal,
   });
   if (list.notModified) return;
   const items = oldestFirst(list.items, (r) => r.created_at, (r) => r.id);
@@ -67,7 +70,7 @@ export async function syncReleases(sync: RepoSync): Promise<void> {
   for (const [id, [tag, sha, publishedAt, url]] of Object.entries(sent)) {
     if (!(id in nowSent)) events.push(retractedRelease(repo, { id: Number(id), tag, sha, publishedAt, url } satisfies SentRelease, sync.source));
   }
-  const cursor = cursorRow(resource, { watermark: items.at(-1)?.created_at ?? saved.state?.watermark ?? null, sent: nowSent }, list.etag);
+  const cursor = cursorRow(resource, { watermark: items.at(-1)?.created_at ?? saved.state?.watermark ?? null, rules, sent: nowSent }, list.etag);
   const batches = chunks(events, PER_BATCH);
   if (batches.length === 0) return commit(sync, 'releases', [], [cursor]);
   for (const [i, batch] of batches.entries()) {

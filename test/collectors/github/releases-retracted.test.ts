@@ -3,7 +3,9 @@
  * retracted (DESIGN.md), pulled by the collector or told by the release webhook; it stops counting
  * and the raw log keeps every version.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../server/config';
 import { acme, NOW } from '../../fakes/github/acme';
 import { signature } from '../../fakes/github/deliveries';
 import { releaseJson } from '../../fakes/github/rest';
@@ -46,6 +48,31 @@ describe('a GitHub release that no longer counts', () => {
       const versions = (t.db.prepare("SELECT payload FROM raw_events WHERE type = 'deployment' AND event_id = ? ORDER BY id").pluck().all(`acme/api/releases/${v110.id}`) as string[])
         .map((p) => (JSON.parse(p) as { status: string }).status);
       expect(versions).toEqual(['success', 'retracted', 'success']);
+    } finally {
+      t.cleanup();
+      await fake.close();
+    }
+  });
+
+  it('is retracted when the rules change, though GitHub has nothing new (its list answers 304), and a glob that does not parse is refused naming its key', async () => {
+    const scenario = acme();
+    const fake = await startFakeGithub(scenario, { tokens: ['test-token'] });
+    const t = tempDb();
+    try {
+      const config = acmeConfig(fake.apiUrl);
+      await collect(t.db, config);
+      expect(releasesOf(dumpDb(t.db))).toEqual(['success', 'success']);
+      const original = readFileSync(config.file, 'utf8');
+      const withRules = (rules: string) => {
+        writeFileSync(config.file, original.replace('tagPattern: "^v" }', `tagPattern: "^v", ${rules} }`));
+        return loadConfig({ DEMING_CONFIG: config.file, DEMING_DB: ':memory:' });
+      };
+      await collect(t.db, withRules('exclude: "v1.1*"'), { now: NOW + 3_600_000 });
+      const v110 = api(scenario).releases.find((r) => r.tag === 'v1.1.0')!;
+      const status = (id: number) => (dumpDb(t.db).deployments as { ext_id: string; status: string }[]).find((d) => d.ext_id === `acme/api/releases/${id}`)!.status;
+      expect(status(v110.id)).toBe('retracted');
+      expect(() => withRules('include: "v[1-"')).toThrow(ConfigError);
+      expect(() => withRules('include: "v[1-"')).toThrow(/sources\.github\.repositories\[0\]\.deployments\.include: "v\[1-" is not a valid glob/);
     } finally {
       t.cleanup();
       await fake.close();
