@@ -9,7 +9,7 @@ import { dataVersion, onServicesChanged, type ServicesListener } from './change-
 import {
   getFirstDeploymentAt, getLastDataAt, listDeploymentFacts, listEvidenceFacts, listLeadTimeFacts, listPullRequestFacts, listRestoredFacts,
 } from './queries/metrics';
-import { listChangesByIds, type ChangeListRow } from './queries/changes';
+import { listChangePullRequests, listChangesByIds, type ChangeListRow, type ChangePullRequestRow } from './queries/changes';
 import { listDeployments, type DeploymentListRow } from './queries/deployments';
 import { listIncidents, type IncidentListRow } from './queries/incidents';
 import { listCiRuns, type CiRunListRow } from './queries/ci-runs';
@@ -22,7 +22,7 @@ export type LeadTimeFactRow = ReturnType<typeof listLeadTimeFacts>[number];
 export type RestoredFactRow = ReturnType<typeof listRestoredFacts>[number];
 export type EvidenceFactRow = ReturnType<typeof listEvidenceFacts>[number];
 export type PullRequestFactRow = ReturnType<typeof listPullRequestFacts>[number];
-export type { ChangeListRow, DeploymentListRow, IncidentListRow, CiRunListRow, RawEventRow, ServicesListener };
+export type { ChangeListRow, ChangePullRequestRow, DeploymentListRow, IncidentListRow, CiRunListRow, RawEventRow, ServicesListener };
 
 /** The facts of services over a window (or, for the fact index, over all their history). */
 export interface FactRows {
@@ -54,6 +54,8 @@ export interface StoreReads {
   readOrganisation(): Promise<OrganisationRows>;
   /** The changes list's rows for given (change id, deployment id) pairs, in that order. */
   readChanges(pairs: [changeId: number, deploymentId: number][]): Promise<ChangeListRow[]>;
+  /** For the changes list by pull request: each pair's pull request, start and deployment time, in that order. */
+  readChangePullRequests(pairs: [changeId: number, deploymentId: number][]): Promise<ChangePullRequestRow[]>;
   readDeployments(serviceIds: number[], from: number, to: number, limit: number): Promise<DeploymentListRow[]>;
   readIncidents(serviceIds: number[], from: number, to: number, limit: number): Promise<IncidentListRow[]>;
   readCiRuns(serviceIds: number[], from: number, to: number, limit: number): Promise<CiRunListRow[]>;
@@ -90,6 +92,7 @@ export function sqliteReads(db: Db): StoreReads {
       };
     },
     async readChanges(pairs) { return listChangesByIds(db, pairs); },
+    async readChangePullRequests(pairs) { return listChangePullRequests(db, pairs); },
     async readDeployments(ids, from, to, limit) { return listDeployments(db, ids, from, to, limit); },
     async readIncidents(ids, from, to, limit) { return listIncidents(db, ids, from, to, limit); },
     async readCiRuns(ids, from, to, limit) { return listCiRuns(db, ids, from, to, limit); },
