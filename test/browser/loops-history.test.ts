@@ -4,11 +4,11 @@
  * no verdict, the loop history and a retro link that survive planning, and the Check on a
  * phone (axe clean at 390 px, nothing cut off, a loop picked by keyboard).
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { LoopsResponse } from '../../common/api';
 import { settled, shot, startBrowserHarness, watch, type BrowserHarness } from '../helpers/chromium';
+import { axeProblems } from '../helpers/axe';
 
 let h: BrowserHarness;
 beforeAll(async () => { h = await startBrowserHarness(); }, 60_000);
@@ -18,15 +18,6 @@ const DAY_MS = 86_400_000;
 const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
 const loopsOf = async (scope: string, from = day(-90), to = day(1)) =>
   (await (await fetch(`${h.server.url}/api/v1/loops?scope=${scope}&from=${from}&to=${to}`)).json()) as LoopsResponse;
-
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.evaluate(readFileSync('node_modules/axe-core/axe.min.js', 'utf8'));
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 async function openLoops(page: Page, path: string) {
   await page.goto(`${h.server.url}${path}`);

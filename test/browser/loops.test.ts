@@ -4,11 +4,11 @@
  * check, its act kept across a reload, its retro, the next loop showing the decision, the process
  * behaviour chart with its limits and signals, and a deletion with its audit trail.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { LoopsResponse, OrgResponse } from '../../common/api';
 import { settled, shot, startBrowserHarness, watch, type BrowserHarness } from '../helpers/chromium';
+import { axeProblems } from '../helpers/axe';
 
 let h: BrowserHarness;
 
@@ -19,16 +19,6 @@ const DAY_MS = 86_400_000;
 const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
 const json = async <T>(path: string): Promise<T> => (await (await fetch(`${h.server.url}${path}`)).json()) as T;
 const status = (page: Page) => page.getByTestId('loops-status').textContent();
-
-/** axe-core's serious and critical findings on the page as it stands (injected over the protocol, so the CSP stays strict). */
-async function axeProblems(page: Page): Promise<string[]> {
-  await page.evaluate(readFileSync('node_modules/axe-core/axe.min.js', 'utf8'));
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-}
 
 /** Fills the plan form; the hypothesis is left as it is when `hypothesis` is undefined. */
 async function fillPlan(page: Page, v: { name: string; from?: string; to?: string; target: string; unit: string; hypothesis?: string }) {
