@@ -10,7 +10,6 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
-import { sqliteReads } from '../../db/reads';
 import { ConfigError } from '../config';
 import { isDemo } from '../demo';
 import { HttpError } from '../errors';
@@ -90,13 +89,13 @@ export async function exportData(args: string[]): Promise<number> {
   }
   let store: LocalStore;
   try {
-    store = openLocalStore(values.config);
+    store = await openLocalStore(values.config);
   } catch (e) {
     if (e instanceof ConfigError) { console.error(`deming export: ${e.message}`); return 2; }
     throw e;
   }
-  const db = store.db;
-  const ctx: ReadContext = { reads: createReadState(sqliteReads(db)), config: store.config, demo: () => isDemo(db) };
+  const demo = await isDemo(store.store);
+  const ctx: ReadContext = { reads: createReadState(store.store), config: store.config, demo: () => demo };
   const out: Writable = values.out ? createWriteStream(values.out) : process.stdout;
   // `npx deming export | head`: a reader that stops early is not an error.
   if (!values.out) process.stdout.once('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); else throw e; });
@@ -121,7 +120,7 @@ export async function exportData(args: string[]): Promise<number> {
     throw e;
   } finally {
     ctx.reads.close();
-    store.close();
+    await store.close();
     if (values.out) { out.end(); await once(out, 'close'); }
   }
   return 0;
