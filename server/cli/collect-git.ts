@@ -134,7 +134,7 @@ export async function collectGit(args: string[]): Promise<number> {
     }
     // What was skipped, said whether or not anything was stored (a repository of 1970 commits alone stores nothing).
     const skipped = store.skipped.count > 0 ? ` ${skippedSentence(store.skipped)}.` : '';
-    const rules = `release tags ${repo.releaseTags}${repo.excludeTags ? ` except ${repo.excludeTags}` : ''}${repo.includePrereleases ? ', pre-releases included' : ''}${r.branch ? ` on ${r.branch.replace(/^refs\/(heads|remotes)\//, '')}` : ', every branch'}`;
+    const rules = `release tags ${repo.releaseTags}${repo.excludeTags ? ` except ${repo.excludeTags}` : ''}${r.branch ? ` on ${r.branch.replace(/^refs\/(heads|remotes)\//, '')}` : ' on every branch'}${repo.includePrereleases ? ', pre-releases included' : ''}`;
     progress.finish(result.stored === 0
       ? `${label}: nothing new in ${repo.location} (${rules}).${skipped}`
       : `${label}: stored ${storedSentence(r)} from ${repo.location} (${rules}) in ${store.config.dbFile}.${skipped}`);
