@@ -28,10 +28,22 @@ export function tileFigures(m: MetricsResponse): Record<TileId, TileFigure> {
   };
 }
 
+/** The executive summary's headline figures: lead time of the last 90 days, then as the tiles. */
+export function headlineFigures(m: MetricsResponse): Partial<Record<TileId, TileFigure>> {
+  const t = tileFigures(m);
+  return {
+    'lead-time': { ...t['lead-time'], title: 'Change lead time, last 90 days', value: m.now.leadTimeP50 === null ? null : formatDuration(m.now.leadTimeP50), count: m.now.count },
+    'deployment-frequency': t['deployment-frequency'], 'change-failure-rate': t['change-failure-rate'], 'time-to-restore': t['time-to-restore'],
+  };
+}
+
+/** What a page shows of the metrics, by tile: {@link tileFigures} or {@link headlineFigures}. */
+export type FiguresOf = (m: MetricsResponse) => Partial<Record<TileId, TileFigure>>;
+
 /** The tiles whose value or count differs between two readings of the same scope and range. */
-export function changedTiles(before: MetricsResponse, after: MetricsResponse): TileFigure[] {
-  const a = tileFigures(before), b = tileFigures(after);
-  return (Object.keys(b) as TileId[]).filter((id) => a[id].value !== b[id].value || a[id].count !== b[id].count).map((id) => b[id]);
+export function changedTiles(before: MetricsResponse, after: MetricsResponse, figuresOf: FiguresOf = tileFigures): TileFigure[] {
+  const a = figuresOf(before), b = figuresOf(after);
+  return Object.values(b).filter((f): f is TileFigure => f !== undefined && (a[f.id]?.value !== f.value || a[f.id]?.count !== f.count));
 }
 
 /** "Updated: deployment frequency now 3.2 per week, from 12 deployments." */

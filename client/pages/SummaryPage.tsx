@@ -7,6 +7,7 @@ import { Link, useLocation } from 'react-router';
 import type { SummaryResponse } from '../../common/api';
 import { useDateRange } from '../hooks/useDateRange';
 import { useOrg } from '../hooks/useOrg';
+import { useChangedTiles } from '../hooks/useChangedTiles';
 import { useLoadedAt } from '../hooks/useLoadedAt';
 import { useScopeLive } from '../hooks/useScopeLive';
 import { useSummary } from '../hooks/useSummary';
@@ -18,6 +19,7 @@ import { SummaryTable } from '../components/summary/SummaryTable';
 import { TrendTable } from '../components/summary/TrendTable';
 import { BaselineTrend } from '../components/summary/BaselineTrend';
 import { formatDate } from '../lib/format';
+import { headlineFigures, type TileId } from '../lib/tile-changes';
 import { EmptyState, ErrorMessage, Loading } from '../components/States';
 import '../styles/dashboard.css';
 import '../styles/summary.css';
@@ -31,6 +33,7 @@ export function SummaryPage() {
   const live = useScopeLive('org', services);
   const { url, summary } = useSummary(range, live.version);
   const loadedAt = useLoadedAt(summary.data);
+  const figures = useChangedTiles(url, summary.data?.org ?? null, headlineFigures);
   useEffect(() => { document.title = 'Executive summary · Deming'; }, []);
 
   return (
@@ -38,16 +41,16 @@ export function SummaryPage() {
       <div className="scope-heading">
         <p className="kind">All departments</p>
         <h1 data-testid="page-title">Executive summary</h1>
-        <RangeLine range={range} live={live} loadedAt={loadedAt} />
+        <RangeLine range={range} live={live} loadedAt={loadedAt} news={figures.announcement} />
       </div>
       {summary.error ? <ErrorMessage title="Could not load the summary" error={summary.error} onRetry={summary.retry} />
         : !summary.data ? <Loading label="Loading the summary…" />
-        : <SummaryBody data={summary.data} url={url} />}
+        : <SummaryBody data={summary.data} url={url} changed={figures.changed} />}
     </div>
   );
 }
 
-function SummaryBody({ data, url }: { data: SummaryResponse; url: string }) {
+function SummaryBody({ data, url, changed }: { data: SummaryResponse; url: string; changed: ReadonlySet<TileId> }) {
   const { search } = useLocation();
   if (data.departments.length === 0) {
     return (
@@ -66,7 +69,7 @@ function SummaryBody({ data, url }: { data: SummaryResponse; url: string }) {
           No deployment or deployed change in this range{last ? `: the last data is from ${formatDate(last)}` : ''}. Pick a longer range above, or send events to <code>POST /api/v1/events</code>.
         </EmptyState>
       )}
-      <SummaryHeadline org={data.org} />
+      <SummaryHeadline org={data.org} changed={changed} />
       <section className="panel" aria-labelledby="departments-heading" data-testid="departments">
         <div className="panel-title-row">
           <h2 id="departments-heading">Departments</h2>

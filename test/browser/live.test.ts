@@ -94,11 +94,19 @@ describe('live cues', () => {
     await page.close();
   }, 60_000);
 
-  it('says when the executive summary was updated', async () => {
+  it('says when the executive summary was updated, and marks the headline figures an event moved', async () => {
     const page = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${h.server.url}/`);
     await page.getByTestId('updated-at').waitFor({ timeout: 15_000 });
     await expect(page.getByTestId('updated-at').textContent()).resolves.toMatch(/^Updated at \d\d:\d\d:\d\d$/);
+    await page.getByTestId('summary-headline').waitFor();
+    await page.locator('[data-testid="connection"][data-status="live"]').waitFor({ timeout: 10_000 });
+    const figure = page.getByTestId('headline-deployment-frequency');
+    expect(await figure.getAttribute('data-changed')).toBeNull();
+    await send([{ type: 'deployment', id: 'web-summary', service: SERVICE, environment: 'production', status: 'success', finishedAt: ago(30_000) }]);
+    await expect.poll(() => figure.getAttribute('data-changed'), { timeout: 5_000 }).toBe('true');
+    await expect(page.getByTestId('headline-time-to-restore').getAttribute('data-changed')).resolves.toBeNull();
+    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 5_000 }).toMatch(/^Updated: deployment frequency now .+ per week, from \d+ deployments/);
     await page.close();
   }, 30_000);
 });

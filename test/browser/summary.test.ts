@@ -99,7 +99,7 @@ describe('executive summary', () => {
       ]),
     });
     expect(res.status).toBe(200);
-    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 5_000 }).toMatch(/Figures updated at|arrived/);
+    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 5_000 }).toMatch(/Figures updated at|arrived|^Updated: /);
     expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(1);
     await page.close();
   }, 20_000);

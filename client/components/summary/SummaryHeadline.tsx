@@ -5,20 +5,23 @@ import type { Band, BandReason, MetricsResponse } from '../../../common/api';
 import { formatDuration, formatLastDay, formatFactor, formatPercent, formatRate, NO_DATA, plural } from '../../lib/format';
 import { pathForScope } from '../../lib/scope';
 import { baselineNote, headlineSentence } from '../../lib/summary-text';
+import type { TileId } from '../../lib/tile-changes';
 import { BandBadge } from '../BandBadge';
 import { BandBar } from './BandBar';
 
-function Figure({ id, title, value, band, reason, note }: { id: string; title: string; value: string | null; band?: Band | null; reason?: BandReason; note: ReactNode }) {
+function Figure({ id, title, value, band, reason, note, changed }: { id: TileId; title: string; value: string | null; band?: Band | null; reason?: BandReason; note: ReactNode; changed: ReadonlySet<TileId> }) {
+  const moved = changed.has(id);
   return (
-    <div className="headline-figure" data-testid={`headline-${id}`}>
-      <dt>{title}</dt>
+    <div className={`headline-figure${moved ? ' tile-changed' : ''}`} data-testid={`headline-${id}`} data-changed={moved || undefined}>
+      <dt>{title}{moved && <span className="tile-changed-tag" data-testid="tile-changed"> updated</span>}</dt>
       <dd className="headline-value" data-testid="headline-value">{value ?? NO_DATA}</dd>
       <dd className="headline-note">{band !== undefined && <BandBadge band={band} reason={reason} />} <span className="muted small">{note}</span></dd>
     </div>
   );
 }
 
-export function SummaryHeadline({ org }: { org: MetricsResponse }) {
+/** `changed`: the figures live events moved a moment ago, marked for a few seconds. */
+export function SummaryHeadline({ org, changed }: { org: MetricsResponse; changed: ReadonlySet<TileId> }) {
   const { search } = useLocation();
   const { now, deploymentFrequency: df, changeFailureRate: cfr, timeToRestore: ttr, speedup, baseline } = org;
   const noIncidents = (figure: string | null) => (cfr.reason ? 'no incident data' : figure);
@@ -34,10 +37,10 @@ export function SummaryHeadline({ org }: { org: MetricsResponse }) {
         <p className="small no-print"><Link to={{ pathname: pathForScope('org'), search }} data-testid="org-link">See the whole organisation in detail</Link></p>
       </div>
       <dl className="headline-figures">
-        <Figure id="lead-time" title="Change lead time, median, last 90 days" value={now.leadTimeP50 === null ? null : formatDuration(now.leadTimeP50)} note={plural(now.count, 'change')} />
-        <Figure id="deployment-frequency" title="Deployments per week" value={df.count > 0 ? formatRate(df.perWeek) : null} band={df.band} reason={df.bandReason} note={plural(df.count, 'deployment')} />
-        <Figure id="change-failure-rate" title="Change fail rate" value={noIncidents(cfr.rate === null ? null : formatPercent(cfr.rate))} band={cfr.band} reason={cfr.bandReason} note={cfr.reason ? '' : plural(cfr.failed, 'failed deployment')} />
-        <Figure id="time-to-restore" title="Time to restore, median" value={noIncidents(ttr.p50 === null ? null : formatDuration(ttr.p50))} band={ttr.band} reason={ttr.bandReason} note={ttr.reason ? '' : plural(ttr.count, 'incident')} />
+        <Figure id="lead-time" title="Change lead time, median, last 90 days" value={now.leadTimeP50 === null ? null : formatDuration(now.leadTimeP50)} note={plural(now.count, 'change')} changed={changed} />
+        <Figure id="deployment-frequency" title="Deployments per week" value={df.count > 0 ? formatRate(df.perWeek) : null} band={df.band} reason={df.bandReason} note={plural(df.count, 'deployment')} changed={changed} />
+        <Figure id="change-failure-rate" title="Change fail rate" value={noIncidents(cfr.rate === null ? null : formatPercent(cfr.rate))} band={cfr.band} reason={cfr.bandReason} note={cfr.reason ? '' : plural(cfr.failed, 'failed deployment')} changed={changed} />
+        <Figure id="time-to-restore" title="Time to restore, median" value={noIncidents(ttr.p50 === null ? null : formatDuration(ttr.p50))} band={ttr.band} reason={ttr.bandReason} note={ttr.reason ? '' : plural(ttr.count, 'incident')} changed={changed} />
         {org.bands && (
           <div className="headline-figure headline-bands">
             <dt>Services by band</dt>
