@@ -3,7 +3,6 @@
  * committed batch and started again, it ends with the same database as a run that was never
  * interrupted; no gaps, no duplicates. Also what the command prints.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,23 +11,12 @@ import { acme } from '../../fakes/github/acme';
 import { startFakeGithub, type FakeGithubServer } from '../../fakes/github/server';
 import { openDatabase } from '../../../db/connection';
 import { acmeConfig, dumpWithCursors } from './helpers';
-import { killAfterFirstCommit } from '../../helpers/cli-child';
+import { killAfterFirstCommit, runCli } from '../../helpers/cli-child';
 
-const bin = join(process.cwd(), 'bin', 'deming.js');
 let fake: FakeGithubServer;
 let configFile: string;
 
-function cli(db: string, args: string[] = []): { child: ChildProcess; done: Promise<{ code: number | null; signal: string | null; out: string; err: string }> } {
-  const { GITHUB_TOKEN: _t, ...env } = process.env;
-  const child = spawn(process.execPath, [bin, 'collect', ...args], { env: { ...env, DEMING_CONFIG: configFile, DEMING_DB: db }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '', err = '';
-  child.stdout!.on('data', (d: Buffer) => { out += d; });
-  child.stderr!.on('data', (d: Buffer) => { err += d; });
-  const done = new Promise<{ code: number | null; signal: string | null; out: string; err: string }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal, out, err }));
-  });
-  return { child, done };
-}
+const cli = (db: string, args: string[] = []) => runCli(['collect', ...args], { DEMING_CONFIG: configFile, DEMING_DB: db }, ['GITHUB_TOKEN']);
 
 const dbFile = () => join(mkdtempSync(join(tmpdir(), 'deming-cli-')), 'deming.db');
 const dump = (file: string) => { const db = openDatabase(file); try { return dumpWithCursors(db); } finally { db.close(); } };
