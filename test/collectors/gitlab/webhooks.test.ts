@@ -137,3 +137,29 @@ describe('GitLab webhooks', () => {
     }
   });
 });
+
+describe('GitLab webhooks without a token', () => {
+  it('store what the hook carries: the deployment\'s full sha from its commit URL, a pipeline without its tests, a merge request\'s merge commit; pushes wait for the collector', async () => {
+    const s = await startTestServer({ DEMING_GITLAB_WEBHOOK_SECRET: SECRET }, () => NOW);
+    servers.push(s);
+    const booking = all.filter((h) => (h.payload.project as { path_with_namespace: string }).path_with_namespace === 'health/clinics/booking');
+    const failed = booking.find((h) => h.payload.object_kind === 'deployment' && h.payload.status === 'failed')!;
+    expect(failed.payload.short_sha).toHaveLength(8);
+    expect((await deliver(s.url, failed)).body).toEqual({ accepted: 1, updated: 0, unchanged: 0 });
+    const tested = booking.find((h) => h.payload.object_kind === 'pipeline' && (h.payload.object_attributes as { status: string; duration: number | null }).duration === 19 * 60)!;
+    expect((await deliver(s.url, tested)).body).toEqual({ accepted: 1, updated: 0, unchanged: 0 });
+    const merged = booking.find((h) => h.payload.object_kind === 'merge_request' && (h.payload.object_attributes as { action: string; iid: number }).action === 'merge' && (h.payload.object_attributes as { iid: number }).iid === 1)!;
+    expect((await deliver(s.url, merged)).body).toEqual({ accepted: 1, updated: 0, unchanged: 0 });
+    const push = booking.find((h) => h.payload.object_kind === 'push' && !/^0+$/.test(String(h.payload.before)))!;
+    expect((await deliver(s.url, push)).body.ignored).toMatch(/has a token/);
+    const d = failed.payload as { deployment_id: number; commit_url: string };
+    expect(s.db.prepare('SELECT ext_id, environment, is_production, status, sha, finished_at FROM deployments').all()).toEqual([{
+      ext_id: expect.stringMatching(new RegExp(`/projects/101/deployments/${d.deployment_id}$`)), environment: 'live', is_production: 1, status: 'failure',
+      sha: d.commit_url.split('/').pop(), finished_at: Date.parse('2026-03-03T11:30:00Z'),
+    }]);
+    expect(s.db.prepare('SELECT status, started_at, finished_at, tests_passed FROM ci_runs').all()).toEqual([
+      { status: 'success', started_at: Date.parse('2026-03-03T10:02:00Z'), finished_at: Date.parse('2026-03-03T10:21:00Z'), tests_passed: null },
+    ]);
+    expect(s.db.prepare('SELECT number, merge_sha FROM pull_requests').all()).toEqual([{ number: 1, merge_sha: (merged.payload.object_attributes as { merge_commit_sha: string }).merge_commit_sha }]);
+  });
+});
