@@ -10,8 +10,8 @@ import { isValidTimeZone } from './metrics/calendar';
 import { isPasswordHash } from './passwords';
 import { oidcSchema, type OidcSettings } from './oidc';
 import { githubSourceSchema, resolveGithubSettings, type GithubSettings } from '../collectors/github/config';
-import { gitlabSourceSchema, resolveGitlabSettings, type GitlabSettings } from '../collectors/gitlab/config';
 import { incidentsSchema, resolveIncidentSettings, type IncidentSettings } from '../collectors/incidents/sources';
+import { gitlabEvidence, gitlabSourceSchema, resolveGitlabSettings, type GitlabSettings } from '../collectors/gitlab/config';
 
 import { roles, type Role } from './roles';
 import { isLoopback } from './door';
@@ -407,6 +407,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
   };
   const config = check((): Config => {
     const incidents = orConfigError(configFile, () => resolveIncidentSettings(file.incidents, env));
+    const gitlab = file.sources?.gitlab ? orConfigError(configFile, () => resolveGitlabSettings(file.sources!.gitlab!, env)) : null;
     return {
     port,
     host,
@@ -420,7 +421,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     loops: { cadenceDays: file.loops?.cadenceDays ?? 14, anchor: dayMs(file.loops?.anchor ?? '2024-01-01') },
     baseline: file.baseline ? { from: dayMs(file.baseline.from), to: dayMs(file.baseline.to) } : undefined,
     baselines: Object.fromEntries((file.baselines ?? []).map((b) => [b.scope, { from: dayMs(b.from), to: dayMs(b.to) }])),
-    evidence: { incidents: [...evidenceEntries(file), ...incidents.evidence] },
+    evidence: { incidents: [...evidenceEntries(file), ...incidents.evidence, ...gitlabEvidence(gitlab)] },
     benchmarkEdition: file.benchmark?.edition ?? DEFAULT_EDITION,
     tokens,
     users,
@@ -430,7 +431,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     githubWebhookSecret: env.DEMING_GITHUB_WEBHOOK_SECRET ?? file.sources?.github?.webhookSecret ?? null,
     githubToken,
     github: file.sources?.github ? orConfigError(configFile, () => resolveGithubSettings(file.sources!.github!, env)) : null,
-    gitlab: file.sources?.gitlab ? orConfigError(configFile, () => resolveGitlabSettings(file.sources!.gitlab!, env)) : null,
+    gitlab,
     gitlabWebhookSecret: env.DEMING_GITLAB_WEBHOOK_SECRET ?? file.sources?.gitlab?.webhookSecret ?? null,
     incidents,
     hasSources: incidents.models.length > 0 || Boolean(file.sources?.github || file.sources?.gitlab || file.sources?.git?.length || file.sources?.cdevents),

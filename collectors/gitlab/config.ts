@@ -40,7 +40,11 @@ export const gitlabSourceSchema = z
     servicePrefix: z.string().regex(/^[A-Za-z0-9_.@:+-]+(\/[A-Za-z0-9_.@:+-]+)*\/?$/, 'expected a prefix such as "gitlab/" (letters, digits and . _ - @ : + /)').optional(),
     /** For instances without environment tiers: environments whose name matches are production (default: the top-level `production`). */
     environments: pattern.optional(),
-    incidents: z.object({ labels: z.array(z.string().min(1).max(255)).default([]) }).strict().optional(),
+    incidents: z.object({
+      labels: z.array(z.string().min(1).max(255)).default([]),
+      /** The day the configured groups' and projects' incidents are tracked from: they report incidents from then (DESIGN, "Evidence"). */
+      since: z.iso.date({ error: 'expected a date such as 2026-01-05' }).refine((d) => Date.parse(`${d}T00:00:00Z`) <= Date.now(), 'the date is in the future: give the day incidents started being tracked in GitLab, today or earlier').optional(),
+    }).strict().optional(),
     /** A PEM file of the CA(s) that signed a self-managed instance's certificate. */
     caFile: z.string().min(1).optional(),
     interval: durationText.default('15m'),
@@ -64,6 +68,8 @@ export interface GitlabSettings {
   environments: RegExp | null;
   /** Issues with one of these labels are incidents too (issues of type incident always are). */
   incidentLabels: string[];
+  /** `incidents.since` (epoch ms): the configured groups and projects report incidents from then; null: not declared. */
+  incidentsSince: number | null;
   /** The CA bundle's PEM text, when configured. */
   ca: string | null;
   intervalMs: number | null;
@@ -108,6 +114,7 @@ export function resolveGitlabSettings(file: GitlabSourceFile, env: NodeJS.Proces
     servicePrefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix,
     environments: file.environments ? new RegExp(file.environments, 'i') : null,
     incidentLabels: file.incidents?.labels ?? [],
+    incidentsSince: file.incidents?.since ? Date.parse(`${file.incidents.since}T00:00:00Z`) : null,
     ca: file.caFile ? readCa(file.caFile) : null,
     intervalMs,
     backfillDays: file.backfillDays,
@@ -123,8 +130,21 @@ function dedupe(items: (string | number)[]): (string | number)[] {
 /** Settings for webhooks when no `sources.gitlab` block is configured. */
 export const defaultGitlabSettings: GitlabSettings = {
   baseUrl: DEFAULT_GITLAB_URL, token: null, groups: [], projects: [], include: [], exclude: [], servicePrefix: '',
-  environments: null, incidentLabels: [], ca: null, intervalMs: null, backfillDays: 365,
+  environments: null, incidentLabels: [], incidentsSince: null, ca: null, intervalMs: null, backfillDays: 365,
 };
+
+/**
+ * The evidence entries `incidents.since` declares (DESIGN.md, "Evidence"): every project of a
+ * configured group (`group/*`) and each configured project, by path (an id names no service).
+ */
+export function gitlabEvidence(settings: GitlabSettings | null): { services: string; since: number }[] {
+  if (!settings || settings.incidentsSince === null) return [];
+  const since = settings.incidentsSince;
+  return [
+    ...settings.groups.filter((g): g is string => typeof g === 'string').map((g) => ({ services: `${settings.servicePrefix}${g}/*`, since })),
+    ...settings.projects.filter((p): p is string => typeof p === 'string').map((p) => ({ services: `${settings.servicePrefix}${p}`, since })),
+  ];
+}
 
 /** A glob as a regular expression: `**` any path, `*` within a segment; matched without regard to case. */
 export function globRegExp(glob: string): RegExp {

@@ -20,7 +20,7 @@ describe('sources.gitlab', () => {
     const c = load('    token: from-the-file\n    groups: [health, 42]\n    projects: [other/elsewhere]\n', { GITLAB_TOKEN: 'from-the-environment' });
     expect(c.gitlab).toEqual({
       baseUrl: 'https://gitlab.com/api/v4', token: 'from-the-environment', groups: ['health', 42], projects: ['other/elsewhere'], include: [], exclude: [],
-      servicePrefix: '', environments: null, incidentLabels: [], ca: null, intervalMs: 900_000, backfillDays: 365,
+      servicePrefix: '', environments: null, incidentLabels: [], incidentsSince: null, ca: null, intervalMs: 900_000, backfillDays: 365,
     });
     expect(c.hasSources).toBe(true);
     expect(c.gitlabWebhookSecret).toBeNull();
@@ -68,6 +68,15 @@ describe('sources.gitlab', () => {
   ])('refuses %j with the key and the fix', (yaml, message) => {
     expect(() => load(yaml)).toThrow(ConfigError);
     expect(() => load(yaml)).toThrow(message);
+  });
+
+  it('declares the configured groups and projects as reporting incidents from incidents.since (DESIGN, "Evidence")', () => {
+    const c = load('    token: t\n    groups: [health, 42]\n    projects: [other/elsewhere]\n    servicePrefix: gl/\n    incidents: { since: 2026-01-05 }\n');
+    expect(c.evidence.incidents).toEqual([
+      { services: 'gl/health/*', since: Date.parse('2026-01-05T00:00:00Z') }, { services: 'gl/other/elsewhere', since: Date.parse('2026-01-05T00:00:00Z') },
+    ]);
+    expect(load('    token: t\n    groups: [health]\n').evidence.incidents).toEqual([]);
+    expect(() => load('    incidents: { since: 2999-01-01 }\n')).toThrow(/sources\.gitlab\.incidents\.since: the date is in the future/);
   });
 
   it('refuses a CA file that holds no certificate', () => {

@@ -92,7 +92,7 @@ export function healthSourcesYaml(apiUrl: string, extra: string[] = [], auth = [
     ...auth,
     '    groups: [health]',
     '    exclude: ["**/sandbox-*"]',
-    '    incidents: { labels: [outage] }',
+    ...(extra.some((l) => l.includes('incidents:')) ? [] : ['    incidents: { labels: [outage] }']),
     ...(extra.some((l) => l.includes('interval:')) ? [] : ['    interval: "off"']),
     ...extra,
   ].join('\n');
