@@ -16,6 +16,7 @@ import { Loading } from './components/States';
 // The loops and retro views load on demand: most visits never open them.
 const LoopsPage = lazy(() => import('./pages/LoopsPage').then((m) => ({ default: m.LoopsPage })));
 const RetroPage = lazy(() => import('./pages/RetroPage').then((m) => ({ default: m.RetroPage })));
+const KeptIncidentsPage = lazy(() => import('./pages/KeptIncidentsPage').then((m) => ({ default: m.KeptIncidentsPage })));
 const onDemand = (page: ReactNode) => <Suspense fallback={<Loading label="Loading the page…" />}>{page}</Suspense>;
 
 export function AppRoutes() {
@@ -30,6 +31,7 @@ export function AppRoutes() {
         <Route path="service/*" element={<ScopePage />} />
         <Route path="loops/*" element={onDemand(<LoopsPage />)} />
         <Route path="retro/*" element={onDemand(<RetroPage />)} />
+        <Route path="incidents" element={onDemand(<KeptIncidentsPage />)} />
         <Route path="*" element={<NotFound />} />
       </Route>
     </Routes>

@@ -6,6 +6,7 @@
 import type { NativeEventInput } from '../common/events';
 import type { Cursor } from '../db/queries/cursors';
 import type { Db } from '../db/connection';
+import type { IngestOptions } from '../db/ingest';
 
 export interface CollectorIngestResult {
   accepted: number; updated: number; unchanged: number;
@@ -18,9 +19,10 @@ export interface CollectorContext {
   db: Db;
   /**
    * Validates and stores one batch and its cursors in one transaction (and tells live clients).
-   * An event with a timestamp out of range is skipped and counted, not refused.
+   * An event with a timestamp out of range is skipped and counted, not refused. `alsoStore` runs
+   * in the same transaction after the events (what must be stored with them or not at all).
    */
-  ingest(events: NativeEventInput[], cursors?: Cursor[]): Promise<CollectorIngestResult>;
+  ingest(events: NativeEventInput[], cursors?: Cursor[], alsoStore?: IngestOptions['alsoStore']): Promise<CollectorIngestResult>;
   now: () => number;
   log: (msg: string, err?: unknown) => void;
   /** Progress for the CLI's bars and the dashboard's collector status; `processed` of `total` events when the collector knows them ahead. */

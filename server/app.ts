@@ -8,6 +8,9 @@ import type { AppContext } from './context';
 import { errorBody, errorMiddleware, HttpError } from './errors';
 import { eventsRouter } from './routes/events';
 import { webhooksRouter } from './routes/webhooks';
+import { pagerdutyWebhookRouter } from './routes/webhooks-pagerduty';
+import { alertmanagerWebhookRouter } from './routes/webhooks-alertmanager';
+import { incidentSourcesRouter } from './routes/incident-sources';
 import { gitlabWebhooksRouter } from './routes/webhooks-gitlab';
 import { readRouter } from './routes/read';
 import { cdeventsRouter } from './routes/cdevents';
@@ -80,6 +83,9 @@ export function createApp(ctx: AppContext): Express {
   app.use(refuseDemoWrites(ctx));
   // Before any JSON parser: the webhook signature is over the raw body.
   app.use(webhooksRouter(ctx));
+  app.use(pagerdutyWebhookRouter(ctx));
+  app.use(alertmanagerWebhookRouter(ctx));
+  app.use(incidentSourcesRouter(ctx));
   app.use(gitlabWebhooksRouter(ctx));
   app.use(eventsRouter(ctx));
   app.use(readRouter(ctx));

@@ -17,6 +17,7 @@ import type { AppContext } from './context';
 import { createLiveHub, type LiveHub } from './live';
 import { isDemo, seedDemoIfWanted } from './demo';
 import { startCollectors, type CollectorScheduler } from './collectors/scheduler';
+import { reconcileIncidents } from '../collectors/incidents/reconcile';
 import { createStatusBoard } from './collectors/status';
 import { createReadState } from './read/state';
 import { sqliteReads } from '../db/reads';
@@ -96,6 +97,9 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     http.listen(config.port, config.host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
+  // Incidents kept from their sources are decided again under this configuration: a mapping added moves them to their service.
+  await reconcileIncidents(store, config.incidents.models, (events, write) => ctx.ingest.storeNow({ events, alsoStore: { incidents: write }, outOfRange: 'skip', logAs: 'incidents' }), now())
+    .catch((e: unknown) => log('incidents: deciding the kept incidents again failed; they stay as they were', e));
   const collectors = startCollectors(ctx);
   // Builds every service's metric facts in the background, so the first dashboards answer from memory.
   let closing = false;

@@ -38,8 +38,8 @@ export function collectorContext(host: CollectorHost, opts: Pick<CollectorContex
     log: host.log,
     progress: opts.progress,
     signal: opts.signal,
-    async ingest(events, cursors) {
-      const r = service.storeNow({ events, cursors, outOfRange: 'skip', logAs: 'collector' });
+    async ingest(events, cursors, alsoStore) {
+      const r = service.storeNow({ events, cursors, alsoStore, outOfRange: 'skip', logAs: 'collector' });
       addSkipped(skipped, r.skipped);
       return { accepted: r.accepted, updated: r.updated, unchanged: r.unchanged, skipped: r.skipped.count };
     },

@@ -4,6 +4,7 @@
  * progress and waits for it. A table of jobs with a matching stop.
  */
 import { createGithubCollector } from '../../collectors/github/collector';
+import { createPagerdutyCollector } from '../../collectors/pagerduty/collector';
 import { createGitlabCollector } from '../../collectors/gitlab/collector';
 import type { Collector, CollectorRunResult } from '../../collectors/types';
 import type { AppContext } from '../context';
@@ -25,6 +26,8 @@ function jobsOf(ctx: AppContext): Job[] {
   if (gh && gh.auth && (gh.repositories.length > 0 || gh.organisations.length > 0)) jobs.push({ collector: createGithubCollector({ settings: gh }), intervalMs: gh.intervalMs });
   const gl = ctx.config.gitlab;
   if (gl && gl.token && (gl.groups.length > 0 || gl.projects.length > 0)) jobs.push({ collector: createGitlabCollector({ settings: gl }), intervalMs: gl.intervalMs });
+  const pd = ctx.config.incidents?.pagerduty;
+  if (pd && pd.token) jobs.push({ collector: createPagerdutyCollector({ settings: pd }), intervalMs: pd.intervalMs });
   return jobs;
 }
 
