@@ -208,6 +208,21 @@ export function adaptDeployment(project: ProjectRef, d: DeploymentFacts, setting
   return event;
 }
 
+/** A release sent as a deployment: what is needed to take it back. */
+export interface SentRelease { tag: string; sha: string | null; releasedAt: string; url: string | null }
+
+/** A release that counts as a successful deployment of its commit at its release time. */
+export function adaptRelease(project: ProjectRef, r: SentRelease, environment: string, status: 'success' | 'retracted' = 'success'): DeploymentInput {
+  const at = gitlabTime(r.releasedAt);
+  const event: DeploymentInput = {
+    type: 'deployment', source: 'gitlab', id: `${project.key}/releases/${r.tag}`, service: project.service, environment, status, startedAt: at, finishedAt: at,
+  };
+  if (r.sha) event.sha = r.sha.toLowerCase();
+  const url = httpUrl(r.url);
+  if (url) event.url = url;
+  return event;
+}
+
 /** GitLab's incident severities on DESIGN's scale. */
 const severities: Record<string, string> = { critical: 'sev1', high: 'sev2', medium: 'sev3', low: 'sev4' };
 

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseDuration } from '../github/config';
+import { compileRules, TagRuleError, type CompiledRules } from '../git/rules';
 
 const pattern = z.string().min(1).refine((s) => {
   try { new RegExp(s); return true; } catch { return false; }
@@ -45,6 +46,13 @@ export const gitlabSourceSchema = z
       /** The day the configured groups' and projects' incidents are tracked from: they report incidents from then (DESIGN, "Evidence"). */
       since: z.iso.date({ error: 'expected a date such as 2026-01-05' }).refine((d) => Date.parse(`${d}T00:00:00Z`) <= Date.now(), 'the date is in the future: give the day incidents started being tracked in GitLab, today or earlier').optional(),
     }).strict().optional(),
+    /** Projects that release by tagging: their releases are deployments, by the release-tag rules of collect git. */
+    releases: z.object({
+      include: z.string().min(1).default('v*'),
+      exclude: z.string().min(1).optional(),
+      includePrereleases: z.boolean().default(false),
+      environment: z.string().min(1).max(100).default('production'),
+    }).strict().optional(),
     /** A PEM file of the CA(s) that signed a self-managed instance's certificate. */
     caFile: z.string().min(1).optional(),
     interval: durationText.default('15m'),
@@ -72,6 +80,8 @@ export interface GitlabSettings {
   incidentsSince: number | null;
   /** The CA bundle's PEM text, when configured. */
   ca: string | null;
+  /** Releases as deployments, when configured: the rules (compiled at start, so a wrong glob stops it) and their environment. */
+  releases: { rules: CompiledRules; environment: string } | null;
   intervalMs: number | null;
   backfillDays: number;
 }
@@ -116,9 +126,21 @@ export function resolveGitlabSettings(file: GitlabSourceFile, env: NodeJS.Proces
     incidentLabels: file.incidents?.labels ?? [],
     incidentsSince: file.incidents?.since ? Date.parse(`${file.incidents.since}T00:00:00Z`) : null,
     ca: file.caFile ? readCa(file.caFile) : null,
+    releases: file.releases ? { rules: releaseRulesOf(file.releases), environment: file.releases.environment } : null,
     intervalMs,
     backfillDays: file.backfillDays,
   };
+}
+
+/** The release-tag rules of `releases` (collectors/git/rules.ts): a glob that cannot work names its key. */
+function releaseRulesOf(r: NonNullable<GitlabSourceFile['releases']>): CompiledRules {
+  try {
+    return compileRules({ include: r.include, exclude: r.exclude, includePrereleases: r.includePrereleases, allBranches: true },
+      { include: 'sources.gitlab.releases.include', exclude: 'sources.gitlab.releases.exclude' });
+  } catch (e) {
+    if (e instanceof TagRuleError) throw new GitlabConfigError(e.message);
+    throw e;
+  }
 }
 
 function dedupe(items: (string | number)[]): (string | number)[] {
@@ -130,7 +152,7 @@ function dedupe(items: (string | number)[]): (string | number)[] {
 /** Settings for webhooks when no `sources.gitlab` block is configured. */
 export const defaultGitlabSettings: GitlabSettings = {
   baseUrl: DEFAULT_GITLAB_URL, token: null, groups: [], projects: [], include: [], exclude: [], servicePrefix: '',
-  environments: null, incidentLabels: [], incidentsSince: null, ca: null, intervalMs: null, backfillDays: 365,
+  environments: null, incidentLabels: [], incidentsSince: null, ca: null, releases: null, intervalMs: null, backfillDays: 365,
 };
 
 /**

@@ -107,6 +107,17 @@ export const pipelinesAnswer = z.object({
 export const tokenPayload = z.object({ scopes: z.array(z.string()).default([]), active: z.boolean().nullish(), expires_at: z.string().nullish() });
 export const versionPayload = z.object({ version: z.string() });
 
+/** A release of the releases API: its tag, when it was released, the commit it names. */
+export const releasePayload = z.object({
+  tag_name: z.string(),
+  released_at: optionalTime,
+  created_at: time,
+  upcoming_release: z.boolean().nullish(),
+  commit: z.object({ id: z.string() }).nullish(),
+  _links: z.object({ self: z.string().nullish() }).nullish(),
+});
+
+export type ReleasePayload = z.infer<typeof releasePayload>;
 export type ProjectPayload = z.infer<typeof projectPayload>;
 export type RestCommitPayload = z.infer<typeof restCommitPayload>;
 export type DeploymentPayload = z.infer<typeof deploymentPayload>;

@@ -12,14 +12,14 @@ import { collectorCursorRow, parseCollectorCursor } from '../shared/cursors';
 import { fillGraphGaps } from '../shared/graph-gaps';
 import type { CollectorContext } from '../types';
 import {
-  adaptCommit, adaptDeployment, adaptIssue, adaptMergeRequest, adaptPipeline, closedIssues, commitFromGraphql, commitFromRest,
+  adaptCommit, adaptDeployment, adaptRelease, adaptIssue, adaptMergeRequest, adaptPipeline, closedIssues, commitFromGraphql, commitFromRest,
   deploymentFromRest, pipelineFromGraphql, type ProjectRef,
 } from './adapt';
 import { statusOf, type GitlabClient, type Page, type Query } from './client';
 import type { GitlabSettings } from './config';
 import { commitsOf, mergeRequestsPage, pipelinesPage } from './graphql';
 import { before, listAll, updatedSince } from './listing';
-import { deploymentPayload, environmentPayload, issuePayload, restCommitPayload, type GraphqlMergeRequest, type RestCommitPayload } from './payloads';
+import { deploymentPayload, environmentPayload, issuePayload, releasePayload, restCommitPayload, type GraphqlMergeRequest, type RestCommitPayload } from './payloads';
 import { COLLECTOR } from './projects';
 
 export interface ProjectSync {
@@ -242,11 +242,42 @@ export async function commitsBetween(client: GitlabClient, project: ProjectRef, 
   }
 }
 
+/** The releases sent as deployments, by tag, and the rules they were sent under. */
+const releasesCursor = z.object({ rules: z.string(), sent: z.record(z.string(), z.tuple([z.string().nullable(), z.string(), z.string().nullable()])) });
+
+/**
+ * Releases as deployments, for `sources.gitlab.releases`: every release since the horizon is read
+ * on each run (a project has few; one request), those the release-tag rules count are sent as
+ * successful deployments, and one sent before that no longer counts (deleted, turned upcoming, or
+ * left out by changed rules) is sent again as `retracted` (DESIGN.md), so it stops counting.
+ */
+async function syncReleases(sync: ProjectSync): Promise<void> {
+  const releases = sync.settings.releases;
+  if (!releases) return;
+  const rules = JSON.stringify({ ...releases.rules.rules, environment: releases.environment });
+  const saved = await read(sync, 'releases', releasesCursor);
+  const all = await listAll(sync.client, `/projects/${sync.project.id}/releases`, { order_by: 'released_at', sort: 'desc' }, releasePayload, sync.ctx.signal);
+  const events: NativeEventInput[] = [];
+  const sent: Record<string, [string | null, string, string | null]> = {};
+  for (const r of all) {
+    const at = r.released_at ?? r.created_at;
+    if (r.upcoming_release || Date.parse(at) < sync.horizon || releases.rules.isRelease(r.tag_name, true) !== 'release') continue;
+    const release = { tag: r.tag_name, sha: r.commit?.id ?? null, releasedAt: at, url: r._links?.self ?? null };
+    events.push(adaptRelease(sync.project, release, releases.environment));
+    sent[r.tag_name] = [release.sha, release.releasedAt, release.url];
+  }
+  for (const [tag, [sha, releasedAt, url]] of Object.entries(saved?.sent ?? {})) {
+    if (!(tag in sent)) events.push(adaptRelease(sync.project, { tag, sha, releasedAt, url }, releases.environment, 'retracted'));
+  }
+  if (events.length > 0 || saved?.rules !== rules) await commit(sync, 'releases', events, [row(sync, 'releases', { rules, sent })]);
+}
+
 /** Collects one project; answers the events it stored. */
 export async function syncProject(sync: ProjectSync): Promise<number> {
   await syncMergeRequests(sync);
   await syncBranch(sync);
   await syncDeployments(sync);
+  await syncReleases(sync);
   await syncPipelines(sync);
   await syncIncidents(sync);
   const saved = await read(sync, 'gaps', gapsCursor);

@@ -20,7 +20,7 @@ describe('sources.gitlab', () => {
     const c = load('    token: from-the-file\n    groups: [health, 42]\n    projects: [other/elsewhere]\n', { GITLAB_TOKEN: 'from-the-environment' });
     expect(c.gitlab).toEqual({
       baseUrl: 'https://gitlab.com/api/v4', token: 'from-the-environment', groups: ['health', 42], projects: ['other/elsewhere'], include: [], exclude: [],
-      servicePrefix: '', environments: null, incidentLabels: [], incidentsSince: null, ca: null, intervalMs: 900_000, backfillDays: 365,
+      servicePrefix: '', environments: null, incidentLabels: [], incidentsSince: null, ca: null, releases: null, intervalMs: 900_000, backfillDays: 365,
     });
     expect(c.hasSources).toBe(true);
     expect(c.gitlabWebhookSecret).toBeNull();

@@ -26,12 +26,13 @@ export interface FakeIssue {
   state: 'opened' | 'closed'; createdAt: string; updatedAt: string; closedAt: string | null;
 }
 export interface FakePush { before: string; after: string; commits: string[]; at: string }
+export interface FakeRelease { tag: string; sha: string; createdAt: string; releasedAt: string; upcoming: boolean }
 
 export interface FakeProject {
   id: number; path: string; defaultBranch: string; archived: boolean;
   commits: Map<string, FakeCommit>; head: string | null;
   mergeRequests: FakeMergeRequest[]; pipelines: FakePipeline[]; environments: FakeEnvironment[];
-  deployments: FakeDeployment[]; issues: FakeIssue[]; pushes: FakePush[];
+  deployments: FakeDeployment[]; issues: FakeIssue[]; pushes: FakePush[]; releases: FakeRelease[];
 }
 export interface FakeGroup { id: number; path: string }
 export interface FakeGitlab { groups: FakeGroup[]; projects: FakeProject[] }
@@ -54,7 +55,7 @@ export class ProjectBuilder {
   constructor(path: string, opts: { id?: number; defaultBranch?: string; archived?: boolean } = {}) {
     this.project = {
       id: opts.id ?? nextId(), path, defaultBranch: opts.defaultBranch ?? 'main', archived: opts.archived ?? false, commits: new Map(), head: null,
-      mergeRequests: [], pipelines: [], environments: [], deployments: [], issues: [], pushes: [],
+      mergeRequests: [], pipelines: [], environments: [], deployments: [], issues: [], pushes: [], releases: [],
     };
   }
 
@@ -132,6 +133,13 @@ export class ProjectBuilder {
     };
     this.project.deployments.push(d);
     return d;
+  }
+
+  /** A release of tag `tag` on commit `commit`; `upcoming` when its release date is still ahead. */
+  release(o: { tag: string; commit: string; releasedAt: string; upcoming?: boolean }): FakeRelease {
+    const r = { tag: o.tag, sha: shaOf(o.commit), createdAt: o.releasedAt, releasedAt: o.releasedAt, upcoming: o.upcoming ?? false };
+    this.project.releases.push(r);
+    return r;
   }
 
   issue(o: { iid: number; type?: 'issue' | 'incident'; labels?: string[]; severity?: string | null; createdAt: string; closedAt?: string; description?: string; title?: string }): FakeIssue {

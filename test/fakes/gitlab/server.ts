@@ -92,6 +92,13 @@ export async function startFakeGitlab(gl: FakeGitlab, opts: FakeGitlabOptions = 
       ? [...items].sort((a, b) => (ms(a.updatedAt) - ms(b.updatedAt) || a.id - b.id) * (q.get('sort') === 'asc' ? 1 : -1))
       : [...items].sort((a, b) => b.id - a.id));
     if (rest === '') return { status: 200, json: projectJson(web, p) };
+    if (rest === '/releases') {
+      const releases = [...p.releases].sort((a, b) => b.releasedAt.localeCompare(a.releasedAt));
+      return { status: 200, list: releases.map((r) => ({
+        tag_name: r.tag, name: r.tag, description: 'Released by Ada Lovelace', created_at: r.createdAt, released_at: r.releasedAt, upcoming_release: r.upcoming,
+        author: { username: 'ada', name: 'Ada Lovelace' }, commit: commitJson(web, p, p.commits.get(r.sha)!), _links: { self: `${web}/${p.path}/-/releases/${r.tag}` },
+      })) };
+    }
     if (rest === '/environments') return { status: 200, list: p.environments.map((e) => ({ ...environmentJson(e), tier: opts.noTiers ? undefined : e.tier })) };
     if (rest === '/deployments') return { status: 200, list: ascending(since(p.deployments)).map((d) => deploymentJson(web, p, d)) };
     m = /^\/deployments\/(\d+)$/.exec(rest);
