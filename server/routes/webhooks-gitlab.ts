@@ -7,27 +7,19 @@
  * in the same transaction as what it stored, by its `Idempotency-Key` (GitLab 17.4 and later) or
  * else by the object's identity and `updated_at`: sent again, it is acknowledged as a duplicate.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { createHash } from 'node:crypto';
+import { Router, type NextFunction, type Request, type Response } from 'express';
 import { createGitlabClient, type GitlabClient } from '../../collectors/gitlab/client';
 import { defaultGitlabSettings } from '../../collectors/gitlab/config';
 import { eventsFromHook, HookPayloadError, identityOf, kindOf, OutsideProjectError } from '../../collectors/gitlab/webhook';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
-import { checkJsonBytes } from '../body';
+import { DELIVERY_ID, parseJsonBody, rawBody, sameSecret } from './webhook-kit';
 import { DeliveryRecordedAlready } from '../../db/store';
 
 /** GitLab sends payloads of up to 25 MB. */
 const LIMIT = '25mb';
 const SOURCE = 'gitlab';
-const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,100}$/;
-
-/** Whether the token is the secret; compared in constant time whatever their lengths. */
-export function validToken(secret: string, given: string | undefined): boolean {
-  if (given === undefined) return false;
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  return timingSafeEqual(digest(secret), digest(given));
-}
 
 export function gitlabWebhooksRouter(ctx: AppContext): Router {
   const settings = ctx.config.gitlab ?? defaultGitlabSettings;
@@ -42,20 +34,15 @@ export function gitlabWebhooksRouter(ctx: AppContext): Router {
     if (!secret) throw new HttpError(503, 'webhook_not_configured', 'GitLab webhooks are off: set DEMING_GITLAB_WEBHOOK_SECRET to the secret token of the GitLab webhook and restart Deming.');
     const token = req.get('x-gitlab-token');
     if (token === undefined) throw new HttpError(401, 'bad_token', 'The X-Gitlab-Token header is missing: give the GitLab webhook a secret token (the value of DEMING_GITLAB_WEBHOOK_SECRET).');
-    if (!validToken(secret, token)) throw new HttpError(401, 'bad_token', 'The X-Gitlab-Token header is not the secret token: check that the webhook\'s secret token is DEMING_GITLAB_WEBHOOK_SECRET.');
+    if (!sameSecret(token, secret)) throw new HttpError(401, 'bad_token', 'The X-Gitlab-Token header is not the secret token: check that the webhook\'s secret token is DEMING_GITLAB_WEBHOOK_SECRET.');
     next();
   };
 
-  r.post('/webhooks/gitlab', precheck, express.raw({ type: () => true, limit: LIMIT }), async (req, res) => {
-    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+  r.post('/webhooks/gitlab', precheck, rawBody(LIMIT), async (req, res) => {
     if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'GitLab sends hooks as application/json: this endpoint takes GitLab webhook deliveries.');
     const key = req.get('idempotency-key');
-    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) throw new HttpError(400, 'invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 100 printable ASCII characters, as the UUID GitLab sends.');
-    checkJsonBytes(body, ctx.config.limits.jsonDepth);
-    let payload: unknown;
-    try { payload = JSON.parse(body.toString('utf8')); } catch (e) {
-      throw new HttpError(400, 'malformed_json', `The body is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
-    }
+    if (key !== undefined && !DELIVERY_ID.test(key)) throw new HttpError(400, 'invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 100 printable ASCII characters, as the UUID GitLab sends.');
+    const payload = parseJsonBody(req.body, ctx.config.limits.jsonDepth);
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new HttpError(400, 'invalid_payload', 'The body must be a JSON object, as GitLab sends a hook.');
     const kind = kindOf(payload) ?? req.get('x-gitlab-event')?.slice(0, 60) ?? 'unknown';
     // The delivery's identity: GitLab's key, else the object in its state (a redelivery before 17.4 has a new request).
