@@ -19,6 +19,7 @@ import { Connection, openDatabase, type Db, type OpenOptions } from './connectio
 import { faultKind, noteDatabaseError, noteWriteCommitted, databaseFault, type DatabaseFault, type DatabaseFaultKind } from './faults';
 import { ingestEvents, ingestTransaction, type IngestOptions, type IngestResult } from './ingest';
 import { warmKeyIndex } from './key-index';
+import { sqliteReads, type StoreReads } from './reads';
 import { hasCommitGap } from './linking';
 import { getCursor, listCursors, type Cursor } from './queries/cursors';
 import {
@@ -33,8 +34,9 @@ import { findDelivery, recordDelivery, type DeliveryRecord, type DeliveryRow } f
 import { getIncidentByKey } from './queries/incidents-by-key';
 import { listProductionDeploymentsFrom, type DeploymentRow } from './queries/deployments';
 import { countRawEvents } from './queries/events';
-import { sourceIncidentReads, type SourceIncidentReads } from './queries/source-incidents';
 import { reevaluateProduction, type ProductionReevaluation } from './production';
+import { sourceIncidentReads, type SourceIncidentReads } from './queries/source-incidents';
+import { patchLoop, planLoop } from './queries/loops';
 import * as loops from './queries/loops';
 import type { LoopAuditRow, LoopInsert, LoopRow, LoopWrite } from './queries/loops';
 
@@ -46,6 +48,7 @@ export type { DeliveryRecord, DeliveryRow } from './queries/webhook-deliveries';
 export type { DatabaseFault, DatabaseFaultKind } from './faults';
 export type { ProductionReevaluation } from './production';
 export type { LoopAuditRow, LoopInsert, LoopRow, LoopWrite } from './queries/loops';
+export type * from './reads';
 export { DeliveryRecordedAlready, DELIVERY_MEMORY_MS } from './queries/webhook-deliveries';
 export { DatabaseCheckError } from './connection';
 export { faultKind, faultMessage } from './faults';
@@ -56,13 +59,24 @@ export interface GroupBatch { events: NativeEvent[]; opts: IngestOptions }
 /** What became of one batch of a group: stored, or refused alone (the others are stored). */
 export type GroupOutcome = { result: IngestResult } | { error: unknown };
 
+/** A loop of the demo, as its people planned it and (when `act`) decided on it. */
+export interface DemoLoopSeed {
+  scope: string; name: string; from: number; to: number; plannedAt: number; actor: string;
+  plan: { metric: string; target: number; hypothesis: string };
+  act: { decision: string; notes: string; at: number } | null;
+}
+
 /** A production deployment as the compare step reads them, in shipping order. */
 export type ProductionDeployment = Pick<DeploymentRow, 'id' | 'sha' | 'commits' | 'finishedAt'>;
 
 /** A stored incident as a native event (so a later report can update it). */
 export type StoredIncident = NonNullable<ReturnType<typeof getIncidentByKey>>;
 
-export interface Store {
+/**
+ * The store: units of work and reads here, the read services' reads (facts, organisation, lists,
+ * raw events, the change feed) in {@link StoreReads} (db/reads.ts).
+ */
+export interface Store extends StoreReads {
   // ---- Units of work: each is one transaction, all or nothing.
 
   /** Stores a validated batch, with its cursors and what `alsoStore` names, in a transaction of its own. */
@@ -74,8 +88,8 @@ export interface Store {
    * it read of the undone batches.
    */
   ingestGroup(batches: GroupBatch[]): Promise<GroupOutcome[]>;
-  /** The demo: its organisation, its events and the demo mark, in one transaction. */
-  seedDemo(organisation: OrganisationConfig, events: NativeEvent[], opts: IngestOptions): Promise<IngestResult>;
+  /** The demo: its organisation, its events, its loops (planned and acted on, with their audit trail) and the demo mark, in one transaction. */
+  seedDemo(organisation: OrganisationConfig, events: NativeEvent[], opts: IngestOptions, loops?: readonly DemoLoopSeed[]): Promise<IngestResult>;
   /** Writes the configured organisation and maps every stored service to its configured team again. */
   syncOrganisation(organisation: OrganisationConfig): Promise<void>;
   putSetting(key: string, value: string): Promise<void>;
@@ -203,6 +217,8 @@ function sqliteStore(db: Connection, now: () => number): Store {
   };
 
   return {
+    ...sqliteReads(db),
+
     ingestBatch: (events, opts) => write(() => ingestEvents(db, events, opts)),
     ingestGroup: (batches) => write(() => {
       const outcomes: GroupOutcome[] = [];
@@ -220,9 +236,10 @@ function sqliteStore(db: Connection, now: () => number): Store {
       });
       return outcomes;
     }),
-    seedDemo: (organisation, events, opts) => write(() => ingestTransaction(db, () => {
+    seedDemo: (organisation, events, opts, loops = []) => write(() => ingestTransaction(db, () => {
       syncOrganisation(db, organisation);
       const r = ingestEvents(db, events, opts);
+      seedDemoLoops(db, loops);
       putSetting(db, 'demo', '1');
       return r;
     })),
@@ -289,4 +306,15 @@ function sqliteStore(db: Connection, now: () => number): Store {
     // ---- What counts as production.
     reevaluateProduction: (production) => write(() => reevaluateProduction(db, production)),
   };
+}
+
+/** The demo's loops, each planned and acted on through the same units of work as the API, so the audit trail has them. */
+function seedDemoLoops(db: Db, loops: readonly DemoLoopSeed[]): void {
+  for (const l of loops) {
+    const planned = planLoop(db, { scope: l.scope, name: l.name, fromAt: l.from, toAt: l.to, createdAt: l.plannedAt,
+      planMetric: l.plan.metric, planTarget: l.plan.target, planHypothesis: l.plan.hypothesis }, l.actor);
+    if (!planned.ok) throw new Error(`demo loop "${l.name}" was not stored: ${planned.reason}`);
+    const act = l.act;
+    if (act) patchLoop(db, planned.loop.id, (b) => ({ ...b, actDecision: act.decision, actNotes: act.notes, actDecidedAt: act.at }), 'act', l.actor, act.at);
+  }
 }

@@ -8,10 +8,10 @@ import type { AppContext } from './context';
 import { errorBody, errorMiddleware, HttpError } from './errors';
 import { eventsRouter } from './routes/events';
 import { webhooksRouter } from './routes/webhooks';
+import { gitlabWebhooksRouter } from './routes/webhooks-gitlab';
 import { pagerdutyWebhookRouter } from './routes/webhooks-pagerduty';
 import { alertmanagerWebhookRouter } from './routes/webhooks-alertmanager';
 import { incidentSourcesRouter } from './routes/incident-sources';
-import { gitlabWebhooksRouter } from './routes/webhooks-gitlab';
 import { readRouter } from './routes/read';
 import { cdeventsRouter } from './routes/cdevents';
 import { testReportsRouter } from './routes/test-reports';
@@ -83,10 +83,10 @@ export function createApp(ctx: AppContext): Express {
   app.use(refuseDemoWrites(ctx));
   // Before any JSON parser: the webhook signature is over the raw body.
   app.use(webhooksRouter(ctx));
+  app.use(gitlabWebhooksRouter(ctx));
   app.use(pagerdutyWebhookRouter(ctx));
   app.use(alertmanagerWebhookRouter(ctx));
   app.use(incidentSourcesRouter(ctx));
-  app.use(gitlabWebhooksRouter(ctx));
   app.use(eventsRouter(ctx));
   app.use(readRouter(ctx));
   app.use(cdeventsRouter(ctx));
@@ -106,6 +106,6 @@ export function createApp(ctx: AppContext): Express {
     // The dashboard routes on the client: every other GET is its page.
     app.get(/^\/(?!api\/|webhooks\/|socket\.io\/).*/, (_req, res) => res.sendFile(join(clientDist, 'index.html')));
   }
-  app.use(errorMiddleware(ctx.log, ctx.db, ctx.now));
+  app.use(errorMiddleware(ctx.log, ctx.store));
   return app;
 }

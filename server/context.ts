@@ -1,4 +1,4 @@
-import type { Db } from '../db/connection';
+import type { Store } from '../db/store';
 import type { Authenticator } from './auth';
 import type { Config } from './config';
 import type { LiveHub } from './live';
@@ -10,7 +10,8 @@ import type { StatusBoard } from './collectors/status';
 
 /** What every route needs, passed in rather than imported, so tests can build their own. */
 export interface AppContext {
-  db: Db;
+  /** The storage (db/store.ts): every read and write of the database goes through it. */
+  store: Store;
   config: Config;
   auth: Authenticator;
   /** The clock, injected. */

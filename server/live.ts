@@ -54,9 +54,12 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
     const refused = token ? checkToken(auth.signIn, door.clientAddress(socket.request), () => auth.rolesOf(token).length > 0) : null;
     if (refused) return next(Object.assign(new Error(`too many attempts: ${refused.message}`), { data: { retryAfter: refused.retryAfter } }));
     const presented = { token, sessionId, local: door.local(socket.request) };
-    if (!auth.allows('viewer', presented)) return next(new Error('unauthorized: this needs a token with the "viewer" role'));
-    socket.data.presented = presented;
-    next();
+    // A session is looked up in the store: the answer comes by `next`, never a rejection.
+    auth.allows('viewer', presented).then((ok) => {
+      if (!ok) return next(new Error('unauthorized: this needs a token with the "viewer" role'));
+      socket.data.presented = presented;
+      next();
+    }, (e: Error) => next(e));
   });
   io.on('connection', (socket) => {
     // Only a scope that exists (a service under the name it is stored with), and at most
@@ -100,7 +103,7 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
   const recheck = setInterval(() => {
     for (const socket of io.of('/').sockets.values()) {
       const presented = socket.data.presented as Presented | undefined;
-      if (presented?.sessionId && !auth.allows('viewer', presented)) socket.disconnect(true);
+      if (presented?.sessionId) void auth.allows('viewer', presented).then((ok) => { if (!ok) socket.disconnect(true); }, () => { /* asked again at the next check */ });
     }
   }, rooms?.recheckMs ?? RECHECK_MS);
   recheck.unref();

@@ -1,10 +1,7 @@
 /** Starts Deming: database, demo data when empty, HTTP and socket.io, and a clean stop. */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { openDatabase, type Db } from '../db/connection';
-import { reevaluateProduction } from '../db/production';
-import { syncOrganisation } from '../db/queries/org';
-import { warmKeyIndex } from '../db/key-index';
+import { openStore, type Store } from '../db/store';
 import { createApp } from './app';
 import { createAuthenticator, isLoopback, type Authenticator } from './auth';
 import { createDoor } from './door';
@@ -20,12 +17,11 @@ import { startCollectors, type CollectorScheduler } from './collectors/scheduler
 import { reconcileIncidents } from '../collectors/incidents/reconcile';
 import { createStatusBoard } from './collectors/status';
 import { createReadState } from './read/state';
-import { sqliteReads } from '../db/reads';
 
 export interface RunningServer {
   url: string;
   port: number;
-  db: Db;
+  store: Store;
   ctx: AppContext;
   http: Server;
   live: LiveHub;
@@ -50,8 +46,8 @@ export function openWriteRoles(auth: Authenticator): string[] {
  * Stored deployments follow the production pattern configured now (DESIGN.md, "production"):
  * when it changed since the last start, they are re-evaluated and re-linked before anything is served.
  */
-function reevaluateProductionAtStart(db: Db, production: RegExp, log: (msg: string) => void): void {
-  const r = reevaluateProduction(db, production);
+async function reevaluateProductionAtStart(store: Pick<Store, 'reevaluateProduction'>, production: RegExp, log: (msg: string) => void): Promise<void> {
+  const r = await store.reevaluateProduction(production);
   if (r.previous !== null && r.previous !== r.pattern) {
     log(`production pattern changed from ${r.previous} to ${r.pattern}: ${r.changed} stored deployments re-evaluated, ${r.services} services linked again`);
   }
@@ -72,21 +68,23 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       + 'Before putting Deming behind a proxy or on a network, configure tokens or users and see SECURITY.md.');
   }
   const now = opts.now ?? Date.now;
-  const db = openDatabase(config.dbFile, { check: config.integrityCheck, leadTimeFrom: config.leadTimeFrom });
-  reevaluateProductionAtStart(db, config.production, log);
-  if (config.organisation.length > 0) syncOrganisation(db, config.organisation);
-  const seeded = seedDemoIfWanted(db, config, now());
+  const store = openStore(config.dbFile, { check: config.integrityCheck, now, leadTimeFrom: config.leadTimeFrom });
+  await reevaluateProductionAtStart(store, config.production, log);
+  if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
+  const seeded = await seedDemoIfWanted(store, config, now());
+  // The demo mark is set only here, at the start (before anything is served).
+  const demo = await isDemo(store);
   if (seeded) log(`empty database: loaded the demo organisation (${seeded.events} events); configure a source or send events to use your own data`);
 
-  const sessions = createSessionStore(db, config, now);
+  const sessions = createSessionStore(store, config, now);
   const signIn = createSignInGuard({ attempts: config.limits.signInAttempts, lockMs: config.limits.signInLockMs, now });
   const auth = createAuthenticator({ ...authSettings, signIn }, sessions);
-  const ingestQueue = createIngestQueue(db, now);
-  const reads = createReadState(sqliteReads(db));
+  const ingestQueue = createIngestQueue(store, now);
+  const reads = createReadState(store);
   const ctx: AppContext = {
-    db, config, auth, sessions, now, log, demo: () => isDemo(db), ingestQueue, reads,
-    collectorStatus: createStatusBoard({ db, config }),
-    ingest: createIngest({ db, config, now, log, queue: ingestQueue, live: () => ctx.live, rooms: (names) => reads.org.roomsOf(names) }),
+    store, config, auth, sessions, now, log, demo: () => demo, ingestQueue, reads,
+    collectorStatus: createStatusBoard({ store, config }),
+    ingest: createIngest({ store, config, now, log, queue: ingestQueue, live: () => ctx.live, rooms: (names) => reads.org.roomsOf(names) }),
   };
   const app = createApp(ctx);
   const http = createHttpServer(app);
@@ -108,12 +106,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     .catch((e: Error) => log(`metrics: building the fact index failed (${e.message}); figures are built on demand instead`))
     .finally(() => building.delete('facts'));
   // And the idempotency keys' index, so the first batch after a start does not build it.
-  const warmingKeys = warmKeyIndex(db, { stopped: () => closing })
+  const warmingKeys = store.warmKeyIndex({ stopped: () => closing })
     .catch((e: Error) => log(`ingest: building the key index failed (${e.message}); the first batch builds it instead`))
     .finally(() => building.delete('keys'));
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
-    url: `http://${host}:${port}`, port, db, ctx, http, live, collectors,
+    url: `http://${host}:${port}`, port, store, ctx, http, live, collectors,
     async close() {
       closing = true;
       await collectors.stop();
@@ -125,7 +123,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await live.close();
       await closed;
       reads.close();
-      db.close();
+      await store.close();
     },
   };
 }

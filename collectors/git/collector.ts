@@ -12,7 +12,7 @@
  */
 import { resolve } from 'node:path';
 import type { NativeEventInput } from '../../common/events';
-import { getCursor, type Cursor } from '../../db/queries/cursors';
+import type { Cursor } from '../../db/queries/cursors';
 import type { Collector, CollectorContext, CollectorRunResult } from '../types';
 import { git, GitError, gitDirOf, isGitUrl, syncClone } from './git';
 import { checkLinkPatterns, hostLinks, type LinkPatterns } from './links';
@@ -136,7 +136,7 @@ async function collectRepository(repo: GitRepository, o: GitCollectorOptions, ct
   counted();
   const gitDir = isGitUrl(repo.location) ? await syncClone(repo.location, o.cacheDir) : await gitDirOf(repo.location);
   const run: Run = (args, input) => { counted(); return git(['--git-dir', gitDir, ...args], { input }); };
-  const stored = getCursor(ctx.db, GIT_COLLECTOR, resource);
+  const stored = await ctx.store.getCursor(GIT_COLLECTOR, resource);
   const previous = readCursor(stored);
   const environment = repo.environment ?? 'production';
 

@@ -1,14 +1,14 @@
 /** The GitHub collector's cursors: one row per repository and resource, with its JSON state and ETag. */
 import { z } from 'zod';
-import type { Db } from '../../db/connection';
 import type { Cursor } from '../../db/queries/cursors';
-import { collectorCursorRow, readCollectorCursor } from '../shared/cursors';
+import type { CollectorStore } from '../types';
+import { collectorCursorRow, parseCollectorCursor } from '../shared/cursors';
 
 export const COLLECTOR = 'github';
 
 /** Reads a cursor; a row that no longer parses starts the resource afresh rather than failing. */
-export function readCursor<T>(db: Db, resource: string, schema: z.ZodType<T>): { state: T | null; etag: string | null } {
-  return readCollectorCursor(db, COLLECTOR, resource, schema);
+export async function readCursor<T>(store: Pick<CollectorStore, 'getCursor'>, resource: string, schema: z.ZodType<T>): Promise<{ state: T | null; etag: string | null }> {
+  return parseCollectorCursor(await store.getCursor(COLLECTOR, resource), schema);
 }
 
 /** A cursor row of this collector, its state as JSON. */

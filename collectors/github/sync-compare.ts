@@ -35,7 +35,7 @@ export async function compareCommits(client: GithubClient, repo: RepoInfo, base:
 /** Fills the gaps behind each production deployment since the cursor, oldest first. */
 export async function syncCompare(sync: RepoSync): Promise<void> {
   const resource = resourceOf(sync, 'compare');
-  const saved = readCursor(sync.ctx.db, resource, compareCursor);
+  const saved = await readCursor(sync.ctx.store, resource, compareCursor);
   await fillGraphGaps({
     ctx: sync.ctx, service: sync.repo.fullName, through: sync.rewind ? sync.horizon - 1 : saved.state?.through ?? -1,
     between: (base, head) => compareCommits(sync.client, sync.repo, base, head),

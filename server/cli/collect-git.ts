@@ -105,7 +105,7 @@ export async function collectGit(args: string[]): Promise<number> {
 
   let store;
   try {
-    store = openLocalStore(configFile, { forWriting: true });
+    store = await openLocalStore(configFile, { forWriting: true });
   } catch (e) {
     if (e instanceof ConfigError) { console.error(`deming collect git: ${e.message}`); return 2; }
     throw e;
@@ -118,8 +118,10 @@ export async function collectGit(args: string[]): Promise<number> {
     const collector = createGitCollector({ repositories: [repo], cacheDir: join(dirname(store.config.dbFile), 'git-cache') });
     const s = store;
     const result = await collector.run({
-      db: s.db,
-      ingest: async (events, cursors) => s.ingest(events, { cursors }),
+      store: s.store,
+      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the context's connection, until every collector reads through the store
+      db: s.store.unsafeDb(),
+      ingest: (events, cursors) => s.ingest(events, { cursors }),
       now: Date.now,
       // A failure is said once, below, from the result; warnings are said as they come.
       log: (msg, err) => { if (!err && msg.includes(': warning: ')) console.error(msg); },
@@ -144,6 +146,6 @@ export async function collectGit(args: string[]): Promise<number> {
     }
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }

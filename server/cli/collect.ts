@@ -4,9 +4,8 @@
  * repository (requests, events stored, rate limit left) and a summary. Plain text: a terminal
  * sees the current step update in place; a pipe or a log gets one line per repository.
  */
-import { openDatabase } from '../../db/connection';
+import { openStore } from '../../db/store';
 import { skippedSentence, type CheckedEvents } from '../../common/validate-events';
-import { syncOrganisation } from '../../db/queries/org';
 import { createGithubCollector, type GithubRunResult } from '../../collectors/github/collector';
 import { ConfigError, loadConfig } from '../config';
 import { isDemo } from '../demo';
@@ -65,24 +64,24 @@ const command: CliCommand = {
     if (args.repos.length === 0 && gh.repositories.length === 0 && gh.organisations.length === 0) {
       throw new CommandUsageError('nothing to collect: list sources.github.repositories or sources.github.organisations, or pass --repo owner/name.');
     }
-    const db = openDatabase(config.dbFile, { check: config.integrityCheck });
+    const store = openStore(config.dbFile, { check: config.integrityCheck });
     try {
-      if (isDemo(db)) throw new CommandUsageError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`);
-      if (config.organisation.length > 0) syncOrganisation(db, config.organisation);
+      if (await isDemo(store)) throw new CommandUsageError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`);
+      if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
       const abort = new AbortController();
       process.once('SIGINT', () => { console.error('\nSIGINT: stopping after the current request; what was stored stays stored.'); abort.abort(); });
       const printer = progressPrinter(process.stdout);
-      const ctx = collectorContext({ db, config, now: Date.now, log: (msg) => console.error(msg) }, { signal: abort.signal, progress: printer.progress });
+      const ctx = collectorContext({ store, config, now: Date.now, log: (msg) => console.error(msg) }, { signal: abort.signal, progress: printer.progress });
       const collector = createGithubCollector({
         settings: gh, only: args.repos.length > 0 ? args.repos : undefined, since: args.since,
         onRepository: printer.repository,
       });
       const result = await collector.run(ctx);
-      saveLastRun(db, result);
+      await saveLastRun(store, result);
       summary(result, ctx.skipped);
       return result.errors.length > 0 ? 1 : 0;
     } finally {
-      db.close();
+      await store.close();
     }
   },
 };

@@ -61,8 +61,8 @@ export function startCollectors(ctx: AppContext, opts: { firstRunDelayMs?: numbe
         ctx.log(`${name}: the run failed`, e);
         return { collector: name, startedAt: started, finishedAt: ctx.now(), requests: 0, stored: 0, errors: [{ resource: name, message: (e as Error).message }] };
       })
-      .then((result) => {
-        board.finished(name, result);
+      .then(async (result) => {
+        await board.finished(name, result).catch((e: unknown) => ctx.log(`${name}: storing the run's summary failed`, e));
         running.delete(job);
         schedule(job, job.intervalMs);
         return result;

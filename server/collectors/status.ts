@@ -6,8 +6,7 @@
  */
 import type { Request } from 'express';
 import type { CollectorRunResult } from '../../collectors/types';
-import type { Db } from '../../db/connection';
-import { getSetting, putSetting } from '../../db/queries/settings';
+import type { Store } from '../../db/store';
 import type { AppContext } from '../context';
 import type { Config } from '../config';
 import { checkToken } from '../rate-limit';
@@ -40,24 +39,25 @@ export interface StatusBoard {
   scheduled(name: string, intervalMs: number | null, nextRunAt: number | null): void;
   started(name: string): void;
   progress(name: string, p: { resource: string; requests?: number; stored?: number; rateLimitRemaining?: number | null }): void;
-  finished(name: string, result: CollectorRunResult & { notModified?: number }): void;
+  /** Resolves once the run's summary is stored. */
+  finished(name: string, result: CollectorRunResult & { notModified?: number }): Promise<void>;
   delivery(d: { event: string; at: number; stored: number; ignored: boolean; error?: string; rejected?: boolean }): void;
-  list(): CollectorStatus[];
+  list(): Promise<CollectorStatus[]>;
 }
 
 const lastRunKey = (name: string) => `collector:${name}:last-run`;
 
 /** Keeps a run's summary in the database (the CLI and the server both write it). */
-export function saveLastRun(db: Db, result: CollectorRunResult & { notModified?: number }): void {
+export async function saveLastRun(store: Pick<Store, 'putSetting'>, result: CollectorRunResult & { notModified?: number }): Promise<void> {
   const run: RunStatus = {
     startedAt: iso(result.startedAt)!, finishedAt: iso(result.finishedAt)!, requests: result.requests, notModified: result.notModified ?? null,
     stored: result.stored, rateLimitRemaining: result.rateLimitRemaining ?? null, errors: result.errors.slice(0, 100),
   };
-  putSetting(db, lastRunKey(result.collector), JSON.stringify(run));
+  await store.putSetting(lastRunKey(result.collector), JSON.stringify(run));
 }
 
-function loadLastRun(db: Db, name: string): RunStatus | null {
-  const raw = getSetting(db, lastRunKey(name));
+async function loadLastRun(store: Pick<Store, 'getSetting'>, name: string): Promise<RunStatus | null> {
+  const raw = await store.getSetting(lastRunKey(name));
   try { return raw ? (JSON.parse(raw) as RunStatus) : null; } catch { return null; }
 }
 
@@ -67,7 +67,7 @@ export function statusBoard(ctx: Pick<AppContext, 'collectorStatus'>): StatusBoa
 }
 
 /** A board for one app context: the database its last runs are kept in, and the configuration. */
-export function createStatusBoard(ctx: { db: Db; config: Pick<Config, 'githubWebhookSecret'> }): StatusBoard {
+export function createStatusBoard(ctx: { store: Pick<Store, 'getSetting' | 'putSetting'>; config: Pick<Config, 'githubWebhookSecret'> }): StatusBoard {
   const pulls = new Map<string, PullStatus>();
   const hook: WebhookStatus = { name: 'github-webhook', kind: 'webhook', configured: false, deliveries: 0, stored: 0, ignored: 0, rejected: 0, lastDeliveryAt: null, lastEvent: null, lastError: null };
   const entry = (name: string): PullStatus => {
@@ -83,11 +83,11 @@ export function createStatusBoard(ctx: { db: Db; config: Pick<Config, 'githubWeb
       s.progress = { resource: p.resource, requests: p.requests ?? s.progress?.requests ?? 0, stored: p.stored ?? s.progress?.stored ?? 0 };
       if (p.rateLimitRemaining !== undefined && p.rateLimitRemaining !== null) s.rateLimitRemaining = p.rateLimitRemaining;
     },
-    finished(name, result) {
+    async finished(name, result) {
       const s = entry(name);
       s.state = 'idle'; s.progress = null;
-      saveLastRun(ctx.db, result);
       if (result.rateLimitRemaining !== undefined && result.rateLimitRemaining !== null) s.rateLimitRemaining = result.rateLimitRemaining;
+      await saveLastRun(ctx.store, result);
     },
     delivery(d) {
       hook.lastDeliveryAt = iso(d.at); hook.lastEvent = d.event;
@@ -97,10 +97,10 @@ export function createStatusBoard(ctx: { db: Db; config: Pick<Config, 'githubWeb
       hook.stored += d.stored;
       hook.lastError = d.error ?? null;
     },
-    list() {
+    async list() {
       const out: CollectorStatus[] = [];
       for (const s of pulls.values()) {
-        const lastRun = loadLastRun(ctx.db, s.name);
+        const lastRun = await loadLastRun(ctx.store, s.name);
         out.push({ ...s, lastRun, rateLimitRemaining: s.rateLimitRemaining ?? lastRun?.rateLimitRemaining ?? null });
       }
       hook.configured = ctx.config.githubWebhookSecret !== null;
@@ -114,12 +114,12 @@ export function createStatusBoard(ctx: { db: Db; config: Pick<Config, 'githubWeb
  * The `collectors` of the health answer. Health is open to load balancers, so only clients
  * that may read (viewers) see repository names and errors; others see names and states.
  */
-export function collectorHealth(ctx: AppContext, req: Request): (CollectorStatus | { name: string; kind: string; ok: boolean })[] {
-  const all = statusBoard(ctx).list();
+export async function collectorHealth(ctx: AppContext, req: Request): Promise<(CollectorStatus | { name: string; kind: string; ok: boolean })[]> {
+  const all = await statusBoard(ctx).list();
   const presented = ctx.auth.present(req);
   // A token counts here as anywhere (no guessing through health); from a locked address it shows no detail, and health still answers.
   const { token } = presented;
   if (token && checkToken(ctx.auth.signIn, req.ip, () => ctx.auth.rolesOf(token).length > 0)) presented.token = undefined;
-  if (ctx.auth.allows('viewer', presented)) return all;
+  if (await ctx.auth.allows('viewer', presented)) return all;
   return all.map((s) => ({ name: s.name, kind: s.kind, ok: s.kind === 'pull' ? (s.lastRun?.errors.length ?? 0) === 0 : s.lastError === null }));
 }

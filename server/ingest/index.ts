@@ -7,9 +7,8 @@
  * clients what moved.
  */
 import { checkEvents, skippedSentence, timeRange, type CheckedEvents } from '../../common/validate-events';
-import type { Db } from '../../db/connection';
-import { ingestEvents, type IngestOptions, type IngestResult } from '../../db/ingest';
-import type { Cursor } from '../../db/queries/cursors';
+import type { NativeEvent } from '../../common/events';
+import type { Cursor, IngestOptions, IngestResult, Store } from '../../db/store';
 import { teamResolver } from '../../common/org';
 import { defaultLimits, type Config } from '../config';
 import { HttpError } from '../errors';
@@ -49,11 +48,16 @@ export interface Ingest {
    */
   submit(request: IngestRequest): Promise<IngestOutcome>;
   /** Validates and stores a batch in a transaction of its own, now (collectors and commands that hold the writer). */
-  storeNow(request: IngestRequest): IngestOutcome;
+  storeNow(request: IngestRequest): Promise<IngestOutcome>;
+  /**
+   * Validates a batch as {@link storeNow} does, then stores it with `unit`, a unit of work of the
+   * store that takes the batch with more (the demo: its organisation, events and loops at once).
+   */
+  storeWith(request: IngestRequest, unit: (events: NativeEvent[], opts: IngestOptions) => Promise<IngestResult>): Promise<IngestOutcome>;
 }
 
 export interface IngestHost {
-  db: Db;
+  store: Pick<Store, 'ingestBatch'>;
   config: Pick<Config, 'production' | 'organisation'> & Partial<Pick<Config, 'limits'>>;
   now: () => number;
   log: (msg: string, err?: unknown) => void;
@@ -95,16 +99,19 @@ export function createIngest(host: IngestHost): Ingest {
     }
   };
 
-  const storeNow = (r: IngestRequest): IngestOutcome => {
+  const storeWith: Ingest['storeWith'] = async (r, unit) => {
     const at = host.now();
     const { events, skipped } = check(r, at);
-    const result = ingestEvents(host.db, events, { ...options(r), now: at });
-    void tell(at, result);
+    const result = await unit(events, { ...options(r), now: at });
+    await tell(at, result);
     return { ...result, skipped };
   };
 
+  const storeNow = (r: IngestRequest) => storeWith(r, (events, opts) => host.store.ingestBatch(events, opts));
+
   return {
     storeNow,
+    storeWith,
     async submit(r) {
       if (r.events.length > limits.eventsPerRequest) throw tooManyEvents(r.events.length, limits.eventsPerRequest);
       if (!host.queue) return storeNow(r);

@@ -6,8 +6,6 @@ import { parseScope } from '../scope';
 import { parseLimit, parseWindow } from '../query';
 import { readLoop, readLoops, type LoopReads } from '../loops/list';
 import { deleteLoop, patchLoop, planLoop, type LoopWrites } from '../loops/write';
-import * as loopStore from '../../db/queries/loops';
-import { countLoops, getLoop, listAuditOfLoops, listLoopAudit, listLoops } from '../../db/queries/loops';
 import type { ResolvedScope } from '../scope';
 import { readMetrics } from '../metrics/read';
 import { indexedLeadTimes } from '../metrics/indexed';
@@ -28,14 +26,15 @@ export function loopsRouter(ctx: AppContext): Router {
   };
   const opts = () => ({ days: ctx.config.loops.cadenceDays, anchor: ctx.config.loops.anchor, now: ctx.now() });
   const notify = (scope: string) => ctx.live?.ingested(ctx.now(), [], [scope]);
-  const writes: LoopWrites = { planLoop: (l, a) => loopStore.planLoop(ctx.db, l, a), patchLoop: (...a) => loopStore.patchLoop(ctx.db, ...a), deleteLoop: (...a) => loopStore.deleteLoop(ctx.db, ...a) };
+  // Loops are written and read through the store's units of work and reads (db/store.ts).
+  const writes: LoopWrites = ctx.store;
   const reads = (r: ResolvedScope): LoopReads => {
     const options = metricsOptions(ctx.config, r.scope.key);
     return {
-      planned: async (from, to) => listLoops(ctx.db, r.scope.key, from, to),
-      count: async () => countLoops(ctx.db, r.scope.key),
-      loop: async (id) => { const row = getLoop(ctx.db, id); return row?.scope === r.scope.key ? row : undefined; },
-      audit: async (ids) => listAuditOfLoops(ctx.db, ids),
+      planned: (from, to) => ctx.store.listLoops(r.scope.key, from, to),
+      count: () => ctx.store.countLoops(r.scope.key),
+      loop: async (id) => { const row = await ctx.store.getLoop(id); return row?.scope === r.scope.key ? row : undefined; },
+      audit: (ids) => ctx.store.listAuditOfLoops(ids),
       metrics: (from, to) => readMetrics(ctx.reads, r, from, to, options),
       leadTimes: async (from, to) => indexedLeadTimes(ctx.reads.workspace, await ctx.reads.facts.all(r.serviceIds), { from, to, tz: 'UTC' }),
     };
@@ -48,15 +47,16 @@ export function loopsRouter(ctx: AppContext): Router {
     sendRows(req, res, body, body.items as unknown as Record<string, unknown>[], 'loops');
   });
 
-  r.get('/api/v1/loops/audit', viewer, (req, res) => {
+  r.get('/api/v1/loops/audit', viewer, async (req, res) => {
     const scope = parseScope(req.query.scope);
-    const items: LoopAuditItem[] = listLoopAudit(ctx.db, scope.key, parseLimit(req.query.limit, 200, 5000)).map((a) => ({
+    const items: LoopAuditItem[] = (await ctx.store.listLoopAudit(scope.key, parseLimit(req.query.limit, 200, 5000))).map((a) => ({
       loopId: String(a.loopId), name: a.name, action: a.action as LoopAuditItem['action'], actor: a.actor,
       at: new Date(a.at).toISOString(), before: a.before ? JSON.parse(a.before) : null, after: a.after ? JSON.parse(a.after) : null,
     }));
     sendRows(req, res, { scope: scope.key, items }, items as unknown as Record<string, unknown>[], 'loop-audit');
   });
 
+  // One loop wherever it lies, with the one before it: what a retro link opens.
   r.get('/api/v1/loops/:id', viewer, async (req, res) => {
     const resolved = await ctx.reads.org.resolve(parseScope(req.query.scope));
     res.json(await readLoop(reads(resolved), resolved.scope.key, String(req.params.id), opts()));
@@ -66,19 +66,19 @@ export function loopsRouter(ctx: AppContext): Router {
     const body = req.body as Record<string, unknown> | undefined;
     if (typeof body?.scope !== 'string') throw new HttpError(400, 'invalid_loop', 'scope: expected "org", "department:<id>", "team:<id>" or "service:<owner/name>".', [{ path: 'scope', message: 'required' }]);
     const scope = (await ctx.reads.org.resolve(parseScope(body.scope))).scope;
-    const id = await planLoop(writes, scope.key, body, actorOf(ctx.auth, req), ctx.now());
+    const id = await planLoop(writes, scope.key, body, await actorOf(ctx.auth, req), ctx.now());
     notify(scope.key);
     res.status(201).location(`/api/v1/loops/${id}`).json({ id: String(id) });
   });
 
   r.patch('/api/v1/loops/:id', editor, needJson, json, async (req, res) => {
-    const row = await patchLoop(writes, String(req.params.id), req.body, actorOf(ctx.auth, req), ctx.now());
+    const row = await patchLoop(writes, String(req.params.id), req.body, await actorOf(ctx.auth, req), ctx.now());
     notify(row.scope);
     res.json({ id: String(row.id) });
   });
 
   r.delete('/api/v1/loops/:id', editor, async (req, res) => {
-    const before = await deleteLoop(writes, String(req.params.id), actorOf(ctx.auth, req), ctx.now());
+    const before = await deleteLoop(writes, String(req.params.id), await actorOf(ctx.auth, req), ctx.now());
     notify(before.scope);
     res.status(204).end();
   });

@@ -2,9 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context';
 import type { HealthResponse } from '../../common/api';
-import { listServices } from '../../db/queries/org';
-import { countRawEvents } from '../../db/queries/events';
-import { databaseFault, faultMessage, noteDatabaseError } from '../../db/faults';
+import { faultMessage } from '../../db/store';
 import { requireRole } from '../auth';
 import { parseBucket, parseEnum, parseLimit } from '../query';
 import { sendRows } from '../csv';
@@ -25,26 +23,25 @@ export function readRouter(ctx: AppContext): Router {
   const viewer = requireRole(ctx.auth, 'viewer');
   const scoped = (req: Request) => scopedWindow(ctx, req.query, ctx.now());
 
-  r.get('/api/v1/health', (req, res) => {
+  r.get('/api/v1/health', async (req, res) => {
     let ok = true, events = 0, services = 0, error: string | undefined;
     try {
-      events = countRawEvents(ctx.db);
-      services = listServices(ctx.db).length;
+      ({ events, services } = await ctx.store.healthCounts());
     } catch (e) {
       ok = false;
-      if (!noteDatabaseError(ctx.db, e, ctx.now())) {
+      if (!(await ctx.store.noteError(e))) {
         error = 'the database could not be read: the error is in the server log';
         ctx.log('health: reading the database failed', e);
       }
     }
     // A full disk leaves reads working (degraded, 200); a damaged or unreadable file does not (503).
-    const fault = databaseFault(ctx.db);
+    const fault = await ctx.store.fault();
     if (fault) error = `${fault.kind === 'disk_full' ? 'disk full' : 'damaged'} since ${new Date(fault.since).toISOString()}: ${faultMessage(fault.kind, fault.sqlite)}`;
     if (fault?.kind === 'damaged') ok = false;
     const status: HealthResponse['status'] = !ok ? 'error' : fault ? 'degraded' : 'ok';
     const body: HealthResponse = {
       status, version: '0.1.0', database: { ok, writable: ok && !fault, events, services, ...(error ? { error } : {}) },
-      demo: ctx.demo(), building: [...(ctx.building ?? [])].sort(), collectors: collectorHealth(ctx, req),
+      demo: ctx.demo(), building: [...(ctx.building ?? [])].sort(), collectors: await collectorHealth(ctx, req),
     };
     res.status(ok ? 200 : 503).json(body);
   });

@@ -15,7 +15,6 @@ import { eventsFromWebhook, WebhookPayloadError } from '../../collectors/github/
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { statusBoard } from '../collectors/status';
-import { findDelivery, recordDelivery } from '../../db/queries/webhook-deliveries';
 import { DeliveryRecordedAlready } from '../../db/store';
 import { checkJsonBytes } from '../body';
 
@@ -72,13 +71,13 @@ export function webhooksRouter(ctx: AppContext): Router {
     if (delivery !== undefined && !DELIVERY_ID.test(delivery)) {
       throw new HttpError(400, 'invalid_delivery_id', 'The X-GitHub-Delivery header must be 1 to 100 printable ASCII characters, as the GUID GitHub sends.');
     }
-    const duplicate = () => {
-      const first = findDelivery(ctx.db, SOURCE, delivery!);
+    const duplicate = async () => {
+      const first = await ctx.store.findDelivery(SOURCE, delivery!);
       board.delivery({ event, at: ctx.now(), stored: 0, ignored: true });
       const when = first ? ` at ${new Date(first.receivedAt).toISOString()}` : '';
       res.status(202).json({ duplicate: true, ignored: `delivery ${delivery} was received before${when} and is not applied again` });
     };
-    if (delivery !== undefined && findDelivery(ctx.db, SOURCE, delivery)) return duplicate();
+    if (delivery !== undefined && await ctx.store.findDelivery(SOURCE, delivery)) return duplicate();
     // UTF-8 and nesting within limits.jsonDepth, as every JSON body (server/body.ts).
     checkJsonBytes(body, ctx.config.limits.jsonDepth);
     let payload: unknown;
@@ -96,7 +95,7 @@ export function webhooksRouter(ctx: AppContext): Router {
     // it lacks: sent again, it may then say more.
     const remember = delivery !== undefined && !outcome.partial;
     if (outcome.events.length === 0) {
-      if (remember) ctx.db.transaction(() => recordDelivery(ctx.db, SOURCE, delivery, event.slice(0, 100), ctx.now()))();
+      if (remember) await ctx.store.recordDelivery({ source: SOURCE, deliveryId: delivery, event: event.slice(0, 100), at: ctx.now() });
       board.delivery({ event, at: ctx.now(), stored: 0, ignored: true });
       res.status(event === 'ping' ? 200 : 202).json({ ignored: outcome.ignored ?? 'nothing to store' });
       return;

@@ -175,7 +175,7 @@ describe('collectors skip and count events out of range', () => {
         (err, _stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stderr }));
     });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/git acme\/old: stored 3 events .* 1 event skipped for a timestamp before limits\.earliest or more than a day ahead \(the first: change acme\/old [0-9a-f]{40}\.committedAt: is before 1990-01-01/);
+    expect(r.stderr).toMatch(/git acme\/old: stored 2 commits, 1 release tag .* 1 event skipped for a timestamp before limits\.earliest or more than a day ahead \(the first: change acme\/old [0-9a-f]{40}\.committedAt: is before 1990-01-01/);
     const server = await startTestServer({ DEMING_DB: db });
     try {
       const m = await get(`${server.url}/api/v1/metrics?scope=service:acme/old&from=2026-03-01&to=2026-03-10`);

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGitCollector, type GitRepository } from '../../../collectors/git/collector';
 import type { CollectorContext } from '../../../collectors/types';
 import { ingestEvents } from '../../../db/ingest';
+import { openStore } from '../../../db/store';
 import { validateEvents } from '../../../common/validate-events';
 import { countRawEvents } from '../../../db/queries/events';
 import { metricsIn } from '../../helpers/reads';
@@ -20,8 +21,12 @@ const tempDir = (prefix: string) => { const d = mkdtempSync(join(tmpdir(), prefi
 function store() {
   const t = tempDb();
   cleanups.push(t.cleanup);
+  // The collector reads its cursors through a store on the same file.
+  const reads = openStore(t.file, { check: 'off' });
+  cleanups.push(() => { void reads.close(); });
   const ingested: number[] = [];
   const ctx: CollectorContext = {
+    store: reads,
     db: t.db,
     ingest: async (events, cursors) => {
       ingested.push(events.length);

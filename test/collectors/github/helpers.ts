@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Db } from '../../../db/connection';
-import { syncOrganisation } from '../../../db/queries/org';
+import { openStore } from '../../../db/store';
 import { createGithubCollector, type GithubCollectorOptions, type GithubRunResult } from '../../../collectors/github/collector';
 import { loadConfig, type Config } from '../../../server/config';
 import { collectorContext } from '../../../server/collectors/context';
@@ -21,9 +21,15 @@ export function acmeConfig(apiUrl: string, opts: { extra?: string; env?: Record<
 
 /** Runs the GitHub collector once, in this process, against `db`. */
 export async function collect(db: Db, config: Config, opts: Partial<GithubCollectorOptions> & { now?: number; progress?: (p: { resource: string }) => void } = {}): Promise<GithubRunResult> {
-  if (config.organisation.length > 0) syncOrganisation(db, config.organisation);
-  const ctx = collectorContext({ db, config, now: () => opts.now ?? NOW, log: () => {} }, { progress: opts.progress });
-  return createGithubCollector({ settings: config.github!, client: { timing: FAST }, ...opts }).run(ctx);
+  // The collector writes through a store on the same file, as the CLI and the server do.
+  const store = openStore(db.name, { check: 'off' });
+  try {
+    if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
+    const ctx = collectorContext({ store, config, now: () => opts.now ?? NOW, log: () => {} }, { progress: opts.progress });
+    return await createGithubCollector({ settings: config.github!, client: { timing: FAST }, ...opts }).run(ctx);
+  } finally {
+    await store.close();
+  }
 }
 
 /** Every normalized row, by natural keys (no row ids, no receive times), in a stable order. */
