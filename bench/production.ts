@@ -44,7 +44,7 @@ export async function run(args: string[]): Promise<unknown> {
       events += batch.length;
     }
     log(`ingested ${events.toLocaleString('en')} events in ${round((performance.now() - t0) / 1000)} s`);
-    const db = store.unsafeDb();
+    const db = store.connection;
     const count = (where: string) => (db.prepare(`SELECT count(*) FROM deployments WHERE ${where}`).pluck().get() as number);
     const shippedLinks = () => db.prepare('SELECT count(*) FROM deployment_changes').pluck().get() as number;
 

@@ -6,11 +6,10 @@
 import type { NativeEventInput } from '../common/events';
 import type { Cursor } from '../db/queries/cursors';
 import type { Store } from '../db/store';
-import type { Db } from '../db/connection';
 import type { IngestOptions } from '../db/ingest';
 
 /** The store's reads a collector uses (db/store.ts). */
-export type CollectorStore = Pick<Store, 'getCursor' | 'findService' | 'productionDeploymentsFrom' | 'hasCommitGap'>;
+export type CollectorStore = Pick<Store, 'getCursor' | 'findService' | 'productionDeploymentsFrom' | 'hasCommitGap' | 'sourceIncidents'>;
 
 export interface CollectorIngestResult {
   accepted: number; updated: number; unchanged: number;
@@ -21,11 +20,6 @@ export interface CollectorIngestResult {
 export interface CollectorContext {
   /** What a collector reads of what is stored: its cursors, the services, the compare step's deployments. Writes go through `ingest`. */
   store: CollectorStore;
-  /**
-   * @deprecated The connection, for collectors not yet moved to `store` (GitLab, PagerDuty):
-   * read through `store` instead; it goes once they have moved.
-   */
-  db: Db;
   /**
    * Validates and stores one batch and its cursors in one transaction (and tells live clients).
    * An event with a timestamp out of range is skipped and counted, not refused. `alsoStore` runs

@@ -167,13 +167,6 @@ export interface Store extends StoreReads {
   /** The audit entries of these loops, oldest first. */
   listAuditOfLoops(ids: readonly number[]): Promise<LoopAuditRow[]>;
 
-  /**
-   * @deprecated The connection itself, for code not yet moved behind the interface (the
-   * metrics' fact reads and the loops). Each caller is listed in docs/DESIGN.md ("Storage");
-   * remove it when the list is empty.
-   */
-  unsafeDb(): Db;
-
   // ---- What counts as production (db/production.ts): a unit of work run at start.
 
   /** Re-evaluates the stored deployments when `production` is not the pattern they follow, and links again what moved. */
@@ -186,11 +179,17 @@ export interface StoreOptions extends OpenOptions {
 }
 
 /** Opens (creating when needed) the SQLite database at `file`, checked and migrated, as a {@link Store}. */
-export function openStore(file: string, opts: StoreOptions = {}): Store {
+/**
+ * The SQLite store as `openStore` returns it: the interface, and its connection for tests and
+ * benchmarks that inject a fault or count rows (nothing above db/ is given this type).
+ */
+export type SqliteStore = Store & { readonly connection: Db };
+
+export function openStore(file: string, opts: StoreOptions = {}): SqliteStore {
   return sqliteStore(openDatabase(file, opts), opts.now ?? Date.now);
 }
 
-function sqliteStore(db: Connection, now: () => number): Store {
+function sqliteStore(db: Connection, now: () => number): SqliteStore {
   /** Runs `f` on the connection; a full disk or damage it meets is remembered. */
   const run = <T>(f: (db: Db) => T): Promise<T> => {
     try {
@@ -301,7 +300,7 @@ function sqliteStore(db: Connection, now: () => number): Store {
     listLoopAudit: (scope, limit) => run(() => loops.listLoopAudit(db, scope, limit)),
     listAuditOfLoops: (ids) => run(() => loops.listAuditOfLoops(db, ids)),
 
-    unsafeDb: () => db,
+    connection: db,
 
     // ---- What counts as production.
     reevaluateProduction: (production) => write(() => reevaluateProduction(db, production)),

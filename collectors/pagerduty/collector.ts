@@ -10,7 +10,6 @@
 import type { Collector, CollectorContext, CollectorRunResult } from '../types';
 import { incidentBatch } from '../incidents/apply';
 import { reconcileIncidents } from '../incidents/reconcile';
-import { incidentReads } from '../incidents/reads';
 import type { SourceIncident } from '../incidents/model';
 import { fromPagerduty } from './adapt';
 import { createPagerdutyClient, type ClientTiming, type PagerdutyClient } from './client';
@@ -57,9 +56,8 @@ export function createPagerdutyCollector(o: PagerdutyCollectorOptions): Collecto
       try {
         if (!settings.token) throw new Error('incidents.pagerduty has no API key: set PAGERDUTY_TOKEN (or incidents.pagerduty.token) to a read-only REST API key.');
         const pd = (client = createPagerdutyClient({ baseUrl: settings.baseUrl, token: settings.token }, { timing: o.timing, signal: ctx.signal, log: ctx.log }));
-        const reads = incidentReads(ctx.db);
         // A mapping added since the last run moves the incidents it names first.
-        await reconcileIncidents(reads, [model], (events, write) => ctx.ingest(events, [], { incidents: write }), ctx.now());
+        await reconcileIncidents(ctx.store, [model], (events, write) => ctx.ingest(events, [], { incidents: write }), ctx.now());
         const now = ctx.now();
         const cursor = await ctx.store.getCursor(CURSOR.collector, CURSOR.resource);
         const from = cursor ? Date.parse(cursor.cursor) - OVERLAP_MS : settings.since ?? now - settings.backfillDays * DAY_MS;
@@ -76,7 +74,7 @@ export function createPagerdutyCollector(o: PagerdutyCollectorOptions): Collecto
           }
         }
         // Open incidents from before the window: resolved since, maybe.
-        const open = (await reads.sourceIncidents(model.source)).filter((r) => r.resolvedAt === null && r.openedAt < from);
+        const open = (await ctx.store.sourceIncidents(model.source)).filter((r) => r.resolvedAt === null && r.openedAt < from);
         for (const r of open) {
           ctx.signal?.throwIfAborted();
           const incident = await pd.getIncident(r.id);

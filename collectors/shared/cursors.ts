@@ -1,7 +1,6 @@
 /** A collector's cursors: one row per resource, with its JSON state and ETag, read leniently. */
 import type { z } from 'zod';
-import type { Db } from '../../db/connection';
-import { getCursor, type Cursor } from '../../db/queries/cursors';
+import type { Cursor } from '../../db/queries/cursors';
 
 /** A cursor row's state; a row that no longer parses starts the resource afresh rather than failing. */
 export function parseCollectorCursor<T>(row: Cursor | undefined, schema: z.ZodType<T>): { state: T | null; etag: string | null } {
@@ -12,11 +11,6 @@ export function parseCollectorCursor<T>(row: Cursor | undefined, schema: z.ZodTy
   } catch {
     return { state: null, etag: null };
   }
-}
-
-/** Reads a cursor; a row that no longer parses starts the resource afresh rather than failing. */
-export function readCollectorCursor<T>(db: Db, collector: string, resource: string, schema: z.ZodType<T>): { state: T | null; etag: string | null } {
-  return parseCollectorCursor(getCursor(db, collector, resource), schema);
 }
 
 /** A cursor row, its state as JSON. */

@@ -119,8 +119,6 @@ export async function collectGit(args: string[]): Promise<number> {
     const s = store;
     const result = await collector.run({
       store: s.store,
-      // eslint-disable-next-line @typescript-eslint/no-deprecated -- the context's connection, until every collector reads through the store
-      db: s.store.unsafeDb(),
       ingest: (events, cursors) => s.ingest(events, { cursors }),
       now: Date.now,
       // A failure is said once, below, from the result; warnings are said as they come.

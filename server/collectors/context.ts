@@ -34,8 +34,6 @@ export function collectorContext(host: CollectorHost, opts: Pick<CollectorContex
   return {
     skipped,
     store: host.store,
-    // eslint-disable-next-line @typescript-eslint/no-deprecated -- until the GitLab and PagerDuty collectors read through the store
-    db: host.store.unsafeDb(),
     now: host.now,
     log: host.log,
     progress: opts.progress,

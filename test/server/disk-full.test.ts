@@ -12,6 +12,7 @@ import { conformance } from '../collectors/cdevents/spec';
 import { get, post, startTestServer } from '../helpers/server';
 import { deployment, incident } from '../helpers/factories';
 import { PRODUCTION } from '../helpers/db';
+import type { SqliteStore } from '../../db/store';
 
 const SECRET = 'a webhook secret';
 const TOKENS = { DEMING_INGEST_TOKEN: 'ingest-token-0123456789', DEMING_EDITOR_TOKEN: 'editor-token-0123456789', DEMING_VIEWER_TOKEN: 'viewer-token-0123456789' };
@@ -26,8 +27,7 @@ beforeEach(async () => {
 afterEach(async () => { await s.stop(); });
 
 /** The server's own connection: `max_page_count` holds per connection. */
-// eslint-disable-next-line @typescript-eslint/no-deprecated -- a fault injected into the store's connection itself
-const own = () => s.store.unsafeDb();
+const own = () => (s.store as SqliteStore).connection;
 /** The disk is full: the database may not grow by more than `pages` pages. */
 const fill = (pages = 0) => { own().pragma(`max_page_count = ${(own().pragma('page_count', { simple: true }) as number) + pages}`); };
 /** Space was freed. */

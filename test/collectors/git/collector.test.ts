@@ -27,7 +27,6 @@ function store() {
   const ingested: number[] = [];
   const ctx: CollectorContext = {
     store: reads,
-    db: t.db,
     ingest: async (events, cursors) => {
       ingested.push(events.length);
       return ingestEvents(t.db, validateEvents(events), { production: PRODUCTION, now: Date.parse('2026-03-10T00:00:00Z'), resolveTeam: () => null, cursors });

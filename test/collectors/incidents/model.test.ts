@@ -17,7 +17,7 @@ import { pagerdutyTraits } from '../../../collectors/pagerduty/config';
 import { decide, toRecord, type SourceIncident } from '../../../collectors/incidents/model';
 import { incidentBatch } from '../../../collectors/incidents/apply';
 import { reconcileIncidents } from '../../../collectors/incidents/reconcile';
-import { incidentReads } from '../../../collectors/incidents/reads';
+import { sourceIncidentReads as incidentReads } from '../../../db/queries/source-incidents';
 import type { Db } from '../../../db/connection';
 
 const T = (s: string) => Date.parse(s);
