@@ -70,7 +70,7 @@ export async function run(args: string[]): Promise<unknown> {
     return report;
   } finally {
     await fake.close();
-    t.cleanup();
+    await t.cleanup();
     rmSync(t.dir, { recursive: true, force: true });
   }
 }

@@ -14,9 +14,8 @@ export const EVENT_WRITE_PATHS = ['/api/v1/events', '/api/v1/cdevents', '/api/v1
 const storesEvents = (path: string) => (EVENT_WRITE_PATHS as readonly string[]).includes(path) || path.startsWith('/webhooks/');
 
 export function refuseDemoWrites(ctx: Pick<AppContext, 'demo' | 'config'>): RequestHandler {
-  return async (req, _res, next) => {
-    // `demo()` answers now or later, depending on the storage behind it.
-    if (req.method !== 'POST' || !storesEvents(req.path) || ctx.config.demo === 'on' || !(await ctx.demo())) return next();
+  return (req, _res, next) => {
+    if (req.method !== 'POST' || !storesEvents(req.path) || ctx.config.demo === 'on' || !ctx.demo()) return next();
     next(new HttpError(409, 'demo_data', `${ctx.config.dbFile} holds the generated demo data, so your events are not stored in it. `
       + 'Start Deming with DEMING_DEMO=off and DEMING_DB set to a new file (or delete this one) to send your own events; '
       + 'DEMING_DEMO=on keeps the demo and takes events into it, to try the live updates.'));

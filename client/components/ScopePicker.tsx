@@ -38,9 +38,9 @@ export function ScopePicker() {
   const go = (p: Place) => {
     close();
     input.current?.blur();
-    if (p.key === SUMMARY) navigate({ pathname: '/', search });
-    else if (section) navigate({ pathname: loopsPath(p.key), search: withoutLoop(search) });
-    else navigate({ pathname: pathForScope(p.key), search });
+    if (p.key === SUMMARY) void navigate({ pathname: '/', search });
+    else if (section) void navigate({ pathname: loopsPath(p.key), search: withoutLoop(search) });
+    else void navigate({ pathname: pathForScope(p.key), search });
   };
   const moveTo = (i: number) => {
     setActive(i);
