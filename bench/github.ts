@@ -20,7 +20,10 @@ const SIZE = { pulls: 1000, deployments: 300, runs: 2000, incidents: 20 };
 function breakdown(requests: LoggedRequest[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of requests) {
-    const endpoint = r.path.replace(/^\/repos\/[^/]+\/[^/]+/, '/repos/{o}/{r}').replace(/\/\d+\//, '/{id}/').replace(/\/compare\/.*/, '/compare/{basehead}');
+    const endpoint = r.path
+      .replace(/^\/repos\/[^/]+\/[^/]+/, '/repos/{o}/{r}')
+      .replace(/\/\d+\//, '/{id}/')
+      .replace(/\/compare\/.*/, '/compare/{basehead}');
     const key = `${r.method} ${endpoint} ${r.status}`;
     out[key] = (out[key] ?? 0) + 1;
   }
@@ -34,8 +37,12 @@ export async function run(args: string[]): Promise<unknown> {
   const fake = await startFakeGithub({ repos: [repo], orgs: new Map() }, { tokens: ['bench-token'] });
   const t = tempStore();
   const settings: GithubSettings = {
-    ...defaultGithubSettings, auth: { kind: 'token', token: 'bench-token' }, baseUrl: fake.apiUrl,
-    repositories: [{ name: 'bench/service' }], incidentLabels: ['incident'], graphqlIntervalMs: fast ? 0 : 1000,
+    ...defaultGithubSettings,
+    auth: { kind: 'token', token: 'bench-token' },
+    baseUrl: fake.apiUrl,
+    repositories: [{ name: 'bench/service' }],
+    incidentLabels: ['incident'],
+    graphqlIntervalMs: fast ? 0 : 1000,
   };
   const config = { production: /^prod(uction)?$/i, organisation: [] };
   const ctx = collectorContext({ store: t.store, config, now: () => now, log: () => {} });
@@ -54,14 +61,28 @@ export async function run(args: string[]): Promise<unknown> {
       benchmark: 'github',
       repository: SIZE,
       graphqlSpacingMs: settings.graphqlIntervalMs,
-      stored: { pullRequests: count('pull_requests'), changes: count('changes'), deployments: count('deployments'), ciRuns: count('ci_runs'), incidents: count('incidents'), events: count('raw_events') },
+      stored: {
+        pullRequests: count('pull_requests'),
+        changes: count('changes'),
+        deployments: count('deployments'),
+        ciRuns: count('ci_runs'),
+        incidents: count('incidents'),
+        events: count('raw_events'),
+      },
       backfill: {
-        requests: backfill.result.requests, graphql: backfill.requests.filter((r) => r.path.endsWith('/graphql')).length,
-        wallMs: backfill.ms, eventsStored: backfill.result.stored, errors: backfill.result.errors, byEndpoint: breakdown(backfill.requests),
+        requests: backfill.result.requests,
+        graphql: backfill.requests.filter((r) => r.path.endsWith('/graphql')).length,
+        wallMs: backfill.ms,
+        eventsStored: backfill.result.stored,
+        errors: backfill.result.errors,
+        byEndpoint: breakdown(backfill.requests),
       },
       resync: {
-        requests: resync.result.requests, answered304: resync.result.notModified,
-        onlyConditional304s: resync.requests.every((r) => r.conditional && r.status === 304), wallMs: resync.ms, eventsStored: resync.result.stored,
+        requests: resync.result.requests,
+        answered304: resync.result.notModified,
+        onlyConditional304s: resync.requests.every((r) => r.conditional && r.status === 304),
+        wallMs: resync.ms,
+        eventsStored: resync.result.stored,
         byEndpoint: breakdown(resync.requests),
       },
       rateLimitRemaining: resync.result.rateLimitRemaining,

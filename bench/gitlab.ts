@@ -20,7 +20,9 @@ const PAGE = 100;
 function byEndpoint(requests: LoggedRequest[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of requests) {
-    const key = r.operation ? `POST /graphql ${r.operation}` : `${r.method} ${r.path.replace(/^\/api\/v4/, '').replace(/^\/projects\/\d+/, '/projects/:id')}`;
+    const key = r.operation
+      ? `POST /graphql ${r.operation}`
+      : `${r.method} ${r.path.replace(/^\/api\/v4/, '').replace(/^\/projects\/\d+/, '/projects/:id')}`;
     out[key] = (out[key] ?? 0) + 1;
   }
   return out;
@@ -32,7 +34,12 @@ export async function run(_args: string[]): Promise<unknown> {
   const fake = await startFakeGitlab({ groups: [], projects: [project] }, { tokens: { 'bench-token': ['read_api'] } });
   const t = tempStore();
   const settings: GitlabSettings = { ...defaultGitlabSettings, baseUrl: fake.apiUrl, token: 'bench-token', projects: ['bench/service'] };
-  const ctx = collectorContext({ store: t.store, config: { production: /^prod(uction)?$/i, organisation: [] }, now: () => now, log: () => {} });
+  const ctx = collectorContext({
+    store: t.store,
+    config: { production: /^prod(uction)?$/i, organisation: [] },
+    now: () => now,
+    log: () => {},
+  });
   const collector = createGitlabCollector({ settings, client: { env: {} } });
   const measure = async (): Promise<{ result: GitlabRunResult; ms: number; requests: LoggedRequest[] }> => {
     const from = fake.requests.length;
@@ -48,25 +55,48 @@ export async function run(_args: string[]): Promise<unknown> {
     const branchCommits = project.commits.size;
     // The page minimum: every list read once at 100 a page, nothing asked per item.
     const minimum: Record<string, number> = {
-      'GET /personal_access_tokens/self': 1, 'GET /version': 1, 'GET /projects/bench%2Fservice': 1,
-      'POST /graphql mergeRequests': pages(SIZE.mergeRequests), 'GET /projects/:id/repository/commits': pages(branchCommits),
-      'GET /projects/:id/deployments': pages(SIZE.deployments), 'GET /projects/:id/environments': 1,
-      'POST /graphql pipelines': pages(SIZE.pipelines), 'GET /projects/:id/issues': pages(SIZE.incidents),
+      'GET /personal_access_tokens/self': 1,
+      'GET /version': 1,
+      'GET /projects/bench%2Fservice': 1,
+      'POST /graphql mergeRequests': pages(SIZE.mergeRequests),
+      'GET /projects/:id/repository/commits': pages(branchCommits),
+      'GET /projects/:id/deployments': pages(SIZE.deployments),
+      'GET /projects/:id/environments': 1,
+      'POST /graphql pipelines': pages(SIZE.pipelines),
+      'GET /projects/:id/issues': pages(SIZE.incidents),
     };
     const used = byEndpoint(backfill.requests);
-    const endpoints = Object.fromEntries([...new Set([...Object.keys(minimum), ...Object.keys(used)])].map((k) => [k, { used: used[k] ?? 0, minimum: minimum[k] ?? 0 }]));
+    const endpoints = Object.fromEntries(
+      [...new Set([...Object.keys(minimum), ...Object.keys(used)])].map((k) => [k, { used: used[k] ?? 0, minimum: minimum[k] ?? 0 }]),
+    );
     const total = { used: backfill.requests.length, minimum: Object.values(minimum).reduce((a, b) => a + b, 0) };
     const report = {
       benchmark: 'gitlab',
       project: SIZE,
-      stored: { pullRequests: count('pull_requests'), changes: count('changes'), deployments: count('deployments'), ciRuns: count('ci_runs'), incidents: count('incidents'), events: count('raw_events') },
+      stored: {
+        pullRequests: count('pull_requests'),
+        changes: count('changes'),
+        deployments: count('deployments'),
+        ciRuns: count('ci_runs'),
+        incidents: count('incidents'),
+        events: count('raw_events'),
+      },
       backfill: {
-        requests: backfill.result.requests, pageMinimum: total.minimum, ratio: Number((total.used / total.minimum).toFixed(2)), goal: '≤ 1.5',
-        wallMs: backfill.ms, eventsStored: backfill.result.stored, errors: backfill.result.errors, endpoints,
+        requests: backfill.result.requests,
+        pageMinimum: total.minimum,
+        ratio: Number((total.used / total.minimum).toFixed(2)),
+        goal: '≤ 1.5',
+        wallMs: backfill.ms,
+        eventsStored: backfill.result.stored,
+        errors: backfill.result.errors,
+        endpoints,
       },
       resync: {
-        requests: resync.result.requests, goal: 'one cheap request per resource per project, plus the token and version checks',
-        wallMs: resync.ms, eventsStored: resync.result.stored, byEndpoint: byEndpoint(resync.requests),
+        requests: resync.result.requests,
+        goal: 'one cheap request per resource per project, plus the token and version checks',
+        wallMs: resync.ms,
+        eventsStored: resync.result.stored,
+        byEndpoint: byEndpoint(resync.requests),
       },
       rateLimitRemaining: resync.result.rateLimitRemaining,
     };

@@ -28,33 +28,80 @@ function nextRequest(): { method: 'POST'; path: string; headers: Record<string, 
     const body = JSON.stringify({
       action: 'completed',
       repository: { full_name: service, html_url: `https://github.com/${service}`, default_branch: 'main' },
-      workflow_run: { id: n, name: 'build', path: '.github/workflows/build.yml', head_branch: 'main', head_sha: n.toString(16).padStart(40, 'a'),
-        status: 'completed', conclusion: n % 10 === 0 ? 'failure' : 'success', html_url: `https://github.com/${service}/actions/runs/${n}`,
-        created_at: at, updated_at: at, run_started_at: at },
+      workflow_run: {
+        id: n,
+        name: 'build',
+        path: '.github/workflows/build.yml',
+        head_branch: 'main',
+        head_sha: n.toString(16).padStart(40, 'a'),
+        status: 'completed',
+        conclusion: n % 10 === 0 ? 'failure' : 'success',
+        html_url: `https://github.com/${service}/actions/runs/${n}`,
+        created_at: at,
+        updated_at: at,
+        run_started_at: at,
+      },
     });
-    return { method: 'POST', path: '/webhooks/github', headers: { 'content-type': 'application/json', 'x-github-event': 'workflow_run', 'x-github-delivery': `d-${n}`, 'x-hub-signature-256': sign(body) }, body };
+    return {
+      method: 'POST',
+      path: '/webhooks/github',
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'workflow_run',
+        'x-github-delivery': `d-${n}`,
+        'x-hub-signature-256': sign(body),
+      },
+      body,
+    };
   }
   const sha = n.toString(16).padStart(40, 'b');
-  const events = n % 2 === 0
-    ? [{ type: 'change', service, sha, committedAt: at }, { type: 'deployment', id: `load-${n}`, service, environment: 'production', status: 'success', sha, finishedAt: new Date().toISOString() }]
-    : [{ type: 'incident', id: `inc-${n}`, service, openedAt: at, resolvedAt: new Date().toISOString() }];
+  const events =
+    n % 2 === 0
+      ? [
+          { type: 'change', service, sha, committedAt: at },
+          {
+            type: 'deployment',
+            id: `load-${n}`,
+            service,
+            environment: 'production',
+            status: 'success',
+            sha,
+            finishedAt: new Date().toISOString(),
+          },
+        ]
+      : [{ type: 'incident', id: `inc-${n}`, service, openedAt: at, resolvedAt: new Date().toISOString() }];
   return { method: 'POST', path: '/api/v1/events', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) };
 }
 
 async function blast(url: string, connections: number, seconds: number) {
   const r = await autocannon({
-    url, connections, duration: seconds, pipelining: 1,
+    url,
+    connections,
+    duration: seconds,
+    pipelining: 1,
     requests: [{ setupRequest: (req) => ({ ...req, ...nextRequest() }) }],
   });
   return {
-    connections, seconds, requests: r.requests.total, perSecond: Math.round(r.requests.average),
+    connections,
+    seconds,
+    requests: r.requests.total,
+    perSecond: Math.round(r.requests.average),
     latencyMs: { p50: r.latency.p50, p99: r.latency.p99, max: r.latency.max },
-    errors: r.errors, timeouts: r.timeouts, non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    non2xx: r.non2xx,
   };
 }
 
 export async function run(args: string[]): Promise<unknown> {
-  const { values } = parseArgs({ args, options: { duration: { type: 'string', default: '60' }, ramp: { type: 'string', default: '8' }, clients: { type: 'string', default: '50' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      duration: { type: 'string', default: '60' },
+      ramp: { type: 'string', default: '8' },
+      clients: { type: 'string', default: '50' },
+    },
+  });
   const dir = mkdtempSync(join(tmpdir(), 'deming-load-'));
   const server = await spawnServer({ DEMING_DB: join(dir, 'deming.db'), DEMING_GITHUB_WEBHOOK_SECRET: SECRET });
   const pid = server.child.pid!;
@@ -63,10 +110,17 @@ export async function run(args: string[]): Promise<unknown> {
   try {
     for (let i = 0; i < Number(values.clients); i++) {
       const s = connect(server.url, { transports: ['websocket'], forceNew: true });
-      await new Promise<void>((resolve, reject) => { s.on('connect', () => resolve()); s.on('connect_error', reject); });
+      await new Promise<void>((resolve, reject) => {
+        s.on('connect', () => resolve());
+        s.on('connect_error', reject);
+      });
       s.emit('scope:join', i % 2 ? 'org' : `service:load/service-${i % 40}`);
-      s.on('metrics:changed', () => { pushes++; });
-      s.on('events:ingested', () => { pushes++; });
+      s.on('metrics:changed', () => {
+        pushes++;
+      });
+      s.on('events:ingested', () => {
+        pushes++;
+      });
       sockets.push(s);
     }
     const memoryStart = rssOf(pid);
@@ -82,9 +136,15 @@ export async function run(args: string[]): Promise<unknown> {
     pushes = 0;
     const main = await blast(server.url, best.connections, Number(values.duration));
     const report = {
-      bench: 'load', machine: { cores: (await import('node:os')).cpus().length }, watchers: sockets.length, ramp, run: main,
-      socketMessagesReceived: pushes, serverRssMiB: { start: mib(memoryStart), end: mib(rssOf(pid)) },
-      goal: { p99Ms: 100, errors: 0 }, met: main.latencyMs.p99 < 100 && main.errors === 0 && main.non2xx === 0,
+      bench: 'load',
+      machine: { cores: (await import('node:os')).cpus().length },
+      watchers: sockets.length,
+      ramp,
+      run: main,
+      socketMessagesReceived: pushes,
+      serverRssMiB: { start: mib(memoryStart), end: mib(rssOf(pid)) },
+      goal: { p99Ms: 100, errors: 0 },
+      met: main.latencyMs.p99 < 100 && main.errors === 0 && main.non2xx === 0,
     };
     console.log(JSON.stringify(report, null, 2));
     return report;

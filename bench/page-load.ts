@@ -23,10 +23,23 @@ import { startServer } from '../server/server';
 const BUDGET_MS = 1000;
 const BUDGET_JS_KB = 300;
 const ASSETS = join(process.cwd(), 'dist', 'client', 'assets');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
-interface Load { numbersAt: number; domContentLoaded: number; summaryApiEnd: number; scripts: string[] }
+interface Load {
+  numbersAt: number;
+  domContentLoaded: number;
+  summaryApiEnd: number;
+  scripts: string[];
+}
 
 /**
  * Runs in the page before its own scripts: notes when the summary's numbers are first on screen.
@@ -52,7 +65,9 @@ async function measure(browser: Browser, url: string): Promise<Load> {
   const page = await context.newPage();
   await page.addInitScript(WATCH_FOR_NUMBERS);
   await page.goto(url);
-  await page.waitForFunction(() => (window as unknown as { __numbersAt?: number }).__numbersAt !== undefined, undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => (window as unknown as { __numbersAt?: number }).__numbersAt !== undefined, undefined, {
+    timeout: 15_000,
+  });
   const load = await page.evaluate(() => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
     const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
@@ -92,22 +107,30 @@ export async function run(args: string[]): Promise<unknown> {
     const numbers = loads.map((l) => l.numbersAt);
     console.log(`\nfirst visit (empty cache), ${LOADS} loads, navigation start → summary numbers visible:`);
     console.log(`  p50 ${ms(median(numbers))}  (min ${ms(Math.min(...numbers))}, max ${ms(Math.max(...numbers))}); budget ${BUDGET_MS} ms`);
-    console.log(`  of which: DOMContentLoaded p50 ${ms(median(loads.map((l) => l.domContentLoaded)))}, /api/v1/summary answered p50 ${ms(median(loads.map((l) => l.summaryApiEnd)))}`);
+    console.log(
+      `  of which: DOMContentLoaded p50 ${ms(median(loads.map((l) => l.domContentLoaded)))}, /api/v1/summary answered p50 ${ms(median(loads.map((l) => l.summaryApiEnd)))}`,
+    );
 
     const pageScripts = [...new Set(warm.scripts)].map((p) => join(ASSETS, basename(p)));
     const pageJs = pageScripts.reduce((sum, f) => sum + gzipKb(f), 0);
-    const allJs = readdirSync(ASSETS).filter((f) => f.endsWith('.js')).reduce((sum, f) => sum + gzipKb(join(ASSETS, f)), 0);
-    console.log(`\nJavaScript, gzipped: the summary page loads ${pageJs.toFixed(1)} kB (${pageScripts.map((f) => basename(f)).join(', ')});`);
+    const allJs = readdirSync(ASSETS)
+      .filter((f) => f.endsWith('.js'))
+      .reduce((sum, f) => sum + gzipKb(join(ASSETS, f)), 0);
+    console.log(
+      `\nJavaScript, gzipped: the summary page loads ${pageJs.toFixed(1)} kB (${pageScripts.map((f) => basename(f)).join(', ')});`,
+    );
     console.log(`  the whole build is ${allJs.toFixed(1)} kB (charts and the loops views load on demand); budget ${BUDGET_JS_KB} kB`);
     const ok = median(numbers) < BUDGET_MS && pageJs < BUDGET_JS_KB;
     console.log(`\n${ok ? 'within' : 'OVER'} budget`);
     process.exitCode = ok ? 0 : 1;
     const report = {
-      loads: LOADS, numbersVisibleMs: { p50: Math.round(median(numbers)), min: Math.round(Math.min(...numbers)), max: Math.round(Math.max(...numbers)) },
+      loads: LOADS,
+      numbersVisibleMs: { p50: Math.round(median(numbers)), min: Math.round(Math.min(...numbers)), max: Math.round(Math.max(...numbers)) },
       domContentLoadedMsP50: Math.round(median(loads.map((l) => l.domContentLoaded))),
       summaryApiAnsweredMsP50: Math.round(median(loads.map((l) => l.summaryApiEnd))),
       javascriptGzipKb: { summaryPage: Math.round(pageJs * 10) / 10, wholeBuild: Math.round(allJs * 10) / 10 },
-      budget: { ms: BUDGET_MS, javascriptGzipKb: BUDGET_JS_KB }, withinBudget: ok,
+      budget: { ms: BUDGET_MS, javascriptGzipKb: BUDGET_JS_KB },
+      withinBudget: ok,
     };
     console.log(JSON.stringify(report, null, 2));
     return report;

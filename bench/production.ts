@@ -22,12 +22,18 @@ const log = (msg: string) => process.stderr.write(`production: ${msg}\n`);
 const round = (x: number) => Math.round(x * 10) / 10;
 
 export async function run(args: string[]): Promise<unknown> {
-  const { values } = parseArgs({ args, options: { size: { type: 'string', default: 'dept' }, services: { type: 'string' }, months: { type: 'string' } }, allowPositionals: true });
+  const { values } = parseArgs({
+    args,
+    options: { size: { type: 'string', default: 'dept' }, services: { type: 'string' }, months: { type: 'string' } },
+    allowPositionals: true,
+  });
   const size = values.size as 'dept' | 'gov';
   if (!(size in SIZES)) throw new Error(`production: --size must be dept or gov, not "${size}"`);
   const shape: ScaleShape = {
-    ...SIZES[size], backfill: { services: 0, events: 0 },
-    ...(values.services ? { services: Number(values.services) } : {}), ...(values.months ? { months: Number(values.months) } : {}),
+    ...SIZES[size],
+    backfill: { services: 0, events: 0 },
+    ...(values.services ? { services: Number(values.services) } : {}),
+    ...(values.months ? { months: Number(values.months) } : {}),
   };
   const dir = mkdtempSync(join(tmpdir(), 'deming-bench-production-'));
   const store = openStore(join(dir, 'deming.db'), { check: 'off' });
@@ -45,7 +51,7 @@ export async function run(args: string[]): Promise<unknown> {
     }
     log(`ingested ${events.toLocaleString('en')} events in ${round((performance.now() - t0) / 1000)} s`);
     const db = store.connection;
-    const count = (where: string) => (db.prepare(`SELECT count(*) FROM deployments WHERE ${where}`).pluck().get() as number);
+    const count = (where: string) => db.prepare(`SELECT count(*) FROM deployments WHERE ${where}`).pluck().get() as number;
     const shippedLinks = () => db.prepare('SELECT count(*) FROM deployment_changes').pluck().get() as number;
 
     const timed = async (label: string, pattern: RegExp) => {
@@ -53,7 +59,15 @@ export async function run(args: string[]): Promise<unknown> {
       const r = await store.reevaluateProduction(pattern);
       const ms = performance.now() - start;
       log(`${label}: ${r.changed.toLocaleString('en')} deployments re-evaluated, ${r.services} services linked again in ${round(ms)} ms`);
-      return { label, pattern: r.pattern, changed: r.changed, services: r.services, ms: round(ms), productionDeployments: count('is_production = 1'), shippedLinks: shippedLinks() };
+      return {
+        label,
+        pattern: r.pattern,
+        changed: r.changed,
+        services: r.services,
+        ms: round(ms),
+        productionDeployments: count('is_production = 1'),
+        shippedLinks: shippedLinks(),
+      };
     };
     const steps = [
       await timed('same pattern (a usual start)', defaultPattern),
@@ -61,9 +75,13 @@ export async function run(args: string[]): Promise<unknown> {
       await timed('back to the default', defaultPattern),
     ];
     const report = {
-      bench: 'production', size, shape: { services: shape.services, months: shape.months, seed: shape.seed },
+      bench: 'production',
+      size,
+      shape: { services: shape.services, months: shape.months, seed: shape.seed },
       machine: { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version },
-      events, deployments: count('1 = 1'), steps,
+      events,
+      deployments: count('1 = 1'),
+      steps,
     };
     mkdirSync(resultsDir, { recursive: true });
     const reduced = values.services || values.months ? '-reduced' : '';

@@ -10,7 +10,9 @@ export function differences(got: unknown, want: unknown, path = '', tolerance = 
   }
   if (got && want && typeof got === 'object' && typeof want === 'object') {
     const keys = new Set([...Object.keys(got), ...Object.keys(want)]);
-    return [...keys].flatMap((k) => differences((got as Record<string, unknown>)[k], (want as Record<string, unknown>)[k], path ? `${path}.${k}` : k, tolerance));
+    return [...keys].flatMap((k) =>
+      differences((got as Record<string, unknown>)[k], (want as Record<string, unknown>)[k], path ? `${path}.${k}` : k, tolerance),
+    );
   }
   return Object.is(got, want) ? [] : [`${path}: ${JSON.stringify(got)} ≠ ${JSON.stringify(want)}`];
 }

@@ -37,8 +37,26 @@ const END = Date.parse('2026-01-01T00:00:00Z');
 
 /** The benchmark's two sizes. `gov`: about 1.5 M successful production deployments and 7 M commits. */
 export const SIZES: Record<'dept' | 'gov', ScaleShape> = {
-  dept: { departments: 1, teams: 20, services: 200, unmapped: 0, months: 12, seed: 8, end: END, backfill: { services: 20, events: 10_000 } },
-  gov: { departments: 20, teams: 200, services: 2000, unmapped: 0, months: 24, seed: 8, end: END, backfill: { services: 20, events: 10_000 } },
+  dept: {
+    departments: 1,
+    teams: 20,
+    services: 200,
+    unmapped: 0,
+    months: 12,
+    seed: 8,
+    end: END,
+    backfill: { services: 20, events: 10_000 },
+  },
+  gov: {
+    departments: 20,
+    teams: 200,
+    services: 2000,
+    unmapped: 0,
+    months: 24,
+    seed: 8,
+    end: END,
+    backfill: { services: 20, events: 10_000 },
+  },
 };
 
 /** One way of working; durations are drawn log-uniformly from their ranges (ms). */
@@ -63,18 +81,74 @@ interface Practice {
 }
 
 const PRACTICES: readonly Practice[] = [
-  { prSize: [3, 10], doTime: [DAY, 6 * DAY], review: [DAY, 5 * DAY], planLead: [7 * DAY, 42 * DAY], ciChance: 0.5,
-    ciDuration: [2 * HOUR, 20 * HOUR], ciFailure: 0.2, release: [25, 35], freeze: [7 * DAY, 20 * DAY],
-    deployDuration: [HOUR, 3 * HOUR], deployFailure: 0.15, incident: 0.3, incidentDelay: [2 * HOUR, 3 * DAY], restore: [DAY, 5 * DAY], hotfix: 0 },
-  { prSize: [2, 9], doTime: [12 * HOUR, 4 * DAY], review: [8 * HOUR, 2 * DAY], planLead: [3 * DAY, 14 * DAY], ciChance: 0.7,
-    ciDuration: [30 * MINUTE, 3 * HOUR], ciFailure: 0.15, release: [6, 8], freeze: [DAY, 3 * DAY],
-    deployDuration: [30 * MINUTE, 90 * MINUTE], deployFailure: 0.1, incident: 0.2, incidentDelay: [HOUR, 2 * DAY], restore: [6 * HOUR, 2 * DAY], hotfix: 0 },
-  { prSize: [1, 9], doTime: [4 * HOUR, 2 * DAY], review: [2 * HOUR, 12 * HOUR], planLead: [DAY, 5 * DAY], ciChance: 0.8,
-    ciDuration: [15 * MINUTE, 45 * MINUTE], ciFailure: 0.12, release: 'daily', freeze: [HOUR, 4 * HOUR],
-    deployDuration: [10 * MINUTE, 30 * MINUTE], deployFailure: 0.06, incident: 0.08, incidentDelay: [30 * MINUTE, DAY], restore: [HOUR, 12 * HOUR], hotfix: 0.3 },
-  { prSize: [1, 9], doTime: [HOUR, DAY], review: [15 * MINUTE, 4 * HOUR], planLead: [2 * HOUR, 2 * DAY], ciChance: 0.75,
-    ciDuration: [5 * MINUTE, 15 * MINUTE], ciFailure: 0.1, release: 'continuous', freeze: [1, 2],
-    deployDuration: [3 * MINUTE, 10 * MINUTE], deployFailure: 0.04, incident: 0.025, incidentDelay: [5 * MINUTE, 2 * HOUR], restore: [10 * MINUTE, 90 * MINUTE], hotfix: 0.4 },
+  {
+    prSize: [3, 10],
+    doTime: [DAY, 6 * DAY],
+    review: [DAY, 5 * DAY],
+    planLead: [7 * DAY, 42 * DAY],
+    ciChance: 0.5,
+    ciDuration: [2 * HOUR, 20 * HOUR],
+    ciFailure: 0.2,
+    release: [25, 35],
+    freeze: [7 * DAY, 20 * DAY],
+    deployDuration: [HOUR, 3 * HOUR],
+    deployFailure: 0.15,
+    incident: 0.3,
+    incidentDelay: [2 * HOUR, 3 * DAY],
+    restore: [DAY, 5 * DAY],
+    hotfix: 0,
+  },
+  {
+    prSize: [2, 9],
+    doTime: [12 * HOUR, 4 * DAY],
+    review: [8 * HOUR, 2 * DAY],
+    planLead: [3 * DAY, 14 * DAY],
+    ciChance: 0.7,
+    ciDuration: [30 * MINUTE, 3 * HOUR],
+    ciFailure: 0.15,
+    release: [6, 8],
+    freeze: [DAY, 3 * DAY],
+    deployDuration: [30 * MINUTE, 90 * MINUTE],
+    deployFailure: 0.1,
+    incident: 0.2,
+    incidentDelay: [HOUR, 2 * DAY],
+    restore: [6 * HOUR, 2 * DAY],
+    hotfix: 0,
+  },
+  {
+    prSize: [1, 9],
+    doTime: [4 * HOUR, 2 * DAY],
+    review: [2 * HOUR, 12 * HOUR],
+    planLead: [DAY, 5 * DAY],
+    ciChance: 0.8,
+    ciDuration: [15 * MINUTE, 45 * MINUTE],
+    ciFailure: 0.12,
+    release: 'daily',
+    freeze: [HOUR, 4 * HOUR],
+    deployDuration: [10 * MINUTE, 30 * MINUTE],
+    deployFailure: 0.06,
+    incident: 0.08,
+    incidentDelay: [30 * MINUTE, DAY],
+    restore: [HOUR, 12 * HOUR],
+    hotfix: 0.3,
+  },
+  {
+    prSize: [1, 9],
+    doTime: [HOUR, DAY],
+    review: [15 * MINUTE, 4 * HOUR],
+    planLead: [2 * HOUR, 2 * DAY],
+    ciChance: 0.75,
+    ciDuration: [5 * MINUTE, 15 * MINUTE],
+    ciFailure: 0.1,
+    release: 'continuous',
+    freeze: [1, 2],
+    deployDuration: [3 * MINUTE, 10 * MINUTE],
+    deployFailure: 0.04,
+    incident: 0.025,
+    incidentDelay: [5 * MINUTE, 2 * HOUR],
+    restore: [10 * MINUTE, 90 * MINUTE],
+    hotfix: 0.4,
+  },
 ];
 /** Where, as a share of the history, a team moves to the next practice (jittered per team). */
 const LEVEL_UPS = [0.08, 0.16, 0.3];
@@ -84,9 +158,14 @@ const SOURCE = 'scale';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString();
-const isWeekend = (ms: number) => { const d = new Date(ms).getUTCDay(); return d === 0 || d === 6; };
+const isWeekend = (ms: number) => {
+  const d = new Date(ms).getUTCDay();
+  return d === 0 || d === 6;
+};
 
-export function startOf(shape: ScaleShape): number { return monthsBefore(shape.end, shape.months); }
+export function startOf(shape: ScaleShape): number {
+  return monthsBefore(shape.end, shape.months);
+}
 
 /** The department and team of the i-th service, and its name. */
 export function placeOf(shape: ScaleShape, i: number): { service: string; team: string | null; department: string | null } {
@@ -107,15 +186,35 @@ export function organisationOf(shape: ScaleShape): OrganisationConfig {
   for (let t = 0; t < shape.teams; t++) {
     const d = Math.floor((t * shape.departments) / shape.teams);
     if (!org[d]) org[d] = { id: `dept-${pad(d, 2)}`, name: `Department ${d + 1}`, teams: [] };
-    org[d].teams.push({ id: `dept-${pad(d, 2)}-team-${pad(t, 3)}`, name: `Team ${t + 1}`, services: [`dept-${pad(d, 2)}/team-${pad(t, 3)}-*`] });
+    org[d].teams.push({
+      id: `dept-${pad(d, 2)}-team-${pad(t, 3)}`,
+      name: `Team ${t + 1}`,
+      services: [`dept-${pad(d, 2)}/team-${pad(t, 3)}-*`],
+    });
   }
   return org;
 }
 
-export function serviceCount(shape: ScaleShape): number { return shape.services + shape.unmapped; }
+export function serviceCount(shape: ScaleShape): number {
+  return shape.services + shape.unmapped;
+}
 
-interface Commit { sha: string; committedAt: number; landedAt: number; seq: number; pr?: PullRequest }
-interface PullRequest { number: number; openedAt: number; mergedAt: number; firstCommitAt: number; planStartedAt?: number; mergeSha: string; passedAt?: number }
+interface Commit {
+  sha: string;
+  committedAt: number;
+  landedAt: number;
+  seq: number;
+  pr?: PullRequest;
+}
+interface PullRequest {
+  number: number;
+  openedAt: number;
+  mergedAt: number;
+  firstCommitAt: number;
+  planStartedAt?: number;
+  mergeSha: string;
+  passedAt?: number;
+}
 
 /** One service's history: its events in the order a live feed would have reported them. */
 export interface ServiceHistory {
@@ -131,10 +230,14 @@ export interface ServiceHistory {
  */
 export function reportedAt(e: NativeEventInput): number {
   switch (e.type) {
-    case 'change': return Date.parse(e.pullRequest?.mergedAt ?? e.committedAt);
-    case 'deployment': return Date.parse(e.finishedAt ?? e.startedAt ?? '');
-    case 'ci_run': return Date.parse(e.finishedAt);
-    case 'incident': return Date.parse(e.resolvedAt ?? e.openedAt);
+    case 'change':
+      return Date.parse(e.pullRequest?.mergedAt ?? e.committedAt);
+    case 'deployment':
+      return Date.parse(e.finishedAt ?? e.startedAt ?? '');
+    case 'ci_run':
+      return Date.parse(e.finishedAt);
+    case 'incident':
+      return Date.parse(e.resolvedAt ?? e.openedAt);
   }
 }
 
@@ -144,7 +247,11 @@ function levelUps(shape: ScaleShape, team: string, start: number): number[] {
   return LEVEL_UPS.map((share) => start + (share + random.between(-0.03, 0.03)) * (shape.end - start));
 }
 
-const levelAt = (ups: number[], t: number) => { let l = 0; while (l < ups.length && t >= ups[l]) l++; return l; };
+const levelAt = (ups: number[], t: number) => {
+  let l = 0;
+  while (l < ups.length && t >= ups[l]) l++;
+  return l;
+};
 
 /** Generates the i-th service's history. Pure: depends only on the shape and i. */
 export function generateService(shape: ScaleShape, i: number): ServiceHistory {
@@ -179,8 +286,12 @@ export function generateService(shape: ScaleShape, i: number): ServiceHistory {
       const mergedAt = at + doTime + random.spread(p.review);
       if (mergedAt >= end) continue;
       const pr: PullRequest = {
-        number: prNumber, openedAt: Math.min(at + random.between(0, 0.6) * doTime + random.between(MINUTE, 10 * MINUTE), mergedAt),
-        mergedAt, firstCommitAt: at, planStartedAt: random.chance(0.6) ? at - random.spread(p.planLead) : undefined, mergeSha: '',
+        number: prNumber,
+        openedAt: Math.min(at + random.between(0, 0.6) * doTime + random.between(MINUTE, 10 * MINUTE), mergedAt),
+        mergedAt,
+        firstCommitAt: at,
+        planStartedAt: random.chance(0.6) ? at - random.spread(p.planLead) : undefined,
+        mergeSha: '',
       };
       prNumber += random.chance(0.3) ? random.int(2, 4) : 1;
       const times = [at];
@@ -211,12 +322,23 @@ export function generateService(shape: ScaleShape, i: number): ServiceHistory {
       const total = random.int(50, 900);
       const broken = failed ? random.int(1, 9) : 0;
       events.push({
-        type: 'ci_run', id: `${service}#ci-${ciNumber}`, source: SOURCE, service, name: 'build-and-test',
-        status: failed ? 'failure' : 'success', startedAt: iso(startedAt), finishedAt: iso(finishedAt), sha: pr.mergeSha, branch: 'main',
+        type: 'ci_run',
+        id: `${service}#ci-${ciNumber}`,
+        source: SOURCE,
+        service,
+        name: 'build-and-test',
+        status: failed ? 'failure' : 'success',
+        startedAt: iso(startedAt),
+        finishedAt: iso(finishedAt),
+        sha: pr.mergeSha,
+        branch: 'main',
         tests: { passed: total - broken, failed: broken, skipped: random.int(0, 5) },
         url: `https://ci.example.gov/${service}/runs/${ciNumber}`,
       });
-      if (!failed) { pr.passedAt = finishedAt; break; }
+      if (!failed) {
+        pr.passedAt = finishedAt;
+        break;
+      }
       startedAt = finishedAt + random.spread([5 * MINUTE, 2 * HOUR]);
     }
   }
@@ -225,7 +347,8 @@ export function generateService(shape: ScaleShape, i: number): ServiceHistory {
   const triggers: { at: number; cut: number }[] = [];
   const bounds = [start, ...ups, end];
   for (let level = 0; level < PRACTICES.length; level++) {
-    const from = bounds[level], to = bounds[level + 1];
+    const from = bounds[level],
+      to = bounds[level + 1];
     const p = PRACTICES[level];
     if (Array.isArray(p.release)) {
       for (let day = from + random.between(2, 12) * DAY; day < to; day += random.between(p.release[0], p.release[1]) * DAY) {
@@ -244,7 +367,9 @@ export function generateService(shape: ScaleShape, i: number): ServiceHistory {
     } else {
       for (const c of chain) {
         if (c.pr && c.pr.mergeSha !== c.sha) continue;
-        const ready = c.pr ? c.pr.passedAt ?? c.pr.mergedAt + random.between(10, 20) * MINUTE : c.landedAt + random.between(10, 20) * MINUTE;
+        const ready = c.pr
+          ? (c.pr.passedAt ?? c.pr.mergedAt + random.between(10, 20) * MINUTE)
+          : c.landedAt + random.between(10, 20) * MINUTE;
         if (ready < from || ready >= to) continue;
         const at = ready + random.between(1, 5) * MINUTE;
         triggers.push({ at, cut: at });
@@ -254,12 +379,42 @@ export function generateService(shape: ScaleShape, i: number): ServiceHistory {
   triggers.sort((a, b) => a.at - b.at);
 
   // Deployments: staging rehearsals, failed and cancelled attempts, and what incidents follow.
-  const headAt = (t: number) => { let lo = 0, hi = chain.length; while (lo < hi) { const m = (lo + hi) >>> 1; if (chain[m].landedAt <= t) lo = m + 1; else hi = m; } return lo - 1; };
-  let deployNumber = 0, incidentNumber = 0, deployed = -1, busyUntil = -Infinity;
-  const deploy = (environment: string, status: 'success' | 'failure' | 'cancelled', startedAt: number, finishedAt: number, sha: string, extra: { commits?: string[]; rework?: boolean } = {}) => {
+  const headAt = (t: number) => {
+    let lo = 0,
+      hi = chain.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (chain[m].landedAt <= t) lo = m + 1;
+      else hi = m;
+    }
+    return lo - 1;
+  };
+  let deployNumber = 0,
+    incidentNumber = 0,
+    deployed = -1,
+    busyUntil = -Infinity;
+  const deploy = (
+    environment: string,
+    status: 'success' | 'failure' | 'cancelled',
+    startedAt: number,
+    finishedAt: number,
+    sha: string,
+    extra: { commits?: string[]; rework?: boolean } = {},
+  ) => {
     const id = `${service}#deploy-${++deployNumber}`;
-    events.push({ type: 'deployment', id, source: SOURCE, service, environment, status, startedAt: iso(startedAt), finishedAt: iso(finishedAt), sha, ...extra,
-      url: `https://ci.example.gov/${service}/deployments/${deployNumber}` });
+    events.push({
+      type: 'deployment',
+      id,
+      source: SOURCE,
+      service,
+      environment,
+      status,
+      startedAt: iso(startedAt),
+      finishedAt: iso(finishedAt),
+      sha,
+      ...extra,
+      url: `https://ci.example.gov/${service}/deployments/${deployNumber}`,
+    });
     return id;
   };
   for (let k = 0; k < triggers.length; k++) {
@@ -306,12 +461,17 @@ export function generateService(shape: ScaleShape, i: number): ServiceHistory {
     if (openedAt >= end) continue;
     const link = random.next();
     const incident = {
-      type: 'incident' as const, id: `${service}#incident-${++incidentNumber}`, source: SOURCE, service, openedAt: iso(openedAt),
+      type: 'incident' as const,
+      id: `${service}#incident-${++incidentNumber}`,
+      source: SOURCE,
+      service,
+      openedAt: iso(openedAt),
       resolvedAt: undefined as string | undefined,
       severity: random.chance(0.1) ? 'sev1' : random.chance(0.4) ? 'sev2' : 'sev3',
       ...(link < 0.45 && { deploymentId: success.id }),
       ...(link >= 0.45 && link < 0.55 && { rootCauseSha: chain[random.int(shippedFrom, head)].sha }),
-      title: `Errors after release of ${service}`, url: `https://issues.example.gov/${service}/incidents/${incidentNumber}`,
+      title: `Errors after release of ${service}`,
+      url: `https://issues.example.gov/${service}/incidents/${incidentNumber}`,
     };
     const restore = random.spread(p.restore);
     const hotfixAt = openedAt + restore * 0.6;
@@ -336,13 +496,24 @@ export function generateService(shape: ScaleShape, i: number): ServiceHistory {
   chain.forEach((c, n) => {
     const pr = c.pr;
     events.push({
-      type: 'change', source: SOURCE, service, sha: c.sha, committedAt: iso(c.committedAt), authoredAt: iso(c.committedAt - 60_000),
+      type: 'change',
+      source: SOURCE,
+      service,
+      sha: c.sha,
+      committedAt: iso(c.committedAt),
+      authoredAt: iso(c.committedAt - 60_000),
       parents: n === 0 ? [] : [chain[n - 1].sha],
-      ...(pr && { pullRequest: {
-        number: pr.number, openedAt: iso(pr.openedAt), mergedAt: iso(pr.mergedAt), mergeSha: pr.mergeSha, firstCommitAt: iso(pr.firstCommitAt),
-        ...(pr.planStartedAt !== undefined && { planStartedAt: iso(pr.planStartedAt) }),
-        url: `https://git.example.gov/${service}/pull/${pr.number}`,
-      } }),
+      ...(pr && {
+        pullRequest: {
+          number: pr.number,
+          openedAt: iso(pr.openedAt),
+          mergedAt: iso(pr.mergedAt),
+          mergeSha: pr.mergeSha,
+          firstCommitAt: iso(pr.firstCommitAt),
+          ...(pr.planStartedAt !== undefined && { planStartedAt: iso(pr.planStartedAt) }),
+          url: `https://git.example.gov/${service}/pull/${pr.number}`,
+        },
+      }),
       url: `https://git.example.gov/${service}/commit/${c.sha}`,
     });
   });
@@ -413,7 +584,10 @@ export function* batches(shape: ScaleShape, opts: StreamOptions, held: NativeEve
     }
     for (const e of events) {
       batch.push(e);
-      if (batch.length === size) { yield batch; batch = []; }
+      if (batch.length === size) {
+        yield batch;
+        batch = [];
+      }
     }
   }
   if (batch.length > 0) yield batch;

@@ -10,7 +10,13 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../common/api';
 import { spawnServer } from '../test/helpers/process';
 
-export interface Latency { n: number; p50: number; p95: number; p99: number; max: number }
+export interface Latency {
+  n: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
 /**
  * A read's latencies: `coldMs` is the first call after the server started; the percentiles are
  * warm repeats (answered from the result cache when nothing changed), taken once the server has
@@ -18,7 +24,12 @@ export interface Latency { n: number; p50: number; p95: number; p99: number; max
  * same read right after one event for a service in its scope was stored, so the answer must be
  * recomputed (from the fact index, with that one service's facts rebuilt from SQL).
  */
-export interface ReadFigure extends Latency { path: string; coldMs: number; bytes: number; afterChange: Latency }
+export interface ReadFigure extends Latency {
+  path: string;
+  coldMs: number;
+  bytes: number;
+  afterChange: Latency;
+}
 
 export interface HttpPlan {
   dbFile: string;
@@ -39,7 +50,17 @@ export interface HttpPlan {
 
 export interface HttpReport {
   reads: Record<string, ReadFigure>;
-  live: Latency & { events: number; ratePerSecond: number; seconds: number; received: number; lost: number; errors: number; post: Latency; clients: number; rooms: number };
+  live: Latency & {
+    events: number;
+    ratePerSecond: number;
+    seconds: number;
+    received: number;
+    lost: number;
+    errors: number;
+    post: Latency;
+    clients: number;
+    rooms: number;
+  };
   serverRssMiB: { atStart: number; maxSampled: number; peak: number; peakBy: Record<string, number> };
   /** From the server listening to its background building (fact and key indexes) being done. */
   backgroundMs: number;
@@ -54,7 +75,9 @@ export function latency(values: number[]): Latency {
   const s = [...values].sort((a, b) => a - b);
   const at = (p: number) => {
     if (s.length === 0) return NaN;
-    const h = (s.length - 1) * p, lo = Math.floor(h), hi = Math.min(lo + 1, s.length - 1);
+    const h = (s.length - 1) * p,
+      lo = Math.floor(h),
+      hi = Math.min(lo + 1, s.length - 1);
     return round(s[lo] + (h - lo) * (s[hi] - s[lo]));
   };
   return { n: s.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: round(s[s.length - 1] ?? NaN) };
@@ -75,10 +98,14 @@ export async function measureHttp(plan: HttpPlan, log: (msg: string) => void): P
   const pid = server.child.pid!;
   const atStart = status(pid, 'VmRSS');
   let maxSampled = atStart;
-  const sampler = setInterval(() => { maxSampled = Math.max(maxSampled, status(pid, 'VmRSS')); }, 200);
+  const sampler = setInterval(() => {
+    maxSampled = Math.max(maxSampled, status(pid, 'VmRSS'));
+  }, 200);
   // The peak so far at the end of each phase, to tell which one reached it.
   const peakBy: Record<string, number> = {};
-  const mark = (phase: string) => { peakBy[phase] = mib(status(pid, 'VmHWM')); };
+  const mark = (phase: string) => {
+    peakBy[phase] = mib(status(pid, 'VmHWM'));
+  };
   const clients: Socket<ServerToClientEvents, ClientToServerEvents>[] = [];
   try {
     const window = `from=${new Date(plan.from).toISOString()}&to=${new Date(plan.to).toISOString()}`;
@@ -96,7 +123,9 @@ export async function measureHttp(plan: HttpPlan, log: (msg: string) => void): P
     const timed = async (path: string) => {
       const t0 = performance.now();
       const res = await fetch(`${server.url}${path}`).catch((e: Error) => {
-        throw new Error(`GET ${path} failed (${e.message}: ${(e.cause as Error | undefined)?.message ?? ''}); the server said:\n${server.output().slice(-3000)}`);
+        throw new Error(
+          `GET ${path} failed (${e.message}: ${(e.cause as Error | undefined)?.message ?? ''}); the server said:\n${server.output().slice(-3000)}`,
+        );
       });
       const body = await res.text();
       const ms = performance.now() - t0;
@@ -108,8 +137,18 @@ export async function measureHttp(plan: HttpPlan, log: (msg: string) => void): P
     const touch = async (service: string) => {
       const t = new Date(plan.to - 3_600_000).toISOString();
       const res = await fetch(`${server.url}/api/v1/events`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ type: 'ci_run', source: 'bench-touch', id: `touch-${++touches}`, service, name: 'bench', status: 'success', startedAt: t, finishedAt: t }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          type: 'ci_run',
+          source: 'bench-touch',
+          id: `touch-${++touches}`,
+          service,
+          name: 'bench',
+          status: 'success',
+          startedAt: t,
+          finishedAt: t,
+        }),
       });
       if (!res.ok) throw new Error(`POST of a CI run answered ${res.status}: ${await res.text()}`);
     };
@@ -119,7 +158,7 @@ export async function measureHttp(plan: HttpPlan, log: (msg: string) => void): P
       if (Number.isNaN(backgroundMs)) {
         // Warm means after the server's start: wait for what it builds in the background.
         for (;;) {
-          const health = await (await fetch(`${server.url}/api/v1/health`)).json() as { building: string[] };
+          const health = (await (await fetch(`${server.url}/api/v1/health`)).json()) as { building: string[] };
           if (health.building.length === 0) break;
           await sleep(100);
         }
@@ -131,15 +170,21 @@ export async function measureHttp(plan: HttpPlan, log: (msg: string) => void): P
       if (cold.ms < 5000) await timed(path);
       const times: number[] = [];
       const started = performance.now();
-      while (times.length < plan.calls && (times.length < 3 || performance.now() - started < plan.budgetSeconds * 1000)) times.push((await timed(path)).ms);
+      while (times.length < plan.calls && (times.length < 3 || performance.now() - started < plan.budgetSeconds * 1000))
+        times.push((await timed(path)).ms);
       const changed: number[] = [];
       const changedStart = performance.now();
-      while (changed.length < Math.min(plan.calls, 20) && (changed.length < 3 || performance.now() - changedStart < plan.budgetSeconds * 1000)) {
+      while (
+        changed.length < Math.min(plan.calls, 20) &&
+        (changed.length < 3 || performance.now() - changedStart < plan.budgetSeconds * 1000)
+      ) {
         await touch(plan.service);
         changed.push((await timed(path)).ms);
       }
       result[name] = { path, coldMs: round(cold.ms), bytes: cold.bytes, ...latency(times), afterChange: latency(changed) };
-      log(`http ${name}: p50 ${result[name].p50} ms, p95 ${result[name].p95} ms (${times.length} calls, first ${round(cold.ms)} ms); after a change p50 ${result[name].afterChange.p50} ms, p95 ${result[name].afterChange.p95} ms`);
+      log(
+        `http ${name}: p50 ${result[name].p50} ms, p95 ${result[name].p95} ms (${times.length} calls, first ${round(cold.ms)} ms); after a change p50 ${result[name].afterChange.p50} ms, p95 ${result[name].afterChange.p95} ms`,
+      );
     }
 
     mark('reads');
@@ -150,14 +195,18 @@ export async function measureHttp(plan: HttpPlan, log: (msg: string) => void): P
     for (let k = 0; k < nClients; k++) {
       const c: Socket<ServerToClientEvents, ClientToServerEvents> = connect(server.url, { transports: ['websocket'], forceNew: true });
       clients.push(c);
-      await new Promise<void>((resolve, reject) => { c.on('connect', () => resolve()); c.on('connect_error', reject); });
+      await new Promise<void>((resolve, reject) => {
+        c.on('connect', () => resolve());
+        c.on('connect_error', reject);
+      });
       c.on('metrics:changed', (p) => {
         const at = performance.now();
         for (const scope of p.scopes) {
           const queue = scope.startsWith('service:') ? pending.get(scope.slice('service:'.length)) : undefined;
           if (!queue?.length) continue;
           // One push covers the oldest event, and any later one already acknowledged (coalesced with it).
-          do seen.push(at - queue.shift()!.sentAt); while (queue.length && queue[0].answered);
+          do seen.push(at - queue.shift()!.sentAt);
+          while (queue.length && queue[0].answered);
         }
       });
       for (let i = k; i < plan.live.length; i += nClients) {
@@ -175,17 +224,36 @@ export async function measureHttp(plan: HttpPlan, log: (msg: string) => void): P
         const sha = randomBytes(20).toString('hex');
         const parent = heads.get(service);
         heads.set(service, sha);
-        return { type: 'change', source: 'live', service, sha, committedAt: new Date(now - 60_000).toISOString(), ...(parent && { parents: [parent] }) };
+        return {
+          type: 'change',
+          source: 'live',
+          service,
+          sha,
+          committedAt: new Date(now - 60_000).toISOString(),
+          ...(parent && { parents: [parent] }),
+        };
       }
-      return { type: 'deployment', source: 'live', id: `live-${service}-${n}`, service, environment: 'production', status: 'success',
-        sha: heads.get(service), startedAt: new Date(now - 30_000).toISOString(), finishedAt: new Date(now).toISOString() };
+      return {
+        type: 'deployment',
+        source: 'live',
+        id: `live-${service}-${n}`,
+        service,
+        environment: 'production',
+        status: 'success',
+        sha: heads.get(service),
+        startedAt: new Date(now - 30_000).toISOString(),
+        finishedAt: new Date(now).toISOString(),
+      };
     };
     const total = Math.round(plan.liveRate * plan.liveSeconds);
     const posts: Promise<void>[] = [];
     const postTimes: number[] = [];
     let errors = 0;
     log(`live: ${total} events at ${plan.liveRate}/s over ${plan.live.length} services, ${nClients} socket.io clients`);
-    if ((plan.live.length / plan.liveRate) * 1000 < 300) log(`live: fewer than ${Math.ceil(0.3 * plan.liveRate)} services, so pushes to one room are coalesced (250 ms) and latency includes that wait`);
+    if ((plan.live.length / plan.liveRate) * 1000 < 300)
+      log(
+        `live: fewer than ${Math.ceil(0.3 * plan.liveRate)} services, so pushes to one room are coalesced (250 ms) and latency includes that wait`,
+      );
     const t0 = performance.now();
     for (let i = 0; i < total; i++) {
       const wait = t0 + (i * 1000) / plan.liveRate - performance.now();
@@ -195,18 +263,44 @@ export async function measureHttp(plan: HttpPlan, log: (msg: string) => void): P
       const sentAt = performance.now();
       const entry = { sentAt, answered: false };
       pending.get(service)!.push(entry);
-      posts.push(fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-        .then(async (res) => { await res.text(); entry.answered = true; postTimes.push(performance.now() - sentAt); if (!res.ok) errors++; }, () => { errors++; }));
+      posts.push(
+        fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then(
+          async (res) => {
+            await res.text();
+            entry.answered = true;
+            postTimes.push(performance.now() - sentAt);
+            if (!res.ok) errors++;
+          },
+          () => {
+            errors++;
+          },
+        ),
+      );
     }
     const seconds = (performance.now() - t0) / 1000;
     await Promise.all(posts);
     await sleep(1500);
     const lost = [...pending.values()].reduce((n, q) => n + q.length, 0);
-    const live = { events: total, ratePerSecond: round(total / seconds), seconds: round(seconds), received: seen.length, lost, errors,
-      ...latency(seen), post: latency(postTimes), clients: nClients, rooms: plan.live.length };
+    const live = {
+      events: total,
+      ratePerSecond: round(total / seconds),
+      seconds: round(seconds),
+      received: seen.length,
+      lost,
+      errors,
+      ...latency(seen),
+      post: latency(postTimes),
+      clients: nClients,
+      rooms: plan.live.length,
+    };
     log(`live: metrics:changed p50 ${live.p50} ms, p99 ${live.p99} ms; ${lost} lost, ${errors} errors`);
     mark('live');
-    return { reads: result, live, serverRssMiB: { atStart: mib(atStart), maxSampled: mib(maxSampled), peak: mib(status(pid, 'VmHWM')), peakBy }, backgroundMs };
+    return {
+      reads: result,
+      live,
+      serverRssMiB: { atStart: mib(atStart), maxSampled: mib(maxSampled), peak: mib(status(pid, 'VmHWM')), peakBy },
+      backgroundMs,
+    };
   } finally {
     clearInterval(sampler);
     for (const c of clients) c.close();

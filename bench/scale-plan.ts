@@ -15,9 +15,21 @@ import { sqliteReads } from '../db/reads';
 import { createReadState } from '../server/read/state';
 
 /** One statement's plan; `scans` are the steps that read a whole table or index (json_each aside). */
-export interface QueryPlan { query: string; plan: string[]; indexes: string[]; scans: string[] }
+export interface QueryPlan {
+  query: string;
+  plan: string[];
+  indexes: string[];
+  scans: string[];
+}
 
-interface Captured { query: string; sql: string; args: unknown[] | undefined; ms: number; calls: number; rows: number }
+interface Captured {
+  query: string;
+  sql: string;
+  args: unknown[] | undefined;
+  ms: number;
+  calls: number;
+  rows: number;
+}
 
 /** The `db/` function that prepared a statement (`metrics.ts listLeadTimeFacts`), from the stack at `prepare`. */
 function preparer(stack: string | undefined): string {
@@ -62,18 +74,27 @@ export async function explainMetricsQueries(file: string, scope: Scope, from: nu
     await readMetrics(reads, resolved, from, to, { tz });
     await readSeries(reads, resolved, from, to, 'week', { tz });
     listChangesByIds(db, indexedChanges(reads.workspace, await reads.facts.all(resolved.serviceIds), { from, to, tz }, 'slowest', 100));
-    return captured.filter((c) => c.query.startsWith('metrics.ts') || c.query.startsWith('changes.ts')).filter((c) => c.args !== undefined).map((c) => {
-      const rows = prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...(c.args ?? [])) as { id: number; parent: number; detail: string }[];
-      const depth = new Map<number, number>([[0, 0]]);
-      const plan = rows.map((r) => {
-        const d = (depth.get(r.parent) ?? 0) + 1;
-        depth.set(r.id, d);
-        return `${'  '.repeat(d - 1)}${r.detail}`;
+    return captured
+      .filter((c) => c.query.startsWith('metrics.ts') || c.query.startsWith('changes.ts'))
+      .filter((c) => c.args !== undefined)
+      .map((c) => {
+        const rows = prepare(`EXPLAIN QUERY PLAN ${c.sql}`).all(...(c.args ?? [])) as { id: number; parent: number; detail: string }[];
+        const depth = new Map<number, number>([[0, 0]]);
+        const plan = rows.map((r) => {
+          const d = (depth.get(r.parent) ?? 0) + 1;
+          depth.set(r.id, d);
+          return `${'  '.repeat(d - 1)}${r.detail}`;
+        });
+        const indexes = [
+          ...new Set(
+            rows.flatMap((r) =>
+              [...r.detail.matchAll(/USING (?:COVERING )?INDEX (\w+)|USING (INTEGER PRIMARY KEY|PRIMARY KEY)/g)].map((m) => m[1] ?? m[2]),
+            ),
+          ),
+        ];
+        const scans = rows.map((r) => r.detail).filter((d) => /^SCAN (?!json_each)/.test(d));
+        return { query: c.query, plan, indexes, scans };
       });
-      const indexes = [...new Set(rows.flatMap((r) => [...r.detail.matchAll(/USING (?:COVERING )?INDEX (\w+)|USING (INTEGER PRIMARY KEY|PRIMARY KEY)/g)].map((m) => m[1] ?? m[2])))];
-      const scans = rows.map((r) => r.detail).filter((d) => /^SCAN (?!json_each)/.test(d));
-      return { query: c.query, plan, indexes, scans };
-    });
   } finally {
     reads.close();
     db.close();
@@ -102,16 +123,29 @@ export async function profileReads(file: string, scopes: Scope[], from: number, 
   const reads = createReadState(sqliteReads(db));
   const round = (x: number) => Math.round(x * 100) / 100;
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const time = async (f: () => Promise<unknown>) => { const t0 = performance.now(); await f(); return performance.now() - t0; };
-  const times = async (f: () => Promise<unknown>) => { const out: number[] = []; for (let i = 0; i < runs; i++) out.push(await time(f)); return out; };
+  const time = async (f: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await f();
+    return performance.now() - t0;
+  };
+  const times = async (f: () => Promise<unknown>) => {
+    const out: number[] = [];
+    for (let i = 0; i < runs; i++) out.push(await time(f));
+    return out;
+  };
   try {
     const out: ReadProfile[] = [];
     for (const scope of scopes) {
       const resolved = await reads.org.resolve(scope);
-      for (const c of captured) { c.ms = 0; c.calls = 0; c.rows = 0; }
+      for (const c of captured) {
+        c.ms = 0;
+        c.calls = 0;
+        c.rows = 0;
+      }
       reads.facts.clear();
       const buildMs = await time(() => reads.facts.all(resolved.serviceIds));
-      const queries = captured.filter((c) => c.calls > 0 && c.query.startsWith('metrics.ts'))
+      const queries = captured
+        .filter((c) => c.calls > 0 && c.query.startsWith('metrics.ts'))
         .map((c) => ({ query: c.query, ms: round(c.ms), rows: c.rows }));
       const metricsMs = await times(() => computeMetrics(reads, resolved, from, to, { tz }));
       const seriesMs = await times(() => computeSeries(reads, resolved, from, to, 'week', { tz }));
@@ -119,9 +153,14 @@ export async function profileReads(file: string, scopes: Scope[], from: number, 
       const cachedMetricsMs = await time(() => readMetrics(reads, resolved, from, to, { tz }));
       const directMetricsMs = await time(() => referenceMetrics(reads, resolved, from, to, { tz }));
       out.push({
-        scope: scope.key, services: resolved.serviceIds.length, buildMs: round(buildMs), queries,
-        computeMetricsMs: round(median(metricsMs)), computeSeriesMs: round(median(seriesMs)),
-        cachedMetricsMs: round(cachedMetricsMs), directMetricsMs: round(directMetricsMs),
+        scope: scope.key,
+        services: resolved.serviceIds.length,
+        buildMs: round(buildMs),
+        queries,
+        computeMetricsMs: round(median(metricsMs)),
+        computeSeriesMs: round(median(seriesMs)),
+        cachedMetricsMs: round(cachedMetricsMs),
+        directMetricsMs: round(directMetricsMs),
       });
     }
     return out;
@@ -148,11 +187,17 @@ export interface IngestProfile {
  * Where ingestion's time goes: a sample of batches stored through the real path into a fresh
  * database at `file`, each statement timed. (The timing wrappers add a little to every call.)
  */
-export function profileIngest(file: string, open: (file: string) => Db, ingest: (db: Db, batch: unknown[]) => { validateMs: number },
-  stream: Iterable<unknown[]>): IngestProfile {
+export function profileIngest(
+  file: string,
+  open: (file: string) => Db,
+  ingest: (db: Db, batch: unknown[]) => { validateMs: number },
+  stream: Iterable<unknown[]>,
+): IngestProfile {
   const db = open(file);
   const { captured } = instrumented(file, db);
-  let events = 0, total = 0, validate = 0;
+  let events = 0,
+    total = 0,
+    validate = 0;
   try {
     for (const batch of stream) {
       const t0 = performance.now();
@@ -172,7 +217,7 @@ export function profileIngest(file: string, open: (file: string) => Db, ingest: 
     commits.push(performance.now() - t0);
   }
   again.close();
-  const per = (x: number) => Math.round((x * 1000 / events) * 100) / 100;
+  const per = (x: number) => Math.round(((x * 1000) / events) * 100) / 100;
   const byQuery = new Map<string, { ms: number; calls: number }>();
   for (const c of captured) {
     const q = byQuery.get(c.query) ?? { ms: 0, calls: 0 };
@@ -180,11 +225,22 @@ export function profileIngest(file: string, open: (file: string) => Db, ingest: 
     q.calls += c.calls;
     byQuery.set(c.query, q);
   }
-  const statements = [...byQuery].map(([query, q]) => ({ query, msPer1000: per(q.ms), callsPer1000: per(q.calls), share: Math.round((q.ms / (total - validate)) * 1000) / 1000 }))
-    .filter((q) => q.callsPer1000 > 0).sort((a, b) => b.msPer1000 - a.msPer1000);
+  const statements = [...byQuery]
+    .map(([query, q]) => ({
+      query,
+      msPer1000: per(q.ms),
+      callsPer1000: per(q.calls),
+      share: Math.round((q.ms / (total - validate)) * 1000) / 1000,
+    }))
+    .filter((q) => q.callsPer1000 > 0)
+    .sort((a, b) => b.msPer1000 - a.msPer1000);
   const inSql = [...byQuery.values()].reduce((n, q) => n + q.ms, 0);
   return {
-    events, msPer1000: per(total), validateMsPer1000: per(validate), statements, otherMsPer1000: per(total - validate - inSql),
+    events,
+    msPer1000: per(total),
+    validateMsPer1000: per(validate),
+    statements,
+    otherMsPer1000: per(total - validate - inSql),
     emptyCommitMs: Math.round(commits.sort((a, b) => a - b)[10] * 100) / 100,
   };
 }

@@ -31,7 +31,16 @@ import { loadConfig, type Config } from '../server/config';
 import { startServer } from '../server/server';
 import { monthsBefore } from '../collectors/demo/time';
 import {
-  SIZES, backfillServices, batches, chunks, organisationOf, placeOf, serviceCount, startOf, type ScaleShape, type ServiceHistory,
+  SIZES,
+  backfillServices,
+  batches,
+  chunks,
+  organisationOf,
+  placeOf,
+  serviceCount,
+  startOf,
+  type ScaleShape,
+  type ServiceHistory,
 } from './scale-generate';
 import { bareInserter, type BareInserter, type BareResult } from './scale-bare';
 import { latency, measureHttp, type HttpReport } from './scale-http';
@@ -45,14 +54,33 @@ const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** di
 const selfPeakMiB = () => round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024);
 
 interface IngestStats {
-  events: number; seconds: number; validateSeconds: number; storeSeconds: number; eventsPerSecond: number;
-  wallSeconds: number; batches: number; batchMs: ReturnType<typeof latency>;
+  events: number;
+  seconds: number;
+  validateSeconds: number;
+  storeSeconds: number;
+  eventsPerSecond: number;
+  wallSeconds: number;
+  batches: number;
+  batchMs: ReturnType<typeof latency>;
 }
 
 /** Validates and stores every batch through the real path, timing only that; logs progress every 5 s. */
-function ingestAll(db: Db, config: Config, stream: Iterable<NativeEventInput[]>, label: string, byType?: Record<string, number>, bare?: BareInserter): IngestStats {
+function ingestAll(
+  db: Db,
+  config: Config,
+  stream: Iterable<NativeEventInput[]>,
+  label: string,
+  byType?: Record<string, number>,
+  bare?: BareInserter,
+): IngestStats {
   const resolveTeam = teamResolver(config.organisation);
-  let events = 0, validateMs = 0, storeMs = 0, bareMs = 0, lastLog = performance.now(), lastEvents = 0, lastMs = 0;
+  let events = 0,
+    validateMs = 0,
+    storeMs = 0,
+    bareMs = 0,
+    lastLog = performance.now(),
+    lastEvents = 0,
+    lastMs = 0;
   const batchMs: number[] = [];
   const wall = performance.now();
   for (const batch of stream) {
@@ -70,37 +98,51 @@ function ingestAll(db: Db, config: Config, stream: Iterable<NativeEventInput[]>,
     if (bare) bareMs += bare.store(batch);
     if (t2 - lastLog > 5000) {
       const ms = validateMs + storeMs;
-      log(`${label}: ${fmt(events)} events, ${fmt(events / (ms / 1000))} events/s (last 5 s: ${fmt((events - lastEvents) / ((ms - lastMs) / 1000))}/s)${bare ? `; bare inserts ${fmt(events / (bareMs / 1000))}/s` : ''}`);
-      lastLog = performance.now(); lastEvents = events; lastMs = ms;
+      log(
+        `${label}: ${fmt(events)} events, ${fmt(events / (ms / 1000))} events/s (last 5 s: ${fmt((events - lastEvents) / ((ms - lastMs) / 1000))}/s)${bare ? `; bare inserts ${fmt(events / (bareMs / 1000))}/s` : ''}`,
+      );
+      lastLog = performance.now();
+      lastEvents = events;
+      lastMs = ms;
     }
   }
   const seconds = (validateMs + storeMs) / 1000;
   return {
-    events, seconds: round(seconds, 2), validateSeconds: round(validateMs / 1000, 2), storeSeconds: round(storeMs / 1000, 2),
-    eventsPerSecond: Math.round(events / seconds), wallSeconds: round((performance.now() - wall) / 1000, 2),
-    batches: batchMs.length, batchMs: latency(batchMs),
+    events,
+    seconds: round(seconds, 2),
+    validateSeconds: round(validateMs / 1000, 2),
+    storeSeconds: round(storeMs / 1000, 2),
+    eventsPerSecond: Math.round(events / seconds),
+    wallSeconds: round((performance.now() - wall) / 1000, 2),
+    batches: batchMs.length,
+    batchMs: latency(batchMs),
   };
 }
 
 function* take<T>(items: Iterable<T>, n: number): Generator<T> {
   if (n <= 0) return;
-  for (const item of items) { yield item; if (--n <= 0) return; }
+  for (const item of items) {
+    yield item;
+    if (--n <= 0) return;
+  }
 }
 
 /** `SELECT count(*)` of a table, timed: the floor of any read that touches every row. */
 function countStar(file: string, tables: string[]) {
   const db = new Database(file, { readonly: true });
   try {
-    return Object.fromEntries(tables.map((t) => {
-      const times: number[] = [];
-      let rows = 0;
-      for (let i = 0; i < 3; i++) {
-        const t0 = performance.now();
-        rows = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
-        times.push(performance.now() - t0);
-      }
-      return [t, { rows, firstMs: round(times[0], 2), bestMs: round(Math.min(...times), 2) }];
-    }));
+    return Object.fromEntries(
+      tables.map((t) => {
+        const times: number[] = [];
+        let rows = 0;
+        for (let i = 0; i < 3; i++) {
+          const t0 = performance.now();
+          rows = (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+          times.push(performance.now() - t0);
+        }
+        return [t, { rows, firstMs: round(times[0], 2), bestMs: round(Math.min(...times), 2) }];
+      }),
+    );
   } finally {
     db.close();
   }
@@ -122,7 +164,10 @@ function keyIndexBuild(file: string) {
 function tableSizes(file: string): { table: string; bytes: number }[] | string {
   const db = new Database(file, { readonly: true });
   try {
-    return (db.prepare('SELECT name AS "table", sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC').all() as { table: string; bytes: number }[]);
+    return db.prepare('SELECT name AS "table", sum(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC').all() as {
+      table: string;
+      bytes: number;
+    }[];
   } catch (e) {
     return `dbstat unavailable: ${(e as Error).message}`;
   } finally {
@@ -151,10 +196,17 @@ export async function run(args: string[]): Promise<unknown> {
   const { values } = parseArgs({
     args,
     options: {
-      size: { type: 'string', default: 'dept' }, seed: { type: 'string' }, 'live-seconds': { type: 'string', default: '30' },
-      keep: { type: 'string' }, 'skip-http': { type: 'boolean', default: false }, services: { type: 'string' }, months: { type: 'string' },
-      'skip-bare': { type: 'boolean', default: false }, 'skip-recompute': { type: 'boolean', default: false },
-      calls: { type: 'string', default: '50' }, budget: { type: 'string', default: '90' },
+      size: { type: 'string', default: 'dept' },
+      seed: { type: 'string' },
+      'live-seconds': { type: 'string', default: '30' },
+      keep: { type: 'string' },
+      'skip-http': { type: 'boolean', default: false },
+      services: { type: 'string' },
+      months: { type: 'string' },
+      'skip-bare': { type: 'boolean', default: false },
+      'skip-recompute': { type: 'boolean', default: false },
+      calls: { type: 'string', default: '50' },
+      budget: { type: 'string', default: '90' },
     },
   });
   const shape = shapeOf(values);
@@ -163,7 +215,12 @@ export async function run(args: string[]): Promise<unknown> {
   const name = reduced ? `scale-${size}-${shape.services}svc-${shape.months}m` : `scale-${size}`;
   const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'deming-scale-'));
   mkdirSync(dir, { recursive: true });
-  const files = { ingested: join(dir, 'ingested.db'), bare: join(dir, 'bare.db'), recomputed: join(dir, 'recomputed.db'), config: join(dir, 'deming.config.yaml') };
+  const files = {
+    ingested: join(dir, 'ingested.db'),
+    bare: join(dir, 'bare.db'),
+    recomputed: join(dir, 'recomputed.db'),
+    config: join(dir, 'deming.config.yaml'),
+  };
   for (const f of [files.ingested, files.bare, files.recomputed]) for (const x of ['', '-wal', '-shm']) rmSync(f + x, { force: true });
   const organisation = organisationOf(shape);
   writeFileSync(files.config, stringify({ organisation }));
@@ -174,9 +231,17 @@ export async function run(args: string[]): Promise<unknown> {
   const started = performance.now();
 
   const report: Record<string, unknown> = {
-    bench: 'scale', size, reduced, shape: { ...shape, end: new Date(shape.end).toISOString(), start: new Date(start).toISOString() },
-    machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: round(totalmem() / 2 ** 30), node: process.version,
-      sqlite: (new Database(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string }).v },
+    bench: 'scale',
+    size,
+    reduced,
+    shape: { ...shape, end: new Date(shape.end).toISOString(), start: new Date(start).toISOString() },
+    machine: {
+      cores: cpus().length,
+      cpu: cpus()[0]?.model,
+      memoryGiB: round(totalmem() / 2 ** 30),
+      node: process.version,
+      sqlite: (new Database(':memory:').prepare('SELECT sqlite_version() AS v').get() as { v: string }).v,
+    },
     startedAt: new Date().toISOString(),
   };
   // The machine is shared: its load beside each phase says how far to trust absolute numbers.
@@ -187,14 +252,18 @@ export async function run(args: string[]): Promise<unknown> {
     mkdirSync(resultsDir, { recursive: true });
     writeFileSync(join(resultsDir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
   };
-  log(`${size}${reduced ? ' (reduced)' : ''}: ${serviceCount(shape)} services in ${shape.teams} teams and ${shape.departments} departments, ${shape.months} months, seed ${shape.seed}; files in ${dir}`);
+  log(
+    `${size}${reduced ? ' (reduced)' : ''}: ${serviceCount(shape)} services in ${shape.teams} teams and ${shape.departments} departments, ${shape.months} months, seed ${shape.seed}; files in ${dir}`,
+  );
 
   try {
     // 1. The main stream through the real path; the backfill's stretch is held back.
     const held: NativeEventInput[] = [];
     const liveEvery = Math.max(1, Math.floor(serviceCount(shape) / 200));
     const live: { service: string; head: string | null }[] = [];
-    const onService = (h: ServiceHistory, i: number) => { if (i % liveEvery === 0 && live.length < 200) live.push({ service: h.service, head: h.head }); };
+    const onService = (h: ServiceHistory, i: number) => {
+      if (i % liveEvery === 0 && live.length < 200) live.push({ service: h.service, head: h.head });
+    };
     const byType: Record<string, number> = {};
     let db = openDatabase(files.ingested);
     syncOrganisation(db, config.organisation);
@@ -202,7 +271,9 @@ export async function run(args: string[]): Promise<unknown> {
     const bareLoop = values['skip-bare'] ? undefined : bareInserter(files.bare, config.organisation, config.production);
     const ingest = ingestAll(db, config, batches(shape, { withholdBackfill: true, onService }, held), 'ingest', byType, bareLoop);
     report.ingest = { ...ingest, byType, benchPeakRssMiB: selfPeakMiB() };
-    log(`ingest: ${fmt(ingest.events)} events in ${ingest.seconds} s: ${fmt(ingest.eventsPerSecond)} events/s (validation ${ingest.validateSeconds} s, storing and linking ${ingest.storeSeconds} s)`);
+    log(
+      `ingest: ${fmt(ingest.events)} events in ${ingest.seconds} s: ${fmt(ingest.eventsPerSecond)} events/s (validation ${ingest.validateSeconds} s, storing and linking ${ingest.storeSeconds} s)`,
+    );
     if (bareLoop) {
       const bare = bareLoop.close();
       report.bare = { ...bare, seconds: round(bare.seconds, 2) };
@@ -215,36 +286,63 @@ export async function run(args: string[]): Promise<unknown> {
     // 2. The late backfill: deployments and changes into the middle of some services' history.
     const late = ingestAll(db, config, chunks(held), 'backfill');
     report.backfill = { ...late, services: backfillServices(shape).map((i) => placeOf(shape, i).service) };
-    log(`backfill: ${fmt(late.events)} events in ${late.seconds} s (${fmt(late.eventsPerSecond)}/s, the main stream ran at ${fmt(ingest.eventsPerSecond)}/s)`);
+    log(
+      `backfill: ${fmt(late.events)} events in ${late.seconds} s (${fmt(late.eventsPerSecond)}/s, the main stream ran at ${fmt(ingest.eventsPerSecond)}/s)`,
+    );
     loads.push({ after: 'backfill', ...load() });
     db.close();
 
     // 3. Size, count(*) baselines and query plans.
     const bytes = statSync(files.ingested).size;
     const events = ingest.events + late.events;
-    report.database = { bytes, mib: round(bytes / 2 ** 20), events, bytesPerEvent: round(bytes / events), tables: tableSizes(files.ingested) };
+    report.database = {
+      bytes,
+      mib: round(bytes / 2 ** 20),
+      events,
+      bytesPerEvent: round(bytes / events),
+      tables: tableSizes(files.ingested),
+    };
     report.countStar = countStar(files.ingested, ['deployments', 'changes', 'deployment_changes', 'ci_runs', 'incidents', 'raw_events']);
     const place = placeOf(shape, 0);
     const department = place.department!;
-    report.queryPlans = await explainMetricsQueries(files.ingested, { kind: 'department', id: department, key: `department:${department}` }, from12, shape.end);
-    report.readProfile = await profileReads(files.ingested, [
-      { kind: 'org', key: 'org' },
+    report.queryPlans = await explainMetricsQueries(
+      files.ingested,
       { kind: 'department', id: department, key: `department:${department}` },
-      { kind: 'team', id: place.team!, key: `team:${place.team}` },
-      { kind: 'service', id: place.service, key: `service:${place.service}` },
-    ], from12, shape.end);
+      from12,
+      shape.end,
+    );
+    report.readProfile = await profileReads(
+      files.ingested,
+      [
+        { kind: 'org', key: 'org' },
+        { kind: 'department', id: department, key: `department:${department}` },
+        { kind: 'team', id: place.team!, key: `team:${place.team}` },
+        { kind: 'service', id: place.service, key: `service:${place.service}` },
+      ],
+      from12,
+      shape.end,
+    );
     const keyIndex = keyIndexBuild(files.ingested);
     report.keyIndex = keyIndex;
     log(`key index: ${fmt(keyIndex.keys)} keys read in ${keyIndex.buildMs} ms, ${keyIndex.mib} MiB`);
     // Where ingestion's time goes, on a sample: the first 50 batches into a scratch database.
     const sample = join(dir, 'profile.db');
-    report.ingestProfile = profileIngest(sample, (f) => { const d = openDatabase(f); syncOrganisation(d, config.organisation); return d; }, (d, batch) => {
-      const t0 = performance.now();
-      const valid = validateEvents(batch);
-      const validateMs = performance.now() - t0;
-      ingestEvents(d, valid, { production: config.production, now: Date.now(), resolveTeam: teamResolver(config.organisation) });
-      return { validateMs };
-    }, take(batches(shape, { withholdBackfill: false }), 50));
+    report.ingestProfile = profileIngest(
+      sample,
+      (f) => {
+        const d = openDatabase(f);
+        syncOrganisation(d, config.organisation);
+        return d;
+      },
+      (d, batch) => {
+        const t0 = performance.now();
+        const valid = validateEvents(batch);
+        const validateMs = performance.now() - t0;
+        ingestEvents(d, valid, { production: config.production, now: Date.now(), resolveTeam: teamResolver(config.organisation) });
+        return { validateMs };
+      },
+      take(batches(shape, { withholdBackfill: false }), 50),
+    );
     for (const x of ['', '-wal', '-shm']) rmSync(sample + x, { force: true });
     loads.push({ after: 'profile', ...load() });
     log(`database: ${round(bytes / 2 ** 20)} MiB, ${round(bytes / events)} bytes per event`);
@@ -252,10 +350,23 @@ export async function run(args: string[]): Promise<unknown> {
 
     // 4. The real server in its own process: reads, live pushes, memory.
     if (!values['skip-http']) {
-      report.http = await measureHttp({
-        dbFile: files.ingested, configFile: files.config, from: from12, to: shape.end, department, team: place.team!, service: place.service,
-        live, liveSeconds: Number(values['live-seconds']), liveRate: 200, calls: Number(values.calls), budgetSeconds: Number(values.budget),
-      }, log);
+      report.http = await measureHttp(
+        {
+          dbFile: files.ingested,
+          configFile: files.config,
+          from: from12,
+          to: shape.end,
+          department,
+          team: place.team!,
+          service: place.service,
+          live,
+          liveSeconds: Number(values['live-seconds']),
+          liveRate: 200,
+          calls: Number(values.calls),
+          budgetSeconds: Number(values.budget),
+        },
+        log,
+      );
       loads.push({ after: 'http', ...load() });
       save();
     }
@@ -270,20 +381,40 @@ export async function run(args: string[]): Promise<unknown> {
       const b = await startServer(configOf(files.recomputed), { log: () => {} });
       try {
         const affected = backfillServices(shape).map((i) => placeOf(shape, i));
-        const scopes = [...new Set(['org', ...affected.flatMap((p) => [`service:${p.service}`, `team:${p.team ?? 'unassigned'}`, `department:${p.department ?? 'unassigned'}`])])];
+        const scopes = [
+          ...new Set([
+            'org',
+            ...affected.flatMap((p) => [
+              `service:${p.service}`,
+              `team:${p.team ?? 'unassigned'}`,
+              `department:${p.department ?? 'unassigned'}`,
+            ]),
+          ]),
+        ];
         const q = `from=${new Date(start).toISOString()}&to=${new Date(shape.end).toISOString()}`;
         const problems: string[] = [];
         for (const scope of scopes) {
-          const [x, y] = await Promise.all([a, b].map(async (s) => (await fetch(`${s.url}/api/v1/metrics?scope=${encodeURIComponent(scope)}&${q}`)).json()));
+          const [x, y] = await Promise.all(
+            [a, b].map(async (s) => (await fetch(`${s.url}/api/v1/metrics?scope=${encodeURIComponent(scope)}&${q}`)).json()),
+          );
           // The live phase (step 4) posted events dated now into the ingested file only: they lie
           // outside the compared range but move `lastDataAt`, the one field not bound to the range.
           const { lastDataAt: _liveMoved, ...withoutLive } = x as Record<string, unknown>;
           const { lastDataAt: _never, ...recomputed } = y as Record<string, unknown>;
-          problems.push(...differences(values['skip-http'] ? x : withoutLive, values['skip-http'] ? y : recomputed, '', 0).map((d) => `${scope} ${d}`));
+          problems.push(
+            ...differences(values['skip-http'] ? x : withoutLive, values['skip-http'] ? y : recomputed, '', 0).map((d) => `${scope} ${d}`),
+          );
         }
-        report.recompute = { ...recompute, scopesCompared: scopes.length, identical: problems.length === 0, differences: problems.slice(0, 50) };
+        report.recompute = {
+          ...recompute,
+          scopesCompared: scopes.length,
+          identical: problems.length === 0,
+          differences: problems.slice(0, 50),
+        };
         loads.push({ after: 'recompute', ...load() });
-        log(`recompute: ${fmt(recompute.eventsPerSecond)} events/s in order; ${scopes.length} scopes compared, ${problems.length} differences`);
+        log(
+          `recompute: ${fmt(recompute.eventsPerSecond)} events/s in order; ${scopes.length} scopes compared, ${problems.length} differences`,
+        );
       } finally {
         await a.close();
         await b.close();
@@ -296,12 +427,19 @@ export async function run(args: string[]): Promise<unknown> {
     save();
     if (!values.keep) rmSync(dir, { recursive: true, force: true });
   }
-  for (const f of report.figures as Figure[]) log(`${f.met === null ? ' ' : f.met ? '✓' : '✗'} ${f.figure}: ${f.measured} | baseline ${f.baseline} | goal ${f.goal}`);
+  for (const f of report.figures as Figure[])
+    log(`${f.met === null ? ' ' : f.met ? '✓' : '✗'} ${f.figure}: ${f.measured} | baseline ${f.baseline} | goal ${f.goal}`);
   console.log(JSON.stringify(report, null, 2));
   return report;
 }
 
-interface Figure { figure: string; measured: string; baseline: string; goal: string; met: boolean | null }
+interface Figure {
+  figure: string;
+  measured: string;
+  baseline: string;
+  goal: string;
+  met: boolean | null;
+}
 
 /** The table of the issue: each figure beside its same-run baseline and its goal (goals are for `gov`). */
 function figures(r: Record<string, unknown>): Figure[] {
@@ -312,29 +450,70 @@ function figures(r: Record<string, unknown>): Figure[] {
   const countBaseline = count ? `count(*) deployments ${count.deployments.bestMs} ms, changes ${count.changes.bestMs} ms` : 'n/a';
   if (ingest) {
     const ratio = bare ? bare.eventsPerSecond / ingest.eventsPerSecond : null;
-    out.push({ figure: 'ingest rate', measured: `${fmt(ingest.eventsPerSecond)} events/s`,
+    out.push({
+      figure: 'ingest rate',
+      measured: `${fmt(ingest.eventsPerSecond)} events/s`,
       baseline: bare ? `bare inserts ${fmt(bare.eventsPerSecond)} events/s (${round(ratio!, 2)}× faster)` : 'not run',
-      goal: '≥ 100,000/s, within 3× of bare', met: ingest.eventsPerSecond >= 100_000 && ratio !== null && ratio <= 3 });
+      goal: '≥ 100,000/s, within 3× of bare',
+      met: ingest.eventsPerSecond >= 100_000 && ratio !== null && ratio <= 3,
+    });
   }
   const http = r.http as HttpReport | undefined;
   if (http) {
-    const goals: Record<string, number> = { summary: 100, 'department metrics': 50, 'department series': 50, 'team metrics': 20, 'team series': 20, 'service metrics': 10, 'service series': 10, changes: 50 };
+    const goals: Record<string, number> = {
+      summary: 100,
+      'department metrics': 50,
+      'department series': 50,
+      'team metrics': 20,
+      'team series': 20,
+      'service metrics': 10,
+      'service series': 10,
+      changes: 50,
+    };
     for (const [name, f] of Object.entries(http.reads)) {
-      out.push({ figure: `${name} (warm)`, measured: `p50 ${f.p50} ms, p95 ${f.p95} ms (${f.n} calls)`, baseline: countBaseline, goal: `p95 ≤ ${goals[name]} ms`, met: f.p95 <= goals[name] });
+      out.push({
+        figure: `${name} (warm)`,
+        measured: `p50 ${f.p50} ms, p95 ${f.p95} ms (${f.n} calls)`,
+        baseline: countBaseline,
+        goal: `p95 ≤ ${goals[name]} ms`,
+        met: f.p95 <= goals[name],
+      });
     }
-    out.push({ figure: 'live latency (POST → metrics:changed)', measured: `p50 ${http.live.p50} ms, p99 ${http.live.p99} ms, ${http.live.lost} lost (${http.live.ratePerSecond}/s for ${http.live.seconds} s)`,
-      baseline: `POST alone p99 ${http.live.post.p99} ms`, goal: 'p99 ≤ 100 ms', met: http.live.p99 <= 100 && http.live.lost === 0 && http.live.errors === 0 });
-    out.push({ figure: 'server peak RSS', measured: `${http.serverRssMiB.peak} MiB`, baseline: `${http.serverRssMiB.atStart} MiB after start`, goal: '≤ 1024 MiB', met: http.serverRssMiB.peak <= 1024 });
+    out.push({
+      figure: 'live latency (POST → metrics:changed)',
+      measured: `p50 ${http.live.p50} ms, p99 ${http.live.p99} ms, ${http.live.lost} lost (${http.live.ratePerSecond}/s for ${http.live.seconds} s)`,
+      baseline: `POST alone p99 ${http.live.post.p99} ms`,
+      goal: 'p99 ≤ 100 ms',
+      met: http.live.p99 <= 100 && http.live.lost === 0 && http.live.errors === 0,
+    });
+    out.push({
+      figure: 'server peak RSS',
+      measured: `${http.serverRssMiB.peak} MiB`,
+      baseline: `${http.serverRssMiB.atStart} MiB after start`,
+      goal: '≤ 1024 MiB',
+      met: http.serverRssMiB.peak <= 1024,
+    });
   }
   const late = r.backfill as IngestStats | undefined;
   const recompute = r.recompute as { identical: boolean; scopesCompared: number } | undefined;
   if (late && ingest) {
-    out.push({ figure: 'late backfill', measured: `${fmt(late.events)} events re-linked in ${late.seconds} s (${fmt(late.eventsPerSecond)}/s)${recompute ? `; ${recompute.scopesCompared} scopes ${recompute.identical ? 'identical to' : 'DIFFER from'} a full in-order recompute` : ''}`,
-      baseline: `${round(late.events / ingest.eventsPerSecond, 2)} s at the main stream's rate`, goal: 'figures identical to a recompute', met: recompute ? recompute.identical : null });
+    out.push({
+      figure: 'late backfill',
+      measured: `${fmt(late.events)} events re-linked in ${late.seconds} s (${fmt(late.eventsPerSecond)}/s)${recompute ? `; ${recompute.scopesCompared} scopes ${recompute.identical ? 'identical to' : 'DIFFER from'} a full in-order recompute` : ''}`,
+      baseline: `${round(late.events / ingest.eventsPerSecond, 2)} s at the main stream's rate`,
+      goal: 'figures identical to a recompute',
+      met: recompute ? recompute.identical : null,
+    });
   }
   const database = r.database as { bytesPerEvent: number; mib: number } | undefined;
   if (database) {
-    out.push({ figure: 'database size', measured: `${database.bytesPerEvent} bytes/event (${database.mib} MiB)`, baseline: bare ? `bare inserts ${round(bare.bytes / bare.events)} bytes/event` : 'n/a', goal: 'reported', met: null });
+    out.push({
+      figure: 'database size',
+      measured: `${database.bytesPerEvent} bytes/event (${database.mib} MiB)`,
+      baseline: bare ? `bare inserts ${round(bare.bytes / bare.events)} bytes/event` : 'n/a',
+      goal: 'reported',
+      met: null,
+    });
   }
   return out;
 }

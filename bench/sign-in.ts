@@ -18,10 +18,19 @@ import { spawnServer } from '../test/helpers/process';
 /** One request on a new connection from `from`; resolves with the status (0 on a network error). */
 function send(url: string, from: string, body?: string): Promise<number> {
   return new Promise((resolve) => {
-    const req = request(url, {
-      method: body ? 'POST' : 'GET', localAddress: from, agent: false,
-      headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
-    }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); });
+    const req = request(
+      url,
+      {
+        method: body ? 'POST' : 'GET',
+        localAddress: from,
+        agent: false,
+        headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {},
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', () => resolve(0));
     req.end(body);
   });
@@ -53,7 +62,9 @@ async function during(url: string, attack: (count: (status: number) => void) => 
   const statuses = new Map<number, number>();
   let done = false;
   const started = Date.now();
-  const attacked = attack((st) => statuses.set(st, (statuses.get(st) ?? 0) + 1)).then(() => { done = true; });
+  const attacked = attack((st) => statuses.set(st, (statuses.get(st) ?? 0) + 1)).then(() => {
+    done = true;
+  });
   const health = await probe(url, () => done);
   await attacked;
   return {
@@ -67,24 +78,38 @@ let guess = 0;
 const wrongPassword = () => JSON.stringify({ username: `guess-${guess++}`, password: 'wrong-guess' });
 
 export async function run(args: string[]): Promise<unknown> {
-  const { values } = parseArgs({ args, options: { attackers: { type: 'string', default: '300' }, seconds: { type: 'string', default: '10' } } });
-  const attackers = Number(values.attackers), seconds = Number(values.seconds);
+  const { values } = parseArgs({
+    args,
+    options: { attackers: { type: 'string', default: '300' }, seconds: { type: 'string', default: '10' } },
+  });
+  const attackers = Number(values.attackers),
+    seconds = Number(values.seconds);
   const dir = mkdtempSync(join(tmpdir(), 'deming-sign-in-'));
   const config = join(dir, 'deming.config.yaml');
-  writeFileSync(config, `auth:\n  users:\n    - username: ada\n      passwordHash: "${hashPassword('the-right-password-1')}"\n      role: editor\n`);
-  const server = await spawnServer({ DEMING_DB: join(dir, 'deming.db'), DEMING_CONFIG: config, DEMING_VIEWER_TOKEN: 'bench-viewer-token-0123456789' });
+  writeFileSync(
+    config,
+    `auth:\n  users:\n    - username: ada\n      passwordHash: "${hashPassword('the-right-password-1')}"\n      role: editor\n`,
+  );
+  const server = await spawnServer({
+    DEMING_DB: join(dir, 'deming.db'),
+    DEMING_CONFIG: config,
+    DEMING_VIEWER_TOKEN: 'bench-viewer-token-0123456789',
+  });
   const signIn = `${server.url}/api/v1/session`;
   /** Every attacker sends `body()` again as soon as it is answered, until the time is up. */
   const flood = (body: () => string) => (count: (status: number) => void) => {
     const stop = Date.now() + seconds * 1000;
-    return Promise.all(Array.from({ length: attackers }, async (_, i) => {
-      while (Date.now() < stop) count(await send(signIn, addressOf(i), body()));
-    })).then(() => undefined);
+    return Promise.all(
+      Array.from({ length: attackers }, async (_, i) => {
+        while (Date.now() < stop) count(await send(signIn, addressOf(i), body()));
+      }),
+    ).then(() => undefined);
   };
   try {
     const stopIdle = Date.now() + 2000;
     const report = {
-      attackers, seconds,
+      attackers,
+      seconds,
       idle: { healthMs: summary(await probe(server.url, () => Date.now() >= stopIdle)) },
       // One wrong password from each attacker, all at once.
       wave: await during(server.url, async (count) => {
@@ -93,7 +118,10 @@ export async function run(args: string[]): Promise<unknown> {
       // Each attacker sends wrong passwords back to back.
       wrongPasswords: await during(server.url, flood(wrongPassword)),
       // For comparison, the same flood of sign-ins that are refused before any password is checked (400, no password field).
-      malformed: await during(server.url, flood(() => JSON.stringify({ username: 'x' }))),
+      malformed: await during(
+        server.url,
+        flood(() => JSON.stringify({ username: 'x' })),
+      ),
     };
     console.log(JSON.stringify(report, null, 2));
     return report;

@@ -49,19 +49,31 @@ export async function run(args: string[]): Promise<unknown> {
   }
 
   let sink = 0;
-  const zodUs = perEvent(n, seconds, () => { for (const e of events) if (nativeEvent.safeParse(e).success) sink++; });
-  const fastUs = perEvent(n, seconds, () => { for (const e of events) if (fastParse(e) !== null) sink++; });
-  const validateUs = perEvent(n, seconds, () => { sink += validateEvents(events).length; });
+  const zodUs = perEvent(n, seconds, () => {
+    for (const e of events) if (nativeEvent.safeParse(e).success) sink++;
+  });
+  const fastUs = perEvent(n, seconds, () => {
+    for (const e of events) if (fastParse(e) !== null) sink++;
+  });
+  const validateUs = perEvent(n, seconds, () => {
+    sink += validateEvents(events).length;
+  });
 
   const report = {
     benchmark: 'validate',
     events: n,
-    byType: Object.fromEntries(['deployment', 'change', 'ci_run', 'incident'].map((t) => [t, events.filter((e) => (e as { type?: unknown }).type === t).length])),
+    byType: Object.fromEntries(
+      ['deployment', 'change', 'ci_run', 'incident'].map((t) => [t, events.filter((e) => (e as { type?: unknown }).type === t).length]),
+    ),
     fastPathAccepted: `${((accepted / n) * 100).toFixed(2)}%`,
     disagreementsWithZod: disagreements,
     microsecondsPerEvent: { zod: zodUs, fastPath: fastUs, validateEvents: validateUs },
     speedup: Math.round((zodUs / fastUs) * 10) / 10,
-    eventsPerSecondOneCore: { zod: Math.round(1e6 / zodUs), fastPath: Math.round(1e6 / fastUs), validateEvents: Math.round(1e6 / validateUs) },
+    eventsPerSecondOneCore: {
+      zod: Math.round(1e6 / zodUs),
+      fastPath: Math.round(1e6 / fastUs),
+      validateEvents: Math.round(1e6 / validateUs),
+    },
     sink: sink > 0,
   };
   console.log(JSON.stringify(report, null, 2));

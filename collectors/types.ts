@@ -12,7 +12,9 @@ import type { IngestOptions } from '../db/ingest';
 export type CollectorStore = Pick<Store, 'getCursor' | 'findService' | 'productionDeploymentsFrom' | 'hasCommitGap' | 'sourceIncidents'>;
 
 export interface CollectorIngestResult {
-  accepted: number; updated: number; unchanged: number;
+  accepted: number;
+  updated: number;
+  unchanged: number;
   /** Events left out for a timestamp before `limits.earliest` or more than a day ahead (DESIGN.md, "Security"). */
   skipped?: number;
 }
@@ -29,7 +31,15 @@ export interface CollectorContext {
   now: () => number;
   log: (msg: string, err?: unknown) => void;
   /** Progress for the CLI's bars and the dashboard's collector status; `processed` of `total` events when the collector knows them ahead. */
-  progress?: (p: { resource: string; requests?: number; stored?: number; rateLimitRemaining?: number | null; done?: boolean; processed?: number; total?: number }) => void;
+  progress?: (p: {
+    resource: string;
+    requests?: number;
+    stored?: number;
+    rateLimitRemaining?: number | null;
+    done?: boolean;
+    processed?: number;
+    total?: number;
+  }) => void;
   signal?: AbortSignal;
 }
 

@@ -214,7 +214,8 @@ function endsBeforeStart(start: unknown, end: unknown): boolean {
   // length, both with whole seconds (length 20) or milliseconds (24), as collectors send them,
   // are fixed-width with the same fields in the same places, so they compare as strings
   // exactly as their Date.parse values compare (the fraction is exact to the millisecond).
-  if (start.length === end.length && (start.length === 20 || start.length === 24) && start.endsWith('Z') && end.endsWith('Z')) return end < start;
+  if (start.length === end.length && (start.length === 20 || start.length === 24) && start.endsWith('Z') && end.endsWith('Z'))
+    return end < start;
   return Date.parse(end) < Date.parse(start);
 }
 

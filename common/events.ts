@@ -147,8 +147,7 @@ export const incidentEvent = z
 export const eventTypes = ['deployment', 'change', 'ci_run', 'incident'] as const;
 
 export const nativeEvent = z.discriminatedUnion('type', [deploymentEvent, changeEvent, ciRunEvent, incidentEvent], {
-  error: (issue) =>
-    issue.code === 'invalid_union' ? `expected one of ${eventTypes.join(', ')}` : undefined,
+  error: (issue) => (issue.code === 'invalid_union' ? `expected one of ${eventTypes.join(', ')}` : undefined),
 });
 
 export type DeploymentEvent = z.infer<typeof deploymentEvent>;

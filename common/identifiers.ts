@@ -67,12 +67,14 @@ export function serviceNameProblem(name: string): string | null {
     const invisible = NOT_IN_IDENTIFIER.exec(name);
     if (invisible) return `contains ${codePointName(invisible[0])}, a control, invisible or space character: remove it`;
     for (const ch of name) {
-      if (!SERVICE_CHARACTER.test(ch)) return `contains "${ch}" (${codePointName(ch)}): a service name is made of ${SERVICE_CHARACTERS}, such as "group/sub/project"`;
+      if (!SERVICE_CHARACTER.test(ch))
+        return `contains "${ch}" (${codePointName(ch)}): a service name is made of ${SERVICE_CHARACTERS}, such as "group/sub/project"`;
       const plain = ch.normalize('NFKC');
       if (plain !== ch) return `contains "${ch}" (${codePointName(ch)}), a compatibility form of "${plain}": write "${plain}"`;
     }
   }
-  if (name.includes('//') || name.endsWith('/')) return 'has an empty path segment ("//" or a "/" at the end): write it as "group/sub/project"';
+  if (name.includes('//') || name.endsWith('/'))
+    return 'has an empty path segment ("//" or a "/" at the end): write it as "group/sub/project"';
   if (DOTS_ONLY.test(name)) return 'has a path segment of dots alone ("." or ".."): name the segment';
   if (!LETTER_OR_DIGIT.test(name)) return 'must contain a letter or a digit';
   return null;

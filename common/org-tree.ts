@@ -11,7 +11,11 @@ export const UNASSIGNED_TEAM = 'unassigned';
 export const UNASSIGNED_DEPARTMENT = 'unassigned';
 
 /** The tree: departments with their team ids, teams with their service names, and every service. */
-export interface OrgTree { departments: OrgDepartment[]; teams: OrgTeam[]; services: OrgService[] }
+export interface OrgTree {
+  departments: OrgDepartment[];
+  teams: OrgTeam[];
+  services: OrgService[];
+}
 
 /**
  * The tree from the stored departments, teams and services (each in the order shown): the

@@ -13,10 +13,15 @@ const id = z
  * A service name or a pattern with `*`: the character set of service names (./identifiers.ts),
  * in NFC. They match services without regard to case or Unicode form ({@link teamResolver}).
  */
-const servicePattern = z.string().min(1).max(200).transform(normaliseServiceName).superRefine((s, ctx) => {
-  const problem = serviceNameProblem(s.replaceAll('*', 'x'));
-  if (problem) ctx.addIssue({ code: 'custom', message: `the service name ${problem}` });
-});
+const servicePattern = z
+  .string()
+  .min(1)
+  .max(200)
+  .transform(normaliseServiceName)
+  .superRefine((s, ctx) => {
+    const problem = serviceNameProblem(s.replaceAll('*', 'x'));
+    if (problem) ctx.addIssue({ code: 'custom', message: `the service name ${problem}` });
+  });
 
 export const teamConfig = z
   .object({
@@ -45,7 +50,9 @@ export { UNASSIGNED_DEPARTMENT, UNASSIGNED_TEAM } from './org-tree';
 
 /** Turns a service pattern such as `bcgov/*` into a matcher of service keys. */
 function patternToRegExp(pattern: string): RegExp {
-  const escaped = serviceKey(pattern).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
+  const escaped = serviceKey(pattern)
+    .replace(/[.+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*');
   return new RegExp(`^${escaped}$`, 'u');
 }
 
@@ -57,10 +64,12 @@ function patternToRegExp(pattern: string): RegExp {
 export function teamResolver(org: OrganisationConfig): (service: string) => string | null {
   const exact = new Map<string, string>();
   const patterns: { re: RegExp; team: string }[] = [];
-  for (const d of org) for (const t of d.teams) for (const s of t.services) {
-    if (s.includes('*')) patterns.push({ re: patternToRegExp(s), team: t.id });
-    else if (!exact.has(serviceKey(s))) exact.set(serviceKey(s), t.id);
-  }
+  for (const d of org)
+    for (const t of d.teams)
+      for (const s of t.services) {
+        if (s.includes('*')) patterns.push({ re: patternToRegExp(s), team: t.id });
+        else if (!exact.has(serviceKey(s))) exact.set(serviceKey(s), t.id);
+      }
   return (service) => {
     const key = serviceKey(service);
     return exact.get(key) ?? patterns.find((p) => p.re.test(key))?.team ?? null;

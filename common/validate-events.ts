@@ -8,12 +8,19 @@ import { nativeEvent, timestampPaths, type NativeEvent } from './events';
 import { fastParse } from './events-fast';
 
 /** One problem with one field of one event. */
-export interface FieldIssue { path: string; message: string }
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
 
 /** Thrown when any event of a batch is invalid; nothing of the batch is stored. */
 export class IngestValidationError extends Error {
   constructor(readonly details: FieldIssue[]) {
-    super(details.length === 1 ? `${details[0].path}: ${details[0].message}` : `${details.length} problems in the events; the first is ${details[0].path}: ${details[0].message}`);
+    super(
+      details.length === 1
+        ? `${details[0].path}: ${details[0].message}`
+        : `${details.length} problems in the events; the first is ${details[0].path}: ${details[0].message}`,
+    );
     this.name = 'IngestValidationError';
   }
 }
@@ -21,7 +28,10 @@ export class IngestValidationError extends Error {
 const DAY_MS = 86_400_000;
 
 /** The instants timestamps must fall in (DESIGN.md, "Security"): `[limits.earliest, now + 1 day]`. */
-export interface TimeRange { earliest: number; latest: number }
+export interface TimeRange {
+  earliest: number;
+  latest: number;
+}
 
 export function timeRange(earliest: number, now: number): TimeRange {
   return { earliest, latest: now + DAY_MS };
@@ -68,9 +78,10 @@ function outOfRange(e: NativeEvent, range: TimeRange): FieldIssue[] | null {
     if (t >= range.earliest && t <= range.latest) continue;
     (out ??= []).push({
       path: `.${p.join('.')}`,
-      message: t < range.earliest
-        ? `is before ${new Date(range.earliest).toISOString().slice(0, 10)} (limits.earliest): check the clock of the system that sent it, or set limits.earliest earlier`
-        : `is more than a day in the future (after ${new Date(range.latest).toISOString()}): check the clock of the system that sent it`,
+      message:
+        t < range.earliest
+          ? `is before ${new Date(range.earliest).toISOString().slice(0, 10)} (limits.earliest): check the clock of the system that sent it, or set limits.earliest earlier`
+          : `is more than a day in the future (after ${new Date(range.latest).toISOString()}): check the clock of the system that sent it`,
     });
   }
   return out;

@@ -12,7 +12,9 @@ export type ServicesListener = (serviceIds: readonly number[]) => void;
 export function onServicesChanged(db: Db, listener: ServicesListener): () => void {
   const set = db.listeners;
   set.add(listener);
-  return () => { set.delete(listener); };
+  return () => {
+    set.delete(listener);
+  };
 }
 
 /** Called by the writer with every service whose facts a batch may have changed. */

@@ -42,7 +42,10 @@ const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), 'migrations'
 
 /** The database file failed its integrity check: nothing was changed in it. */
 export class DatabaseCheckError extends Error {
-  constructor(message: string) { super(message); this.name = 'DatabaseCheckError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'DatabaseCheckError';
+  }
 }
 
 export interface OpenOptions {
@@ -62,14 +65,17 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   db.leadTimeFrom = opts.leadTimeFrom ?? 'commit';
   const mode = opts.check ?? 'quick';
   let result: unknown = 'ok';
-  if (mode !== 'off') try {
-    result = db.pragma(mode === 'full' ? 'integrity_check' : 'quick_check', { simple: true });
-  } catch (e) {
-    result = (e as Error).message;
-  }
+  if (mode !== 'off')
+    try {
+      result = db.pragma(mode === 'full' ? 'integrity_check' : 'quick_check', { simple: true });
+    } catch (e) {
+      result = (e as Error).message;
+    }
   if (result !== 'ok') {
     db.close();
-    throw new DatabaseCheckError(`${file} failed SQLite's ${mode === 'full' ? 'integrity_check' : 'quick_check'} (${String(result).slice(0, 300)}). ${RESTORE_BACKUP}`);
+    throw new DatabaseCheckError(
+      `${file} failed SQLite's ${mode === 'full' ? 'integrity_check' : 'quick_check'} (${String(result).slice(0, 300)}). ${RESTORE_BACKUP}`,
+    );
   }
   try {
     prepare(db);

@@ -52,11 +52,15 @@ export const RESTORE_BACKUP = 'Stop writing to it, and restore the latest backup
 export function faultMessage(kind: DatabaseFaultKind, sqlite: string, file?: string): string {
   const what = file ?? "Deming's database file";
   if (kind === 'disk_full') {
-    return `The disk that holds ${what} is full (SQLite: ${sqlite}), so nothing of this was stored. `
-      + 'Free space on it, or move DEMING_DB to a larger disk, then send again; GET /api/v1/health says "ok" again once a write has been stored.';
+    return (
+      `The disk that holds ${what} is full (SQLite: ${sqlite}), so nothing of this was stored. ` +
+      'Free space on it, or move DEMING_DB to a larger disk, then send again; GET /api/v1/health says "ok" again once a write has been stored.'
+    );
   }
-  return `${what} is damaged (SQLite: ${sqlite}). ${RESTORE_BACKUP} `
-    + 'Starting with DEMING_INTEGRITY_CHECK=full checks a file before it is used.';
+  return (
+    `${what} is damaged (SQLite: ${sqlite}). ${RESTORE_BACKUP} ` +
+    'Starting with DEMING_INTEGRITY_CHECK=full checks a file before it is used.'
+  );
 }
 
 /** Remembers a fault `e` is (a damaged file is never forgotten for a full disk); returns its kind, or null. */

@@ -53,7 +53,6 @@ export interface IngestResult {
   serviceIds: number[];
 }
 
-
 /**
  * The part of an event's payload its hash covers: all but `updatedAt`, which is no fact Deming
  * reads. So a version that differs only in it is unchanged (a GitHub issue read again after a
@@ -66,7 +65,6 @@ function hashedPart(payload: string, updatedAt: string): string {
   const tail = `,"updatedAt":"${updatedAt}"}`;
   return payload.endsWith(tail) ? `${payload.slice(0, payload.length - tail.length)}}` : payload;
 }
-
 
 /**
  * The service an event names, from the connection's cache of services by name (db/connection.ts).
@@ -90,8 +88,14 @@ type PullRequestFields = NonNullable<Extract<NativeEvent, { type: 'change' }>['p
  * store the same values, and the second changes nothing.
  */
 function samePullRequest(a: PullRequestFields, b: PullRequestFields): boolean {
-  return a.openedAt === b.openedAt && a.mergedAt === b.mergedAt && a.mergeSha === b.mergeSha && a.firstCommitAt === b.firstCommitAt
-    && a.planStartedAt === b.planStartedAt && a.url === b.url;
+  return (
+    a.openedAt === b.openedAt &&
+    a.mergedAt === b.mergedAt &&
+    a.mergeSha === b.mergeSha &&
+    a.firstCommitAt === b.firstCommitAt &&
+    a.planStartedAt === b.planStartedAt &&
+    a.url === b.url
+  );
 }
 
 /**
@@ -168,14 +172,19 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
     const { id: serviceId, name: service } = serviceOf(db, e.service, opts.resolveTeam);
     const seen = recordEventKey(db, keys, key, serviceId, hash, ms(e.updatedAt));
     // An older version than the stored one (by the source's updatedAt) is acknowledged as unchanged.
-    if (seen === 'unchanged' || seen === 'older') { result.unchanged++; continue; }
-    if (seen === 'new') result.accepted++; else result.updated++;
+    if (seen === 'unchanged' || seen === 'older') {
+      result.unchanged++;
+      continue;
+    }
+    if (seen === 'new') result.accepted++;
+    else result.updated++;
     insertRawEvent(db, key, opts.now, payload);
     touched.add(service);
     touchedIds.add(serviceId);
     const countKey = `${e.type} ${service}`;
     const c = counts.get(countKey);
-    if (c) c.n++; else counts.set(countKey, { type: e.type, service, n: 1 });
+    if (c) c.n++;
+    else counts.set(countKey, { type: e.type, service, n: 1 });
 
     switch (e.type) {
       case 'deployment': {
@@ -208,7 +217,8 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
         // A commit already shipped may bring parents that widen what its deployment shipped.
         if (e.parents?.length) {
           const shas = withParents.get(serviceId);
-          if (shas) shas.push(e.sha); else withParents.set(serviceId, [e.sha]);
+          if (shas) shas.push(e.sha);
+          else withParents.set(serviceId, [e.sha]);
         }
         break;
       }
@@ -224,7 +234,10 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
   for (const [serviceId, from] of relinkFrom) relinkService(db, serviceId, from);
   for (const c of opts.cursors ?? []) putCursor(db, c, opts.now);
   if (opts.alsoStore?.delivery) recordDeliveryOnce(db, opts.alsoStore.delivery);
-  for (const s of opts.alsoStore?.incidents ? storeSourceIncidents(db, opts.alsoStore.incidents) : []) { touched.add(s.name); touchedIds.add(s.id); }
+  for (const s of opts.alsoStore?.incidents ? storeSourceIncidents(db, opts.alsoStore.incidents) : []) {
+    touched.add(s.name);
+    touchedIds.add(s.id);
+  }
   result.counts = [...counts.values()];
   result.services = [...touched].sort();
   for (const id of relinkFrom.keys()) touchedIds.add(id);

@@ -27,11 +27,15 @@ export function keyFingerprint(type: string, source: string, eventId: string): n
   const mix = (s: string) => {
     for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   };
-  mix(type); h = Math.imul(h, 0x01000193);
-  mix(source); h = Math.imul(h, 0x01000193);
+  mix(type);
+  h = Math.imul(h, 0x01000193);
+  mix(source);
+  h = Math.imul(h, 0x01000193);
   mix(eventId);
-  h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
 }
@@ -54,7 +58,9 @@ export class KeyIndex {
     this.mask = capacity - 1;
   }
 
-  get capacity(): number { return this.mask + 1; }
+  get capacity(): number {
+    return this.mask + 1;
+  }
 
   /** Records that `serviceId` holds a key with fingerprint `fp` (once, however often it is told). */
   add(fp: number, serviceId: number): void {
@@ -116,7 +122,11 @@ type Position = [number, number, number] | null;
  * A batch's view of the keys: its connection's index, the `added` number its keys take, and a
  * list to read an index's candidates into (one per connection, reused).
  */
-export interface KeyBatch { index: KeyIndex; added: number; holders: number[] }
+export interface KeyBatch {
+  index: KeyIndex;
+  added: number;
+  holders: number[];
+}
 
 const SLICE = 50_000;
 

@@ -43,20 +43,28 @@ export function reevaluateProduction(db: Db, production: RegExp): ProductionReev
   db.transaction(() => {
     // The distinct environments are few: the pattern is tested on each once, in JavaScript (its
     // flavour of regular expressions is the one configured), and the rows are updated by name.
-    const environments = prepared<[], string>(db, 'SELECT DISTINCT environment FROM deployments WHERE declared_production IS NULL').pluck().all();
+    const environments = prepared<[], string>(db, 'SELECT DISTINCT environment FROM deployments WHERE declared_production IS NULL')
+      .pluck()
+      .all();
     const matching = JSON.stringify(environments.filter((e) => production.test(e)));
-    const moved = prepared<[{ matching: string }], { id: number; serviceId: number; finishedAt: number | null; wasProduction: number }>(db, `
+    const moved = prepared<[{ matching: string }], { id: number; serviceId: number; finishedAt: number | null; wasProduction: number }>(
+      db,
+      `
       SELECT id, service_id AS serviceId, finished_at AS finishedAt, is_production AS wasProduction FROM deployments
       WHERE declared_production IS NULL AND status = 'success'
-        AND is_production <> (environment IN (SELECT value FROM json_each(@matching)))`).all({ matching });
+        AND is_production <> (environment IN (SELECT value FROM json_each(@matching)))`,
+    ).all({ matching });
     // One that leaves production no longer ships anything; the re-link below does the rest.
     for (const d of moved) {
       if (d.wasProduction === 1) deleteShippedBy(db, d.id);
       const from = d.finishedAt ?? Number.MIN_SAFE_INTEGER;
       touched.set(d.serviceId, Math.min(touched.get(d.serviceId) ?? Infinity, from));
     }
-    changed = prepared<[{ matching: string }]>(db, `UPDATE deployments SET is_production = (environment IN (SELECT value FROM json_each(@matching)))
-      WHERE declared_production IS NULL AND is_production <> (environment IN (SELECT value FROM json_each(@matching)))`).run({ matching }).changes;
+    changed = prepared<[{ matching: string }]>(
+      db,
+      `UPDATE deployments SET is_production = (environment IN (SELECT value FROM json_each(@matching)))
+      WHERE declared_production IS NULL AND is_production <> (environment IN (SELECT value FROM json_each(@matching)))`,
+    ).run({ matching }).changes;
     for (const [serviceId, from] of touched) relinkService(db, serviceId, from);
     putSetting(db, PRODUCTION_SETTING, pattern);
   }).immediate();

@@ -7,7 +7,13 @@
 import type { Db } from './connection';
 import { dataVersion, onServicesChanged, type ServicesListener } from './change-feed';
 import {
-  getFirstDeploymentAt, getLastDataAt, listDeploymentFacts, listEvidenceFacts, listLeadTimeFacts, listPullRequestFacts, listRestoredFacts,
+  getFirstDeploymentAt,
+  getLastDataAt,
+  listDeploymentFacts,
+  listEvidenceFacts,
+  listLeadTimeFacts,
+  listPullRequestFacts,
+  listRestoredFacts,
 } from './queries/metrics';
 import { listChangePullRequests, listChangesByIds, type ChangeListRow, type ChangePullRequestRow } from './queries/changes';
 import { listDeployments, type DeploymentListRow } from './queries/deployments';
@@ -81,24 +87,52 @@ export function sqliteReads(db: Db): StoreReads {
         pullRequests: withPullRequests ? listPullRequestFacts(db, ids, from, to) : [],
       };
     },
-    async readDeploymentFacts(ids, from, to) { return listDeploymentFacts(db, ids, from, to); },
-    async readLeadTimeFacts(ids, from, to) { return listLeadTimeFacts(db, ids, from, to); },
-    async readDataSpan(ids) { return { first: getFirstDeploymentAt(db, ids), last: getLastDataAt(db, ids) }; },
+    async readDeploymentFacts(ids, from, to) {
+      return listDeploymentFacts(db, ids, from, to);
+    },
+    async readLeadTimeFacts(ids, from, to) {
+      return listLeadTimeFacts(db, ids, from, to);
+    },
+    async readDataSpan(ids) {
+      return { first: getFirstDeploymentAt(db, ids), last: getLastDataAt(db, ids) };
+    },
     async readOrganisation() {
       return {
         departments: prepared<[], { id: string; name: string }>(db, 'SELECT id, name FROM departments ORDER BY name').all(),
-        teams: prepared<[], { id: string; name: string; departmentId: string }>(db, 'SELECT id, name, department_id AS departmentId FROM teams ORDER BY name').all(),
-        services: prepared<[], { id: number; name: string; key: string; teamId: string }>(db, 'SELECT id, name, key, team_id AS teamId FROM services ORDER BY name').all(),
+        teams: prepared<[], { id: string; name: string; departmentId: string }>(
+          db,
+          'SELECT id, name, department_id AS departmentId FROM teams ORDER BY name',
+        ).all(),
+        services: prepared<[], { id: number; name: string; key: string; teamId: string }>(
+          db,
+          'SELECT id, name, key, team_id AS teamId FROM services ORDER BY name',
+        ).all(),
       };
     },
-    async readChanges(pairs) { return listChangesByIds(db, pairs); },
-    async readChangePullRequests(pairs) { return listChangePullRequests(db, pairs); },
-    async readDeployments(ids, from, to, limit) { return listDeployments(db, ids, from, to, limit); },
-    async readIncidents(ids, from, to, limit) { return listIncidents(db, ids, from, to, limit); },
-    async readCiRuns(ids, from, to, limit) { return listCiRuns(db, ids, from, to, limit); },
-    async *readLatestEvents(names) { yield* iterateLatestRawEvents(db, names); },
-    async countEventsByType(afterId) { return countRawEventsByType(db, afterId); },
+    async readChanges(pairs) {
+      return listChangesByIds(db, pairs);
+    },
+    async readChangePullRequests(pairs) {
+      return listChangePullRequests(db, pairs);
+    },
+    async readDeployments(ids, from, to, limit) {
+      return listDeployments(db, ids, from, to, limit);
+    },
+    async readIncidents(ids, from, to, limit) {
+      return listIncidents(db, ids, from, to, limit);
+    },
+    async readCiRuns(ids, from, to, limit) {
+      return listCiRuns(db, ids, from, to, limit);
+    },
+    async *readLatestEvents(names) {
+      yield* iterateLatestRawEvents(db, names);
+    },
+    async countEventsByType(afterId) {
+      return countRawEventsByType(db, afterId);
+    },
     onServicesChanged: (listener) => onServicesChanged(db, listener),
-    async dataVersion() { return dataVersion(db); },
+    async dataVersion() {
+      return dataVersion(db);
+    },
   };
 }

@@ -15,7 +15,7 @@ export const ms = (iso: string | undefined): number | null => (iso === undefined
 
 /** An event's idempotency key: `(type, source, id)`, where a change's id defaults to its sha and the source to the route's. */
 export function keyOf(e: NativeEvent, defaultSource: string): EventKey {
-  return { type: e.type, source: e.source ?? defaultSource, eventId: e.type === 'change' ? e.id ?? e.sha : e.id };
+  return { type: e.type, source: e.source ?? defaultSource, eventId: e.type === 'change' ? (e.id ?? e.sha) : e.id };
 }
 
 /** Production as the source declared it, else as the configured pattern says of the environment. */
@@ -25,40 +25,78 @@ export const isProductionOf = (declared: number | null, environment: string, pro
 export function deploymentRow(e: DeploymentEvent, key: EventKey, serviceId: number, production: RegExp): DeploymentInsert {
   const declaredProduction = e.production === undefined ? null : e.production ? 1 : 0;
   return {
-    source: key.source, extId: key.eventId, serviceId, environment: e.environment,
-    isProduction: isProductionOf(declaredProduction, e.environment, production), declaredProduction,
-    status: e.status, sha: e.sha ?? null, commits: e.commits ? JSON.stringify([...new Set(e.commits)]) : null,
-    startedAt: ms(e.startedAt), finishedAt: ms(e.finishedAt), rework: e.rework ? 1 : 0, changeRequest: e.changeRequest ?? null, url: e.url ?? null,
+    source: key.source,
+    extId: key.eventId,
+    serviceId,
+    environment: e.environment,
+    isProduction: isProductionOf(declaredProduction, e.environment, production),
+    declaredProduction,
+    status: e.status,
+    sha: e.sha ?? null,
+    commits: e.commits ? JSON.stringify([...new Set(e.commits)]) : null,
+    startedAt: ms(e.startedAt),
+    finishedAt: ms(e.finishedAt),
+    rework: e.rework ? 1 : 0,
+    changeRequest: e.changeRequest ?? null,
+    url: e.url ?? null,
   };
 }
 
 export function pullRequestRow(p: NonNullable<ChangeEvent['pullRequest']>, serviceId: number): PullRequestInsert {
   return {
-    serviceId, number: p.number, openedAt: ms(p.openedAt), mergedAt: ms(p.mergedAt), mergeSha: p.mergeSha ?? null,
-    firstCommitAt: ms(p.firstCommitAt), planStartedAt: ms(p.planStartedAt), url: p.url ?? null,
+    serviceId,
+    number: p.number,
+    openedAt: ms(p.openedAt),
+    mergedAt: ms(p.mergedAt),
+    mergeSha: p.mergeSha ?? null,
+    firstCommitAt: ms(p.firstCommitAt),
+    planStartedAt: ms(p.planStartedAt),
+    url: p.url ?? null,
   };
 }
 
 export function changeRow(e: ChangeEvent, serviceId: number, pullRequestId: number | null): ChangeInsert {
   return {
-    serviceId, sha: e.sha, committedAt: Date.parse(e.committedAt), authoredAt: ms(e.authoredAt), pullRequestId, url: e.url ?? null,
+    serviceId,
+    sha: e.sha,
+    committedAt: Date.parse(e.committedAt),
+    authoredAt: ms(e.authoredAt),
+    pullRequestId,
+    url: e.url ?? null,
     squashed: e.pullRequest?.squashed === undefined ? null : e.pullRequest.squashed ? 1 : 0,
   };
 }
 
 export function ciRunRow(e: CiRunEvent, key: EventKey, serviceId: number): CiRunInsert {
   return {
-    source: key.source, extId: key.eventId, serviceId, name: e.name, status: e.status, sha: e.sha ?? null,
-    branch: e.branch ?? null, startedAt: Date.parse(e.startedAt), finishedAt: Date.parse(e.finishedAt),
-    testsPassed: e.tests?.passed ?? null, testsFailed: e.tests?.failed ?? null, testsSkipped: e.tests?.skipped ?? null,
+    source: key.source,
+    extId: key.eventId,
+    serviceId,
+    name: e.name,
+    status: e.status,
+    sha: e.sha ?? null,
+    branch: e.branch ?? null,
+    startedAt: Date.parse(e.startedAt),
+    finishedAt: Date.parse(e.finishedAt),
+    testsPassed: e.tests?.passed ?? null,
+    testsFailed: e.tests?.failed ?? null,
+    testsSkipped: e.tests?.skipped ?? null,
     url: e.url ?? null,
   };
 }
 
 export function incidentRow(e: IncidentEvent, key: EventKey, serviceId: number): IncidentInsert {
   return {
-    source: key.source, extId: key.eventId, serviceId, openedAt: Date.parse(e.openedAt), resolvedAt: ms(e.resolvedAt),
-    severity: e.severity ?? null, deploymentRef: e.deploymentId ?? null, rootCauseSha: e.rootCauseSha ?? null,
-    changeRequest: e.changeRequest ?? null, title: e.title ?? null, url: e.url ?? null,
+    source: key.source,
+    extId: key.eventId,
+    serviceId,
+    openedAt: Date.parse(e.openedAt),
+    resolvedAt: ms(e.resolvedAt),
+    severity: e.severity ?? null,
+    deploymentRef: e.deploymentId ?? null,
+    rootCauseSha: e.rootCauseSha ?? null,
+    changeRequest: e.changeRequest ?? null,
+    title: e.title ?? null,
+    url: e.url ?? null,
   };
 }

@@ -23,12 +23,28 @@ import { sqliteReads, type StoreReads } from './reads';
 import { hasCommitGap } from './linking';
 import { getCursor, listCursors, type Cursor } from './queries/cursors';
 import {
-  countServices, findService, listDepartments, listServicePlaces, listServices, listTeams, syncOrganisation,
-  type DepartmentRow, type ServiceRef, type ServiceRow, type TeamRow,
+  countServices,
+  findService,
+  listDepartments,
+  listServicePlaces,
+  listServices,
+  listTeams,
+  syncOrganisation,
+  type DepartmentRow,
+  type ServiceRef,
+  type ServiceRow,
+  type TeamRow,
 } from './queries/org';
 import { getSetting, putSetting } from './queries/settings';
 import {
-  deleteAllSessions, deleteExpiredSessions, deleteSession, deleteSessionsOf, getSession, insertSession, listSessions, type SessionRow,
+  deleteAllSessions,
+  deleteExpiredSessions,
+  deleteSession,
+  deleteSessionsOf,
+  getSession,
+  insertSession,
+  listSessions,
+  type SessionRow,
 } from './queries/sessions';
 import { findDelivery, recordDelivery, type DeliveryRecord, type DeliveryRow } from './queries/webhook-deliveries';
 import { getIncidentByKey } from './queries/incidents-by-key';
@@ -54,14 +70,22 @@ export { DatabaseCheckError } from './connection';
 export { faultKind, faultMessage } from './faults';
 
 /** One batch of a group commit: validated events and how to store them. */
-export interface GroupBatch { events: NativeEvent[]; opts: IngestOptions }
+export interface GroupBatch {
+  events: NativeEvent[];
+  opts: IngestOptions;
+}
 
 /** What became of one batch of a group: stored, or refused alone (the others are stored). */
 export type GroupOutcome = { result: IngestResult } | { error: unknown };
 
 /** A loop of the demo, as its people planned it and (when `act`) decided on it. */
 export interface DemoLoopSeed {
-  scope: string; name: string; from: number; to: number; plannedAt: number; actor: string;
+  scope: string;
+  name: string;
+  from: number;
+  to: number;
+  plannedAt: number;
+  actor: string;
   plan: { metric: string; target: number; hypothesis: string };
   act: { decision: string; notes: string; at: number } | null;
 }
@@ -89,7 +113,12 @@ export interface Store extends StoreReads {
    */
   ingestGroup(batches: GroupBatch[]): Promise<GroupOutcome[]>;
   /** The demo: its organisation, its events, its loops (planned and acted on, with their audit trail) and the demo mark, in one transaction. */
-  seedDemo(organisation: OrganisationConfig, events: NativeEvent[], opts: IngestOptions, loops?: readonly DemoLoopSeed[]): Promise<IngestResult>;
+  seedDemo(
+    organisation: OrganisationConfig,
+    events: NativeEvent[],
+    opts: IngestOptions,
+    loops?: readonly DemoLoopSeed[],
+  ): Promise<IngestResult>;
   /** Writes the configured organisation and maps every stored service to its configured team again. */
   syncOrganisation(organisation: OrganisationConfig): Promise<void>;
   putSetting(key: string, value: string): Promise<void>;
@@ -200,11 +229,12 @@ function sqliteStore(db: Connection, now: () => number): SqliteStore {
     }
   };
   /** Runs a write and notes that it committed (a full disk has room again). */
-  const write = <T>(f: (db: Db) => T): Promise<T> => run(() => {
-    const r = f(db);
-    noteWriteCommitted(db);
-    return r;
-  });
+  const write = <T>(f: (db: Db) => T): Promise<T> =>
+    run(() => {
+      const r = f(db);
+      noteWriteCommitted(db);
+      return r;
+    });
   /** Awaits `p`, remembering a full disk or damage it meets. */
   const noting = async <T>(p: () => Promise<T>): Promise<T> => {
     try {
@@ -219,29 +249,33 @@ function sqliteStore(db: Connection, now: () => number): SqliteStore {
     ...sqliteReads(db),
 
     ingestBatch: (events, opts) => write(() => ingestEvents(db, events, opts)),
-    ingestGroup: (batches) => write(() => {
-      const outcomes: GroupOutcome[] = [];
-      ingestTransaction(db, () => {
-        for (const b of batches) {
-          // Each batch is a savepoint: one that throws rolls back alone.
-          try {
-            outcomes.push({ result: ingestEvents(db, b.events, b.opts) });
-          } catch (error) {
-            // Without a transaction, the next batch would commit alone and the ones before be lost.
-            if (faultKind(error, db.name) || !db.inTransaction) throw error;
-            outcomes.push({ error });
+    ingestGroup: (batches) =>
+      write(() => {
+        const outcomes: GroupOutcome[] = [];
+        ingestTransaction(db, () => {
+          for (const b of batches) {
+            // Each batch is a savepoint: one that throws rolls back alone.
+            try {
+              outcomes.push({ result: ingestEvents(db, b.events, b.opts) });
+            } catch (error) {
+              // Without a transaction, the next batch would commit alone and the ones before be lost.
+              if (faultKind(error, db.name) || !db.inTransaction) throw error;
+              outcomes.push({ error });
+            }
           }
-        }
-      });
-      return outcomes;
-    }),
-    seedDemo: (organisation, events, opts, loops = []) => write(() => ingestTransaction(db, () => {
-      syncOrganisation(db, organisation);
-      const r = ingestEvents(db, events, opts);
-      seedDemoLoops(db, loops);
-      putSetting(db, 'demo', '1');
-      return r;
-    })),
+        });
+        return outcomes;
+      }),
+    seedDemo: (organisation, events, opts, loops = []) =>
+      write(() =>
+        ingestTransaction(db, () => {
+          syncOrganisation(db, organisation);
+          const r = ingestEvents(db, events, opts);
+          seedDemoLoops(db, loops);
+          putSetting(db, 'demo', '1');
+          return r;
+        }),
+      ),
     syncOrganisation: (organisation) => write(() => syncOrganisation(db, organisation)),
     putSetting: (key, value) => write(() => putSetting(db, key, value)),
     recordDelivery: (d) => write(() => db.transaction(() => recordDelivery(db, d.source, d.deliveryId, d.event, d.at))()),
@@ -251,15 +285,18 @@ function sqliteStore(db: Connection, now: () => number): SqliteStore {
     deleteSessionsOf: (actor, t) => write(() => deleteSessionsOf(db, actor, t)),
     deleteAllSessions: (t) => write(() => deleteAllSessions(db, t)),
     warmKeyIndex: (opts = {}) => noting(() => warmKeyIndex(db, opts)),
-    backup: (toFile, opts = {}) => noting(async () => {
-      await db.backup(toFile, {
-        progress: ({ totalPages, remainingPages }) => {
-          opts.progress?.(totalPages - remainingPages, totalPages);
-          return 200;
-        },
-      });
-    }),
-    close: async () => { if (db.open) db.close(); },
+    backup: (toFile, opts = {}) =>
+      noting(async () => {
+        await db.backup(toFile, {
+          progress: ({ totalPages, remainingPages }) => {
+            opts.progress?.(totalPages - remainingPages, totalPages);
+            return 200;
+          },
+        });
+      }),
+    close: async () => {
+      if (db.open) db.close();
+    },
 
     getCursor: (collector, resource) => run(() => getCursor(db, collector, resource)),
     listCursors: (collector) => run(() => listCursors(db, collector)),
@@ -273,14 +310,15 @@ function sqliteStore(db: Connection, now: () => number): SqliteStore {
     getSession: (idHash, t) => run(() => getSession(db, idHash, t)),
     listSessions: (t) => run(() => listSessions(db, t)),
     findDelivery: (source, deliveryId) => run(() => findDelivery(db, source, deliveryId)),
-    incidentsByKey: (source, ids) => run(() => {
-      const found = new Map<string, StoredIncident>();
-      for (const id of new Set(ids)) {
-        const incident = getIncidentByKey(db, source, id);
-        if (incident) found.set(id, incident);
-      }
-      return found;
-    }),
+    incidentsByKey: (source, ids) =>
+      run(() => {
+        const found = new Map<string, StoredIncident>();
+        for (const id of new Set(ids)) {
+          const incident = getIncidentByKey(db, source, id);
+          if (incident) found.set(id, incident);
+        }
+        return found;
+      }),
     productionDeploymentsFrom: (serviceId, from) => run(() => listProductionDeploymentsFrom(db, serviceId, from)),
     hasCommitGap: (serviceId, head, base, finishedAt) => run(() => hasCommitGap(db, serviceId, head, base, finishedAt)),
     healthCounts: () => run(() => ({ events: countRawEvents(db), services: countServices(db) })),
@@ -310,10 +348,30 @@ function sqliteStore(db: Connection, now: () => number): SqliteStore {
 /** The demo's loops, each planned and acted on through the same units of work as the API, so the audit trail has them. */
 function seedDemoLoops(db: Db, loops: readonly DemoLoopSeed[]): void {
   for (const l of loops) {
-    const planned = planLoop(db, { scope: l.scope, name: l.name, fromAt: l.from, toAt: l.to, createdAt: l.plannedAt,
-      planMetric: l.plan.metric, planTarget: l.plan.target, planHypothesis: l.plan.hypothesis }, l.actor);
+    const planned = planLoop(
+      db,
+      {
+        scope: l.scope,
+        name: l.name,
+        fromAt: l.from,
+        toAt: l.to,
+        createdAt: l.plannedAt,
+        planMetric: l.plan.metric,
+        planTarget: l.plan.target,
+        planHypothesis: l.plan.hypothesis,
+      },
+      l.actor,
+    );
     if (!planned.ok) throw new Error(`demo loop "${l.name}" was not stored: ${planned.reason}`);
     const act = l.act;
-    if (act) patchLoop(db, planned.loop.id, (b) => ({ ...b, actDecision: act.decision, actNotes: act.notes, actDecidedAt: act.at }), 'act', l.actor, act.at);
+    if (act)
+      patchLoop(
+        db,
+        planned.loop.id,
+        (b) => ({ ...b, actDecision: act.decision, actNotes: act.notes, actDecidedAt: act.at }),
+        'act',
+        l.actor,
+        act.at,
+      );
   }
 }

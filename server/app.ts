@@ -57,11 +57,23 @@ function door(ctx: AppContext): RequestHandler {
     const health = (req.method === 'GET' || req.method === 'HEAD') && req.path === '/api/v1/health';
     const host = d.host(req);
     if (!health && !d.hostAllowed(host)) {
-      return next(new HttpError(403, 'host_not_allowed', `This server does not answer to the host "${String(host).slice(0, 100)}": set server.publicUrl (DEMING_PUBLIC_URL) to the address people open, or add the name to server.allowedHosts (DEMING_ALLOWED_HOSTS).`));
+      return next(
+        new HttpError(
+          403,
+          'host_not_allowed',
+          `This server does not answer to the host "${String(host).slice(0, 100)}": set server.publicUrl (DEMING_PUBLIC_URL) to the address people open, or add the name to server.allowedHosts (DEMING_ALLOWED_HOSTS).`,
+        ),
+      );
     }
     const foreign = WRITES.has(req.method) ? d.foreignOrigin(req) : null;
     if (foreign !== null) {
-      return next(new HttpError(403, 'origin_not_allowed', `A write from a page of another origin (${foreign}) is refused. Use the dashboard at this server's own address; behind a proxy, set server.publicUrl (DEMING_PUBLIC_URL) to the address people open, or server.trustProxy.`));
+      return next(
+        new HttpError(
+          403,
+          'origin_not_allowed',
+          `A write from a page of another origin (${foreign}) is refused. Use the dashboard at this server's own address; behind a proxy, set server.publicUrl (DEMING_PUBLIC_URL) to the address people open, or server.trustProxy.`,
+        ),
+      );
     }
     next();
   };
@@ -97,12 +109,25 @@ export function createApp(ctx: AppContext): Express {
   app.use(sessionRouter(ctx));
   if (ctx.config.oidc) app.use(oidcRouter(ctx, createOidcClient(ctx.config.oidc, ctx.now)));
   app.use('/api', (req, res) => {
-    res.status(404).json(errorBody('not_found', `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0].slice(0, 200)}. See the README for the API.`));
+    res
+      .status(404)
+      .json(
+        errorBody(
+          'not_found',
+          `No such endpoint: ${req.method} ${req.originalUrl.split('?')[0].slice(0, 200)}. See the README for the API.`,
+        ),
+      );
   });
   if (existsSync(clientDist)) {
-    app.use(express.static(clientDist, { index: false, maxAge: '1h', setHeaders: (res, path) => {
-      if (path.includes('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-    } }));
+    app.use(
+      express.static(clientDist, {
+        index: false,
+        maxAge: '1h',
+        setHeaders: (res, path) => {
+          if (path.includes('/assets/')) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        },
+      }),
+    );
     // The dashboard routes on the client: every other GET is its page.
     app.get(/^\/(?!api\/|webhooks\/|socket\.io\/).*/, (_req, res) => res.sendFile(join(clientDist, 'index.html')));
   }

@@ -22,7 +22,9 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 export { isLoopback };
 
 /** Who a session belongs to, as the session store knows it (null: no such session, or it ended). */
-export interface SessionLookup { lookup(sessionId: string): Promise<{ actor: string; role: Role } | null> }
+export interface SessionLookup {
+  lookup(sessionId: string): Promise<{ actor: string; role: Role } | null>;
+}
 
 /** What a request presents: a bearer token, a session cookie, and whether it may hold the roles given by address. */
 export interface Presented {
@@ -89,7 +91,7 @@ export function createAuthenticator(config: AuthSettings, sessions?: SessionLook
   const configured = (role: Role) => known.some((k) => grants[k.role].includes(role)) || grantable.has(role);
   const loopbackRoles = [...new Set((config.loopbackRoles ?? []).flatMap((r) => grants[r]))];
   const held = async (p: Presented): Promise<Role[]> => {
-    const all = new Set<Role>([...rolesOf(p.token), ...await sessionRoles(p.sessionId), ...(p.local ? loopbackRoles : [])]);
+    const all = new Set<Role>([...rolesOf(p.token), ...(await sessionRoles(p.sessionId)), ...(p.local ? loopbackRoles : [])]);
     return roles.filter((r) => all.has(r));
   };
   return {
@@ -107,8 +109,13 @@ export function createAuthenticator(config: AuthSettings, sessions?: SessionLook
       const best = m.sort((a, b) => grants[b.role].length - grants[a.role].length)[0];
       return best ? { name: best.name, role: best.role } : null;
     },
-    signIn: config.signIn ?? createSignInGuard({ attempts: defaultLimits.signInAttempts, lockMs: defaultLimits.signInLockMs, now: Date.now }),
-    present: (req) => ({ token: bearerOf(req.headers.authorization), sessionId: cookieValue(req.headers.cookie, SESSION_COOKIE), local: door.local(req) }),
+    signIn:
+      config.signIn ?? createSignInGuard({ attempts: defaultLimits.signInAttempts, lockMs: defaultLimits.signInLockMs, now: Date.now }),
+    present: (req) => ({
+      token: bearerOf(req.headers.authorization),
+      sessionId: cookieValue(req.headers.cookie, SESSION_COOKIE),
+      local: door.local(req),
+    }),
   };
 }
 
@@ -154,8 +161,14 @@ export function requireRole(auth: Authenticator, role: Role): RequestHandler {
     if ((token && auth.rolesOf(token).length > 0) || (!token && (await auth.sessionRoles(sessionId)).length > 0)) {
       return next(new HttpError(403, 'forbidden', `You are signed in without the "${role}" role: ask an administrator for it.`));
     }
-    next(new HttpError(401, 'unauthorized', token
-      ? 'The token is not valid: check the Authorization header.'
-      : `This needs the "${role}" role: sign in, or send "Authorization: Bearer <token>".`));
+    next(
+      new HttpError(
+        401,
+        'unauthorized',
+        token
+          ? 'The token is not valid: check the Authorization header.'
+          : `This needs the "${role}" role: sign in, or send "Authorization: Bearer <token>".`,
+      ),
+    );
   };
 }

@@ -30,13 +30,21 @@ export function tooDeepAt(bytes: Uint8Array, max: number, perLine = false): numb
     if (inString) {
       if (b === 0x5c && bytes[i + 1] !== NEWLINE) i++;
       else if (b === 0x22) inString = false;
-      else if (b === NEWLINE && perLine) { inString = false; depth = 0; line++; }
+      else if (b === NEWLINE && perLine) {
+        inString = false;
+        depth = 0;
+        line++;
+      }
       continue;
     }
     if (b === 0x22) inString = true;
-    else if (b === 0x5b || b === 0x7b) { if (++depth > max) return line; }
-    else if (b === 0x5d || b === 0x7d) depth--;
-    else if (b === NEWLINE && perLine) { depth = 0; line++; }
+    else if (b === 0x5b || b === 0x7b) {
+      if (++depth > max) return line;
+    } else if (b === 0x5d || b === 0x7d) depth--;
+    else if (b === NEWLINE && perLine) {
+      depth = 0;
+      line++;
+    }
   }
   return 0;
 }
@@ -58,8 +66,20 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   for (let i = 0; i < bytes.length;) {
     const b = bytes[i];
     let n: number, min: number;
-    if (b < 0x80) { i++; continue; }
-    if (b >= 0xc2 && b <= 0xdf) { n = 1; min = 0x80; } else if (b >= 0xe0 && b <= 0xef) { n = 2; min = 0x800; } else if (b >= 0xf0 && b <= 0xf4) { n = 3; min = 0x10000; } else return i;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    if (b >= 0xc2 && b <= 0xdf) {
+      n = 1;
+      min = 0x80;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      n = 2;
+      min = 0x800;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      n = 3;
+      min = 0x10000;
+    } else return i;
     let cp = b & (0x3f >> n);
     for (let k = 1; k <= n; k++) {
       const c = bytes[i + k];
@@ -84,11 +104,19 @@ function checkUtf8(bytes: Buffer, encoding: string | null | undefined): void {
   if (encoding && !/^utf-?8$/i.test(encoding)) return;
   if (isUtf8(bytes)) return;
   const at = firstInvalidUtf8(bytes);
-  throw new HttpError(400, 'invalid_utf8', `The body is not valid UTF-8: byte ${at} (line ${lineOf(bytes, at)}) is 0x${bytes[at].toString(16).padStart(2, '0')}. Send text encoded as UTF-8.`);
+  throw new HttpError(
+    400,
+    'invalid_utf8',
+    `The body is not valid UTF-8: byte ${at} (line ${lineOf(bytes, at)}) is 0x${bytes[at].toString(16).padStart(2, '0')}. Send text encoded as UTF-8.`,
+  );
 }
 
 function refuseDepth(line: number, max: number, perLine: boolean): never {
-  throw new HttpError(400, 'too_deep', `${perLine ? `line ${line}: the JSON` : 'The JSON'} nests deeper than ${max} levels (limits.jsonDepth): send flatter data.`);
+  throw new HttpError(
+    400,
+    'too_deep',
+    `${perLine ? `line ${line}: the JSON` : 'The JSON'} nests deeper than ${max} levels (limits.jsonDepth): send flatter data.`,
+  );
 }
 
 export interface JsonBodyOptions {
@@ -134,7 +162,11 @@ export function textBody(o: TextBodyOptions): RequestHandler {
     type: o.type,
     verify: (_req, _res, bytes, encoding) => {
       if (o.ndjson && moreLinesThan(bytes, o.ndjson.lines)) {
-        throw new HttpError(413, 'too_many_lines', `The body has more than ${o.ndjson.lines.toLocaleString('en')} lines (limits.ndjsonLines, blank lines included): send smaller batches.`);
+        throw new HttpError(
+          413,
+          'too_many_lines',
+          `The body has more than ${o.ndjson.lines.toLocaleString('en')} lines (limits.ndjsonLines, blank lines included): send smaller batches.`,
+        );
       }
       checkUtf8(bytes, encoding);
       if (o.ndjson) {

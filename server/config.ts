@@ -27,79 +27,162 @@ const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
 const hostPattern = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(:\d{1,5})?$/;
 
 /** A hop count, or the addresses and networks of the proxies to trust (`10.0.0.0/8`, `::1`). */
-const trustProxySchema = z.union([
-  z.number().int().min(0).max(10),
-  z.array(z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'expected an address or a network such as 10.0.0.0/8')).min(1),
-], { error: 'expected a hop count (1 for one proxy in front) or a list of proxy addresses such as ["127.0.0.1", "10.0.0.0/8"]' });
+const trustProxySchema = z.union(
+  [
+    z.number().int().min(0).max(10),
+    z.array(z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/, 'expected an address or a network such as 10.0.0.0/8')).min(1),
+  ],
+  { error: 'expected a hop count (1 for one proxy in front) or a list of proxy addresses such as ["127.0.0.1", "10.0.0.0/8"]' },
+);
 
 const positive = (max: number) => z.number().int('must be a whole number').min(1, 'must be at least 1').max(max, `must be at most ${max}`);
-const limitsSchema = z.object({
-  /** Timestamps before this date are refused (and skipped by collectors). */
-  earliest: date.optional(),
-  eventsPerRequest: positive(1_000_000).optional(),
-  ndjsonLines: positive(10_000_000).optional(),
-  jsonDepth: positive(1000).optional(),
-  validationErrors: positive(10_000).optional(),
-  roomsPerSocket: positive(100_000).optional(),
-  /** The largest request body, such as 5mb. */
-  body: z.string().regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 5mb').optional(),
-  signInAttempts: positive(1000).optional(),
-  signInLockMinutes: positive(24 * 60).optional(),
-}).strict();
+const limitsSchema = z
+  .object({
+    /** Timestamps before this date are refused (and skipped by collectors). */
+    earliest: date.optional(),
+    eventsPerRequest: positive(1_000_000).optional(),
+    ndjsonLines: positive(10_000_000).optional(),
+    jsonDepth: positive(1000).optional(),
+    validationErrors: positive(10_000).optional(),
+    roomsPerSocket: positive(100_000).optional(),
+    /** The largest request body, such as 5mb. */
+    body: z
+      .string()
+      .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 5mb')
+      .optional(),
+    signInAttempts: positive(1000).optional(),
+    signInLockMinutes: positive(24 * 60).optional(),
+  })
+  .strict();
 
 const fileSchema = z
   .object({
-    server: z.object({
-      port: z.number().int().min(0).max(65535).optional(),
-      host: z.string().optional(),
-      publicUrl: z.url({ protocol: /^https?$/, error: 'expected the URL people open, such as https://deming.example.gov' }).optional(),
-      allowedHosts: z.array(z.string().regex(hostPattern, 'expected a host name such as deming.internal, without scheme or path')).optional(),
-      trustProxy: trustProxySchema.optional(),
-    }).strict().optional(),
+    server: z
+      .object({
+        port: z.number().int().min(0).max(65535).optional(),
+        host: z.string().optional(),
+        publicUrl: z.url({ protocol: /^https?$/, error: 'expected the URL people open, such as https://deming.example.gov' }).optional(),
+        allowedHosts: z
+          .array(z.string().regex(hostPattern, 'expected a host name such as deming.internal, without scheme or path'))
+          .optional(),
+        trustProxy: trustProxySchema.optional(),
+      })
+      .strict()
+      .optional(),
     database: z.string().min(1).optional(),
     timezone: z.string().refine(isValidTimeZone, 'expected an IANA time zone such as "UTC" or "America/Vancouver"').optional(),
     demo: z.enum(['auto', 'on', 'off']).optional(),
     production: z.string().min(1).optional(),
     /** Where change lead time starts (DESIGN.md): the commit time, or the author time where a change has one (a rebase or cherry-pick keeps it). */
-    leadTimeFrom: z.enum(['commit', 'author'], { error: 'expected commit (lead time from the commit time, the default) or author (from the author time, which a rebase or a cherry-pick keeps)' }).optional(),
+    leadTimeFrom: z
+      .enum(['commit', 'author'], {
+        error:
+          'expected commit (lead time from the commit time, the default) or author (from the author time, which a rebase or a cherry-pick keeps)',
+      })
+      .optional(),
     organisation: organisationConfig.optional(),
-    loops: z.object({ cadenceDays: z.number().int().min(1).max(366).optional(), anchor: date.optional() }).strict().optional(),
-    baseline: z.object({ from: date, to: date }).strict()
-      .refine((b) => b.from < b.to, { error: 'to must be after from: give the baseline as {from: 2024-01-01, to: 2024-04-01}', path: ['to'] }).optional(),
+    loops: z
+      .object({ cadenceDays: z.number().int().min(1).max(366).optional(), anchor: date.optional() })
+      .strict()
+      .optional(),
+    baseline: z
+      .object({ from: date, to: date })
+      .strict()
+      .refine((b) => b.from < b.to, {
+        error: 'to must be after from: give the baseline as {from: 2024-01-01, to: 2024-04-01}',
+        path: ['to'],
+      })
+      .optional(),
     /** A baseline per scope, which wins over `baseline` for that scope. */
-    baselines: z.array(z.object({
-      scope: z.string().regex(/^(org|(department|team):[a-z0-9][a-z0-9-]{0,62}|service:.{1,200})$/, 'expected a scope such as department:health, team:appointments or service:owner/name'),
-      from: date, to: date,
-    }).strict().refine((b) => b.from < b.to, { error: 'to must be after from', path: ['to'] })).optional(),
+    baselines: z
+      .array(
+        z
+          .object({
+            scope: z
+              .string()
+              .regex(
+                /^(org|(department|team):[a-z0-9][a-z0-9-]{0,62}|service:.{1,200})$/,
+                'expected a scope such as department:health, team:appointments or service:owner/name',
+              ),
+            from: date,
+            to: date,
+          })
+          .strict()
+          .refine((b) => b.from < b.to, { error: 'to must be after from', path: ['to'] }),
+      )
+      .optional(),
     /** Services whose incidents are tracked since a date (DESIGN.md, "Evidence"). */
-    evidence: z.object({
-      incidents: z.array(z.object({
-        services: z.string().min(1, 'name a service such as bcgov/app or a pattern such as bcgov/*').max(200),
-        since: date.refine((d) => dayMs(d) <= Date.now(), 'the date is in the future: give the day incidents started being tracked, today or earlier'),
-      }).strict()).default([]),
-    }).strict().optional(),
+    evidence: z
+      .object({
+        incidents: z
+          .array(
+            z
+              .object({
+                services: z.string().min(1, 'name a service such as bcgov/app or a pattern such as bcgov/*').max(200),
+                since: date.refine(
+                  (d) => dayMs(d) <= Date.now(),
+                  'the date is in the future: give the day incidents started being tracked, today or earlier',
+                ),
+              })
+              .strict(),
+          )
+          .default([]),
+      })
+      .strict()
+      .optional(),
     /** The DORA Quick Check edition the benchmark compares with (data/benchmarks/dora-quick-check-<edition>.json). */
-    benchmark: z.object({ edition: z.string().refine(isBenchmarkEdition, { error: `unknown edition: use one of ${benchmarkEditions().join(', ')} (a new edition is a file in data/benchmarks)` }) }).strict().optional(),
-    auth: z.object({
-      tokens: z.array(z.object({ name: z.string().min(1), token: z.string().min(16, 'tokens must be at least 16 characters'), role: z.enum(roles) }).strict()).optional(),
-      users: z.array(z.object({
-        username: z.string().regex(/^[A-Za-z0-9._@-]{1,100}$/, 'expected a username of letters, digits and . _ @ -'),
-        passwordHash: z.string().refine(isPasswordHash, 'expected a scrypt hash made by `npx deming hash-password`, never the password itself'),
-        role: z.enum(roles),
-      }).strict()).optional(),
-      sessionHours: z.number().positive().max(24 * 30).optional(),
-      loopbackRoles: z.array(z.enum(roles)).optional(),
-      oidc: oidcSchema.optional(),
-    }).strict().optional(),
+    benchmark: z
+      .object({
+        edition: z.string().refine(isBenchmarkEdition, {
+          error: `unknown edition: use one of ${benchmarkEditions().join(', ')} (a new edition is a file in data/benchmarks)`,
+        }),
+      })
+      .strict()
+      .optional(),
+    auth: z
+      .object({
+        tokens: z
+          .array(
+            z
+              .object({ name: z.string().min(1), token: z.string().min(16, 'tokens must be at least 16 characters'), role: z.enum(roles) })
+              .strict(),
+          )
+          .optional(),
+        users: z
+          .array(
+            z
+              .object({
+                username: z.string().regex(/^[A-Za-z0-9._@-]{1,100}$/, 'expected a username of letters, digits and . _ @ -'),
+                passwordHash: z
+                  .string()
+                  .refine(isPasswordHash, 'expected a scrypt hash made by `npx deming hash-password`, never the password itself'),
+                role: z.enum(roles),
+              })
+              .strict(),
+          )
+          .optional(),
+        sessionHours: z
+          .number()
+          .positive()
+          .max(24 * 30)
+          .optional(),
+        loopbackRoles: z.array(z.enum(roles)).optional(),
+        oidc: oidcSchema.optional(),
+      })
+      .strict()
+      .optional(),
     limits: limitsSchema.optional(),
     /** Incident sources (PagerDuty, Alertmanager) and the incident model's threshold (collectors/incidents). */
     incidents: incidentsSchema.optional(),
-    sources: z.object({
-      github: githubSourceSchema.optional(),
-      gitlab: gitlabSourceSchema.optional(),
-      git: z.array(z.record(z.string(), z.unknown())).optional(),
-      cdevents: z.record(z.string(), z.unknown()).optional(),
-    }).strict().optional(),
+    sources: z
+      .object({
+        github: githubSourceSchema.optional(),
+        gitlab: gitlabSourceSchema.optional(),
+        git: z.array(z.record(z.string(), z.unknown())).optional(),
+        cdevents: z.record(z.string(), z.unknown()).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -208,9 +291,15 @@ function trustProxyOf(env: string | undefined, file: ConfigFile['server']): Serv
     if (n > 10) throw new ConfigError(`DEMING_TRUST_PROXY: expected a hop count from 0 to 10, got "${env}".`);
     return n;
   }
-  const list = v.split(',').map((a) => a.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   const bad = list.find((a) => !/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(a));
-  if (bad) throw new ConfigError(`DEMING_TRUST_PROXY: "${bad}" is not an address or network; give a hop count (1 for one proxy in front) or addresses such as 127.0.0.1,10.0.0.0/8.`);
+  if (bad)
+    throw new ConfigError(
+      `DEMING_TRUST_PROXY: "${bad}" is not an address or network; give a hop count (1 for one proxy in front) or addresses such as 127.0.0.1,10.0.0.0/8.`,
+    );
   return list;
 }
 
@@ -221,7 +310,8 @@ function loopbackRolesOf(env: string | undefined): Role[] | undefined {
   if (v === 'none' || v === '') return [];
   const list = v.split(',').map((r) => r.trim());
   const bad = list.find((r) => !(roles as readonly string[]).includes(r));
-  if (bad) throw new ConfigError(`DEMING_LOOPBACK_ROLES: "${bad}" is not a role; expected none or a comma-separated list of ${roles.join(', ')}.`);
+  if (bad)
+    throw new ConfigError(`DEMING_LOOPBACK_ROLES: "${bad}" is not a role; expected none or a comma-separated list of ${roles.join(', ')}.`);
   return list as Role[];
 }
 
@@ -276,7 +366,11 @@ function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
 
 /** Runs a section's own checks, reporting a failure as a ConfigError that names the file. */
 function orConfigError<T>(file: string | null, resolve: () => T): T {
-  try { return resolve(); } catch (e) { throw new ConfigError(`${file ? `${file}: ` : ''}${(e as Error).message}`); }
+  try {
+    return resolve();
+  } catch (e) {
+    throw new ConfigError(`${file ? `${file}: ` : ''}${(e as Error).message}`);
+  }
 }
 
 /** Replaces `${NAME}` in every string with the environment's value; a missing one is an error naming the key. */
@@ -284,7 +378,8 @@ function substitute(value: unknown, env: NodeJS.ProcessEnv, path: string): unkno
   if (typeof value === 'string') {
     return value.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => {
       const v = env[name];
-      if (v === undefined) throw new ConfigError(`${path}: refers to \${${name}}, which is not set in the environment. Set ${name} or remove the reference.`);
+      if (v === undefined)
+        throw new ConfigError(`${path}: refers to \${${name}}, which is not set in the environment. Set ${name} or remove the reference.`);
       return v;
     });
   }
@@ -305,15 +400,21 @@ function readFile(file: string, env: NodeJS.ProcessEnv): ConfigFile {
   const r = fileSchema.safeParse(substitute(raw, env, ''));
   if (!r.success) {
     // Every problem at once, each with its key; a misspelt key with the one it probably means.
-    const keyOf = (path: readonly PropertyKey[]) => path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-    throw new ConfigError(r.error.issues.flatMap((i) => {
-      if (i.code !== 'unrecognized_keys') return [`${file}: ${keyOf(i.path) || '(top level)'}: ${i.message}`];
-      const known = keysAt(fileSchema, i.path);
-      return i.keys.map((k) => {
-        const guess = suggestKey(k, known);
-        return `${file}: ${keyOf(i.path) || '(top level)'}: remove or correct "${k}"${guess ? `: did you mean "${guess}"?` : known.length > 0 ? ` (the settings here are ${known.join(', ')})` : ''}`;
-      });
-    }));
+    const keyOf = (path: readonly PropertyKey[]) =>
+      path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '');
+    throw new ConfigError(
+      r.error.issues.flatMap((i) => {
+        if (i.code !== 'unrecognized_keys') return [`${file}: ${keyOf(i.path) || '(top level)'}: ${i.message}`];
+        const known = keysAt(fileSchema, i.path);
+        return i.keys.map((k) => {
+          const guess = suggestKey(k, known);
+          return `${file}: ${keyOf(i.path) || '(top level)'}: remove or correct "${k}"${guess ? `: did you mean "${guess}"?` : known.length > 0 ? ` (the settings here are ${known.join(', ')})` : ''}`;
+        });
+      }),
+    );
   }
   return r.data;
 }
@@ -330,7 +431,9 @@ function evidenceEntries(file: ConfigFile): EvidenceEntry[] {
   return (file.evidence?.incidents ?? []).map((e, i) => {
     const matches = evidenceMatcher(e.services);
     if (named.length > 0 && !named.some((n) => matches(n) || (n.includes('*') && evidenceMatcher(n)(e.services)))) {
-      throw new ConfigError(`evidence.incidents[${i}].services: "${e.services}" names no service of the organisation; use a name or pattern listed under organisation, such as ${named[0]}.`);
+      throw new ConfigError(
+        `evidence.incidents[${i}].services: "${e.services}" names no service of the organisation; use a name or pattern listed under organisation, such as ${named[0]}.`,
+      );
     }
     return { services: e.services, since: dayMs(e.since) };
   });
@@ -338,12 +441,15 @@ function evidenceEntries(file: ConfigFile): EvidenceEntry[] {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: string): Config {
   const configFile = argvConfig ?? env.DEMING_CONFIG ?? (existsSync('deming.config.yaml') ? 'deming.config.yaml' : null);
-  if (configFile && !existsSync(configFile)) throw new ConfigError(`The config file ${configFile} does not exist: create it or unset DEMING_CONFIG.`);
+  if (configFile && !existsSync(configFile))
+    throw new ConfigError(`The config file ${configFile} does not exist: create it or unset DEMING_CONFIG.`);
   // Every problem is collected and reported at once, each naming its key; what follows a wrong
   // value goes on with its default, so the problems after it are found too.
   const problems: string[] = [];
   const check = <T>(f: () => T, fallback: T): T => {
-    try { return f(); } catch (e) {
+    try {
+      return f();
+    } catch (e) {
       if (!(e instanceof ConfigError)) throw e;
       problems.push(...e.problems);
       return fallback;
@@ -351,20 +457,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
   };
   const file: ConfigFile = configFile ? check(() => readFile(configFile, env), {}) : {};
 
-  let port = env.PORT !== undefined ? Number(env.PORT) : file.server?.port ?? 3000;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) { problems.push(`PORT: expected a port number from 0 to 65535, got "${env.PORT}".`); port = 3000; }
+  let port = env.PORT !== undefined ? Number(env.PORT) : (file.server?.port ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`PORT: expected a port number from 0 to 65535, got "${env.PORT}".`);
+    port = 3000;
+  }
   const demo = envDemo.safeParse(env.DEMING_DEMO ?? file.demo ?? 'auto');
   if (!demo.success) problems.push(`DEMING_DEMO: expected auto, on or off, got "${env.DEMING_DEMO}".`);
   if (env.DEMING_INTEGRITY_CHECK !== undefined && !['quick', 'full', 'off'].includes(env.DEMING_INTEGRITY_CHECK)) {
     problems.push(`DEMING_INTEGRITY_CHECK: expected quick, full or off, got "${env.DEMING_INTEGRITY_CHECK}".`);
   }
   let tz = env.DEMING_TZ ?? file.timezone ?? 'UTC';
-  if (!isValidTimeZone(tz)) { problems.push(`DEMING_TZ: "${tz}" is not a time zone; use an IANA name such as UTC or Europe/London.`); tz = 'UTC'; }
+  if (!isValidTimeZone(tz)) {
+    problems.push(`DEMING_TZ: "${tz}" is not a time zone; use an IANA name such as UTC or Europe/London.`);
+    tz = 'UTC';
+  }
   let production = /^prod(uction)?$/i;
   try {
     production = new RegExp(file.production ?? '^prod(uction)?$', 'i');
   } catch (e) {
-    problems.push(`${configFile ? `${configFile}: ` : ''}production: "${file.production}" is not a valid regular expression (${(e as Error).message.replace(/^Invalid regular expression: /, '')}): give one such as '^(prod|production|live)$' (case is ignored), or remove the key for the default ^prod(uction)?$. Nothing was changed.`);
+    problems.push(
+      `${configFile ? `${configFile}: ` : ''}production: "${file.production}" is not a valid regular expression (${(e as Error).message.replace(/^Invalid regular expression: /, '')}): give one such as '^(prod|production|live)$' (case is ignored), or remove the key for the default ^prod(uction)?$. Nothing was changed.`,
+    );
   }
 
   const tokens = [...(file.auth?.tokens ?? [])];
@@ -380,13 +494,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
   let publicUrl: URL | null = null;
   const publicUrlText = env.DEMING_PUBLIC_URL ?? file.server?.publicUrl;
   if (publicUrlText) {
-    try { publicUrl = new URL(publicUrlText); } catch { publicUrl = null; }
-    if (!publicUrl || !/^https?:$/.test(publicUrl.protocol)) problems.push(`DEMING_PUBLIC_URL: expected the URL people open, such as https://deming.example.gov, got "${publicUrlText}".`);
+    try {
+      publicUrl = new URL(publicUrlText);
+    } catch {
+      publicUrl = null;
+    }
+    if (!publicUrl || !/^https?:$/.test(publicUrl.protocol))
+      problems.push(`DEMING_PUBLIC_URL: expected the URL people open, such as https://deming.example.gov, got "${publicUrlText}".`);
   }
-  const allowedHosts = (env.DEMING_ALLOWED_HOSTS !== undefined ? env.DEMING_ALLOWED_HOSTS.split(',').map((h) => h.trim()).filter(Boolean) : file.server?.allowedHosts ?? [])
-    .map((h) => h.toLowerCase());
+  const allowedHosts = (
+    env.DEMING_ALLOWED_HOSTS !== undefined
+      ? env.DEMING_ALLOWED_HOSTS.split(',')
+          .map((h) => h.trim())
+          .filter(Boolean)
+      : (file.server?.allowedHosts ?? [])
+  ).map((h) => h.toLowerCase());
   const badHost = allowedHosts.find((h) => !hostPattern.test(h));
-  if (badHost) problems.push(`DEMING_ALLOWED_HOSTS: "${badHost}" is not a host name; give names such as deming.internal, separated by commas.`);
+  if (badHost)
+    problems.push(`DEMING_ALLOWED_HOSTS: "${badHost}" is not a host name; give names such as deming.internal, separated by commas.`);
   const host = env.HOST ?? file.server?.host ?? '127.0.0.1';
   const users = file.auth?.users ?? [];
   const oidc = file.auth?.oidc ?? null;
@@ -409,37 +534,39 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     const incidents = orConfigError(configFile, () => resolveIncidentSettings(file.incidents, env));
     const gitlab = file.sources?.gitlab ? orConfigError(configFile, () => resolveGitlabSettings(file.sources!.gitlab!, env)) : null;
     return {
-    port,
-    host,
-    dbFile: env.DEMING_DB ?? file.database ?? './data/deming.db',
-    configFile,
-    demo: demo.data ?? 'auto',
-    tz,
-    production,
-    leadTimeFrom: file.leadTimeFrom ?? 'commit',
-    organisation: file.organisation ?? [],
-    loops: { cadenceDays: file.loops?.cadenceDays ?? 14, anchor: dayMs(file.loops?.anchor ?? '2024-01-01') },
-    baseline: file.baseline ? { from: dayMs(file.baseline.from), to: dayMs(file.baseline.to) } : undefined,
-    baselines: Object.fromEntries((file.baselines ?? []).map((b) => [b.scope, { from: dayMs(b.from), to: dayMs(b.to) }])),
-    evidence: { incidents: [...evidenceEntries(file), ...incidents.evidence, ...gitlabEvidence(gitlab)] },
-    benchmarkEdition: file.benchmark?.edition ?? DEFAULT_EDITION,
-    tokens,
-    users,
-    sessionHours: file.auth?.sessionHours ?? 12,
-    oidc,
-    integrityCheck: env.DEMING_INTEGRITY_CHECK === 'full' || env.DEMING_INTEGRITY_CHECK === 'off' ? env.DEMING_INTEGRITY_CHECK : 'quick',
-    githubWebhookSecret: env.DEMING_GITHUB_WEBHOOK_SECRET ?? file.sources?.github?.webhookSecret ?? null,
-    githubToken,
-    github: file.sources?.github ? orConfigError(configFile, () => resolveGithubSettings(file.sources!.github!, env)) : null,
-    gitlab,
-    gitlabWebhookSecret: env.DEMING_GITLAB_WEBHOOK_SECRET ?? file.sources?.gitlab?.webhookSecret ?? null,
-    incidents,
-    hasSources: incidents.models.length > 0 || Boolean(file.sources?.github || file.sources?.gitlab || file.sources?.git?.length || file.sources?.cdevents),
-    bodyLimit: fileLimits.body ?? '5mb',
-    server: { publicUrl, allowedHosts, trustProxy: trustProxyOf(env.DEMING_TRUST_PROXY, file.server) },
-    loopbackRoles,
-    loopbackRolesConfigured: explicitLoopback !== undefined,
-    limits,
+      port,
+      host,
+      dbFile: env.DEMING_DB ?? file.database ?? './data/deming.db',
+      configFile,
+      demo: demo.data ?? 'auto',
+      tz,
+      production,
+      leadTimeFrom: file.leadTimeFrom ?? 'commit',
+      organisation: file.organisation ?? [],
+      loops: { cadenceDays: file.loops?.cadenceDays ?? 14, anchor: dayMs(file.loops?.anchor ?? '2024-01-01') },
+      baseline: file.baseline ? { from: dayMs(file.baseline.from), to: dayMs(file.baseline.to) } : undefined,
+      baselines: Object.fromEntries((file.baselines ?? []).map((b) => [b.scope, { from: dayMs(b.from), to: dayMs(b.to) }])),
+      evidence: { incidents: [...evidenceEntries(file), ...incidents.evidence, ...gitlabEvidence(gitlab)] },
+      benchmarkEdition: file.benchmark?.edition ?? DEFAULT_EDITION,
+      tokens,
+      users,
+      sessionHours: file.auth?.sessionHours ?? 12,
+      oidc,
+      integrityCheck: env.DEMING_INTEGRITY_CHECK === 'full' || env.DEMING_INTEGRITY_CHECK === 'off' ? env.DEMING_INTEGRITY_CHECK : 'quick',
+      githubWebhookSecret: env.DEMING_GITHUB_WEBHOOK_SECRET ?? file.sources?.github?.webhookSecret ?? null,
+      githubToken,
+      github: file.sources?.github ? orConfigError(configFile, () => resolveGithubSettings(file.sources!.github!, env)) : null,
+      gitlab,
+      gitlabWebhookSecret: env.DEMING_GITLAB_WEBHOOK_SECRET ?? file.sources?.gitlab?.webhookSecret ?? null,
+      incidents,
+      hasSources:
+        incidents.models.length > 0 ||
+        Boolean(file.sources?.github || file.sources?.gitlab || file.sources?.git?.length || file.sources?.cdevents),
+      bodyLimit: fileLimits.body ?? '5mb',
+      server: { publicUrl, allowedHosts, trustProxy: trustProxyOf(env.DEMING_TRUST_PROXY, file.server) },
+      loopbackRoles,
+      loopbackRolesConfigured: explicitLoopback !== undefined,
+      limits,
     };
   }, null);
   if (problems.length > 0 || !config) throw new ConfigError(problems);

@@ -35,8 +35,11 @@ function flatten(row: Record<string, unknown>, prefix = '', out: Record<string, 
 
 /** The dotted column names of a row type: `pullRequest.number` for a nested (even nullable) object. */
 export type ColumnOf<T> = {
-  [K in keyof T & string]: NonNullable<T[K]> extends readonly unknown[] ? K
-    : NonNullable<T[K]> extends Record<string, unknown> ? `${K}.${ColumnOf<NonNullable<T[K]>>}` : K
+  [K in keyof T & string]: NonNullable<T[K]> extends readonly unknown[]
+    ? K
+    : NonNullable<T[K]> extends Record<string, unknown>
+      ? `${K}.${ColumnOf<NonNullable<T[K]>>}`
+      : K;
 }[keyof T & string];
 
 /** A list's columns, checked against its item type, so its CSV has the same header whatever the rows. */
@@ -62,7 +65,14 @@ export function wantsCsv(req: Request): boolean {
 }
 
 /** Answers JSON, or the rows as CSV when the client asked for it. */
-export function sendRows(req: Request, res: Response, body: unknown, rows: Record<string, unknown>[], name: string, columns?: readonly string[]): void {
+export function sendRows(
+  req: Request,
+  res: Response,
+  body: unknown,
+  rows: Record<string, unknown>[],
+  name: string,
+  columns?: readonly string[],
+): void {
   if (wantsCsv(req)) {
     res.type('text/csv').attachment(`${name}.csv`).send(toCsv(rows, columns));
   } else {

@@ -16,8 +16,14 @@ const storesEvents = (path: string) => (EVENT_WRITE_PATHS as readonly string[]).
 export function refuseDemoWrites(ctx: Pick<AppContext, 'demo' | 'config'>): RequestHandler {
   return (req, _res, next) => {
     if (req.method !== 'POST' || !storesEvents(req.path) || ctx.config.demo === 'on' || !ctx.demo()) return next();
-    next(new HttpError(409, 'demo_data', `${ctx.config.dbFile} holds the generated demo data, so your events are not stored in it. `
-      + 'Start Deming with DEMING_DEMO=off and DEMING_DB set to a new file (or delete this one) to send your own events; '
-      + 'DEMING_DEMO=on keeps the demo and takes events into it, to try the live updates.'));
+    next(
+      new HttpError(
+        409,
+        'demo_data',
+        `${ctx.config.dbFile} holds the generated demo data, so your events are not stored in it. ` +
+          'Start Deming with DEMING_DEMO=off and DEMING_DB set to a new file (or delete this one) to send your own events; ' +
+          'DEMING_DEMO=on keeps the demo and takes events into it, to try the live updates.',
+      ),
+    );
   };
 }

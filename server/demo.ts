@@ -26,8 +26,14 @@ export async function seedDemoIfWanted(store: Store, config: Config, now: number
   const demo = generateDemo({ now: Math.floor(now / DAY_MS) * DAY_MS, seed: 42 });
   // The one ingest path, with the demo's own organisation; the store's seedDemo unit stores the
   // organisation, the events, the loops and the demo mark in one transaction.
-  const ingest = createIngest({ store, config: { production: config.production, organisation: demo.organisation, limits: config.limits }, now: () => now, log: () => {} });
-  const stored = await ingest.storeWith({ events: demo.events, defaultSource: 'demo' },
-    (events, opts) => store.seedDemo(demo.organisation, events, opts, demo.loops));
+  const ingest = createIngest({
+    store,
+    config: { production: config.production, organisation: demo.organisation, limits: config.limits },
+    now: () => now,
+    log: () => {},
+  });
+  const stored = await ingest.storeWith({ events: demo.events, defaultSource: 'demo' }, (events, opts) =>
+    store.seedDemo(demo.organisation, events, opts, demo.loops),
+  );
   return { events: stored.accepted + stored.updated + stored.unchanged };
 }

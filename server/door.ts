@@ -15,7 +15,18 @@ export function isLoopback(address: string | undefined): boolean {
 }
 
 /** Headers by which a proxy says who the client is; a request carrying one was forwarded. */
-const FORWARDING = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-forwarded-prefix', 'x-real-ip', 'x-client-ip', 'true-client-ip', 'cf-connecting-ip'];
+const FORWARDING = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-forwarded-prefix',
+  'x-real-ip',
+  'x-client-ip',
+  'true-client-ip',
+  'cf-connecting-ip',
+];
 
 export function isForwarded(req: IncomingMessage): boolean {
   return FORWARDING.some((h) => req.headers[h] !== undefined) || Object.keys(req.headers).some((h) => h.startsWith('x-forwarded-'));
@@ -74,12 +85,14 @@ export function createDoor(config: Pick<Config, 'server' | 'host'>): Door {
   const withPort = new Set<string>();
   const add = (h: string) => {
     const { name, port } = splitHost(h);
-    if (port) withPort.add(`${name}:${port}`); else names.add(name);
+    if (port) withPort.add(`${name}:${port}`);
+    else names.add(name);
   };
   if (config.server.publicUrl) add(config.server.publicUrl.host || config.server.publicUrl.hostname);
   for (const h of config.server.allowedHosts) add(h);
   // Listening on one specific address: that address names it too.
-  if (config.host && !['0.0.0.0', '::', '[::]'].includes(config.host)) add(config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host);
+  if (config.host && !['0.0.0.0', '::', '[::]'].includes(config.host))
+    add(config.host.includes(':') && !config.host.startsWith('[') ? `[${config.host}]` : config.host);
   const publicOrigin = config.server.publicUrl?.origin ?? null;
   const viaTrusted = (req: IncomingMessage) => anyTrusted && req.socket.remoteAddress !== undefined && trust(req.socket.remoteAddress, 0);
   const firstOf = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v)?.split(',')[0].trim() || undefined;

@@ -4,13 +4,20 @@ import { IngestValidationError, type FieldIssue } from '../common/validate-event
 import { faultKind, faultMessage, type DatabaseFaultKind, type Store } from '../db/store';
 
 export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: FieldIssue[] = []) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: FieldIssue[] = [],
+  ) {
     super(message);
     this.name = 'HttpError';
   }
 }
 
-export interface ErrorBody { error: { code: string; message: string; details: FieldIssue[] } }
+export interface ErrorBody {
+  error: { code: string; message: string; details: FieldIssue[] };
+}
 
 export function errorBody(code: string, message: string, details: FieldIssue[] = []): ErrorBody {
   return { error: { code, message, details } };
@@ -21,7 +28,10 @@ export function errorBody(code: string, message: string, details: FieldIssue[] =
  * what to do, and nothing of the request was stored.
  */
 export class DatabaseFaultError extends HttpError {
-  constructor(readonly kind: DatabaseFaultKind, sqlite: string) {
+  constructor(
+    readonly kind: DatabaseFaultKind,
+    sqlite: string,
+  ) {
     super(kind === 'disk_full' ? 507 : 503, kind === 'disk_full' ? 'disk_full' : 'database_damaged', faultMessage(kind, sqlite));
     this.name = 'DatabaseFaultError';
   }
@@ -46,7 +56,9 @@ export function errorMiddleware(log: (msg: string, err: unknown) => void, store?
     } else if (err instanceof IngestValidationError) {
       res.status(400).json(errorBody('invalid_event', err.message, err.details));
     } else if (err?.type === 'entity.too.large') {
-      res.status(413).json(errorBody('too_large', `The body is larger than the limit of ${err.limit} bytes: send the events in smaller batches.`));
+      res
+        .status(413)
+        .json(errorBody('too_large', `The body is larger than the limit of ${err.limit} bytes: send the events in smaller batches.`));
     } else if (err?.type === 'entity.parse.failed' || err instanceof SyntaxError) {
       res.status(400).json(errorBody('malformed_json', `The body is not valid JSON: ${String(err.message).slice(0, 200)}`));
     } else if (err?.type === 'charset.unsupported' || err?.type === 'encoding.unsupported') {

@@ -33,7 +33,8 @@ export function createIngestQueue(store: Pick<Store, 'ingestGroup'>, now: () => 
 
   const flush = async () => {
     scheduled = false;
-    let size = 0, n = 0;
+    let size = 0,
+      n = 0;
     while (n < pending.length && (n === 0 || size + pending[n].events.length <= GROUP_MAX_EVENTS)) size += pending[n++].events.length;
     const jobs = pending.slice(0, n);
     pending = pending.slice(n);
@@ -49,14 +50,17 @@ export function createIngestQueue(store: Pick<Store, 'ingestGroup'>, now: () => 
     }
     jobs.forEach((job, i) => {
       const o = outcomes[i];
-      if ('result' in o) job.resolve({ result: o.result, at }); else job.reject(o.error);
+      if ('result' in o) job.resolve({ result: o.result, at });
+      else job.reject(o.error);
     });
   };
   const schedule = () => {
     if (scheduled) return;
     scheduled = true;
     // After the current turn's I/O, so requests read in the same turn share the commit.
-    setImmediate(() => { running = running.then(flush); });
+    setImmediate(() => {
+      running = running.then(flush);
+    });
   };
 
   return {

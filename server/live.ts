@@ -43,7 +43,7 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
     // Every request of the handshake, polling or WebSocket upgrade: this server's own host and origin only (DNS rebinding, cross-site pages).
     allowRequest: (req, callback) => {
       if (!door.hostAllowed(door.host(req))) return callback('host not allowed: set server.publicUrl or server.allowedHosts', false);
-      if (door.foreignOrigin(req) !== null) return callback('origin not allowed: live updates are for this server\'s own pages', false);
+      if (door.foreignOrigin(req) !== null) return callback("origin not allowed: live updates are for this server's own pages", false);
       callback(null, true);
     },
   });
@@ -52,14 +52,18 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
     const sessionId = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
     // Wrong tokens count against the client's address, as over HTTP.
     const refused = token ? checkToken(auth.signIn, door.clientAddress(socket.request), () => auth.rolesOf(token).length > 0) : null;
-    if (refused) return next(Object.assign(new Error(`too many attempts: ${refused.message}`), { data: { retryAfter: refused.retryAfter } }));
+    if (refused)
+      return next(Object.assign(new Error(`too many attempts: ${refused.message}`), { data: { retryAfter: refused.retryAfter } }));
     const presented = { token, sessionId, local: door.local(socket.request) };
     // A session is looked up in the store: the answer comes by `next`, never a rejection.
-    auth.allows('viewer', presented).then((ok) => {
-      if (!ok) return next(new Error('unauthorized: this needs a token with the "viewer" role'));
-      socket.data.presented = presented;
-      next();
-    }, (e: Error) => next(e));
+    auth.allows('viewer', presented).then(
+      (ok) => {
+        if (!ok) return next(new Error('unauthorized: this needs a token with the "viewer" role'));
+        socket.data.presented = presented;
+        next();
+      },
+      (e: Error) => next(e),
+    );
   });
   io.on('connection', (socket) => {
     // Only a scope that exists (a service under the name it is stored with), and at most
@@ -75,7 +79,10 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
         const room = `scope:${(await known(scope)).key}`;
         // socket.rooms holds the connection's own room too.
         if (!socket.rooms.has(room) && socket.rooms.size - 1 >= maxRooms) {
-          ack?.({ ok: false, error: `This connection is in ${maxRooms} scopes already (limits.roomsPerSocket): leave one (scope:leave) before joining another.` });
+          ack?.({
+            ok: false,
+            error: `This connection is in ${maxRooms} scopes already (limits.roomsPerSocket): leave one (scope:leave) before joining another.`,
+          });
           return;
         }
         void socket.join(room);
@@ -84,10 +91,17 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
         ack?.({ ok: false, error: (e as Error).message });
       }
     };
-    socket.on('scope:join', (scope, ack) => { void join(scope, ack); });
+    socket.on('scope:join', (scope, ack) => {
+      void join(scope, ack);
+    });
     socket.on('scope:leave', (scope) => {
       void socket.leave(`scope:${scope}`);
-      void known(scope).then((s) => socket.leave(`scope:${s.key}`), () => { /* not a scope: it was never joined */ });
+      void known(scope).then(
+        (s) => socket.leave(`scope:${s.key}`),
+        () => {
+          /* not a scope: it was never joined */
+        },
+      );
     });
   });
 
@@ -103,7 +117,15 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
   const recheck = setInterval(() => {
     for (const socket of io.of('/').sockets.values()) {
       const presented = socket.data.presented as Presented | undefined;
-      if (presented?.sessionId) void auth.allows('viewer', presented).then((ok) => { if (!ok) socket.disconnect(true); }, () => { /* asked again at the next check */ });
+      if (presented?.sessionId)
+        void auth.allows('viewer', presented).then(
+          (ok) => {
+            if (!ok) socket.disconnect(true);
+          },
+          () => {
+            /* asked again at the next check */
+          },
+        );
     }
   }, rooms?.recheckMs ?? RECHECK_MS);
   recheck.unref();
@@ -115,10 +137,22 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
       if (counts.length > 0) io.to(rooms).emit('events:ingested', { at: new Date(at).toISOString(), counts });
       for (const room of rooms) {
         const waiting = pending.get(room);
-        if (waiting) { for (const s of scopes) waiting.scopes.add(s); continue; }
+        if (waiting) {
+          for (const s of scopes) waiting.scopes.add(s);
+          continue;
+        }
         const since = Date.now() - (last.get(room) ?? 0);
-        if (since >= COALESCE_MS) { flush(room, scopes); continue; }
-        const entry = { scopes: new Set(scopes), timer: setTimeout(() => { pending.delete(room); flush(room, [...entry.scopes]); }, COALESCE_MS - since) };
+        if (since >= COALESCE_MS) {
+          flush(room, scopes);
+          continue;
+        }
+        const entry = {
+          scopes: new Set(scopes),
+          timer: setTimeout(() => {
+            pending.delete(room);
+            flush(room, [...entry.scopes]);
+          }, COALESCE_MS - since),
+        };
         pending.set(room, entry);
       }
     },
@@ -126,7 +160,9 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
       clearInterval(recheck);
       for (const p of pending.values()) clearTimeout(p.timer);
       pending.clear();
-      await new Promise<void>((resolve) => { void io.close(() => resolve()); });
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+      });
     },
   };
 }

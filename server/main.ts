@@ -17,7 +17,13 @@ try {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: finishing requests and closing the database`);
-    server.close().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+    server.close().then(
+      () => process.exit(0),
+      (e) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -30,9 +36,11 @@ try {
   const listen = e as NodeJS.ErrnoException & { port?: number; address?: string };
   if (listen?.code === 'EADDRINUSE' || listen?.code === 'EACCES') {
     const where = `port ${listen.port ?? process.env.PORT ?? 3000} on ${listen.address ?? process.env.HOST ?? '127.0.0.1'}`;
-    console.error(listen.code === 'EADDRINUSE'
-      ? `Deming cannot start: ${where} is in use, by another Deming or another program. Stop that program, or start on another port: PORT=3001 npm start (or server.port in the config).`
-      : `Deming cannot start: ${where} needs privileges this user does not have. Use a port above 1023, such as PORT=3000.`);
+    console.error(
+      listen.code === 'EADDRINUSE'
+        ? `Deming cannot start: ${where} is in use, by another Deming or another program. Stop that program, or start on another port: PORT=3001 npm start (or server.port in the config).`
+        : `Deming cannot start: ${where} needs privileges this user does not have. Use a port above 1023, such as PORT=3000.`,
+    );
     process.exit(2);
   }
   // Damage (or a full disk) found after the file opened, while starting: what to do, not a stack trace.

@@ -7,19 +7,21 @@ import * as client from 'openid-client';
 import { z } from 'zod';
 import { roles, widestRole, type Role } from './roles';
 
-export const oidcSchema = z.object({
-  issuer: z.url({ error: 'expected the issuer URL, such as https://login.example.gov/realms/deming' }),
-  clientId: z.string().min(1),
-  clientSecret: z.string().min(1),
-  /** The public URL of Deming's callback: https://deming.example.gov/auth/oidc/callback */
-  redirectUrl: z.url({ error: 'expected the public URL of /auth/oidc/callback on this server' }),
-  roleClaim: z.string().min(1).default('groups'),
-  /** Claim value → role, e.g. { "deming-admins": admin, "delivery": viewer }. */
-  roles: z.record(z.string(), z.enum(roles)).default({}),
-  /** The role of a signed-in person whose claim matches none; omit to refuse them. */
-  defaultRole: z.enum(roles).optional(),
-  scopes: z.string().default('openid profile'),
-}).strict();
+export const oidcSchema = z
+  .object({
+    issuer: z.url({ error: 'expected the issuer URL, such as https://login.example.gov/realms/deming' }),
+    clientId: z.string().min(1),
+    clientSecret: z.string().min(1),
+    /** The public URL of Deming's callback: https://deming.example.gov/auth/oidc/callback */
+    redirectUrl: z.url({ error: 'expected the public URL of /auth/oidc/callback on this server' }),
+    roleClaim: z.string().min(1).default('groups'),
+    /** Claim value → role, e.g. { "deming-admins": admin, "delivery": viewer }. */
+    roles: z.record(z.string(), z.enum(roles)).default({}),
+    /** The role of a signed-in person whose claim matches none; omit to refuse them. */
+    defaultRole: z.enum(roles).optional(),
+    scopes: z.string().default('openid profile'),
+  })
+  .strict();
 export type OidcSettings = z.infer<typeof oidcSchema>;
 
 type RoleMapping = Pick<OidcSettings, 'roleClaim' | 'roles' | 'defaultRole'>;
@@ -52,16 +54,28 @@ export const PENDING_CAPACITY = 10_000;
 
 /** Too many sign-ins are under way to start another: try again in a few minutes. */
 export class OidcBusyError extends Error {
-  constructor() { super('Too many single sign-ins are under way: try again in a few minutes.'); this.name = 'OidcBusyError'; }
+  constructor() {
+    super('Too many single sign-ins are under way: try again in a few minutes.');
+    this.name = 'OidcBusyError';
+  }
 }
 
 export function createOidcClient(s: OidcSettings, now: () => number = Date.now, capacity = PENDING_CAPACITY): OidcClient {
   let discovered: Promise<client.Configuration> | null = null;
   const configuration = () => {
     // Discovered on first use and again after a failure, so an identity provider that is down at start does not stop Deming.
-    discovered ??= client.discovery(new URL(s.issuer), s.clientId, s.clientSecret, undefined,
-      new URL(s.issuer).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined)
-      .catch((e: unknown) => { discovered = null; throw e; });
+    discovered ??= client
+      .discovery(
+        new URL(s.issuer),
+        s.clientId,
+        s.clientSecret,
+        undefined,
+        new URL(s.issuer).protocol === 'http:' ? { execute: [client.allowInsecureRequests] } : undefined,
+      )
+      .catch((e: unknown) => {
+        discovered = null;
+        throw e;
+      });
     return discovered;
   };
   // In the order they were started, so the expired ones are at the front.
@@ -81,8 +95,11 @@ export function createOidcClient(s: OidcSettings, now: () => number = Date.now, 
       const state = client.randomState();
       pending.set(state, { verifier, at: now() });
       const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: s.redirectUrl, scope: s.scopes, state,
-        code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+        redirect_uri: s.redirectUrl,
+        scope: s.scopes,
+        state,
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
       });
       return { url: url.href, state };
     },

@@ -6,7 +6,10 @@
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 
-const N = 16384, R = 8, P = 1, KEYLEN = 32;
+const N = 16384,
+  R = 8,
+  P = 1,
+  KEYLEN = 32;
 
 /** For `npx deming hash-password`, which has nothing else to do meanwhile. */
 export function hashPassword(password: string): string {
@@ -31,13 +34,21 @@ export const PASSWORD_QUEUE = 32;
 
 /** Too many password checks are waiting: the sign-in should be tried again shortly. */
 export class PasswordsBusyError extends Error {
-  constructor() { super('The server is busy checking other sign-ins: try again in a moment.'); this.name = 'PasswordsBusyError'; }
+  constructor() {
+    super('The server is busy checking other sign-ins: try again in a moment.');
+    this.name = 'PasswordsBusyError';
+  }
 }
 
 let running = 0;
 const waiting: (() => void)[] = [];
 
-function scryptAsync(password: string, salt: Buffer, keylen: number, opts: { N: number; r: number; p: number; maxmem: number }): Promise<Buffer> {
+function scryptAsync(
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  opts: { N: number; r: number; p: number; maxmem: number },
+): Promise<Buffer> {
   return new Promise((resolve, reject) => scrypt(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))));
 }
 
@@ -60,6 +71,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
     return actual.length === expected.length && timingSafeEqual(actual, expected);
   } finally {
     const next = waiting.shift();
-    if (next) next(); else running--;
+    if (next) next();
+    else running--;
   }
 }

@@ -19,7 +19,11 @@ export function singleQueryValues(): RequestHandler {
       const shown = name.slice(0, 50);
       const base = structured ? shown.replace(/\[.*$/s, '') : shown;
       const how = Array.isArray(value) ? 'given more than once' : 'given as a structure';
-      return next(new HttpError(400, 'invalid_query', `${shown}: ${how}; give ${base} once, as plain text (such as ${base}=value).`, [{ path: shown, message: how }]));
+      return next(
+        new HttpError(400, 'invalid_query', `${shown}: ${how}; give ${base} once, as plain text (such as ${base}=value).`, [
+          { path: shown, message: how },
+        ]),
+      );
     }
     next();
   };
@@ -36,7 +40,11 @@ function parseInstant(value: unknown, field: string): number | undefined {
     const t = Date.parse(isoDate.test(value) ? `${value}T00:00:00Z` : value);
     if (!Number.isNaN(t)) return t;
   }
-  throw new HttpError(400, 'invalid_query', `${field}: expected a date such as 2026-01-31 or a timestamp with a zone such as 2026-01-31T12:00:00Z.`);
+  throw new HttpError(
+    400,
+    'invalid_query',
+    `${field}: expected a date such as 2026-01-31 or a timestamp with a zone such as 2026-01-31T12:00:00Z.`,
+  );
 }
 
 /** The window [from, to): by default the 90 days up to now. */
@@ -57,7 +65,8 @@ export function parseBucket(value: unknown): Bucket {
 export function parseLimit(value: unknown, fallback: number, max: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new HttpError(400, 'invalid_query', `limit: expected a whole number from 1 to ${max}.`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new HttpError(400, 'invalid_query', `limit: expected a whole number from 1 to ${max}.`);
   return n;
 }
 

@@ -62,11 +62,14 @@ export function createKeyLimiter(o: KeyLimiterOptions): KeyLimiter {
 
   const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
   const held = (e: Entry, t: number) => e.inFlight > 0 || e.lockedUntil > t;
-  const forgettable = (e: Entry, t: number) => !held(e, t)
-    && (e.level === 0 ? e.failures === 0 || t - e.windowStart >= o.lockMs : t - Math.max(e.last, e.lockedUntil) >= quietMs);
+  const forgettable = (e: Entry, t: number) =>
+    !held(e, t) && (e.level === 0 ? e.failures === 0 || t - e.windowStart >= o.lockMs : t - Math.max(e.last, e.lockedUntil) >= quietMs);
   /** Starts a new window when the last one is over, and forgets earlier locks after a quiet period. */
   const roll = (e: Entry, t: number) => {
-    if (t - e.windowStart >= o.lockMs) { e.failures = 0; e.windowStart = t; }
+    if (t - e.windowStart >= o.lockMs) {
+      e.failures = 0;
+      e.windowStart = t;
+    }
     if (e.level > 0 && e.lockedUntil <= t && t - Math.max(e.last, e.lockedUntil) >= quietMs) e.level = 0;
   };
 
@@ -90,7 +93,9 @@ export function createKeyLimiter(o: KeyLimiterOptions): KeyLimiter {
   };
 
   return {
-    get size() { return entries.size; },
+    get size() {
+      return entries.size;
+    },
     begin(key) {
       const t = o.now();
       let e = entries.get(key);
@@ -115,7 +120,10 @@ export function createKeyLimiter(o: KeyLimiterOptions): KeyLimiter {
       if (!e) return;
       e.inFlight = Math.max(0, e.inFlight - 1);
       if (outcome === 'reset') {
-        e.failures = 0; e.level = 0; e.lockedUntil = 0; e.windowStart = t;
+        e.failures = 0;
+        e.level = 0;
+        e.lockedUntil = 0;
+        e.windowStart = t;
         if (e.inFlight === 0) entries.delete(key);
       } else if (outcome === 'failed') {
         roll(e, t);
@@ -138,10 +146,19 @@ export function createKeyLimiter(o: KeyLimiterOptions): KeyLimiter {
 }
 
 /** A refused sign-in: the HTTP status, the error code, the message and the seconds to wait. */
-export interface Refusal { status: 429 | 503; code: 'too_many_attempts' | 'busy'; message: string; retryAfter: number }
+export interface Refusal {
+  status: 429 | 503;
+  code: 'too_many_attempts' | 'busy';
+  message: string;
+  retryAfter: number;
+}
 
 /** A sign-in admitted: say how it ended (released: neither, such as a server too busy to check). */
-export interface Attempt { failed(): void; succeeded(): void; released(): void }
+export interface Attempt {
+  failed(): void;
+  succeeded(): void;
+  released(): void;
+}
 
 export interface SignInGuard {
   /** A password for this user name from this address. */
@@ -191,24 +208,41 @@ export function createSignInGuard(s: SignInLimitSettings): SignInGuard {
   const tokens = createKeyLimiter({ ...base, limit: s.attempts * ADDRESS_FACTOR });
 
   const refusal = (a: Exclude<Admission, { ok: true }>, what: string): Refusal => ({
-    status: 429, retryAfter: a.retryAfter,
+    status: 429,
+    retryAfter: a.retryAfter,
     code: 'too_many_attempts',
-    message: a.why === 'locked' ? `Too many failed sign-in attempts ${what}: try again ${waitText(a.retryAfter)}.`
-      : a.why === 'busy' ? `Too many sign-in attempts ${what} at once: try again in a moment.`
-      : `Too many sign-in attempts on this server: try again ${waitText(a.retryAfter)}.`,
+    message:
+      a.why === 'locked'
+        ? `Too many failed sign-in attempts ${what}: try again ${waitText(a.retryAfter)}.`
+        : a.why === 'busy'
+          ? `Too many sign-in attempts ${what} at once: try again in a moment.`
+          : `Too many sign-in attempts on this server: try again ${waitText(a.retryAfter)}.`,
   });
 
   return {
     password(username, address) {
-      const u = userKey(username), a = address ?? 'unknown';
+      const u = userKey(username),
+        a = address ?? 'unknown';
       const byAddress = addresses.begin(a);
       if (!byAddress.ok) return refusal(byAddress, 'from this address');
       const byUser = users.begin(u);
-      if (!byUser.ok) { addresses.end(a, 'released'); return refusal(byUser, 'for this account'); }
+      if (!byUser.ok) {
+        addresses.end(a, 'released');
+        return refusal(byUser, 'for this account');
+      }
       return {
-        failed: () => { users.end(u, 'failed'); addresses.end(a, 'failed'); },
-        succeeded: () => { users.end(u, 'reset'); addresses.end(a, 'released'); },
-        released: () => { users.end(u, 'released'); addresses.end(a, 'released'); },
+        failed: () => {
+          users.end(u, 'failed');
+          addresses.end(a, 'failed');
+        },
+        succeeded: () => {
+          users.end(u, 'reset');
+          addresses.end(a, 'released');
+        },
+        released: () => {
+          users.end(u, 'released');
+          addresses.end(a, 'released');
+        },
       };
     },
     token(address) {
@@ -222,7 +256,12 @@ export function createSignInGuard(s: SignInLimitSettings): SignInGuard {
 }
 
 /** A sign-in refused because password checks are queued up: try again shortly. */
-export const busyRefusal: Refusal = { status: 503, code: 'busy', retryAfter: 1, message: 'The server is busy checking other sign-ins: try again in a moment.' };
+export const busyRefusal: Refusal = {
+  status: 503,
+  code: 'busy',
+  retryAfter: 1,
+  message: 'The server is busy checking other sign-ins: try again in a moment.',
+};
 
 /**
  * A presented token (`Authorization: Bearer`, the socket.io handshake's token, or a token
@@ -233,7 +272,8 @@ export const busyRefusal: Refusal = { status: 503, code: 'busy', retryAfter: 1, 
 export function checkToken(guard: SignInGuard, address: string | undefined, known: () => boolean): Refusal | null {
   const attempt = guard.token(address);
   if (isRefusal(attempt)) return attempt;
-  if (known()) attempt.succeeded(); else attempt.failed();
+  if (known()) attempt.succeeded();
+  else attempt.failed();
   return null;
 }
 

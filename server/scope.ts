@@ -5,9 +5,7 @@
 import { identifierProblem, normaliseServiceName } from '../common/identifiers';
 import { HttpError } from './errors';
 
-export type Scope =
-  | { kind: 'org'; key: 'org' }
-  | { kind: 'department' | 'team' | 'service'; id: string; key: string };
+export type Scope = { kind: 'org'; key: 'org' } | { kind: 'department' | 'team' | 'service'; id: string; key: string };
 
 const EXPECTED = 'expected "org", "department:<id>", "team:<id>" or "service:<owner/name>"';
 
@@ -29,4 +27,7 @@ export function parseScope(value: unknown, field = 'scope'): Scope {
 }
 
 /** A scope and its services (server/org resolves it). */
-export interface ResolvedScope { scope: Scope; serviceIds: number[] }
+export interface ResolvedScope {
+  scope: Scope;
+  serviceIds: number[];
+}

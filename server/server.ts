@@ -46,10 +46,16 @@ export function openWriteRoles(auth: Authenticator): string[] {
  * Stored deployments follow the production pattern configured now (DESIGN.md, "production"):
  * when it changed since the last start, they are re-evaluated and re-linked before anything is served.
  */
-async function reevaluateProductionAtStart(store: Pick<Store, 'reevaluateProduction'>, production: RegExp, log: (msg: string) => void): Promise<void> {
+async function reevaluateProductionAtStart(
+  store: Pick<Store, 'reevaluateProduction'>,
+  production: RegExp,
+  log: (msg: string) => void,
+): Promise<void> {
   const r = await store.reevaluateProduction(production);
   if (r.previous !== null && r.previous !== r.pattern) {
-    log(`production pattern changed from ${r.previous} to ${r.pattern}: ${r.changed} stored deployments re-evaluated, ${r.services} services linked again`);
+    log(
+      `production pattern changed from ${r.previous} to ${r.pattern}: ${r.changed} stored deployments re-evaluated, ${r.services} services linked again`,
+    );
   }
 }
 
@@ -57,15 +63,24 @@ async function reevaluateProductionAtStart(store: Pick<Store, 'reevaluateProduct
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const oidcRoles = config.oidc ? [...Object.values(config.oidc.roles), ...(config.oidc.defaultRole ? [config.oidc.defaultRole] : [])] : [];
   const door = createDoor(config);
-  const authSettings = { tokens: config.tokens, grantable: [...config.users.map((u) => u.role), ...oidcRoles], loopbackRoles: config.loopbackRoles, door };
+  const authSettings = {
+    tokens: config.tokens,
+    grantable: [...config.users.map((u) => u.role), ...oidcRoles],
+    loopbackRoles: config.loopbackRoles,
+    door,
+  };
   if (!isLoopback(config.host) && config.host !== 'localhost' && !createAuthenticator(authSettings).configured('viewer')) {
-    throw new ConfigError(`Refusing to listen on ${config.host} without viewer auth: anyone on the network could read the figures. Set DEMING_VIEWER_TOKEN (or auth.tokens or auth.users in the config), or listen on 127.0.0.1.`);
+    throw new ConfigError(
+      `Refusing to listen on ${config.host} without viewer auth: anyone on the network could read the figures. Set DEMING_VIEWER_TOKEN (or auth.tokens or auth.users in the config), or listen on 127.0.0.1.`,
+    );
   }
   const log = opts.log ?? ((msg: string, err?: unknown) => console.error(`[deming] ${msg}`, err ?? ''));
   const openWrites = openWriteRoles(createAuthenticator(authSettings));
   if (openWrites.length > 0) {
-    log(`warning: ${openWrites.join(', ')} ${openWrites.length > 1 ? 'are' : 'is'} open without a credential to clients on this machine (${config.loopbackRolesConfigured ? 'auth.loopbackRoles' : 'the zero-config local start'}). `
-      + 'Before putting Deming behind a proxy or on a network, configure tokens or users and see SECURITY.md.');
+    log(
+      `warning: ${openWrites.join(', ')} ${openWrites.length > 1 ? 'are' : 'is'} open without a credential to clients on this machine (${config.loopbackRolesConfigured ? 'auth.loopbackRoles' : 'the zero-config local start'}). ` +
+        'Before putting Deming behind a proxy or on a network, configure tokens or users and see SECURITY.md.',
+    );
   }
   const now = opts.now ?? Date.now;
   const store = openStore(config.dbFile, { check: config.integrityCheck, now, leadTimeFrom: config.leadTimeFrom });
@@ -74,7 +89,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const seeded = await seedDemoIfWanted(store, config, now());
   // The demo mark is set only here, at the start (before anything is served).
   const demo = await isDemo(store);
-  if (seeded) log(`empty database: loaded the demo organisation (${seeded.events} events); configure a source or send events to use your own data`);
+  if (seeded)
+    log(`empty database: loaded the demo organisation (${seeded.events} events); configure a source or send events to use your own data`);
 
   const sessions = createSessionStore(store, config, now);
   const signIn = createSignInGuard({ attempts: config.limits.signInAttempts, lockMs: config.limits.signInLockMs, now });
@@ -82,7 +98,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const ingestQueue = createIngestQueue(store, now);
   const reads = createReadState(store);
   const ctx: AppContext = {
-    store, config, auth, sessions, now, log, demo: () => demo, ingestQueue, reads,
+    store,
+    config,
+    auth,
+    sessions,
+    now,
+    log,
+    demo: () => demo,
+    ingestQueue,
+    reads,
     collectorStatus: createStatusBoard({ store, config }),
     ingest: createIngest({ store, config, now, log, queue: ingestQueue, live: () => ctx.live, rooms: (names) => reads.org.roomsOf(names) }),
   };
@@ -96,22 +120,40 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   });
   const port = (http.address() as AddressInfo).port;
   // Incidents kept from their sources are decided again under this configuration: a mapping added moves them to their service.
-  await reconcileIncidents(store, config.incidents.models, (events, write) => ctx.ingest.storeNow({ events, alsoStore: { incidents: write }, outOfRange: 'skip', logAs: 'incidents' }), now())
-    .catch((e: unknown) => log('incidents: deciding the kept incidents again failed; they stay as they were', e));
+  await reconcileIncidents(
+    store,
+    config.incidents.models,
+    (events, write) => ctx.ingest.storeNow({ events, alsoStore: { incidents: write }, outOfRange: 'skip', logAs: 'incidents' }),
+    now(),
+  ).catch((e: unknown) => log('incidents: deciding the kept incidents again failed; they stay as they were', e));
   const collectors = startCollectors(ctx);
   // Builds every service's metric facts in the background, so the first dashboards answer from memory.
   let closing = false;
   const building = (ctx.building = new Set(['facts', 'keys']));
-  const warming = reads.org.current().then((org) => reads.facts.warm(org.services.map((s) => s.id), { stopped: () => closing }))
+  const warming = reads.org
+    .current()
+    .then((org) =>
+      reads.facts.warm(
+        org.services.map((s) => s.id),
+        { stopped: () => closing },
+      ),
+    )
     .catch((e: Error) => log(`metrics: building the fact index failed (${e.message}); figures are built on demand instead`))
     .finally(() => building.delete('facts'));
   // And the idempotency keys' index, so the first batch after a start does not build it.
-  const warmingKeys = store.warmKeyIndex({ stopped: () => closing })
+  const warmingKeys = store
+    .warmKeyIndex({ stopped: () => closing })
     .catch((e: Error) => log(`ingest: building the key index failed (${e.message}); the first batch builds it instead`))
     .finally(() => building.delete('keys'));
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
-    url: `http://${host}:${port}`, port, store, ctx, http, live, collectors,
+    url: `http://${host}:${port}`,
+    port,
+    store,
+    ctx,
+    http,
+    live,
+    collectors,
     async close() {
       closing = true;
       await collectors.stop();

@@ -38,9 +38,12 @@ export const tokenHash = sha256;
 
 function encode(o: SessionOrigin): { kind: string; origin: string } {
   switch (o.kind) {
-    case 'password': return { kind: o.kind, origin: o.username };
-    case 'token': return { kind: o.kind, origin: o.tokenHash };
-    case 'oidc': return { kind: o.kind, origin: JSON.stringify({ claim: o.claim, values: o.values }) };
+    case 'password':
+      return { kind: o.kind, origin: o.username };
+    case 'token':
+      return { kind: o.kind, origin: o.tokenHash };
+    case 'oidc':
+      return { kind: o.kind, origin: JSON.stringify({ claim: o.claim, values: o.values }) };
   }
 }
 
@@ -65,13 +68,18 @@ export function sessionChecker(authority: SessionAuthority): (row: Pick<SessionR
         const oidc = authority.oidc;
         if (!oidc) return null;
         let stored: { claim?: unknown; values?: unknown };
-        try { stored = JSON.parse(row.origin) as typeof stored; } catch { return null; }
+        try {
+          stored = JSON.parse(row.origin) as typeof stored;
+        } catch {
+          return null;
+        }
         // The claim renamed in the configuration: what gave the role cannot be checked again.
         if (stored.claim !== oidc.roleClaim || !Array.isArray(stored.values)) return null;
         return roleFromClaims({ [oidc.roleClaim]: stored.values.map(String) }, oidc);
       }
       // Made before sessions recorded their origin: ends.
-      default: return null;
+      default:
+        return null;
     }
   };
 }
@@ -91,17 +99,25 @@ export function createSessionStore(store: SessionTable, authority: SessionAuthor
       const row = await store.getSession(idHash, now());
       if (!row) return null;
       const role = roleNow(row);
-      if (!role) { await store.deleteSession(idHash); return null; }
+      if (!role) {
+        await store.deleteSession(idHash);
+        return null;
+      }
       return { actor: row.actor, role };
     },
     async create(actor, role, origin) {
       const t = now();
-      if (t - lastSweep > 3_600_000) { lastSweep = t; await store.deleteExpiredSessions(t); }
+      if (t - lastSweep > 3_600_000) {
+        lastSweep = t;
+        await store.deleteExpiredSessions(t);
+      }
       const id = randomBytes(32).toString('base64url');
       const expiresAt = t + hours * 3_600_000;
       await store.insertSession(sha256(id), { actor, role, ...encode(origin), createdAt: t, expiresAt });
       return { id, expiresAt };
     },
-    async destroy(id) { await store.deleteSession(sha256(id)); },
+    async destroy(id) {
+      await store.deleteSession(sha256(id));
+    },
   };
 }

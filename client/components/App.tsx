@@ -20,15 +20,28 @@ export function App() {
   if (!session) {
     return (
       <main id="main" className="container site-main" tabIndex={-1}>
-        {error
-          ? <ErrorMessage title="Could not check whether you are signed in" error={error} onRetry={() => { void refresh(); }} />
-          : <Loading label="Checking your session…" testId="session-loading" />}
+        {error ? (
+          <ErrorMessage
+            title="Could not check whether you are signed in"
+            error={error}
+            onRetry={() => {
+              void refresh();
+            }}
+          />
+        ) : (
+          <Loading label="Checking your session…" testId="session-loading" />
+        )}
       </main>
     );
   }
   if (!maySee(session)) return <Navigate to={loginPath(pathname, search)} replace />;
   return (
-    <SocketProvider identity={session.actor ?? ''} onRefused={() => { void refresh(); }}>
+    <SocketProvider
+      identity={session.actor ?? ''}
+      onRefused={() => {
+        void refresh();
+      }}
+    >
       <OrgProvider>
         <Frame />
       </OrgProvider>
@@ -41,7 +54,9 @@ function Frame() {
   useRouteFocus();
   return (
     <>
-      <a className="skip-link" href="#main">Skip to the figures</a>
+      <a className="skip-link" href="#main">
+        Skip to the figures
+      </a>
       <Header />
       {org.data?.demo && <DemoBanner />}
       <main id="main" className="container site-main" tabIndex={-1}>

@@ -4,7 +4,11 @@ import { bandLabel } from '../lib/format';
 
 export function BandBadge({ band, large = false, reason = null }: { band: Band | null; large?: boolean; reason?: BandReason }) {
   if (reason === 'too few') {
-    return <span className={`band band-none band-too-few${large ? ' band-large' : ''}`} data-testid="band" data-band="too-few">Too few to band</span>;
+    return (
+      <span className={`band band-none band-too-few${large ? ' band-large' : ''}`} data-testid="band" data-band="too-few">
+        Too few to band
+      </span>
+    );
   }
   return (
     <span className={`band band-${band ?? 'none'}${large ? ' band-large' : ''}`} data-testid="band" data-band={band ?? 'none'}>

@@ -14,11 +14,15 @@ export function BandDistribution({ bands, scopeLabel, csvUrl }: { bands: BandCou
         <h2 id="bands-heading">Services by band</h2>
         <CsvLink url={csvUrl} what="the figures, band counts included" file="metrics" />
       </div>
-      <p className="muted small">The overall band of each of the {plural(total, 'service')} in {scopeLabel}, in this range.</p>
+      <p className="muted small">
+        The overall band of each of the {plural(total, 'service')} in {scopeLabel}, in this range.
+      </p>
       {total > 0 && (
         <div className="stacked-bar" aria-hidden="true">
           {ORDER.filter((b) => bands[b] > 0).map((b) => (
-            <span key={b} className={`segment band-${b}`} style={{ flexGrow: bands[b] }}>{bands[b]}</span>
+            <span key={b} className={`segment band-${b}`} style={{ flexGrow: bands[b] }}>
+              {bands[b]}
+            </span>
           ))}
         </div>
       )}

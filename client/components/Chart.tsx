@@ -37,11 +37,25 @@ function elementsAt(chart: ChartJs, index: number): ActiveElement[] {
 function tooltipText(chart: ChartJs): string {
   const t = chart.tooltip;
   if (!t) return '';
-  const lines = [...(t.title ?? []), ...(t.beforeBody ?? []), ...(t.body ?? []).flatMap((b) => [...b.before, ...b.lines, ...b.after]), ...(t.afterBody ?? []), ...(t.footer ?? [])];
+  const lines = [
+    ...(t.title ?? []),
+    ...(t.beforeBody ?? []),
+    ...(t.body ?? []).flatMap((b) => [...b.before, ...b.lines, ...b.after]),
+    ...(t.afterBody ?? []),
+    ...(t.footer ?? []),
+  ];
   return lines.filter((l) => l !== '').join('. ');
 }
 
-export function Chart<TType extends ChartType, TData = DefaultDataPoint<TType>>({ type, data, options, label, height = 260, testId, plugins }: ChartProps<TType, TData>) {
+export function Chart<TType extends ChartType, TData = DefaultDataPoint<TType>>({
+  type,
+  data,
+  options,
+  label,
+  height = 260,
+  testId,
+  plugins,
+}: ChartProps<TType, TData>) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const chart = useRef<ChartJs<TType, TData, string> | null>(null);
   // What the instance shows now, so the mount does not update it a second time.
@@ -99,11 +113,22 @@ export function Chart<TType extends ChartType, TData = DefaultDataPoint<TType>>(
 
   return (
     <div className="chart" style={{ height }} data-testid={testId}>
-      <canvas ref={canvas} role="img" aria-label={`${label} Use the arrow keys to read the figures bucket by bucket.`} tabIndex={0}
-        onKeyDown={onKeyDown} onFocus={() => { if (focused.current === null) move('End'); }} onBlur={() => show(null)}>
+      <canvas
+        ref={canvas}
+        role="img"
+        aria-label={`${label} Use the arrow keys to read the figures bucket by bucket.`}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        onFocus={() => {
+          if (focused.current === null) move('End');
+        }}
+        onBlur={() => show(null)}
+      >
         {label}
       </canvas>
-      <p className="visually-hidden" aria-live="polite" data-testid="chart-tooltip-text">{spoken}</p>
+      <p className="visually-hidden" aria-live="polite" data-testid="chart-tooltip-text">
+        {spoken}
+      </p>
     </div>
   );
 }

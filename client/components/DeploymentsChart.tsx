@@ -17,10 +17,14 @@ const OPTIONS: ChartOptions<'bar'> = {
     x: { type: 'category', grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 16 } },
     y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'Deployments' }, ticks: { precision: 0 } },
   },
-  plugins: { tooltip: { callbacks: {
-    label: (ctx) => `${formatCount(ctx.parsed.y ?? 0)} ${ctx.parsed.y === 1 ? 'deployment' : 'deployments'}`,
-    footer: () => 'successful, to production',
-  } } },
+  plugins: {
+    tooltip: {
+      callbacks: {
+        label: (ctx) => `${formatCount(ctx.parsed.y ?? 0)} ${ctx.parsed.y === 1 ? 'deployment' : 'deployments'}`,
+        footer: () => 'successful, to production',
+      },
+    },
+  },
 };
 
 export function DeploymentsChart({ series, url }: { series: Resource<SeriesResponse>; url: string }) {
@@ -30,16 +34,36 @@ export function DeploymentsChart({ series, url }: { series: Resource<SeriesRespo
   const labels = (data?.labels ?? []) as string[];
   const summary = data ? describeSeries({ what: `Deployments per ${per}`, labels, values: counts, format: formatCount, per }) : '';
   return (
-    <ChartPanel id="deployments-chart" title={`Deployments per ${per}`}
+    <ChartPanel
+      id="deployments-chart"
+      title={`Deployments per ${per}`}
       csv={{ url, what: `the figures per ${per}`, file: `deployments-per-${per}` }}
       note={`Successful production deployments. The first and last ${per} may be partial.`}
       state={{ error: series.error, retry: series.retry, ready: data !== null }}
-      empty={data && !hasAny(counts) ? 'No deployments yet in this range: configure a source or send deployment events to POST /api/v1/events.' : null}
+      empty={
+        data && !hasAny(counts)
+          ? 'No deployments yet in this range: configure a source or send deployment events to POST /api/v1/events.'
+          : null
+      }
       summary={summary}
-      chart={data && (
-        <Chart type="bar" data={data} options={OPTIONS} testId="deployments-canvas"
-          label={`Bar chart of successful production deployments per ${per}. ${summary} The figures are in the table below.`} />
-      )}
-      table={<ChartTable caption={`Deployments per ${per}`} labels={labels} columns={[{ name: 'Deployments', values: counts.map(formatCount) }]} />} />
+      chart={
+        data && (
+          <Chart
+            type="bar"
+            data={data}
+            options={OPTIONS}
+            testId="deployments-canvas"
+            label={`Bar chart of successful production deployments per ${per}. ${summary} The figures are in the table below.`}
+          />
+        )
+      }
+      table={
+        <ChartTable
+          caption={`Deployments per ${per}`}
+          labels={labels}
+          columns={[{ name: 'Deployments', values: counts.map(formatCount) }]}
+        />
+      }
+    />
   );
 }

@@ -1,7 +1,9 @@
 /** Shown when rendering failed: a message and a way back, never a blank screen. */
 import { Component, type ReactNode } from 'react';
 
-interface State { error: Error | null }
+interface State {
+  error: Error | null;
+}
 
 export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
   override state: State = { error: null };
@@ -16,7 +18,9 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, State> {
       <main className="container route-error" role="alert">
         <h1>Deming could not show this page</h1>
         <p>{this.state.error.message}</p>
-        <p><a href="/">Go to the executive summary</a> or reload the page.</p>
+        <p>
+          <a href="/">Go to the executive summary</a> or reload the page.
+        </p>
       </main>
     );
   }

@@ -14,7 +14,9 @@ export function ExternalLink({ href, children, what, testId }: Props) {
   if (!safe) return <span>{children}</span>;
   return (
     <a href={safe} rel="noreferrer noopener" target="_blank" data-testid={testId}>
-      {what && <span className="visually-hidden">{what} </span>}{children}<span className="visually-hidden"> (opens in a new tab)</span>
+      {what && <span className="visually-hidden">{what} </span>}
+      {children}
+      <span className="visually-hidden"> (opens in a new tab)</span>
     </a>
   );
 }

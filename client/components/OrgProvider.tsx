@@ -20,7 +20,9 @@ export function OrgProvider({ children }: { children: ReactNode }) {
       if (p.counts.some((c) => !names.has(c.service))) setVersion((v) => v + 1);
     };
     socket.on('events:ingested', onIngested);
-    return () => { socket.off('events:ingested', onIngested); };
+    return () => {
+      socket.off('events:ingested', onIngested);
+    };
   }, [socket, known]);
   return <OrgContext.Provider value={org}>{children}</OrgContext.Provider>;
 }

@@ -41,10 +41,18 @@ export function ScopeDashboard({ scope, org }: { scope: ScopeRef; org: OrgRespon
   const feed = useLiveFeed(scope.key, live);
   const tiles = useChangedTiles(urls.metrics, metrics.data);
   const loadedAt = useLoadedAt(metrics.data);
-  useEffect(() => { document.title = `${scope.label} · Deming`; }, [scope.label]);
+  useEffect(() => {
+    document.title = `${scope.label} · Deming`;
+  }, [scope.label]);
   const m = metrics.data;
   const allChanges = apiUrl('/api/v1/changes', { scope: scope.key, ...apiWindow(range), sort: 'slowest', limit: 5000 });
-  const allPullRequests = apiUrl('/api/v1/changes', { scope: scope.key, ...apiWindow(range), sort: 'slowest', groupBy: 'pullRequest', limit: 5000 });
+  const allPullRequests = apiUrl('/api/v1/changes', {
+    scope: scope.key,
+    ...apiWindow(range),
+    sort: 'slowest',
+    groupBy: 'pullRequest',
+    limit: 5000,
+  });
 
   return (
     <div className="dashboard" data-testid="dashboard" data-scope={scope.key}>
@@ -57,23 +65,31 @@ export function ScopeDashboard({ scope, org }: { scope: ScopeRef; org: OrgRespon
         <>
           <section aria-labelledby="headline-heading" className="section">
             <div className="panel-title-row">
-              <h2 id="headline-heading" className="visually-hidden">Headline figures</h2>
+              <h2 id="headline-heading" className="visually-hidden">
+                Headline figures
+              </h2>
               {m && <CsvLink url={urls.metrics} what="the headline figures" file="metrics" />}
             </div>
-            {m && isEmpty(m) && (m.lastDataAt ? (
-              <EmptyState testId="empty-range">
-                Nothing for {nameInSentence(scope)} in this range: its last data is from {formatDate(m.lastDataAt)}.{' '}
-                <button type="button" className="button-secondary" data-testid="show-last-data"
-                  onClick={() => setRange(rangeEndingOn(m.lastDataAt!.slice(0, 10), today))}>
-                  Show the 90 days to {formatDate(m.lastDataAt)}
-                </button>
-              </EmptyState>
-            ) : (
-              <EmptyState>
-                No deployments yet for {nameInSentence(scope)} in this range: no production deployment, deployed change or resolved incident.
-                Pick a longer range, configure a source, or send events to <code>POST /api/v1/events</code>.
-              </EmptyState>
-            ))}
+            {m &&
+              isEmpty(m) &&
+              (m.lastDataAt ? (
+                <EmptyState testId="empty-range">
+                  Nothing for {nameInSentence(scope)} in this range: its last data is from {formatDate(m.lastDataAt)}.{' '}
+                  <button
+                    type="button"
+                    className="button-secondary"
+                    data-testid="show-last-data"
+                    onClick={() => setRange(rangeEndingOn(m.lastDataAt!.slice(0, 10), today))}
+                  >
+                    Show the 90 days to {formatDate(m.lastDataAt)}
+                  </button>
+                </EmptyState>
+              ) : (
+                <EmptyState>
+                  No deployments yet for {nameInSentence(scope)} in this range: no production deployment, deployed change or resolved
+                  incident. Pick a longer range, configure a source, or send events to <code>POST /api/v1/events</code>.
+                </EmptyState>
+              ))}
             {m ? <MetricTiles metrics={m} changed={tiles.changed} /> : <Loading label="Loading the figures…" />}
           </section>
           {scope.kind !== 'service' && (
@@ -97,7 +113,13 @@ export function ScopeDashboard({ scope, org }: { scope: ScopeRef; org: OrgRespon
       )}
       <div className="grid-feed">
         <LiveFeed feed={feed} scopeLabel={nameInSentence(scope)} />
-        {!metrics.error && <SlowestChanges changes={changes} showService={scope.kind !== 'service'} csvUrls={{ pullRequests: allPullRequests, commits: allChanges }} />}
+        {!metrics.error && (
+          <SlowestChanges
+            changes={changes}
+            showService={scope.kind !== 'service'}
+            csvUrls={{ pullRequests: allPullRequests, commits: allChanges }}
+          />
+        )}
       </div>
     </div>
   );

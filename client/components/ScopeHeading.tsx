@@ -8,7 +8,15 @@ import { BandBadge } from './BandBadge';
 import { RangeLine } from './summary/RangeLine';
 
 /** `loadedAt` and `news`: see {@link RangeLine}. */
-interface Props { scope: ScopeRef; org: OrgResponse; range: DateRange; metrics: MetricsResponse | null; live: ScopeLive; loadedAt: string | null; news: string }
+interface Props {
+  scope: ScopeRef;
+  org: OrgResponse;
+  range: DateRange;
+  metrics: MetricsResponse | null;
+  live: ScopeLive;
+  loadedAt: string | null;
+  news: string;
+}
 
 export function ScopeHeading({ scope, org, range, metrics, live, loadedAt, news }: Props) {
   const { search } = useLocation();
@@ -20,9 +28,13 @@ export function ScopeHeading({ scope, org, range, metrics, live, loadedAt, news 
           <ol>
             {crumbs.map((c, i) => (
               <li key={c.key}>
-                {i < crumbs.length - 1
-                  ? <Link to={{ pathname: pathForScope(c.key), search }} data-testid="breadcrumb-link">{c.label}</Link>
-                  : <span aria-current="page">{c.label}</span>}
+                {i < crumbs.length - 1 ? (
+                  <Link to={{ pathname: pathForScope(c.key), search }} data-testid="breadcrumb-link">
+                    {c.label}
+                  </Link>
+                ) : (
+                  <span aria-current="page">{c.label}</span>
+                )}
               </li>
             ))}
           </ol>

@@ -24,7 +24,7 @@ export function ScopePicker() {
   const places = useMemo(() => (org ? placesOf(org) : []), [org]);
   // On a loops or retro page, another scope opens that scope's loops (a loop picked means nothing there).
   const section = parseSectionPath(pathname);
-  const currentKey = pathname === '/' ? SUMMARY : section?.scope ?? scopeFromPath(pathname) ?? '';
+  const currentKey = pathname === '/' ? SUMMARY : (section?.scope ?? scopeFromPath(pathname) ?? '');
   const current = places.find((p) => p.key === currentKey) ?? null;
 
   const [query, setQuery] = useState<string | null>(null); // null: not typing, the field shows where the page is
@@ -34,7 +34,11 @@ export function ScopePicker() {
   const list = useRef<HTMLUListElement>(null);
   const { matches, total } = useMemo(() => searchPlaces(places, query ?? '', SHOWN), [places, query]);
 
-  const close = () => { setOpen(false); setActive(-1); setQuery(null); };
+  const close = () => {
+    setOpen(false);
+    setActive(-1);
+    setQuery(null);
+  };
   const go = (p: Place) => {
     close();
     input.current?.blur();
@@ -50,11 +54,19 @@ export function ScopePicker() {
     const last = matches.length - 1;
     if (e.key === 'ArrowDown') {
       e.preventDefault();
-      if (!open) { setOpen(true); if (!e.altKey) moveTo(0); return; }
+      if (!open) {
+        setOpen(true);
+        if (!e.altKey) moveTo(0);
+        return;
+      }
       moveTo(active >= last ? 0 : active + 1);
     } else if (e.key === 'ArrowUp') {
       e.preventDefault();
-      if (!open) { setOpen(true); moveTo(last); return; }
+      if (!open) {
+        setOpen(true);
+        moveTo(last);
+        return;
+      }
       moveTo(active <= 0 ? last : active - 1);
     } else if (e.key === 'Enter') {
       if (!open) return;
@@ -62,7 +74,14 @@ export function ScopePicker() {
       const chosen = matches[active] ?? (query ? matches[0] : undefined);
       if (chosen) go(chosen);
     } else if (e.key === 'Escape') {
-      if (open) { e.preventDefault(); setOpen(false); setActive(-1); } else if (query !== null) { e.preventDefault(); setQuery(null); }
+      if (open) {
+        e.preventDefault();
+        setOpen(false);
+        setActive(-1);
+      } else if (query !== null) {
+        e.preventDefault();
+        setQuery(null);
+      }
     }
   };
 
@@ -71,37 +90,83 @@ export function ScopePicker() {
   const expanded = open && places.length > 0;
   return (
     <div className="field scope-picker" data-testid="scope-picker-field">
-      <label htmlFor={id}>Show <span className="hint">(type to search)</span></label>
+      <label htmlFor={id}>
+        Show <span className="hint">(type to search)</span>
+      </label>
       <div className="combobox">
-        <input id={id} ref={input} type="text" role="combobox" autoComplete="off" spellCheck={false} dir="auto"
-          aria-autocomplete="list" aria-expanded={expanded} aria-controls={listId}
+        <input
+          id={id}
+          ref={input}
+          type="text"
+          role="combobox"
+          autoComplete="off"
+          spellCheck={false}
+          dir="auto"
+          aria-autocomplete="list"
+          aria-expanded={expanded}
+          aria-controls={listId}
           aria-activedescendant={expanded && active >= 0 ? optionId(active) : undefined}
           aria-describedby={`${id}-hint`}
-          disabled={!org} data-testid="scope-picker" data-scope={currentKey}
-          value={query ?? current?.name ?? ''} placeholder="Choose a scope"
+          disabled={!org}
+          data-testid="scope-picker"
+          data-scope={currentKey}
+          value={query ?? current?.name ?? ''}
+          placeholder="Choose a scope"
           onFocus={(e) => e.currentTarget.select()}
-          onChange={(e) => { setQuery(e.target.value); setOpen(true); setActive(e.target.value.trim() ? 0 : -1); }}
+          onChange={(e) => {
+            setQuery(e.target.value);
+            setOpen(true);
+            setActive(e.target.value.trim() ? 0 : -1);
+          }}
           onKeyDown={onKeyDown}
           onBlur={close}
-          onClick={() => setOpen(true)} />
-        <span id={`${id}-hint`} className="visually-hidden">Type part of a name, then use the up and down arrow keys and Enter.</span>
+          onClick={() => setOpen(true)}
+        />
+        <span id={`${id}-hint`} className="visually-hidden">
+          Type part of a name, then use the up and down arrow keys and Enter.
+        </span>
         <div className="combobox-popup" hidden={!expanded}>
-        <ul id={listId} ref={list} role="listbox" aria-label="Places to show" className="combobox-list" data-testid="scope-options">
-          {expanded && matches.map((p, i) => (
-            <li key={p.key} id={optionId(i)} role="option" aria-selected={i === active} data-key={p.key}
-              className={`combobox-option${i === active ? ' combobox-active' : ''}${p.key === currentKey ? ' combobox-current' : ''}`}
-              // Chosen on press, before the field loses the focus.
-              onMouseDown={(e) => { e.preventDefault(); go(p); }}>
-              <span className="combobox-name">{isolate(p.name)}</span>
-              <span className="combobox-context">{placeKindName(p.kind)}{p.context ? `: ${isolate(p.context)}` : ''}</span>
-            </li>
-          ))}
-        </ul>
-        {expanded && total > SHOWN && <p className="combobox-more" aria-hidden="true">{total - SHOWN} more: type more of the name to narrow.</p>}
-        {expanded && total === 0 && <p className="combobox-more" aria-hidden="true">No place matches “{query}”.</p>}
+          <ul id={listId} ref={list} role="listbox" aria-label="Places to show" className="combobox-list" data-testid="scope-options">
+            {expanded &&
+              matches.map((p, i) => (
+                <li
+                  key={p.key}
+                  id={optionId(i)}
+                  role="option"
+                  aria-selected={i === active}
+                  data-key={p.key}
+                  className={`combobox-option${i === active ? ' combobox-active' : ''}${p.key === currentKey ? ' combobox-current' : ''}`}
+                  // Chosen on press, before the field loses the focus.
+                  onMouseDown={(e) => {
+                    e.preventDefault();
+                    go(p);
+                  }}
+                >
+                  <span className="combobox-name">{isolate(p.name)}</span>
+                  <span className="combobox-context">
+                    {placeKindName(p.kind)}
+                    {p.context ? `: ${isolate(p.context)}` : ''}
+                  </span>
+                </li>
+              ))}
+          </ul>
+          {expanded && total > SHOWN && (
+            <p className="combobox-more" aria-hidden="true">
+              {total - SHOWN} more: type more of the name to narrow.
+            </p>
+          )}
+          {expanded && total === 0 && (
+            <p className="combobox-more" aria-hidden="true">
+              No place matches “{query}”.
+            </p>
+          )}
         </div>
         <p className="visually-hidden" aria-live="polite" data-testid="scope-count">
-          {expanded ? (total === 0 ? 'No place matches.' : `${total} ${total === 1 ? 'place matches' : 'places match'}${total > SHOWN ? `; the first ${SHOWN} are listed, type more to narrow` : ''}.`) : ''}
+          {expanded
+            ? total === 0
+              ? 'No place matches.'
+              : `${total} ${total === 1 ? 'place matches' : 'places match'}${total > SHOWN ? `; the first ${SHOWN} are listed, type more to narrow` : ''}.`
+            : ''}
         </p>
       </div>
     </div>

@@ -36,12 +36,19 @@ export function ScrollTable({ label, children, testId }: Props) {
     <div className="scroll-table" data-more-left={more.left || undefined} data-more-right={more.right || undefined}>
       {scrolls && (
         <p className="scroll-cue" data-testid="scroll-cue" aria-hidden="true">
-          {more.right ? 'More columns to the right: swipe, or select the table and use the arrow keys →' : '← Back to the first columns: swipe, or use the arrow keys'}
+          {more.right
+            ? 'More columns to the right: swipe, or select the table and use the arrow keys →'
+            : '← Back to the first columns: swipe, or use the arrow keys'}
         </p>
       )}
       {/* Focusable only when it scrolls, so it is no stop on the way when all of it shows. */}
-      <div className="table-scroll" ref={box} onScroll={measure} data-testid={testId}
-        {...(scrolls ? { tabIndex: 0, role: 'region', 'aria-label': `${label}, table: scrolls sideways` } : {})}>
+      <div
+        className="table-scroll"
+        ref={box}
+        onScroll={measure}
+        data-testid={testId}
+        {...(scrolls ? { tabIndex: 0, role: 'region', 'aria-label': `${label}, table: scrolls sideways` } : {})}
+      >
         {children}
       </div>
     </div>

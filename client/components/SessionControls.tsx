@@ -17,7 +17,9 @@ export function SessionControls() {
     if (canEdit(session)) return null;
     return (
       <div className="session" data-testid="session">
-        <Link className="session-sign-in" to={loginPath(pathname, search)} data-testid="sign-in-link">Sign in</Link>
+        <Link className="session-sign-in" to={loginPath(pathname, search)} data-testid="sign-in-link">
+          Sign in
+        </Link>
       </div>
     );
   }
@@ -40,13 +42,19 @@ export function SessionControls() {
     <div className="session" data-testid="session">
       <p className="session-who">
         <span className="session-label">Signed in as </span>
-        <strong className="session-actor" title={session.actor ?? undefined} data-testid="session-actor">{session.actor}</strong>
+        <strong className="session-actor" title={session.actor ?? undefined} data-testid="session-actor">
+          {session.actor}
+        </strong>
         {role && <span className="session-role"> ({role})</span>}
       </p>
       <button type="button" className="sign-out" onClick={leave} disabled={busy} data-testid="sign-out">
         {busy ? 'Signing out…' : 'Sign out'}
       </button>
-      {error && <p className="session-error" role="alert">{error}</p>}
+      {error && (
+        <p className="session-error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

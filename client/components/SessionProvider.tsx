@@ -24,16 +24,24 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // Many reads may fail at once: they share one check.
   const pending = useRef<Promise<void> | null>(null);
   const refresh = useCallback(() => {
-    pending.current ??= getSession().then(
-      (session) => setState({ session, error: null }),
-      (e: unknown) => setState((s) => ({ session: s.session, error: e instanceof ApiError ? e : new ApiError(String(e), 0, 'client') })),
-    ).finally(() => { pending.current = null; });
+    pending.current ??= getSession()
+      .then(
+        (session) => setState({ session, error: null }),
+        (e: unknown) => setState((s) => ({ session: s.session, error: e instanceof ApiError ? e : new ApiError(String(e), 0, 'client') })),
+      )
+      .finally(() => {
+        pending.current = null;
+      });
     return pending.current;
   }, []);
 
-  useEffect(() => { void refresh(); }, [refresh]);
   useEffect(() => {
-    const onUnauthorized = () => { void refresh(); };
+    void refresh();
+  }, [refresh]);
+  useEffect(() => {
+    const onUnauthorized = () => {
+      void refresh();
+    };
     window.addEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
     return () => window.removeEventListener(UNAUTHORIZED_EVENT, onUnauthorized);
   }, [refresh]);

@@ -21,9 +21,14 @@ export function SignInForm({ kind, onSignedIn }: Props) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const fail = (message: string, field = true) => setError((old) => ({ message, field, attempt: (old?.attempt ?? 0) + 1 }));
-    const credentials: Credentials | null = kind === 'token'
-      ? (token.trim() ? { token: token.trim() } : null)
-      : (username.trim() && password ? { username: username.trim(), password } : null);
+    const credentials: Credentials | null =
+      kind === 'token'
+        ? token.trim()
+          ? { token: token.trim() }
+          : null
+        : username.trim() && password
+          ? { username: username.trim(), password }
+          : null;
     if (!credentials) {
       fail(kind === 'token' ? 'Enter your access token.' : 'Enter your username and your password.');
       return;
@@ -51,27 +56,60 @@ export function SignInForm({ kind, onSignedIn }: Props) {
       {error && (
         // Keyed by attempt, so the same refusal twice is announced twice.
         <p key={error.attempt} className="sign-in-error" id={errorId} role="alert" data-testid="sign-in-error">
-          <span className="visually-hidden">Error: </span>{error.message}
+          <span className="visually-hidden">Error: </span>
+          {error.message}
         </p>
       )}
       {kind === 'token' ? (
         <div className="field">
           <label htmlFor={`${id}-token`}>Token</label>
-          <span className="hint" id={`${id}-token-hint`}>The token an administrator gave you. It opens a session in this browser and is not kept by the page.</span>
-          <input id={`${id}-token`} type="password" name="token" autoComplete="off" spellCheck={false} value={token}
-            onChange={(e) => setToken(e.target.value)} aria-describedby={described(`${id}-token-hint`)} aria-invalid={invalid} data-testid="token-input" />
+          <span className="hint" id={`${id}-token-hint`}>
+            The token an administrator gave you. It opens a session in this browser and is not kept by the page.
+          </span>
+          <input
+            id={`${id}-token`}
+            type="password"
+            name="token"
+            autoComplete="off"
+            spellCheck={false}
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            aria-describedby={described(`${id}-token-hint`)}
+            aria-invalid={invalid}
+            data-testid="token-input"
+          />
         </div>
       ) : (
         <>
           <div className="field">
             <label htmlFor={`${id}-username`}>Username</label>
-            <input id={`${id}-username`} type="text" name="username" autoComplete="username" autoCapitalize="none" spellCheck={false} value={username}
-              onChange={(e) => setUsername(e.target.value)} aria-describedby={described()} aria-invalid={invalid} data-testid="username-input" />
+            <input
+              id={`${id}-username`}
+              type="text"
+              name="username"
+              autoComplete="username"
+              autoCapitalize="none"
+              spellCheck={false}
+              value={username}
+              onChange={(e) => setUsername(e.target.value)}
+              aria-describedby={described()}
+              aria-invalid={invalid}
+              data-testid="username-input"
+            />
           </div>
           <div className="field">
             <label htmlFor={`${id}-password`}>Password</label>
-            <input id={`${id}-password`} type="password" name="password" autoComplete="current-password" value={password}
-              onChange={(e) => setPassword(e.target.value)} aria-describedby={described()} aria-invalid={invalid} data-testid="password-input" />
+            <input
+              id={`${id}-password`}
+              type="password"
+              name="password"
+              autoComplete="current-password"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+              aria-describedby={described()}
+              aria-invalid={invalid}
+              data-testid="password-input"
+            />
           </div>
         </>
       )}

@@ -5,7 +5,10 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../common/ap
 
 export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type ConnectionStatus = 'connecting' | 'live' | 'offline';
-export interface LiveConnection { socket: AppSocket | null; status: ConnectionStatus }
+export interface LiveConnection {
+  socket: AppSocket | null;
+  status: ConnectionStatus;
+}
 
 export const SocketContext = createContext<LiveConnection>({ socket: null, status: 'connecting' });
 
@@ -24,7 +27,9 @@ interface Props {
 export function SocketProvider({ identity, onRefused, children }: Props) {
   const [connection, setConnection] = useState<LiveConnection>({ socket: null, status: 'connecting' });
   const refused = useRef(onRefused);
-  useEffect(() => { refused.current = onRefused; }, [onRefused]);
+  useEffect(() => {
+    refused.current = onRefused;
+  }, [onRefused]);
   useEffect(() => {
     const socket: AppSocket = io({ path: '/socket.io' });
     const live = () => setConnection({ socket, status: 'live' });

@@ -11,16 +11,26 @@ export function SpeedupPanel({ metrics }: { metrics: MetricsResponse }) {
       <h2 id="speedup-heading">Lead time against the baseline</h2>
       {sentence && speedup !== null ? (
         <>
-          <p className="speedup-factor" aria-hidden="true">{speedupLabel(speedup)}</p>
+          <p className="speedup-factor" aria-hidden="true">
+            {speedupLabel(speedup)}
+          </p>
           <p className="speedup-sentence">Median lead time went {sentence}.</p>
         </>
       ) : tooFewToCompare(metrics) ? (
-        <p data-testid="too-few-changes"><strong>Too few changes to compare.</strong> A speed-up needs 10 changes in the baseline and 10 in the last 90 days.</p>
+        <p data-testid="too-few-changes">
+          <strong>Too few changes to compare.</strong> A speed-up needs 10 changes in the baseline and 10 in the last 90 days.
+        </p>
       ) : (
         <p className="muted">No comparison yet: it needs changes deployed both in the baseline and in the last 90 days.</p>
       )}
-      <p className="muted small" data-testid="now-note">Now: the 90 days to {formatLastDay(now.to)}, {plural(now.count, 'change')}; the same whatever range is picked above.</p>
-      {baseline && <p className="muted small" data-testid="baseline-note">{baselineNote(baseline)}</p>}
+      <p className="muted small" data-testid="now-note">
+        Now: the 90 days to {formatLastDay(now.to)}, {plural(now.count, 'change')}; the same whatever range is picked above.
+      </p>
+      {baseline && (
+        <p className="muted small" data-testid="baseline-note">
+          {baselineNote(baseline)}
+        </p>
+      )}
     </section>
   );
 }

@@ -20,8 +20,8 @@ export function StageBreakdown({ stages, csvUrl }: { stages: Stages; csvUrl: str
       ) : (
         <>
           <p className="muted small">
-            Medians over {plural(stages.count, 'pull request')}. Whole loop: <strong>{formatDuration(stages.loop)}</strong>.
-            Medians of the stages need not add up to the median of the whole.
+            Medians over {plural(stages.count, 'pull request')}. Whole loop: <strong>{formatDuration(stages.loop)}</strong>. Medians of the
+            stages need not add up to the median of the whole.
           </p>
           {drawn.length > 0 && (
             <div className="stacked-bar stages-bar" aria-hidden="true">
@@ -34,12 +34,23 @@ export function StageBreakdown({ stages, csvUrl }: { stages: Stages; csvUrl: str
           )}
           <table className="stages-table">
             <thead>
-              <tr><th scope="col">Stage</th><th scope="col">From → to</th><th scope="col" className="num">Median</th><th scope="col" className="num">Share</th></tr>
+              <tr>
+                <th scope="col">Stage</th>
+                <th scope="col">From → to</th>
+                <th scope="col" className="num">
+                  Median
+                </th>
+                <th scope="col" className="num">
+                  Share
+                </th>
+              </tr>
             </thead>
             <tbody>
               {rows.map((r) => (
                 <tr key={r.name} data-stage={r.name}>
-                  <th scope="row"><span className={`swatch stage-${r.name}`} aria-hidden="true" /> {r.label}</th>
+                  <th scope="row">
+                    <span className={`swatch stage-${r.name}`} aria-hidden="true" /> {r.label}
+                  </th>
                   <td>{r.means}</td>
                   <td className="num">{r.p50 === null ? '— no data' : formatDuration(r.p50)}</td>
                   <td className="num">{formatPercent(r.share)}</td>

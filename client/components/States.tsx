@@ -18,11 +18,19 @@ export function ErrorMessage({ title, error, onRetry }: { title: string; error: 
     <div className="state state-error" role="alert" data-testid="error">
       <h3 className="state-title">{title}</h3>
       <p>{error.message}</p>
-      {onRetry && <button type="button" className="button-secondary" onClick={onRetry}>Try again</button>}
+      {onRetry && (
+        <button type="button" className="button-secondary" onClick={onRetry}>
+          Try again
+        </button>
+      )}
     </div>
   );
 }
 
 export function EmptyState({ children, testId = 'empty' }: { children: ReactNode; testId?: string }) {
-  return <p className="state state-empty" data-testid={testId}>{children}</p>;
+  return (
+    <p className="state state-empty" data-testid={testId}>
+      {children}
+    </p>
+  );
 }

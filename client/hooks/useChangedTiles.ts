@@ -10,7 +10,10 @@ import { changedTiles, describeTileChanges, tileFigures, type FiguresOf, type Ti
 /** How long a moved tile stays marked. */
 export const MARK_MS = 6000;
 
-export interface ChangedTiles { changed: ReadonlySet<TileId>; announcement: string }
+export interface ChangedTiles {
+  changed: ReadonlySet<TileId>;
+  announcement: string;
+}
 
 /** `url`: what the metrics were read from; a new one (another scope or range) is no change. `figuresOf`: what the page shows of them. */
 export function useChangedTiles(url: string, metrics: MetricsResponse | null, figuresOf: FiguresOf = tileFigures): ChangedTiles {

@@ -3,7 +3,11 @@ import { useCallback, useMemo } from 'react';
 import { useSearchParams } from 'react-router';
 import { rangeFromSearch, searchForRange, utcDay, type DateRange } from '../lib/date-range';
 
-export interface DateRangeState { range: DateRange; today: string; setRange: (range: DateRange) => void }
+export interface DateRangeState {
+  range: DateRange;
+  today: string;
+  setRange: (range: DateRange) => void;
+}
 
 export function useDateRange(): DateRangeState {
   const [params, setParams] = useSearchParams();

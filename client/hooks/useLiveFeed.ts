@@ -34,5 +34,13 @@ export function useLiveFeed(scope: string, live: { arrived: number; arrivals: Fe
     return new Set(entries.filter((e) => !seen.has(e.key)).map((e) => e.key));
   }, [entries, scope]);
   const error = deployments.error ?? incidents.error;
-  return { entries, fresh, error, retry: () => { deployments.retry(); incidents.retry(); } };
+  return {
+    entries,
+    fresh,
+    error,
+    retry: () => {
+      deployments.retry();
+      incidents.retry();
+    },
+  };
 }

@@ -3,6 +3,8 @@ import { useEffect, useState } from 'react';
 
 export function useLoadedAt(data: unknown): string | null {
   const [at, setAt] = useState<string | null>(null);
-  useEffect(() => { if (data) setAt(new Date().toISOString()); }, [data]);
+  useEffect(() => {
+    if (data) setAt(new Date().toISOString());
+  }, [data]);
   return at;
 }

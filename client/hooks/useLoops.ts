@@ -16,7 +16,10 @@ export function useLoops(scope: string, range: DateRange, today: string, version
   return useResource<LoopsResponse>(apiUrl('/api/v1/loops', { scope, ...loopsWindow(range, today) }), version);
 }
 
-export interface LoopAuditResponse { scope: string; items: LoopAuditItem[] }
+export interface LoopAuditResponse {
+  scope: string;
+  items: LoopAuditItem[];
+}
 
 export function useLoopAudit(scope: string, version: number): Resource<LoopAuditResponse> {
   return useResource<LoopAuditResponse>(apiUrl('/api/v1/loops/audit', { scope, limit: 50 }), version);
@@ -24,5 +27,8 @@ export function useLoopAudit(scope: string, version: number): Resource<LoopAudit
 
 /** The series of the range in weeks (months beyond two years), for the process behaviour chart. */
 export function useLoopsSeries(scope: string, range: DateRange, today: string, version: number): Resource<SeriesResponse> {
-  return useResource<SeriesResponse>(apiUrl('/api/v1/metrics/series', { scope, ...apiWindow(range), bucket: bucketFor(range, today) }), version);
+  return useResource<SeriesResponse>(
+    apiUrl('/api/v1/metrics/series', { scope, ...apiWindow(range), bucket: bucketFor(range, today) }),
+    version,
+  );
 }

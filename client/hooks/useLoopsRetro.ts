@@ -31,10 +31,16 @@ export function useLoopsRetro(scope: string, loopId: string | null, range: DateR
   const missing = one.error?.status === 404;
   // A loop planned ahead starts after today: read at least its first day.
   const end = range.to ?? (range.from > today ? range.from : today);
-  const loops = useResource<LoopsResponse>(!loopId || missing ? apiUrl('/api/v1/loops', { scope, from: range.from, to: addDays(end, 1) }) : null, version);
+  const loops = useResource<LoopsResponse>(
+    !loopId || missing ? apiUrl('/api/v1/loops', { scope, from: range.from, to: addDays(end, 1) }) : null,
+    version,
+  );
   const loop = one.data?.loop ?? null;
   const win = loop ? { scope, from: loop.from, to: loop.to } : null;
-  const changes = useResource<ChangesResponse>(win ? apiUrl('/api/v1/changes', { ...win, sort: 'slowest', limit: RETRO_CHANGES_LIMIT }) : null, version);
+  const changes = useResource<ChangesResponse>(
+    win ? apiUrl('/api/v1/changes', { ...win, sort: 'slowest', limit: RETRO_CHANGES_LIMIT }) : null,
+    version,
+  );
   const deployments = useResource<DeploymentsResponse>(win ? apiUrl('/api/v1/deployments', { ...win, limit: 5000 }) : null, version);
   const incidents = useResource<IncidentsResponse>(win ? apiUrl('/api/v1/incidents', { ...win, limit: 1000 }) : null, version);
   return { one, loops, loop, previous: one.data?.previous ?? null, missing, changes, deployments, incidents };

@@ -12,7 +12,11 @@ export interface Resource<T> {
   retry: () => void;
 }
 
-interface State<T> { url: string | null; data: T | null; error: ApiError | null }
+interface State<T> {
+  url: string | null;
+  data: T | null;
+  error: ApiError | null;
+}
 
 /**
  * `url` null waits (for something it depends on). `version` is bumped by live events: the

@@ -31,16 +31,23 @@ export function useScopeLive(scope: string, services: ReadonlySet<string>): Scop
   const [arrivals, setArrivals] = useState<FeedItem[]>([]);
   const [announcement, setAnnouncement] = useState('');
   const servicesRef = useRef(services);
-  useEffect(() => { servicesRef.current = services; }, [services]);
+  useEffect(() => {
+    servicesRef.current = services;
+  }, [services]);
 
   useEffect(() => {
     if (!socket) return;
     let connectedBefore = socket.connected;
-    const join = () => { socket.emit('scope:join', scope); };
+    const join = () => {
+      socket.emit('scope:join', scope);
+    };
     const onConnect = () => {
       join();
       // Events may have arrived while the socket was away: read the figures again.
-      if (connectedBefore) { setVersion((v) => v + 1); setArrived((n) => n + 1); }
+      if (connectedBefore) {
+        setVersion((v) => v + 1);
+        setArrived((n) => n + 1);
+      }
       connectedBefore = true;
     };
     const onChanged = (p: ChangedPayload) => {

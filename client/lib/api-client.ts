@@ -2,7 +2,11 @@
 
 /** A failed request, with the message to show the user. */
 export class ApiError extends Error {
-  constructor(message: string, readonly status: number, readonly code: string) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
     super(message);
     this.name = 'ApiError';
   }

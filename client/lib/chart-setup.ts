@@ -1,7 +1,15 @@
 /** Registers only the chart.js parts the dashboard draws (tree-shaken), with the house typography. */
 import {
-  BarController, BarElement, CategoryScale, Chart, LinearScale, LineController, LineElement,
-  LogarithmicScale, PointElement, Tooltip,
+  BarController,
+  BarElement,
+  CategoryScale,
+  Chart,
+  LinearScale,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
 } from 'chart.js';
 import { CHART_COLOURS } from './series';
 
@@ -17,6 +25,7 @@ Chart.defaults.borderColor = CHART_COLOURS.grid;
 Chart.defaults.set('animation', { duration: 250 });
 
 /** For the browser tests and the curious: the chart drawn on a canvas, to read what its tooltip shows. */
-(window as Window & { demingChartOf?: (canvas: HTMLCanvasElement) => Chart | undefined }).demingChartOf = (canvas) => Chart.getChart(canvas);
+(window as Window & { demingChartOf?: (canvas: HTMLCanvasElement) => Chart | undefined }).demingChartOf = (canvas) =>
+  Chart.getChart(canvas);
 
 export { Chart };

@@ -3,8 +3,15 @@
  * (UTC, like the server's default calendar), both included; no `to` means "up to now".
  * The API's window is [from, to), so the day after `to` is sent.
  */
-export interface DateRange { from: string; to: string | null }
-export interface Preset { id: string; label: string; days: number }
+export interface DateRange {
+  from: string;
+  to: string | null;
+}
+export interface Preset {
+  id: string;
+  label: string;
+  days: number;
+}
 
 const DAY_MS = 86_400_000;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -37,7 +37,9 @@ export function failureRateSeries(series: Pick<SeriesResponse, 'points' | 'bucke
     percent: series.points.map((p) => (p.changeFailureRate.rate === null ? null : p.changeFailureRate.rate * 100)),
     failed: series.points.map((p) => p.changeFailureRate.failed),
     deployments: series.points.map((p) => p.changeFailureRate.count),
-    missing: series.points.map((p) => (p.changeFailureRate.reason ? 'no incident data' : p.changeFailureRate.rate === null ? 'no deployments' : null)),
+    missing: series.points.map((p) =>
+      p.changeFailureRate.reason ? 'no incident data' : p.changeFailureRate.rate === null ? 'no deployments' : null,
+    ),
     partial: partialBuckets(series),
   };
 }
@@ -46,10 +48,16 @@ export function failureRateSeries(series: Pick<SeriesResponse, 'points' | 'bucke
 export function failureRateChartData(s: FailureRateSeries): ChartData<'bar', (number | null)[], string> {
   return {
     labels: s.labels,
-    datasets: [{
-      label: 'Change fail rate', data: s.percent, borderRadius: 1, maxBarThickness: 28, minBarLength: 3,
-      backgroundColor: s.partial.map((p) => (p ? CHART_COLOURS.partial : CHART_COLOURS.accent)),
-    }],
+    datasets: [
+      {
+        label: 'Change fail rate',
+        data: s.percent,
+        borderRadius: 1,
+        maxBarThickness: 28,
+        minBarLength: 3,
+        backgroundColor: s.partial.map((p) => (p ? CHART_COLOURS.partial : CHART_COLOURS.accent)),
+      },
+    ],
   };
 }
 
@@ -75,10 +83,19 @@ export function restoreTimeSeries(series: Pick<SeriesResponse, 'points' | 'bucke
 export function restoreTimeChartData(s: RestoreTimeSeries): ChartData<'line', (number | null)[], string> {
   return {
     labels: s.labels,
-    datasets: [{
-      label: 'Time to restore, median', data: s.p50.map(onLogAxis), borderColor: CHART_COLOURS.accent, backgroundColor: CHART_COLOURS.accent,
-      borderWidth: 2, pointRadius: 3.5, pointHoverRadius: 6, spanGaps: false, tension: 0,
-    }],
+    datasets: [
+      {
+        label: 'Time to restore, median',
+        data: s.p50.map(onLogAxis),
+        borderColor: CHART_COLOURS.accent,
+        backgroundColor: CHART_COLOURS.accent,
+        borderWidth: 2,
+        pointRadius: 3.5,
+        pointHoverRadius: 6,
+        spanGaps: false,
+        tension: 0,
+      },
+    ],
   };
 }
 
@@ -86,7 +103,11 @@ export function restoreTimeChartData(s: RestoreTimeSeries): ChartData<'line', (n
  * Options for a line on a logarithmic duration axis labelled in durations: the lead-time and
  * time-to-restore charts. `counted`: each bucket's count, said under the value in the tooltip.
  */
-export function logDurationOptions(values: readonly (number | null)[], title: string, counted?: { counts: readonly number[]; noun: [string, string] }): ChartOptions<'line'> {
+export function logDurationOptions(
+  values: readonly (number | null)[],
+  title: string,
+  counted?: { counts: readonly number[]; noun: [string, string] },
+): ChartOptions<'line'> {
   const axis = logDurationScale(values);
   return {
     responsive: true,
@@ -95,17 +116,23 @@ export function logDurationOptions(values: readonly (number | null)[], title: st
     scales: {
       x: { type: 'category', grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 16 } },
       y: {
-        type: 'logarithmic', min: axis.min, max: axis.max,
+        type: 'logarithmic',
+        min: axis.min,
+        max: axis.max,
         title: { display: true, text: title },
-        afterBuildTicks: (scale) => { scale.ticks = axis.ticks.map((value) => ({ value, major: false, label: '' })); },
+        afterBuildTicks: (scale) => {
+          scale.ticks = axis.ticks.map((value) => ({ value, major: false, label: '' }));
+        },
         ticks: { callback: (value) => formatDurationTick(Number(value)), autoSkip: false },
       },
     },
     plugins: {
-      tooltip: { callbacks: {
-        label: (ctx) => `${ctx.dataset.label}: ${formatDuration(ctx.parsed.y)}`,
-        ...(counted ? { footer: countFooter<'line'>(counted.counts, ...counted.noun) } : {}),
-      } },
+      tooltip: {
+        callbacks: {
+          label: (ctx) => `${ctx.dataset.label}: ${formatDuration(ctx.parsed.y)}`,
+          ...(counted ? { footer: countFooter<'line'>(counted.counts, ...counted.noun) } : {}),
+        },
+      },
     },
   };
 }

@@ -12,7 +12,11 @@ export const YEAR = 365 * DAY;
 /** The sign shown where a figure has no data. */
 export const NO_DATA = '—';
 
-interface Unit { size: number; one: string; many: string }
+interface Unit {
+  size: number;
+  one: string;
+  many: string;
+}
 const UNITS: Unit[] = [
   { size: 1, one: 's', many: 's' },
   { size: MINUTE, one: 'min', many: 'min' },

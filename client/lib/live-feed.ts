@@ -8,7 +8,13 @@ import { plural } from './format';
 
 export type IngestedPayload = Parameters<ServerToClientEvents['events:ingested']>[0];
 /** One count of a batch that arrived: how many events of a type for a service. */
-export interface FeedItem { id: string; at: string; type: string; service: string; n: number }
+export interface FeedItem {
+  id: string;
+  at: string;
+  type: string;
+  service: string;
+  n: number;
+}
 
 export const FEED_LIMIT = 20;
 
@@ -29,7 +35,12 @@ export function describeCount(type: string, n: number): string {
  * The counts of a batch for the services in scope, in front of `feed`, cut to `limit`.
  * `inScope` answers whether a service belongs to the page.
  */
-export function appendIngested(feed: readonly FeedItem[], payload: IngestedPayload, inScope: (service: string) => boolean, limit = FEED_LIMIT): FeedItem[] {
+export function appendIngested(
+  feed: readonly FeedItem[],
+  payload: IngestedPayload,
+  inScope: (service: string) => boolean,
+  limit = FEED_LIMIT,
+): FeedItem[] {
   const fresh = payload.counts
     .filter((c) => c.n > 0 && inScope(c.service))
     .map((c, i) => ({ id: `${payload.at}/${i}/${c.type}/${c.service}`, at: payload.at, type: c.type, service: c.service, n: c.n }));
@@ -48,12 +59,26 @@ export function summariseIngested(items: readonly FeedItem[]): string {
 
 /** A deployment as `GET /api/v1/deployments` lists it. */
 export interface DeploymentEntry {
-  service: string; id: string; environment: string; production: boolean; status: string;
-  startedAt: string | null; finishedAt: string | null; url: string | null; changes: number; causedIncident?: boolean;
+  service: string;
+  id: string;
+  environment: string;
+  production: boolean;
+  status: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  url: string | null;
+  changes: number;
+  causedIncident?: boolean;
 }
 /** An incident as `GET /api/v1/incidents` lists it. */
 export interface IncidentEntry {
-  service: string; id: string; openedAt: string; resolvedAt: string | null; severity: string | null; title: string | null; url: string | null;
+  service: string;
+  id: string;
+  openedAt: string;
+  resolvedAt: string | null;
+  severity: string | null;
+  title: string | null;
+  url: string | null;
 }
 
 /** How an entry went, for its mark (in words as well as colour). */
@@ -61,7 +86,10 @@ export type FeedStatus = 'success' | 'failed' | 'pending' | 'open' | 'resolved' 
 
 /** One line of the feed. */
 export interface FeedEntry {
-  key: string; at: string; kind: 'deployment' | 'incident' | 'arrival'; service: string;
+  key: string;
+  at: string;
+  kind: 'deployment' | 'incident' | 'arrival';
+  service: string;
   /** "Deployed to production", "Failed deployment to staging", "Incident opened". */
   what: string;
   status: FeedStatus;
@@ -75,29 +103,55 @@ export interface FeedEntry {
 function deploymentEntry(d: DeploymentEntry): FeedEntry {
   const where = d.production ? 'production' : d.environment;
   const [what, status]: [string, FeedStatus] =
-    d.status === 'success' ? [`Deployed to ${where}`, 'success']
-    : d.status === 'failure' ? [`Failed deployment to ${where}`, 'failed']
-    : d.status === 'in_progress' ? [`Deploying to ${where}`, 'pending']
-    : [`Deployment to ${where} ${d.status.replace(/_/g, ' ')}`, 'failed'];
+    d.status === 'success'
+      ? [`Deployed to ${where}`, 'success']
+      : d.status === 'failure'
+        ? [`Failed deployment to ${where}`, 'failed']
+        : d.status === 'in_progress'
+          ? [`Deploying to ${where}`, 'pending']
+          : [`Deployment to ${where} ${d.status.replace(/_/g, ' ')}`, 'failed'];
   const caused = d.causedIncident ? '; caused an incident' : '';
   return {
-    key: `deployment/${d.service}/${d.id}`, at: d.finishedAt ?? d.startedAt ?? '', kind: 'deployment', service: d.service, what, status,
-    detail: d.changes > 0 || caused ? `${d.changes > 0 ? plural(d.changes, 'change') : ''}${caused}`.replace(/^; /, '') : null, severity: null, url: d.url,
+    key: `deployment/${d.service}/${d.id}`,
+    at: d.finishedAt ?? d.startedAt ?? '',
+    kind: 'deployment',
+    service: d.service,
+    what,
+    status,
+    detail: d.changes > 0 || caused ? `${d.changes > 0 ? plural(d.changes, 'change') : ''}${caused}`.replace(/^; /, '') : null,
+    severity: null,
+    url: d.url,
   };
 }
 
 function incidentEntry(i: IncidentEntry): FeedEntry {
   const resolved = i.resolvedAt !== null;
   return {
-    key: `incident/${i.service}/${i.id}/${resolved ? 'resolved' : 'open'}`, at: i.resolvedAt ?? i.openedAt, kind: 'incident', service: i.service,
-    what: resolved ? 'Incident resolved' : 'Incident opened', status: resolved ? 'resolved' : 'open',
-    detail: i.title, severity: i.severity, url: i.url,
+    key: `incident/${i.service}/${i.id}/${resolved ? 'resolved' : 'open'}`,
+    at: i.resolvedAt ?? i.openedAt,
+    kind: 'incident',
+    service: i.service,
+    what: resolved ? 'Incident resolved' : 'Incident opened',
+    status: resolved ? 'resolved' : 'open',
+    detail: i.title,
+    severity: i.severity,
+    url: i.url,
   };
 }
 
 /** What the socket said arrived, beyond deployments and incidents (changes, CI runs): "2 changes arrived". */
 function arrivalEntry(a: FeedItem): FeedEntry {
-  return { key: `arrival/${a.id}`, at: a.at, kind: 'arrival', service: a.service, what: `${describeCount(a.type, a.n)} arrived`, status: 'arrived', detail: null, severity: null, url: null };
+  return {
+    key: `arrival/${a.id}`,
+    at: a.at,
+    kind: 'arrival',
+    service: a.service,
+    what: `${describeCount(a.type, a.n)} arrived`,
+    status: 'arrived',
+    detail: null,
+    severity: null,
+    url: null,
+  };
 }
 
 /** The kinds the feed reads from the API; the socket's counts of the others are shown as they are. */
@@ -116,7 +170,12 @@ export function arrivalsOf(batch: readonly FeedItem[]): FeedItem[] {
  * The feed from the latest deployments and incidents and what else arrived while the page was
  * open (`arrivals`, see {@link arrivalsOf}): newest first (by when each finished, was resolved or arrived), at most `limit`.
  */
-export function feedEntries(deployments: readonly DeploymentEntry[], incidents: readonly IncidentEntry[], arrivals: readonly FeedItem[] = [], limit = FEED_LIMIT): FeedEntry[] {
+export function feedEntries(
+  deployments: readonly DeploymentEntry[],
+  incidents: readonly IncidentEntry[],
+  arrivals: readonly FeedItem[] = [],
+  limit = FEED_LIMIT,
+): FeedEntry[] {
   return [...deployments.map(deploymentEntry), ...incidents.map(incidentEntry), ...arrivals.map(arrivalEntry)]
     .filter((e) => e.at !== '')
     .sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : a.key.localeCompare(b.key)))

@@ -30,7 +30,11 @@ export const DURATION_TICKS: readonly { value: number; rank: 1 | 2 | 3; label: s
   { value: 5 * YEAR, rank: 1, label: '5 years' },
 ];
 
-export interface LogDurationScale { min: number; max: number; ticks: number[] }
+export interface LogDurationScale {
+  min: number;
+  max: number;
+  ticks: number[];
+}
 
 /**
  * The axis for durations between `low` and `high` (seconds): it starts and ends on a tick
@@ -60,7 +64,14 @@ export function formatDurationTick(seconds: number): string {
 }
 
 function formatShort(seconds: number): string {
-  const units: [number, string][] = [[YEAR, 'y'], [MONTH, 'mo'], [DAY, 'd'], [HOUR, 'h'], [MINUTE, 'min'], [1, 's']];
+  const units: [number, string][] = [
+    [YEAR, 'y'],
+    [MONTH, 'mo'],
+    [DAY, 'd'],
+    [HOUR, 'h'],
+    [MINUTE, 'min'],
+    [1, 's'],
+  ];
   const [size, name] = units.find(([u]) => seconds >= u) ?? [1, 's'];
   return `${Math.round((seconds / size) * 10) / 10} ${name}`;
 }

@@ -4,7 +4,12 @@ import type { FieldIssue } from './loops-form';
 
 /** A refused write, with `error.details` of the answer. */
 export class WriteError extends ApiError {
-  constructor(message: string, status: number, code: string, readonly details: FieldIssue[]) {
+  constructor(
+    message: string,
+    status: number,
+    code: string,
+    readonly details: FieldIssue[],
+  ) {
     super(message, status, code);
     this.name = 'WriteError';
   }
@@ -15,7 +20,10 @@ function detailsOf(body: unknown): FieldIssue[] {
   const error = (body as { error?: { details?: unknown } }).error;
   if (!error || !Array.isArray(error.details)) return [];
   return error.details
-    .filter((d): d is FieldIssue => typeof d === 'object' && d !== null && typeof (d as FieldIssue).path === 'string' && typeof (d as FieldIssue).message === 'string')
+    .filter(
+      (d): d is FieldIssue =>
+        typeof d === 'object' && d !== null && typeof (d as FieldIssue).path === 'string' && typeof (d as FieldIssue).message === 'string',
+    )
     .map((d) => ({ path: d.path, message: d.message }));
 }
 
@@ -24,7 +32,8 @@ export async function sendJson<T>(method: 'POST' | 'PATCH' | 'DELETE', url: stri
   let res: Response;
   try {
     res = await fetch(url, {
-      method, credentials: 'same-origin',
+      method,
+      credentials: 'same-origin',
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

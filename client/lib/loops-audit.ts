@@ -3,7 +3,10 @@ import type { LoopAuditItem, LoopDecision, LoopMetric } from '../../common/api';
 import { formatMetric, METRIC_INFO } from './loops-compare';
 
 const ACTIONS: Record<LoopAuditItem['action'], string> = {
-  plan: 'planned', edit: 'edited', act: 'recorded the act of', delete: 'deleted',
+  plan: 'planned',
+  edit: 'edited',
+  act: 'recorded the act of',
+  delete: 'deleted',
 };
 
 type Snapshot = Record<string, unknown>;
@@ -32,7 +35,8 @@ export function auditChanges(item: Pick<LoopAuditItem, 'action' | 'before' | 'af
     const last = (s: Snapshot) => day(typeof s.toAt === 'number' ? s.toAt - 1 : null);
     out.push(`dates: ${day(before.fromAt)}–${last(before)} → ${day(after.fromAt)}–${last(after)}`);
   }
-  if (before.planMetric !== after.planMetric || before.planTarget !== after.planTarget) out.push(`target: ${planWords(before)} → ${planWords(after)}`);
+  if (before.planMetric !== after.planMetric || before.planTarget !== after.planTarget)
+    out.push(`target: ${planWords(before)} → ${planWords(after)}`);
   if (before.planHypothesis !== after.planHypothesis) out.push('hypothesis changed');
   if (before.actDecision !== after.actDecision || before.actNotes !== after.actNotes) {
     out.push(typeof after.actDecision === 'string' ? `decision: ${after.actDecision as LoopDecision}` : 'decision removed');

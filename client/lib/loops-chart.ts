@@ -52,7 +52,11 @@ export function loopTargets(loops: readonly Pick<LoopItem, 'plan'>[], metric: Lo
   return loops.map((l) => (l.plan && l.plan.metric === metric ? l.plan.target : null));
 }
 
-export interface LoopBars { labels: string[]; values: (number | null)[]; targets: (number | null)[] }
+export interface LoopBars {
+  labels: string[];
+  values: (number | null)[];
+  targets: (number | null)[];
+}
 
 /** Lead time p50 per loop, in seconds (0 drawn at one second, as a log axis cannot place it). */
 export function leadTimeBars(loops: readonly LoopItem[]): LoopBars {
@@ -65,7 +69,11 @@ export function leadTimeBars(loops: readonly LoopItem[]): LoopBars {
 
 /** Successful production deployments per week in each loop. */
 export function deploymentBars(loops: readonly LoopItem[]): LoopBars {
-  return { labels: loopLabels(loops), values: loops.map((l) => l.metrics.deploymentFrequency.perWeek), targets: loopTargets(loops, 'deploymentFrequency') };
+  return {
+    labels: loopLabels(loops),
+    values: loops.map((l) => l.metrics.deploymentFrequency.perWeek),
+    targets: loopTargets(loops, 'deploymentFrequency'),
+  };
 }
 
 export const TARGET_COLOUR = '#0b0c0c';
@@ -81,17 +89,30 @@ export function loopBarChartData(bars: LoopBars, valueLabel: string, selected = 
   const colours = bars.values.map((_, i) => (i === selected ? SELECTED_COLOUR : BAR_COLOUR));
   const datasets: ChartData<'bar' | 'line', (number | null)[], string>['datasets'] = [
     {
-      type: 'bar', label: valueLabel, data: bars.values, backgroundColor: colours,
+      type: 'bar',
+      label: valueLabel,
+      data: bars.values,
+      backgroundColor: colours,
       borderColor: bars.values.map((_, i) => (i === selected ? TARGET_COLOUR : BAR_COLOUR)),
-      borderWidth: bars.values.map((_, i) => (i === selected ? 2 : 0)), maxBarThickness: 44, order: 2,
+      borderWidth: bars.values.map((_, i) => (i === selected ? 2 : 0)),
+      maxBarThickness: 44,
+      order: 2,
     },
   ];
   if (bars.targets.some((t) => t !== null)) {
     datasets.push({
-      type: 'line', label: 'Target', data: bars.targets, showLine: false, order: 1,
+      type: 'line',
+      label: 'Target',
+      data: bars.targets,
+      showLine: false,
+      order: 1,
       // Drawn by the target-markers plugin as a dashed line across the bar; the points stay for the tooltip.
-      pointStyle: 'line', pointRadius: 0, pointHoverRadius: 0, pointHitRadius: 18,
-      borderColor: TARGET_COLOUR, backgroundColor: TARGET_COLOUR,
+      pointStyle: 'line',
+      pointRadius: 0,
+      pointHoverRadius: 0,
+      pointHitRadius: 18,
+      borderColor: TARGET_COLOUR,
+      backgroundColor: TARGET_COLOUR,
     });
   }
   return { labels: bars.labels, datasets };

@@ -7,15 +7,26 @@ import { formatDuration, formatFactor, formatPercent, formatRate, NO_DATA } from
 import { metricValue } from '../../common/loop-metrics';
 
 export type Better = 'better' | 'worse' | 'same' | null;
-export interface Direction { words: string; better: Better }
+export interface Direction {
+  words: string;
+  better: Better;
+}
 export interface ComparisonRow {
-  metric: LoopMetric; label: string;
-  current: string; previous: string; baseline: string;
+  metric: LoopMetric;
+  label: string;
+  current: string;
+  previous: string;
+  baseline: string;
   /** This loop against the previous one. */
   change: Direction;
 }
 
-interface MetricInfo { label: string; kind: 'duration' | 'frequency' | 'rate'; lower: string; higher: string }
+interface MetricInfo {
+  label: string;
+  kind: 'duration' | 'frequency' | 'rate';
+  lower: string;
+  higher: string;
+}
 
 /** Words for a move down and a move up (`{n}`: how much); lower is better except for deployment frequency. */
 export const METRIC_INFO: Record<LoopMetric, MetricInfo> = {
@@ -74,10 +85,12 @@ export function comparisonRows(loop: Pick<LoopItem, 'metrics' | 'baseline'>, pre
   return METRIC_ORDER.map((metric) => {
     const current = metricValue(loop.metrics, metric);
     const before = previous ? metricValue(previous.metrics, metric) : null;
-    const baseline = metric === 'leadTime' ? loop.baseline?.leadTimeP50 ?? null : null;
+    const baseline = metric === 'leadTime' ? (loop.baseline?.leadTimeP50 ?? null) : null;
     return {
-      metric, label: METRIC_INFO[metric].label,
-      current: formatMetric(metric, current), previous: previous ? formatMetric(metric, before) : NO_DATA,
+      metric,
+      label: METRIC_INFO[metric].label,
+      current: formatMetric(metric, current),
+      previous: previous ? formatMetric(metric, before) : NO_DATA,
       baseline: metric === 'leadTime' ? formatMetric(metric, baseline) : NO_DATA,
       change: previous ? describeChange(metric, before, current) : { words: 'no previous loop', better: null },
     };

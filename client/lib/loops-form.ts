@@ -10,13 +10,23 @@ import { loopLengthDays } from './loops-chart';
 export type LoopUnit = (typeof loopMetricUnits)[LoopMetric][number];
 
 export const UNIT_LABELS: Record<LoopUnit, string> = {
-  seconds: 'seconds', minutes: 'minutes', hours: 'hours', days: 'days',
-  perWeek: 'deployments a week', perDay: 'deployments a day', fraction: 'fraction (0 to 1)', percent: 'percent',
+  seconds: 'seconds',
+  minutes: 'minutes',
+  hours: 'hours',
+  days: 'days',
+  perWeek: 'deployments a week',
+  perDay: 'deployments a day',
+  fraction: 'fraction (0 to 1)',
+  percent: 'percent',
 };
 
 /** The unit a target is first offered in: the one people say it in. */
 export const DEFAULT_UNIT: Record<LoopMetric, LoopUnit> = {
-  leadTime: 'hours', timeToRestore: 'hours', deploymentFrequency: 'perWeek', changeFailureRate: 'percent', reworkRate: 'percent',
+  leadTime: 'hours',
+  timeToRestore: 'hours',
+  deploymentFrequency: 'perWeek',
+  changeFailureRate: 'percent',
+  reworkRate: 'percent',
 };
 
 /** "Lead time (median): lower is better". */
@@ -34,10 +44,21 @@ export function unitAfterMetricChange(metric: LoopMetric, unit: string): LoopUni
 }
 
 /** What the plan form holds: text as typed; `to` is the loop's last day, included. */
-export interface PlanFormValues { name: string; from: string; to: string; metric: LoopMetric; target: string; unit: LoopUnit; hypothesis: string }
+export interface PlanFormValues {
+  name: string;
+  from: string;
+  to: string;
+  metric: LoopMetric;
+  target: string;
+  unit: LoopUnit;
+  hypothesis: string;
+}
 
 export interface PlanBody {
-  scope: string; name: string; from: string; to: string;
+  scope: string;
+  name: string;
+  from: string;
+  to: string;
   plan: { metric: LoopMetric; target: number | null; unit: LoopUnit; hypothesis: string };
 }
 
@@ -50,7 +71,13 @@ export function planBody(scope: string, v: PlanFormValues): PlanBody {
   const text = v.target.trim().replace(',', '.');
   const target = text === '' || !Number.isFinite(Number(text)) ? null : Number(text);
   const to = /^\d{4}-\d{2}-\d{2}$/.test(v.to) ? addDays(v.to, 1) : v.to;
-  return { scope, name: v.name.trim(), from: v.from, to, plan: { metric: v.metric, target, unit: v.unit, hypothesis: v.hypothesis.trim() } };
+  return {
+    scope,
+    name: v.name.trim(),
+    from: v.from,
+    to,
+    plan: { metric: v.metric, target, unit: v.unit, hypothesis: v.hypothesis.trim() },
+  };
 }
 
 /** A fresh form: the next loop starts where the last recorded one ended (loops follow each other), else today. */
@@ -72,7 +99,9 @@ export function decisionLabel(decision: LoopDecision): string {
   return DECISIONS.find((d) => d.value === decision)?.label ?? decision;
 }
 
-export interface ActBody { act: { decision: LoopDecision | null; notes: string } }
+export interface ActBody {
+  act: { decision: LoopDecision | null; notes: string };
+}
 
 /** The body of `PATCH /api/v1/loops/:id` for an act; no decision is sent as null, which the server names. */
 export function actBody(decision: LoopDecision | '', notes: string): ActBody {
@@ -88,11 +117,22 @@ export function errorText(message: string, details: readonly FieldIssue[]): stri
 export type PlanField = 'name' | 'from' | 'to' | 'metric' | 'target' | 'unit' | 'hypothesis' | 'form';
 
 const PATH_FIELDS: Record<string, PlanField> = {
-  name: 'name', from: 'from', to: 'to', 'plan.metric': 'metric', 'plan.target': 'target', 'plan.unit': 'unit',
-  'plan.hypothesis': 'hypothesis', plan: 'metric', 'act.decision': 'form', 'act.notes': 'form',
+  name: 'name',
+  from: 'from',
+  to: 'to',
+  'plan.metric': 'metric',
+  'plan.target': 'target',
+  'plan.unit': 'unit',
+  'plan.hypothesis': 'hypothesis',
+  plan: 'metric',
+  'act.decision': 'form',
+  'act.notes': 'form',
 };
 
-export interface FieldIssue { path: string; message: string }
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
 
 /**
  * The messages to show, by field: from `error.details[].path` when the server sent details,
@@ -100,7 +140,9 @@ export interface FieldIssue { path: string; message: string }
  */
 export function fieldErrors(message: string, details: readonly FieldIssue[]): Partial<Record<PlanField, string>> {
   const out: Partial<Record<PlanField, string>> = {};
-  const add = (field: PlanField, text: string) => { out[field] = out[field] ? `${out[field]} ${text}` : text; };
+  const add = (field: PlanField, text: string) => {
+    out[field] = out[field] ? `${out[field]} ${text}` : text;
+  };
   if (details.length > 0) {
     for (const d of details) add(PATH_FIELDS[d.path] ?? 'form', sentence(d.message));
     return out;

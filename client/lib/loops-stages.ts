@@ -7,7 +7,8 @@ import { STAGE_INFO, stageRows, type StageName } from './stages';
 export const STAGE_COLOURS: Record<StageName, string> = { plan: '#003078', do: '#1d70b8', check: '#5694ca', act: '#0b0c0c' };
 
 export interface LoopStageStack {
-  name: StageName; label: string;
+  name: StageName;
+  label: string;
   /** Share of the stage medians, in percent; null where the loop has no data for the stage. */
   shares: (number | null)[];
   /** The stage's median in seconds, per loop. */
@@ -18,7 +19,8 @@ export interface LoopStageStack {
 export function loopStageStacks(loops: readonly Pick<LoopItem, 'stages'>[]): LoopStageStack[] {
   const rows = loops.map((l) => stageRows(l.stages));
   return STAGE_INFO.map((s, k) => ({
-    name: s.name, label: s.label,
+    name: s.name,
+    label: s.label,
     shares: rows.map((r) => (r[k].share === null ? null : Math.round(r[k].share * 1000) / 10)),
     p50s: rows.map((r) => r[k].p50),
   }));
@@ -33,8 +35,13 @@ export function loopStagesChartData(labels: string[], stacks: readonly LoopStage
   return {
     labels,
     datasets: stacks.map((s) => ({
-      label: s.label, data: s.shares, backgroundColor: STAGE_COLOURS[s.name], stack: 'stages',
-      borderColor: '#ffffff', borderWidth: { top: 1, bottom: 0, left: 0, right: 0 }, maxBarThickness: 44,
+      label: s.label,
+      data: s.shares,
+      backgroundColor: STAGE_COLOURS[s.name],
+      stack: 'stages',
+      borderColor: '#ffffff',
+      borderWidth: { top: 1, bottom: 0, left: 0, right: 0 },
+      maxBarThickness: 44,
     })),
   };
 }

@@ -14,7 +14,12 @@ export function loopPhase(loop: Pick<LoopItem, 'from' | 'to'>, now: number): Loo
 
 /** "Planned on 3 Dec 2026, after the loop had started (2 Nov 2026)": why a plan is marked retrospective. */
 export function retrospectiveWords(r: LoopRetrospective): string {
-  const what = r.reason === 'planned-after-start' ? 'Planned' : r.reason === 'from-changed-after-start' ? 'Its start was moved' : 'Its target was changed';
+  const what =
+    r.reason === 'planned-after-start'
+      ? 'Planned'
+      : r.reason === 'from-changed-after-start'
+        ? 'Its start was moved'
+        : 'Its target was changed';
   return `${what} on ${formatDate(r.at)}, after the loop had started (${formatDate(r.startedAt)}): the target was not set in advance, so it says little about the result.`;
 }
 

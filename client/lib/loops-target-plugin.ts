@@ -25,11 +25,17 @@ export const targetMarkersPlugin: Plugin<ChartType> = {
       ctx.setLineDash([]);
       ctx.strokeStyle = '#ffffff';
       ctx.lineWidth = 7;
-      ctx.beginPath(); ctx.moveTo(x - half, y); ctx.lineTo(x + half, y); ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(x - half, y);
+      ctx.lineTo(x + half, y);
+      ctx.stroke();
       ctx.strokeStyle = TARGET_COLOUR;
       ctx.lineWidth = 3;
       ctx.setLineDash([6, 3]);
-      ctx.beginPath(); ctx.moveTo(x - half, y); ctx.lineTo(x + half, y); ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(x - half, y);
+      ctx.lineTo(x + half, y);
+      ctx.stroke();
     });
     ctx.restore();
   },

@@ -27,8 +27,14 @@ export function fold(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
-const place = (key: string, kind: PlaceKind, name: string, context: string | null): Place =>
-  ({ key, kind, name, context, foldedName: fold(name), folded: fold(context ? `${name} ${context}` : name) });
+const place = (key: string, kind: PlaceKind, name: string, context: string | null): Place => ({
+  key,
+  kind,
+  name,
+  context,
+  foldedName: fold(name),
+  folded: fold(context ? `${name} ${context}` : name),
+});
 
 /** Every place, in the order of the tree: summary, organisation, departments, teams, services. */
 export function placesOf(org: OrgResponse): Place[] {
@@ -41,7 +47,12 @@ export function placesOf(org: OrgResponse): Place[] {
     ...org.teams.map((t) => place(`team:${t.id}`, 'team', t.name, departments.get(t.departmentId) ?? null)),
     ...org.services.map((s) => {
       const t = teams.get(s.teamId);
-      return place(`service:${s.name}`, 'service', s.name, t ? `${t.name}, ${departments.get(t.departmentId) ?? ''}`.replace(/, $/, '') : null);
+      return place(
+        `service:${s.name}`,
+        'service',
+        s.name,
+        t ? `${t.name}, ${departments.get(t.departmentId) ?? ''}`.replace(/, $/, '') : null,
+      );
     }),
   ];
 }
@@ -60,7 +71,9 @@ function rank(p: Place, q: string): number | null {
  * order; at most `limit`, with how many matched in all. An empty query lists the tree from the top.
  */
 export function searchPlaces(places: readonly Place[], query: string, limit: number): { matches: Place[]; total: number } {
-  const words = fold(query).split(/\s+/).filter((w) => w !== '');
+  const words = fold(query)
+    .split(/\s+/)
+    .filter((w) => w !== '');
   if (words.length === 0) return { matches: places.slice(0, limit), total: places.length };
   const found: { p: Place; r: number; i: number }[] = [];
   places.forEach((p, i) => {
@@ -76,7 +89,13 @@ export function searchPlaces(places: readonly Place[], query: string, limit: num
   return { matches: found.slice(0, limit).map((f) => f.p), total: found.length };
 }
 
-const KIND_NAMES: Record<PlaceKind, string> = { summary: 'Page', org: 'Organisation', department: 'Department', team: 'Team', service: 'Service' };
+const KIND_NAMES: Record<PlaceKind, string> = {
+  summary: 'Page',
+  org: 'Organisation',
+  department: 'Department',
+  team: 'Team',
+  service: 'Service',
+};
 
 /** "Department", "Service", ... */
 export function placeKindName(kind: PlaceKind): string {

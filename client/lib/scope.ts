@@ -7,7 +7,12 @@ import type { OrgResponse } from '../../common/api';
 import { childScopeKeys, servicesInScope } from '../../common/org-tree';
 
 export type ScopeKind = 'org' | 'department' | 'team' | 'service';
-export interface ScopeRef { key: string; kind: ScopeKind; id: string; label: string }
+export interface ScopeRef {
+  key: string;
+  kind: ScopeKind;
+  id: string;
+  label: string;
+}
 
 const KINDS: readonly ScopeKind[] = ['department', 'team', 'service'];
 
@@ -105,7 +110,9 @@ export function breadcrumbs(org: OrgResponse, key: string): ScopeRef[] {
 export function childScopes(org: OrgResponse, key: string): ScopeRef[] {
   const parsed = parseScopeKey(key);
   if (!parsed) return [];
-  return childScopeKeys(org, parsed.kind, parsed.id).map((k) => describeScope(org, k)).filter((s): s is ScopeRef => s !== null);
+  return childScopeKeys(org, parsed.kind, parsed.id)
+    .map((k) => describeScope(org, k))
+    .filter((s): s is ScopeRef => s !== null);
 }
 
 /** The names of the services in a scope, to tell which live events belong to it (as the server resolves it, common/org-tree.ts). */

@@ -21,7 +21,11 @@ export function bucketLabels(points: readonly Pick<SeriesPoint, 'from'>[], bucke
 }
 
 /** Lead time p50 and p85 per bucket, in seconds, as drawn on the logarithmic axis. */
-export interface LeadTimeSeries { labels: string[]; p50: (number | null)[]; p85: (number | null)[] }
+export interface LeadTimeSeries {
+  labels: string[];
+  p50: (number | null)[];
+  p85: (number | null)[];
+}
 
 /** A log axis cannot place 0: a zero lead time is drawn at one second. */
 const onLogAxis = (v: number | null): number | null => (v === null ? null : Math.max(v, 1));
@@ -43,8 +47,28 @@ export function leadTimeChartData(s: LeadTimeSeries): ChartData<'line', (number 
   return {
     labels: s.labels,
     datasets: [
-      { label: 'p50 (median)', data: s.p50, borderColor: CHART_COLOURS.accent, backgroundColor: CHART_COLOURS.accent, borderWidth: 2.5, pointRadius, pointHoverRadius: 5, spanGaps: false, tension: 0 },
-      { label: 'p85', data: s.p85, borderColor: CHART_COLOURS.secondary, backgroundColor: CHART_COLOURS.secondary, borderWidth: 1.5, borderDash: [6, 4], pointRadius: 0, spanGaps: false, tension: 0 },
+      {
+        label: 'p50 (median)',
+        data: s.p50,
+        borderColor: CHART_COLOURS.accent,
+        backgroundColor: CHART_COLOURS.accent,
+        borderWidth: 2.5,
+        pointRadius,
+        pointHoverRadius: 5,
+        spanGaps: false,
+        tension: 0,
+      },
+      {
+        label: 'p85',
+        data: s.p85,
+        borderColor: CHART_COLOURS.secondary,
+        backgroundColor: CHART_COLOURS.secondary,
+        borderWidth: 1.5,
+        borderDash: [6, 4],
+        pointRadius: 0,
+        spanGaps: false,
+        tension: 0,
+      },
     ],
   };
 }
@@ -53,7 +77,15 @@ export function leadTimeChartData(s: LeadTimeSeries): ChartData<'line', (number 
 export function deploymentsChartData(series: Pick<SeriesResponse, 'points' | 'bucket'>): ChartData<'bar', number[], string> {
   return {
     labels: bucketLabels(series.points, series.bucket),
-    datasets: [{ label: 'Deployments', data: series.points.map((p) => p.deploymentFrequency.count), backgroundColor: CHART_COLOURS.accent, borderRadius: 1, maxBarThickness: 28 }],
+    datasets: [
+      {
+        label: 'Deployments',
+        data: series.points.map((p) => p.deploymentFrequency.count),
+        backgroundColor: CHART_COLOURS.accent,
+        borderRadius: 1,
+        maxBarThickness: 28,
+      },
+    ],
   };
 }
 

@@ -29,7 +29,8 @@ export async function signIn(credentials: Credentials): Promise<SignInResponse> 
   let res: Response;
   try {
     res = await fetch(SESSION_URL, {
-      method: 'POST', credentials: 'same-origin',
+      method: 'POST',
+      credentials: 'same-origin',
       headers: { accept: 'application/json', 'content-type': 'application/json' },
       body: JSON.stringify(credentials),
     });

@@ -2,7 +2,13 @@
 import type { Stages } from '../../common/api';
 
 export type StageName = 'plan' | 'do' | 'check' | 'act';
-export interface StageRow { name: StageName; label: string; means: string; p50: number | null; share: number | null }
+export interface StageRow {
+  name: StageName;
+  label: string;
+  means: string;
+  p50: number | null;
+  share: number | null;
+}
 
 export const STAGE_INFO: readonly { name: StageName; label: string; means: string }[] = [
   { name: 'plan', label: 'Plan', means: 'Issue opened to first commit' },

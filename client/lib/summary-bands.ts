@@ -21,7 +21,10 @@ export function bandSegments(counts: BandCounts): BandSegment[] {
   const total = BAND_ORDER.reduce((sum, b) => sum + counts[b], 0);
   if (total === 0) return [];
   return BAND_ORDER.filter((b) => counts[b] > 0).map((b) => ({
-    band: b, count: counts[b], share: counts[b] / total, label: `${formatCount(counts[b])} ${NAMES[b]}`,
+    band: b,
+    count: counts[b],
+    share: counts[b] / total,
+    label: `${formatCount(counts[b])} ${NAMES[b]}`,
   }));
 }
 

@@ -7,7 +7,10 @@ import type { Band, BandCounts, ChildRow, MetricsResponse, SummaryRow, TrendPoin
 import { bandScore } from './summary-bands';
 
 export type SortDirection = 'ascending' | 'descending';
-export interface SortState<K extends string> { key: K; direction: SortDirection }
+export interface SortState<K extends string> {
+  key: K;
+  direction: SortDirection;
+}
 export type SortValue = string | number | null;
 
 const collator = new Intl.Collator('en-GB', { sensitivity: 'base', numeric: true });
@@ -21,7 +24,10 @@ const missing = (v: SortValue) => v === null || (typeof v === 'number' && !Numbe
 
 /** A new array of the rows in the order asked for; the input is left alone. */
 export function sortRows<T, K extends string>(
-  rows: readonly T[], sort: SortState<K>, value: (row: T, key: K) => SortValue, name: (row: T) => string,
+  rows: readonly T[],
+  sort: SortState<K>,
+  value: (row: T, key: K) => SortValue,
+  name: (row: T) => string,
 ): T[] {
   const sign = sort.direction === 'ascending' ? 1 : -1;
   return [...rows].sort((x, y) => {
@@ -52,20 +58,30 @@ export function bandRank(band: Band | null): number | null {
 }
 
 /** The columns that hold figures, common to the summary and the children tables. */
-export type MetricSortKey = 'leadTime' | 'nowLeadTime' | 'deploymentsPerWeek' | 'changeFailureRate' | 'timeToRestore' | 'band' | 'bands' | 'speedup' | 'benchmark';
+export type MetricSortKey =
+  'leadTime' | 'nowLeadTime' | 'deploymentsPerWeek' | 'changeFailureRate' | 'timeToRestore' | 'band' | 'bands' | 'speedup' | 'benchmark';
 
 /** The value a metric column sorts by; null where the figure has no data. */
 export function metricSortValue(m: MetricsResponse, key: MetricSortKey): SortValue {
   switch (key) {
-    case 'leadTime': return m.leadTime.p50;
-    case 'deploymentsPerWeek': return m.deploymentFrequency.count > 0 ? m.deploymentFrequency.perWeek : null;
-    case 'changeFailureRate': return m.changeFailureRate.rate;
-    case 'timeToRestore': return m.timeToRestore.p50;
-    case 'band': return bandRank(m.band);
-    case 'bands': return m.bands ? bandScore(m.bands as BandCounts) : null;
-    case 'speedup': return m.speedup;
-    case 'nowLeadTime': return m.now.leadTimeP50;
-    case 'benchmark': return m.benchmark.average.aheadOf.government;
+    case 'leadTime':
+      return m.leadTime.p50;
+    case 'deploymentsPerWeek':
+      return m.deploymentFrequency.count > 0 ? m.deploymentFrequency.perWeek : null;
+    case 'changeFailureRate':
+      return m.changeFailureRate.rate;
+    case 'timeToRestore':
+      return m.timeToRestore.p50;
+    case 'band':
+      return bandRank(m.band);
+    case 'bands':
+      return m.bands ? bandScore(m.bands as BandCounts) : null;
+    case 'speedup':
+      return m.speedup;
+    case 'nowLeadTime':
+      return m.now.leadTimeP50;
+    case 'benchmark':
+      return m.benchmark.average.aheadOf.government;
   }
 }
 

@@ -3,7 +3,12 @@
  * to hours, so a linear line would be flat at the end), with gaps where a month had no change.
  */
 
-export interface SparkPoint { index: number; x: number; y: number; value: number }
+export interface SparkPoint {
+  index: number;
+  x: number;
+  y: number;
+  value: number;
+}
 export interface Sparkline {
   /** The SVG path: one `M` per run of months with data. */
   path: string;
@@ -13,8 +18,15 @@ export interface Sparkline {
   /** Months with data but no neighbour with data: no line reaches them, so they get a dot. */
   isolated: SparkPoint[];
 }
-export interface SparkDomain { min: number; max: number }
-export interface SparkBox { width: number; height: number; padding: number }
+export interface SparkDomain {
+  min: number;
+  max: number;
+}
+export interface SparkBox {
+  width: number;
+  height: number;
+  padding: number;
+}
 
 /** Zero cannot sit on a log scale: it is drawn at one second, as on the lead-time chart. */
 const onLog = (v: number) => Math.max(v, 1);
@@ -29,7 +41,11 @@ export function sparkDomain(lines: readonly (readonly (number | null)[])[]): Spa
 }
 
 /** The points and path of one line in a box, on the given domain (its own by default). */
-export function sparkline(values: readonly (number | null)[], box: SparkBox, domain: SparkDomain | null = sparkDomain([values])): Sparkline {
+export function sparkline(
+  values: readonly (number | null)[],
+  box: SparkBox,
+  domain: SparkDomain | null = sparkDomain([values]),
+): Sparkline {
   if (!domain || values.length === 0) return { path: '', points: [], last: null, isolated: [] };
   const { width, height, padding } = box;
   const lo = Math.log(domain.min);
@@ -40,7 +56,12 @@ export function sparkline(values: readonly (number | null)[], box: SparkBox, dom
     if (!present(v)) return;
     // The top of the box is the slowest: up means longer, as on every lead-time chart here.
     const t = span > 0 ? (Math.log(onLog(v)) - lo) / span : 0.5;
-    points.push({ index, value: v, x: round(values.length > 1 ? padding + index * step : width / 2), y: round(height - padding - t * (height - 2 * padding)) });
+    points.push({
+      index,
+      value: v,
+      x: round(values.length > 1 ? padding + index * step : width / 2),
+      y: round(height - padding - t * (height - 2 * padding)),
+    });
   });
   const joined = (i: number) => i > 0 && i < points.length && points[i - 1].index === points[i].index - 1;
   const path = points.map((p, i) => `${joined(i) ? 'L' : 'M'}${p.x} ${p.y}`).join(' ');

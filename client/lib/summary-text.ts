@@ -36,8 +36,10 @@ export function describeSeries({ what, labels, values, format, per }: SeriesToDe
     if (k.v > high.v) high = k;
   }
   const gaps = known.length < labels.length ? ` ${labels.length - known.length} of ${labels.length} ${per}s have no data.` : '';
-  return `${what}, ${span}: ${format(first.v)} in the first ${per} with data (${first.label}) and ${format(last.v)} in the last (${last.label}); `
-    + `lowest ${format(low.v)} (${low.label}), highest ${format(high.v)} (${high.label}).${gaps}`;
+  return (
+    `${what}, ${span}: ${format(first.v)} in the first ${per} with data (${first.label}) and ${format(last.v)} in the last (${last.label}); ` +
+    `lowest ${format(low.v)} (${low.label}), highest ${format(high.v)} (${high.label}).${gaps}`
+  );
 }
 
 /** The sparkline's text alternative: the department's lead time over the trend's months. */
@@ -59,9 +61,10 @@ export function tooFewToCompare(m: MetricsResponse): boolean {
 /** "Baseline: 25 Feb 2026 to 26 May 2026 (the first 90 days of data), 5 changes; 201 changes shipped by a service's first deployment left out." */
 export function baselineNote(b: Baseline): string {
   const which = b.configured ? 'configured' : 'the first 90 days of data';
-  const leftOut = b.leftOut > 0
-    ? `; ${plural(b.leftOut, 'change')} shipped by a service's first deployment left out (they carry the history from before tracking began)`
-    : '';
+  const leftOut =
+    b.leftOut > 0
+      ? `; ${plural(b.leftOut, 'change')} shipped by a service's first deployment left out (they carry the history from before tracking began)`
+      : '';
   return `Baseline: ${formatDate(b.from)} to ${formatDate(b.to)} (${which}), ${plural(b.count, 'change')}${leftOut}.`;
 }
 
@@ -69,14 +72,20 @@ export function baselineNote(b: Baseline): string {
 export function headlineSentence(org: MetricsResponse): string {
   const moved = describeSpeedup(org.baseline?.leadTimeP50 ?? null, org.now.leadTimeP50, org.speedup);
   if (moved) return `Median lead time went ${moved}.`;
-  if (tooFewToCompare(org)) return `Median lead time is ${formatDuration(org.now.leadTimeP50)}; too few changes to compare with the baseline.`;
-  if (org.now.leadTimeP50 !== null) return `Median lead time is ${formatDuration(org.now.leadTimeP50)}; there is no baseline to compare it with yet.`;
+  if (tooFewToCompare(org))
+    return `Median lead time is ${formatDuration(org.now.leadTimeP50)}; too few changes to compare with the baseline.`;
+  if (org.now.leadTimeP50 !== null)
+    return `Median lead time is ${formatDuration(org.now.leadTimeP50)}; there is no baseline to compare it with yet.`;
   return 'No change has reached production in the last 90 days.';
 }
 /** "Sorted by lead time, from lowest to highest." */
 export function describeSort(column: string, direction: 'ascending' | 'descending', textual: boolean): string {
   const order = textual
-    ? (direction === 'ascending' ? 'A to Z' : 'Z to A')
-    : (direction === 'ascending' ? 'from lowest to highest' : 'from highest to lowest');
+    ? direction === 'ascending'
+      ? 'A to Z'
+      : 'Z to A'
+    : direction === 'ascending'
+      ? 'from lowest to highest'
+      : 'from highest to lowest';
   return `Sorted by ${column.toLowerCase()}, ${order}.`;
 }

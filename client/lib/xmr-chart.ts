@@ -66,7 +66,12 @@ export function xmrChartData(xmr: Xmr, labels: string[]): XmrCharts {
     labels,
     datasets: [
       {
-        label: 'Lead time p50', data: xmr.values, borderColor: CHART_COLOURS.accent, borderWidth: 2, tension: 0, spanGaps: false,
+        label: 'Lead time p50',
+        data: xmr.values,
+        borderColor: CHART_COLOURS.accent,
+        borderWidth: 2,
+        tension: 0,
+        spanGaps: false,
         pointStyle: marks.map((m) => (m === 'run' ? 'rectRot' : signalled(m) ? 'triangle' : 'circle')),
         pointRotation: marks.map((m) => (m === 'below' ? 180 : 0)),
         pointRadius: marks.map((m) => (signalled(m) ? 6 : n > 26 ? 2 : 3)),
@@ -75,19 +80,68 @@ export function xmrChartData(xmr: Xmr, labels: string[]): XmrCharts {
         pointBorderColor: marks.map((m) => (signalled(m) ? '#ffffff' : CHART_COLOURS.accent)),
         pointBorderWidth: marks.map((m) => (signalled(m) ? 1 : 0)),
       },
-      { label: 'Centre line (mean)', data: constant(n, xmr.centre), borderColor: CENTRE_COLOUR, borderWidth: 1.5, pointRadius: 0, pointHoverRadius: 0 },
-      { label: 'Upper natural process limit', data: constant(n, xmr.upperLimit), borderColor: LIMIT_COLOUR, borderWidth: 1.5, borderDash: [6, 4], pointRadius: 0, pointHoverRadius: 0 },
-      ...(xmr.lowerLimit === null || lowerBelowZero ? [] : [
-        { label: 'Lower natural process limit', data: constant(n, xmr.lowerLimit), borderColor: LIMIT_COLOUR, borderWidth: 1.5, borderDash: [6, 4], pointRadius: 0, pointHoverRadius: 0 },
-      ]),
+      {
+        label: 'Centre line (mean)',
+        data: constant(n, xmr.centre),
+        borderColor: CENTRE_COLOUR,
+        borderWidth: 1.5,
+        pointRadius: 0,
+        pointHoverRadius: 0,
+      },
+      {
+        label: 'Upper natural process limit',
+        data: constant(n, xmr.upperLimit),
+        borderColor: LIMIT_COLOUR,
+        borderWidth: 1.5,
+        borderDash: [6, 4],
+        pointRadius: 0,
+        pointHoverRadius: 0,
+      },
+      ...(xmr.lowerLimit === null || lowerBelowZero
+        ? []
+        : [
+            {
+              label: 'Lower natural process limit',
+              data: constant(n, xmr.lowerLimit),
+              borderColor: LIMIT_COLOUR,
+              borderWidth: 1.5,
+              borderDash: [6, 4],
+              pointRadius: 0,
+              pointHoverRadius: 0,
+            },
+          ]),
     ],
   };
   const movingRange: ChartData<'line', (number | null)[], string> = {
     labels,
     datasets: [
-      { label: 'Moving range', data: xmr.movingRanges, borderColor: CHART_COLOURS.secondary, borderWidth: 1.5, tension: 0, spanGaps: false, pointRadius: n > 26 ? 1.5 : 2.5, pointBackgroundColor: CHART_COLOURS.secondary },
-      { label: 'Mean moving range', data: constant(n, xmr.movingRangeMean), borderColor: CENTRE_COLOUR, borderWidth: 1.5, pointRadius: 0, pointHoverRadius: 0 },
-      { label: 'Upper range limit', data: constant(n, xmr.movingRangeUpperLimit), borderColor: LIMIT_COLOUR, borderWidth: 1.5, borderDash: [6, 4], pointRadius: 0, pointHoverRadius: 0 },
+      {
+        label: 'Moving range',
+        data: xmr.movingRanges,
+        borderColor: CHART_COLOURS.secondary,
+        borderWidth: 1.5,
+        tension: 0,
+        spanGaps: false,
+        pointRadius: n > 26 ? 1.5 : 2.5,
+        pointBackgroundColor: CHART_COLOURS.secondary,
+      },
+      {
+        label: 'Mean moving range',
+        data: constant(n, xmr.movingRangeMean),
+        borderColor: CENTRE_COLOUR,
+        borderWidth: 1.5,
+        pointRadius: 0,
+        pointHoverRadius: 0,
+      },
+      {
+        label: 'Upper range limit',
+        data: constant(n, xmr.movingRangeUpperLimit),
+        borderColor: LIMIT_COLOUR,
+        borderWidth: 1.5,
+        borderDash: [6, 4],
+        pointRadius: 0,
+        pointHoverRadius: 0,
+      },
     ],
   };
   return { individuals, movingRange, marks, labels: signalLabels(marks), lowerBelowZero };
@@ -104,7 +158,26 @@ export function xmrTableColumns(xmr: Xmr): { name: string; values: string[] }[] 
 }
 
 /** Steps a linear duration axis may take: round durations people know. */
-const STEPS = [MINUTE, 5 * MINUTE, 15 * MINUTE, 30 * MINUTE, HOUR, 2 * HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR, DAY, 2 * DAY, WEEK, 2 * WEEK, MONTH, 2 * MONTH, 3 * MONTH, 6 * MONTH, YEAR];
+const STEPS = [
+  MINUTE,
+  5 * MINUTE,
+  15 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  2 * HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+  2 * DAY,
+  WEEK,
+  2 * WEEK,
+  MONTH,
+  2 * MONTH,
+  3 * MONTH,
+  6 * MONTH,
+  YEAR,
+];
 
 /** A round step for a linear axis from 0 to `max` seconds with at most `maxTicks` steps. */
 export function durationStep(max: number, maxTicks = 6): number {
@@ -120,7 +193,12 @@ export function durationAxis(max: number, maxTicks = 6): { max: number; step: nu
 }
 
 const STEP_UNITS: readonly [number, string, string][] = [
-  [YEAR, 'year', 'years'], [MONTH, 'month', 'months'], [WEEK, 'week', 'weeks'], [DAY, 'day', 'days'], [HOUR, 'hour', 'hours'], [MINUTE, 'min', 'min'],
+  [YEAR, 'year', 'years'],
+  [MONTH, 'month', 'months'],
+  [WEEK, 'week', 'weeks'],
+  [DAY, 'day', 'days'],
+  [HOUR, 'hour', 'hours'],
+  [MINUTE, 'min', 'min'],
 ];
 
 /** A tick of a linear duration axis in the unit its step is a whole number of: "2 weeks", "4 weeks", "6 weeks", never "1.4 months". */
@@ -142,6 +220,9 @@ export function signalSummary(signals: readonly XmrSignal[], bucket: string): st
   const run = new Set(signals.filter((s) => s.rule === 'run-of-8').map((s) => s.index)).size;
   if (outside === 0 && run === 0) return 'No signal: the variation is what this process produces by itself (common cause).';
   const n = (k: number) => `${k} ${bucket}${k === 1 ? '' : 's'}`;
-  const parts = [outside > 0 ? `${n(outside)} outside the limits` : '', run > 0 ? `${n(run)} in a run of 8 or more on one side of the centre line` : ''].filter(Boolean);
+  const parts = [
+    outside > 0 ? `${n(outside)} outside the limits` : '',
+    run > 0 ? `${n(run)} in a run of 8 or more on one side of the centre line` : '',
+  ].filter(Boolean);
   return `${parts.join('; ')}: something special (not chance) moved the process there.`;
 }

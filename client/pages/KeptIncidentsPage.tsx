@@ -34,18 +34,57 @@ function Rows({ items, kind }: { items: KeptIncidentItem[]; kind: 'unmapped' | '
             const href = safeHref(i.url);
             return (
               <tr key={`${i.source} ${i.id}`}>
-                <td data-label="Source">{i.source}{i.configured ? '' : <span className="muted small block">no longer configured</span>}</td>
+                <td data-label="Source">
+                  {i.source}
+                  {i.configured ? '' : <span className="muted small block">no longer configured</span>}
+                </td>
                 <td className="text-cell" data-label="Incident">
-                  {href ? <a href={href} rel="noreferrer noopener" target="_blank"><bdi>{shorten(i.id, 60)}</bdi></a> : <bdi>{shorten(i.id, 60)}</bdi>}
-                  {i.title && <span className="muted small block"><bdi>{shorten(i.title, 100)}</bdi></span>}
+                  {href ? (
+                    <a href={href} rel="noreferrer noopener" target="_blank">
+                      <bdi>{shorten(i.id, 60)}</bdi>
+                    </a>
+                  ) : (
+                    <bdi>{shorten(i.id, 60)}</bdi>
+                  )}
+                  {i.title && (
+                    <span className="muted small block">
+                      <bdi>{shorten(i.title, 100)}</bdi>
+                    </span>
+                  )}
                   {i.resolvedAt === null && <span className="muted small block">still open</span>}
                 </td>
-                <td className="date-cell" data-label="Opened">{formatDate(i.openedAt)}</td>
-                <td data-label="Severity">{i.severity ?? '—'}{i.sourceSeverity && <span className="muted small block">{i.source}: <bdi>{shorten(i.sourceSeverity, 30)}</bdi></span>}</td>
+                <td className="date-cell" data-label="Opened">
+                  {formatDate(i.openedAt)}
+                </td>
+                <td data-label="Severity">
+                  {i.severity ?? '—'}
+                  {i.sourceSeverity && (
+                    <span className="muted small block">
+                      {i.source}: <bdi>{shorten(i.sourceSeverity, 30)}</bdi>
+                    </span>
+                  )}
+                </td>
                 <td className="text-cell" data-label={kind === 'unmapped' ? 'Would map by' : 'Why'}>
-                  {kind === 'unmapped'
-                    ? <><code>{i.mapBy.field}</code> = <code><bdi>{i.mapBy.value === null ? '(none)' : shorten(i.mapBy.value, 80)}</bdi></code><span className="muted small block">add a rule to incidents.{i.source}.services</span></>
-                    : <>{i.service && <span className="block"><bdi>{i.service}</bdi></span>}<span className="muted small block"><bdi>{shorten(i.reason, 200)}</bdi></span></>}
+                  {kind === 'unmapped' ? (
+                    <>
+                      <code>{i.mapBy.field}</code> ={' '}
+                      <code>
+                        <bdi>{i.mapBy.value === null ? '(none)' : shorten(i.mapBy.value, 80)}</bdi>
+                      </code>
+                      <span className="muted small block">add a rule to incidents.{i.source}.services</span>
+                    </>
+                  ) : (
+                    <>
+                      {i.service && (
+                        <span className="block">
+                          <bdi>{i.service}</bdi>
+                        </span>
+                      )}
+                      <span className="muted small block">
+                        <bdi>{shorten(i.reason, 200)}</bdi>
+                      </span>
+                    </>
+                  )}
                 </td>
               </tr>
             );
@@ -63,28 +102,55 @@ function Section({ kind, title, note }: { kind: 'unmapped' | 'skipped'; title: s
     <section className="panel" aria-labelledby={`kept-${kind}-heading`}>
       <div className="panel-title-row">
         <h2 id={`kept-${kind}-heading`}>{title}</h2>
-        <span className="csv-links"><a href={csvUrl(url)} download={`incidents-${kind}.csv`}>Download CSV</a></span>
+        <span className="csv-links">
+          <a href={csvUrl(url)} download={`incidents-${kind}.csv`}>
+            Download CSV
+          </a>
+        </span>
       </div>
       <p className="legend-note">{note}</p>
-      {r.error ? <ErrorMessage title={`The ${kind} incidents could not be loaded`} error={r.error} onRetry={r.retry} />
-        : !r.data ? <Loading label={`Loading the ${kind} incidents…`} />
-        : r.data.items.length === 0 ? <EmptyState testId={`kept-${kind}-empty`}>None: every incident the sources told {kind === 'unmapped' ? 'maps to a service' : 'counts'}.</EmptyState>
-        : <>
-            <p className="small" data-testid={`kept-${kind}-count`}>{total(r.data).toLocaleString('en')} {total(r.data) === 1 ? 'incident' : 'incidents'}{r.data.items.length < total(r.data) ? `, the newest ${r.data.items.length} shown` : ''}</p>
-            <Rows items={r.data.items} kind={kind} />
-          </>}
+      {r.error ? (
+        <ErrorMessage title={`The ${kind} incidents could not be loaded`} error={r.error} onRetry={r.retry} />
+      ) : !r.data ? (
+        <Loading label={`Loading the ${kind} incidents…`} />
+      ) : r.data.items.length === 0 ? (
+        <EmptyState testId={`kept-${kind}-empty`}>
+          None: every incident the sources told {kind === 'unmapped' ? 'maps to a service' : 'counts'}.
+        </EmptyState>
+      ) : (
+        <>
+          <p className="small" data-testid={`kept-${kind}-count`}>
+            {total(r.data).toLocaleString('en')} {total(r.data) === 1 ? 'incident' : 'incidents'}
+            {r.data.items.length < total(r.data) ? `, the newest ${r.data.items.length} shown` : ''}
+          </p>
+          <Rows items={r.data.items} kind={kind} />
+        </>
+      )}
     </section>
   );
 }
 
 export function KeptIncidentsPage() {
-  useEffect(() => { document.title = 'Incidents kept aside · Deming'; }, []);
+  useEffect(() => {
+    document.title = 'Incidents kept aside · Deming';
+  }, []);
   return (
     <div className="container kept-page">
       <h1>Incidents kept aside</h1>
-      <p>Incidents from PagerDuty and Alertmanager that count toward no figure. Nothing a source tells is lost: add a mapping and restart Deming, and an unmapped incident moves to its service.</p>
-      <Section kind="unmapped" title="Not mapped to a service" note="No rule of the source's services in the configuration matches these incidents. The field and value shown would map one." />
-      <Section kind="skipped" title="Not counted" note="Below the severity threshold (sev1 to sev3 count by default), cancelled, merged into another incident, or resolved before they opened." />
+      <p>
+        Incidents from PagerDuty and Alertmanager that count toward no figure. Nothing a source tells is lost: add a mapping and restart
+        Deming, and an unmapped incident moves to its service.
+      </p>
+      <Section
+        kind="unmapped"
+        title="Not mapped to a service"
+        note="No rule of the source's services in the configuration matches these incidents. The field and value shown would map one."
+      />
+      <Section
+        kind="skipped"
+        title="Not counted"
+        note="Below the severity threshold (sev1 to sev3 count by default), cancelled, merged into another incident, or resolved before they opened."
+      />
     </div>
   );
 }

@@ -17,21 +17,35 @@ export function LoginPage() {
   const { session, error, refresh } = useSession();
   const [params] = useSearchParams();
   const next = safeNextPath(params.get('next'));
-  useEffect(() => { document.title = 'Sign in · Deming'; }, []);
+  useEffect(() => {
+    document.title = 'Sign in · Deming';
+  }, []);
   // Signed in (just now, or already): on to the page wanted.
   if (session?.signedIn) return <Navigate to={next} replace />;
   return (
     <>
-      <a className="skip-link" href="#main">Skip to signing in</a>
+      <a className="skip-link" href="#main">
+        Skip to signing in
+      </a>
       <header className="site-header">
         <Masthead keepRange={false} />
       </header>
       <main id="main" className="container site-main login-main" tabIndex={-1}>
         <h1>Sign in to Deming</h1>
         <SsoProblem code={params.get('error')} />
-        {session ? <Methods session={session} next={next} onSignedIn={refresh} />
-          : error ? <ErrorMessage title="Could not reach the Deming server" error={error} onRetry={() => { void refresh(); }} />
-          : <Loading label="Checking how you can sign in…" />}
+        {session ? (
+          <Methods session={session} next={next} onSignedIn={refresh} />
+        ) : error ? (
+          <ErrorMessage
+            title="Could not reach the Deming server"
+            error={error}
+            onRetry={() => {
+              void refresh();
+            }}
+          />
+        ) : (
+          <Loading label="Checking how you can sign in…" />
+        )}
       </main>
       <SiteFooter />
     </>
@@ -52,7 +66,11 @@ function Methods({ session, next, onSignedIn }: { session: SessionResponse; next
           <h2 id="login-sso">Single sign-on</h2>
           <p>With your organisation’s account. You come back to the page you wanted.</p>
           {/* A page of the server, not of the dashboard: a plain link. */}
-          <p><a className="button" href={`/auth/oidc/login?next=${encodeURIComponent(next)}`} data-testid="sso-link">Sign in with single sign-on</a></p>
+          <p>
+            <a className="button" href={`/auth/oidc/login?next=${encodeURIComponent(next)}`} data-testid="sso-link">
+              Sign in with single sign-on
+            </a>
+          </p>
         </section>
       )}
       {methods.password && (
@@ -66,7 +84,11 @@ function Methods({ session, next, onSignedIn }: { session: SessionResponse; next
         <SignInForm kind="token" onSignedIn={onSignedIn} />
       </section>
       {!session.authRequired && (
-        <p><Link to={next} data-testid="continue-link">Continue without signing in</Link></p>
+        <p>
+          <Link to={next} data-testid="continue-link">
+            Continue without signing in
+          </Link>
+        </p>
       )}
     </div>
   );

@@ -6,14 +6,16 @@ import { kindLabel, parseScopeKey, pathForScope } from '../lib/scope';
 
 export function NotFound({ message }: { message?: ReactNode }) {
   const { search } = useLocation();
-  useEffect(() => { document.title = 'Page not found · Deming'; }, []);
+  useEffect(() => {
+    document.title = 'Page not found · Deming';
+  }, []);
   return (
     <section className="not-found" data-testid="not-found">
       <h1>Page not found</h1>
       <p>{message ?? 'There is no page at this address.'}</p>
       <p>
-        Go to <Link to={{ pathname: '/', search }}>the executive summary</Link> or <Link to={{ pathname: pathForScope('org'), search }}>the whole organisation</Link>,
-        or pick a department, team or service above.
+        Go to <Link to={{ pathname: '/', search }}>the executive summary</Link> or{' '}
+        <Link to={{ pathname: pathForScope('org'), search }}>the whole organisation</Link>, or pick a department, team or service above.
       </p>
     </section>
   );
@@ -27,8 +29,8 @@ export function UnknownScope({ scopeKey }: { scopeKey: string }) {
   const parsed = parseScopeKey(scopeKey);
   return (
     <>
-      This organisation has no {parsed ? kindLabel(parsed.kind).toLowerCase() : 'scope'} “<bdi>{shorten(parsed ? parsed.id : scopeKey)}</bdi>”.
-      {' '}It may have been renamed, or its events have not arrived yet.
+      This organisation has no {parsed ? kindLabel(parsed.kind).toLowerCase() : 'scope'} “
+      <bdi>{shorten(parsed ? parsed.id : scopeKey)}</bdi>”. It may have been renamed, or its events have not arrived yet.
     </>
   );
 }

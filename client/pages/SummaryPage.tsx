@@ -34,7 +34,9 @@ export function SummaryPage() {
   const { url, summary } = useSummary(range, live.version);
   const loadedAt = useLoadedAt(summary.data);
   const figures = useChangedTiles(url, summary.data?.org ?? null, headlineFigures);
-  useEffect(() => { document.title = 'Executive summary · Deming'; }, []);
+  useEffect(() => {
+    document.title = 'Executive summary · Deming';
+  }, []);
 
   return (
     <div className="summary" data-testid="summary">
@@ -43,9 +45,13 @@ export function SummaryPage() {
         <h1 data-testid="page-title">Executive summary</h1>
         <RangeLine range={range} live={live} loadedAt={loadedAt} news={figures.announcement} />
       </div>
-      {summary.error ? <ErrorMessage title="Could not load the summary" error={summary.error} onRetry={summary.retry} />
-        : !summary.data ? <Loading label="Loading the summary…" />
-        : <SummaryBody data={summary.data} url={url} changed={figures.changed} />}
+      {summary.error ? (
+        <ErrorMessage title="Could not load the summary" error={summary.error} onRetry={summary.retry} />
+      ) : !summary.data ? (
+        <Loading label="Loading the summary…" />
+      ) : (
+        <SummaryBody data={summary.data} url={url} changed={figures.changed} />
+      )}
     </div>
   );
 }
@@ -55,8 +61,8 @@ function SummaryBody({ data, url, changed }: { data: SummaryResponse; url: strin
   if (data.departments.length === 0) {
     return (
       <EmptyState>
-        No deployments yet: configure a source in <code>deming.config.yaml</code> or send events to <code>POST /api/v1/events</code>,
-        and each department's figures appear here.
+        No deployments yet: configure a source in <code>deming.config.yaml</code> or send events to <code>POST /api/v1/events</code>, and
+        each department's figures appear here.
       </EmptyState>
     );
   }
@@ -66,7 +72,8 @@ function SummaryBody({ data, url, changed }: { data: SummaryResponse; url: strin
     <>
       {quiet && (
         <EmptyState>
-          No deployment or deployed change in this range{last ? `: the last data is from ${formatDate(last)}` : ''}. Pick a longer range above, or send events to <code>POST /api/v1/events</code>.
+          No deployment or deployed change in this range{last ? `: the last data is from ${formatDate(last)}` : ''}. Pick a longer range
+          above, or send events to <code>POST /api/v1/events</code>.
         </EmptyState>
       )}
       <SummaryHeadline org={data.org} changed={changed} />
@@ -78,12 +85,20 @@ function SummaryBody({ data, url, changed }: { data: SummaryResponse; url: strin
         <SummaryTable rows={data.departments} />
         <TrendTable rows={data.departments} />
         <p className="muted small summary-notes">
-          Figures are pooled over each department's services, never averaged; medians are p50. Lead time and the speed-up are of the last 90 days, whatever the range.
-          Change fail rate and recovery count only the services that report incidents. Bands follow DORA 2023: elite, high, medium, low, given only on enough evidence.
-          <span data-testid="benchmark-note"> Against government: each department's figures of the last 90 days placed among the survey answers, not measurements, that people in government gave
-          DORA's Quick Check ({data.org.benchmark.edition} edition, dora.dev, Apache-2.0), as the share of those answers it is ahead of. </span>
+          Figures are pooled over each department's services, never averaged; medians are p50. Lead time and the speed-up are of the last 90
+          days, whatever the range. Change fail rate and recovery count only the services that report incidents. Bands follow DORA 2023:
+          elite, high, medium, low, given only on enough evidence.
+          <span data-testid="benchmark-note">
+            {' '}
+            Against government: each department's figures of the last 90 days placed among the survey answers, not measurements, that people
+            in government gave DORA's Quick Check ({data.org.benchmark.edition} edition, dora.dev, Apache-2.0), as the share of those
+            answers it is ahead of.{' '}
+          </span>
           The 12-month line is drawn on a logarithmic scale, higher meaning slower; the dot is the latest month.
-          <span className="no-print"> For teams and services, open a department or <Link to={{ pathname: pathForScope('org'), search }}>the whole organisation</Link>.</span>
+          <span className="no-print">
+            {' '}
+            For teams and services, open a department or <Link to={{ pathname: pathForScope('org'), search }}>the whole organisation</Link>.
+          </span>
         </p>
       </section>
       <BaselineTrend rows={data.departments} />

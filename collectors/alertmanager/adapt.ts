@@ -15,31 +15,38 @@ import { z } from 'zod';
 import type { SourceIncident } from '../incidents/model';
 import { matches, type AlertmanagerSettings } from './config';
 
-const time = z.string().max(100).refine((s) => !Number.isNaN(Date.parse(s)), 'expected an RFC 3339 time');
+const time = z
+  .string()
+  .max(100)
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'expected an RFC 3339 time');
 const labels = z.record(z.string().max(1000), z.string().max(10_000));
 
-const alertSchema = z.object({
-  status: z.enum(['firing', 'resolved'], { error: 'expected firing or resolved' }),
-  labels: labels.default({}),
-  annotations: labels.default({}),
-  startsAt: time,
-  endsAt: time.nullish(),
-  generatorURL: z.string().max(5000).nullish(),
-  fingerprint: z.string().max(200).nullish(),
-}).loose();
+const alertSchema = z
+  .object({
+    status: z.enum(['firing', 'resolved'], { error: 'expected firing or resolved' }),
+    labels: labels.default({}),
+    annotations: labels.default({}),
+    startsAt: time,
+    endsAt: time.nullish(),
+    generatorURL: z.string().max(5000).nullish(),
+    fingerprint: z.string().max(200).nullish(),
+  })
+  .loose();
 
-export const notificationSchema = z.object({
-  version: z.string().max(20).nullish(),
-  groupKey: z.string().max(10_000).nullish(),
-  truncatedAlerts: z.number().int().min(0).nullish(),
-  status: z.enum(['firing', 'resolved'], { error: 'expected firing or resolved' }),
-  receiver: z.string().max(1000).nullish(),
-  groupLabels: labels.nullish(),
-  commonLabels: labels.nullish(),
-  commonAnnotations: labels.nullish(),
-  externalURL: z.string().max(5000).nullish(),
-  alerts: z.array(alertSchema).max(10_000, 'at most 10,000 alerts in one notification'),
-}).loose();
+export const notificationSchema = z
+  .object({
+    version: z.string().max(20).nullish(),
+    groupKey: z.string().max(10_000).nullish(),
+    truncatedAlerts: z.number().int().min(0).nullish(),
+    status: z.enum(['firing', 'resolved'], { error: 'expected firing or resolved' }),
+    receiver: z.string().max(1000).nullish(),
+    groupLabels: labels.nullish(),
+    commonLabels: labels.nullish(),
+    commonAnnotations: labels.nullish(),
+    externalURL: z.string().max(5000).nullish(),
+    alerts: z.array(alertSchema).max(10_000, 'at most 10,000 alerts in one notification'),
+  })
+  .loose();
 
 export type Notification = z.infer<typeof notificationSchema>;
 type Alert = Notification['alerts'][number];
@@ -62,7 +69,12 @@ export interface AlertGroup {
 }
 
 const digest = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
-const pairs = (l: Record<string, string>) => JSON.stringify(Object.keys(l).sort().map((k) => [k, l[k]]));
+const pairs = (l: Record<string, string>) =>
+  JSON.stringify(
+    Object.keys(l)
+      .sort()
+      .map((k) => [k, l[k]]),
+  );
 
 /** The labels every alert of a group shares. */
 function shared(alerts: Alert[]): Record<string, string> {
@@ -73,22 +85,36 @@ function shared(alerts: Alert[]): Record<string, string> {
 
 /** At most 50 labels of at most 300 characters are kept for the rules (what a rule can match, not a dump of the alert). */
 function bounded(labels: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(labels).filter(([k, v]) => k.length <= 100 && v.length <= 300).slice(0, 50));
+  return Object.fromEntries(
+    Object.entries(labels)
+      .filter(([k, v]) => k.length <= 100 && v.length <= 300)
+      .slice(0, 50),
+  );
 }
 
-export interface ReadOutcome { groups: AlertGroup[]; filtered: number; undecided: number }
+export interface ReadOutcome {
+  groups: AlertGroup[];
+  filtered: number;
+  undecided: number;
+}
 
 /** The notification's alerts that are incidents, grouped; `now` resolves a group whose alerts give no end. */
-export function alertGroups(settings: Pick<AlertmanagerSettings, 'filter' | 'groupBy' | 'severityLabel'>, n: Notification, now: number): ReadOutcome {
+export function alertGroups(
+  settings: Pick<AlertmanagerSettings, 'filter' | 'groupBy' | 'severityLabel'>,
+  n: Notification,
+  now: number,
+): ReadOutcome {
   const wanted = n.alerts.filter((a) => settings.filter.every((m) => matches(m, a.labels)));
   const byKey = new Map<string, Alert[]>();
   for (const a of wanted) {
     let key: string;
     if (settings.groupBy === 'fingerprint') key = `fp:${a.fingerprint ?? digest(pairs(a.labels))}`;
-    else if (settings.groupBy) key = digest(`${n.receiver ?? ''}\n${pairs(Object.fromEntries(settings.groupBy.map((l) => [l, a.labels[l] ?? ''])))}`);
+    else if (settings.groupBy)
+      key = digest(`${n.receiver ?? ''}\n${pairs(Object.fromEntries(settings.groupBy.map((l) => [l, a.labels[l] ?? ''])))}`);
     else key = digest(`${n.receiver ?? ''}\n${pairs(n.groupLabels ?? {})}`);
     const list = byKey.get(key);
-    if (list) list.push(a); else byKey.set(key, [a]);
+    if (list) list.push(a);
+    else byKey.set(key, [a]);
   }
   const truncated = (n.truncatedAlerts ?? 0) > 0;
   const groups: AlertGroup[] = [];
@@ -97,7 +123,10 @@ export function alertGroups(settings: Pick<AlertmanagerSettings, 'filter' | 'gro
     const firing = alerts.filter((a) => a.status === 'firing');
     const resolved = firing.length === 0 && (!truncated || n.status === 'resolved');
     // Every alert shown is resolved, but some were left out of a firing notification: no answer from this one.
-    if (firing.length === 0 && !resolved) { undecided++; continue; }
+    if (firing.length === 0 && !resolved) {
+      undecided++;
+      continue;
+    }
     const starts = alerts.map((a) => Date.parse(a.startsAt));
     const openedAt = Math.min(...starts);
     const ends = alerts.map(endOf).filter((t): t is number => t !== null && t <= now);
@@ -109,11 +138,15 @@ export function alertGroups(settings: Pick<AlertmanagerSettings, 'filter' | 'gro
     for (const [k, v] of Object.entries(annotations)) linkFields[`annotations.${k}`] = v;
     const url = first.generatorURL && /^https?:\/\//.test(first.generatorURL) ? first.generatorURL : null;
     groups.push({
-      grouping, openedAt, resolvedAt,
+      grouping,
+      openedAt,
+      resolvedAt,
       incident: {
-        fields, linkFields,
+        fields,
+        linkFields,
         severityValue: fields[settings.severityLabel] ?? first.labels[settings.severityLabel] ?? null,
-        resolvedAt, outcome: null,
+        resolvedAt,
+        outcome: null,
         title: annotations.summary ?? fields.alertname ?? null,
         url,
         // A resolution is newer than every firing of its group; a firing, as new as its latest alert.

@@ -28,7 +28,14 @@ const header = (h: Headers, k: string) => {
 };
 
 /** CloudEvents attribute ← CDEvents context field. */
-const attributeOf: Record<string, string> = { id: 'id', source: 'source', type: 'type', timestamp: 'time', version: 'specversion', specversion: 'specversion' };
+const attributeOf: Record<string, string> = {
+  id: 'id',
+  source: 'source',
+  type: 'type',
+  timestamp: 'time',
+  version: 'specversion',
+  specversion: 'specversion',
+};
 
 /** The CDEvents spec version of an event that does not say it: from its type's version (0.2.x is 0.4, 0.3.x and later 0.5). */
 export function specOfType(type: unknown): string | undefined {
@@ -42,7 +49,13 @@ function fromAttributes(attrs: Record<string, unknown>, data: Record<string, unk
   const given = typeof attrs.specversion === 'string' && /^0\.[45]\./.test(attrs.specversion) ? attrs.specversion : undefined;
   const spec = given ?? specOfType(attrs.type) ?? '0.5.1';
   return {
-    context: { [spec.startsWith('0.4') ? 'version' : 'specversion']: spec, id: attrs.id, source: attrs.source, type: attrs.type, timestamp: attrs.time },
+    context: {
+      [spec.startsWith('0.4') ? 'version' : 'specversion']: spec,
+      id: attrs.id,
+      source: attrs.source,
+      type: attrs.type,
+      timestamp: attrs.time,
+    },
     subject: data.subject,
     customData: data.customData,
     customDataContentType: data.customDataContentType,
@@ -61,7 +74,10 @@ function fromJson(value: unknown, prefix: string): CdItem {
   if (!isObject(value)) throw new FieldError(where, 'expected a CDEvent object with "context" and "subject"');
   if ('context' in value) return { raw: value, at: where, name: (p) => `${prefix}${p}` };
   if (typeof value.specversion !== 'string') {
-    throw new FieldError(`${prefix}context`, 'is required: send a CDEvent ({"context": …, "subject": …}) or a CloudEvent whose data is one');
+    throw new FieldError(
+      `${prefix}context`,
+      'is required: send a CDEvent ({"context": …, "subject": …}) or a CloudEvent whose data is one',
+    );
   }
   const data = value.data;
   if (!isObject(data)) throw new FieldError(`${prefix}data`, 'expected the CDEvent (or its subject and customData) as a JSON object');
@@ -73,13 +89,18 @@ function fromJson(value: unknown, prefix: string): CdItem {
 export function unwrapCdEvents(body: unknown, headers: Headers, mediaType: 'json' | 'cloudevent' | 'batch'): CdItem[] {
   const binary = header(headers, 'ce-specversion') !== undefined && mediaType === 'json';
   if (binary) {
-    if (!isObject(body)) throw new FieldError('(body)', 'in binary mode the body is the CDEvent\'s data: a JSON object with "subject" (and optional "customData")');
+    if (!isObject(body))
+      throw new FieldError(
+        '(body)',
+        'in binary mode the body is the CDEvent\'s data: a JSON object with "subject" (and optional "customData")',
+      );
     if ('context' in body) return [{ raw: body, at: '(body)', name: (p) => p }];
     const attrs = Object.fromEntries(['specversion', 'id', 'source', 'type', 'time'].map((k) => [k, header(headers, `ce-${k}`)]));
     return [{ raw: fromAttributes(attrs, body), at: 'ce-* headers', name: (p) => rename('ce-', true)(p).replace(/^ce-data\./, '') }];
   }
   if (mediaType === 'batch' && !Array.isArray(body)) throw new FieldError('(body)', 'a CloudEvents batch is a JSON array of CloudEvents');
-  if (mediaType === 'cloudevent' && !isObject(body)) throw new FieldError('(body)', 'a structured CloudEvent is one JSON object; send an array as application/cloudevents-batch+json');
+  if (mediaType === 'cloudevent' && !isObject(body))
+    throw new FieldError('(body)', 'a structured CloudEvent is one JSON object; send an array as application/cloudevents-batch+json');
   if (Array.isArray(body)) {
     if (body.length === 0) throw new FieldError('(body)', 'the array is empty: send at least one CDEvent');
     return body.map((v, i) => fromJson(v, `[${i}].`));

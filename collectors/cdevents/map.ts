@@ -89,53 +89,97 @@ export function mapCdEvent(e: CdEvent, opts: MapOptions): MapResult {
     case 'service.deployed':
     case 'service.upgraded':
     case 'service.rolledback':
-      return { event: {
-        type: 'deployment', ...common, id: e.context.id, environment: c.environment!.id,
-        status: e.kind === 'service.rolledback' ? 'failure' : 'success',
-        startedAt: e.custom.startedAt, finishedAt: at, sha, commits: e.custom.commits, rework: e.custom.rework, url: e.custom.url,
-        updatedAt: at,
-      } };
+      return {
+        event: {
+          type: 'deployment',
+          ...common,
+          id: e.context.id,
+          environment: c.environment!.id,
+          status: e.kind === 'service.rolledback' ? 'failure' : 'success',
+          startedAt: e.custom.startedAt,
+          finishedAt: at,
+          sha,
+          commits: e.custom.commits,
+          rework: e.custom.rework,
+          url: e.custom.url,
+          updatedAt: at,
+        },
+      };
     case 'testsuiterun.finished':
     case 'pipelinerun.finished': {
       const pipeline = e.kind === 'pipelinerun.finished';
       const status = outcomeStatus(c.outcome, c.errors);
-      if (!status) return { ignored: `subject.content.outcome "${String(c.outcome).slice(0, 50)}" is not one Deming knows: send success, failure, cancel or error` };
-      return { event: {
-        type: 'ci_run', ...common, id: `${pipeline ? 'pipelinerun' : 'testsuiterun'}:${e.subject.id}`,
-        name: text(pipeline ? c.pipelineName : c.testSuite?.name ?? c.testSuite?.id, 300) ?? (pipeline ? 'pipeline' : 'test suite'),
-        status, startedAt: e.custom.startedAt ?? at, finishedAt: at, sha, branch: e.custom.branch, tests: e.custom.tests,
-        url: e.custom.url ?? httpUrl(pipeline ? c.url ?? c.uri : c.testSuite?.uri), updatedAt: at,
-      } };
+      if (!status)
+        return {
+          ignored: `subject.content.outcome "${String(c.outcome).slice(0, 50)}" is not one Deming knows: send success, failure, cancel or error`,
+        };
+      return {
+        event: {
+          type: 'ci_run',
+          ...common,
+          id: `${pipeline ? 'pipelinerun' : 'testsuiterun'}:${e.subject.id}`,
+          name: text(pipeline ? c.pipelineName : (c.testSuite?.name ?? c.testSuite?.id), 300) ?? (pipeline ? 'pipeline' : 'test suite'),
+          status,
+          startedAt: e.custom.startedAt ?? at,
+          finishedAt: at,
+          sha,
+          branch: e.custom.branch,
+          tests: e.custom.tests,
+          url: e.custom.url ?? httpUrl(pipeline ? (c.url ?? c.uri) : c.testSuite?.uri),
+          updatedAt: at,
+        },
+      };
     }
     case 'change.merged': {
       if (!sha) return { ignored: 'change.merged names no commit: send its sha as customData.sha' };
       const number = e.custom.pullRequest ?? (/^\d{1,9}$/.test(e.subject.id) ? Number(e.subject.id) : undefined);
-      return { event: {
-        type: 'change', ...common, sha, committedAt: e.custom.committedAt ?? at, authoredAt: e.custom.authoredAt, parents: e.custom.parents, url: e.custom.url,
-        pullRequest: number && number > 0 ? { number, mergedAt: at, mergeSha: sha } : undefined, updatedAt: at,
-      } };
+      return {
+        event: {
+          type: 'change',
+          ...common,
+          sha,
+          committedAt: e.custom.committedAt ?? at,
+          authoredAt: e.custom.authoredAt,
+          parents: e.custom.parents,
+          url: e.custom.url,
+          pullRequest: number && number > 0 ? { number, mergedAt: at, mergeSha: sha } : undefined,
+          updatedAt: at,
+        },
+      };
     }
     case 'incident.detected':
     case 'incident.reported':
     case 'incident.resolved': {
       const environment = c.environment!.id;
       if (!opts.production.test(environment)) {
-        return { ignored: `incident in environment "${environment.slice(0, 100)}", which is not production (${opts.production}): change the "production" pattern to count it` };
+        return {
+          ignored: `incident in environment "${environment.slice(0, 100)}", which is not production (${opts.production}): change the "production" pattern to count it`,
+        };
       }
       const predicate = e.kind === 'incident.detected' ? 'detected' : e.kind === 'incident.reported' ? 'reported' : 'resolved';
-      return { predicate, incident: {
-        type: 'incident', ...common, id: e.subject.id,
-        openedAt: predicate === 'resolved' ? e.custom.openedAt : at,
-        resolvedAt: predicate === 'resolved' ? at : undefined,
-        severity: text(e.custom.severity, 50), title: text(c.description, 500), rootCauseSha: sha,
-        url: httpUrl(c.ticketURI) ?? e.custom.url, updatedAt: at,
-      } };
+      return {
+        predicate,
+        incident: {
+          type: 'incident',
+          ...common,
+          id: e.subject.id,
+          openedAt: predicate === 'resolved' ? e.custom.openedAt : at,
+          resolvedAt: predicate === 'resolved' ? at : undefined,
+          severity: text(e.custom.severity, 50),
+          title: text(c.description, 500),
+          rootCauseSha: sha,
+          url: httpUrl(c.ticketURI) ?? e.custom.url,
+          updatedAt: at,
+        },
+      };
     }
   }
 }
 
-const earliest = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : Date.parse(a) <= Date.parse(b) ? a : b);
-const latest = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : Date.parse(a) >= Date.parse(b) ? a : b);
+const earliest = (a: string | undefined, b: string | undefined) =>
+  a === undefined ? b : b === undefined ? a : Date.parse(a) <= Date.parse(b) ? a : b;
+const latest = (a: string | undefined, b: string | undefined) =>
+  a === undefined ? b : b === undefined ? a : Date.parse(a) >= Date.parse(b) ? a : b;
 
 /**
  * One incident from what was known before and what this event reports: the earliest open
@@ -147,12 +191,21 @@ const latest = (a: string | undefined, b: string | undefined) => (a === undefine
 export function mergeIncident(previous: Incident | undefined, report: IncidentReport): Incident | null {
   const openedAt = earliest(previous?.openedAt, report.openedAt);
   if (openedAt === undefined) return null;
-  const older = report.updatedAt !== undefined && previous?.updatedAt !== undefined && Date.parse(report.updatedAt) < Date.parse(previous.updatedAt);
-  const pick = <K extends keyof IncidentReport>(k: K) => (older ? previous?.[k] ?? report[k] : report[k] ?? previous?.[k]);
+  const older =
+    report.updatedAt !== undefined && previous?.updatedAt !== undefined && Date.parse(report.updatedAt) < Date.parse(previous.updatedAt);
+  const pick = <K extends keyof IncidentReport>(k: K) => (older ? (previous?.[k] ?? report[k]) : (report[k] ?? previous?.[k]));
   return {
-    type: 'incident', id: report.id, source: report.source, service: previous?.service ?? report.service, openedAt,
-    resolvedAt: pick('resolvedAt'), title: previous?.title ?? report.title,
-    severity: pick('severity'), url: pick('url'), rootCauseSha: pick('rootCauseSha'), deploymentId: pick('deploymentId'),
+    type: 'incident',
+    id: report.id,
+    source: report.source,
+    service: previous?.service ?? report.service,
+    openedAt,
+    resolvedAt: pick('resolvedAt'),
+    title: previous?.title ?? report.title,
+    severity: pick('severity'),
+    url: pick('url'),
+    rootCauseSha: pick('rootCauseSha'),
+    deploymentId: pick('deploymentId'),
     updatedAt: latest(previous?.updatedAt, report.updatedAt),
   };
 }

@@ -4,10 +4,20 @@
  */
 
 /** The parts of a package URL (https://github.com/package-url/purl-spec), decoded. */
-export interface Purl { type: string; namespace: string | null; name: string; version: string | null; qualifiers: Record<string, string> }
+export interface Purl {
+  type: string;
+  namespace: string | null;
+  name: string;
+  version: string | null;
+  qualifiers: Record<string, string>;
+}
 
 const decode = (s: string) => {
-  try { return decodeURIComponent(s); } catch { return s; }
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 };
 
 /** Parses a purl; null when the string is not one. */

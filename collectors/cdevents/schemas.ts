@@ -11,9 +11,15 @@ export type SpecLine = '0.4' | '0.5';
 
 /** The (subject, predicate) pairs Deming maps; every other type is acknowledged and ignored. */
 export const mappedKinds = [
-  'service.deployed', 'service.upgraded', 'service.rolledback',
-  'testsuiterun.finished', 'pipelinerun.finished', 'change.merged',
-  'incident.detected', 'incident.reported', 'incident.resolved',
+  'service.deployed',
+  'service.upgraded',
+  'service.rolledback',
+  'testsuiterun.finished',
+  'pipelinerun.finished',
+  'change.merged',
+  'incident.detected',
+  'incident.reported',
+  'incident.resolved',
 ] as const;
 /** `subject.predicate` of a mapped type, such as `service.deployed`. */
 export type MappedKind = (typeof mappedKinds)[number];
@@ -36,30 +42,49 @@ const contextFields = {
   links: z.array(z.unknown(), { error: 'expected an array of links' }).optional(),
 };
 /** The context of a 0.4 event (`context.version`). */
-export const context04 = z.object({ version: z.string().regex(/^0\.4\.\d+/, 'expected a CDEvents 0.4 version such as "0.4.1"'), ...contextFields });
+export const context04 = z.object({
+  version: z.string().regex(/^0\.4\.\d+/, 'expected a CDEvents 0.4 version such as "0.4.1"'),
+  ...contextFields,
+});
 /** The context of a 0.5 event (`context.specversion`). */
-export const context05 = z.object({ specversion: z.string().regex(/^0\.5\.\d+/, 'expected a CDEvents 0.5 version such as "0.5.1"'), ...contextFields });
+export const context05 = z.object({
+  specversion: z.string().regex(/^0\.5\.\d+/, 'expected a CDEvents 0.5 version such as "0.5.1"'),
+  ...contextFields,
+});
 /** The context fields the mapper reads, in both lines. */
-export interface CdContext { id: string; source: string; type: string; timestamp: string }
+export interface CdContext {
+  id: string;
+  source: string;
+  type: string;
+  timestamp: string;
+}
 
 const environment = z.object({ id: nonEmpty, source: optionalText }, { error: 'expected an object with the environment "id"' });
 const reference = z.object({ id: nonEmpty, source: optionalText }, { error: 'expected an object with an "id"' });
 
 const serviceContent = z.object({ environment, artifactId: nonEmpty });
-const testSuiteRunContent = (outcomes: readonly [string, ...string[]]) => z.object({
-  environment,
-  testSuite: z.object({ id: nonEmpty, version: optionalText, name: optionalText, uri: optionalText }).optional(),
-  outcome: z.enum(outcomes, { error: `expected one of ${outcomes.join(', ')}` }),
-  severity: z.enum(['low', 'medium', 'high', 'critical'], { error: 'expected one of low, medium, high, critical' }).optional(),
-  reason: optionalText,
-});
+const testSuiteRunContent = (outcomes: readonly [string, ...string[]]) =>
+  z.object({
+    environment,
+    testSuite: z.object({ id: nonEmpty, version: optionalText, name: optionalText, uri: optionalText }).optional(),
+    outcome: z.enum(outcomes, { error: `expected one of ${outcomes.join(', ')}` }),
+    severity: z.enum(['low', 'medium', 'high', 'critical'], { error: 'expected one of low, medium, high, critical' }).optional(),
+    reason: optionalText,
+  });
 const pipelineRunContent04 = z.object({ pipelineName: optionalText, url: optionalText, outcome: optionalText, errors: optionalText });
 const pipelineRunContent05 = z.object({
-  pipelineName: optionalText, uri: optionalText, errors: optionalText,
+  pipelineName: optionalText,
+  uri: optionalText,
+  errors: optionalText,
   outcome: z.enum(['success', 'failure', 'cancel', 'error'], { error: 'expected one of success, failure, cancel, error' }).optional(),
 });
 const changeContent = z.object({ repository: reference.optional() });
-const incidentContent = z.object({ description: optionalText, environment, service: reference.optional(), artifactId: nonEmpty.optional() });
+const incidentContent = z.object({
+  description: optionalText,
+  environment,
+  service: reference.optional(),
+  artifactId: nonEmpty.optional(),
+});
 const incidentReportedContent = incidentContent.extend({ ticketURI: nonEmpty });
 
 /** A subject: 0.4 requires `subject.type` (e.g. "service"); 0.5 dropped it. */
@@ -120,7 +145,10 @@ export type SubjectContent = {
   ticketURI?: string;
 };
 
-const sha = z.string().regex(/^[0-9a-fA-F]{7,64}$/, 'expected a commit sha of 7 to 64 hex characters').transform((s) => s.toLowerCase());
+const sha = z
+  .string()
+  .regex(/^[0-9a-fA-F]{7,64}$/, 'expected a commit sha of 7 to 64 hex characters')
+  .transform((s) => s.toLowerCase());
 const httpUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).max(2000);
 const count = z.number().int('must be a whole number').min(0, 'must not be negative');
 
@@ -129,7 +157,13 @@ const count = z.number().int('must be a whole number').min(0, 'must not be negat
  * other keys are left alone.
  */
 export const demingCustomData = z.object({
-  service: z.string().trim().min(1).max(200).regex(/^[^\s\u0000-\u001f]+$/, 'expected a service name without spaces, such as "owner/repo"').optional(),
+  service: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[^\s\u0000-\u001f]+$/, 'expected a service name without spaces, such as "owner/repo"')
+    .optional(),
   sha: sha.optional(),
   commit: sha.optional(),
   commits: z.array(sha).max(10_000).optional(),

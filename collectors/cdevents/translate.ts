@@ -31,7 +31,8 @@ const typePattern = /^dev\.cdevents\.([a-z]+)\.([a-z]+)\.\d+\.\d+\.\d+(?:-[\w.]+
 
 function zodIssues(error: ZodError, name: (path: string) => string, prefix = ''): FieldIssue[] {
   return error.issues.map((i) => {
-    const path = prefix + i.path.map((p, n) => (typeof p === 'number' ? `[${p}]` : `${n === 0 && !prefix ? '' : '.'}${String(p)}`)).join('');
+    const path =
+      prefix + i.path.map((p, n) => (typeof p === 'number' ? `[${p}]` : `${n === 0 && !prefix ? '' : '.'}${String(p)}`)).join('');
     return { path: name(path || '(event)'), message: i.message };
   });
 }
@@ -40,7 +41,11 @@ function zodIssues(error: ZodError, name: (path: string) => string, prefix = '')
 function lineOf(context: Record<string, unknown>): SpecLine | FieldIssue {
   const version = context.specversion ?? context.version;
   const field = context.specversion !== undefined ? 'context.specversion' : 'context.version';
-  if (typeof version !== 'string') return { path: 'context.specversion', message: 'is required: the CDEvents version, such as "0.5.1" (0.4 events name it context.version)' };
+  if (typeof version !== 'string')
+    return {
+      path: 'context.specversion',
+      message: 'is required: the CDEvents version, such as "0.5.1" (0.4 events name it context.version)',
+    };
   if (/^0\.4\./.test(version)) return '0.4';
   if (/^0\.5\./.test(version)) return '0.5';
   return { path: field, message: `Deming reads CDEvents 0.4 and 0.5, not "${version.slice(0, 20)}"` };
@@ -67,15 +72,34 @@ export async function translateCdEvents(items: CdItem[], opts: TranslateOptions)
   for (const item of items) {
     if (out.issues.length >= MAX_ISSUES) break;
     const raw = item.raw;
-    if (!isObject(raw) || !isObject(raw.context)) { issue({ path: item.name('context'), message: 'is required: an object with specversion, id, source, type and timestamp' }); continue; }
+    if (!isObject(raw) || !isObject(raw.context)) {
+      issue({ path: item.name('context'), message: 'is required: an object with specversion, id, source, type and timestamp' });
+      continue;
+    }
     const type = raw.context.type;
-    if (typeof type !== 'string' || type === '') { issue({ path: item.name('context.type'), message: 'is required: the CDEvents type, such as dev.cdevents.service.deployed.0.3.0' }); continue; }
+    if (typeof type !== 'string' || type === '') {
+      issue({ path: item.name('context.type'), message: 'is required: the CDEvents type, such as dev.cdevents.service.deployed.0.3.0' });
+      continue;
+    }
     const m = typePattern.exec(type);
-    if (!m) { out.ignored.push({ at: item.at, type: type.slice(0, 200), reason: 'not a CDEvents type (dev.cdevents.<subject>.<predicate>.<version>)' }); continue; }
+    if (!m) {
+      out.ignored.push({
+        at: item.at,
+        type: type.slice(0, 200),
+        reason: 'not a CDEvents type (dev.cdevents.<subject>.<predicate>.<version>)',
+      });
+      continue;
+    }
     const kind = `${m[1].toLowerCase()}.${m[2].toLowerCase()}`;
-    if (!(mappedKinds as readonly string[]).includes(kind)) { out.ignored.push({ at: item.at, type, reason: `Deming does not map ${kind} events` }); continue; }
+    if (!(mappedKinds as readonly string[]).includes(kind)) {
+      out.ignored.push({ at: item.at, type, reason: `Deming does not map ${kind} events` });
+      continue;
+    }
     const line = lineOf(raw.context);
-    if (typeof line !== 'string') { issue({ path: item.name(line.path), message: line.message }); continue; }
+    if (typeof line !== 'string') {
+      issue({ path: item.name(line.path), message: line.message });
+      continue;
+    }
 
     const parsed = eventSchema(kind as MappedKind, line).safeParse(raw);
     const custom = customDataOf(raw);
@@ -85,14 +109,30 @@ export async function translateCdEvents(items: CdItem[], opts: TranslateOptions)
     if (customParsed && !customParsed.success) issue(...zodIssues(customParsed.error, item.name, 'customData'));
     if (!parsed.success || !customParsed?.success) continue;
 
-    const event: CdEvent = { line, kind: kind as MappedKind, context: parsed.data.context, subject: parsed.data.subject, custom: customParsed.data };
+    const event: CdEvent = {
+      line,
+      kind: kind as MappedKind,
+      context: parsed.data.context,
+      subject: parsed.data.subject,
+      custom: customParsed.data,
+    };
     const mapped = mapCdEvent(event, opts);
-    if ('ignored' in mapped) { out.ignored.push({ at: item.at, type, reason: mapped.ignored }); continue; }
-    if ('event' in mapped) { out.events.push({ event: mapped.event, at: item.at }); continue; }
+    if ('ignored' in mapped) {
+      out.ignored.push({ at: item.at, type, reason: mapped.ignored });
+      continue;
+    }
+    if ('event' in mapped) {
+      out.events.push({ event: mapped.event, at: item.at });
+      continue;
+    }
     const key = mapped.incident.id;
-    const merged = mergeIncident(incidents.get(key) ?? await opts.previousIncident(key), mapped.incident);
+    const merged = mergeIncident(incidents.get(key) ?? (await opts.previousIncident(key)), mapped.incident);
     if (!merged) {
-      out.ignored.push({ at: item.at, type, reason: `incident "${key.slice(0, 100)}" was resolved but Deming never saw it open: send its incident.detected first, or customData.openedAt` });
+      out.ignored.push({
+        at: item.at,
+        type,
+        reason: `incident "${key.slice(0, 100)}" was resolved but Deming never saw it open: send its incident.detected first, or customData.openedAt`,
+      });
       continue;
     }
     incidents.set(key, merged);

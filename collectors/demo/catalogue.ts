@@ -69,10 +69,7 @@ export const catalogue: readonly DepartmentEntry[] = [
       {
         id: 'public-health-data',
         name: 'Public Health Data',
-        services: [
-          svc('vaccination-dashboard', 'the vaccination dashboard', 0.9),
-          svc('outbreak-reporting', 'outbreak reporting', 0.7),
-        ],
+        services: [svc('vaccination-dashboard', 'the vaccination dashboard', 0.9), svc('outbreak-reporting', 'outbreak reporting', 0.7)],
       },
     ],
   },

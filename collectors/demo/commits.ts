@@ -76,13 +76,7 @@ function numberPullRequests(random: Random, chain: readonly CommitDraft[]): void
  * The service's main branch from `start` to `now`, ordered as git would show it (oldest
  * first). Work arrives as a Poisson process per day at the rate of the team's current level.
  */
-export function buildChain(
-  random: Random,
-  segments: readonly Segment[],
-  activity: number,
-  start: number,
-  now: number,
-): CommitDraft[] {
+export function buildChain(random: Random, segments: readonly Segment[], activity: number, start: number, now: number): CommitDraft[] {
   const chain: CommitDraft[] = [];
   for (let day = startOfDay(start); day < now; day += DAY) {
     const level = levelAt(segments, day);

@@ -122,8 +122,7 @@ export function buildReleases(
 
     if (random.chance(0.3)) {
       // A release candidate sits in staging for acceptance early on; later staging is a quick rehearsal.
-      const stagedAt =
-        level <= 1 ? Math.min(trigger.cut + random.between(1, 3) * DAY, at - HOUR) : at - random.between(20, 60) * MINUTE;
+      const stagedAt = level <= 1 ? Math.min(trigger.cut + random.between(1, 3) * DAY, at - HOUR) : at - random.between(20, 60) * MINUTE;
       const status = random.chance(0.06) ? 'failure' : 'success';
       deploy('staging', status, stagedAt - random.spread(practice.deployDuration), stagedAt, sha);
     }

@@ -119,8 +119,10 @@ export function generateDemo(options: DemoOptions): DemoData {
 
   for (const department of catalogue) {
     const teams = department.teams.map((team) => {
-      const segments = withDips(timeline(team.levelUps ?? department.levelUps, start, now, Random.derive(seed, `team:${team.id}`)),
-        dips.filter((d) => d.team === team.id));
+      const segments = withDips(
+        timeline(team.levelUps ?? department.levelUps, start, now, Random.derive(seed, `team:${team.id}`)),
+        dips.filter((d) => d.team === team.id),
+      );
       const services = team.services.map((entry) => {
         const service = `${department.owner}/${entry.repo}`;
         owners.set(service, department.owner);

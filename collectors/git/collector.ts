@@ -67,15 +67,23 @@ export interface GitRepositoryResult {
   badRule?: boolean;
 }
 
-export interface GitRunResult extends CollectorRunResult { repositories: GitRepositoryResult[] }
-export interface GitCollector extends Collector { run(ctx: CollectorContext): Promise<GitRunResult> }
+export interface GitRunResult extends CollectorRunResult {
+  repositories: GitRepositoryResult[];
+}
+export interface GitCollector extends Collector {
+  run(ctx: CollectorContext): Promise<GitRunResult>;
+}
 
 /** The collector's name, as its cursors are stored. */
 export const GIT_COLLECTOR = 'git';
 
 /** A release tag sent: its commit, its time (epoch ms). */
 type SentTag = [sha: string, at: number];
-interface GitCursor { tips: string[]; tags: Record<string, SentTag | string>; environment?: string }
+interface GitCursor {
+  tips: string[];
+  tags: Record<string, SentTag | string>;
+  environment?: string;
+}
 
 /** The cursor's resource: the service and where its repository is (a URL without credentials). */
 export function resourceOf(repo: GitRepository): string {
@@ -99,13 +107,25 @@ function readCursor(c: Cursor | undefined): GitCursor {
 /** Checks a repository's rules before anything is read; a wrong one is a TagRuleError naming the option. */
 export function compileRepositoryRules(repo: GitRepository): CompiledRules {
   checkLinkPatterns(repo);
-  return compileRules({ include: repo.releaseTags, exclude: repo.excludeTags, includePrereleases: repo.includePrereleases, allBranches: repo.allBranches });
+  return compileRules({
+    include: repo.releaseTags,
+    exclude: repo.excludeTags,
+    includePrereleases: repo.includePrereleases,
+    allBranches: repo.allBranches,
+  });
 }
 
 type Run = (args: string[], input?: string) => Promise<string>;
 
 /** Runs git and answers null where it exits with an error (a ref that does not exist). */
-const orNull = async (p: Promise<string>) => { try { return (await p).trim() || null; } catch (e) { if (e instanceof GitError) return null; throw e; } };
+const orNull = async (p: Promise<string>) => {
+  try {
+    return (await p).trim() || null;
+  } catch (e) {
+    if (e instanceof GitError) return null;
+    throw e;
+  }
+};
 
 /**
  * The ref of the default branch: `branch` as a local or `origin` branch when given; else the
@@ -117,25 +137,39 @@ async function defaultBranch(run: Run, branch: string | undefined): Promise<stri
     for (const ref of [`refs/heads/${branch}`, `refs/remotes/origin/${branch}`]) {
       if (await orNull(run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]))) return ref;
     }
-    throw new TagRuleError('--branch', `the repository has no branch "${branch}" (neither local nor origin/${branch}): name an existing branch, or leave --branch out to use the default branch.`);
+    throw new TagRuleError(
+      '--branch',
+      `the repository has no branch "${branch}" (neither local nor origin/${branch}): name an existing branch, or leave --branch out to use the default branch.`,
+    );
   }
   for (const symbolic of ['refs/remotes/origin/HEAD', 'HEAD']) {
     const ref = await orNull(run(['symbolic-ref', '--quiet', symbolic]));
-    if (ref && await orNull(run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]))) return ref;
+    if (ref && (await orNull(run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])))) return ref;
   }
-  throw new TagRuleError('--branch', 'cannot tell the default branch (HEAD is detached or names a branch with no commits): name it with --branch main, or count tags on every branch with --all-branches.');
+  throw new TagRuleError(
+    '--branch',
+    'cannot tell the default branch (HEAD is detached or names a branch with no commits): name it with --branch main, or count tags on every branch with --all-branches.',
+  );
 }
 
 /**
  * Reads one repository and stores what is new; returns what was stored, and how many events
  * were skipped for a timestamp out of range (a commit dated 1970, a clock far ahead).
  */
-async function collectRepository(repo: GitRepository, o: GitCollectorOptions, ctx: CollectorContext, counted: () => void): Promise<GitRepositoryResult & { skipped: number }> {
+async function collectRepository(
+  repo: GitRepository,
+  o: GitCollectorOptions,
+  ctx: CollectorContext,
+  counted: () => void,
+): Promise<GitRepositoryResult & { skipped: number }> {
   const resource = resourceOf(repo);
   const compiled = compileRepositoryRules(repo);
   counted();
   const gitDir = isGitUrl(repo.location) ? await syncClone(repo.location, o.cacheDir) : await gitDirOf(repo.location);
-  const run: Run = (args, input) => { counted(); return git(['--git-dir', gitDir, ...args], { input }); };
+  const run: Run = (args, input) => {
+    counted();
+    return git(['--git-dir', gitDir, ...args], { input });
+  };
   const stored = await ctx.store.getCursor(GIT_COLLECTOR, resource);
   const previous = readCursor(stored);
   const environment = repo.environment ?? 'production';
@@ -143,17 +177,30 @@ async function collectRepository(repo: GitRepository, o: GitCollectorOptions, ct
   const branch = repo.allBranches && repo.branch === undefined ? null : await defaultBranch(run, repo.branch);
   // Commits: every local branch and tag, and the default branch where it is a remote-tracking one (a clone's origin/main).
   const extra = branch && !branch.startsWith('refs/heads/') ? [branch] : [];
-  const refs = (await run(['for-each-ref', '--format=%(objectname)%09%(objecttype)%09%(*objecttype)', 'refs/heads', 'refs/tags', ...extra])).split('\n')
-    .map((l) => l.split('\t')).filter(([, type, peeled]) => type === 'commit' || (type === 'tag' && peeled === 'commit')).map(([sha]) => sha);
+  const refs = (await run(['for-each-ref', '--format=%(objectname)%09%(objecttype)%09%(*objecttype)', 'refs/heads', 'refs/tags', ...extra]))
+    .split('\n')
+    .map((l) => l.split('\t'))
+    .filter(([, type, peeled]) => type === 'commit' || (type === 'tag' && peeled === 'commit'))
+    .map(([sha]) => sha);
   const tips = [...new Set(refs)].sort();
   // Tips read before that still exist (a force-push or a pruned branch may have removed some).
-  const known = previous.tips.length === 0 ? [] : (await run(['cat-file', '--batch-check'], previous.tips.join('\n') + '\n'))
-    .split('\n').filter((l) => /^[0-9a-f]+ (commit|tag) /.test(l)).map((l) => l.split(' ')[0]);
-  const commits = tips.length === 0 ? [] : parseLog(await run(['log', LOG_FORMAT, '--stdin'], [...tips, ...known.map((t) => `^${t}`)].join('\n') + '\n'));
+  const known =
+    previous.tips.length === 0
+      ? []
+      : (await run(['cat-file', '--batch-check'], previous.tips.join('\n') + '\n'))
+          .split('\n')
+          .filter((l) => /^[0-9a-f]+ (commit|tag) /.test(l))
+          .map((l) => l.split(' ')[0]);
+  const commits =
+    tips.length === 0 ? [] : parseLog(await run(['log', LOG_FORMAT, '--stdin'], [...tips, ...known.map((t) => `^${t}`)].join('\n') + '\n'));
 
   const allTags = parseTags(await run(['for-each-ref', TAG_FORMAT, 'refs/tags']));
-  const reachable = branch === null ? null
-    : new Set((await run(['for-each-ref', `--merged=${branch}`, '--format=%(refname:strip=2)', 'refs/tags'])).split('\n').filter(Boolean));
+  const reachable =
+    branch === null
+      ? null
+      : new Set(
+          (await run(['for-each-ref', `--merged=${branch}`, '--format=%(refname:strip=2)', 'refs/tags'])).split('\n').filter(Boolean),
+        );
   // Throws, before anything is stored, when the exclude patterns take every included tag.
   const { releases, counts } = classifyTags(allTags, compiled, (t) => reachable === null || reachable.has(t.name));
 
@@ -174,7 +221,10 @@ async function collectRepository(repo: GitRepository, o: GitCollectorOptions, ct
     if (counting.has(name)) continue;
     const [sha, at] = sentBefore(name)!;
     if (Number.isFinite(at)) toRetract.push({ name, sha, at });
-    else ctx.log(`git: ${repo.service}: warning: tag ${name} was deleted and its time is unknown (it was collected by an older version of Deming): it is not retracted; send it as retracted through the API to withdraw it`);
+    else
+      ctx.log(
+        `git: ${repo.service}: warning: tag ${name} was deleted and its time is unknown (it was collected by an older version of Deming): it is not retracted; send it as retracted through the API to withdraw it`,
+      );
   }
 
   const links = hostLinks(isGitUrl(repo.location) ? repo.location : await orNull(run(['config', '--get', 'remote.origin.url'])), repo);
@@ -184,11 +234,24 @@ async function collectRepository(repo: GitRepository, o: GitCollectorOptions, ct
     { kind: 'retracted', events: tagsToDeployments(repo.service, previous.environment ?? environment, toRetract, links, 'retracted') },
   ];
   const cursor: Cursor = {
-    collector: GIT_COLLECTOR, resource, etag: null,
-    cursor: JSON.stringify({ tips, tags: Object.fromEntries(releases.map((t) => [t.name, [t.sha, t.at]])), environment } satisfies GitCursor),
+    collector: GIT_COLLECTOR,
+    resource,
+    etag: null,
+    cursor: JSON.stringify({
+      tips,
+      tags: Object.fromEntries(releases.map((t) => [t.name, [t.sha, t.at]])),
+      environment,
+    } satisfies GitCursor),
   };
   const result: GitRepositoryResult & { skipped: number } = {
-    service: repo.service, resource, commits: 0, tags: 0, retracted: 0, tagCounts: counts, branch, skipped: 0,
+    service: repo.service,
+    resource,
+    commits: 0,
+    tags: 0,
+    retracted: 0,
+    tagCounts: counts,
+    branch,
+    skipped: 0,
     ...(releases.length === 0 ? { noMatch: describeCounts(counts, compiled) } : {}),
   };
   const total = groups.reduce((n, g) => n + g.events.length, 0);
@@ -198,7 +261,12 @@ async function collectRepository(repo: GitRepository, o: GitCollectorOptions, ct
   }
   // In batches, commits first (so a tag's walk finds them), the cursor with the last batch.
   const size = o.batchSize ?? 1000;
-  const batches = groups.flatMap((g) => Array.from({ length: Math.ceil(g.events.length / size) }, (_, i) => ({ kind: g.kind, events: g.events.slice(i * size, (i + 1) * size) })));
+  const batches = groups.flatMap((g) =>
+    Array.from({ length: Math.ceil(g.events.length / size) }, (_, i) => ({
+      kind: g.kind,
+      events: g.events.slice(i * size, (i + 1) * size),
+    })),
+  );
   if (batches.length === 0) batches.push({ kind: 'commits', events: [] });
   let processed = 0;
   for (const [i, b] of batches.entries()) {
@@ -209,7 +277,9 @@ async function collectRepository(repo: GitRepository, o: GitCollectorOptions, ct
     processed += b.events.length;
     ctx.progress?.({ resource, stored: result.commits + result.tags + result.retracted, processed, total, done: last });
   }
-  ctx.log(`git: ${repo.service}: ${commits.length} new commits, ${toSend.length} release tags to send, ${toRetract.length} to retract; stored ${result.commits} commits, ${result.tags} release tags, ${result.retracted} retracted${result.skipped > 0 ? `, ${result.skipped} skipped for a timestamp out of range` : ''}`);
+  ctx.log(
+    `git: ${repo.service}: ${commits.length} new commits, ${toSend.length} release tags to send, ${toRetract.length} to retract; stored ${result.commits} commits, ${result.tags} release tags, ${result.retracted} retracted${result.skipped > 0 ? `, ${result.skipped} skipped for a timestamp out of range` : ''}`,
+  );
   return result;
 }
 
@@ -220,11 +290,22 @@ export function createGitCollector(o: GitCollectorOptions): GitCollector {
   return {
     name: GIT_COLLECTOR,
     async run(ctx: CollectorContext): Promise<GitRunResult> {
-      const result: GitRunResult = { collector: GIT_COLLECTOR, startedAt: ctx.now(), finishedAt: 0, requests: 0, stored: 0, errors: [], skipped: 0, repositories: [] };
+      const result: GitRunResult = {
+        collector: GIT_COLLECTOR,
+        startedAt: ctx.now(),
+        finishedAt: 0,
+        requests: 0,
+        stored: 0,
+        errors: [],
+        skipped: 0,
+        repositories: [],
+      };
       for (const repo of o.repositories) {
         if (ctx.signal?.aborted) break;
         try {
-          const { skipped, ...r } = await collectRepository(repo, o, ctx, () => { result.requests++; });
+          const { skipped, ...r } = await collectRepository(repo, o, ctx, () => {
+            result.requests++;
+          });
           result.stored += r.commits + r.tags + r.retracted;
           result.skipped! += skipped;
           result.repositories.push(r);
@@ -233,8 +314,15 @@ export function createGitCollector(o: GitCollectorOptions): GitCollector {
           const message = (e as Error).message;
           result.errors.push({ resource: resourceOf(repo), message });
           result.repositories.push({
-            service: repo.service, resource: resourceOf(repo), commits: 0, tags: 0, retracted: 0, tagCounts: noTags, branch: null,
-            error: message, badRule: e instanceof TagRuleError,
+            service: repo.service,
+            resource: resourceOf(repo),
+            commits: 0,
+            tags: 0,
+            retracted: 0,
+            tagCounts: noTags,
+            branch: null,
+            error: message,
+            badRule: e instanceof TagRuleError,
           });
         }
       }

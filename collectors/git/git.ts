@@ -17,24 +17,41 @@ export class NotARepositoryError extends Error {
 
 /** git exited with an error; the message keeps the end of what it said. */
 export class GitError extends Error {
-  constructor(readonly args: string[], readonly stderr: string) {
-    super(`git ${args.filter((a) => !a.startsWith('--format')).slice(0, 4).join(' ')} failed: ${stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300) || 'no message'}`);
+  constructor(
+    readonly args: string[],
+    readonly stderr: string,
+  ) {
+    super(
+      `git ${args
+        .filter((a) => !a.startsWith('--format'))
+        .slice(0, 4)
+        .join(' ')} failed: ${stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300) || 'no message'}`,
+    );
     this.name = 'GitError';
   }
 }
 
 /** Where to run git, what to give it on stdin, and extra environment. */
-export interface GitOptions { cwd?: string; input?: string; env?: Record<string, string> }
+export interface GitOptions {
+  cwd?: string;
+  input?: string;
+  env?: Record<string, string>;
+}
 
 /** Runs git and returns its standard output. */
 export function git(args: string[], opts: GitOptions = {}): Promise<string> {
   return new Promise((resolvePromise, reject) => {
-    const child = execFile('git', args, {
-      cwd: opts.cwd,
-      encoding: 'utf8',
-      maxBuffer: 1024 * 1024 * 1024,
-      env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...opts.env },
-    }, (err, stdout, stderr) => (err ? reject(new GitError(args, stderr || err.message)) : resolvePromise(stdout)));
+    const child = execFile(
+      'git',
+      args,
+      {
+        cwd: opts.cwd,
+        encoding: 'utf8',
+        maxBuffer: 1024 * 1024 * 1024,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...opts.env },
+      },
+      (err, stdout, stderr) => (err ? reject(new GitError(args, stderr || err.message)) : resolvePromise(stdout)),
+    );
     // git may exit before reading its input (an error, or nothing to read): that is not our failure.
     child.stdin?.on('error', () => {});
     if (opts.input === undefined) child.stdin?.end();
@@ -62,7 +79,11 @@ export async function gitDirOf(path: string): Promise<string> {
 
 /** Where a URL's bare clone is kept: a readable name and a hash of the whole URL. */
 export function cachePathOf(cacheDir: string, url: string): string {
-  const name = (url.replace(/\/+$/, '').split(/[/:]/).pop() ?? 'repo').replace(/\.git$/, '').replace(/[^\w.-]/g, '_').slice(0, 60) || 'repo';
+  const name =
+    (url.replace(/\/+$/, '').split(/[/:]/).pop() ?? 'repo')
+      .replace(/\.git$/, '')
+      .replace(/[^\w.-]/g, '_')
+      .slice(0, 60) || 'repo';
   return join(cacheDir, `${name}-${createHash('sha256').update(url).digest('hex').slice(0, 12)}.git`);
 }
 
@@ -73,7 +94,18 @@ export async function syncClone(url: string, cacheDir: string): Promise<string> 
     mkdirSync(cacheDir, { recursive: true });
     await git(['clone', '--bare', '--quiet', '--', url, dir]);
   } else {
-    await git(['--git-dir', dir, 'fetch', '--quiet', '--prune', '--force', '--', url, '+refs/heads/*:refs/heads/*', '+refs/tags/*:refs/tags/*']);
+    await git([
+      '--git-dir',
+      dir,
+      'fetch',
+      '--quiet',
+      '--prune',
+      '--force',
+      '--',
+      url,
+      '+refs/heads/*:refs/heads/*',
+      '+refs/tags/*:refs/tags/*',
+    ]);
   }
   return dir;
 }

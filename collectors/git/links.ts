@@ -12,7 +12,10 @@ export interface HostLinks {
 }
 
 /** URL patterns for another host: `{sha}` and `{tag}` are filled in. */
-export interface LinkPatterns { commitUrl?: string; tagUrl?: string }
+export interface LinkPatterns {
+  commitUrl?: string;
+  tagUrl?: string;
+}
 
 /** The host and path of a remote URL (`git@host:group/app.git`, `https://user:token@host/group/app`), without credentials or `.git`. */
 export function parseRemote(remote: string): { host: string; path: string } | null {
@@ -23,7 +26,11 @@ export function parseRemote(remote: string): { host: string; path: string } | nu
     [, host, path] = scp;
   } else {
     let u: URL;
-    try { u = new URL(text); } catch { return null; }
+    try {
+      u = new URL(text);
+    } catch {
+      return null;
+    }
     if (!['https:', 'http:', 'ssh:', 'git:'].includes(u.protocol)) return null;
     host = u.hostname;
     path = decodeURIComponent(u.pathname);
@@ -42,9 +49,16 @@ const encodeTag = (name: string) => name.split('/').map(encodeURIComponent).join
 function checkPattern(option: string, pattern: string, placeholder: string): string {
   const sample = pattern.replaceAll(placeholder, 'x');
   let ok = false;
-  try { ok = /^https?:$/.test(new URL(sample).protocol); } catch { ok = false; }
+  try {
+    ok = /^https?:$/.test(new URL(sample).protocol);
+  } catch {
+    ok = false;
+  }
   if (!ok || !pattern.includes(placeholder) || pattern.length > 1000) {
-    throw new TagRuleError(option, `"${pattern.slice(0, 200)}" is not a link pattern: give an http(s) URL with ${placeholder} where the ${placeholder === '{sha}' ? 'commit id' : 'tag name'} goes, such as https://git.example.gov/acme/app/${placeholder === '{sha}' ? 'commit/{sha}' : 'tags/{tag}'}.`);
+    throw new TagRuleError(
+      option,
+      `"${pattern.slice(0, 200)}" is not a link pattern: give an http(s) URL with ${placeholder} where the ${placeholder === '{sha}' ? 'commit id' : 'tag name'} goes, such as https://git.example.gov/acme/app/${placeholder === '{sha}' ? 'commit/{sha}' : 'tags/{tag}'}.`,
+    );
   }
   return pattern;
 }
@@ -68,7 +82,13 @@ export function hostLinks(remote: string | null, patterns: LinkPatterns = {}): H
     links.commit = (sha) => `${base}/-/commit/${sha}`;
     links.tag = (name) => `${base}/-/tags/${encodeTag(name)}`;
   }
-  if (patterns.commitUrl) { const p = patterns.commitUrl; links.commit = (sha) => p.replaceAll('{sha}', sha); }
-  if (patterns.tagUrl) { const p = patterns.tagUrl; links.tag = (name) => p.replaceAll('{tag}', encodeTag(name)); }
+  if (patterns.commitUrl) {
+    const p = patterns.commitUrl;
+    links.commit = (sha) => p.replaceAll('{sha}', sha);
+  }
+  if (patterns.tagUrl) {
+    const p = patterns.tagUrl;
+    links.tag = (name) => p.replaceAll('{tag}', encodeTag(name));
+  }
   return links;
 }

@@ -31,7 +31,11 @@ const plausibleAuthorTime = (c: Commit) => c.authoredAt !== undefined && c.autho
  */
 export function commitsToChanges(service: string, commits: Commit[], links: HostLinks = {}): ChangeInput[] {
   return commits.map((c) => ({
-    type: 'change', source: gitSource(service), service, sha: c.sha, committedAt: iso(c.committedAt),
+    type: 'change',
+    source: gitSource(service),
+    service,
+    sha: c.sha,
+    committedAt: iso(c.committedAt),
     ...(plausibleAuthorTime(c) ? { authoredAt: iso(c.authoredAt!) } : {}),
     ...(c.parents.length > 0 ? { parents: c.parents.slice(0, 64) } : {}),
     ...linkOf(links.commit, c.sha),
@@ -42,9 +46,22 @@ export function commitsToChanges(service: string, commits: Commit[], links: Host
  * A release tag is a successful deployment, finished when it was tagged; its id is the tag name.
  * `retracted`: a tag sent before that no longer counts (no longer matching, or deleted).
  */
-export function tagsToDeployments(service: string, environment: string, tags: Tag[], links: HostLinks = {}, status: 'success' | 'retracted' = 'success'): DeploymentInput[] {
+export function tagsToDeployments(
+  service: string,
+  environment: string,
+  tags: Tag[],
+  links: HostLinks = {},
+  status: 'success' | 'retracted' = 'success',
+): DeploymentInput[] {
   return tags.map((t) => ({
-    type: 'deployment', source: gitSource(service), id: t.name.slice(0, 200), service, environment, status,
-    sha: t.sha, finishedAt: iso(t.at), ...linkOf(links.tag, t.name),
+    type: 'deployment',
+    source: gitSource(service),
+    id: t.name.slice(0, 200),
+    service,
+    environment,
+    status,
+    sha: t.sha,
+    finishedAt: iso(t.at),
+    ...linkOf(links.tag, t.name),
   }));
 }

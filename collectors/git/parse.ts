@@ -9,12 +9,22 @@ import { anyGlobMatches, compileGlobs } from './rules';
 export const LOG_FORMAT = '--format=%H%x09%P%x09%ct%x09%at';
 
 /** `git for-each-ref` format for tags: name, type, target, peeled target and type, tagger and committer dates. */
-export const TAG_FORMAT = '--format=%(refname:strip=2)%09%(objecttype)%09%(objectname)%09%(*objecttype)%09%(*objectname)%09%(taggerdate:unix)%09%(committerdate:unix)%09%(*committerdate:unix)';
+export const TAG_FORMAT =
+  '--format=%(refname:strip=2)%09%(objecttype)%09%(objectname)%09%(*objecttype)%09%(*objectname)%09%(taggerdate:unix)%09%(committerdate:unix)%09%(*committerdate:unix)';
 
 /** A commit: sha, parent shas, committer time and author time when git gave one (epoch ms). */
-export interface Commit { sha: string; parents: string[]; committedAt: number; authoredAt?: number }
+export interface Commit {
+  sha: string;
+  parents: string[];
+  committedAt: number;
+  authoredAt?: number;
+}
 /** A tag on a commit and when it was made (epoch ms). */
-export interface Tag { name: string; sha: string; at: number }
+export interface Tag {
+  name: string;
+  sha: string;
+  at: number;
+}
 
 const seconds = (s: string | undefined) => (s && /^\d+$/.test(s) ? Number(s) * 1000 : null);
 
@@ -26,7 +36,12 @@ export function parseLog(text: string): Commit[] {
     const committedAt = seconds(ct?.trim());
     if (!sha || !/^[0-9a-f]{40,64}$/.test(sha) || committedAt === null) continue;
     const authoredAt = seconds(at?.trim());
-    out.push({ sha, parents: parents ? parents.split(' ').filter(Boolean) : [], committedAt, ...(authoredAt === null ? {} : { authoredAt }) });
+    out.push({
+      sha,
+      parents: parents ? parents.split(' ').filter(Boolean) : [],
+      committedAt,
+      ...(authoredAt === null ? {} : { authoredAt }),
+    });
   }
   return out;
 }

@@ -11,25 +11,36 @@
 
 /** A rule that cannot work: the option (or configuration key) it came from, and the fix. */
 export class TagRuleError extends Error {
-  constructor(readonly option: string, message: string) {
+  constructor(
+    readonly option: string,
+    message: string,
+  ) {
     super(`${option}: ${message}`);
     this.name = 'TagRuleError';
   }
 }
 
-type Token = { kind: 'star' } | { kind: 'any' } | { kind: 'char'; c: string } | { kind: 'set'; negated: boolean; ranges: [string, string][] };
+type Token =
+  { kind: 'star' } | { kind: 'any' } | { kind: 'char'; c: string } | { kind: 'set'; negated: boolean; ranges: [string, string][] };
 
 /** One compiled glob. */
-export interface Glob { pattern: string; tokens: Token[] }
+export interface Glob {
+  pattern: string;
+  tokens: Token[];
+}
 
 /** At most this many patterns, each at most this long: a tag name is short, and so is a rule. */
-const MAX_PATTERNS = 50, MAX_LENGTH = 200;
+const MAX_PATTERNS = 50,
+  MAX_LENGTH = 200;
 /** Characters git refuses in a tag name: a pattern containing one can match nothing. */
 const REFUSED = /[\s~^:\x00-\x1f\x7f]/;
 
 function compileOne(option: string, pattern: string): Glob {
   const fail = (why: string): never => {
-    throw new TagRuleError(option, `"${pattern}" is not a valid glob: ${why}. Use * for any run of characters, ? for one, [0-9] for one of a set, such as 'v*' or 'release-[0-9]*'.`);
+    throw new TagRuleError(
+      option,
+      `"${pattern}" is not a valid glob: ${why}. Use * for any run of characters, ? for one, [0-9] for one of a set, such as 'v*' or 'release-[0-9]*'.`,
+    );
   };
   if (pattern.length > MAX_LENGTH) fail(`it is longer than ${MAX_LENGTH} characters`);
   const refused = REFUSED.exec(pattern);
@@ -82,9 +93,12 @@ function compileOne(option: string, pattern: string): Glob {
 /** Compiles a comma-separated list of globs; an empty list or a malformed glob is a {@link TagRuleError} naming the option. */
 export function compileGlobs(option: string, patterns: string): Glob[] {
   const list = patterns.split(',').map((p) => p.trim());
-  if (list.every((p) => p === '')) throw new TagRuleError(option, 'no pattern given: give one or more globs separated by commas, such as \'v*\' or \'v*,release-*\'.');
-  if (list.some((p) => p === '')) throw new TagRuleError(option, `"${patterns}" has an empty pattern between commas: remove the extra comma.`);
-  if (list.length > MAX_PATTERNS) throw new TagRuleError(option, `${list.length} patterns, more than ${MAX_PATTERNS}: use * to cover several.`);
+  if (list.every((p) => p === ''))
+    throw new TagRuleError(option, "no pattern given: give one or more globs separated by commas, such as 'v*' or 'v*,release-*'.");
+  if (list.some((p) => p === ''))
+    throw new TagRuleError(option, `"${patterns}" has an empty pattern between commas: remove the extra comma.`);
+  if (list.length > MAX_PATTERNS)
+    throw new TagRuleError(option, `${list.length} patterns, more than ${MAX_PATTERNS}: use * to cover several.`);
   return list.map((p) => compileOne(option, p));
 }
 
@@ -102,12 +116,21 @@ const matchesOne = (t: Token, c: string): boolean => {
 export function globMatches(g: Glob, name: string): boolean {
   const s = [...name];
   const t = g.tokens;
-  let i = 0, j = 0, star = -1, mark = 0;
+  let i = 0,
+    j = 0,
+    star = -1,
+    mark = 0;
   while (i < s.length) {
-    if (j < t.length && t[j].kind !== 'star' && matchesOne(t[j], s[i])) { i++; j++; }
-    else if (j < t.length && t[j].kind === 'star') { star = j++; mark = i; }
-    else if (star >= 0) { j = star + 1; i = ++mark; }
-    else return false;
+    if (j < t.length && t[j].kind !== 'star' && matchesOne(t[j], s[i])) {
+      i++;
+      j++;
+    } else if (j < t.length && t[j].kind === 'star') {
+      star = j++;
+      mark = i;
+    } else if (star >= 0) {
+      j = star + 1;
+      i = ++mark;
+    } else return false;
   }
   while (j < t.length && t[j].kind === 'star') j++;
   return j === t.length;
@@ -152,7 +175,8 @@ export function compileRules(rules: ReleaseRules, names = { include: '--include'
   const include = compileGlobs(names.include, rules.include);
   const exclude = rules.exclude === undefined ? [] : compileGlobs(names.exclude, rules.exclude);
   return {
-    rules, names,
+    rules,
+    names,
     isRelease(name, reachable) {
       if (!anyGlobMatches(include, name)) return 'not-included';
       if (anyGlobMatches(exclude, name)) return 'excluded';
@@ -170,7 +194,11 @@ export type TagCounts = Record<TagVerdict, number>;
  * Sorts tags by verdict. When the include patterns matched some tags and the exclude patterns
  * took every one of them, the rules are a mistake, not a setting: a {@link TagRuleError}.
  */
-export function classifyTags<T extends { name: string }>(tags: readonly T[], compiled: CompiledRules, reachable: (t: T) => boolean): { releases: T[]; counts: TagCounts } {
+export function classifyTags<T extends { name: string }>(
+  tags: readonly T[],
+  compiled: CompiledRules,
+  reachable: (t: T) => boolean,
+): { releases: T[]; counts: TagCounts } {
   const counts: TagCounts = { release: 0, 'not-included': 0, excluded: 0, prerelease: 0, 'off-branch': 0 };
   const releases: T[] = [];
   for (const t of tags) {
@@ -180,7 +208,10 @@ export function classifyTags<T extends { name: string }>(tags: readonly T[], com
   }
   const included = tags.length - counts['not-included'];
   if (included > 0 && counts.excluded === included) {
-    throw new TagRuleError(compiled.names.exclude, `"${compiled.rules.exclude}" excludes every tag that ${compiled.names.include} "${compiled.rules.include}" matches (${included}), so nothing would count as a release: narrow the exclude pattern (such as '*-rc*') or widen the include pattern.`);
+    throw new TagRuleError(
+      compiled.names.exclude,
+      `"${compiled.rules.exclude}" excludes every tag that ${compiled.names.include} "${compiled.rules.include}" matches (${included}), so nothing would count as a release: narrow the exclude pattern (such as '*-rc*') or widen the include pattern.`,
+    );
   }
   return { releases, counts };
 }

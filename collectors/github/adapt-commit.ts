@@ -6,7 +6,12 @@ export type ChangeInput = Extract<NativeEventInput, { type: 'change' }>;
 export type PullRequestInfo = NonNullable<ChangeInput['pullRequest']>;
 
 /** What Deming keeps of a commit: no message, no names, no e-mails. */
-export interface CommitFacts { sha: string; committedAt: string; authoredAt?: string; parents: string[] }
+export interface CommitFacts {
+  sha: string;
+  committedAt: string;
+  authoredAt?: string;
+  parents: string[];
+}
 
 /** GitHub's timestamps, in one spelling, so the same commit from two APIs is the same event. */
 export const isoTime = (t: string): string => new Date(t).toISOString();
@@ -39,8 +44,13 @@ export function commitFromGraphql(c: GraphqlCommit): CommitFacts {
  */
 export function adaptCommit(repo: RepoRef, c: CommitFacts, pullRequest?: PullRequestInfo, updatedAt?: string): ChangeInput {
   const event: ChangeInput = {
-    type: 'change', source: 'github', service: repo.fullName, sha: c.sha, committedAt: c.committedAt,
-    parents: c.parents, url: `${repo.htmlUrl}/commit/${c.sha}`,
+    type: 'change',
+    source: 'github',
+    service: repo.fullName,
+    sha: c.sha,
+    committedAt: c.committedAt,
+    parents: c.parents,
+    url: `${repo.htmlUrl}/commit/${c.sha}`,
   };
   if (c.authoredAt) event.authoredAt = c.authoredAt;
   if (pullRequest) event.pullRequest = pullRequest;

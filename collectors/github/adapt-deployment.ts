@@ -6,7 +6,12 @@ import type { DeploymentPayload, DeploymentStatusPayload, RepoRef } from './payl
 export type DeploymentInput = Extract<NativeEventInput, { type: 'deployment' }>;
 
 const outcome: Record<string, DeploymentInput['status']> = {
-  success: 'success', failure: 'failure', error: 'failure', in_progress: 'in_progress', queued: 'in_progress', pending: 'in_progress',
+  success: 'success',
+  failure: 'failure',
+  error: 'failure',
+  in_progress: 'in_progress',
+  queued: 'in_progress',
+  pending: 'in_progress',
 };
 
 const httpUrl = (u: string | null | undefined): string | undefined => (u && /^https?:\/\//.test(u) ? u : undefined);
@@ -39,8 +44,14 @@ export function adaptDeployment(repo: RepoRef, d: DeploymentPayload, statuses: D
     .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id)[0];
   const status = latest ? outcome[latest.state] : 'in_progress';
   const event: DeploymentInput = {
-    type: 'deployment', source: 'github', id: deploymentId(repo, d.id), service: repo.fullName, environment: d.environment,
-    status, startedAt: isoTime(d.created_at), sha: d.sha.toLowerCase(),
+    type: 'deployment',
+    source: 'github',
+    id: deploymentId(repo, d.id),
+    service: repo.fullName,
+    environment: d.environment,
+    status,
+    startedAt: isoTime(d.created_at),
+    sha: d.sha.toLowerCase(),
   };
   if (latest && status !== 'in_progress') event.finishedAt = isoTime(latest.created_at);
   const url = httpUrl(latest?.log_url) ?? httpUrl(latest?.target_url);

@@ -28,8 +28,13 @@ export function hasIncidentLabel(issue: IssuePayload, incidentLabels: string[]):
 export function adaptIssue(repo: RepoRef, issue: IssuePayload, incidentLabels: string[]): IncidentInput | null {
   if (issue.pull_request || !hasIncidentLabel(issue, incidentLabels)) return null;
   const event: IncidentInput = {
-    type: 'incident', source: 'github', id: issueId(repo, issue.number), service: repo.fullName,
-    openedAt: isoTime(issue.created_at), url: issue.html_url, updatedAt: isoTime(issue.updated_at),
+    type: 'incident',
+    source: 'github',
+    id: issueId(repo, issue.number),
+    service: repo.fullName,
+    openedAt: isoTime(issue.created_at),
+    url: issue.html_url,
+    updatedAt: isoTime(issue.updated_at),
   };
   if (issue.state === 'closed' && issue.closed_at) event.resolvedAt = isoTime(issue.closed_at);
   const title = issue.title.trim().slice(0, 500);

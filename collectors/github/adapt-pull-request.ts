@@ -5,8 +5,7 @@
 import { adaptCommit, commitFromGraphql, isoTime, type ChangeInput, type CommitFacts, type PullRequestInfo } from './adapt-commit';
 import type { GraphqlCommit, GraphqlPullRequest, RepoRef } from './payloads';
 
-const earliest = (times: (string | undefined)[]): string | undefined =>
-  times.filter((t): t is string => t !== undefined).sort()[0];
+const earliest = (times: (string | undefined)[]): string | undefined => times.filter((t): t is string => t !== undefined).sort()[0];
 
 /**
  * The pull request's loop facts. `firstCommitAt` is the earliest authored date of its commits

@@ -14,8 +14,10 @@ const compiled = new WeakMap<DeploymentSource, CompiledRules>();
 function rulesOf(source: DeploymentSource): CompiledRules {
   let rules = compiled.get(source);
   if (!rules) {
-    rules = compileRules({ include: source.include ?? '*', exclude: source.exclude, includePrereleases: source.includePrereleases, allBranches: true },
-      { include: 'deployments.include', exclude: 'deployments.exclude' });
+    rules = compileRules(
+      { include: source.include ?? '*', exclude: source.exclude, includePrereleases: source.includePrereleases, allBranches: true },
+      { include: 'deployments.include', exclude: 'deployments.exclude' },
+    );
     compiled.set(source, rules);
   }
   return rules;
@@ -33,7 +35,13 @@ export function isDeployedRelease(r: ReleasePayload, source: DeploymentSource): 
 }
 
 /** What a release sent as a deployment was: its tag, commit, publication time and page. */
-export interface SentRelease { id: number; tag: string; sha: string | null; publishedAt: string; url: string }
+export interface SentRelease {
+  id: number;
+  tag: string;
+  sha: string | null;
+  publishedAt: string;
+  url: string;
+}
 
 /**
  * A release that was a deployment and no longer counts (turned pre-release or draft, its tag no
@@ -42,8 +50,15 @@ export interface SentRelease { id: number; tag: string; sha: string | null; publ
 export function retractedRelease(repo: RepoRef, r: SentRelease, source: DeploymentSource): DeploymentInput {
   const at = isoTime(r.publishedAt);
   const event: DeploymentInput = {
-    type: 'deployment', source: 'github', id: releaseId(repo, r.id), service: repo.fullName,
-    environment: source.environment ?? 'production', status: 'retracted', startedAt: at, finishedAt: at, url: r.url,
+    type: 'deployment',
+    source: 'github',
+    id: releaseId(repo, r.id),
+    service: repo.fullName,
+    environment: source.environment ?? 'production',
+    status: 'retracted',
+    startedAt: at,
+    finishedAt: at,
+    url: r.url,
   };
   if (r.sha) event.sha = r.sha.toLowerCase();
   return event;
@@ -58,8 +73,15 @@ export function adaptRelease(repo: RepoRef, r: ReleasePayload, sha: string | und
   if (!isDeployedRelease(r, source)) return null;
   const at = isoTime(r.published_at!);
   const event: DeploymentInput = {
-    type: 'deployment', source: 'github', id: releaseId(repo, r.id), service: repo.fullName,
-    environment: source.environment ?? 'production', status: 'success', startedAt: at, finishedAt: at, url: r.html_url,
+    type: 'deployment',
+    source: 'github',
+    id: releaseId(repo, r.id),
+    service: repo.fullName,
+    environment: source.environment ?? 'production',
+    status: 'success',
+    startedAt: at,
+    finishedAt: at,
+    url: r.html_url,
   };
   if (sha) event.sha = sha.toLowerCase();
   return event;

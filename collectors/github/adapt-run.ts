@@ -11,9 +11,14 @@ export type CiRunInput = Extract<NativeEventInput, { type: 'ci_run' }>;
 type DeploymentInput = Extract<NativeEventInput, { type: 'deployment' }>;
 
 const conclusions: Record<string, CiRunInput['status']> = {
-  success: 'success', neutral: 'success',
-  failure: 'failure', timed_out: 'failure', startup_failure: 'failure',
-  cancelled: 'cancelled', skipped: 'cancelled', stale: 'cancelled',
+  success: 'success',
+  neutral: 'success',
+  failure: 'failure',
+  timed_out: 'failure',
+  startup_failure: 'failure',
+  cancelled: 'cancelled',
+  skipped: 'cancelled',
+  stale: 'cancelled',
 };
 
 export const runId = (repo: RepoRef, id: number): string => `${repo.fullName}/actions/runs/${id}`;
@@ -28,9 +33,17 @@ export function adaptRun(repo: RepoRef, run: WorkflowRunPayload): CiRunInput | n
   const startedAt = isoTime(run.run_started_at ?? run.created_at);
   const finishedAt = isoTime(run.updated_at);
   const event: CiRunInput = {
-    type: 'ci_run', source: 'github', id: runId(repo, run.id), service: repo.fullName, name: run.name || 'workflow',
-    status: conclusions[run.conclusion!], startedAt, finishedAt: finishedAt < startedAt ? startedAt : finishedAt,
-    sha: run.head_sha.toLowerCase(), url: run.html_url, updatedAt: finishedAt,
+    type: 'ci_run',
+    source: 'github',
+    id: runId(repo, run.id),
+    service: repo.fullName,
+    name: run.name || 'workflow',
+    status: conclusions[run.conclusion!],
+    startedAt,
+    finishedAt: finishedAt < startedAt ? startedAt : finishedAt,
+    sha: run.head_sha.toLowerCase(),
+    url: run.html_url,
+    updatedAt: finishedAt,
   };
   if (run.head_branch) event.branch = run.head_branch;
   return event;
@@ -43,12 +56,26 @@ export function isWorkflow(run: WorkflowRunPayload, workflow: string): boolean {
 }
 
 /** A successful run of the deployment workflow on the default branch as a deployment; else null. */
-export function adaptRunAsDeployment(repo: RepoRef, run: WorkflowRunPayload, source: DeploymentSource, defaultBranch: string | null | undefined): DeploymentInput | null {
+export function adaptRunAsDeployment(
+  repo: RepoRef,
+  run: WorkflowRunPayload,
+  source: DeploymentSource,
+  defaultBranch: string | null | undefined,
+): DeploymentInput | null {
   if (source.from !== 'workflow' || !source.workflow || !isWorkflow(run, source.workflow)) return null;
   if (run.conclusion !== 'success' || run.status !== 'completed' || !defaultBranch || run.head_branch !== defaultBranch) return null;
   const ci = adaptRun(repo, run)!;
   return {
-    type: 'deployment', source: 'github', id: ci.id, service: repo.fullName, environment: source.environment ?? 'production',
-    status: 'success', startedAt: ci.startedAt, finishedAt: ci.finishedAt, sha: ci.sha, url: run.html_url, updatedAt: ci.updatedAt,
+    type: 'deployment',
+    source: 'github',
+    id: ci.id,
+    service: repo.fullName,
+    environment: source.environment ?? 'production',
+    status: 'success',
+    startedAt: ci.startedAt,
+    finishedAt: ci.finishedAt,
+    sha: ci.sha,
+    url: run.html_url,
+    updatedAt: ci.updatedAt,
   };
 }

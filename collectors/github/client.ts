@@ -14,7 +14,11 @@ const GithubOctokit = Octokit.plugin(throttling, retry, paginateRest);
 export type GithubOctokit = InstanceType<typeof GithubOctokit>;
 
 /** One GitHub rate limit as its headers give it; `resetAt` in epoch ms. */
-export interface RateLimit { limit: number; remaining: number; resetAt: number }
+export interface RateLimit {
+  limit: number;
+  remaining: number;
+  resetAt: number;
+}
 
 /** What a client has done so far; the numbers behind progress bars, reports and health. */
 export interface RequestStats {
@@ -72,7 +76,10 @@ function pacer(intervalMs: number): NonNullable<ThrottlingOptions['write']> {
 let clients = 0;
 
 /** Builds a client for the configured GitHub (github.com or an Enterprise Server `baseUrl`). */
-export function createGithubClient(settings: Pick<GithubSettings, 'auth' | 'baseUrl'> & { graphqlIntervalMs?: number }, opts: ClientOptions = {}): GithubClient {
+export function createGithubClient(
+  settings: Pick<GithubSettings, 'auth' | 'baseUrl'> & { graphqlIntervalMs?: number },
+  opts: ClientOptions = {},
+): GithubClient {
   const timing = { ...defaultTiming, graphqlIntervalMs: settings.graphqlIntervalMs ?? defaultTiming.graphqlIntervalMs, ...opts.timing };
   const log = opts.log ?? (() => {});
   const stats: RequestStats = { requests: 0, notModified: 0, rateLimit: {} };
@@ -84,11 +91,15 @@ export function createGithubClient(settings: Pick<GithubSettings, 'auth' | 'base
     const remaining = res.headers.get('x-ratelimit-remaining');
     if (remaining !== null) {
       stats.rateLimit[resource] = {
-        remaining: Number(remaining), limit: Number(res.headers.get('x-ratelimit-limit') ?? 0),
+        remaining: Number(remaining),
+        limit: Number(res.headers.get('x-ratelimit-limit') ?? 0),
         resetAt: Number(res.headers.get('x-ratelimit-reset') ?? 0) * 1000,
       };
     }
-    if (res.status === 304) { stats.notModified++; return res; }
+    if (res.status === 304) {
+      stats.notModified++;
+      return res;
+    }
     if (!(res.headers.get('content-type') ?? '').includes('json')) return res;
     // Read the whole body here, so a page cut short fails like a dropped connection (and is retried).
     let text: string;
@@ -124,9 +135,14 @@ export function createGithubClient(settings: Pick<GithubSettings, 'auth' | 'base
     retry: { retries: timing.retries, retryAfterBaseValue: timing.retryBaseMs },
   };
   const auth = settings.auth;
-  const octokit = auth?.kind === 'app'
-    ? new GithubOctokit({ ...common, authStrategy: createAppAuth, auth: { appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId } })
-    : new GithubOctokit({ ...common, auth: auth?.token });
+  const octokit =
+    auth?.kind === 'app'
+      ? new GithubOctokit({
+          ...common,
+          authStrategy: createAppAuth,
+          auth: { appId: auth.appId, privateKey: auth.privateKey, installationId: auth.installationId },
+        })
+      : new GithubOctokit({ ...common, auth: auth?.token });
   return { octokit, stats, rateLimitRemaining: () => stats.rateLimit.core?.remaining ?? null };
 }
 

@@ -32,7 +32,14 @@ export interface GithubCollectorOptions {
 }
 
 /** One repository's share of a run. */
-export interface RepositoryReport { name: string; requests: number; notModified: number; stored: number; rateLimitRemaining: number | null; error?: string }
+export interface RepositoryReport {
+  name: string;
+  requests: number;
+  notModified: number;
+  stored: number;
+  rateLimitRemaining: number | null;
+  error?: string;
+}
 
 /** A run's result, with 304s and a report per repository. */
 export interface GithubRunResult extends CollectorRunResult {
@@ -41,7 +48,9 @@ export interface GithubRunResult extends CollectorRunResult {
 }
 
 /** The GitHub collector: a {@link Collector} whose run reports per repository. */
-export interface GithubCollector extends Collector { run(ctx: CollectorContext): Promise<GithubRunResult> }
+export interface GithubCollector extends Collector {
+  run(ctx: CollectorContext): Promise<GithubRunResult>;
+}
 
 /** Creates the collector; each `run` makes its own client, so runs share nothing but the database. */
 export function createGithubCollector(opts: GithubCollectorOptions): GithubCollector {
@@ -82,16 +91,36 @@ async function runGithub(opts: GithubCollectorOptions, ctx: CollectorContext): P
     if (report.error) errors.push({ resource: target.name, message: report.error });
     repositories.push(report);
     opts.onRepository?.(report);
-    ctx.progress?.({ resource: target.name, requests: client.stats.requests, stored: report.stored, rateLimitRemaining: client.rateLimitRemaining(), done: true });
+    ctx.progress?.({
+      resource: target.name,
+      requests: client.stats.requests,
+      stored: report.stored,
+      rateLimitRemaining: client.rateLimitRemaining(),
+      done: true,
+    });
   }
   return {
-    collector: 'github', startedAt, finishedAt: ctx.now(), requests: client.stats.requests, notModified: client.stats.notModified,
-    stored: repositories.reduce((n, r) => n + r.stored, 0), errors, rateLimitRemaining: client.rateLimitRemaining(), repositories,
+    collector: 'github',
+    startedAt,
+    finishedAt: ctx.now(),
+    requests: client.stats.requests,
+    notModified: client.stats.notModified,
+    stored: repositories.reduce((n, r) => n + r.stored, 0),
+    errors,
+    rateLimitRemaining: client.rateLimitRemaining(),
+    repositories,
   };
 }
 
 /** Collects one repository; answers the events it stored. */
-async function syncRepository(client: GithubClient, ctx: CollectorContext, settings: GithubSettings, target: Target, horizon: number, rewind: boolean): Promise<number> {
+async function syncRepository(
+  client: GithubClient,
+  ctx: CollectorContext,
+  settings: GithubSettings,
+  target: Target,
+  horizon: number,
+  rewind: boolean,
+): Promise<number> {
   const info = await fetchRepoInfo(client, ctx, target.name, rewind);
   if (info.archived) throw new SkippedRepository('archived: skipped (remove it from sources.github.repositories, or unarchive it).');
   const sync: RepoSync = { client, ctx, repo: info, settings, source: target.source, horizon, rewind, stored: 0 };

@@ -9,7 +9,9 @@ import { compileGlobs, TagRuleError } from '../git/rules';
 
 /** Release tag globs (collectors/git/rules.ts), checked at start: a malformed one names its key and the fix. */
 const tagGlobs = z.string().superRefine((s, ctx) => {
-  try { compileGlobs('', s); } catch (e) {
+  try {
+    compileGlobs('', s);
+  } catch (e) {
     if (e instanceof TagRuleError) ctx.addIssue({ code: 'custom', message: e.message.replace(/^: /, '') });
     else throw e;
   }
@@ -19,9 +21,17 @@ const repoName = z
   .string({ error: 'expected a repository as "owner/name"' })
   .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'expected a repository as "owner/name", such as "bcgov/my-app"');
 
-const pattern = z.string().min(1).refine((s) => {
-  try { new RegExp(s); return true; } catch { return false; }
-}, 'expected a regular expression, such as "^v\\d+"');
+const pattern = z
+  .string()
+  .min(1)
+  .refine((s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'expected a regular expression, such as "^v\\d+"');
 
 /** What counts as a deployment of a repository. */
 export const deploymentSourceSchema = z
@@ -43,7 +53,11 @@ export const deploymentSourceSchema = z
   .strict()
   .superRefine((d, ctx) => {
     if (d.from === 'workflow' && !d.workflow) {
-      ctx.addIssue({ code: 'custom', path: ['workflow'], message: 'is required when from is "workflow": name the deployment workflow file, such as deploy.yml' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['workflow'],
+        message: 'is required when from is "workflow": name the deployment workflow file, such as deploy.yml',
+      });
     }
   });
 
@@ -64,26 +78,33 @@ const durationText = z
 export const githubSourceSchema = z
   .object({
     token: z.string().min(1).optional(),
-    app: z.object({ appId: id, privateKey: z.string().min(1), installationId: id }).strict().optional(),
+    app: z
+      .object({ appId: id, privateKey: z.string().min(1), installationId: id })
+      .strict()
+      .optional(),
     baseUrl: z.url({ protocol: /^https?$/, error: 'expected the API URL, such as https://ghe.example.gov/api/v3' }).optional(),
     webhookSecret: z.string().min(1).optional(),
     repositories: z.array(repositoryEntry).default([]),
     organisations: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, 'expected an organisation login, such as "bcgov"')).default([]),
     deployments: deploymentSourceSchema.optional(),
-    incidents: z.object({ labels: z.array(z.string().min(1)).min(1, 'name at least one label').default(['incident']) }).strict().optional(),
+    incidents: z
+      .object({ labels: z.array(z.string().min(1)).min(1, 'name at least one label').default(['incident']) })
+      .strict()
+      .optional(),
     interval: durationText.default('15m'),
     backfillDays: z.number().int().min(1).max(3650).default(365),
     /** Spacing between GraphQL requests. GitHub asks for one a second; your own Enterprise Server may allow less. */
-    graphqlInterval: z.string().regex(/^\d+(ms|s)$/, 'expected a duration such as 1s or 250ms').default('1s'),
+    graphqlInterval: z
+      .string()
+      .regex(/^\d+(ms|s)$/, 'expected a duration such as 1s or 250ms')
+      .default('1s'),
   })
   .strict();
 
 export type GithubSourceFile = z.infer<typeof githubSourceSchema>;
 export type DeploymentSource = z.infer<typeof deploymentSourceSchema>;
 
-export type GithubAuth =
-  | { kind: 'token'; token: string }
-  | { kind: 'app'; appId: number; privateKey: string; installationId: number };
+export type GithubAuth = { kind: 'token'; token: string } | { kind: 'app'; appId: number; privateKey: string; installationId: number };
 
 /** Everything the GitHub collector and webhooks need, resolved and checked. */
 export interface GithubSettings {
@@ -105,7 +126,10 @@ export const DEFAULT_BASE_URL = 'https://api.github.com';
 
 /** A setting that is wrong; the message names the key and the fix. */
 export class GithubConfigError extends Error {
-  constructor(message: string) { super(message); this.name = 'GithubConfigError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'GithubConfigError';
+  }
 }
 
 const unitMs: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -121,7 +145,9 @@ export function parseDuration(text: string): number | null {
 function readPrivateKey(value: string): string {
   if (value.includes('-----BEGIN')) return value;
   if (!existsSync(value)) {
-    throw new GithubConfigError(`sources.github.app.privateKey: "${value}" is neither a PEM key nor a file that exists; give the key (-----BEGIN ... KEY-----) or the path of its .pem file.`);
+    throw new GithubConfigError(
+      `sources.github.app.privateKey: "${value}" is neither a PEM key nor a file that exists; give the key (-----BEGIN ... KEY-----) or the path of its .pem file.`,
+    );
   }
   return readFileSync(value, 'utf8');
 }
@@ -130,11 +156,14 @@ function readPrivateKey(value: string): string {
 export function resolveGithubSettings(file: GithubSourceFile, env: NodeJS.ProcessEnv): GithubSettings {
   if (file.token && file.app) throw new GithubConfigError('sources.github: give either token or app, not both.');
   let auth: GithubAuth | null = null;
-  if (file.app) auth = { kind: 'app', appId: file.app.appId, privateKey: readPrivateKey(file.app.privateKey), installationId: file.app.installationId };
+  if (file.app)
+    auth = { kind: 'app', appId: file.app.appId, privateKey: readPrivateKey(file.app.privateKey), installationId: file.app.installationId };
   else if (env.GITHUB_TOKEN || file.token) auth = { kind: 'token', token: (env.GITHUB_TOKEN || file.token)! };
   const collects = file.repositories.length > 0 || file.organisations.length > 0;
   if (collects && !auth) {
-    throw new GithubConfigError('sources.github: collecting repositories needs a token: set GITHUB_TOKEN (or sources.github.token: ${MY_TOKEN}), or configure sources.github.app.');
+    throw new GithubConfigError(
+      'sources.github: collecting repositories needs a token: set GITHUB_TOKEN (or sources.github.token: ${MY_TOKEN}), or configure sources.github.app.',
+    );
   }
   const intervalMs = parseDuration(file.interval);
   if (intervalMs !== null && intervalMs < 10_000) throw new GithubConfigError('sources.github.interval: must be at least 10s (or off).');
@@ -147,7 +176,9 @@ export function resolveGithubSettings(file: GithubSourceFile, env: NodeJS.Proces
     incidentLabels: file.incidents?.labels ?? ['incident'],
     intervalMs,
     backfillDays: file.backfillDays,
-    graphqlIntervalMs: file.graphqlInterval.endsWith('ms') ? Number(file.graphqlInterval.slice(0, -2)) : Number(file.graphqlInterval.slice(0, -1)) * 1000,
+    graphqlIntervalMs: file.graphqlInterval.endsWith('ms')
+      ? Number(file.graphqlInterval.slice(0, -2))
+      : Number(file.graphqlInterval.slice(0, -1)) * 1000,
   };
 }
 
@@ -164,6 +195,13 @@ export function deploymentSourceOf(settings: Pick<GithubSettings, 'repositories'
 
 /** Settings for webhooks when no `sources.github` block is configured. */
 export const defaultGithubSettings: GithubSettings = {
-  auth: null, baseUrl: DEFAULT_BASE_URL, repositories: [], organisations: [], deployments: { from: 'deployments' },
-  incidentLabels: ['incident'], intervalMs: null, backfillDays: 365, graphqlIntervalMs: 1000,
+  auth: null,
+  baseUrl: DEFAULT_BASE_URL,
+  repositories: [],
+  organisations: [],
+  deployments: { from: 'deployments' },
+  incidentLabels: ['incident'],
+  intervalMs: null,
+  backfillDays: 365,
+  graphqlIntervalMs: 1000,
 };

@@ -7,7 +7,11 @@ import { collectorCursorRow, parseCollectorCursor } from '../shared/cursors';
 export const COLLECTOR = 'github';
 
 /** Reads a cursor; a row that no longer parses starts the resource afresh rather than failing. */
-export async function readCursor<T>(store: Pick<CollectorStore, 'getCursor'>, resource: string, schema: z.ZodType<T>): Promise<{ state: T | null; etag: string | null }> {
+export async function readCursor<T>(
+  store: Pick<CollectorStore, 'getCursor'>,
+  resource: string,
+  schema: z.ZodType<T>,
+): Promise<{ state: T | null; etag: string | null }> {
   return parseCollectorCursor(await store.getCursor(COLLECTOR, resource), schema);
 }
 

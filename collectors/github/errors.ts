@@ -10,13 +10,18 @@ export function describeError(e: unknown): string {
   const status = statusOf(e);
   const message = e instanceof Error ? e.message.split(' - https://')[0].slice(0, 300) : String(e).slice(0, 300);
   switch (status) {
-    case 401: return 'GitHub refused the credentials (401): check GITHUB_TOKEN, or the GitHub App id, key and installation.';
-    case 403: return /rate limit/i.test(message)
-      ? `GitHub's rate limit is spent (403)${resetOf(e)}: ${message}`
-      : `forbidden (403): the token lacks a read permission this needs (Metadata, Contents, Pull requests, Deployments, Actions, Issues), or the organisation restricts it: ${message}`;
-    case 404: return 'not found (404): check the name, and that the token can read this repository.';
-    case 451: return 'unavailable for legal reasons (451).';
-    default: return status ? `${message} (${status})` : message;
+    case 401:
+      return 'GitHub refused the credentials (401): check GITHUB_TOKEN, or the GitHub App id, key and installation.';
+    case 403:
+      return /rate limit/i.test(message)
+        ? `GitHub's rate limit is spent (403)${resetOf(e)}: ${message}`
+        : `forbidden (403): the token lacks a read permission this needs (Metadata, Contents, Pull requests, Deployments, Actions, Issues), or the organisation restricts it: ${message}`;
+    case 404:
+      return 'not found (404): check the name, and that the token can read this repository.';
+    case 451:
+      return 'unavailable for legal reasons (451).';
+    default:
+      return status ? `${message} (${status})` : message;
   }
 }
 

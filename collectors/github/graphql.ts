@@ -43,10 +43,18 @@ async function partial(answer: Promise<unknown>): Promise<unknown> {
   }
 }
 
-export interface FetchedPullRequest { pr: GraphqlPullRequest; moreCommits: GraphqlCommit[] }
+export interface FetchedPullRequest {
+  pr: GraphqlPullRequest;
+  moreCommits: GraphqlCommit[];
+}
 
 /** Fetches pull requests by number in one request (plus one per further page of a long one's commits). */
-export async function fetchPullRequests(client: GithubClient, owner: string, name: string, numbers: number[]): Promise<FetchedPullRequest[]> {
+export async function fetchPullRequests(
+  client: GithubClient,
+  owner: string,
+  name: string,
+  numbers: number[],
+): Promise<FetchedPullRequest[]> {
   if (numbers.length === 0) return [];
   const data = pullsAnswer.parse(await partial(client.octokit.graphql(pullRequestsQuery(numbers), { owner, name })));
   const out: FetchedPullRequest[] = [];
@@ -56,7 +64,9 @@ export async function fetchPullRequests(client: GithubClient, owner: string, nam
     const moreCommits: GraphqlCommit[] = [];
     let page = pr.commits.pageInfo;
     while (page.hasNextPage && page.endCursor) {
-      const more = graphqlCommitPage.parse(await client.octokit.graphql(MORE_COMMITS_QUERY, { owner, name, number: n, after: page.endCursor }));
+      const more = graphqlCommitPage.parse(
+        await client.octokit.graphql(MORE_COMMITS_QUERY, { owner, name, number: n, after: page.endCursor }),
+      );
       const commits = more.repository.pullRequest?.commits;
       if (!commits) break;
       moreCommits.push(...commits.nodes.map((c) => c.commit));

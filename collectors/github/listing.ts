@@ -19,7 +19,13 @@ export interface ListOptions<T> {
 }
 
 /** Reads newest-first pages until `isOlder`; answers the items newest first and the first page's ETag. */
-export async function listNewestFirst<T>(client: GithubClient, route: string, params: Record<string, string | number>, item: z.ZodType<T>, opts: ListOptions<T>): Promise<Listing<T>> {
+export async function listNewestFirst<T>(
+  client: GithubClient,
+  route: string,
+  params: Record<string, string | number>,
+  item: z.ZodType<T>,
+  opts: ListOptions<T>,
+): Promise<Listing<T>> {
   const headers: Record<string, string> = opts.etag ? { 'if-none-match': opts.etag } : {};
   const pages = client.octokit.paginate.iterator(route, { ...params, per_page: 100, headers });
   const items: T[] = [];

@@ -137,6 +137,9 @@ export type GraphqlCommit = z.infer<typeof graphqlCommit>;
 export type GraphqlPullRequest = z.infer<typeof graphqlPullRequest>;
 
 /** The repository an event belongs to: the service is its `owner/name`. */
-export interface RepoRef { fullName: string; htmlUrl: string }
+export interface RepoRef {
+  fullName: string;
+  htmlUrl: string;
+}
 
 export const repoRef = (r: RepositoryPayload): RepoRef => ({ fullName: r.full_name, htmlUrl: r.html_url });

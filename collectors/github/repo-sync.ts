@@ -6,7 +6,11 @@ import type { GithubClient } from './client';
 import type { DeploymentSource, GithubSettings } from './config';
 import type { RepoRef } from './payloads';
 
-export interface RepoInfo extends RepoRef { owner: string; name: string; defaultBranch: string | null }
+export interface RepoInfo extends RepoRef {
+  owner: string;
+  name: string;
+  defaultBranch: string | null;
+}
 
 export interface RepoSync {
   client: GithubClient;
@@ -27,7 +31,9 @@ export async function commit(sync: RepoSync, resource: string, events: NativeEve
   const r = await sync.ctx.ingest(events, cursors);
   sync.stored += r.accepted + r.updated;
   sync.ctx.progress?.({
-    resource: `${sync.repo.fullName}:${resource}`, requests: sync.client.stats.requests, stored: sync.stored,
+    resource: `${sync.repo.fullName}:${resource}`,
+    requests: sync.client.stats.requests,
+    stored: sync.stored,
     rateLimitRemaining: sync.client.rateLimitRemaining(),
   });
 }

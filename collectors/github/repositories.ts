@@ -13,7 +13,10 @@ import { repositoryPayload } from './payloads';
 import type { RepoInfo } from './repo-sync';
 
 /** A repository to collect and its deployment rule. */
-export interface Target { name: string; source: DeploymentSource }
+export interface Target {
+  name: string;
+  source: DeploymentSource;
+}
 
 const orgCursor = z.object({ repos: z.array(z.object({ name: z.string(), archived: z.boolean() })) });
 const repoCursor = z.object({ fullName: z.string(), htmlUrl: z.string(), defaultBranch: z.string().nullable(), archived: z.boolean() });
@@ -23,9 +26,17 @@ async function listOrganisation(client: GithubClient, ctx: CollectorContext, org
   const resource = `org:${org.toLowerCase()}`;
   const saved = await readCursor(ctx.store, resource, orgCursor);
   let repos = saved.state?.repos;
-  const list = await listNewestFirst(client, 'GET /orgs/{org}/repos', { org, type: 'all', sort: 'created', direction: 'desc' }, repositoryPayload, {
-    etag: repos ? saved.etag : null, isOlder: () => false, signal: ctx.signal,
-  });
+  const list = await listNewestFirst(
+    client,
+    'GET /orgs/{org}/repos',
+    { org, type: 'all', sort: 'created', direction: 'desc' },
+    repositoryPayload,
+    {
+      etag: repos ? saved.etag : null,
+      isOlder: () => false,
+      signal: ctx.signal,
+    },
+  );
   if (!list.notModified || !repos) {
     if (list.notModified) throw new Error(`the list of ${org}'s repositories was not modified, but none was stored`);
     repos = list.items.map((r) => ({ name: r.full_name, archived: r.archived ?? false }));
@@ -35,9 +46,18 @@ async function listOrganisation(client: GithubClient, ctx: CollectorContext, org
 }
 
 /** The repositories to collect; an organisation that cannot be listed is reported in `errors` and skipped. */
-export async function listTargets(client: GithubClient, ctx: CollectorContext, settings: GithubSettings, only: string[] | undefined, errors: { resource: string; message: string }[], describe: (e: unknown) => string): Promise<Target[]> {
+export async function listTargets(
+  client: GithubClient,
+  ctx: CollectorContext,
+  settings: GithubSettings,
+  only: string[] | undefined,
+  errors: { resource: string; message: string }[],
+  describe: (e: unknown) => string,
+): Promise<Target[]> {
   const names = new Map<string, string>();
-  const add = (n: string) => { if (!names.has(n.toLowerCase())) names.set(n.toLowerCase(), n); };
+  const add = (n: string) => {
+    if (!names.has(n.toLowerCase())) names.set(n.toLowerCase(), n);
+  };
   if (only && only.length > 0) {
     only.forEach(add);
   } else {
@@ -56,7 +76,12 @@ export async function listTargets(client: GithubClient, ctx: CollectorContext, s
 }
 
 /** The repository's facts; a conditional request, so an unchanged repository costs a 304. */
-export async function fetchRepoInfo(client: GithubClient, ctx: CollectorContext, name: string, rewind: boolean): Promise<RepoInfo & { archived: boolean }> {
+export async function fetchRepoInfo(
+  client: GithubClient,
+  ctx: CollectorContext,
+  name: string,
+  rewind: boolean,
+): Promise<RepoInfo & { archived: boolean }> {
   const resource = `${name.toLowerCase()}:repo`;
   const saved = await readCursor(ctx.store, resource, repoCursor);
   const [owner, repo] = name.split('/');

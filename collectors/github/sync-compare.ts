@@ -20,7 +20,10 @@ export async function compareCommits(client: GithubClient, repo: RepoInfo, base:
   const events: NativeEventInput[] = [];
   try {
     const pages = client.octokit.paginate.iterator('GET /repos/{owner}/{repo}/compare/{basehead}', {
-      owner: repo.owner, repo: repo.name, basehead: `${base}...${head}`, per_page: 100,
+      owner: repo.owner,
+      repo: repo.name,
+      basehead: `${base}...${head}`,
+      per_page: 100,
     });
     for await (const page of pages) {
       for (const c of comparePayload.parse(page.data).commits) events.push(adaptCommit(repo, commitFromRest(c)));
@@ -37,7 +40,9 @@ export async function syncCompare(sync: RepoSync): Promise<void> {
   const resource = resourceOf(sync, 'compare');
   const saved = await readCursor(sync.ctx.store, resource, compareCursor);
   await fillGraphGaps({
-    ctx: sync.ctx, service: sync.repo.fullName, through: sync.rewind ? sync.horizon - 1 : saved.state?.through ?? -1,
+    ctx: sync.ctx,
+    service: sync.repo.fullName,
+    through: sync.rewind ? sync.horizon - 1 : (saved.state?.through ?? -1),
     between: (base, head) => compareCommits(sync.client, sync.repo, base, head),
     commit: (events, through) => commit(sync, 'compare', events, [cursorRow(resource, { through }, null)]),
   });

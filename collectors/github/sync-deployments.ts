@@ -23,10 +23,19 @@ type OpenDeployment = z.infer<typeof openDeployment>;
 export type Statuses = { notModified: true } | { notModified: false; statuses: DeploymentStatusPayload[]; etag: string | null };
 
 /** A deployment's statuses (the newest 100, which is all that matters), conditionally when an ETag is given. */
-export async function fetchStatuses(client: GithubClient, repo: Pick<RepoInfo, 'owner' | 'name'>, id: number, etag: string | null = null): Promise<Statuses> {
+export async function fetchStatuses(
+  client: GithubClient,
+  repo: Pick<RepoInfo, 'owner' | 'name'>,
+  id: number,
+  etag: string | null = null,
+): Promise<Statuses> {
   try {
     const res = await client.octokit.request('GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses', {
-      owner: repo.owner, repo: repo.name, deployment_id: id, per_page: 100, headers: etag ? { 'if-none-match': etag } : {},
+      owner: repo.owner,
+      repo: repo.name,
+      deployment_id: id,
+      per_page: 100,
+      headers: etag ? { 'if-none-match': etag } : {},
     });
     return { notModified: false, statuses: z.array(deploymentStatusPayload).parse(res.data), etag: res.headers.etag ?? null };
   } catch (e) {
@@ -42,10 +51,24 @@ export async function syncDeployments(sync: RepoSync): Promise<void> {
   const saved = await readCursor(ctx.store, resource, deploymentsCursor);
   const from = startFrom(sync, saved.state?.watermark);
   let watermark = saved.state?.watermark ?? null;
-  const list = await listNewestFirst(client, 'GET /repos/{owner}/{repo}/deployments', { owner: repo.owner, repo: repo.name }, deploymentPayload, {
-    etag: etagFor(sync, saved.etag), isOlder: (d) => Date.parse(d.created_at) < Date.parse(from), signal: ctx.signal,
-  });
-  const fresh = list.notModified ? [] : oldestFirst(list.items, (d) => d.created_at, (d) => d.id);
+  const list = await listNewestFirst(
+    client,
+    'GET /repos/{owner}/{repo}/deployments',
+    { owner: repo.owner, repo: repo.name },
+    deploymentPayload,
+    {
+      etag: etagFor(sync, saved.etag),
+      isOlder: (d) => Date.parse(d.created_at) < Date.parse(from),
+      signal: ctx.signal,
+    },
+  );
+  const fresh = list.notModified
+    ? []
+    : oldestFirst(
+        list.items,
+        (d) => d.created_at,
+        (d) => d.id,
+      );
   const freshIds = new Set(fresh.map((d) => d.id));
   const cutoff = ctx.now() - OPEN_FOR_MS;
   let open = (saved.state?.open ?? []).filter((d) => Date.parse(d.created_at) >= cutoff && !freshIds.has(d.id));
@@ -55,7 +78,10 @@ export async function syncDeployments(sync: RepoSync): Promise<void> {
   const stillOpen: OpenDeployment[] = [];
   for (const d of open) {
     const answer = await fetchStatuses(client, repo, d.id, d.etag);
-    if (answer.notModified) { stillOpen.push(d); continue; }
+    if (answer.notModified) {
+      stillOpen.push(d);
+      continue;
+    }
     const event = adaptDeployment(repo, d, answer.statuses);
     events.push(event);
     if (!isSettled(event)) stillOpen.push({ ...d, etag: answer.etag });
@@ -80,6 +106,14 @@ async function adaptFresh(sync: RepoSync, d: DeploymentPayload, open: OpenDeploy
   const answer = await fetchStatuses(sync.client, sync.repo, d.id);
   const statuses = answer.notModified ? [] : answer.statuses;
   const event = adaptDeployment(sync.repo, d, statuses);
-  if (!isSettled(event)) open.push({ id: d.id, sha: d.sha, ref: d.ref, environment: d.environment, created_at: d.created_at, etag: answer.notModified ? null : answer.etag });
+  if (!isSettled(event))
+    open.push({
+      id: d.id,
+      sha: d.sha,
+      ref: d.ref,
+      environment: d.environment,
+      created_at: d.created_at,
+      etag: answer.notModified ? null : answer.etag,
+    });
   return event;
 }

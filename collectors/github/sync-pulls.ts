@@ -18,12 +18,24 @@ export async function syncPulls(sync: RepoSync): Promise<void> {
   const resource = resourceOf(sync, 'pulls');
   const saved = await readCursor(sync.ctx.store, resource, watermarkCursor);
   const from = startFrom(sync, saved.state?.watermark);
-  const list = await listNewestFirst(client, 'GET /repos/{owner}/{repo}/pulls', { owner: repo.owner, repo: repo.name, state: 'closed', sort: 'updated', direction: 'desc' }, pullPayload, {
-    etag: etagFor(sync, saved.etag), isOlder: (p) => Date.parse(p.updated_at) < Date.parse(from), signal: sync.ctx.signal,
-  });
+  const list = await listNewestFirst(
+    client,
+    'GET /repos/{owner}/{repo}/pulls',
+    { owner: repo.owner, repo: repo.name, state: 'closed', sort: 'updated', direction: 'desc' },
+    pullPayload,
+    {
+      etag: etagFor(sync, saved.etag),
+      isOlder: (p) => Date.parse(p.updated_at) < Date.parse(from),
+      signal: sync.ctx.signal,
+    },
+  );
   if (list.notModified) return;
-  const items = oldestFirst(list.items, (p) => p.updated_at, (p) => p.number);
-  const last = items.length > 0 ? items[items.length - 1].updated_at : saved.state?.watermark ?? null;
+  const items = oldestFirst(
+    list.items,
+    (p) => p.updated_at,
+    (p) => p.number,
+  );
+  const last = items.length > 0 ? items[items.length - 1].updated_at : (saved.state?.watermark ?? null);
   const merged = items.filter((p) => p.merged_at && Date.parse(p.merged_at) >= sync.horizon);
   const batches = chunks(merged, PER_QUERY);
   if (batches.length === 0) {
@@ -31,7 +43,12 @@ export async function syncPulls(sync: RepoSync): Promise<void> {
     return;
   }
   for (const [i, batch] of batches.entries()) {
-    const fetched = await fetchPullRequests(client, repo.owner, repo.name, batch.map((p) => p.number));
+    const fetched = await fetchPullRequests(
+      client,
+      repo.owner,
+      repo.name,
+      batch.map((p) => p.number),
+    );
     const events = fetched.flatMap((f) => adaptPullRequest(repo, f.pr, f.moreCommits));
     const final = i === batches.length - 1;
     const watermark = final ? last : batch[batch.length - 1].updated_at;

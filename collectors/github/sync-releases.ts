@@ -28,7 +28,10 @@ const PER_BATCH = 50;
 export async function tagSha(client: GithubClient, repo: Pick<RepoInfo, 'owner' | 'name'>, tag: string): Promise<string | undefined> {
   try {
     const res = await client.octokit.request('GET /repos/{owner}/{repo}/commits/{ref}', {
-      owner: repo.owner, repo: repo.name, ref: tag, headers: { accept: 'application/vnd.github.sha' },
+      owner: repo.owner,
+      repo: repo.name,
+      ref: tag,
+      headers: { accept: 'application/vnd.github.sha' },
     });
     const sha = String(res.data).trim().toLowerCase();
     return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
@@ -39,7 +42,11 @@ export async function tagSha(client: GithubClient, repo: Pick<RepoInfo, 'owner' 
 }
 
 /** The sha a release shipped: its target when that is a sha, else its tag's commit. */
-export async function releaseSha(client: GithubClient, repo: Pick<RepoInfo, 'owner' | 'name'>, r: ReleasePayload): Promise<string | undefined> {
+export async function releaseSha(
+  client: GithubClient,
+  repo: Pick<RepoInfo, 'owner' | 'name'>,
+  r: ReleasePayload,
+): Promise<string | undefined> {
   return shaOfTarget(r) ?? tagSha(client, repo, r.tag_name);
 }
 
@@ -51,10 +58,17 @@ export async function syncReleases(sync: RepoSync): Promise<void> {
   const sent = saved.state?.sent ?? {};
   const rules = JSON.stringify(sync.source);
   const list = await listNewestFirst(client, 'GET /repos/{owner}/{repo}/releases', { owner: repo.owner, repo: repo.name }, releasePayload, {
-    etag: saved.state?.rules === rules ? etagFor(sync, saved.etag) : null, isOlder: (r) => Date.parse(r.created_at) < sync.horizon, loose: true, signal: ctx.signal,
+    etag: saved.state?.rules === rules ? etagFor(sync, saved.etag) : null,
+    isOlder: (r) => Date.parse(r.created_at) < sync.horizon,
+    loose: true,
+    signal: ctx.signal,
   });
   if (list.notModified) return;
-  const items = oldestFirst(list.items, (r) => r.created_at, (r) => r.id);
+  const items = oldestFirst(
+    list.items,
+    (r) => r.created_at,
+    (r) => r.id,
+  );
   const events: NativeEventInput[] = [];
   const nowSent: Record<string, [string, string | null, string, string]> = {};
   for (const r of items) {
@@ -68,9 +82,14 @@ export async function syncReleases(sync: RepoSync): Promise<void> {
     nowSent[String(r.id)] = [r.tag_name, sha ?? null, r.published_at!, r.html_url];
   }
   for (const [id, [tag, sha, publishedAt, url]] of Object.entries(sent)) {
-    if (!(id in nowSent)) events.push(retractedRelease(repo, { id: Number(id), tag, sha, publishedAt, url } satisfies SentRelease, sync.source));
+    if (!(id in nowSent))
+      events.push(retractedRelease(repo, { id: Number(id), tag, sha, publishedAt, url } satisfies SentRelease, sync.source));
   }
-  const cursor = cursorRow(resource, { watermark: items.at(-1)?.created_at ?? saved.state?.watermark ?? null, rules, sent: nowSent }, list.etag);
+  const cursor = cursorRow(
+    resource,
+    { watermark: items.at(-1)?.created_at ?? saved.state?.watermark ?? null, rules, sent: nowSent },
+    list.etag,
+  );
   const batches = chunks(events, PER_BATCH);
   if (batches.length === 0) return commit(sync, 'releases', [], [cursor]);
   for (const [i, batch] of batches.entries()) {

@@ -22,13 +22,26 @@ export async function syncRuns(sync: RepoSync): Promise<void> {
   const resource = resourceOf(sync, 'runs');
   const saved = await readCursor(ctx.store, resource, watermarkCursor);
   const from = startFrom(sync, saved.state?.watermark);
-  const list = await listNewestFirst(client, 'GET /repos/{owner}/{repo}/actions/runs', { owner: repo.owner, repo: repo.name }, workflowRunPayload, {
-    etag: etagFor(sync, saved.etag), isOlder: (r) => Date.parse(r.created_at) < Date.parse(from), signal: ctx.signal,
-  });
+  const list = await listNewestFirst(
+    client,
+    'GET /repos/{owner}/{repo}/actions/runs',
+    { owner: repo.owner, repo: repo.name },
+    workflowRunPayload,
+    {
+      etag: etagFor(sync, saved.etag),
+      isOlder: (r) => Date.parse(r.created_at) < Date.parse(from),
+      signal: ctx.signal,
+    },
+  );
   if (list.notModified) return;
-  const items = oldestFirst(list.items, (r) => r.created_at, (r) => r.id);
+  const items = oldestFirst(
+    list.items,
+    (r) => r.created_at,
+    (r) => r.id,
+  );
   const batches = chunks(items, PER_BATCH);
-  if (batches.length === 0) return commit(sync, 'runs', [], [cursorRow(resource, { watermark: saved.state?.watermark ?? null }, list.etag)]);
+  if (batches.length === 0)
+    return commit(sync, 'runs', [], [cursorRow(resource, { watermark: saved.state?.watermark ?? null }, list.etag)]);
   const waitFrom = ctx.now() - RUNNING_FOR_MS;
   let running: string | null = null;
   for (const [i, batch] of batches.entries()) {

@@ -17,8 +17,15 @@ import type { GithubClient } from './client';
 import { deploymentSourceOf, type GithubSettings } from './config';
 import { fetchPullRequests } from './graphql';
 import {
-  deploymentPayload, deploymentStatusPayload, issuePayload, pullPayload, releasePayload, repoRef, repositoryPayload,
-  workflowRunPayload, type RepoRef,
+  deploymentPayload,
+  deploymentStatusPayload,
+  issuePayload,
+  pullPayload,
+  releasePayload,
+  repoRef,
+  repositoryPayload,
+  workflowRunPayload,
+  type RepoRef,
 } from './payloads';
 import { fetchStatuses } from './sync-deployments';
 import { compareCommits } from './sync-compare';
@@ -29,9 +36,14 @@ import { tagSha } from './sync-releases';
  * GitHub failed and the events say only what the delivery did: the same delivery sent again
  * may then say more, so it is not remembered as received.
  */
-export interface WebhookOutcome { events: NativeEventInput[]; ignored?: string; partial?: boolean }
+export interface WebhookOutcome {
+  events: NativeEventInput[];
+  ignored?: string;
+  partial?: boolean;
+}
 
-const withRepo = <T extends z.ZodRawShape>(shape: T) => z.object({ action: z.string().optional(), repository: repositoryPayload, ...shape });
+const withRepo = <T extends z.ZodRawShape>(shape: T) =>
+  z.object({ action: z.string().optional(), repository: repositoryPayload, ...shape });
 const schemas = {
   deployment: withRepo({ deployment: deploymentPayload }),
   deployment_status: withRepo({ deployment: deploymentPayload, deployment_status: deploymentStatusPayload }),
@@ -53,8 +65,14 @@ const usedActions: Record<string, { actions: readonly string[]; otherwise: (acti
   deployment_status: { actions: ['created'], otherwise: (a) => `a deployment status ${a}: only new statuses are used` },
   workflow_run: { actions: ['completed'], otherwise: () => 'the run has not finished' },
   pull_request: { actions: ['closed'], otherwise: () => 'only merged pull requests are used' },
-  issues: { actions: ['opened', 'edited', 'closed', 'reopened', 'labeled', 'unlabeled'], otherwise: (a) => `an issue ${a}: Deming reads issues opened, edited, closed, reopened, labeled and unlabeled` },
-  release: { actions: ['created', 'published', 'released', 'edited', 'prereleased', 'unpublished', 'deleted'], otherwise: (a) => `a release ${a}` },
+  issues: {
+    actions: ['opened', 'edited', 'closed', 'reopened', 'labeled', 'unlabeled'],
+    otherwise: (a) => `an issue ${a}: Deming reads issues opened, edited, closed, reopened, labeled and unlabeled`,
+  },
+  release: {
+    actions: ['created', 'published', 'released', 'edited', 'prereleased', 'unpublished', 'deleted'],
+    otherwise: (a) => `a release ${a}`,
+  },
 };
 
 /** The delivery's `action`, when it has one. */
@@ -66,7 +84,10 @@ const actionOf = (payload: unknown): string | undefined => {
 /** Thrown when a delivery of a handled type does not have the shape GitHub documents. */
 export class WebhookPayloadError extends Error {}
 
-const parts = (repo: RepoRef) => { const [owner, name] = repo.fullName.split('/'); return { owner, name }; };
+const parts = (repo: RepoRef) => {
+  const [owner, name] = repo.fullName.split('/');
+  return { owner, name };
+};
 const ignored = (reason: string): WebhookOutcome => ({ events: [], ignored: reason });
 
 function parse<K extends keyof typeof schemas>(name: K, payload: unknown): z.infer<(typeof schemas)[K]> {
@@ -79,12 +100,20 @@ function parse<K extends keyof typeof schemas>(name: K, payload: unknown): z.inf
 }
 
 /** The native events a delivery means, or why it is ignored; `partial` when GitHub could not be asked what the delivery lacks. */
-export async function eventsFromWebhook(name: string, payload: unknown, settings: GithubSettings, client: GithubClient | null, log: (m: string) => void = () => {}): Promise<WebhookOutcome> {
+export async function eventsFromWebhook(
+  name: string,
+  payload: unknown,
+  settings: GithubSettings,
+  client: GithubClient | null,
+  log: (m: string) => void = () => {},
+): Promise<WebhookOutcome> {
   let failed = false;
   /** Asks GitHub when a client is configured; on failure the caller keeps what the payload says. */
   const ask = async <T>(what: string, fn: (c: GithubClient) => Promise<T>): Promise<T | undefined> => {
     if (!client) return undefined;
-    try { return await fn(client); } catch (e) {
+    try {
+      return await fn(client);
+    } catch (e) {
       failed = true;
       log(`github webhook: could not read ${what} from GitHub (${(e as Error).message}); stored what the delivery says`);
       return undefined;
@@ -96,12 +125,19 @@ export async function eventsFromWebhook(name: string, payload: unknown, settings
 
 type Ask = <T>(what: string, fn: (c: GithubClient) => Promise<T>) => Promise<T | undefined>;
 
-async function outcomeOf(name: string, payload: unknown, settings: GithubSettings, client: GithubClient | null, ask: Ask): Promise<WebhookOutcome> {
+async function outcomeOf(
+  name: string,
+  payload: unknown,
+  settings: GithubSettings,
+  client: GithubClient | null,
+  ask: Ask,
+): Promise<WebhookOutcome> {
   const used = usedActions[name];
   const action = actionOf(payload);
   if (used && action !== undefined && !used.actions.includes(action)) return ignored(used.otherwise(action.slice(0, 60)));
   switch (name) {
-    case 'ping': return ignored('ping: the webhook works');
+    case 'ping':
+      return ignored('ping: the webhook works');
     case 'deployment':
     case 'deployment_status': {
       const p = parse(name, payload);
@@ -109,7 +145,8 @@ async function outcomeOf(name: string, payload: unknown, settings: GithubSetting
       const source = deploymentSourceOf(settings, repo.fullName);
       if (source.from !== 'deployments') return ignored(`deployments of ${repo.fullName} are its ${source.from}`);
       const own = 'deployment_status' in p ? [p.deployment_status] : [];
-      if (!client && own.length > 0 && own.every((s) => s.state === 'inactive')) return ignored('an inactive status says nothing about how the deployment went');
+      if (!client && own.length > 0 && own.every((s) => s.state === 'inactive'))
+        return ignored('an inactive status says nothing about how the deployment went');
       const all = await ask('the deployment statuses', (c) => fetchStatuses(c, parts(repo), p.deployment.id));
       const statuses = all && !all.notModified ? all.statuses : own;
       return { events: [adaptDeployment(repo, p.deployment, statuses)] };
@@ -120,7 +157,12 @@ async function outcomeOf(name: string, payload: unknown, settings: GithubSetting
       const events: NativeEventInput[] = [];
       const ci = adaptRun(repo, p.workflow_run);
       if (ci) events.push(ci);
-      const deployment = adaptRunAsDeployment(repo, p.workflow_run, deploymentSourceOf(settings, repo.fullName), p.repository.default_branch);
+      const deployment = adaptRunAsDeployment(
+        repo,
+        p.workflow_run,
+        deploymentSourceOf(settings, repo.fullName),
+        p.repository.default_branch,
+      );
       if (deployment) events.push(deployment);
       return events.length > 0 ? { events } : ignored('the run has not finished');
     }
@@ -129,22 +171,40 @@ async function outcomeOf(name: string, payload: unknown, settings: GithubSetting
       const pr = p.pull_request;
       if (!pr.merged_at) return ignored('only merged pull requests are used');
       const repo = repoRef(p.repository);
-      const fetched = await ask(`pull request #${pr.number}`, (c) => fetchPullRequests(c, parts(repo).owner, parts(repo).name, [pr.number]));
+      const fetched = await ask(`pull request #${pr.number}`, (c) =>
+        fetchPullRequests(c, parts(repo).owner, parts(repo).name, [pr.number]),
+      );
       if (fetched && fetched.length > 0) return { events: adaptPullRequest(repo, fetched[0].pr, fetched[0].moreCommits) };
       if (!pr.merge_commit_sha) return ignored('the pull request has no merge commit');
       // GitHub makes the merge commit when it merges, so its commit time is the merge time.
       const mergedAt = isoTime(pr.merged_at);
-      return { events: [adaptCommit(repo, { sha: pr.merge_commit_sha.toLowerCase(), committedAt: mergedAt, parents: [] }, {
-        number: pr.number, openedAt: isoTime(pr.created_at), mergedAt, mergeSha: pr.merge_commit_sha.toLowerCase(), url: pr.html_url,
-      }, isoTime(pr.updated_at))].map(({ parents: _p, ...e }) => e) };
+      return {
+        events: [
+          adaptCommit(
+            repo,
+            { sha: pr.merge_commit_sha.toLowerCase(), committedAt: mergedAt, parents: [] },
+            {
+              number: pr.number,
+              openedAt: isoTime(pr.created_at),
+              mergedAt,
+              mergeSha: pr.merge_commit_sha.toLowerCase(),
+              url: pr.html_url,
+            },
+            isoTime(pr.updated_at),
+          ),
+        ].map(({ parents: _p, ...e }) => e),
+      };
     }
     case 'push': {
       const p = parse(name, payload);
       const branch = p.repository.default_branch;
-      if (!branch || p.ref !== `refs/heads/${branch}` || p.deleted || /^0+$/.test(p.before) || /^0+$/.test(p.after)) return ignored('only pushes to the default branch are used');
-      if (!client) return ignored('a push is used only when sources.github has a token, to read the commits\' parents');
+      if (!branch || p.ref !== `refs/heads/${branch}` || p.deleted || /^0+$/.test(p.before) || /^0+$/.test(p.after))
+        return ignored('only pushes to the default branch are used');
+      if (!client) return ignored("a push is used only when sources.github has a token, to read the commits' parents");
       const repo = repoRef(p.repository);
-      const events = await ask('the pushed commits', (c) => compareCommits(c, { ...repo, ...parts(repo), defaultBranch: branch }, p.before, p.after));
+      const events = await ask('the pushed commits', (c) =>
+        compareCommits(c, { ...repo, ...parts(repo), defaultBranch: branch }, p.before, p.after),
+      );
       return events && events.length > 0 ? { events } : ignored('no commits could be read');
     }
     case 'issues': {
@@ -160,12 +220,28 @@ async function outcomeOf(name: string, payload: unknown, settings: GithubSetting
       // Deleted, unpublished, or edited into one that no longer counts (a pre-release, a draft, a tag
       // the rules leave out): a deployment it was is retracted (DESIGN.md). Its tag may be gone: no lookup.
       const changedAction = p.action === 'deleted' || p.action === 'unpublished' || p.action === 'edited' || p.action === 'prereleased';
-      if (changedAction && p.release.published_at && (p.action === 'deleted' || p.action === 'unpublished' || !isDeployedRelease(p.release, source))) {
-        return { events: [retractedRelease(repo, {
-          id: p.release.id, tag: p.release.tag_name, sha: shaOfTarget(p.release) ?? null, publishedAt: p.release.published_at, url: p.release.html_url,
-        }, source)] };
+      if (
+        changedAction &&
+        p.release.published_at &&
+        (p.action === 'deleted' || p.action === 'unpublished' || !isDeployedRelease(p.release, source))
+      ) {
+        return {
+          events: [
+            retractedRelease(
+              repo,
+              {
+                id: p.release.id,
+                tag: p.release.tag_name,
+                sha: shaOfTarget(p.release) ?? null,
+                publishedAt: p.release.published_at,
+                url: p.release.html_url,
+              },
+              source,
+            ),
+          ],
+        };
       }
-      const sha = shaOfTarget(p.release) ?? await ask(`tag ${p.release.tag_name}`, (c) => tagSha(c, parts(repo), p.release.tag_name));
+      const sha = shaOfTarget(p.release) ?? (await ask(`tag ${p.release.tag_name}`, (c) => tagSha(c, parts(repo), p.release.tag_name)));
       const event = adaptRelease(repo, p.release, sha, source);
       return event ? { events: [event] } : ignored('the release is a draft, a pre-release or its tag does not match');
     }

@@ -50,12 +50,22 @@ export function gitlabTime(t: string): string {
 const optionalTime = (t: string | null | undefined): string | undefined => (t ? gitlabTime(t) : undefined);
 
 /** What Deming keeps of a commit: no message, no names, no e-mails. */
-export interface CommitFacts { sha: string; committedAt: string; authoredAt?: string; parents?: string[] }
+export interface CommitFacts {
+  sha: string;
+  committedAt: string;
+  authoredAt?: string;
+  parents?: string[];
+}
 
 export function commitFromRest(c: RestCommitPayload): CommitFacts {
   const committed = c.committed_date ?? c.created_at ?? c.authored_date;
   if (!committed) throw new Error(`commit ${c.id} has no date`);
-  return { sha: c.id.toLowerCase(), committedAt: gitlabTime(committed), authoredAt: optionalTime(c.authored_date), parents: c.parent_ids.map((p) => p.toLowerCase()) };
+  return {
+    sha: c.id.toLowerCase(),
+    committedAt: gitlabTime(committed),
+    authoredAt: optionalTime(c.authored_date),
+    parents: c.parent_ids.map((p) => p.toLowerCase()),
+  };
 }
 
 export function commitFromGraphql(c: GraphqlCommit): CommitFacts {
@@ -78,7 +88,8 @@ export function adaptCommit(project: ProjectRef, c: CommitFacts, pullRequest?: P
 /** The issues of the same project a merge request's description closes (`Closes #12`, `fixes #3, #4`), as GitLab's default closing pattern reads them. */
 export function closedIssues(description: string | null | undefined): number[] {
   const out = new Set<number>();
-  const re = /\b(?:clos(?:e|es|ed|ing)|fix(?:es|ed|ing)?|resolv(?:e|es|ed|ing)|implement(?:s|ed|ing)?)\b:?\s+((?:#\d+(?:\s*,\s*|\s+and\s+|\s*))+)/gi;
+  const re =
+    /\b(?:clos(?:e|es|ed|ing)|fix(?:es|ed|ing)?|resolv(?:e|es|ed|ing)|implement(?:s|ed|ing)?)\b:?\s+((?:#\d+(?:\s*,\s*|\s+and\s+|\s*))+)/gi;
   for (const m of (description ?? '').matchAll(re)) {
     for (const n of m[1].matchAll(/#(\d+)/g)) out.add(Number(n[1]));
   }
@@ -99,7 +110,12 @@ export const mergeShaOf = (mr: GraphqlMergeRequest): string | undefined =>
  */
 export function adaptMergeRequest(project: ProjectRef, mr: GraphqlMergeRequest, commits: CommitFacts[], planned: string[]): ChangeInput[] {
   if (!mr.mergedAt) return [];
-  const info: PullRequestInfo = { number: Number(mr.iid), openedAt: gitlabTime(mr.createdAt), mergedAt: gitlabTime(mr.mergedAt), url: mr.webUrl };
+  const info: PullRequestInfo = {
+    number: Number(mr.iid),
+    openedAt: gitlabTime(mr.createdAt),
+    mergedAt: gitlabTime(mr.mergedAt),
+    url: mr.webUrl,
+  };
   const mergeSha = mergeShaOf(mr);
   if (mergeSha) info.mergeSha = mergeSha;
   const first = earliest(commits.map((c) => c.authoredAt ?? c.committedAt));
@@ -112,14 +128,21 @@ export function adaptMergeRequest(project: ProjectRef, mr: GraphqlMergeRequest, 
   const events = [...bySha.values()].map((c) => adaptCommit(project, c, info, updatedAt));
   // The squash commit, made by GitLab at the merge: its lead time starts at the first commit.
   const squash = mr.squashCommitSha?.toLowerCase();
-  if (squash && !bySha.has(squash)) events.push(adaptCommit(project, { sha: squash, committedAt: info.mergedAt! }, { ...info, squashed: true }, updatedAt));
+  if (squash && !bySha.has(squash))
+    events.push(adaptCommit(project, { sha: squash, committedAt: info.mergedAt! }, { ...info, squashed: true }, updatedAt));
   return events;
 }
 
 /** A pipeline, as GraphQL lists it and a pipeline hook carries it. */
 export interface PipelineFacts {
-  id: number; sha?: string | null; ref?: string | null; status: string; createdAt: string;
-  startedAt?: string | null; finishedAt?: string | null; duration?: number | null;
+  id: number;
+  sha?: string | null;
+  ref?: string | null;
+  status: string;
+  createdAt: string;
+  startedAt?: string | null;
+  finishedAt?: string | null;
+  duration?: number | null;
   tests?: { count?: number | null; success?: number | null; failed?: number | null; skipped?: number | null; error?: number | null } | null;
 }
 
@@ -127,12 +150,25 @@ const gidNumber = (gid: string): number => Number(/(\d+)$/.exec(gid)?.[1] ?? NaN
 
 export function pipelineFromGraphql(p: GraphqlPipeline): PipelineFacts {
   return {
-    id: gidNumber(p.id), sha: p.sha, ref: p.ref, status: p.status.toLowerCase(), createdAt: p.createdAt, startedAt: p.startedAt,
-    finishedAt: p.finishedAt, duration: p.duration, tests: p.testReportSummary?.total ?? null,
+    id: gidNumber(p.id),
+    sha: p.sha,
+    ref: p.ref,
+    status: p.status.toLowerCase(),
+    createdAt: p.createdAt,
+    startedAt: p.startedAt,
+    finishedAt: p.finishedAt,
+    duration: p.duration,
+    tests: p.testReportSummary?.total ?? null,
   };
 }
 
-const pipelineOutcome: Record<string, CiRunInput['status']> = { success: 'success', failed: 'failure', canceled: 'cancelled', canceling: 'cancelled', skipped: 'cancelled' };
+const pipelineOutcome: Record<string, CiRunInput['status']> = {
+  success: 'success',
+  failed: 'failure',
+  canceled: 'cancelled',
+  canceling: 'cancelled',
+  skipped: 'cancelled',
+};
 
 /**
  * A finished pipeline as a CI run; null while it runs. It started `duration` seconds before it
@@ -142,12 +178,19 @@ export function adaptPipeline(project: ProjectRef, p: PipelineFacts): CiRunInput
   const status = pipelineOutcome[p.status];
   if (!status || !p.finishedAt) return null;
   const finishedAt = gitlabTime(p.finishedAt);
-  const started = p.duration !== null && p.duration !== undefined && p.duration >= 0
-    ? new Date(Date.parse(finishedAt) - Math.round(p.duration * 1000)).toISOString()
-    : gitlabTime(p.startedAt ?? p.createdAt);
+  const started =
+    p.duration !== null && p.duration !== undefined && p.duration >= 0
+      ? new Date(Date.parse(finishedAt) - Math.round(p.duration * 1000)).toISOString()
+      : gitlabTime(p.startedAt ?? p.createdAt);
   const event: CiRunInput = {
-    type: 'ci_run', source: 'gitlab', id: `${project.key}/pipelines/${p.id}`, service: project.service, name: 'pipeline', status,
-    startedAt: started > finishedAt ? finishedAt : started, finishedAt,
+    type: 'ci_run',
+    source: 'gitlab',
+    id: `${project.key}/pipelines/${p.id}`,
+    service: project.service,
+    name: 'pipeline',
+    status,
+    startedAt: started > finishedAt ? finishedAt : started,
+    finishedAt,
   };
   if (p.sha) event.sha = p.sha.toLowerCase();
   if (p.ref) event.branch = p.ref;
@@ -160,20 +203,39 @@ export function adaptPipeline(project: ProjectRef, p: PipelineFacts): CiRunInput
 
 /** A deployment, as the deployments API lists it (or a hook, completed from the API). */
 export interface DeploymentFacts {
-  id: number; sha: string; status: string; environment: string; tier?: string | null;
-  createdAt?: string | null; finishedAt?: string | null; updatedAt: string; url?: string | null;
+  id: number;
+  sha: string;
+  status: string;
+  environment: string;
+  tier?: string | null;
+  createdAt?: string | null;
+  finishedAt?: string | null;
+  updatedAt: string;
+  url?: string | null;
 }
 
 export function deploymentFromRest(d: DeploymentPayload, tiers: Map<string, string | null>): DeploymentFacts {
   return {
-    id: d.id, sha: d.sha, status: d.status, environment: d.environment.name, tier: d.environment.tier ?? tiers.get(d.environment.name) ?? null,
-    createdAt: d.created_at, finishedAt: d.finished_at ?? d.deployable?.finished_at ?? null, updatedAt: d.updated_at, url: d.deployable?.web_url ?? null,
+    id: d.id,
+    sha: d.sha,
+    status: d.status,
+    environment: d.environment.name,
+    tier: d.environment.tier ?? tiers.get(d.environment.name) ?? null,
+    createdAt: d.created_at,
+    finishedAt: d.finished_at ?? d.deployable?.finished_at ?? null,
+    updatedAt: d.updated_at,
+    url: d.deployable?.web_url ?? null,
   };
 }
 
 const deploymentOutcome: Record<string, DeploymentInput['status']> = {
-  success: 'success', failed: 'failure', canceled: 'cancelled', skipped: 'cancelled',
-  created: 'in_progress', running: 'in_progress', blocked: 'in_progress',
+  success: 'success',
+  failed: 'failure',
+  canceled: 'cancelled',
+  skipped: 'cancelled',
+  created: 'in_progress',
+  running: 'in_progress',
+  blocked: 'in_progress',
 };
 
 /**
@@ -181,7 +243,11 @@ const deploymentOutcome: Record<string, DeploymentInput['status']> = {
  * where the instance has tiers (sent as the declared flag); else `sources.gitlab.environments`
  * when configured; else nothing is declared and the configured `production` pattern decides.
  */
-export function declaredProduction(tier: string | null | undefined, environment: string, settings: Pick<GitlabSettings, 'environments'>): boolean | undefined {
+export function declaredProduction(
+  tier: string | null | undefined,
+  environment: string,
+  settings: Pick<GitlabSettings, 'environments'>,
+): boolean | undefined {
   if (tier) return tier.toLowerCase() === 'production';
   return settings.environments ? settings.environments.test(environment) : undefined;
 }
@@ -192,7 +258,12 @@ export function adaptDeployment(project: ProjectRef, d: DeploymentFacts, setting
   const status = deploymentOutcome[d.status] ?? 'in_progress';
   const updatedAt = gitlabTime(d.updatedAt);
   const event: DeploymentInput = {
-    type: 'deployment', source: 'gitlab', id: `${project.key}/deployments/${d.id}`, service: project.service, environment: d.environment.slice(0, 100), status,
+    type: 'deployment',
+    source: 'gitlab',
+    id: `${project.key}/deployments/${d.id}`,
+    service: project.service,
+    environment: d.environment.slice(0, 100),
+    status,
   };
   if (d.createdAt) event.startedAt = gitlabTime(d.createdAt);
   if (status !== 'in_progress') {
@@ -209,13 +280,30 @@ export function adaptDeployment(project: ProjectRef, d: DeploymentFacts, setting
 }
 
 /** A release sent as a deployment: what is needed to take it back. */
-export interface SentRelease { tag: string; sha: string | null; releasedAt: string; url: string | null }
+export interface SentRelease {
+  tag: string;
+  sha: string | null;
+  releasedAt: string;
+  url: string | null;
+}
 
 /** A release that counts as a successful deployment of its commit at its release time. */
-export function adaptRelease(project: ProjectRef, r: SentRelease, environment: string, status: 'success' | 'retracted' = 'success'): DeploymentInput {
+export function adaptRelease(
+  project: ProjectRef,
+  r: SentRelease,
+  environment: string,
+  status: 'success' | 'retracted' = 'success',
+): DeploymentInput {
   const at = gitlabTime(r.releasedAt);
   const event: DeploymentInput = {
-    type: 'deployment', source: 'gitlab', id: `${project.key}/releases/${r.tag}`, service: project.service, environment, status, startedAt: at, finishedAt: at,
+    type: 'deployment',
+    source: 'gitlab',
+    id: `${project.key}/releases/${r.tag}`,
+    service: project.service,
+    environment,
+    status,
+    startedAt: at,
+    finishedAt: at,
   };
   if (r.sha) event.sha = r.sha.toLowerCase();
   const url = httpUrl(r.url);
@@ -253,7 +341,11 @@ export function isIncident(issue: Pick<IssuePayload, 'issue_type' | 'type' | 'la
 export function adaptIssue(project: ProjectRef, issue: IssuePayload, labels: string[]): IncidentInput | null {
   if (!isIncident(issue, labels)) return null;
   const event: IncidentInput = {
-    type: 'incident', source: 'gitlab', id: `${project.key}/issues/${issue.iid}`, service: project.service, openedAt: gitlabTime(issue.created_at),
+    type: 'incident',
+    source: 'gitlab',
+    id: `${project.key}/issues/${issue.iid}`,
+    service: project.service,
+    openedAt: gitlabTime(issue.created_at),
   };
   if (issue.state === 'closed' && issue.closed_at) event.resolvedAt = gitlabTime(issue.closed_at);
   const severity = severityOf(issue.severity, issue.labels);

@@ -14,7 +14,11 @@ import type { z } from 'zod';
 import type { GitlabSettings } from './config';
 
 /** GitLab's rate limit as its headers give it; `resetAt` in epoch ms. */
-export interface RateLimit { limit: number; remaining: number; resetAt: number }
+export interface RateLimit {
+  limit: number;
+  remaining: number;
+  resetAt: number;
+}
 
 export interface RequestStats {
   /** HTTP requests sent, retries included. */
@@ -48,7 +52,12 @@ export interface ClientOptions {
 
 /** GitLab answered with an error status; `body` is its JSON (or text) answer. */
 export class GitlabHttpError extends Error {
-  constructor(readonly status: number, readonly endpoint: string, readonly body: unknown, readonly headers: IncomingHttpHeaders) {
+  constructor(
+    readonly status: number,
+    readonly endpoint: string,
+    readonly body: unknown,
+    readonly headers: IncomingHttpHeaders,
+  ) {
     super(`${endpoint}: ${status} ${messageOf(body)}`.trim());
     this.name = 'GitlabHttpError';
   }
@@ -58,7 +67,12 @@ export class GitlabHttpError extends Error {
 export class NotGitlabError extends Error {}
 
 const messageOf = (body: unknown): string => {
-  if (typeof body === 'string') return body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  if (typeof body === 'string')
+    return body
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 200);
   const b = body as { message?: unknown; error?: unknown; error_description?: unknown } | null;
   const m = b?.message ?? b?.error_description ?? b?.error;
   return typeof m === 'string' ? m.slice(0, 300) : m ? JSON.stringify(m).slice(0, 300) : '';
@@ -66,7 +80,11 @@ const messageOf = (body: unknown): string => {
 
 export type Query = Record<string, string | number | boolean | (string | number)[] | undefined | null>;
 
-export interface Page<T> { data: T; headers: IncomingHttpHeaders; nextPage: string | null }
+export interface Page<T> {
+  data: T;
+  headers: IncomingHttpHeaders;
+  nextPage: string | null;
+}
 
 export interface GitlabClient {
   stats: RequestStats;
@@ -89,9 +107,12 @@ export function endpointOf(method: string, path: string): string {
 
 /** The proxy to use for a URL, from HTTPS_PROXY / HTTP_PROXY and NO_PROXY (lower case wins, as curl reads them). */
 export function proxyFor(url: URL, env: NodeJS.ProcessEnv): URL | null {
-  const raw = url.protocol === 'https:' ? env.https_proxy ?? env.HTTPS_PROXY : env.http_proxy ?? env.HTTP_PROXY;
+  const raw = url.protocol === 'https:' ? (env.https_proxy ?? env.HTTPS_PROXY) : (env.http_proxy ?? env.HTTP_PROXY);
   if (!raw) return null;
-  const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const noProxy = (env.no_proxy ?? env.NO_PROXY ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   const host = url.hostname.toLowerCase();
   for (const entry of noProxy) {
     if (entry === '*') return null;
@@ -99,20 +120,38 @@ export function proxyFor(url: URL, env: NodeJS.ProcessEnv): URL | null {
     if (port && port !== (url.port || (url.protocol === 'https:' ? '443' : '80'))) continue;
     if (host === name.replace(/^\./, '') || (name.startsWith('.') ? host.endsWith(name) : host.endsWith(`.${name}`))) return null;
   }
-  try { return new URL(raw.includes('://') ? raw : `http://${raw}`); } catch { return null; }
+  try {
+    return new URL(raw.includes('://') ? raw : `http://${raw}`);
+  } catch {
+    return null;
+  }
 }
 
-interface RawAnswer { status: number; headers: IncomingHttpHeaders; text: string }
+interface RawAnswer {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+}
 
 /** Thrown for a connection dropped or a body cut short: retried like a 5xx. */
 class TransportError extends Error {}
 
-const sleep = (ms: number, signal?: AbortSignal) => new Promise<void>((resolve, reject) => {
-  if (signal?.aborted) { reject(signal.reason as Error); return; }
-  const t = setTimeout(() => { signal?.removeEventListener('abort', abort); resolve(); }, ms);
-  const abort = () => { clearTimeout(t); reject(signal!.reason as Error); };
-  signal?.addEventListener('abort', abort, { once: true });
-});
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason as Error);
+      return;
+    }
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', abort);
+      resolve();
+    }, ms);
+    const abort = () => {
+      clearTimeout(t);
+      reject(signal!.reason as Error);
+    };
+    signal?.addEventListener('abort', abort, { once: true });
+  });
 
 const header = (h: IncomingHttpHeaders, name: string): string | undefined => {
   const v = h[name];
@@ -131,47 +170,84 @@ export function createGitlabClient(settings: Pick<GitlabSettings, 'baseUrl' | 't
   const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true, ca }) };
 
   /** A socket through the proxy's CONNECT tunnel, then TLS with the configured CA. */
-  const tunnel = (proxy: URL, target: URL): Promise<Duplex> => new Promise((resolve, reject) => {
-    const auth = proxy.username ? { 'proxy-authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` } : {};
-    const port = target.port || '443';
-    const req = http.request({ host: proxy.hostname, port: proxy.port || 80, method: 'CONNECT', path: `${target.hostname}:${port}`, headers: { host: `${target.hostname}:${port}`, ...auth }, signal: opts.signal });
-    req.once('connect', (res, socket) => {
-      if (res.statusCode !== 200) { socket.destroy(); reject(new TransportError(`the proxy ${proxy.host} refused the tunnel to ${target.host} (${res.statusCode})`)); return; }
-      const secure = tls.connect({ socket, servername: target.hostname, ca });
-      secure.once('secureConnect', () => resolve(secure));
-      secure.once('error', reject);
+  const tunnel = (proxy: URL, target: URL): Promise<Duplex> =>
+    new Promise((resolve, reject) => {
+      const auth = proxy.username
+        ? {
+            'proxy-authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`,
+          }
+        : {};
+      const port = target.port || '443';
+      const req = http.request({
+        host: proxy.hostname,
+        port: proxy.port || 80,
+        method: 'CONNECT',
+        path: `${target.hostname}:${port}`,
+        headers: { host: `${target.hostname}:${port}`, ...auth },
+        signal: opts.signal,
+      });
+      req.once('connect', (res, socket) => {
+        if (res.statusCode !== 200) {
+          socket.destroy();
+          reject(new TransportError(`the proxy ${proxy.host} refused the tunnel to ${target.host} (${res.statusCode})`));
+          return;
+        }
+        const secure = tls.connect({ socket, servername: target.hostname, ca });
+        secure.once('secureConnect', () => resolve(secure));
+        secure.once('error', reject);
+      });
+      req.once('error', reject);
+      req.end();
     });
-    req.once('error', reject);
-    req.end();
-  });
 
   const send = async (method: string, url: URL, headers: Record<string, string>, body?: string): Promise<RawAnswer> => {
     const proxy = proxyFor(url, env);
     let options: https.RequestOptions;
     if (proxy && url.protocol === 'https:') {
       const socket = await tunnel(proxy, url);
-      options = { host: url.hostname, port: url.port || 443, path: url.pathname + url.search, createConnection: () => socket as never, agent: false };
+      options = {
+        host: url.hostname,
+        port: url.port || 443,
+        path: url.pathname + url.search,
+        createConnection: () => socket as never,
+        agent: false,
+      };
     } else if (proxy) {
-      const auth = proxy.username ? { 'proxy-authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}` } : {};
+      const auth = proxy.username
+        ? {
+            'proxy-authorization': `Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}`,
+          }
+        : {};
       options = { host: proxy.hostname, port: proxy.port || 80, path: url.toString(), agent: agents.http };
       Object.assign(headers, { host: url.host }, auth);
     } else {
-      options = { host: url.hostname, port: url.port || (url.protocol === 'https:' ? 443 : 80), path: url.pathname + url.search, agent: url.protocol === 'https:' ? agents.https : agents.http };
+      options = {
+        host: url.hostname,
+        port: url.port || (url.protocol === 'https:' ? 443 : 80),
+        path: url.pathname + url.search,
+        agent: url.protocol === 'https:' ? agents.https : agents.http,
+      };
     }
     const lib = url.protocol === 'https:' && !(proxy && url.protocol !== 'https:') ? https : http;
     return new Promise<RawAnswer>((resolve, reject) => {
-      const req = (proxy && url.protocol === 'http:' ? http : lib).request({ ...options, method, headers, ca, signal: opts.signal, timeout: timing.timeoutMs }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('aborted', () => reject(new TransportError('the connection was dropped in the middle of the answer')));
-        res.on('error', (e) => reject(new TransportError(`the answer was cut short (${e.message})`)));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const length = Number(header(res.headers, 'content-length'));
-          if (Number.isFinite(length) && Buffer.byteLength(text) < length) { reject(new TransportError('the answer was cut short')); return; }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text });
-        });
-      });
+      const req = (proxy && url.protocol === 'http:' ? http : lib).request(
+        { ...options, method, headers, ca, signal: opts.signal, timeout: timing.timeoutMs },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('aborted', () => reject(new TransportError('the connection was dropped in the middle of the answer')));
+          res.on('error', (e) => reject(new TransportError(`the answer was cut short (${e.message})`)));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const length = Number(header(res.headers, 'content-length'));
+            if (Number.isFinite(length) && Buffer.byteLength(text) < length) {
+              reject(new TransportError('the answer was cut short'));
+              return;
+            }
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, text });
+          });
+        },
+      );
       req.on('timeout', () => req.destroy(new TransportError(`no answer in ${timing.timeoutMs} ms`)));
       req.on('error', (e) => reject(opts.signal?.aborted ? e : e instanceof TransportError ? e : new TransportError(e.message)));
       req.end(body);
@@ -181,11 +257,20 @@ export function createGitlabClient(settings: Pick<GitlabSettings, 'baseUrl' | 't
   const readRateLimit = (h: IncomingHttpHeaders) => {
     const remaining = header(h, 'ratelimit-remaining');
     if (remaining === undefined) return;
-    stats.rateLimit = { remaining: Number(remaining), limit: Number(header(h, 'ratelimit-limit') ?? 0), resetAt: Number(header(h, 'ratelimit-reset') ?? 0) * 1000 };
+    stats.rateLimit = {
+      remaining: Number(remaining),
+      limit: Number(header(h, 'ratelimit-limit') ?? 0),
+      resetAt: Number(header(h, 'ratelimit-reset') ?? 0) * 1000,
+    };
   };
 
   /** Sends with retries; answers the parsed JSON and headers of a 2xx. */
-  const request = async (method: string, url: URL, endpoint: string, body?: string): Promise<{ json: unknown; headers: IncomingHttpHeaders }> => {
+  const request = async (
+    method: string,
+    url: URL,
+    endpoint: string,
+    body?: string,
+  ): Promise<{ json: unknown; headers: IncomingHttpHeaders }> => {
     const headers: Record<string, string> = { accept: 'application/json', 'user-agent': opts.userAgent ?? 'deming/0.1.0' };
     if (settings.token) headers['private-token'] = settings.token;
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -214,22 +299,33 @@ export function createGitlabClient(settings: Pick<GitlabSettings, 'baseUrl' | 't
       const type = header(answer.headers, 'content-type') ?? '';
       let json: unknown = answer.text;
       if (type.includes('json')) {
-        try { json = JSON.parse(answer.text); } catch {
-          if (attempt < timing.retries) { await sleep(timing.retryBaseMs * 2 ** attempt, opts.signal); continue; }
+        try {
+          json = JSON.parse(answer.text);
+        } catch {
+          if (attempt < timing.retries) {
+            await sleep(timing.retryBaseMs * 2 ** attempt, opts.signal);
+            continue;
+          }
           throw new TransportError(`${endpoint}: the answer is not valid JSON`);
         }
       }
       if (answer.status >= 200 && answer.status < 300) {
-        if (!type.includes('json')) throw new NotGitlabError(`${url.origin}${url.pathname} answered ${type || 'no content type'}, not GitLab's JSON: check that sources.gitlab.baseUrl is the API root, such as https://gitlab.example.gov/api/v4.`);
+        if (!type.includes('json'))
+          throw new NotGitlabError(
+            `${url.origin}${url.pathname} answered ${type || 'no content type'}, not GitLab's JSON: check that sources.gitlab.baseUrl is the API root, such as https://gitlab.example.gov/api/v4.`,
+          );
         return { json, headers: answer.headers };
       }
       const retryable = answer.status === 429 || answer.status >= 500;
       if (!retryable || attempt >= timing.retries) throw new GitlabHttpError(answer.status, endpoint, json, answer.headers);
       const after = Number(header(answer.headers, 'retry-after'));
       const reset = Number(header(answer.headers, 'ratelimit-reset')) * 1000;
-      const waitMs = Number.isFinite(after) && after >= 0
-        ? after * timing.retryBaseMs
-        : answer.status === 429 && reset > Date.now() ? reset - Date.now() : timing.retryBaseMs * 2 ** attempt;
+      const waitMs =
+        Number.isFinite(after) && after >= 0
+          ? after * timing.retryBaseMs
+          : answer.status === 429 && reset > Date.now()
+            ? reset - Date.now()
+            : timing.retryBaseMs * 2 ** attempt;
       if (waitMs > timing.maxWaitSeconds * 1000) throw new GitlabHttpError(answer.status, endpoint, json, answer.headers);
       log(`${endpoint}: ${answer.status}; retrying in ${Math.ceil(waitMs)} ms`);
       await sleep(waitMs, opts.signal);
@@ -251,7 +347,9 @@ export function createGitlabClient(settings: Pick<GitlabSettings, 'baseUrl' | 't
       const parsed = schema.safeParse(json);
       if (!parsed.success) {
         const i = parsed.error.issues[0];
-        throw new NotGitlabError(`${endpoint}: the answer is not shaped as GitLab's (${i.path.join('.') || '(body)'}: ${i.message}): check that sources.gitlab.baseUrl is a GitLab API root, such as https://gitlab.example.gov/api/v4.`);
+        throw new NotGitlabError(
+          `${endpoint}: the answer is not shaped as GitLab's (${i.path.join('.') || '(body)'}: ${i.message}): check that sources.gitlab.baseUrl is a GitLab API root, such as https://gitlab.example.gov/api/v4.`,
+        );
       }
       const next = header(headers, 'x-next-page');
       return { data: parsed.data, headers, nextPage: next ? next : null };
@@ -259,7 +357,13 @@ export function createGitlabClient(settings: Pick<GitlabSettings, 'baseUrl' | 't
     async graphql<T>(query: string, variables: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> {
       const { json } = await request('POST', graphqlUrl, 'POST /graphql', JSON.stringify({ query, variables }));
       const answer = json as { data?: unknown; errors?: { message: string }[] };
-      if (answer.errors?.length && !answer.data) throw new Error(`GitLab GraphQL: ${answer.errors.map((e) => e.message).join('; ').slice(0, 300)}`);
+      if (answer.errors?.length && !answer.data)
+        throw new Error(
+          `GitLab GraphQL: ${answer.errors
+            .map((e) => e.message)
+            .join('; ')
+            .slice(0, 300)}`,
+        );
       const parsed = schema.safeParse(answer.data);
       if (!parsed.success) {
         const i = parsed.error.issues[0];
@@ -268,7 +372,10 @@ export function createGitlabClient(settings: Pick<GitlabSettings, 'baseUrl' | 't
       return parsed.data;
     },
     rateLimitRemaining: () => stats.rateLimit?.remaining ?? null,
-    close() { agents.http.destroy(); agents.https.destroy(); },
+    close() {
+      agents.http.destroy();
+      agents.https.destroy();
+    },
   };
 }
 

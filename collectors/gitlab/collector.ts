@@ -28,7 +28,13 @@ export interface GitlabCollectorOptions {
 }
 
 /** One project's share of a run. */
-export interface ProjectReport { name: string; requests: number; stored: number; rateLimitRemaining: number | null; error?: string }
+export interface ProjectReport {
+  name: string;
+  requests: number;
+  stored: number;
+  rateLimitRemaining: number | null;
+  error?: string;
+}
 
 export interface GitlabRunResult extends CollectorRunResult {
   projects: ProjectReport[];
@@ -36,7 +42,9 @@ export interface GitlabRunResult extends CollectorRunResult {
   byEndpoint: Record<string, number>;
 }
 
-export interface GitlabCollector extends Collector { run(ctx: CollectorContext): Promise<GitlabRunResult> }
+export interface GitlabCollector extends Collector {
+  run(ctx: CollectorContext): Promise<GitlabRunResult>;
+}
 
 export function createGitlabCollector(opts: GitlabCollectorOptions): GitlabCollector {
   return { name: 'gitlab', run: (ctx) => runGitlab(opts, ctx) };
@@ -68,8 +76,15 @@ async function runGitlab(opts: GitlabCollectorOptions, ctx: CollectorContext): P
         try {
           if (save) await ctx.ingest([], [save]);
           report.stored = await syncProject({
-            client, ctx, settings: opts.settings, project: ref, path: target.path_with_namespace, horizon,
-            rewind: opts.since !== undefined, startedAt, stored: 0,
+            client,
+            ctx,
+            settings: opts.settings,
+            project: ref,
+            path: target.path_with_namespace,
+            horizon,
+            rewind: opts.since !== undefined,
+            startedAt,
+            stored: 0,
           });
         } catch (e) {
           if (ctx.signal?.aborted) break;
@@ -83,13 +98,26 @@ async function runGitlab(opts: GitlabCollectorOptions, ctx: CollectorContext): P
       if (report.error) errors.push({ resource: ref.service, message: report.error });
       projects.push(report);
       opts.onProject?.(report);
-      ctx.progress?.({ resource: `${ref.service}:done ${i + 1}/${targets.length}`, requests: client.stats.requests, stored: report.stored, rateLimitRemaining: client.rateLimitRemaining(), done: true });
+      ctx.progress?.({
+        resource: `${ref.service}:done ${i + 1}/${targets.length}`,
+        requests: client.stats.requests,
+        stored: report.stored,
+        rateLimitRemaining: client.rateLimitRemaining(),
+        done: true,
+      });
     }
   } finally {
     client.close();
   }
   return {
-    collector: 'gitlab', startedAt, finishedAt: ctx.now(), requests: client.stats.requests, stored: projects.reduce((n, p) => n + p.stored, 0),
-    errors, rateLimitRemaining: client.rateLimitRemaining(), projects, byEndpoint: { ...client.stats.byEndpoint },
+    collector: 'gitlab',
+    startedAt,
+    finishedAt: ctx.now(),
+    requests: client.stats.requests,
+    stored: projects.reduce((n, p) => n + p.stored, 0),
+    errors,
+    rateLimitRemaining: client.rateLimitRemaining(),
+    projects,
+    byEndpoint: { ...client.stats.byEndpoint },
   };
 }

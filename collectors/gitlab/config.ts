@@ -10,18 +10,39 @@ import { z } from 'zod';
 import { parseDuration } from '../github/config';
 import { compileRules, TagRuleError, type CompiledRules } from '../git/rules';
 
-const pattern = z.string().min(1).refine((s) => {
-  try { new RegExp(s); return true; } catch { return false; }
-}, 'expected a regular expression, such as "^prod"');
+const pattern = z
+  .string()
+  .min(1)
+  .refine((s) => {
+    try {
+      new RegExp(s);
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'expected a regular expression, such as "^prod"');
 
 /** A group or project path as GitLab spells it (`health/clinics/booking`), or its numeric id. */
-const pathOrId = (what: string, example: string) => z.union([
-  z.number().int().positive(),
-  z.string().regex(/^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$/, `expected a ${what} path such as "${example}", or its numeric id`),
-], { error: `expected a ${what} path such as "${example}", or its numeric id` });
+const pathOrId = (what: string, example: string) =>
+  z.union(
+    [
+      z.number().int().positive(),
+      z
+        .string()
+        .regex(
+          /^[A-Za-z0-9_.][A-Za-z0-9_.-]*(\/[A-Za-z0-9_.][A-Za-z0-9_.-]*)*$/,
+          `expected a ${what} path such as "${example}", or its numeric id`,
+        ),
+    ],
+    { error: `expected a ${what} path such as "${example}", or its numeric id` },
+  );
 
 /** A glob on `path_with_namespace`: `*` within one path segment, `**` across segments. */
-const glob = z.string().min(1).max(300).regex(/^[A-Za-z0-9_.*/-]+$/, 'expected a path pattern such as "health/**" or "*/sandbox-*" (letters, digits, . _ - / and *)');
+const glob = z
+  .string()
+  .min(1)
+  .max(300)
+  .regex(/^[A-Za-z0-9_.*/-]+$/, 'expected a path pattern such as "health/**" or "*/sandbox-*" (letters, digits, . _ - / and *)');
 
 const durationText = z
   .string({ error: 'expected a duration such as 15m, 1h or off' })
@@ -38,21 +59,36 @@ export const gitlabSourceSchema = z
     include: z.array(glob).default([]),
     exclude: z.array(glob).default([]),
     /** Put before every project's path in its service name, for organisations on GitHub and GitLab. */
-    servicePrefix: z.string().regex(/^[A-Za-z0-9_.@:+-]+(\/[A-Za-z0-9_.@:+-]+)*\/?$/, 'expected a prefix such as "gitlab/" (letters, digits and . _ - @ : + /)').optional(),
+    servicePrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_.@:+-]+(\/[A-Za-z0-9_.@:+-]+)*\/?$/, 'expected a prefix such as "gitlab/" (letters, digits and . _ - @ : + /)')
+      .optional(),
     /** For instances without environment tiers: environments whose name matches are production (default: the top-level `production`). */
     environments: pattern.optional(),
-    incidents: z.object({
-      labels: z.array(z.string().min(1).max(255)).default([]),
-      /** The day the configured groups' and projects' incidents are tracked from: they report incidents from then (DESIGN, "Evidence"). */
-      since: z.iso.date({ error: 'expected a date such as 2026-01-05' }).refine((d) => Date.parse(`${d}T00:00:00Z`) <= Date.now(), 'the date is in the future: give the day incidents started being tracked in GitLab, today or earlier').optional(),
-    }).strict().optional(),
+    incidents: z
+      .object({
+        labels: z.array(z.string().min(1).max(255)).default([]),
+        /** The day the configured groups' and projects' incidents are tracked from: they report incidents from then (DESIGN, "Evidence"). */
+        since: z.iso
+          .date({ error: 'expected a date such as 2026-01-05' })
+          .refine(
+            (d) => Date.parse(`${d}T00:00:00Z`) <= Date.now(),
+            'the date is in the future: give the day incidents started being tracked in GitLab, today or earlier',
+          )
+          .optional(),
+      })
+      .strict()
+      .optional(),
     /** Projects that release by tagging: their releases are deployments, by the release-tag rules of collect git. */
-    releases: z.object({
-      include: z.string().min(1).default('v*'),
-      exclude: z.string().min(1).optional(),
-      includePrereleases: z.boolean().default(false),
-      environment: z.string().min(1).max(100).default('production'),
-    }).strict().optional(),
+    releases: z
+      .object({
+        include: z.string().min(1).default('v*'),
+        exclude: z.string().min(1).optional(),
+        includePrereleases: z.boolean().default(false),
+        environment: z.string().min(1).max(100).default('production'),
+      })
+      .strict()
+      .optional(),
     /** A PEM file of the CA(s) that signed a self-managed instance's certificate. */
     caFile: z.string().min(1).optional(),
     interval: durationText.default('15m'),
@@ -90,13 +126,22 @@ export const DEFAULT_GITLAB_URL = 'https://gitlab.com/api/v4';
 
 /** A setting that is wrong; the message names the key and the fix. */
 export class GitlabConfigError extends Error {
-  constructor(message: string) { super(message); this.name = 'GitlabConfigError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'GitlabConfigError';
+  }
 }
 
 function readCa(file: string): string {
-  if (!existsSync(file)) throw new GitlabConfigError(`sources.gitlab.caFile: "${file}" does not exist: give the path of the PEM file of your GitLab's certificate authority.`);
+  if (!existsSync(file))
+    throw new GitlabConfigError(
+      `sources.gitlab.caFile: "${file}" does not exist: give the path of the PEM file of your GitLab's certificate authority.`,
+    );
   const pem = readFileSync(file, 'utf8');
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new GitlabConfigError(`sources.gitlab.caFile: "${file}" holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA bundle, not a key or a DER file.`);
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new GitlabConfigError(
+      `sources.gitlab.caFile: "${file}" holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA bundle, not a key or a DER file.`,
+    );
   return pem;
 }
 
@@ -105,11 +150,15 @@ export function resolveGitlabSettings(file: GitlabSourceFile, env: NodeJS.Proces
   const token = env.GITLAB_TOKEN || file.token || null;
   const collects = file.groups.length > 0 || file.projects.length > 0;
   if (collects && !token) {
-    throw new GitlabConfigError('sources.gitlab: collecting projects needs a token with the read_api scope: set GITLAB_TOKEN (or sources.gitlab.token: ${MY_TOKEN}).');
+    throw new GitlabConfigError(
+      'sources.gitlab: collecting projects needs a token with the read_api scope: set GITLAB_TOKEN (or sources.gitlab.token: ${MY_TOKEN}).',
+    );
   }
   const baseUrl = (file.baseUrl ?? DEFAULT_GITLAB_URL).replace(/\/+$/, '');
   if (!/\/api\/v4$/.test(new URL(baseUrl).pathname)) {
-    throw new GitlabConfigError(`sources.gitlab.baseUrl: "${baseUrl}" does not end in /api/v4: give the API root, such as https://gitlab.example.gov/api/v4 (or https://host/gitlab/api/v4 under a path prefix).`);
+    throw new GitlabConfigError(
+      `sources.gitlab.baseUrl: "${baseUrl}" does not end in /api/v4: give the API root, such as https://gitlab.example.gov/api/v4 (or https://host/gitlab/api/v4 under a path prefix).`,
+    );
   }
   const intervalMs = parseDuration(file.interval);
   if (intervalMs !== null && intervalMs < 10_000) throw new GitlabConfigError('sources.gitlab.interval: must be at least 10s (or off).');
@@ -135,8 +184,10 @@ export function resolveGitlabSettings(file: GitlabSourceFile, env: NodeJS.Proces
 /** The release-tag rules of `releases` (collectors/git/rules.ts): a glob that cannot work names its key. */
 function releaseRulesOf(r: NonNullable<GitlabSourceFile['releases']>): CompiledRules {
   try {
-    return compileRules({ include: r.include, exclude: r.exclude, includePrereleases: r.includePrereleases, allBranches: true },
-      { include: 'sources.gitlab.releases.include', exclude: 'sources.gitlab.releases.exclude' });
+    return compileRules(
+      { include: r.include, exclude: r.exclude, includePrereleases: r.includePrereleases, allBranches: true },
+      { include: 'sources.gitlab.releases.include', exclude: 'sources.gitlab.releases.exclude' },
+    );
   } catch (e) {
     if (e instanceof TagRuleError) throw new GitlabConfigError(e.message);
     throw e;
@@ -151,8 +202,20 @@ function dedupe(items: (string | number)[]): (string | number)[] {
 
 /** Settings for webhooks when no `sources.gitlab` block is configured. */
 export const defaultGitlabSettings: GitlabSettings = {
-  baseUrl: DEFAULT_GITLAB_URL, token: null, groups: [], projects: [], include: [], exclude: [], servicePrefix: '',
-  environments: null, incidentLabels: [], incidentsSince: null, ca: null, releases: null, intervalMs: null, backfillDays: 365,
+  baseUrl: DEFAULT_GITLAB_URL,
+  token: null,
+  groups: [],
+  projects: [],
+  include: [],
+  exclude: [],
+  servicePrefix: '',
+  environments: null,
+  incidentLabels: [],
+  incidentsSince: null,
+  ca: null,
+  releases: null,
+  intervalMs: null,
+  backfillDays: 365,
 };
 
 /**
@@ -163,19 +226,26 @@ export function gitlabEvidence(settings: GitlabSettings | null): { services: str
   if (!settings || settings.incidentsSince === null) return [];
   const since = settings.incidentsSince;
   return [
-    ...settings.groups.filter((g): g is string => typeof g === 'string').map((g) => ({ services: `${settings.servicePrefix}${g}/*`, since })),
-    ...settings.projects.filter((p): p is string => typeof p === 'string').map((p) => ({ services: `${settings.servicePrefix}${p}`, since })),
+    ...settings.groups
+      .filter((g): g is string => typeof g === 'string')
+      .map((g) => ({ services: `${settings.servicePrefix}${g}/*`, since })),
+    ...settings.projects
+      .filter((p): p is string => typeof p === 'string')
+      .map((p) => ({ services: `${settings.servicePrefix}${p}`, since })),
   ];
 }
 
 /** A glob as a regular expression: `**` any path, `*` within a segment; matched without regard to case. */
 export function globRegExp(glob: string): RegExp {
-  const body = glob.split(/(\*\*\/?|\*)/).map((part) => {
-    if (part === '**/' ) return '(?:.*/)?';
-    if (part === '**') return '.*';
-    if (part === '*') return '[^/]*';
-    return part.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-  }).join('');
+  const body = glob
+    .split(/(\*\*\/?|\*)/)
+    .map((part) => {
+      if (part === '**/') return '(?:.*/)?';
+      if (part === '**') return '.*';
+      if (part === '*') return '[^/]*';
+      return part.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
   return new RegExp(`^${body}$`, 'i');
 }
 

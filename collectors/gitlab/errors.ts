@@ -21,13 +21,18 @@ export function describeError(e: unknown): string {
     const scope = neededScope(e);
     const message = e.message.slice(0, 300);
     switch (e.status) {
-      case 401: return 'GitLab refused the token (401): check GITLAB_TOKEN (or sources.gitlab.token), and that it has not expired or been revoked.';
-      case 403: return scope
-        ? `the token lacks the read_api scope (GitLab asks for one of: ${scope.replace(/\s+/g, ', ')}): create a token with read_api (403).`
-        : `forbidden (403): the token's user or bot cannot read this (give it at least the Reporter role on the project or group): ${message}`;
-      case 404: return 'not found (404): check the path or id, and that the token can read this project or group.';
-      case 429: return `GitLab's rate limit is spent (429)${resetOf(e)}: ${message}`;
-      default: return message;
+      case 401:
+        return 'GitLab refused the token (401): check GITLAB_TOKEN (or sources.gitlab.token), and that it has not expired or been revoked.';
+      case 403:
+        return scope
+          ? `the token lacks the read_api scope (GitLab asks for one of: ${scope.replace(/\s+/g, ', ')}): create a token with read_api (403).`
+          : `forbidden (403): the token's user or bot cannot read this (give it at least the Reporter role on the project or group): ${message}`;
+      case 404:
+        return 'not found (404): check the path or id, and that the token can read this project or group.';
+      case 429:
+        return `GitLab's rate limit is spent (429)${resetOf(e)}: ${message}`;
+      default:
+        return message;
     }
   }
   return e instanceof Error ? e.message.slice(0, 300) : String(e).slice(0, 300);

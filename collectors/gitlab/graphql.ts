@@ -6,8 +6,12 @@
  */
 import type { GitlabClient } from './client';
 import {
-  mergeRequestCommitsAnswer, mergeRequestsAnswer, pipelinesAnswer,
-  type GraphqlCommit, type GraphqlMergeRequest, type GraphqlPipeline,
+  mergeRequestCommitsAnswer,
+  mergeRequestsAnswer,
+  pipelinesAnswer,
+  type GraphqlCommit,
+  type GraphqlMergeRequest,
+  type GraphqlPipeline,
 } from './payloads';
 import { z } from 'zod';
 
@@ -49,7 +53,11 @@ export async function mergeRequestsPage(client: GitlabClient, fullPath: string, 
   return data.project.mergeRequests;
 }
 
-const oneAnswer = z.object({ project: z.object({ mergeRequest: mergeRequestsAnswer.shape.project.unwrap().shape.mergeRequests.shape.nodes.element.nullable() }).nullable() });
+const oneAnswer = z.object({
+  project: z
+    .object({ mergeRequest: mergeRequestsAnswer.shape.project.unwrap().shape.mergeRequests.shape.nodes.element.nullable() })
+    .nullable(),
+});
 
 /** One merge request by iid, or null when GitLab has none. */
 export async function fetchMergeRequest(client: GitlabClient, fullPath: string, iid: number): Promise<GraphqlMergeRequest | null> {
@@ -72,7 +80,12 @@ export async function commitsOf(client: GitlabClient, fullPath: string, mr: Grap
 }
 
 /** A page of pipelines updated since `updatedAfter` (newest first, as GitLab orders them). */
-export async function pipelinesPage(client: GitlabClient, fullPath: string, updatedAfter: string, after: string | null): Promise<{ nodes: GraphqlPipeline[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } }> {
+export async function pipelinesPage(
+  client: GitlabClient,
+  fullPath: string,
+  updatedAfter: string,
+  after: string | null,
+): Promise<{ nodes: GraphqlPipeline[]; pageInfo: { hasNextPage: boolean; endCursor?: string | null } }> {
   const data = await client.graphql(PIPELINES_QUERY, { fullPath, updatedAfter, after }, pipelinesAnswer);
   if (!data.project) throw new Error(`GitLab GraphQL does not know the project ${fullPath}`);
   return data.project.pipelines;

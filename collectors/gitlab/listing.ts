@@ -16,13 +16,22 @@ export const before = (iso: string, ms = OVERLAP_MS): string => new Date(Date.pa
 
 /** Pages of items updated since `from` (inclusive, less a second), oldest first, each item once. */
 export async function* updatedSince<T extends { id: number; updated_at: string }>(
-  client: GitlabClient, path: string, query: Query, item: z.ZodType<T>, from: string, signal?: AbortSignal,
+  client: GitlabClient,
+  path: string,
+  query: Query,
+  item: z.ZodType<T>,
+  from: string,
+  signal?: AbortSignal,
 ): AsyncGenerator<T[]> {
   let after = before(from);
   let page = 1;
   const seen = new Set<string>();
   for (;;) {
-    const res = await client.get(path, { ...query, updated_after: after, order_by: 'updated_at', sort: 'asc', per_page: PER_PAGE, page: page > 1 ? page : undefined }, z.array(item));
+    const res = await client.get(
+      path,
+      { ...query, updated_after: after, order_by: 'updated_at', sort: 'asc', per_page: PER_PAGE, page: page > 1 ? page : undefined },
+      z.array(item),
+    );
     const fresh = res.data.filter((x) => !seen.has(`${x.id} ${x.updated_at}`));
     for (const x of fresh) seen.add(`${x.id} ${x.updated_at}`);
     const sorted = [...fresh].sort((a, b) => Date.parse(a.updated_at) - Date.parse(b.updated_at) || a.id - b.id);
@@ -32,7 +41,10 @@ export async function* updatedSince<T extends { id: number; updated_at: string }
     const next = before(last);
     // No progress in time (a page of ties): take the next page of the same query instead.
     if (fresh.length === 0 || Date.parse(next) <= Date.parse(after)) page++;
-    else { after = next; page = 1; }
+    else {
+      after = next;
+      page = 1;
+    }
     signal?.throwIfAborted();
   }
 }
@@ -42,7 +54,11 @@ export async function listAll<T>(client: GitlabClient, path: string, query: Quer
   const out: T[] = [];
   let page: string | null = '1';
   while (page) {
-    const res: Awaited<ReturnType<typeof client.get<T[]>>> = await client.get(path, { ...query, per_page: PER_PAGE, page: page === '1' ? undefined : page }, z.array(item));
+    const res: Awaited<ReturnType<typeof client.get<T[]>>> = await client.get(
+      path,
+      { ...query, per_page: PER_PAGE, page: page === '1' ? undefined : page },
+      z.array(item),
+    );
     out.push(...res.data);
     page = res.nextPage;
     signal?.throwIfAborted();

@@ -41,7 +41,8 @@ export const deploymentPayload = z.object({
   deployable: z.object({ web_url: z.string().nullish(), finished_at: optionalTime }).nullish(),
 });
 
-const label = z.union([z.string(), z.object({ title: z.string() }), z.object({ name: z.string() })])
+const label = z
+  .union([z.string(), z.object({ title: z.string() }), z.object({ name: z.string() })])
   .transform((l) => (typeof l === 'string' ? l : 'title' in l ? l.title : l.name));
 
 export const issuePayload = z.object({
@@ -90,7 +91,19 @@ export const graphqlPipeline = z.object({
   startedAt: optionalTime,
   finishedAt: optionalTime,
   duration: z.number().nullish(),
-  testReportSummary: z.object({ total: z.object({ count: z.number().nullish(), success: z.number().nullish(), failed: z.number().nullish(), skipped: z.number().nullish(), error: z.number().nullish() }).nullish() }).nullish(),
+  testReportSummary: z
+    .object({
+      total: z
+        .object({
+          count: z.number().nullish(),
+          success: z.number().nullish(),
+          failed: z.number().nullish(),
+          skipped: z.number().nullish(),
+          error: z.number().nullish(),
+        })
+        .nullish(),
+    })
+    .nullish(),
 });
 
 export const mergeRequestsAnswer = z.object({
@@ -104,7 +117,11 @@ export const pipelinesAnswer = z.object({
 });
 
 /** What `GET /personal_access_tokens/self` says of the token. */
-export const tokenPayload = z.object({ scopes: z.array(z.string()).default([]), active: z.boolean().nullish(), expires_at: z.string().nullish() });
+export const tokenPayload = z.object({
+  scopes: z.array(z.string()).default([]),
+  active: z.boolean().nullish(),
+  expires_at: z.string().nullish(),
+});
 export const versionPayload = z.object({ version: z.string() });
 
 /** A release of the releases API: its tag, when it was released, the commit it names. */

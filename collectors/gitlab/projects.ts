@@ -24,7 +24,11 @@ const identity = z.object({ service: z.string(), path: z.string(), aliases: z.ar
  * The project as Deming names it: by the prefix and the path it was first collected under (its
  * cursor is keyed by id); a later path is kept as an alias. `save` is the cursor to store when it changed.
  */
-export async function projectRefOf(store: Pick<CollectorStore, 'getCursor'>, settings: Pick<GitlabSettings, 'baseUrl' | 'servicePrefix'>, p: ProjectPayload): Promise<{ ref: ProjectRef; save: Cursor | null }> {
+export async function projectRefOf(
+  store: Pick<CollectorStore, 'getCursor'>,
+  settings: Pick<GitlabSettings, 'baseUrl' | 'servicePrefix'>,
+  p: ProjectPayload,
+): Promise<{ ref: ProjectRef; save: Cursor | null }> {
   const key = projectKey(settings.baseUrl, p.id);
   const saved = parseCollectorCursor(await store.getCursor(COLLECTOR, key), identity).state;
   const service = saved?.service ?? `${settings.servicePrefix}${p.path_with_namespace}`;
@@ -50,9 +54,12 @@ export async function checkAccess(client: GitlabClient): Promise<void> {
   // Any token may read itself, so its scopes are known before anything it cannot read is asked.
   try {
     const token = (await client.get('/personal_access_tokens/self', {}, tokenPayload)).data;
-    if (token.active === false) throw new TokenError('the token is not active (revoked or expired): create a new token with the read_api scope.');
+    if (token.active === false)
+      throw new TokenError('the token is not active (revoked or expired): create a new token with the read_api scope.');
     if (!token.scopes.some((s) => s === 'read_api' || s === 'api')) {
-      throw new TokenError(`the token lacks the read_api scope (it has ${token.scopes.join(', ') || 'none'}): create a personal, project or group access token with read_api, and set GITLAB_TOKEN to it.`);
+      throw new TokenError(
+        `the token lacks the read_api scope (it has ${token.scopes.join(', ') || 'none'}): create a personal, project or group access token with read_api, and set GITLAB_TOKEN to it.`,
+      );
     }
   } catch (e) {
     if (!(e instanceof GitlabHttpError && e.status === 404)) throw e;
@@ -61,18 +68,35 @@ export async function checkAccess(client: GitlabClient): Promise<void> {
     await client.get('/version', {}, versionPayload);
   } catch (e) {
     if (e instanceof GitlabHttpError && e.status === 404) {
-      throw new NotGitlabError(`${client.baseUrl}/version is not found (404): sources.gitlab.baseUrl is not a GitLab API root; give one such as https://gitlab.example.gov/api/v4.`);
+      throw new NotGitlabError(
+        `${client.baseUrl}/version is not found (404): sources.gitlab.baseUrl is not a GitLab API root; give one such as https://gitlab.example.gov/api/v4.`,
+      );
     }
     throw e;
   }
 }
 
 /** The projects to collect; a group or project that cannot be read is reported in `errors` and skipped. */
-export async function listTargets(client: GitlabClient, ctx: CollectorContext, settings: GitlabSettings, only: string[] | undefined, errors: { resource: string; message: string }[], describe: (e: unknown) => string): Promise<ProjectPayload[]> {
+export async function listTargets(
+  client: GitlabClient,
+  ctx: CollectorContext,
+  settings: GitlabSettings,
+  only: string[] | undefined,
+  errors: { resource: string; message: string }[],
+  describe: (e: unknown) => string,
+): Promise<ProjectPayload[]> {
   const byId = new Map<number, ProjectPayload>();
   let archived = 0;
   const add = (p: ProjectPayload, explicit: boolean) => {
-    if (p.archived) { archived++; if (explicit) errors.push({ resource: p.path_with_namespace, message: 'archived: skipped (remove it from sources.gitlab.projects, or unarchive it).' }); return; }
+    if (p.archived) {
+      archived++;
+      if (explicit)
+        errors.push({
+          resource: p.path_with_namespace,
+          message: 'archived: skipped (remove it from sources.gitlab.projects, or unarchive it).',
+        });
+      return;
+    }
     if (!explicit && !isIncluded(settings, p.path_with_namespace)) return;
     if (!byId.has(p.id)) byId.set(p.id, p);
   };
@@ -80,7 +104,13 @@ export async function listTargets(client: GitlabClient, ctx: CollectorContext, s
   if (!only || only.length === 0) {
     for (const g of settings.groups) {
       try {
-        const projects = await listAll(client, `/groups/${idOrPath(g)}/projects`, { include_subgroups: true, with_shared: false, order_by: 'id', sort: 'asc' }, projectPayload, ctx.signal);
+        const projects = await listAll(
+          client,
+          `/groups/${idOrPath(g)}/projects`,
+          { include_subgroups: true, with_shared: false, order_by: 'id', sort: 'asc' },
+          projectPayload,
+          ctx.signal,
+        );
         for (const p of projects) add(p, false);
       } catch (e) {
         errors.push({ resource: `group:${g}`, message: describe(e) });

@@ -9,7 +9,18 @@
 import { z } from 'zod';
 import type { NativeEventInput } from '../../common/events';
 import type { CollectorStore } from '../types';
-import { adaptCommit, adaptDeployment, adaptIssue, adaptMergeRequest, adaptPipeline, gitlabTime, mergeShaOf, type DeploymentFacts, type PipelineFacts, type ProjectRef } from './adapt';
+import {
+  adaptCommit,
+  adaptDeployment,
+  adaptIssue,
+  adaptMergeRequest,
+  adaptPipeline,
+  gitlabTime,
+  mergeShaOf,
+  type DeploymentFacts,
+  type PipelineFacts,
+  type ProjectRef,
+} from './adapt';
 import type { GitlabClient } from './client';
 import { globRegExp, isIncluded, type GitlabSettings } from './config';
 import { fetchMergeRequest } from './graphql';
@@ -18,7 +29,11 @@ import { isKnownProject, projectRefOf } from './projects';
 import { branchCommits, commitsBetween, mergeRequestEvents } from './sync';
 
 /** The events a hook means, or why it is ignored; `partial` when GitLab could not be asked what the hook lacks. */
-export interface HookOutcome { events: NativeEventInput[]; ignored?: string; partial?: boolean }
+export interface HookOutcome {
+  events: NativeEventInput[];
+  ignored?: string;
+  partial?: boolean;
+}
 
 /** A hook of a type Deming uses whose body is not shaped as GitLab documents it. */
 export class HookPayloadError extends Error {}
@@ -33,30 +48,63 @@ const schemas = {
   merge_request: z.object({
     project: hookProject,
     object_attributes: z.object({
-      id: z.number(), iid: z.number(), action: z.string().nullish(), state: z.string(), created_at: time, updated_at: time,
-      merged_at: optionalTime, merge_commit_sha: z.string().nullish(), squash_commit_sha: z.string().nullish(), squash: z.boolean().nullish(),
-      last_commit: z.object({ id: z.string() }).nullish(), url: z.string(), description: z.string().nullish(),
+      id: z.number(),
+      iid: z.number(),
+      action: z.string().nullish(),
+      state: z.string(),
+      created_at: time,
+      updated_at: time,
+      merged_at: optionalTime,
+      merge_commit_sha: z.string().nullish(),
+      squash_commit_sha: z.string().nullish(),
+      squash: z.boolean().nullish(),
+      last_commit: z.object({ id: z.string() }).nullish(),
+      url: z.string(),
+      description: z.string().nullish(),
     }),
   }),
   pipeline: z.object({
     project: hookProject,
     object_attributes: z.object({
-      id: z.number(), iid: z.number().nullish(), sha: z.string().nullish(), ref: z.string().nullish(), status: z.string(),
-      created_at: time, finished_at: optionalTime, duration: z.number().nullish(),
+      id: z.number(),
+      iid: z.number().nullish(),
+      sha: z.string().nullish(),
+      ref: z.string().nullish(),
+      status: z.string(),
+      created_at: time,
+      finished_at: optionalTime,
+      duration: z.number().nullish(),
     }),
   }),
   deployment: z.object({
     project: hookProject,
-    status: z.string(), status_changed_at: time, deployment_id: z.number(), deployable_url: z.string().nullish(),
-    environment: z.string(), environment_tier: z.string().nullish(), short_sha: z.string().nullish(), commit_url: z.string().nullish(),
+    status: z.string(),
+    status_changed_at: time,
+    deployment_id: z.number(),
+    deployable_url: z.string().nullish(),
+    environment: z.string(),
+    environment_tier: z.string().nullish(),
+    short_sha: z.string().nullish(),
+    commit_url: z.string().nullish(),
   }),
   issue: z.object({
     project: hookProject,
     labels: z.array(z.object({ title: z.string() })).nullish(),
     object_attributes: z.object({
-      id: z.number(), iid: z.number(), title: z.string(), description: z.string().nullish(), state: z.string(), created_at: time, updated_at: time,
-      closed_at: optionalTime, url: z.string(), type: z.string().nullish(), issue_type: z.string().nullish(), severity: z.string().nullish(),
-      labels: z.array(z.object({ title: z.string() })).nullish(), action: z.string().nullish(),
+      id: z.number(),
+      iid: z.number(),
+      title: z.string(),
+      description: z.string().nullish(),
+      state: z.string(),
+      created_at: time,
+      updated_at: time,
+      closed_at: optionalTime,
+      url: z.string(),
+      type: z.string().nullish(),
+      issue_type: z.string().nullish(),
+      severity: z.string().nullish(),
+      labels: z.array(z.object({ title: z.string() })).nullish(),
+      action: z.string().nullish(),
     }),
   }),
   push: z.object({ project: hookProject, ref: z.string(), before: z.string(), after: z.string() }),
@@ -75,7 +123,10 @@ function parse<K extends HookKind>(kind: K, payload: unknown): z.infer<(typeof s
 
 /** The hook's `object_kind`, when it has one. */
 export function kindOf(payload: unknown): string | undefined {
-  const k = typeof payload === 'object' && payload !== null ? (payload as { object_kind?: unknown; event_name?: unknown }).object_kind ?? (payload as { event_name?: unknown }).event_name : undefined;
+  const k =
+    typeof payload === 'object' && payload !== null
+      ? ((payload as { object_kind?: unknown; event_name?: unknown }).object_kind ?? (payload as { event_name?: unknown }).event_name)
+      : undefined;
   return typeof k === 'string' ? k.slice(0, 60) : undefined;
 }
 
@@ -88,23 +139,37 @@ export function identityOf(kind: string, payload: unknown): string | null {
   const o = p?.object_attributes as Record<string, unknown> | undefined;
   const project = (p?.project as { id?: unknown } | undefined)?.id ?? p?.project_id;
   switch (kind) {
-    case 'merge_request': case 'issue': return o ? `${kind}:${project}:${o.id}:${o.updated_at}:${o.action ?? ''}` : null;
-    case 'pipeline': return o ? `${kind}:${project}:${o.id}:${o.status}:${o.finished_at ?? ''}` : null;
-    case 'deployment': return `${kind}:${project}:${p?.deployment_id}:${p?.status}:${p?.status_changed_at}`;
-    case 'push': case 'tag_push': return `${kind}:${project}:${p?.ref}:${p?.before}:${p?.after}`;
-    default: return null;
+    case 'merge_request':
+    case 'issue':
+      return o ? `${kind}:${project}:${o.id}:${o.updated_at}:${o.action ?? ''}` : null;
+    case 'pipeline':
+      return o ? `${kind}:${project}:${o.id}:${o.status}:${o.finished_at ?? ''}` : null;
+    case 'deployment':
+      return `${kind}:${project}:${p?.deployment_id}:${p?.status}:${p?.status_changed_at}`;
+    case 'push':
+    case 'tag_push':
+      return `${kind}:${project}:${p?.ref}:${p?.before}:${p?.after}`;
+    default:
+      return null;
   }
 }
 
 /** Whether the project is one the configuration collects (by group, path or id), or was collected before. */
-async function isConfigured(store: Pick<CollectorStore, 'getCursor'>, settings: GitlabSettings, project: { id: number; path_with_namespace: string }): Promise<boolean> {
+async function isConfigured(
+  store: Pick<CollectorStore, 'getCursor'>,
+  settings: GitlabSettings,
+  project: { id: number; path_with_namespace: string },
+): Promise<boolean> {
   if (settings.groups.length === 0 && settings.projects.length === 0) return isIncluded(settings, project.path_with_namespace);
   const path = project.path_with_namespace.toLowerCase();
   const inGroup = settings.groups.some((g) => typeof g === 'string' && path.startsWith(`${g.toLowerCase()}/`));
   const named = settings.projects.some((p) => String(p).toLowerCase() === path || p === project.id);
   if (named) return true;
   if (inGroup && isIncluded(settings, project.path_with_namespace)) return true;
-  return (await isKnownProject(store, settings.baseUrl, project.id)) && !settings.exclude.some((g) => globRegExp(g).test(project.path_with_namespace));
+  return (
+    (await isKnownProject(store, settings.baseUrl, project.id)) &&
+    !settings.exclude.some((g) => globRegExp(g).test(project.path_with_namespace))
+  );
 }
 
 const ignored = (reason: string): HookOutcome => ({ events: [], ignored: reason });
@@ -112,11 +177,20 @@ const ignored = (reason: string): HookOutcome => ({ events: [], ignored: reason 
 type Ask = <T>(what: string, fn: (c: GitlabClient) => Promise<T>) => Promise<T | undefined>;
 
 /** The native events a hook means, or why it is ignored. */
-export async function eventsFromHook(payload: unknown, settings: GitlabSettings, client: GitlabClient | null, store: Pick<CollectorStore, 'getCursor'>, now: number, log: (m: string) => void = () => {}): Promise<HookOutcome> {
+export async function eventsFromHook(
+  payload: unknown,
+  settings: GitlabSettings,
+  client: GitlabClient | null,
+  store: Pick<CollectorStore, 'getCursor'>,
+  now: number,
+  log: (m: string) => void = () => {},
+): Promise<HookOutcome> {
   let failed = false;
   const ask: Ask = async (what, fn) => {
     if (!client) return undefined;
-    try { return await fn(client); } catch (e) {
+    try {
+      return await fn(client);
+    } catch (e) {
       failed = true;
       log(`gitlab webhook: could not read ${what} from GitLab (${(e as Error).message}); stored what the hook says`);
       return undefined;
@@ -126,40 +200,82 @@ export async function eventsFromHook(payload: unknown, settings: GitlabSettings,
   return failed ? { ...outcome, partial: true } : outcome;
 }
 
-async function outcomeOf(payload: unknown, settings: GitlabSettings, client: GitlabClient | null, store: Pick<CollectorStore, 'getCursor'>, now: number, ask: Ask): Promise<HookOutcome> {
+async function outcomeOf(
+  payload: unknown,
+  settings: GitlabSettings,
+  client: GitlabClient | null,
+  store: Pick<CollectorStore, 'getCursor'>,
+  now: number,
+  ask: Ask,
+): Promise<HookOutcome> {
   const kind = kindOf(payload);
   if (!kind || !(kind in schemas)) return ignored(`GitLab "${kind ?? 'unknown'}" hooks are not used`);
   // Actions that cannot change what Deming stores are acknowledged before their shape is read.
   const attrs = (payload as { object_attributes?: { action?: unknown; state?: unknown } }).object_attributes;
-  if (kind === 'merge_request' && attrs?.action !== 'merge' && attrs?.state !== 'merged') return ignored('only merged merge requests are used');
+  if (kind === 'merge_request' && attrs?.action !== 'merge' && attrs?.state !== 'merged')
+    return ignored('only merged merge requests are used');
   const hook = parse(kind as HookKind, payload);
   const { project } = hook;
-  if (!await isConfigured(store, settings, project)) {
-    throw new OutsideProjectError(`the project ${project.path_with_namespace} (id ${project.id}) is outside sources.gitlab's groups and projects: add it there, or remove this hook from it.`);
+  if (!(await isConfigured(store, settings, project))) {
+    throw new OutsideProjectError(
+      `the project ${project.path_with_namespace} (id ${project.id}) is outside sources.gitlab's groups and projects: add it there, or remove this hook from it.`,
+    );
   }
   const { ref } = await projectRefOf(store, settings, { ...project, web_url: project.web_url, archived: false });
   switch (kind) {
-    case 'merge_request': return mergeRequest(parse('merge_request', payload), ref, ask);
+    case 'merge_request':
+      return mergeRequest(parse('merge_request', payload), ref, ask);
     case 'pipeline': {
       const o = parse('pipeline', payload).object_attributes;
-      const facts: PipelineFacts = { id: o.id, sha: o.sha, ref: o.ref, status: o.status, createdAt: o.created_at, finishedAt: o.finished_at, duration: o.duration };
+      const facts: PipelineFacts = {
+        id: o.id,
+        sha: o.sha,
+        ref: o.ref,
+        status: o.status,
+        createdAt: o.created_at,
+        finishedAt: o.finished_at,
+        duration: o.duration,
+      };
       const event0 = adaptPipeline(ref, facts);
       if (!event0) return ignored(`the pipeline is ${o.status.slice(0, 30)}: only finished pipelines are used`);
-      const summary = await ask('the test report summary', (c) => c.get(`/projects/${ref.id}/pipelines/${o.id}/test_report_summary`, {}, testSummary));
+      const summary = await ask('the test report summary', (c) =>
+        c.get(`/projects/${ref.id}/pipelines/${o.id}/test_report_summary`, {}, testSummary),
+      );
       return { events: [adaptPipeline(ref, { ...facts, tests: summary?.data.total ?? null })!] };
     }
     case 'deployment': {
       const h = parse('deployment', payload);
-      const fetched = await ask(`deployment ${h.deployment_id}`, (c) => c.get(`/projects/${ref.id}/deployments/${h.deployment_id}`, {}, deploymentPayload));
+      const fetched = await ask(`deployment ${h.deployment_id}`, (c) =>
+        c.get(`/projects/${ref.id}/deployments/${h.deployment_id}`, {}, deploymentPayload),
+      );
       let facts: DeploymentFacts;
       if (fetched) {
         const d = fetched.data;
-        facts = { id: d.id, sha: d.sha, status: d.status, environment: d.environment.name, tier: h.environment_tier ?? d.environment.tier ?? null, createdAt: d.created_at, finishedAt: d.finished_at ?? d.deployable?.finished_at ?? null, updatedAt: d.updated_at, url: d.deployable?.web_url ?? null };
+        facts = {
+          id: d.id,
+          sha: d.sha,
+          status: d.status,
+          environment: d.environment.name,
+          tier: h.environment_tier ?? d.environment.tier ?? null,
+          createdAt: d.created_at,
+          finishedAt: d.finished_at ?? d.deployable?.finished_at ?? null,
+          updatedAt: d.updated_at,
+          url: d.deployable?.web_url ?? null,
+        };
       } else {
         // The hook names the commit by its short sha; its commit URL ends in the full one.
         const full = /\/commit\/([0-9a-f]{40})$/i.exec(h.commit_url ?? '')?.[1];
         if (!full) return ignored('the hook names the commit by a short sha only: give sources.gitlab a token to read the deployment');
-        facts = { id: h.deployment_id, sha: full, status: h.status, environment: h.environment, tier: h.environment_tier ?? null, finishedAt: h.status_changed_at, updatedAt: h.status_changed_at, url: h.deployable_url ?? null };
+        facts = {
+          id: h.deployment_id,
+          sha: full,
+          status: h.status,
+          environment: h.environment,
+          tier: h.environment_tier ?? null,
+          finishedAt: h.status_changed_at,
+          updatedAt: h.status_changed_at,
+          url: h.deployable_url ?? null,
+        };
       }
       return { events: [adaptDeployment(ref, facts, settings)] };
     }
@@ -167,21 +283,38 @@ async function outcomeOf(payload: unknown, settings: GitlabSettings, client: Git
       const o = parse('issue', payload);
       const a = o.object_attributes;
       const issue: IssuePayload = {
-        id: a.id, iid: a.iid, title: a.title, description: a.description, state: a.state === 'closed' ? 'closed' : 'opened',
-        labels: (o.labels ?? a.labels ?? []).map((l) => l.title), created_at: a.created_at, updated_at: a.updated_at, closed_at: a.closed_at,
-        web_url: a.url, issue_type: a.issue_type ?? a.type ?? null, type: a.type ?? null, severity: a.severity ?? null,
+        id: a.id,
+        iid: a.iid,
+        title: a.title,
+        description: a.description,
+        state: a.state === 'closed' ? 'closed' : 'opened',
+        labels: (o.labels ?? a.labels ?? []).map((l) => l.title),
+        created_at: a.created_at,
+        updated_at: a.updated_at,
+        closed_at: a.closed_at,
+        web_url: a.url,
+        issue_type: a.issue_type ?? a.type ?? null,
+        type: a.type ?? null,
+        severity: a.severity ?? null,
       };
       const event = adaptIssue(ref, issue, settings.incidentLabels);
-      return event ? { events: [event] } : ignored('the issue is not an incident (of type incident, or with one of sources.gitlab.incidents.labels)');
+      return event
+        ? { events: [event] }
+        : ignored('the issue is not an incident (of type incident, or with one of sources.gitlab.incidents.labels)');
     }
     case 'push': {
       const p = parse('push', payload);
       const branch = project.default_branch;
       if (!branch || p.ref !== `refs/heads/${branch}` || /^0+$/.test(p.after)) return ignored('only pushes to the default branch are used');
-      if (!client) return ignored('a push is used only when sources.gitlab has a token, to read the commits\' parents');
+      if (!client) return ignored("a push is used only when sources.gitlab has a token, to read the commits' parents");
       // The branch's first push brings its history: what the pull reads from the backfill horizon.
       const events = /^0+$/.test(p.before)
-        ? await ask('the pushed commits', (c) => branchCommits(c, ref, { ref_name: p.after.toLowerCase(), since: new Date(now - settings.backfillDays * 86_400_000).toISOString() }))
+        ? await ask('the pushed commits', (c) =>
+            branchCommits(c, ref, {
+              ref_name: p.after.toLowerCase(),
+              since: new Date(now - settings.backfillDays * 86_400_000).toISOString(),
+            }),
+          )
         : await ask('the pushed commits', (c) => commitsBetween(c, ref, p.before.toLowerCase(), p.after.toLowerCase()));
       return events && events.length > 0 ? { events } : ignored('no commits could be read');
     }
@@ -189,7 +322,17 @@ async function outcomeOf(payload: unknown, settings: GitlabSettings, client: Git
   return ignored(`GitLab "${kind}" hooks are not used`);
 }
 
-const testSummary = z.object({ total: z.object({ count: z.number().nullish(), success: z.number().nullish(), failed: z.number().nullish(), skipped: z.number().nullish(), error: z.number().nullish() }).nullish() });
+const testSummary = z.object({
+  total: z
+    .object({
+      count: z.number().nullish(),
+      success: z.number().nullish(),
+      failed: z.number().nullish(),
+      skipped: z.number().nullish(),
+      error: z.number().nullish(),
+    })
+    .nullish(),
+});
 
 async function mergeRequest(h: z.infer<(typeof schemas)['merge_request']>, ref: ProjectRef, ask: Ask): Promise<HookOutcome> {
   const o = h.object_attributes;
@@ -202,8 +345,16 @@ async function mergeRequest(h: z.infer<(typeof schemas)['merge_request']>, ref: 
   // What the hook says: the merge request and the commit it put on the branch, at the time it merged.
   const mergedAt = o.merged_at ?? o.updated_at;
   const mr: GraphqlMergeRequest = {
-    iid: String(o.iid), createdAt: o.created_at, updatedAt: o.updated_at, mergedAt, mergeCommitSha: o.merge_commit_sha, squashCommitSha: o.squash_commit_sha,
-    squash: o.squash, diffHeadSha: o.last_commit?.id ?? null, webUrl: o.url, description: o.description,
+    iid: String(o.iid),
+    createdAt: o.created_at,
+    updatedAt: o.updated_at,
+    mergedAt,
+    mergeCommitSha: o.merge_commit_sha,
+    squashCommitSha: o.squash_commit_sha,
+    squash: o.squash,
+    diffHeadSha: o.last_commit?.id ?? null,
+    webUrl: o.url,
+    description: o.description,
   };
   const sha = mergeShaOf(mr);
   if (!sha) return ignored('the merge request names no commit');

@@ -11,7 +11,11 @@ import type { SourceIncidentsWrite, StoredRecord } from '../../db/queries/source
 import type { IncidentModel } from './config';
 import { decide, toRecord, type IncidentEventInput, type IncidentRecord, type SourceIncident } from './model';
 
-export interface Tally { counted: number; unmapped: number; skipped: number }
+export interface Tally {
+  counted: number;
+  unmapped: number;
+  skipped: number;
+}
 
 /** A batch of incidents, ready for the ingest path. */
 export interface IncidentBatch {
@@ -64,8 +68,12 @@ export function reconcileBatch(model: IncidentModel, stored: StoredRecord[], rec
   for (const s of stored) {
     const record: IncidentRecord = { ...s, title: model.titles ? s.title : null };
     const decision = decide(model, record);
-    const same = decision.status === s.status && decision.service === s.service && decision.severity === s.severity
-      && decision.reason === s.reason && record.title === s.title;
+    const same =
+      decision.status === s.status &&
+      decision.service === s.service &&
+      decision.severity === s.severity &&
+      decision.reason === s.reason &&
+      record.title === s.title;
     if (decision.event) events.push(decision.event);
     if (!same) items.push({ record, decision, redecide: true });
   }

@@ -12,7 +12,7 @@ import { serviceNameProblem, normaliseServiceName } from '../../common/identifie
 import { compilePattern, templateFields, type CompiledRule } from './mapping';
 
 export const SEVERITIES = ['sev1', 'sev2', 'sev3', 'sev4', 'sev5'] as const;
-export type Severity = typeof SEVERITIES[number];
+export type Severity = (typeof SEVERITIES)[number];
 /** 1 for sev1 (the most severe) … 5 for sev5. */
 export const severityRank = (s: Severity): number => Number(s.slice(3));
 
@@ -22,22 +22,44 @@ const date = z.iso.date({ error: 'expected a date such as 2026-01-05' });
 const dayMs = (d: string) => Date.parse(`${d}T00:00:00Z`);
 
 /** A rule: the tool's fields that must all match (a value, or a pattern with `*`), and the Deming service they name (`{field}` puts in a matched value). */
-const ruleSchema = z.object({
-  when: z.record(z.string().min(1).max(100), z.string().min(1, 'give a value or a pattern such as "booking-*"').max(300))
-    .refine((w) => Object.keys(w).length > 0, 'name at least one field to match, such as {service.id: PABC123}'),
-  service: z.string().trim().min(1).max(200),
-}).strict();
+const ruleSchema = z
+  .object({
+    when: z
+      .record(z.string().min(1).max(100), z.string().min(1, 'give a value or a pattern such as "booking-*"').max(300))
+      .refine((w) => Object.keys(w).length > 0, 'name at least one field to match, such as {service.id: PABC123}'),
+    service: z.string().trim().min(1).max(200),
+  })
+  .strict();
 
 /** Where a link to the deployment that caused the incident is read from: a field, and optionally a pattern whose first group is the value. */
-const linkSchema = z.object({
-  field: z.string().min(1).max(100),
-  pattern: z.string().min(1).max(300).refine((s) => { try { new RegExp(s); return true; } catch { return false; } }, 'expected a regular expression, such as "CHG\\d+"').optional(),
-}).strict();
+const linkSchema = z
+  .object({
+    field: z.string().min(1).max(100),
+    pattern: z
+      .string()
+      .min(1)
+      .max(300)
+      .refine((s) => {
+        try {
+          new RegExp(s);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'expected a regular expression, such as "CHG\\d+"')
+      .optional(),
+  })
+  .strict();
 
 /** The keys every incident source takes. */
 export const incidentSourceShape = {
   /** Since when this source holds the incidents of the services it maps (their evidence start). */
-  since: date.refine((d) => dayMs(d) <= Date.now(), 'the date is in the future: give the day this tool started holding the incidents, today or earlier').optional(),
+  since: date
+    .refine(
+      (d) => dayMs(d) <= Date.now(),
+      'the date is in the future: give the day this tool started holding the incidents, today or earlier',
+    )
+    .optional(),
   /** Store incident titles (they often name people). */
   titles: z.boolean().default(false),
   /** The least severe severity that counts; the top-level `incidents.threshold` when not given. */
@@ -53,7 +75,10 @@ export const incidentSourceShape = {
 const sourceBase = z.object(incidentSourceShape).strict();
 export type IncidentSourceFile = z.infer<typeof sourceBase>;
 
-export interface LinkRule { field: string; pattern: RegExp | null }
+export interface LinkRule {
+  field: string;
+  pattern: RegExp | null;
+}
 
 /** One source's incident model, resolved and checked. */
 export interface IncidentModel {
@@ -74,7 +99,10 @@ export interface IncidentModel {
 
 /** A setting that is wrong: the message names the key and the fix. */
 export class IncidentConfigError extends Error {
-  constructor(message: string) { super(message); this.name = 'IncidentConfigError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'IncidentConfigError';
+  }
 }
 
 /** What a source says of its own fields and scale. */
@@ -106,13 +134,21 @@ export function resolveIncidentModel(file: IncidentSourceFile, traits: SourceTra
     for (const f of Object.keys(r.when)) fieldOk(f, `${where}.when`);
     const used = templateFields(r.service);
     for (const f of used) {
-      if (!(f in r.when)) throw new IncidentConfigError(`${where}.service: "{${f}}" is not a field this rule matches: add ${f} to its when, or write the service name out.`);
+      if (!(f in r.when))
+        throw new IncidentConfigError(
+          `${where}.service: "{${f}}" is not a field this rule matches: add ${f} to its when, or write the service name out.`,
+        );
     }
     // With every {field} filled by a plain value, the name must be a service name.
     const sample = normaliseServiceName(r.service.replace(/\{[^}]+\}/g, 'x'));
     const problem = serviceNameProblem(sample);
     if (problem) throw new IncidentConfigError(`${where}.service: "${r.service}" ${problem}.`);
-    return { when: Object.entries(r.when).map(([field, value]) => ({ field, match: compilePattern(value) })), service: r.service, fields: used, claims: i < configured };
+    return {
+      when: Object.entries(r.when).map(([field, value]) => ({ field, match: compilePattern(value) })),
+      service: r.service,
+      fields: used,
+      claims: i < configured,
+    };
   });
   const links: IncidentModel['links'] = {};
   for (const [name, l] of Object.entries(file.links ?? {}) as [keyof IncidentModel['links'], z.infer<typeof linkSchema>][]) {

@@ -16,7 +16,10 @@ export interface CompiledRule {
 
 /** A value or a pattern with `*` as a matcher of the whole value, without regard to case. */
 export function compilePattern(pattern: string): RegExp {
-  const body = pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const body = pattern
+    .split('*')
+    .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${body}$`, 'is');
 }
 

@@ -52,14 +52,27 @@ export function readLinks(model: IncidentModel, fields: Record<string, string>):
 /** What may be stored of an incident: its title only where the source says so. */
 export function toRecord(model: IncidentModel, i: SourceIncident): IncidentRecord {
   return {
-    source: model.source, id: i.id, fields: i.fields, severityValue: i.severityValue, openedAt: i.openedAt, resolvedAt: i.resolvedAt,
-    outcome: i.outcome, title: model.titles ? i.title : null, url: i.url,
-    links: readLinks(model, { ...i.linkFields, ...i.fields }), updatedAt: i.updatedAt, grouping: i.grouping ?? null,
+    source: model.source,
+    id: i.id,
+    fields: i.fields,
+    severityValue: i.severityValue,
+    openedAt: i.openedAt,
+    resolvedAt: i.resolvedAt,
+    outcome: i.outcome,
+    title: model.titles ? i.title : null,
+    url: i.url,
+    links: readLinks(model, { ...i.linkFields, ...i.fields }),
+    updatedAt: i.updatedAt,
+    grouping: i.grouping ?? null,
   };
 }
 
 const iso = (t: number) => new Date(t).toISOString();
-const OUTCOME_WORDS: Record<Outcome, string> = { cancelled: 'cancelled', duplicate: 'a duplicate (merged into another incident)', not_an_incident: 'marked "not an incident"' };
+const OUTCOME_WORDS: Record<Outcome, string> = {
+  cancelled: 'cancelled',
+  duplicate: 'a duplicate (merged into another incident)',
+  not_an_incident: 'marked "not an incident"',
+};
 
 /** The severity of a record under the model's scale, or null when it has none. */
 export function severityOf(model: IncidentModel, r: Pick<IncidentRecord, 'severityValue'>): Severity | null {
@@ -80,21 +93,35 @@ export function decide(model: IncidentModel, r: IncidentRecord): Decision {
   const severity = severityOf(model, r);
   const skip = (reason: string, service: string | null = null): Decision => ({ status: 'skipped', service, severity, reason, event: null });
   if (r.outcome) return skip(`${OUTCOME_WORDS[r.outcome]}: not an incident for the figures`);
-  if (r.resolvedAt !== null && r.resolvedAt < r.openedAt) return skip(`resolved (${iso(r.resolvedAt)}) before it opened (${iso(r.openedAt)})`);
+  if (r.resolvedAt !== null && r.resolvedAt < r.openedAt)
+    return skip(`resolved (${iso(r.resolvedAt)}) before it opened (${iso(r.openedAt)})`);
   const service = mapService(model.rules, r.fields);
   if (service === null) {
     const hint = mapHint(model, r);
-    const shown = Object.entries(r.fields).slice(0, 6).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ');
+    const shown = Object.entries(r.fields)
+      .slice(0, 6)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(', ');
     return {
-      status: 'unmapped', service: null, severity, event: null,
+      status: 'unmapped',
+      service: null,
+      severity,
+      event: null,
       reason: `no rule of incidents.${model.source}.services matches ${shown || 'it (it names no service)'}: add one such as {when: {${hint.field}: ${JSON.stringify(hint.value ?? '…')}}, service: owner/name}`,
     };
   }
   if (severity !== null && severityRank(severity) > model.threshold) {
-    return skip(`below the threshold: ${severity}${r.severityValue ? ` (${r.severityValue})` : ''}, where sev1 to sev${model.threshold} count`, service);
+    return skip(
+      `below the threshold: ${severity}${r.severityValue ? ` (${r.severityValue})` : ''}, where sev1 to sev${model.threshold} count`,
+      service,
+    );
   }
   const event: IncidentEventInput = {
-    type: 'incident', id: r.id, source: model.source, service, openedAt: iso(r.openedAt),
+    type: 'incident',
+    id: r.id,
+    source: model.source,
+    service,
+    openedAt: iso(r.openedAt),
     ...(r.resolvedAt !== null ? { resolvedAt: iso(r.resolvedAt) } : {}),
     ...(severity ? { severity } : {}),
     ...r.links,
@@ -109,10 +136,19 @@ export function decide(model: IncidentModel, r: IncidentRecord): Decision {
     if (checked.success) return { status: 'counted', service: checked.data.service, severity, reason: null, event };
     const issue = checked.error.issues[0];
     const field = String(issue.path[0] ?? '');
-    if (OPTIONAL.has(field) && field in event) { delete (event as Record<string, unknown>)[field]; continue; }
+    if (OPTIONAL.has(field) && field in event) {
+      delete (event as Record<string, unknown>)[field];
+      continue;
+    }
     const reason = `${field || 'the incident'}: ${issue.message}`;
     return field === 'service'
-      ? { status: 'unmapped', service: null, severity, event: null, reason: `the rule names the service "${service}", which is refused: ${issue.message}` }
+      ? {
+          status: 'unmapped',
+          service: null,
+          severity,
+          event: null,
+          reason: `the rule names the service "${service}", which is refused: ${issue.message}`,
+        }
       : skip(`refused: ${reason}`, service);
   }
   return skip('refused: too many fields are not acceptable', service);

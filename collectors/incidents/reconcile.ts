@@ -14,7 +14,12 @@ import type { IncidentReads } from './reads';
 export type StoreIncidents = (events: IncidentEventInput[], write: SourceIncidentsWrite) => Promise<unknown>;
 
 /** What moved: records whose decision changed, by their new status. */
-export async function reconcileIncidents(reads: Pick<IncidentReads, 'sourceIncidents'>, models: readonly IncidentModel[], store: StoreIncidents, now: number): Promise<Tally> {
+export async function reconcileIncidents(
+  reads: Pick<IncidentReads, 'sourceIncidents'>,
+  models: readonly IncidentModel[],
+  store: StoreIncidents,
+  now: number,
+): Promise<Tally> {
   const total: Tally = { counted: 0, unmapped: 0, skipped: 0 };
   for (const model of models) {
     const batch = reconcileBatch(model, await reads.sourceIncidents(model.source), now);

@@ -8,12 +8,14 @@ import { severitySchema, evidenceOf, type IncidentModel } from './config';
 import { pagerdutySourceSchema, resolvePagerdutySettings, type PagerdutySettings } from '../pagerduty/config';
 import { alertmanagerSourceSchema, resolveAlertmanagerSettings, type AlertmanagerSettings } from '../alertmanager/config';
 
-export const incidentsSchema = z.object({
-  /** The least severe severity that counts, for every source that sets none (sev3: sev1 to sev3 count). */
-  threshold: severitySchema.default('sev3'),
-  pagerduty: pagerdutySourceSchema.optional(),
-  alertmanager: alertmanagerSourceSchema.optional(),
-}).strict();
+export const incidentsSchema = z
+  .object({
+    /** The least severe severity that counts, for every source that sets none (sev3: sev1 to sev3 count). */
+    threshold: severitySchema.default('sev3'),
+    pagerduty: pagerdutySourceSchema.optional(),
+    alertmanager: alertmanagerSourceSchema.optional(),
+  })
+  .strict();
 
 export type IncidentsFile = z.infer<typeof incidentsSchema>;
 

@@ -23,9 +23,14 @@ export const JUNIT_SOURCE = 'junit';
  * its duration (`time`) later. Without `id`, the id is derived from the report itself
  * (`digest`), so sending the same report twice stores it once.
  */
-export function testReportToCiRun(totals: JUnitTotals, params: ReportParams, receivedAt: number, digest: string): Extract<NativeEventInput, { type: 'ci_run' }> {
+export function testReportToCiRun(
+  totals: JUnitTotals,
+  params: ReportParams,
+  receivedAt: number,
+  digest: string,
+): Extract<NativeEventInput, { type: 'ci_run' }> {
   const durationMs = Math.round((totals.time ?? 0) * 1000);
-  const start = params.startedAt !== undefined ? Date.parse(params.startedAt) : totals.startedAt ?? receivedAt - durationMs;
+  const start = params.startedAt !== undefined ? Date.parse(params.startedAt) : (totals.startedAt ?? receivedAt - durationMs);
   return {
     type: 'ci_run',
     id: params.id ?? `junit-${digest.slice(0, 20)}`,

@@ -12,7 +12,10 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 /** Why a report was refused; `code` goes into the API's error. */
 export class ReportError extends Error {
-  constructor(readonly code: 'forbidden_dtd' | 'malformed_xml' | 'not_junit', message: string) {
+  constructor(
+    readonly code: 'forbidden_dtd' | 'malformed_xml' | 'not_junit',
+    message: string,
+  ) {
     super(message);
     this.name = 'ReportError';
   }
@@ -20,7 +23,10 @@ export class ReportError extends Error {
 
 /** What a report says: test counts (failures and errors together), duration and start. */
 export interface JUnitTotals {
-  tests: number; passed: number; failed: number; skipped: number;
+  tests: number;
+  passed: number;
+  failed: number;
+  skipped: number;
   /** Seconds, from the root's `time`, or the sum of the top-level suites'; null when none says. */
   time: number | null;
   /** Epoch ms of the earliest `timestamp` (read as UTC when it has no zone); null when none. */
@@ -63,10 +69,15 @@ const parser = new XMLParser({
   isArray: (name, _path, _leaf, isAttribute) => !isAttribute && ['testsuite', 'testcase', 'failure', 'error', 'skipped'].includes(name),
 });
 
-interface Counts { passed: number; failed: number; skipped: number }
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
 
 function countSuite(suite: Node, depth: number): Counts {
-  if (depth > MAX_DEPTH) throw new ReportError('not_junit', `Test suites are nested more than ${MAX_DEPTH} deep; no generator writes that.`);
+  if (depth > MAX_DEPTH)
+    throw new ReportError('not_junit', `Test suites are nested more than ${MAX_DEPTH} deep; no generator writes that.`);
   const c: Counts = { passed: 0, failed: 0, skipped: 0 };
   const cases = list(suite.testcase);
   const children = list(suite.testsuite);
@@ -77,7 +88,9 @@ function countSuite(suite: Node, depth: number): Counts {
   }
   for (const child of children) {
     const k = countSuite(child, depth + 1);
-    c.passed += k.passed; c.failed += k.failed; c.skipped += k.skipped;
+    c.passed += k.passed;
+    c.failed += k.failed;
+    c.skipped += k.skipped;
   }
   if (cases.length === 0 && children.length === 0) {
     // A summary without its cases: trust its attributes.
@@ -92,11 +105,17 @@ function countSuite(suite: Node, depth: number): Counts {
 /** Reads a JUnit XML report; throws {@link ReportError} with a message that says what to fix. */
 export function parseJUnit(xml: string): JUnitTotals {
   if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) {
-    throw new ReportError('forbidden_dtd', 'The report declares a DOCTYPE or ENTITY; Deming refuses them because they enable entity-expansion and external-entity attacks. JUnit reports never need one: remove it.');
+    throw new ReportError(
+      'forbidden_dtd',
+      'The report declares a DOCTYPE or ENTITY; Deming refuses them because they enable entity-expansion and external-entity attacks. JUnit reports never need one: remove it.',
+    );
   }
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
-    throw new ReportError('malformed_xml', `The report is not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col}).`);
+    throw new ReportError(
+      'malformed_xml',
+      `The report is not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col}).`,
+    );
   }
   let doc: Node;
   try {
@@ -106,7 +125,10 @@ export function parseJUnit(xml: string): JUnitTotals {
   }
   const roots = doc.testsuites !== undefined ? list([doc.testsuites === '' ? {} : doc.testsuites]) : list(doc.testsuite);
   if (roots.length !== 1) {
-    throw new ReportError('not_junit', 'The XML root must be <testsuites> or <testsuite> (a JUnit report); check the file your test runner wrote.');
+    throw new ReportError(
+      'not_junit',
+      'The XML root must be <testsuites> or <testsuite> (a JUnit report); check the file your test runner wrote.',
+    );
   }
   const root = roots[0];
   const isWrapper = doc.testsuites !== undefined;

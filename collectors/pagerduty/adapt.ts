@@ -6,26 +6,38 @@
 import { z } from 'zod';
 import type { SourceIncident } from '../incidents/model';
 
-const time = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /[zZ]|[+-]\d{2}:?\d{2}$/.test(s), 'expected an ISO 8601 time with a zone');
-const ref = z.object({ id: z.string().min(1).max(100), summary: z.string().max(1000).nullish(), name: z.string().max(1000).nullish() }).loose();
+const time = z
+  .string()
+  .refine((s) => !Number.isNaN(Date.parse(s)) && /[zZ]|[+-]\d{2}:?\d{2}$/.test(s), 'expected an ISO 8601 time with a zone');
+const ref = z
+  .object({ id: z.string().min(1).max(100), summary: z.string().max(1000).nullish(), name: z.string().max(1000).nullish() })
+  .loose();
 
 /** The fields read; everything else an incident carries is left alone. */
-export const pagerdutyIncident = z.object({
-  id: z.string().min(1).max(100),
-  status: z.enum(['triggered', 'acknowledged', 'resolved'], { error: 'expected triggered, acknowledged or resolved' }),
-  created_at: time,
-  title: z.string().max(10_000).nullish(),
-  summary: z.string().max(10_000).nullish(),
-  urgency: z.string().max(100).nullish(),
-  priority: z.object({ summary: z.string().max(100).nullish(), name: z.string().max(100).nullish() }).loose().nullish(),
-  service: ref.nullish(),
-  resolved_at: time.nullish(),
-  last_status_change_at: time.nullish(),
-  updated_at: time.nullish(),
-  html_url: z.string().max(2000).nullish(),
-  incident_key: z.string().max(1000).nullish(),
-  resolve_reason: z.object({ type: z.string().max(100) }).loose().nullish(),
-}).loose();
+export const pagerdutyIncident = z
+  .object({
+    id: z.string().min(1).max(100),
+    status: z.enum(['triggered', 'acknowledged', 'resolved'], { error: 'expected triggered, acknowledged or resolved' }),
+    created_at: time,
+    title: z.string().max(10_000).nullish(),
+    summary: z.string().max(10_000).nullish(),
+    urgency: z.string().max(100).nullish(),
+    priority: z
+      .object({ summary: z.string().max(100).nullish(), name: z.string().max(100).nullish() })
+      .loose()
+      .nullish(),
+    service: ref.nullish(),
+    resolved_at: time.nullish(),
+    last_status_change_at: time.nullish(),
+    updated_at: time.nullish(),
+    html_url: z.string().max(2000).nullish(),
+    incident_key: z.string().max(1000).nullish(),
+    resolve_reason: z
+      .object({ type: z.string().max(100) })
+      .loose()
+      .nullish(),
+  })
+  .loose();
 
 export type PagerdutyIncident = z.infer<typeof pagerdutyIncident>;
 
@@ -57,7 +69,7 @@ export function fromPagerduty(raw: unknown, occurredAt: number | null = null): S
     severityValue: p.priority?.name ?? p.priority?.summary ?? p.urgency ?? null,
     openedAt: Date.parse(p.created_at),
     // Resolved, not closed: PagerDuty's own resolution time, else when its status last changed to resolved.
-    resolvedAt: p.status === 'resolved' ? ms(p.resolved_at) ?? ms(p.last_status_change_at) ?? occurredAt : null,
+    resolvedAt: p.status === 'resolved' ? (ms(p.resolved_at) ?? ms(p.last_status_change_at) ?? occurredAt) : null,
     // Merged into another incident: PagerDuty resolves it with a merge reason.
     outcome: p.resolve_reason?.type === 'merge_resolve_reason' ? 'duplicate' : null,
     title,

@@ -44,24 +44,38 @@ export function createPagerdutyCollector(o: PagerdutyCollectorOptions): Collecto
         const r = await ctx.ingest(batch.events, cursor ? [{ ...CURSOR, cursor, etag: null }] : [], { incidents: batch.write });
         stored += r.accepted + r.updated;
       };
-      const read = (raw: unknown[]): SourceIncident[] => raw.flatMap((x) => {
-        const i = fromPagerduty(x);
-        if ('error' in i) {
-          unreadable++;
-          if (unreadable <= 5) ctx.log(`pagerduty: an incident was skipped: ${i.error}`);
-          return [];
-        }
-        return [i];
-      });
+      const read = (raw: unknown[]): SourceIncident[] =>
+        raw.flatMap((x) => {
+          const i = fromPagerduty(x);
+          if ('error' in i) {
+            unreadable++;
+            if (unreadable <= 5) ctx.log(`pagerduty: an incident was skipped: ${i.error}`);
+            return [];
+          }
+          return [i];
+        });
       try {
-        if (!settings.token) throw new Error('incidents.pagerduty has no API key: set PAGERDUTY_TOKEN (or incidents.pagerduty.token) to a read-only REST API key.');
-        const pd = (client = createPagerdutyClient({ baseUrl: settings.baseUrl, token: settings.token }, { timing: o.timing, signal: ctx.signal, log: ctx.log }));
+        if (!settings.token)
+          throw new Error(
+            'incidents.pagerduty has no API key: set PAGERDUTY_TOKEN (or incidents.pagerduty.token) to a read-only REST API key.',
+          );
+        const pd = (client = createPagerdutyClient(
+          { baseUrl: settings.baseUrl, token: settings.token },
+          { timing: o.timing, signal: ctx.signal, log: ctx.log },
+        ));
         // A mapping added since the last run moves the incidents it names first.
         await reconcileIncidents(ctx.store, [model], (events, write) => ctx.ingest(events, [], { incidents: write }), ctx.now());
         const now = ctx.now();
         const cursor = await ctx.store.getCursor(CURSOR.collector, CURSOR.resource);
-        const from = cursor ? Date.parse(cursor.cursor) - OVERLAP_MS : settings.since ?? now - settings.backfillDays * DAY_MS;
-        const progress = (done = false) => ctx.progress?.({ resource: 'pagerduty:incidents', requests: pd.requests, stored, rateLimitRemaining: pd.rateLimitRemaining, done });
+        const from = cursor ? Date.parse(cursor.cursor) - OVERLAP_MS : (settings.since ?? now - settings.backfillDays * DAY_MS);
+        const progress = (done = false) =>
+          ctx.progress?.({
+            resource: 'pagerduty:incidents',
+            requests: pd.requests,
+            stored,
+            rateLimitRemaining: pd.rateLimitRemaining,
+            done,
+          });
         for (let since = from; since < now; since += WINDOW_MS) {
           const until = Math.min(since + WINDOW_MS, now);
           for (let offset = 0; ; offset += o.pageSize ?? PAGE) {
@@ -87,8 +101,14 @@ export function createPagerdutyCollector(o: PagerdutyCollectorOptions): Collecto
         else errors.push({ resource: 'pagerduty', message: (e as Error).message });
       }
       return {
-        collector: 'pagerduty', startedAt, finishedAt: ctx.now(), requests: client?.requests ?? 0, stored, errors,
-        skipped: unreadable, rateLimitRemaining: client?.rateLimitRemaining ?? null,
+        collector: 'pagerduty',
+        startedAt,
+        finishedAt: ctx.now(),
+        requests: client?.requests ?? 0,
+        stored,
+        errors,
+        skipped: unreadable,
+        rateLimitRemaining: client?.rateLimitRemaining ?? null,
       };
     },
   };

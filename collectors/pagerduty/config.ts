@@ -6,26 +6,36 @@
  * scale of priorities (`P1`…) and urgencies (`high`, `low`).
  */
 import { z } from 'zod';
-import { incidentSourceShape, IncidentConfigError, resolveIncidentModel, type IncidentModel, type Severity, type SourceTraits } from '../incidents/config';
+import {
+  incidentSourceShape,
+  IncidentConfigError,
+  resolveIncidentModel,
+  type IncidentModel,
+  type Severity,
+  type SourceTraits,
+} from '../incidents/config';
 import { parseDuration } from '../github/config';
 
-const durationText = z.string({ error: 'expected a duration such as 15m, 1h or off' })
+const durationText = z
+  .string({ error: 'expected a duration such as 15m, 1h or off' })
   .regex(/^(off|\d+(s|m|h|d))$/, 'expected a duration such as 30s, 15m, 1h or off');
 
-export const pagerdutySourceSchema = z.object({
-  ...incidentSourceShape,
-  /** A read-only REST API key (PAGERDUTY_TOKEN wins). */
-  token: z.string().min(1).optional(),
-  /** https://api.pagerduty.com, or https://api.eu.pagerduty.com for an EU account. */
-  baseUrl: z.url({ protocol: /^https?$/, error: 'expected the API URL, such as https://api.pagerduty.com' }).optional(),
-  /** The signing secrets of the Webhooks v3 subscription (two during a rotation). */
-  webhookSecrets: z.array(z.string().min(8, 'a webhook secret is at least 8 characters: copy it from the subscription')).optional(),
-  /** Only these PagerDuty services' incidents are pulled (all when not given). */
-  serviceIds: z.array(z.string().regex(/^[A-Z0-9]{1,20}$/, 'expected a PagerDuty service id such as PABC123')).optional(),
-  interval: durationText.default('15m'),
-  /** How far back the first pull reaches when `since` is not given. */
-  backfillDays: z.number().int().min(1).max(3650).default(90),
-}).strict();
+export const pagerdutySourceSchema = z
+  .object({
+    ...incidentSourceShape,
+    /** A read-only REST API key (PAGERDUTY_TOKEN wins). */
+    token: z.string().min(1).optional(),
+    /** https://api.pagerduty.com, or https://api.eu.pagerduty.com for an EU account. */
+    baseUrl: z.url({ protocol: /^https?$/, error: 'expected the API URL, such as https://api.pagerduty.com' }).optional(),
+    /** The signing secrets of the Webhooks v3 subscription (two during a rotation). */
+    webhookSecrets: z.array(z.string().min(8, 'a webhook secret is at least 8 characters: copy it from the subscription')).optional(),
+    /** Only these PagerDuty services' incidents are pulled (all when not given). */
+    serviceIds: z.array(z.string().regex(/^[A-Z0-9]{1,20}$/, 'expected a PagerDuty service id such as PABC123')).optional(),
+    interval: durationText.default('15m'),
+    /** How far back the first pull reaches when `since` is not given. */
+    backfillDays: z.number().int().min(1).max(3650).default(90),
+  })
+  .strict();
 
 export type PagerdutySourceFile = z.infer<typeof pagerdutySourceSchema>;
 
@@ -56,15 +66,22 @@ export const pagerdutyTraits: SourceTraits = {
   mapBy: 'service.id',
 };
 
-export function resolvePagerdutySettings(file: PagerdutySourceFile, env: NodeJS.ProcessEnv, threshold: Severity | undefined): PagerdutySettings {
+export function resolvePagerdutySettings(
+  file: PagerdutySourceFile,
+  env: NodeJS.ProcessEnv,
+  threshold: Severity | undefined,
+): PagerdutySettings {
   const intervalMs = parseDuration(file.interval);
-  if (intervalMs !== null && intervalMs < 60_000) throw new IncidentConfigError('incidents.pagerduty.interval: must be at least 1m (or off): PagerDuty limits API requests per key.');
-  const envSecrets = env.DEMING_PAGERDUTY_WEBHOOK_SECRETS?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (intervalMs !== null && intervalMs < 60_000)
+    throw new IncidentConfigError('incidents.pagerduty.interval: must be at least 1m (or off): PagerDuty limits API requests per key.');
+  const envSecrets = env.DEMING_PAGERDUTY_WEBHOOK_SECRETS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return {
     model: resolveIncidentModel(file, pagerdutyTraits, threshold),
     token: env.PAGERDUTY_TOKEN || file.token || null,
     baseUrl: (file.baseUrl ?? DEFAULT_PAGERDUTY_URL).replace(/\/+$/, ''),
-    webhookSecrets: envSecrets?.length ? envSecrets : file.webhookSecrets ?? [],
+    webhookSecrets: envSecrets?.length ? envSecrets : (file.webhookSecrets ?? []),
     serviceIds: file.serviceIds ?? [],
     intervalMs,
     since: file.since ? Date.parse(`${file.since}T00:00:00Z`) : null,

@@ -7,7 +7,11 @@ import type { Db } from '../connection';
 import { prepared } from '../prepared';
 import { keyFingerprint, type KeyBatch } from '../key-index';
 
-export interface EventKey { type: string; source: string; eventId: string }
+export interface EventKey {
+  type: string;
+  source: string;
+  eventId: string;
+}
 
 /** What storing an event's key found: see {@link recordEventKey}. */
 export type KeyOutcome = 'new' | 'changed' | 'unchanged' | 'older';
@@ -26,11 +30,21 @@ export type KeyOutcome = 'new' | 'changed' | 'unchanged' | 'older';
  * newer time still moves the stored time forward, so that a version from in between, arriving
  * later, is older.
  */
-export function recordEventKey(db: Db, batch: KeyBatch, k: EventKey, serviceId: number, hash: string, updatedAt: number | null): KeyOutcome {
+export function recordEventKey(
+  db: Db,
+  batch: KeyBatch,
+  k: EventKey,
+  serviceId: number,
+  hash: string,
+  updatedAt: number | null,
+): KeyOutcome {
   const fp = keyFingerprint(k.type, k.source, k.eventId);
   for (const holder of batch.index.holders(fp, batch.holders)) {
-    const stored = prepared<unknown[], { hash: string; version: number; updatedAt: number | null }>(db, `SELECT hash, version, updated_at AS updatedAt
-      FROM event_keys WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?`).get(holder, k.type, k.source, k.eventId);
+    const stored = prepared<unknown[], { hash: string; version: number; updatedAt: number | null }>(
+      db,
+      `SELECT hash, version, updated_at AS updatedAt
+      FROM event_keys WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?`,
+    ).get(holder, k.type, k.source, k.eventId);
     if (!stored) continue;
     if (updatedAt !== null && stored.updatedAt !== null && updatedAt < stored.updatedAt) return 'older';
     // Not older: this version's time is the newest, or it has none and the stored one stays.
@@ -38,17 +52,30 @@ export function recordEventKey(db: Db, batch: KeyBatch, k: EventKey, serviceId: 
     if (holder === serviceId) {
       if (stored.hash === hash) {
         if (newest !== stored.updatedAt) {
-          prepared(db, 'UPDATE event_keys SET updated_at = ? WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?')
-            .run(newest, holder, k.type, k.source, k.eventId);
+          prepared(db, 'UPDATE event_keys SET updated_at = ? WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?').run(
+            newest,
+            holder,
+            k.type,
+            k.source,
+            k.eventId,
+          );
         }
         return 'unchanged';
       }
-      prepared(db, `UPDATE event_keys SET hash = ?, version = version + 1, updated_at = ?
-        WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?`).run(hash, newest, holder, k.type, k.source, k.eventId);
+      prepared(
+        db,
+        `UPDATE event_keys SET hash = ?, version = version + 1, updated_at = ?
+        WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?`,
+      ).run(hash, newest, holder, k.type, k.source, k.eventId);
       return 'changed';
     }
     // The same event now names another service: its key moves there.
-    prepared(db, 'DELETE FROM event_keys WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?').run(holder, k.type, k.source, k.eventId);
+    prepared(db, 'DELETE FROM event_keys WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?').run(
+      holder,
+      k.type,
+      k.source,
+      k.eventId,
+    );
     insertKey(db, batch, k, serviceId, hash, stored.version + 1, fp, newest);
     return 'changed';
   }
@@ -56,9 +83,20 @@ export function recordEventKey(db: Db, batch: KeyBatch, k: EventKey, serviceId: 
   return 'new';
 }
 
-function insertKey(db: Db, batch: KeyBatch, k: EventKey, serviceId: number, hash: string, version: number, fp: number, updatedAt: number | null): void {
-  prepared(db, 'INSERT INTO event_keys (service_id, type, source, event_id, hash, version, fp, added, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    .run(serviceId, k.type, k.source, k.eventId, hash, version, fp, batch.added, updatedAt);
+function insertKey(
+  db: Db,
+  batch: KeyBatch,
+  k: EventKey,
+  serviceId: number,
+  hash: string,
+  version: number,
+  fp: number,
+  updatedAt: number | null,
+): void {
+  prepared(
+    db,
+    'INSERT INTO event_keys (service_id, type, source, event_id, hash, version, fp, added, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  ).run(serviceId, k.type, k.source, k.eventId, hash, version, fp, batch.added, updatedAt);
   batch.index.add(fp, serviceId);
 }
 
@@ -70,9 +108,19 @@ export function countEventKeys(db: Db): number {
 /** Up to `limit` keys as `[added, fp, service_id]`, in that order, after `after` (from the first when null). */
 export function readEventKeys(db: Db, after: [number, number, number] | null, limit: number): [number, number, number][] {
   return after
-    ? prepared<[number, number, number, number], [number, number, number]>(db, `SELECT added, fp, service_id FROM event_keys
-        WHERE (added, fp, service_id) > (?, ?, ?) ORDER BY added, fp, service_id LIMIT ?`).raw().all(...after, limit)
-    : prepared<[number], [number, number, number]>(db, 'SELECT added, fp, service_id FROM event_keys ORDER BY added, fp, service_id LIMIT ?').raw().all(limit);
+    ? prepared<[number, number, number, number], [number, number, number]>(
+        db,
+        `SELECT added, fp, service_id FROM event_keys
+        WHERE (added, fp, service_id) > (?, ?, ?) ORDER BY added, fp, service_id LIMIT ?`,
+      )
+        .raw()
+        .all(...after, limit)
+    : prepared<[number], [number, number, number]>(
+        db,
+        'SELECT added, fp, service_id FROM event_keys ORDER BY added, fp, service_id LIMIT ?',
+      )
+        .raw()
+        .all(limit);
 }
 
 /**
@@ -82,8 +130,10 @@ export function readEventKeys(db: Db, after: [number, number, number] | null, li
  * The key's time moves to `updatedAt` when that is newer.
  */
 export function withdrawEventKey(db: Db, serviceId: number, k: EventKey, updatedAt: number | null): void {
-  prepared(db, `UPDATE event_keys SET hash = 'withdrawn', version = version + 1,
+  prepared(
+    db,
+    `UPDATE event_keys SET hash = 'withdrawn', version = version + 1,
       updated_at = CASE WHEN @at IS NOT NULL AND (updated_at IS NULL OR updated_at < @at) THEN @at ELSE updated_at END
-    WHERE service_id = @serviceId AND type = @type AND source = @source AND event_id = @eventId`)
-    .run({ at: updatedAt, serviceId, type: k.type, source: k.source, eventId: k.eventId });
+    WHERE service_id = @serviceId AND type = @type AND source = @source AND event_id = @eventId`,
+  ).run({ at: updatedAt, serviceId, type: k.type, source: k.source, eventId: k.eventId });
 }

@@ -5,8 +5,13 @@ import { prepared } from '../prepared';
 import type { EventKey } from './event-keys';
 
 export function insertRawEvent(db: Db, k: EventKey, receivedAt: number, payload: string): void {
-  prepared(db, 'INSERT INTO raw_events (type, source, event_id, received_at, payload) VALUES (?, ?, ?, ?, ?)')
-    .run(k.type, k.source, k.eventId, receivedAt, payload);
+  prepared(db, 'INSERT INTO raw_events (type, source, event_id, received_at, payload) VALUES (?, ?, ?, ?, ?)').run(
+    k.type,
+    k.source,
+    k.eventId,
+    receivedAt,
+    payload,
+  );
 }
 
 /**

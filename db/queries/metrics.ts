@@ -5,7 +5,11 @@
 import type { Db } from '../connection';
 import { prepared } from '../prepared';
 
-interface Params { ids: string; from: number; to: number }
+interface Params {
+  ids: string;
+  from: number;
+  to: number;
+}
 
 const params = (serviceIds: number[], from: number, to: number): Params => ({ ids: JSON.stringify(serviceIds), from, to });
 
@@ -31,7 +35,9 @@ const linkedDeployment = `coalesce(
  * by arrival, so the figures do not depend on the order events came in.
  */
 export function listDeploymentFacts(db: Db, serviceIds: number[], from: number, to: number) {
-  return prepared<[Params], { id: number; serviceId: number; finishedAt: number; rework: number; failed: number; unplanned: number }>(db, `
+  return prepared<[Params], { id: number; serviceId: number; finishedAt: number; rework: number; failed: number; unplanned: number }>(
+    db,
+    `
     WITH linked AS (
       SELECT ${linkedDeployment} AS deployment_id
       FROM incidents i
@@ -46,7 +52,8 @@ export function listDeploymentFacts(db: Db, serviceIds: number[], from: number, 
     FROM deployments d
     WHERE d.service_id IN (SELECT value FROM json_each(@ids)) AND d.is_production = 1 AND d.status = 'success'
       AND d.finished_at >= @from AND d.finished_at < @to
-    ORDER BY d.finished_at, d.id`).all(params(serviceIds, from, to));
+    ORDER BY d.finished_at, d.id`,
+  ).all(params(serviceIds, from, to));
 }
 
 /**
@@ -62,13 +69,19 @@ export const readsAuthorTime = (db: Db): number => (db.leadTimeFrom === 'author'
 
 /** Every change first shipped by a deployment that finished in [from, to); `committedAt` is where its lead time starts ({@link LEAD_TIME_FROM}). */
 export function listLeadTimeFacts(db: Db, serviceIds: number[], from: number, to: number) {
-  return prepared<[Params & { author: number }], { serviceId: number; committedAt: number; deployedAt: number; changeId: number; deploymentId: number }>(db, `
+  return prepared<
+    [Params & { author: number }],
+    { serviceId: number; committedAt: number; deployedAt: number; changeId: number; deploymentId: number }
+  >(
+    db,
+    `
     SELECT d.service_id AS serviceId, ${LEAD_TIME_FROM} AS committedAt, d.finished_at AS deployedAt, c.id AS changeId, d.id AS deploymentId
     FROM deployments d
     JOIN deployment_changes dc ON dc.deployment_id = d.id
     JOIN changes c ON c.service_id = dc.service_id AND c.sha = dc.sha
     WHERE d.service_id IN (SELECT value FROM json_each(@ids)) AND d.is_production = 1 AND d.status = 'success'
-      AND d.finished_at >= @from AND d.finished_at < @to`).all({ ...params(serviceIds, from, to), author: readsAuthorTime(db) });
+      AND d.finished_at >= @from AND d.finished_at < @to`,
+  ).all({ ...params(serviceIds, from, to), author: readsAuthorTime(db) });
 }
 
 /**
@@ -77,7 +90,9 @@ export function listLeadTimeFacts(db: Db, serviceIds: number[], from: number, to
  * root-cause sha one shipped (failed deployment recovery time counts only those).
  */
 export function listRestoredFacts(db: Db, serviceIds: number[], from: number, to: number) {
-  return prepared<[Params], { serviceId: number; openedAt: number; resolvedAt: number; explicit: number }>(db, `
+  return prepared<[Params], { serviceId: number; openedAt: number; resolvedAt: number; explicit: number }>(
+    db,
+    `
     SELECT i.service_id AS serviceId, i.opened_at AS openedAt, i.resolved_at AS resolvedAt,
       (EXISTS (SELECT 1 FROM deployments d WHERE d.service_id = i.service_id AND d.ext_id = i.deployment_ref
           AND d.is_production = 1 AND d.status = 'success')
@@ -85,7 +100,8 @@ export function listRestoredFacts(db: Db, serviceIds: number[], from: number, to
           AND d.is_production = 1 AND d.status = 'success')
         OR EXISTS (SELECT 1 FROM deployment_changes dc WHERE dc.service_id = i.service_id AND dc.sha = i.root_cause_sha)) AS explicit
     FROM incidents i
-    WHERE i.service_id IN (SELECT value FROM json_each(@ids)) AND i.resolved_at >= @from AND i.resolved_at < @to`).all(params(serviceIds, from, to));
+    WHERE i.service_id IN (SELECT value FROM json_each(@ids)) AND i.resolved_at >= @from AND i.resolved_at < @to`,
+  ).all(params(serviceIds, from, to));
 }
 
 /**
@@ -96,7 +112,12 @@ export function listRestoredFacts(db: Db, serviceIds: number[], from: number, to
  * With the id of its first successful production deployment (the baseline leaves its changes out).
  */
 export function listEvidenceFacts(db: Db, serviceIds: number[]) {
-  return prepared<[{ ids: string }], { serviceId: number; incidentsFrom: number | null; reworkFrom: number | null; firstDeploymentId: number | null }>(db, `
+  return prepared<
+    [{ ids: string }],
+    { serviceId: number; incidentsFrom: number | null; reworkFrom: number | null; firstDeploymentId: number | null }
+  >(
+    db,
+    `
     WITH ids AS (SELECT value AS id FROM json_each(@ids)),
     firsts AS (
       SELECT i.service_id, i.opened_at, ${linkedDeployment} AS deployment_id
@@ -110,14 +131,28 @@ export function listEvidenceFacts(db: Db, serviceIds: number[]) {
          AND d.rework = 1) AS reworkFrom,
       (SELECT d.id FROM deployments d WHERE d.service_id = ids.id AND d.is_production = 1 AND d.status = 'success'
          ORDER BY d.finished_at, d.id LIMIT 1) AS firstDeploymentId
-    FROM ids`).all({ ids: JSON.stringify(serviceIds) });
+    FROM ids`,
+  ).all({ ids: JSON.stringify(serviceIds) });
 }
 
 /** Merged pull requests whose merge commit reached production in [from, to), with their stage times. */
 export function listPullRequestFacts(db: Db, serviceIds: number[], from: number, to: number) {
   // Starts from the window's deployments and what they shipped: a pull request's head is its
   // merge commit or, when the source named none, its latest commit.
-  return prepared<[Params], { serviceId: number; deployedAt: number; planStartedAt: number | null; firstCommitAt: number | null; mergedAt: number; checkedAt: number | null; hasCi: number }>(db, `
+  return prepared<
+    [Params],
+    {
+      serviceId: number;
+      deployedAt: number;
+      planStartedAt: number | null;
+      firstCommitAt: number | null;
+      mergedAt: number;
+      checkedAt: number | null;
+      hasCi: number;
+    }
+  >(
+    db,
+    `
     WITH shipped AS (
       SELECT dc.service_id, dc.sha, d.finished_at FROM deployments d JOIN deployment_changes dc ON dc.deployment_id = d.id
       WHERE d.service_id IN (SELECT value FROM json_each(@ids)) AND d.is_production = 1 AND d.status = 'success'
@@ -136,21 +171,32 @@ export function listPullRequestFacts(db: Db, serviceIds: number[], from: number,
       (SELECT min(r.finished_at) FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = h.head AND r.status = 'success') AS checkedAt,
       EXISTS (SELECT 1 FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = h.head) AS hasCi
     FROM heads h JOIN pull_requests p ON p.id = h.id
-    WHERE p.merged_at IS NOT NULL`).all(params(serviceIds, from, to));
+    WHERE p.merged_at IS NOT NULL`,
+  ).all(params(serviceIds, from, to));
 }
 
 /** When the scope's first successful production deployment finished: the start of its data. */
 export function getFirstDeploymentAt(db: Db, serviceIds: number[]): number | null {
-  return prepared<[{ ids: string }], { t: number | null }>(db, `
+  return (
+    prepared<[{ ids: string }], { t: number | null }>(
+      db,
+      `
     SELECT min(finished_at) AS t FROM deployments WHERE service_id IN (SELECT value FROM json_each(@ids))
-      AND is_production = 1 AND status = 'success'`).get({ ids: JSON.stringify(serviceIds) })?.t ?? null;
+      AND is_production = 1 AND status = 'success'`,
+    ).get({ ids: JSON.stringify(serviceIds) })?.t ?? null
+  );
 }
 
 /** When the scope's data last moved: its last successful production deployment or incident resolution. */
 export function getLastDataAt(db: Db, serviceIds: number[]): number | null {
-  return prepared<[{ ids: string }], { t: number | null }>(db, `
+  return (
+    prepared<[{ ids: string }], { t: number | null }>(
+      db,
+      `
     SELECT nullif(max(
       coalesce((SELECT max(finished_at) FROM deployments WHERE service_id IN (SELECT value FROM json_each(@ids)) AND is_production = 1 AND status = 'success'), -1),
       coalesce((SELECT max(resolved_at) FROM incidents WHERE service_id IN (SELECT value FROM json_each(@ids))), -1)
-    ), -1) AS t`).get({ ids: JSON.stringify(serviceIds) })?.t ?? null;
+    ), -1) AS t`,
+    ).get({ ids: JSON.stringify(serviceIds) })?.t ?? null
+  );
 }

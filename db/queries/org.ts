@@ -4,11 +4,25 @@ import { prepared } from '../prepared';
 import { teamResolver, UNASSIGNED_DEPARTMENT, UNASSIGNED_TEAM, type OrganisationConfig } from '../../common/org';
 import { normaliseServiceName, serviceKey } from '../../common/identifiers';
 
-export interface ServiceRow { id: number; name: string; teamId: string }
-export interface TeamRow { id: string; name: string; departmentId: string }
-export interface DepartmentRow { id: string; name: string }
+export interface ServiceRow {
+  id: number;
+  name: string;
+  teamId: string;
+}
+export interface TeamRow {
+  id: string;
+  name: string;
+  departmentId: string;
+}
+export interface DepartmentRow {
+  id: string;
+  name: string;
+}
 /** A service's id and the name it was first seen with (its display name). */
-export interface ServiceRef { id: number; name: string }
+export interface ServiceRef {
+  id: number;
+  name: string;
+}
 
 /**
  * Writes the configured organisation into the database (idempotent) and re-maps existing
@@ -21,7 +35,10 @@ export function syncOrganisation(db: Db, org: OrganisationConfig): void {
     for (const d of org) {
       prepared(db, 'INSERT INTO departments (id, name) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name').run(d.id, d.name);
       for (const t of d.teams) {
-        prepared(db, 'INSERT INTO teams (id, name, department_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, department_id = excluded.department_id').run(t.id, t.name, d.id);
+        prepared(
+          db,
+          'INSERT INTO teams (id, name, department_id) VALUES (?, ?, ?) ON CONFLICT(id) DO UPDATE SET name = excluded.name, department_id = excluded.department_id',
+        ).run(t.id, t.name, d.id);
       }
     }
     for (const s of listServices(db)) {
@@ -33,7 +50,10 @@ export function syncOrganisation(db: Db, org: OrganisationConfig): void {
 
 function ensureUnassigned(db: Db): void {
   prepared(db, "INSERT OR IGNORE INTO departments (id, name) VALUES (?, 'Unassigned')").run(UNASSIGNED_DEPARTMENT);
-  prepared(db, "INSERT OR IGNORE INTO teams (id, name, department_id) VALUES (?, 'Unassigned', ?)").run(UNASSIGNED_TEAM, UNASSIGNED_DEPARTMENT);
+  prepared(db, "INSERT OR IGNORE INTO teams (id, name, department_id) VALUES (?, 'Unassigned', ?)").run(
+    UNASSIGNED_TEAM,
+    UNASSIGNED_DEPARTMENT,
+  );
 }
 
 /** The service a name means, whatever its case or Unicode form, or undefined. */
@@ -52,7 +72,9 @@ export function ensureService(db: Db, name: string, resolveTeam: (service: strin
   const team = resolveTeam(name) ?? UNASSIGNED_TEAM;
   if (team === UNASSIGNED_TEAM) ensureUnassigned(db);
   const display = normaliseServiceName(name);
-  const id = Number(prepared(db, 'INSERT INTO services (name, key, team_id) VALUES (?, ?, ?)').run(display, serviceKey(display), team).lastInsertRowid);
+  const id = Number(
+    prepared(db, 'INSERT INTO services (name, key, team_id) VALUES (?, ?, ?)').run(display, serviceKey(display), team).lastInsertRowid,
+  );
   return { id, name: display };
 }
 
@@ -74,7 +96,10 @@ export function countServices(db: Db): number {
 
 /** The team and department of each named service (for telling the rooms that a change touches). */
 export function listServicePlaces(db: Db, names: string[]): { name: string; teamId: string; departmentId: string }[] {
-  return prepared<[string], { name: string; teamId: string; departmentId: string }>(db, `
+  return prepared<[string], { name: string; teamId: string; departmentId: string }>(
+    db,
+    `
     SELECT s.name, s.team_id AS teamId, t.department_id AS departmentId FROM services s JOIN teams t ON t.id = s.team_id
-    WHERE s.name IN (SELECT value FROM json_each(?))`).all(JSON.stringify(names));
+    WHERE s.name IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(names));
 }

@@ -2,17 +2,34 @@
 import type { Db } from '../connection';
 import { prepared } from '../prepared';
 
-export interface SessionRow { actor: string; role: string; kind: string; origin: string; createdAt: number; expiresAt: number }
+export interface SessionRow {
+  actor: string;
+  role: string;
+  kind: string;
+  origin: string;
+  createdAt: number;
+  expiresAt: number;
+}
 
 const columns = 'actor, role, kind, origin, created_at AS createdAt, expires_at AS expiresAt';
 
 export function insertSession(db: Db, idHash: string, row: SessionRow): void {
-  prepared(db, 'INSERT INTO sessions (id_hash, actor, role, kind, origin, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(idHash, row.actor, row.role, row.kind, row.origin, row.createdAt, row.expiresAt);
+  prepared(db, 'INSERT INTO sessions (id_hash, actor, role, kind, origin, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    idHash,
+    row.actor,
+    row.role,
+    row.kind,
+    row.origin,
+    row.createdAt,
+    row.expiresAt,
+  );
 }
 
 export function getSession(db: Db, idHash: string, now: number): SessionRow | undefined {
-  return prepared<[string, number], SessionRow>(db, `SELECT ${columns} FROM sessions WHERE id_hash = ? AND expires_at > ?`).get(idHash, now);
+  return prepared<[string, number], SessionRow>(db, `SELECT ${columns} FROM sessions WHERE id_hash = ? AND expires_at > ?`).get(
+    idHash,
+    now,
+  );
 }
 
 /** Every session not expired, oldest first (without their ids' hashes). */

@@ -12,7 +12,11 @@ import { withdrawEventKey } from './event-keys';
 export type Outcome = 'cancelled' | 'duplicate' | 'not_an_incident';
 
 /** Links to the deployment that caused an incident, as its source gave them. */
-export interface Links { deploymentId?: string; rootCauseSha?: string; changeRequest?: string }
+export interface Links {
+  deploymentId?: string;
+  rootCauseSha?: string;
+  changeRequest?: string;
+}
 
 /** What is stored of an incident from a source (collectors/incidents/model.ts), whatever Deming made of it. */
 export interface IncidentRecord {
@@ -39,7 +43,12 @@ export interface IncidentRecord {
 export type RecordStatus = 'counted' | 'unmapped' | 'skipped';
 
 /** What was decided of a record: counted for a service, or why not. */
-export interface RecordDecision { status: RecordStatus; service: string | null; severity: string | null; reason: string | null }
+export interface RecordDecision {
+  status: RecordStatus;
+  service: string | null;
+  severity: string | null;
+  reason: string | null;
+}
 
 export interface StoredRecord extends IncidentRecord {
   receivedAt: number;
@@ -50,19 +59,46 @@ export interface StoredRecord extends IncidentRecord {
 }
 
 interface Row {
-  source: string; extId: string; fields: string; severityValue: string | null; openedAt: number; resolvedAt: number | null;
-  outcome: string | null; title: string | null; url: string | null; links: string; updatedAt: number | null; grouping: string | null;
-  receivedAt: number; status: RecordStatus; service: string | null; severity: string | null; reason: string | null;
+  source: string;
+  extId: string;
+  fields: string;
+  severityValue: string | null;
+  openedAt: number;
+  resolvedAt: number | null;
+  outcome: string | null;
+  title: string | null;
+  url: string | null;
+  links: string;
+  updatedAt: number | null;
+  grouping: string | null;
+  receivedAt: number;
+  status: RecordStatus;
+  service: string | null;
+  severity: string | null;
+  reason: string | null;
 }
 
 const COLUMNS = `source, ext_id AS extId, fields, severity_value AS severityValue, opened_at AS openedAt, resolved_at AS resolvedAt,
   outcome, title, url, links, updated_at AS updatedAt, grouping, received_at AS receivedAt, status, service, severity, reason`;
 
 const fromRow = (r: Row): StoredRecord => ({
-  source: r.source, id: r.extId, fields: JSON.parse(r.fields) as Record<string, string>, severityValue: r.severityValue,
-  openedAt: r.openedAt, resolvedAt: r.resolvedAt, outcome: r.outcome as Outcome | null, title: r.title, url: r.url,
-  links: JSON.parse(r.links) as IncidentRecord['links'], updatedAt: r.updatedAt, grouping: r.grouping,
-  receivedAt: r.receivedAt, status: r.status, service: r.service, severity: r.severity, reason: r.reason,
+  source: r.source,
+  id: r.extId,
+  fields: JSON.parse(r.fields) as Record<string, string>,
+  severityValue: r.severityValue,
+  openedAt: r.openedAt,
+  resolvedAt: r.resolvedAt,
+  outcome: r.outcome as Outcome | null,
+  title: r.title,
+  url: r.url,
+  links: JSON.parse(r.links) as IncidentRecord['links'],
+  updatedAt: r.updatedAt,
+  grouping: r.grouping,
+  receivedAt: r.receivedAt,
+  status: r.status,
+  service: r.service,
+  severity: r.severity,
+  reason: r.reason,
 });
 
 /**
@@ -70,7 +106,10 @@ const fromRow = (r: Row): StoredRecord => ({
  * `updatedAt`; one without a time is not older). True when it was stored.
  */
 export function putSourceIncident(db: Db, r: IncidentRecord, d: RecordDecision, receivedAt: number): boolean {
-  return prepared(db, `INSERT INTO source_incidents (source, ext_id, fields, severity_value, opened_at, resolved_at, outcome, title, url, links,
+  return (
+    prepared(
+      db,
+      `INSERT INTO source_incidents (source, ext_id, fields, severity_value, opened_at, resolved_at, outcome, title, url, links,
       updated_at, grouping, received_at, status, service, severity, reason)
     VALUES (@source, @id, @fields, @severityValue, @openedAt, @resolvedAt, @outcome, @title, @url, @links, @updatedAt, @grouping, @receivedAt,
       @status, @service, @severity, @reason)
@@ -79,29 +118,52 @@ export function putSourceIncident(db: Db, r: IncidentRecord, d: RecordDecision, 
       url = excluded.url, links = excluded.links, updated_at = coalesce(excluded.updated_at, source_incidents.updated_at),
       grouping = excluded.grouping, received_at = excluded.received_at, status = excluded.status, service = excluded.service,
       severity = excluded.severity, reason = excluded.reason
-    WHERE excluded.updated_at IS NULL OR source_incidents.updated_at IS NULL OR excluded.updated_at >= source_incidents.updated_at`)
-    .run({
-      source: r.source, id: r.id, fields: JSON.stringify(r.fields), severityValue: r.severityValue, openedAt: r.openedAt, resolvedAt: r.resolvedAt,
-      outcome: r.outcome, title: r.title, url: r.url, links: JSON.stringify(r.links), updatedAt: r.updatedAt, grouping: r.grouping,
-      receivedAt, status: d.status, service: d.service, severity: d.severity, reason: d.reason,
-    }).changes > 0;
+    WHERE excluded.updated_at IS NULL OR source_incidents.updated_at IS NULL OR excluded.updated_at >= source_incidents.updated_at`,
+    ).run({
+      source: r.source,
+      id: r.id,
+      fields: JSON.stringify(r.fields),
+      severityValue: r.severityValue,
+      openedAt: r.openedAt,
+      resolvedAt: r.resolvedAt,
+      outcome: r.outcome,
+      title: r.title,
+      url: r.url,
+      links: JSON.stringify(r.links),
+      updatedAt: r.updatedAt,
+      grouping: r.grouping,
+      receivedAt,
+      status: d.status,
+      service: d.service,
+      severity: d.severity,
+      reason: d.reason,
+    }).changes > 0
+  );
 }
 
 /** Changes what was decided of a stored record (a mapping, threshold or title setting changed). */
 export function redecideSourceIncident(db: Db, source: string, id: string, d: RecordDecision, title: string | null): void {
-  prepared(db, 'UPDATE source_incidents SET status = ?, service = ?, severity = ?, reason = ?, title = ? WHERE source = ? AND ext_id = ?')
-    .run(d.status, d.service, d.severity, d.reason, title, source, id);
+  prepared(
+    db,
+    'UPDATE source_incidents SET status = ?, service = ?, severity = ?, reason = ?, title = ? WHERE source = ? AND ext_id = ?',
+  ).run(d.status, d.service, d.severity, d.reason, title, source, id);
 }
 
 export function getSourceIncident(db: Db, source: string, id: string): StoredRecord | undefined {
-  const row = prepared<[string, string], Row>(db, `SELECT ${COLUMNS} FROM source_incidents WHERE source = ? AND ext_id = ?`).get(source, id);
+  const row = prepared<[string, string], Row>(db, `SELECT ${COLUMNS} FROM source_incidents WHERE source = ? AND ext_id = ?`).get(
+    source,
+    id,
+  );
   return row ? fromRow(row) : undefined;
 }
 
 /** The open incident of a source's group (Alertmanager's group of alerts), if one is open. */
 export function findOpenSourceIncident(db: Db, source: string, grouping: string): StoredRecord | undefined {
-  const row = prepared<[string, string], Row>(db, `SELECT ${COLUMNS} FROM source_incidents
-    WHERE source = ? AND grouping = ? AND resolved_at IS NULL ORDER BY opened_at DESC LIMIT 1`).get(source, grouping);
+  const row = prepared<[string, string], Row>(
+    db,
+    `SELECT ${COLUMNS} FROM source_incidents
+    WHERE source = ? AND grouping = ? AND resolved_at IS NULL ORDER BY opened_at DESC LIMIT 1`,
+  ).get(source, grouping);
   return row ? fromRow(row) : undefined;
 }
 
@@ -112,15 +174,22 @@ export function listSourceIncidentsOf(db: Db, source: string): StoredRecord[] {
 
 /** The records with a status (unmapped, skipped), newest first; `source` narrows them to one source. */
 export function listSourceIncidents(db: Db, status: RecordStatus, source: string | null, limit: number): StoredRecord[] {
-  return prepared<[{ status: string; source: string | null; limit: number }], Row>(db, `SELECT ${COLUMNS} FROM source_incidents
-    WHERE status = @status AND (@source IS NULL OR source = @source) ORDER BY opened_at DESC, source, ext_id LIMIT @limit`)
-    .all({ status, source, limit }).map(fromRow);
+  return prepared<[{ status: string; source: string | null; limit: number }], Row>(
+    db,
+    `SELECT ${COLUMNS} FROM source_incidents
+    WHERE status = @status AND (@source IS NULL OR source = @source) ORDER BY opened_at DESC, source, ext_id LIMIT @limit`,
+  )
+    .all({ status, source, limit })
+    .map(fromRow);
 }
 
 /** How many records each source has of each status. */
 export function countSourceIncidents(db: Db): { source: string; status: RecordStatus; n: number }[] {
-  return prepared<[], { source: string; status: RecordStatus; n: number }>(db, `SELECT source, status, count(*) AS n FROM source_incidents
-    GROUP BY source, status ORDER BY source, status`).all();
+  return prepared<[], { source: string; status: RecordStatus; n: number }>(
+    db,
+    `SELECT source, status, count(*) AS n FROM source_incidents
+    GROUP BY source, status ORDER BY source, status`,
+  ).all();
 }
 
 /** What a batch stores of a source's incidents: each record and what was decided of it. */

@@ -9,12 +9,18 @@ import { prepared } from '../prepared';
 /** How long a delivery is remembered at least: GitHub lets a delivery be redelivered for 3 days. */
 export const DELIVERY_MEMORY_MS = 72 * 3_600_000;
 
-export interface DeliveryRow { event: string; receivedAt: number }
+export interface DeliveryRow {
+  event: string;
+  receivedAt: number;
+}
 
 /** The delivery with this id from this source, when it was received before. */
 export function findDelivery(db: Db, source: string, deliveryId: string): DeliveryRow | undefined {
-  return prepared<[string, string], DeliveryRow>(db, `SELECT event, received_at AS receivedAt FROM webhook_deliveries
-    WHERE source = ? AND delivery_id = ?`).get(source, deliveryId);
+  return prepared<[string, string], DeliveryRow>(
+    db,
+    `SELECT event, received_at AS receivedAt FROM webhook_deliveries
+    WHERE source = ? AND delivery_id = ?`,
+  ).get(source, deliveryId);
 }
 
 /**
@@ -25,14 +31,23 @@ export function findDelivery(db: Db, source: string, deliveryId: string): Delive
  * only if that is stored.
  */
 export function recordDelivery(db: Db, source: string, deliveryId: string, event: string, at: number): boolean {
-  const inserted = prepared(db, `INSERT INTO webhook_deliveries (source, delivery_id, event, received_at) VALUES (?, ?, ?, ?)
-    ON CONFLICT (source, delivery_id) DO NOTHING`).run(source, deliveryId, event, at).changes > 0;
+  const inserted =
+    prepared(
+      db,
+      `INSERT INTO webhook_deliveries (source, delivery_id, event, received_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (source, delivery_id) DO NOTHING`,
+    ).run(source, deliveryId, event, at).changes > 0;
   if (inserted) prepared(db, 'DELETE FROM webhook_deliveries WHERE received_at < ?').run(at - DELIVERY_MEMORY_MS);
   return inserted;
 }
 
 /** A delivery to remember with what it meant: stored in the same transaction, or neither is. */
-export interface DeliveryRecord { source: string; deliveryId: string; event: string; at: number }
+export interface DeliveryRecord {
+  source: string;
+  deliveryId: string;
+  event: string;
+  at: number;
+}
 
 /** The delivery was recorded already (another request or instance got there first): what it meant is not stored again. */
 export class DeliveryRecordedAlready extends Error {

@@ -13,22 +13,35 @@ export const DEFAULT_EDITION = '2025';
 const FILE = /^dora-quick-check-(.+)\.json$/;
 
 const stat = z.object({ mean: z.number(), std: z.number().positive() }).strict();
-const industry = z.object({
-  name: z.string(), leadtime: stat, deployfreq: stat, changefailure: stat, failurerecovery: stat, rework: stat, performance_average: stat,
-}).strict();
-const editionSchema = z.object({
-  source: z.string(),
-  scoring: z.record(z.string(), z.unknown()),
-  answers: z.record(z.string(), z.unknown()),
-  industries: z.record(z.string(), industry).refine((i) => 'government' in i && 'all' in i, 'needs the government and all industries'),
-}).strict();
+const industry = z
+  .object({
+    name: z.string(),
+    leadtime: stat,
+    deployfreq: stat,
+    changefailure: stat,
+    failurerecovery: stat,
+    rework: stat,
+    performance_average: stat,
+  })
+  .strict();
+const editionSchema = z
+  .object({
+    source: z.string(),
+    scoring: z.record(z.string(), z.unknown()),
+    answers: z.record(z.string(), z.unknown()),
+    industries: z.record(z.string(), industry).refine((i) => 'government' in i && 'all' in i, 'needs the government and all industries'),
+  })
+  .strict();
 export type Edition = z.infer<typeof editionSchema>;
 export type Industry = z.infer<typeof industry>;
 
 /** The editions shipped, oldest first. */
 export function benchmarkEditions(): string[] {
   if (!existsSync(BENCHMARK_DIR)) return [];
-  return readdirSync(BENCHMARK_DIR).map((f) => FILE.exec(f)?.[1]).filter((e): e is string => e !== undefined).sort();
+  return readdirSync(BENCHMARK_DIR)
+    .map((f) => FILE.exec(f)?.[1])
+    .filter((e): e is string => e !== undefined)
+    .sort();
 }
 
 export const isBenchmarkEdition = (edition: string) => benchmarkEditions().includes(edition);

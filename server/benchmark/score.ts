@@ -31,7 +31,8 @@ export const shareScore = (share: number) => (100 - share * 100) / 10;
  */
 export function normalCdf(x: number): number {
   const z = Math.abs(x) / Math.SQRT2;
-  let term = z, sum = z;
+  let term = z,
+    sum = z;
   for (let n = 1; n < 500 && term > sum * 1e-17; n++) {
     term *= (2 * z * z) / (2 * n + 1);
     sum += term;
@@ -66,8 +67,10 @@ export function benchmarkOf(now: FiveMetrics, deployed: boolean, edition: string
   const counted = (scores.reworkRate === null ? four : [...four, scores.reworkRate]).filter((s): s is number => s !== null);
   const average = complete ? counted.reduce((a, b) => a + b, 0) / counted.length : null;
   return {
-    edition, source: data.source,
-    about: 'Survey answers from DORA’s Quick Check (people’s own estimates, not measurements), compared with this scope’s measured figures of the last 90 days.',
+    edition,
+    source: data.source,
+    about:
+      'Survey answers from DORA’s Quick Check (people’s own estimates, not measurements), compared with this scope’s measured figures of the last 90 days.',
     industries: { government: industries[0].name, all: industries[1].name },
     leadTime: figure(lead, scores.leadTime, 'leadtime', industries),
     deploymentFrequency: figure(frequency, scores.deploymentFrequency, 'deployfreq', industries),

@@ -6,10 +6,18 @@
 import { parseDuration } from '../../collectors/github/config';
 import { CommandUsageError } from './local';
 
-export interface CollectArgs { names: string[]; since?: number; config?: string }
+export interface CollectArgs {
+  names: string[];
+  since?: number;
+  config?: string;
+}
 
 /** `flag` names what to collect; `problem` says what is wrong with a value, or null. */
-export function parseCollectArgs(args: string[], now: number, what: { flag: string; example: string; problem: (v: string) => string | null }): CollectArgs {
+export function parseCollectArgs(
+  args: string[],
+  now: number,
+  what: { flag: string; example: string; problem: (v: string) => string | null },
+): CollectArgs {
   const out: CollectArgs = { names: [] };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split(/=(.*)/s, 2);
@@ -27,7 +35,8 @@ export function parseCollectArgs(args: string[], now: number, what: { flag: stri
       const v = value();
       const asDate = /^\d{4}-\d{2}-\d{2}/.test(v) ? Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v) : NaN;
       const span = Number.isNaN(asDate) && /^\d+[smhd]$/.test(v) ? parseDuration(v) : null;
-      if (Number.isNaN(asDate) && span === null) throw new CommandUsageError(`--since: expected a span such as 90d or 12h, or a date such as 2026-01-01, got "${v}".`);
+      if (Number.isNaN(asDate) && span === null)
+        throw new CommandUsageError(`--since: expected a span such as 90d or 12h, or a date such as 2026-01-01, got "${v}".`);
       out.since = Number.isNaN(asDate) ? now - span! : asDate;
     } else if (flag === '--config') {
       out.config = value();

@@ -14,7 +14,8 @@ import { CommandUsageError, openLocalStore, parseOptions } from './local';
 import { createProgress } from './progress';
 
 /** How `collect git` is called, for its usage messages. */
-export const COLLECT_GIT_USAGE = "collect git <path-or-url> --service <name> [--include 'v*'] [--exclude '*-rc*'] [--include-prereleases] [--all-branches | --branch main] [--environment production] [--commit-url URL] [--tag-url URL] [--strict] [--config file]";
+export const COLLECT_GIT_USAGE =
+  "collect git <path-or-url> --service <name> [--include 'v*'] [--exclude '*-rc*'] [--include-prereleases] [--all-branches | --branch main] [--environment production] [--commit-url URL] [--tag-url URL] [--strict] [--config file]";
 
 /** `npx deming collect git --help`. */
 export const COLLECT_GIT_HELP = `Usage: npx deming ${COLLECT_GIT_USAGE}
@@ -80,17 +81,29 @@ export async function collectGit(args: string[]): Promise<number> {
   let repo: GitRepository;
   let configFile: string | undefined;
   let strict = false;
-  const usage = (message: string) => { console.error(`deming collect git: ${message}\nUsage: npx deming ${COLLECT_GIT_USAGE}\n(npx deming collect git --help says more.)`); return 2; };
+  const usage = (message: string) => {
+    console.error(`deming collect git: ${message}\nUsage: npx deming ${COLLECT_GIT_USAGE}\n(npx deming collect git --help says more.)`);
+    return 2;
+  };
   try {
     const { values, positionals } = parseOptions(args, options);
     if (positionals.length !== 1) throw new CommandUsageError(`expected one repository (a path or a URL), got ${positionals.length}.`);
     if (!values.service) throw new CommandUsageError('--service is required: the service the repository is, such as --service acme/web.');
-    if (values.include !== undefined && values['release-tags'] !== undefined) throw new CommandUsageError('--include and --release-tags are the same option: give one.');
-    if (values['all-branches'] && values.branch !== undefined) throw new CommandUsageError('--all-branches counts tags on every branch, --branch on one: give one of them.');
+    if (values.include !== undefined && values['release-tags'] !== undefined)
+      throw new CommandUsageError('--include and --release-tags are the same option: give one.');
+    if (values['all-branches'] && values.branch !== undefined)
+      throw new CommandUsageError('--all-branches counts tags on every branch, --branch on one: give one of them.');
     repo = {
-      location: positionals[0], service: values.service, releaseTags: values.include ?? values['release-tags'] ?? 'v*',
-      excludeTags: values.exclude, includePrereleases: values['include-prereleases'], allBranches: values['all-branches'], branch: values.branch,
-      environment: values.environment, commitUrl: values['commit-url'], tagUrl: values['tag-url'],
+      location: positionals[0],
+      service: values.service,
+      releaseTags: values.include ?? values['release-tags'] ?? 'v*',
+      excludeTags: values.exclude,
+      includePrereleases: values['include-prereleases'],
+      allBranches: values['all-branches'],
+      branch: values.branch,
+      environment: values.environment,
+      commitUrl: values['commit-url'],
+      tagUrl: values['tag-url'],
     };
     strict = values.strict ?? false;
     configFile = values.config;
@@ -99,7 +112,10 @@ export async function collectGit(args: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommandUsageError) return usage(e.message);
     if (e instanceof TagRuleError) return usage(e.message);
-    if (e instanceof NotARepositoryError) { console.error(`deming collect git: ${e.message}`); return 2; }
+    if (e instanceof NotARepositoryError) {
+      console.error(`deming collect git: ${e.message}`);
+      return 2;
+    }
     throw e;
   }
 
@@ -107,7 +123,10 @@ export async function collectGit(args: string[]): Promise<number> {
   try {
     store = await openLocalStore(configFile, { forWriting: true });
   } catch (e) {
-    if (e instanceof ConfigError) { console.error(`deming collect git: ${e.message}`); return 2; }
+    if (e instanceof ConfigError) {
+      console.error(`deming collect git: ${e.message}`);
+      return 2;
+    }
     throw e;
   }
   const label = `git ${repo.service}`;
@@ -122,9 +141,13 @@ export async function collectGit(args: string[]): Promise<number> {
       ingest: (events, cursors) => s.ingest(events, { cursors }),
       now: Date.now,
       // A failure is said once, below, from the result; warnings are said as they come.
-      log: (msg, err) => { if (!err && msg.includes(': warning: ')) console.error(msg); },
+      log: (msg, err) => {
+        if (!err && msg.includes(': warning: ')) console.error(msg);
+      },
       // Events handled of those to send, known before the first is sent: the bar reaches 100% when the work is done.
-      progress: (p) => { if (p.total) progress.update(p.processed ?? 0, p.total); },
+      progress: (p) => {
+        if (p.total) progress.update(p.processed ?? 0, p.total);
+      },
     });
     const r = result.repositories[0];
     if (r?.badRule) return usage(`${r.error!} Nothing was stored.`);
@@ -135,11 +158,15 @@ export async function collectGit(args: string[]): Promise<number> {
     // What was skipped, said whether or not anything was stored (a repository of 1970 commits alone stores nothing).
     const skipped = store.skipped.count > 0 ? ` ${skippedSentence(store.skipped)}.` : '';
     const rules = `release tags ${repo.releaseTags}${repo.excludeTags ? ` except ${repo.excludeTags}` : ''}${r.branch ? ` on ${r.branch.replace(/^refs\/(heads|remotes)\//, '')}` : ' on every branch'}${repo.includePrereleases ? ', pre-releases included' : ''}`;
-    progress.finish(result.stored === 0
-      ? `${label}: nothing new in ${repo.location} (${rules}).${skipped}`
-      : `${label}: stored ${storedSentence(r)} from ${repo.location} (${rules}) in ${store.config.dbFile}.${skipped}`);
+    progress.finish(
+      result.stored === 0
+        ? `${label}: nothing new in ${repo.location} (${rules}).${skipped}`
+        : `${label}: stored ${storedSentence(r)} from ${repo.location} (${rules}) in ${store.config.dbFile}.${skipped}`,
+    );
     if (r.noMatch) {
-      console.error(`${label}: warning: no tag counts as a release (${r.noMatch}): no deployments, so no lead time or deployment frequency. Check --include, --exclude, --include-prereleases and --branch.`);
+      console.error(
+        `${label}: warning: no tag counts as a release (${r.noMatch}): no deployments, so no lead time or deployment frequency. Check --include, --exclude, --include-prereleases and --branch.`,
+      );
       if (strict) return 1;
     }
     return 0;

@@ -24,12 +24,16 @@ function printer(out: NodeJS.WriteStream) {
   let total = 0;
   let done = 0;
   return {
-    targets(n: number) { total = n; },
+    targets(n: number) {
+      total = n;
+    },
     progress(p: { resource: string; requests?: number; stored?: number; rateLimitRemaining?: number | null; done?: boolean }) {
       if (p.done || !tty) return;
       const at = p.resource.lastIndexOf(':');
       const [project, step] = [p.resource.slice(0, at), p.resource.slice(at + 1)];
-      out.write(`\r\x1b[2K[${done + 1}/${total}] ${project.padEnd(36)} ${step.padEnd(16)} ${thousands(p.requests)} requests, ${thousands(p.stored)} stored, rate limit ${thousands(p.rateLimitRemaining)} left`);
+      out.write(
+        `\r\x1b[2K[${done + 1}/${total}] ${project.padEnd(36)} ${step.padEnd(16)} ${thousands(p.requests)} requests, ${thousands(p.stored)} stored, rate limit ${thousands(p.rateLimitRemaining)} left`,
+      );
     },
     project(r: ProjectReport) {
       done++;
@@ -44,31 +48,56 @@ function printer(out: NodeJS.WriteStream) {
 
 export async function collectGitlab(argv: string[]): Promise<number> {
   const { names: projects, ...args } = parseCollectArgs(argv, Date.now(), {
-    flag: '--project', example: 'group/project', problem: (p) => (PROJECT.test(p) ? null : `expected a project path such as health/clinics/booking, or its id, got "${p}"`),
+    flag: '--project',
+    example: 'group/project',
+    problem: (p) => (PROJECT.test(p) ? null : `expected a project path such as health/clinics/booking, or its id, got "${p}"`),
   });
   const config = loadConfig(process.env, args.config);
   const gl = config.gitlab;
-  if (!gl) throw new CommandUsageError(`there is no sources.gitlab in ${config.configFile ?? 'the configuration (no deming.config.yaml)'}: add one (see "Collecting from GitLab" in the README).`);
-  if (!gl.token) throw new CommandUsageError('sources.gitlab has no token: set GITLAB_TOKEN (a token with the read_api scope), or sources.gitlab.token in the config.');
+  if (!gl)
+    throw new CommandUsageError(
+      `there is no sources.gitlab in ${config.configFile ?? 'the configuration (no deming.config.yaml)'}: add one (see "Collecting from GitLab" in the README).`,
+    );
+  if (!gl.token)
+    throw new CommandUsageError(
+      'sources.gitlab has no token: set GITLAB_TOKEN (a token with the read_api scope), or sources.gitlab.token in the config.',
+    );
   if (projects.length === 0 && gl.groups.length === 0 && gl.projects.length === 0) {
-    throw new CommandUsageError('nothing to collect: list sources.gitlab.groups or sources.gitlab.projects, or pass --project group/project.');
+    throw new CommandUsageError(
+      'nothing to collect: list sources.gitlab.groups or sources.gitlab.projects, or pass --project group/project.',
+    );
   }
   const store = openStore(config.dbFile, { check: config.integrityCheck });
   try {
-    if (await isDemo(store)) throw new CommandUsageError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`);
+    if (await isDemo(store))
+      throw new CommandUsageError(
+        `${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`,
+      );
     if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
     const abort = new AbortController();
-    process.once('SIGINT', () => { console.error('\nSIGINT: stopping after the current request; what was stored stays stored.'); abort.abort(); });
+    process.once('SIGINT', () => {
+      console.error('\nSIGINT: stopping after the current request; what was stored stays stored.');
+      abort.abort();
+    });
     const print = printer(process.stdout);
-    const ctx = collectorContext({ store, config, now: Date.now, log: (msg) => console.error(msg) }, { signal: abort.signal, progress: print.progress });
+    const ctx = collectorContext(
+      { store, config, now: Date.now, log: (msg) => console.error(msg) },
+      { signal: abort.signal, progress: print.progress },
+    );
     const collector = createGitlabCollector({
-      settings: gl, only: projects.length > 0 ? projects : undefined, since: args.since, onProject: print.project, onTargets: print.targets,
+      settings: gl,
+      only: projects.length > 0 ? projects : undefined,
+      since: args.since,
+      onProject: print.project,
+      onTargets: print.targets,
     });
     const r: GitlabRunResult = await collector.run(ctx);
     await saveLastRun(store, r);
     const seconds = ((r.finishedAt - r.startedAt) / 1000).toFixed(1);
-    console.log(`\nCollected ${r.projects.length} ${r.projects.length === 1 ? 'project' : 'projects'} in ${seconds} s: ${thousands(r.requests)} requests, `
-      + `${thousands(r.stored)} events stored, rate limit ${thousands(r.rateLimitRemaining)} left${r.errors.length > 0 ? `; ${r.errors.length} failed:` : '.'}`);
+    console.log(
+      `\nCollected ${r.projects.length} ${r.projects.length === 1 ? 'project' : 'projects'} in ${seconds} s: ${thousands(r.requests)} requests, ` +
+        `${thousands(r.stored)} events stored, rate limit ${thousands(r.rateLimitRemaining)} left${r.errors.length > 0 ? `; ${r.errors.length} failed:` : '.'}`,
+    );
     for (const e of r.errors) console.log(`  ${e.resource}: ${e.message}`);
     if (ctx.skipped.count > 0) console.log(`${skippedSentence(ctx.skipped)}.`);
     return r.errors.length > 0 ? 1 : 0;

@@ -28,28 +28,51 @@ export async function collectPagerduty(argv: string[]): Promise<number> {
   }
   const config = loadConfig(process.env, configFile);
   const pd = config.incidents.pagerduty;
-  if (!pd) throw new CommandUsageError(`there is no incidents.pagerduty in ${config.configFile ?? 'the configuration (no deming.config.yaml)'}: add one (see "Incidents from PagerDuty and Alertmanager" in the README).`);
-  if (!pd.token) throw new CommandUsageError('incidents.pagerduty has no API key: set PAGERDUTY_TOKEN to a read-only REST API key (or incidents.pagerduty.token: ${MY_KEY}).');
+  if (!pd)
+    throw new CommandUsageError(
+      `there is no incidents.pagerduty in ${config.configFile ?? 'the configuration (no deming.config.yaml)'}: add one (see "Incidents from PagerDuty and Alertmanager" in the README).`,
+    );
+  if (!pd.token)
+    throw new CommandUsageError(
+      'incidents.pagerduty has no API key: set PAGERDUTY_TOKEN to a read-only REST API key (or incidents.pagerduty.token: ${MY_KEY}).',
+    );
   const store = openStore(config.dbFile, { check: config.integrityCheck });
   try {
-    if (await isDemo(store)) throw new CommandUsageError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`);
+    if (await isDemo(store))
+      throw new CommandUsageError(
+        `${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`,
+      );
     if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
     const abort = new AbortController();
-    process.once('SIGINT', () => { console.error('\nSIGINT: stopping after the current request; what was stored stays stored.'); abort.abort(); });
-    const tty = process.stdout.isTTY === true;
-    const ctx = collectorContext({ store, config, now: Date.now, log: (msg) => console.error(msg) }, {
-      signal: abort.signal,
-      progress: (p) => { if (tty && !p.done) process.stdout.write(`\r\x1b[2Kpagerduty  ${thousands(p.requests)} requests, ${thousands(p.stored)} incidents stored, rate limit ${thousands(p.rateLimitRemaining)} left`); },
+    process.once('SIGINT', () => {
+      console.error('\nSIGINT: stopping after the current request; what was stored stays stored.');
+      abort.abort();
     });
+    const tty = process.stdout.isTTY === true;
+    const ctx = collectorContext(
+      { store, config, now: Date.now, log: (msg) => console.error(msg) },
+      {
+        signal: abort.signal,
+        progress: (p) => {
+          if (tty && !p.done)
+            process.stdout.write(
+              `\r\x1b[2Kpagerduty  ${thousands(p.requests)} requests, ${thousands(p.stored)} incidents stored, rate limit ${thousands(p.rateLimitRemaining)} left`,
+            );
+        },
+      },
+    );
     const r = await createPagerdutyCollector({ settings: pd }).run(ctx);
     if (tty) process.stdout.write('\r\x1b[2K');
     await saveLastRun(store, r);
     const counts = await store.sourceIncidentCounts();
     const of = (status: string) => counts.find((c) => c.source === 'pagerduty' && c.status === status)?.n ?? 0;
     const seconds = ((r.finishedAt - r.startedAt) / 1000).toFixed(1);
-    const limit = r.rateLimitRemaining === null || r.rateLimitRemaining === undefined ? '' : `, rate limit ${thousands(r.rateLimitRemaining)} left`;
+    const limit =
+      r.rateLimitRemaining === null || r.rateLimitRemaining === undefined ? '' : `, rate limit ${thousands(r.rateLimitRemaining)} left`;
     console.log(`Collected PagerDuty in ${seconds} s: ${plural(r.requests, 'request')}, ${plural(r.stored, 'incident')} stored${limit}.`);
-    console.log(`PagerDuty incidents kept: ${thousands(of('counted'))} counted, ${thousands(of('unmapped'))} unmapped (GET /api/v1/incidents/unmapped), ${thousands(of('skipped'))} skipped (GET /api/v1/incidents/skipped).`);
+    console.log(
+      `PagerDuty incidents kept: ${thousands(of('counted'))} counted, ${thousands(of('unmapped'))} unmapped (GET /api/v1/incidents/unmapped), ${thousands(of('skipped'))} skipped (GET /api/v1/incidents/skipped).`,
+    );
     if ((r.skipped ?? 0) > 0) console.log(`${plural(r.skipped ?? 0, 'incident')} could not be read and were skipped (the log says why).`);
     for (const e of r.errors) console.log(`failed: ${e.message}`);
     return r.errors.length > 0 ? 1 : 0;

@@ -15,12 +15,17 @@ import type { CliCommand } from './index';
 import { CommandUsageError } from './local';
 import { parseCollectArgs, thousands } from './collect-args';
 
-
-interface Args { repos: string[]; since?: number; config?: string }
+interface Args {
+  repos: string[];
+  since?: number;
+  config?: string;
+}
 
 function parseArgs(args: string[], now: number): Args {
   const a = parseCollectArgs(args, now, {
-    flag: '--repo', example: 'owner/name', problem: (r) => (/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(r) ? null : `expected owner/name, got "${r}"`),
+    flag: '--repo',
+    example: 'owner/name',
+    problem: (r) => (/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(r) ? null : `expected owner/name, got "${r}"`),
   });
   return { repos: a.names, since: a.since, config: a.config };
 }
@@ -34,9 +39,15 @@ function progressPrinter(out: NodeJS.WriteStream) {
   return {
     progress(p: { resource: string; requests?: number; stored?: number; rateLimitRemaining?: number | null; done?: boolean }) {
       const [repo, step] = p.resource.split(':');
-      if (repo !== current) { current = repo; repoStart = lastRequests; }
+      if (repo !== current) {
+        current = repo;
+        repoStart = lastRequests;
+      }
       lastRequests = p.requests ?? lastRequests;
-      if (!p.done && tty) out.write(`\r\x1b[2K${repo.padEnd(32)} ${(step ?? '').padEnd(12)} ${thousands(lastRequests - repoStart)} requests, ${thousands(p.stored)} stored`);
+      if (!p.done && tty)
+        out.write(
+          `\r\x1b[2K${repo.padEnd(32)} ${(step ?? '').padEnd(12)} ${thousands(lastRequests - repoStart)} requests, ${thousands(p.stored)} stored`,
+        );
     },
     repository(r: GithubRunResult['repositories'][number]) {
       if (tty) out.write('\r\x1b[2K');
@@ -50,7 +61,8 @@ function progressPrinter(out: NodeJS.WriteStream) {
 
 const command: CliCommand = {
   summary: 'Collect from GitHub once (sources.github in the config), then print what was collected.',
-  usage: 'collect [--repo owner/name]... [--since 90d|2026-01-01] [--config deming.config.yaml]\n       npx deming collect git <path-or-url> --service <name> (see collect git --help)',
+  usage:
+    'collect [--repo owner/name]... [--since 90d|2026-01-01] [--config deming.config.yaml]\n       npx deming collect git <path-or-url> --service <name> (see collect git --help)',
   help: async (args) => (args[0] === 'git' ? (await import('./collect-git')).COLLECT_GIT_HELP : undefined),
   async run(argv) {
     if (argv[0] === 'git') return (await import('./collect-git')).collectGit(argv.slice(1));
@@ -59,21 +71,40 @@ const command: CliCommand = {
     const args = parseArgs(argv, Date.now());
     const config = loadConfig(process.env, args.config);
     const gh = config.github;
-    if (!gh) throw new CommandUsageError(`there is no sources.github in ${config.configFile ?? 'the configuration (no deming.config.yaml)'}: add one (see "Collecting from GitHub" in the README).`);
-    if (!gh.auth) throw new CommandUsageError('sources.github has no token: set GITHUB_TOKEN, or sources.github.token or sources.github.app in the config.');
+    if (!gh)
+      throw new CommandUsageError(
+        `there is no sources.github in ${config.configFile ?? 'the configuration (no deming.config.yaml)'}: add one (see "Collecting from GitHub" in the README).`,
+      );
+    if (!gh.auth)
+      throw new CommandUsageError(
+        'sources.github has no token: set GITHUB_TOKEN, or sources.github.token or sources.github.app in the config.',
+      );
     if (args.repos.length === 0 && gh.repositories.length === 0 && gh.organisations.length === 0) {
-      throw new CommandUsageError('nothing to collect: list sources.github.repositories or sources.github.organisations, or pass --repo owner/name.');
+      throw new CommandUsageError(
+        'nothing to collect: list sources.github.repositories or sources.github.organisations, or pass --repo owner/name.',
+      );
     }
     const store = openStore(config.dbFile, { check: config.integrityCheck });
     try {
-      if (await isDemo(store)) throw new CommandUsageError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`);
+      if (await isDemo(store))
+        throw new CommandUsageError(
+          `${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`,
+        );
       if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
       const abort = new AbortController();
-      process.once('SIGINT', () => { console.error('\nSIGINT: stopping after the current request; what was stored stays stored.'); abort.abort(); });
+      process.once('SIGINT', () => {
+        console.error('\nSIGINT: stopping after the current request; what was stored stays stored.');
+        abort.abort();
+      });
       const printer = progressPrinter(process.stdout);
-      const ctx = collectorContext({ store, config, now: Date.now, log: (msg) => console.error(msg) }, { signal: abort.signal, progress: printer.progress });
+      const ctx = collectorContext(
+        { store, config, now: Date.now, log: (msg) => console.error(msg) },
+        { signal: abort.signal, progress: printer.progress },
+      );
       const collector = createGithubCollector({
-        settings: gh, only: args.repos.length > 0 ? args.repos : undefined, since: args.since,
+        settings: gh,
+        only: args.repos.length > 0 ? args.repos : undefined,
+        since: args.since,
         onRepository: printer.repository,
       });
       const result = await collector.run(ctx);
@@ -89,9 +120,11 @@ const command: CliCommand = {
 function summary(r: GithubRunResult, skipped: CheckedEvents['skipped']): void {
   const seconds = ((r.finishedAt - r.startedAt) / 1000).toFixed(1);
   const failed = r.errors.length;
-  console.log(`\nCollected ${r.repositories.length} ${r.repositories.length === 1 ? 'repository' : 'repositories'} in ${seconds} s: `
-    + `${thousands(r.requests)} requests (${thousands(r.notModified)} answered 304), ${thousands(r.stored)} events stored, `
-    + `rate limit ${thousands(r.rateLimitRemaining)} left${failed > 0 ? `; ${failed} failed:` : '.'}`);
+  console.log(
+    `\nCollected ${r.repositories.length} ${r.repositories.length === 1 ? 'repository' : 'repositories'} in ${seconds} s: ` +
+      `${thousands(r.requests)} requests (${thousands(r.notModified)} answered 304), ${thousands(r.stored)} events stored, ` +
+      `rate limit ${thousands(r.rateLimitRemaining)} left${failed > 0 ? `; ${failed} failed:` : '.'}`,
+  );
   for (const e of r.errors) console.log(`  ${e.resource}: ${e.message}`);
   if (skipped.count > 0) console.log(`${skippedSentence(skipped)}.`);
 }

@@ -17,13 +17,23 @@ import { toCsv } from '../csv';
 import { parseBucket } from '../query';
 import { parseScope } from '../scope';
 import {
-  changesTable, ciRunsTable, createReadState, deploymentsTable, incidentsTable, metricsTable, scopedWindow, seriesTable,
-  type ReadContext, type ScopedWindow, type Table as Answer,
+  changesTable,
+  ciRunsTable,
+  createReadState,
+  deploymentsTable,
+  incidentsTable,
+  metricsTable,
+  scopedWindow,
+  seriesTable,
+  type ReadContext,
+  type ScopedWindow,
+  type Table as Answer,
 } from '../read';
 import { CommandUsageError, openLocalStore, parseOptions, type LocalStore } from './local';
 import type { CliCommand } from './index';
 
-const USAGE = 'export [--scope org] [--from 2026-01-01] [--to 2026-04-01] [--format json|csv|ndjson] [--bucket day|week|month] [--only <table>] [--out file] [--config file]';
+const USAGE =
+  'export [--scope org] [--from 2026-01-01] [--to 2026-04-01] [--format json|csv|ndjson] [--bucket day|week|month] [--only <table>] [--out file] [--config file]';
 
 /**
  * The tables of an export and the read service each comes from: what `GET /api/v1/metrics`,
@@ -41,9 +51,14 @@ export const exportTables = {
 type Table = keyof typeof exportTables;
 
 const options = {
-  scope: { type: 'string', default: 'org' }, from: { type: 'string' }, to: { type: 'string' },
-  format: { type: 'string', default: 'json' }, bucket: { type: 'string', default: 'week' },
-  only: { type: 'string' }, out: { type: 'string' }, config: { type: 'string' },
+  scope: { type: 'string', default: 'org' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  format: { type: 'string', default: 'json' },
+  bucket: { type: 'string', default: 'week' },
+  only: { type: 'string' },
+  out: { type: 'string' },
+  config: { type: 'string' },
 } as const;
 
 async function write(out: Writable, chunk: string): Promise<void> {
@@ -54,7 +69,8 @@ async function write(out: Writable, chunk: string): Promise<void> {
 async function writeNdjson(ctx: ReadContext, scope: string, out: Writable): Promise<number> {
   const org = await ctx.reads.org.current();
   const resolved = org.resolve(parseScope(scope));
-  const names = resolved.scope.kind === 'org' ? undefined : org.services.filter((s) => resolved.serviceIds.includes(s.id)).map((s) => s.name);
+  const names =
+    resolved.scope.kind === 'org' ? undefined : org.services.filter((s) => resolved.serviceIds.includes(s.id)).map((s) => s.name);
   let n = 0;
   for await (const row of ctx.reads.store.readLatestEvents(names)) {
     const event = JSON.parse(row.payload) as Record<string, unknown>;
@@ -81,24 +97,36 @@ export async function exportData(args: string[]): Promise<number> {
   let values;
   try {
     values = parseOptions(args, options).values;
-    if (!['json', 'csv', 'ndjson'].includes(values.format)) throw new CommandUsageError(`--format: expected json, csv or ndjson, not "${values.format}".`);
-    if (values.only !== undefined && !(values.only in exportTables)) throw new CommandUsageError(`--only: expected one of ${Object.keys(exportTables).join(', ')}.`);
+    if (!['json', 'csv', 'ndjson'].includes(values.format))
+      throw new CommandUsageError(`--format: expected json, csv or ndjson, not "${values.format}".`);
+    if (values.only !== undefined && !(values.only in exportTables))
+      throw new CommandUsageError(`--only: expected one of ${Object.keys(exportTables).join(', ')}.`);
   } catch (e) {
-    if (e instanceof CommandUsageError) { console.error(`deming export: ${e.message}\nUsage: npx deming ${USAGE}`); return 2; }
+    if (e instanceof CommandUsageError) {
+      console.error(`deming export: ${e.message}\nUsage: npx deming ${USAGE}`);
+      return 2;
+    }
     throw e;
   }
   let store: LocalStore;
   try {
     store = await openLocalStore(values.config);
   } catch (e) {
-    if (e instanceof ConfigError) { console.error(`deming export: ${e.message}`); return 2; }
+    if (e instanceof ConfigError) {
+      console.error(`deming export: ${e.message}`);
+      return 2;
+    }
     throw e;
   }
   const demo = await isDemo(store.store);
   const ctx: ReadContext = { reads: createReadState(store.store), config: store.config, demo: () => demo };
   const out: Writable = values.out ? createWriteStream(values.out) : process.stdout;
   // `npx deming export | head`: a reader that stops early is not an error.
-  if (!values.out) process.stdout.once('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(0); else throw e; });
+  if (!values.out)
+    process.stdout.once('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      else throw e;
+    });
   try {
     if (values.format === 'ndjson') {
       const n = await writeNdjson(ctx, values.scope, out);
@@ -110,18 +138,27 @@ export async function exportData(args: string[]): Promise<number> {
       const tables = values.only ? [values.only as Table] : (Object.keys(exportTables) as Table[]);
       const data = await readTables(ctx, query, tables, values.format === 'csv');
       if (values.format === 'csv') {
-        await write(out, values.only ? data[values.only as Table] as string : tables.map((t) => `# ${t}\r\n${data[t] as string}`).join('\r\n'));
+        await write(
+          out,
+          values.only ? (data[values.only as Table] as string) : tables.map((t) => `# ${t}\r\n${data[t] as string}`).join('\r\n'),
+        );
       } else {
         await write(out, `${JSON.stringify({ scope: values.scope, exportedAt: new Date().toISOString(), ...data }, null, 2)}\n`);
       }
     }
   } catch (e) {
-    if (e instanceof HttpError) { console.error(`deming export: ${e.message}`); return 2; }
+    if (e instanceof HttpError) {
+      console.error(`deming export: ${e.message}`);
+      return 2;
+    }
     throw e;
   } finally {
     ctx.reads.close();
     await store.close();
-    if (values.out) { out.end(); await once(out, 'close'); }
+    if (values.out) {
+      out.end();
+      await once(out, 'close');
+    }
   }
   return 0;
 }

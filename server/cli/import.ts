@@ -16,7 +16,10 @@ import type { CliCommand } from './index';
 const USAGE = 'import <file.ndjson> [--batch-size 1000] [--config file]';
 const MAX_REPORTED = 20;
 
-interface Batch { values: unknown[]; lines: number[] }
+interface Batch {
+  values: unknown[];
+  lines: number[];
+}
 
 /** The file's non-empty lines as JSON values, in batches; a line that is not JSON becomes an issue. */
 async function* batchesOf(file: string, size: number, issues: FieldIssue[]): AsyncGenerator<Batch> {
@@ -31,10 +34,16 @@ async function* batchesOf(file: string, size: number, issues: FieldIssue[]): Asy
       batch.values.push(JSON.parse(line));
       batch.lines.push(n);
     } catch (e) {
-      issues.push({ path: `line ${n}`, message: `not valid JSON (${(e as Error).message.slice(0, 100)}): write one event object per line` });
+      issues.push({
+        path: `line ${n}`,
+        message: `not valid JSON (${(e as Error).message.slice(0, 100)}): write one event object per line`,
+      });
       continue;
     }
-    if (batch.values.length >= size) { yield batch; batch = { values: [], lines: [] }; }
+    if (batch.values.length >= size) {
+      yield batch;
+      batch = { values: [], lines: [] };
+    }
   }
   if (batch.values.length > 0) yield batch;
 }
@@ -62,11 +71,15 @@ export async function importFile(args: string[]): Promise<number> {
     if (positionals.length !== 1) throw new CommandUsageError(`expected one file of NDJSON events, got ${positionals.length}.`);
     [file] = positionals;
     size = Number(values['batch-size']);
-    if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new CommandUsageError('--batch-size: expected a whole number from 1 to 10000.');
+    if (!Number.isInteger(size) || size < 1 || size > 10_000)
+      throw new CommandUsageError('--batch-size: expected a whole number from 1 to 10000.');
     if (!existsSync(file)) throw new CommandUsageError(`${file} does not exist.`);
     configFile = values.config;
   } catch (e) {
-    if (e instanceof CommandUsageError) { console.error(`deming import: ${e.message}\nUsage: npx deming ${USAGE}`); return 2; }
+    if (e instanceof CommandUsageError) {
+      console.error(`deming import: ${e.message}\nUsage: npx deming ${USAGE}`);
+      return 2;
+    }
     throw e;
   }
 
@@ -74,7 +87,9 @@ export async function importFile(args: string[]): Promise<number> {
   const total = await check(file, size, issues);
   if (issues.length > 0) {
     for (const i of issues.slice(0, MAX_REPORTED)) console.error(`${file}: ${i.path}: ${i.message}`);
-    console.error(`deming import: nothing was imported; fix ${issues.length >= MAX_REPORTED ? 'these lines (and maybe more)' : issues.length === 1 ? 'the line above' : 'the lines above'} and run it again.`);
+    console.error(
+      `deming import: nothing was imported; fix ${issues.length >= MAX_REPORTED ? 'these lines (and maybe more)' : issues.length === 1 ? 'the line above' : 'the lines above'} and run it again.`,
+    );
     return 2;
   }
 
@@ -82,7 +97,10 @@ export async function importFile(args: string[]): Promise<number> {
   try {
     store = await openLocalStore(configFile, { forWriting: true });
   } catch (e) {
-    if (e instanceof ConfigError) { console.error(`deming import: ${e.message}`); return 2; }
+    if (e instanceof ConfigError) {
+      console.error(`deming import: ${e.message}`);
+      return 2;
+    }
     throw e;
   }
   const started = Date.now();
@@ -93,7 +111,9 @@ export async function importFile(args: string[]): Promise<number> {
     progress.update(0, total);
     for await (const b of batchesOf(file, size, [])) {
       const r = await store.ingest(b.values, { pathOf: (i) => `line ${b.lines[i]}` });
-      sum.accepted += r.accepted; sum.updated += r.updated; sum.unchanged += r.unchanged;
+      sum.accepted += r.accepted;
+      sum.updated += r.updated;
+      sum.unchanged += r.unchanged;
       done += b.values.length;
       progress.update(done, total);
     }
@@ -101,7 +121,9 @@ export async function importFile(args: string[]): Promise<number> {
     await store.close();
   }
   const skipped = store.skipped.count > 0 ? ` ${skippedSentence(store.skipped)}.` : '';
-  progress.finish(`Imported ${done - store.skipped.count} events from ${file} into ${store.config.dbFile} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${sum.accepted} new, ${sum.updated} updated, ${sum.unchanged} unchanged.${skipped}`);
+  progress.finish(
+    `Imported ${done - store.skipped.count} events from ${file} into ${store.config.dbFile} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${sum.accepted} new, ${sum.updated} updated, ${sum.unchanged} unchanged.${skipped}`,
+  );
   return 0;
 }
 

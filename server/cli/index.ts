@@ -28,7 +28,9 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     const lines = await Promise.all(Object.entries(commands).map(async ([n, load]) => `  ${n.padEnd(14)} ${(await load()).summary}`));
-    console.log(`Usage: npx deming <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "npx deming <command> --help" for a command's options.`);
+    console.log(
+      `Usage: npx deming <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "npx deming <command> --help" for a command's options.`,
+    );
     return name ? 0 : 2;
   }
   const load = commands[name];
@@ -38,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = await load();
   if (args.includes('--help') || args.includes('-h')) {
-    console.log(await command.help?.(args) ?? `Usage: npx deming ${command.usage}\n\n${command.summary}`);
+    console.log((await command.help?.(args)) ?? `Usage: npx deming ${command.usage}\n\n${command.summary}`);
     return 0;
   }
   try {

@@ -12,7 +12,10 @@ import { createIngest, type Ingest } from '../ingest';
 
 /** A mistake in how a command was called: printed with the usage, exit code 2. */
 export class CommandUsageError extends Error {
-  constructor(message: string) { super(message); this.name = 'CommandUsageError'; }
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandUsageError';
+  }
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -34,7 +37,10 @@ export interface LocalStore {
    * Validates and stores one batch in one transaction, with the cursors it covers. An event with
    * a timestamp before limits.earliest or more than a day ahead is skipped and counted in `skipped`.
    */
-  ingest(events: unknown[] | NativeEventInput[], opts?: { cursors?: Cursor[]; pathOf?: (i: number) => string; defaultSource?: string }): Promise<IngestResult & { skipped: number }>;
+  ingest(
+    events: unknown[] | NativeEventInput[],
+    opts?: { cursors?: Cursor[]; pathOf?: (i: number) => string; defaultSource?: string },
+  ): Promise<IngestResult & { skipped: number }>;
   /** The events skipped so far, for the command's summary. */
   readonly skipped: CheckedEvents['skipped'];
   /** The ingest service the commands share with the server (no group commit, no live clients here). */
@@ -52,8 +58,10 @@ export async function openLocalStore(configFile?: string, opts: { forWriting?: b
   const now = opts.now ?? Date.now;
   const store = openStore(config.dbFile, { check: config.integrityCheck, now, leadTimeFrom: config.leadTimeFrom });
   try {
-    if (opts.forWriting && await isDemo(store)) {
-      throw new ConfigError(`${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before adding real data.`);
+    if (opts.forWriting && (await isDemo(store))) {
+      throw new ConfigError(
+        `${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before adding real data.`,
+      );
     }
     if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
   } catch (e) {
@@ -63,7 +71,10 @@ export async function openLocalStore(configFile?: string, opts: { forWriting?: b
   const service = createIngest({ store, config, now, log: () => {} });
   const skipped: CheckedEvents['skipped'] = { count: 0, first: [] };
   return {
-    config, store, skipped, service,
+    config,
+    store,
+    skipped,
+    service,
     ingest: async (events, opts = {}) => {
       const r = await service.storeNow({ events, ...opts, outOfRange: 'skip' });
       addSkipped(skipped, r.skipped);

@@ -5,7 +5,10 @@
  */
 
 /** Where the bar is written: stderr, or a fake in tests. */
-export interface ProgressStream { write(s: string): unknown; isTTY?: boolean }
+export interface ProgressStream {
+  write(s: string): unknown;
+  isTTY?: boolean;
+}
 
 /** A running bar. */
 export interface Progress {

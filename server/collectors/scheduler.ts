@@ -17,15 +17,20 @@ export interface CollectorScheduler {
   stop(): Promise<void>;
 }
 
-interface Job { collector: Collector; intervalMs: number | null }
+interface Job {
+  collector: Collector;
+  intervalMs: number | null;
+}
 
 /** The collectors the configuration asks for. */
 function jobsOf(ctx: AppContext): Job[] {
   const jobs: Job[] = [];
   const gh = ctx.config.github;
-  if (gh && gh.auth && (gh.repositories.length > 0 || gh.organisations.length > 0)) jobs.push({ collector: createGithubCollector({ settings: gh }), intervalMs: gh.intervalMs });
+  if (gh && gh.auth && (gh.repositories.length > 0 || gh.organisations.length > 0))
+    jobs.push({ collector: createGithubCollector({ settings: gh }), intervalMs: gh.intervalMs });
   const gl = ctx.config.gitlab;
-  if (gl && gl.token && (gl.groups.length > 0 || gl.projects.length > 0)) jobs.push({ collector: createGitlabCollector({ settings: gl }), intervalMs: gl.intervalMs });
+  if (gl && gl.token && (gl.groups.length > 0 || gl.projects.length > 0))
+    jobs.push({ collector: createGitlabCollector({ settings: gl }), intervalMs: gl.intervalMs });
   const pd = ctx.config.incidents?.pagerduty;
   if (pd && pd.token) jobs.push({ collector: createPagerdutyCollector({ settings: pd }), intervalMs: pd.intervalMs });
   return jobs;
@@ -41,9 +46,14 @@ export function startCollectors(ctx: AppContext, opts: { firstRunDelayMs?: numbe
   let stopped = false;
 
   const schedule = (job: Job, delayMs: number | null) => {
-    if (stopped || delayMs === null) { board.scheduled(job.collector.name, job.intervalMs, null); return; }
+    if (stopped || delayMs === null) {
+      board.scheduled(job.collector.name, job.intervalMs, null);
+      return;
+    }
     board.scheduled(job.collector.name, job.intervalMs, Date.now() + delayMs);
-    const timer = setTimeout(() => { void run(job).catch(() => {}); }, delayMs);
+    const timer = setTimeout(() => {
+      void run(job).catch(() => {});
+    }, delayMs);
     timer.unref();
     timers.set(job, timer);
   };
@@ -56,10 +66,18 @@ export function startCollectors(ctx: AppContext, opts: { firstRunDelayMs?: numbe
     board.started(name);
     const context = collectorContext(ctx, { signal: abort.signal, progress: (p) => board.progress(name, p) });
     const started = ctx.now();
-    const promise = job.collector.run(context)
+    const promise = job.collector
+      .run(context)
       .catch((e: unknown): CollectorRunResult => {
         ctx.log(`${name}: the run failed`, e);
-        return { collector: name, startedAt: started, finishedAt: ctx.now(), requests: 0, stored: 0, errors: [{ resource: name, message: (e as Error).message }] };
+        return {
+          collector: name,
+          startedAt: started,
+          finishedAt: ctx.now(),
+          requests: 0,
+          stored: 0,
+          errors: [{ resource: name, message: (e as Error).message }],
+        };
       })
       .then(async (result) => {
         await board.finished(name, result).catch((e: unknown) => ctx.log(`${name}: storing the run's summary failed`, e));
@@ -71,7 +89,7 @@ export function startCollectors(ctx: AppContext, opts: { firstRunDelayMs?: numbe
     return promise;
   };
 
-  for (const job of jobs) schedule(job, job.intervalMs === null ? null : opts.firstRunDelayMs ?? 1000);
+  for (const job of jobs) schedule(job, job.intervalMs === null ? null : (opts.firstRunDelayMs ?? 1000));
 
   return {
     runNow: () => Promise.all(jobs.map(run)),

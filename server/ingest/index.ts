@@ -82,12 +82,20 @@ export function createIngest(host: IngestHost): Ingest {
 
   const check = (r: IngestRequest, at: number): CheckedEvents => {
     const checked = checkEvents(r.events, r.pathOf, {
-      range: timeRange(limits.earliest, at), outOfRange: r.outOfRange ?? 'refuse', maxIssues: limits.validationErrors,
+      range: timeRange(limits.earliest, at),
+      outOfRange: r.outOfRange ?? 'refuse',
+      maxIssues: limits.validationErrors,
     });
     if (checked.skipped.count > 0) host.log(`${r.logAs ?? 'ingest'}: ${skippedSentence(checked.skipped)}`);
     return checked;
   };
-  const options = (r: IngestRequest) => ({ production: host.config.production, resolveTeam, defaultSource: r.defaultSource, cursors: r.cursors, alsoStore: r.alsoStore });
+  const options = (r: IngestRequest) => ({
+    production: host.config.production,
+    resolveTeam,
+    defaultSource: r.defaultSource,
+    cursors: r.cursors,
+    alsoStore: r.alsoStore,
+  });
   // The batch has committed: a failure to tell live clients is logged, never the batch's answer.
   const tell = async (at: number, result: IngestResult) => {
     const live = host.live?.();

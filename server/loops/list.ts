@@ -14,7 +14,11 @@ import { cadenceWindowOf, plannedSpan, timeline, type Cadence, type TimelineLoop
 export const MAX_LOOPS = 120;
 const iso = (t: number) => new Date(t).toISOString();
 
-interface PlannedSpan { from: number; to: number; row: LoopRow }
+interface PlannedSpan {
+  from: number;
+  to: number;
+  row: LoopRow;
+}
 type Loop = TimelineLoop<PlannedSpan>;
 
 /** What the loops of one scope are read from; the route binds it to the storage and the metrics engine. */
@@ -45,7 +49,11 @@ function actOf(row: LoopRow | undefined): LoopAct | null {
 /** The loops overlapping [from, to) of the scope, planned and cadence, oldest first. */
 async function loopsIn(reads: LoopReads, from: number, to: number, c: Cadence): Promise<Loop[]> {
   const span = plannedSpan(from, to, c);
-  const planned = (await reads.planned(Math.min(span.from, from), Math.max(span.to, to))).map((row) => ({ from: row.fromAt, to: row.toAt, row }));
+  const planned = (await reads.planned(Math.min(span.from, from), Math.max(span.to, to))).map((row) => ({
+    from: row.fromAt,
+    to: row.toAt,
+    row,
+  }));
   return timeline(from, to, c, planned).map((l) => (l.row ? { ...l, id: String(l.row.row.id), name: l.row.row.name } : l));
 }
 
@@ -55,7 +63,13 @@ async function loopBefore(reads: LoopReads, start: number, c: Cadence): Promise<
 }
 
 /** Measures loops, each against the one before it (`previous` for the first). */
-async function items(reads: LoopReads, scope: string, loops: readonly Loop[], previous: Loop | undefined, now: number): Promise<LoopItem[]> {
+async function items(
+  reads: LoopReads,
+  scope: string,
+  loops: readonly Loop[],
+  previous: Loop | undefined,
+  now: number,
+): Promise<LoopItem[]> {
   const audit = await reads.audit(loops.flatMap((l) => (l.row ? [l.row.row.id] : [])));
   let previousTimes = previous ? await reads.leadTimes(previous.from, Math.max(previous.from + 1, Math.min(previous.to, now))) : null;
   const out: LoopItem[] = [];
@@ -64,15 +78,30 @@ async function items(reads: LoopReads, scope: string, loops: readonly Loop[], pr
     const measuredTo = Math.max(w.from + 1, Math.min(w.to, now));
     const m = await reads.metrics(w.from, measuredTo);
     const times = await reads.leadTimes(w.from, measuredTo);
-    const plan = row?.planMetric ? { metric: row.planMetric as LoopMetric, target: row.planTarget ?? 0, hypothesis: row.planHypothesis ?? '' } : null;
+    const plan = row?.planMetric
+      ? { metric: row.planMetric as LoopMetric, target: row.planTarget ?? 0, hypothesis: row.planHypothesis ?? '' }
+      : null;
     const metrics: FiveMetrics = {
-      deploymentFrequency: m.deploymentFrequency, leadTime: m.leadTime, changeFailureRate: m.changeFailureRate,
-      timeToRestore: m.timeToRestore, failedDeploymentRecoveryTime: m.failedDeploymentRecoveryTime, reworkRate: m.reworkRate,
+      deploymentFrequency: m.deploymentFrequency,
+      leadTime: m.leadTime,
+      changeFailureRate: m.changeFailureRate,
+      timeToRestore: m.timeToRestore,
+      failedDeploymentRecoveryTime: m.failedDeploymentRecoveryTime,
+      reworkRate: m.reworkRate,
     };
     const item: LoopItem = {
-      id: w.id, scope, name: w.name, from: iso(w.from), to: iso(w.to), measuredTo: iso(measuredTo), derived: !row,
-      plan, metrics,
-      stages: m.stages, baseline: m.baseline, speedup: m.speedup,
+      id: w.id,
+      scope,
+      name: w.name,
+      from: iso(w.from),
+      to: iso(w.to),
+      measuredTo: iso(measuredTo),
+      derived: !row,
+      plan,
+      metrics,
+      stages: m.stages,
+      baseline: m.baseline,
+      speedup: m.speedup,
       check: previous && previousTimes ? { previousId: previous.id, leadTime: checkLeadTime(previousTimes, times) } : null,
       act: actOf(row),
       previousAct: actOf(previous?.row?.row),
@@ -95,7 +124,13 @@ export async function readLoops(reads: LoopReads, scope: string, from: number, t
   const first = loops[0];
   const previous = first ? await loopBefore(reads, first.from, opts) : undefined;
   // `derived`: nothing is planned in this scope yet, so every loop is a cadence loop.
-  return { scope, from: iso(from), to: iso(to), derived: (await reads.count()) === 0, items: await items(reads, scope, loops, previous, opts.now) };
+  return {
+    scope,
+    from: iso(from),
+    to: iso(to),
+    derived: (await reads.count()) === 0,
+    items: await items(reads, scope, loops, previous, opts.now),
+  };
 }
 
 /**
@@ -112,7 +147,11 @@ export async function readLoop(reads: LoopReads, scope: string, id: string, opts
     loop = window ? (await loopsIn(reads, window.from, window.to, opts)).find((l) => l.id === id) : undefined;
   }
   if (!loop) {
-    throw new HttpError(404, 'unknown_loop', `No loop "${id.slice(0, 60)}" in ${scope}: it was deleted, or a planned loop now covers all of its days. GET /api/v1/loops?scope=${scope} lists the loops there are.`);
+    throw new HttpError(
+      404,
+      'unknown_loop',
+      `No loop "${id.slice(0, 60)}" in ${scope}: it was deleted, or a planned loop now covers all of its days. GET /api/v1/loops?scope=${scope} lists the loops there are.`,
+    );
   }
   const before = await loopBefore(reads, loop.from, opts);
   const earlier = before ? await loopBefore(reads, before.from, opts) : undefined;

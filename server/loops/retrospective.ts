@@ -8,12 +8,21 @@ import type { LoopRetrospective } from '../../common/api';
 
 const DAY_MS = 86_400_000;
 
-interface Snapshot { fromAt: number; planMetric: string | null; planTarget: number | null }
-export interface AuditEntry { action: string; at: number; before: string | null; after: string | null }
+interface Snapshot {
+  fromAt: number;
+  planMetric: string | null;
+  planTarget: number | null;
+}
+export interface AuditEntry {
+  action: string;
+  at: number;
+  before: string | null;
+  after: string | null;
+}
 
 /** The end of the day on which `t` falls: anything from then on is after the loop started. */
 const afterStart = (at: number, from: number) => at >= Math.floor(from / DAY_MS) * DAY_MS + DAY_MS;
-const parse = (s: string | null): Snapshot | null => (s ? JSON.parse(s) as Snapshot : null);
+const parse = (s: string | null): Snapshot | null => (s ? (JSON.parse(s) as Snapshot) : null);
 const iso = (t: number) => new Date(t).toISOString();
 
 /** The first reason the loop's plan became retrospective, from its audit entries (any order). */
@@ -30,8 +39,12 @@ export function retrospectiveOf(entries: readonly AuditEntry[]): LoopRetrospecti
     if (before && before.fromAt !== after.fromAt && after.planMetric !== null) {
       return { reason: 'from-changed-after-start', at: iso(e.at), startedAt: iso(Math.min(after.fromAt, before.fromAt)) };
     }
-    if (before && before.planMetric !== null && after.planMetric !== null
-      && (before.planMetric !== after.planMetric || before.planTarget !== after.planTarget)) {
+    if (
+      before &&
+      before.planMetric !== null &&
+      after.planMetric !== null &&
+      (before.planMetric !== after.planMetric || before.planTarget !== after.planTarget)
+    ) {
       return { reason: 'target-changed-after-start', at: iso(e.at), startedAt: iso(Math.min(after.fromAt, before.fromAt)) };
     }
   }

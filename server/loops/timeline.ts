@@ -8,10 +8,22 @@
 const DAY_MS = 86_400_000;
 const day = (t: number) => new Date(t).toISOString().slice(0, 10);
 
-export interface Span { from: number; to: number }
-export interface TimelineLoop<R extends Span> { id: string; name: string; from: number; to: number; row?: R }
+export interface Span {
+  from: number;
+  to: number;
+}
+export interface TimelineLoop<R extends Span> {
+  id: string;
+  name: string;
+  from: number;
+  to: number;
+  row?: R;
+}
 
-export interface Cadence { anchor: number; days: number }
+export interface Cadence {
+  anchor: number;
+  days: number;
+}
 
 /** The first instant of the cadence window that holds `t`. */
 export function cadenceStart(t: number, c: Cadence): number {
@@ -33,7 +45,8 @@ export function cadencePieces<R extends Span>(start: number, c: Cadence, planned
   return pieces.map((s, i) => ({
     id: `cadence:${day(i === 0 ? start : s.from)}`,
     name: `Loop of ${day(i === 0 ? start : s.from)}`,
-    from: s.from, to: s.to,
+    from: s.from,
+    to: s.to,
   }));
 }
 
@@ -42,7 +55,9 @@ export function cadencePieces<R extends Span>(start: number, c: Cadence, planned
  * overlaps the cadence windows touching [from, to) (see {@link plannedSpan}).
  */
 export function timeline<R extends Span>(from: number, to: number, c: Cadence, planned: readonly R[]): TimelineLoop<R>[] {
-  const out: TimelineLoop<R>[] = planned.filter((p) => p.from < to && p.to > from).map((p) => ({ id: '', name: '', from: p.from, to: p.to, row: p }));
+  const out: TimelineLoop<R>[] = planned
+    .filter((p) => p.from < to && p.to > from)
+    .map((p) => ({ id: '', name: '', from: p.from, to: p.to, row: p }));
   const len = c.days * DAY_MS;
   for (let s = cadenceStart(from, c); s < to; s += len) {
     for (const piece of cadencePieces(s, c, planned)) if (piece.from < to && piece.to > from) out.push(piece);

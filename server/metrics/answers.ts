@@ -28,7 +28,10 @@ export interface MetricsOptions {
 }
 
 /** A scope and its services, as the organisation resolved them. */
-export interface ScopeServices { scope: { kind: string; key: string }; serviceIds: number[] }
+export interface ScopeServices {
+  scope: { kind: string; key: string };
+  serviceIds: number[];
+}
 
 /**
  * Where the figures of one read come from. The figures of a window are computed at once; what
@@ -39,7 +42,9 @@ export interface FigureSource {
   stages(w: Window): Stages;
   bands(w: Window): BandCounts;
   /** The same over a baseline window, leaving out the changes of each service's first production deployment. */
-  baseline(w: Window): { p50: number | null; count: number; leftOut: number } | Promise<{ p50: number | null; count: number; leftOut: number }>;
+  baseline(
+    w: Window,
+  ): { p50: number | null; count: number; leftOut: number } | Promise<{ p50: number | null; count: number; leftOut: number }>;
   /** When the first successful production deployment finished: the start of the data. */
   firstDeploymentAt(): number | null | Promise<number | null>;
   /** When the data last moved (a deployment or an incident resolved), for the empty range's hint. */
@@ -47,7 +52,13 @@ export interface FigureSource {
 }
 
 /** The five metrics, stages, baseline, speedup and band distribution of a scope. */
-export async function metricsFrom(src: FigureSource, r: ScopeServices, from: number, to: number, opts: MetricsOptions): Promise<MetricsResponse> {
+export async function metricsFrom(
+  src: FigureSource,
+  r: ScopeServices,
+  from: number,
+  to: number,
+  opts: MetricsOptions,
+): Promise<MetricsResponse> {
   const w: Window = { from, to, tz: opts.tz };
   const five = src.five(w);
   const first = await src.firstDeploymentAt();
@@ -57,18 +68,27 @@ export async function metricsFrom(src: FigureSource, r: ScopeServices, from: num
   // A 90-day range is its own "now": its figures serve both.
   const nowFive = nowWindow.from === from ? five : src.five(nowWindow);
   const now = { p50: nowFive.leadTime.p50, count: nowFive.leadTime.count };
-  const comparable = base !== null && base.p50 !== null && now.p50 !== null && now.p50 > 0
-    && base.count >= SPEEDUP_MINIMUM && now.count >= SPEEDUP_MINIMUM;
+  const comparable =
+    base !== null && base.p50 !== null && now.p50 !== null && now.p50 > 0 && base.count >= SPEEDUP_MINIMUM && now.count >= SPEEDUP_MINIMUM;
   const stages = src.stages(w);
   const lastDataAt = await src.lastDataAt();
   const response: MetricsResponse = {
-    scope: r.scope.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(),
+    scope: r.scope.key,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
     ...five,
     stages,
-    baseline: baseWindow && base ? {
-      from: new Date(baseWindow.from).toISOString(), to: new Date(baseWindow.to).toISOString(),
-      leadTimeP50: base.p50, count: base.count, leftOut: base.leftOut, configured: opts.baseline !== undefined,
-    } : null,
+    baseline:
+      baseWindow && base
+        ? {
+            from: new Date(baseWindow.from).toISOString(),
+            to: new Date(baseWindow.to).toISOString(),
+            leadTimeP50: base.p50,
+            count: base.count,
+            leftOut: base.leftOut,
+            configured: opts.baseline !== undefined,
+          }
+        : null,
     now: { from: new Date(nowWindow.from).toISOString(), to: new Date(to).toISOString(), leadTimeP50: now.p50, count: now.count },
     lastDataAt: iso(lastDataAt),
     benchmark: benchmarkOf(nowFive, first !== null, opts.benchmarkEdition ?? DEFAULT_EDITION),
@@ -80,13 +100,24 @@ export async function metricsFrom(src: FigureSource, r: ScopeServices, from: num
 }
 
 /** The five metrics per calendar bucket, zero-filled, with XmR limits of lead time. */
-export function seriesFrom(src: FigureSource, r: ScopeServices, from: number, to: number, bucket: Bucket, opts: MetricsOptions): SeriesResponse {
+export function seriesFrom(
+  src: FigureSource,
+  r: ScopeServices,
+  from: number,
+  to: number,
+  bucket: Bucket,
+  opts: MetricsOptions,
+): SeriesResponse {
   const points = periods(bucket, from, to, opts.tz).map(([s, e]) => {
     const w: Window = { from: Math.max(s, from), to: Math.min(e, to), tz: opts.tz };
     return { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), ...src.five(w) };
   });
   return {
-    scope: r.scope.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(), bucket, points,
+    scope: r.scope.key,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    bucket,
+    points,
     leadTimeXmr: xmr(points.map((p) => p.leadTime.p50)),
   };
 }

@@ -1,7 +1,8 @@
 /** DORA 2023 performance bands (DESIGN.md). */
 import type { Band } from '../../common/api';
 
-const HOUR = 3600, DAY = 86_400;
+const HOUR = 3600,
+  DAY = 86_400;
 const order: Band[] = ['elite', 'high', 'medium', 'low'];
 
 export function deploymentFrequencyBand(count: number, daysPerWeekMedian: number | null, daysPerMonthMedian: number | null): Band | null {

@@ -12,8 +12,14 @@ function formatter(tz: string): Intl.DateTimeFormat {
   let f = formatters.get(tz);
   if (!f) {
     f = new Intl.DateTimeFormat('en-US', {
-      timeZone: tz, year: 'numeric', month: 'numeric', day: 'numeric',
-      hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23',
+      timeZone: tz,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
     });
     formatters.set(tz, f);
   }
@@ -22,16 +28,32 @@ function formatter(tz: string): Intl.DateTimeFormat {
 
 /** Whether the runtime knows a time zone name. */
 export function isValidTimeZone(tz: string): boolean {
-  try { formatter(tz); return true; } catch { return false; }
+  try {
+    formatter(tz);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
-interface LocalDate { y: number; m: number; d: number }
+interface LocalDate {
+  y: number;
+  m: number;
+  d: number;
+}
 
 function localParts(t: number, tz: string): LocalDate & { h: number; min: number; s: number } {
   // The default zone needs no Intl, which costs microseconds a call and is called per deployment.
   if (tz === 'UTC') {
     const u = new Date(t);
-    return { y: u.getUTCFullYear(), m: u.getUTCMonth() + 1, d: u.getUTCDate(), h: u.getUTCHours(), min: u.getUTCMinutes(), s: u.getUTCSeconds() };
+    return {
+      y: u.getUTCFullYear(),
+      m: u.getUTCMonth() + 1,
+      d: u.getUTCDate(),
+      h: u.getUTCHours(),
+      min: u.getUTCMinutes(),
+      s: u.getUTCSeconds(),
+    };
   }
   const p: Record<string, number> = {};
   for (const part of formatter(tz).formatToParts(t)) if (part.type !== 'literal') p[part.type] = Number(part.value);
@@ -87,7 +109,9 @@ export class DayStarts {
     return start;
   }
 
-  clear(): void { this.zones.clear(); }
+  clear(): void {
+    this.zones.clear();
+  }
 }
 
 /** The start of the day, week (Monday) or month containing t. */
@@ -110,7 +134,7 @@ export function nextStart(bucket: Bucket, start: number, tz: string): number {
 /** The calendar periods that overlap [from, to), each as [start, end). */
 export function periods(bucket: Bucket, from: number, to: number, tz: string): [number, number][] {
   const out: [number, number][] = [];
-  for (let s = startOf(bucket, from, tz); s < to; ) {
+  for (let s = startOf(bucket, from, tz); s < to;) {
     const e = nextStart(bucket, s, tz);
     out.push([s, e]);
     s = e;

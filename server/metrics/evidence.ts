@@ -8,17 +8,28 @@ import { teamResolver } from '../../common/org';
 const DAY_MS = 86_400_000;
 
 /** `evidence.incidents` of the configuration: the services (a name or a pattern with `*`) whose incidents are tracked since a date. */
-export interface EvidenceEntry { services: string; since: number }
-export interface EvidenceSettings { incidents: EvidenceEntry[] }
+export interface EvidenceEntry {
+  services: string;
+  since: number;
+}
+export interface EvidenceSettings {
+  incidents: EvidenceEntry[];
+}
 
 /** When a service reports incidents and rework (epoch ms; Infinity: never). */
-export interface EvidenceStart { incidents: number; rework: number }
+export interface EvidenceStart {
+  incidents: number;
+  rework: number;
+}
 
 /** The least evidence a band needs (DESIGN.md): changes, deployments, incidents, days of window. */
 export const BAND_MINIMUM = { changes: 10, deployments: 10, incidents: 5, days: 28 } as const;
 
 /** A service's evidence start from what its data says and what the configuration says (null: nothing). */
-export function evidenceStart(data: { incidentsFrom: number | null; reworkFrom: number | null }, configured: number | undefined): EvidenceStart {
+export function evidenceStart(
+  data: { incidentsFrom: number | null; reworkFrom: number | null },
+  configured: number | undefined,
+): EvidenceStart {
   const incidents = Math.min(data.incidentsFrom ?? Infinity, configured ?? Infinity);
   return { incidents, rework: Math.min(incidents, data.reworkFrom ?? Infinity) };
 }
@@ -30,7 +41,10 @@ export function evidenceMatcher(pattern: string): (service: string) => boolean {
 }
 
 /** The configured start of each of the services that an `evidence.incidents` entry names (the earliest, where several do). */
-export function configuredStarts(services: readonly { id: number; name: string }[], settings: EvidenceSettings | undefined): Map<number, number> {
+export function configuredStarts(
+  services: readonly { id: number; name: string }[],
+  settings: EvidenceSettings | undefined,
+): Map<number, number> {
   const out = new Map<number, number>();
   if (!settings || settings.incidents.length === 0) return out;
   const entries = settings.incidents.map((e) => ({ matches: evidenceMatcher(e.services), since: e.since }));

@@ -15,14 +15,17 @@ import type { FactRows, StoreReads } from '../../db/reads';
 import { pullRequestStages } from './stages';
 import type { DayStarts } from './calendar';
 
-const ALL_FROM = -8.64e15, ALL_TO = 8.64e15;
+const ALL_FROM = -8.64e15,
+  ALL_TO = 8.64e15;
 
 /** Row ids: 4 bytes each while they fit (they do below 4 billion rows), else 8. */
 type Ids = Uint32Array | Float64Array;
 const idArray = (n: number, max: number): Ids => (max <= 0xffffffff ? new Uint32Array(n) : new Float64Array(n));
 
 /** Facts sorted by one time: `at`, with parallel value arrays. */
-export interface Series { at: Float64Array }
+export interface Series {
+  at: Float64Array;
+}
 
 export interface ServiceFacts {
   id: number;
@@ -50,10 +53,12 @@ export interface ServiceFacts {
 
 /** The first index i with a[i] >= x (a ascending). */
 export function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0, hi = a.length;
+  let lo = 0,
+    hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (a[mid] < x) lo = mid + 1; else hi = mid;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }
@@ -69,7 +74,9 @@ function orderBy(n: number, key: (i: number) => number): Uint32Array {
 function buildService(id: number, rows: FactRows, days: DayStarts): ServiceFacts {
   const deps = rows.deployments; // ordered by finish
   const nd = deps.length;
-  const depAt = new Float64Array(nd), failedBefore = new Int32Array(nd + 1), reworkBefore = new Int32Array(nd + 1);
+  const depAt = new Float64Array(nd),
+    failedBefore = new Int32Array(nd + 1),
+    reworkBefore = new Int32Array(nd + 1);
   for (let i = 0; i < nd; i++) {
     const d = deps[i];
     depAt[i] = d.finishedAt;
@@ -79,19 +86,28 @@ function buildService(id: number, rows: FactRows, days: DayStarts): ServiceFacts
 
   const leads = rows.leadTimes;
   const lo = orderBy(leads.length, (i) => leads[i].deployedAt);
-  const leadAt = new Float64Array(leads.length), leadSeconds = new Float64Array(leads.length);
+  const leadAt = new Float64Array(leads.length),
+    leadSeconds = new Float64Array(leads.length);
   let maxId = 0;
   for (const l of leads) maxId = Math.max(maxId, l.changeId, l.deploymentId);
-  const changeId = idArray(leads.length, maxId), deploymentId = idArray(leads.length, maxId);
+  const changeId = idArray(leads.length, maxId),
+    deploymentId = idArray(leads.length, maxId);
   lo.forEach((j, i) => {
     const l = leads[j];
-    leadAt[i] = l.deployedAt; leadSeconds[i] = (l.deployedAt - l.committedAt) / 1000; changeId[i] = l.changeId; deploymentId[i] = l.deploymentId;
+    leadAt[i] = l.deployedAt;
+    leadSeconds[i] = (l.deployedAt - l.committedAt) / 1000;
+    changeId[i] = l.changeId;
+    deploymentId[i] = l.deploymentId;
   });
 
   const rest = rows.restored;
   const ro = orderBy(rest.length, (i) => rest[i].resolvedAt);
-  const restAt = new Float64Array(rest.length), restSeconds = new Float64Array(rest.length);
-  ro.forEach((j, i) => { restAt[i] = rest[j].resolvedAt; restSeconds[i] = (rest[j].resolvedAt - rest[j].openedAt) / 1000; });
+  const restAt = new Float64Array(rest.length),
+    restSeconds = new Float64Array(rest.length);
+  ro.forEach((j, i) => {
+    restAt[i] = rest[j].resolvedAt;
+    restSeconds[i] = (rest[j].resolvedAt - rest[j].openedAt) / 1000;
+  });
   const explicit = Array.from(ro).filter((j) => rest[j].explicit === 1);
   const recovered = {
     at: Float64Array.from(explicit, (j) => rest[j].resolvedAt),
@@ -103,14 +119,22 @@ function buildService(id: number, rows: FactRows, days: DayStarts): ServiceFacts
   const po = orderBy(prs.length, (i) => prs[i].deployedAt);
   const n = prs.length;
   const pr = {
-    at: new Float64Array(n), plan: new Float64Array(n), do: new Float64Array(n), check: new Float64Array(n),
-    act: new Float64Array(n), loop: new Float64Array(n),
+    at: new Float64Array(n),
+    plan: new Float64Array(n),
+    do: new Float64Array(n),
+    check: new Float64Array(n),
+    act: new Float64Array(n),
+    loop: new Float64Array(n),
   };
   po.forEach((j, i) => {
     const p = prs[j];
     const s = pullRequestStages({ ...p, hasCi: p.hasCi === 1 });
     pr.at[i] = p.deployedAt;
-    pr.plan[i] = s.plan ?? NaN; pr.do[i] = s.do ?? NaN; pr.check[i] = s.check ?? NaN; pr.act[i] = s.act ?? NaN; pr.loop[i] = s.loop ?? NaN;
+    pr.plan[i] = s.plan ?? NaN;
+    pr.do[i] = s.do ?? NaN;
+    pr.check[i] = s.check ?? NaN;
+    pr.act[i] = s.act ?? NaN;
+    pr.loop[i] = s.loop ?? NaN;
   });
 
   return {
@@ -149,7 +173,10 @@ export class FactIndex {
   private readonly unsubscribe: () => void;
   builds = 0;
 
-  constructor(private readonly store: StoreReads, private readonly days: DayStarts) {
+  constructor(
+    private readonly store: StoreReads,
+    private readonly days: DayStarts,
+  ) {
     this.unsubscribe = store.onServicesChanged((ids) => this.forget(ids));
   }
 
@@ -215,7 +242,7 @@ export class FactIndex {
   async all(ids: readonly number[]): Promise<ServiceFacts[]> {
     await this.checkOtherWriters();
     const out: ServiceFacts[] = new Array(ids.length);
-    for (let i = 0; i < ids.length; i++) out[i] = this.services.get(ids[i]) ?? await this.get(ids[i]);
+    for (let i = 0; i < ids.length; i++) out[i] = this.services.get(ids[i]) ?? (await this.get(ids[i]));
     return out;
   }
 
@@ -234,5 +261,7 @@ export class FactIndex {
     }
   }
 
-  get size(): number { return this.services.size; }
+  get size(): number {
+    return this.services.size;
+  }
 }

@@ -23,7 +23,8 @@ function distinctDays(services: readonly ServiceFacts[], w: Window): Float64Arra
   const set = new Set<number>();
   for (const f of services) {
     const days = deploymentDays(f, w.tz);
-    const a = lowerBound(f.deployments.at, w.from), b = lowerBound(f.deployments.at, w.to);
+    const a = lowerBound(f.deployments.at, w.from),
+      b = lowerBound(f.deployments.at, w.to);
     let last = NaN;
     for (let i = a; i < b; i++) if (days[i] !== last) set.add((last = days[i]));
   }
@@ -34,18 +35,30 @@ function distinctDays(services: readonly ServiceFacts[], w: Window): Float64Arra
  * Gathers `values[i]` of every service's run of `at` in the window into the scratch buffer
  * (from `fromOf(k)` for the k-th service when given: its evidence start, where later).
  */
-function gather(ws: Workspace, services: readonly ServiceFacts[], pick: (f: ServiceFacts) => { at: Float64Array; values: Float64Array }, w: Window, skipNaN: boolean, fromOf?: (k: number) => number): void {
+function gather(
+  ws: Workspace,
+  services: readonly ServiceFacts[],
+  pick: (f: ServiceFacts) => { at: Float64Array; values: Float64Array },
+  w: Window,
+  skipNaN: boolean,
+  fromOf?: (k: number) => number,
+): void {
   const scratch = ws.scratch;
   scratch.reset();
   for (let k = 0; k < services.length; k++) {
     const f = services[k];
     const { at, values } = pick(f);
-    const a = lowerBound(at, fromOf ? Math.max(w.from, fromOf(k)) : w.from), b = lowerBound(at, w.to);
+    const a = lowerBound(at, fromOf ? Math.max(w.from, fromOf(k)) : w.from),
+      b = lowerBound(at, w.to);
     scratch.reserve(b - a);
     const buf = scratch.buf;
     let n = scratch.n;
-    if (skipNaN) { for (let i = a; i < b; i++) { const v = values[i]; if (v === v) buf[n++] = v; } }
-    else for (let i = a; i < b; i++) buf[n++] = values[i];
+    if (skipNaN) {
+      for (let i = a; i < b; i++) {
+        const v = values[i];
+        if (v === v) buf[n++] = v;
+      }
+    } else for (let i = a; i < b; i++) buf[n++] = values[i];
     scratch.n = n;
   }
 }
@@ -56,7 +69,10 @@ function gatherLeadTimes(ws: Workspace, services: readonly ServiceFacts[], w: Wi
   gather(ws, services, (f) => ({ at: f.leadTimes.at, values: f.leadTimes.seconds }), w, false);
   let n = 0;
   const buf = scratch.buf;
-  for (let i = 0; i < scratch.n; i++) { const v = buf[i]; if (v >= 0) buf[n++] = v; }
+  for (let i = 0; i < scratch.n; i++) {
+    const v = buf[i];
+    if (v >= 0) buf[n++] = v;
+  }
   return { n, excluded: scratch.n - n };
 }
 
@@ -66,13 +82,23 @@ export function startsOf(services: readonly ServiceFacts[], configured: Readonly
 }
 
 /** The metrics of DESIGN.md; `configured`: the `evidence` setting's start of each service it names. */
-export function indexedFiveMetrics(ws: Workspace, services: readonly ServiceFacts[], w: Window, configured: ReadonlyMap<number, number>): FiveMetrics {
+export function indexedFiveMetrics(
+  ws: Workspace,
+  services: readonly ServiceFacts[],
+  w: Window,
+  configured: ReadonlyMap<number, number>,
+): FiveMetrics {
   const starts = startsOf(services, configured);
-  let count = 0, incidentServices = 0, reworkServices = 0;
-  const cfr = { count: 0, failed: 0 }, rework = { count: 0, rework: 0 };
+  let count = 0,
+    incidentServices = 0,
+    reworkServices = 0;
+  const cfr = { count: 0, failed: 0 },
+    rework = { count: 0, rework: 0 };
   for (let k = 0; k < services.length; k++) {
-    const d = services[k].deployments, e = starts[k];
-    const a = lowerBound(d.at, w.from), b = lowerBound(d.at, w.to);
+    const d = services[k].deployments,
+      e = starts[k];
+    const a = lowerBound(d.at, w.from),
+      b = lowerBound(d.at, w.to);
     count += b - a;
     if (e.incidents < w.to) {
       incidentServices++;
@@ -99,8 +125,15 @@ export function indexedFiveMetrics(ws: Workspace, services: readonly ServiceFact
     return { count: scratch.n, p50: percentilesOf(scratch.buf, scratch.n, [0.5], random)[0] };
   };
   return assembleMetrics(w, {
-    count, weekMedian: deployDaysMedian(days, 'week', w), monthMedian: deployDaysMedian(days, 'month', w), lead,
-    incidentServices, reworkServices, servicesInScope: services.length, cfr, rework,
+    count,
+    weekMedian: deployDaysMedian(days, 'week', w),
+    monthMedian: deployDaysMedian(days, 'month', w),
+    lead,
+    incidentServices,
+    reworkServices,
+    servicesInScope: services.length,
+    cfr,
+    rework,
     restore: recovery((f) => ({ at: f.restored.at, values: f.restored.seconds })),
     recovery: recovery((f) => ({ at: f.recovered.at, values: f.recovered.seconds })),
   });
@@ -125,13 +158,18 @@ export function indexedStages(ws: Workspace, services: readonly ServiceFacts[], 
  * changes each service's first production deployment shipped: they carry whatever history came
  * before tracking began.
  */
-export function indexedBaselineLeadTime(ws: Workspace, services: readonly ServiceFacts[], w: Window): { p50: number | null; count: number; leftOut: number } {
+export function indexedBaselineLeadTime(
+  ws: Workspace,
+  services: readonly ServiceFacts[],
+  w: Window,
+): { p50: number | null; count: number; leftOut: number } {
   const scratch = ws.scratch;
   scratch.reset();
   let leftOut = 0;
   for (const f of services) {
     const l = f.leadTimes;
-    const a = lowerBound(l.at, w.from), b = lowerBound(l.at, w.to);
+    const a = lowerBound(l.at, w.from),
+      b = lowerBound(l.at, w.to);
     scratch.reserve(b - a);
     for (let i = a; i < b; i++) {
       const v = l.seconds[i];
@@ -160,7 +198,12 @@ function serviceBand(ws: Workspace, f: ServiceFacts, w: Window, configured: Read
 }
 
 /** How many of the services fall in each overall band. */
-export function indexedBandDistribution(ws: Workspace, services: readonly ServiceFacts[], w: Window, configured: ReadonlyMap<number, number>): BandCounts {
+export function indexedBandDistribution(
+  ws: Workspace,
+  services: readonly ServiceFacts[],
+  w: Window,
+  configured: ReadonlyMap<number, number>,
+): BandCounts {
   const counts: BandCounts = { elite: 0, high: 0, medium: 0, low: 0, none: 0 };
   for (const f of services) counts[serviceBand(ws, f, w, configured) ?? 'none']++;
   return counts;
@@ -177,7 +220,8 @@ export function firstDeploymentAt(services: readonly ServiceFacts[]): number | n
 export function lastDataAt(services: readonly ServiceFacts[]): number | null {
   let last = -Infinity;
   for (const f of services) {
-    const d = f.deployments.at, r = f.restored.at;
+    const d = f.deployments.at,
+      r = f.restored.at;
     if (d.length > 0) last = Math.max(last, d[d.length - 1]);
     if (r.length > 0) last = Math.max(last, r[r.length - 1]);
   }
@@ -191,17 +235,27 @@ export type ChangeOrder = 'slowest' | 'fastest' | 'newest' | 'oldest';
  * order `listChanges` gives them (by lead time or deployment time, then change id): the
  * limit-th key is found by selection, and only what is at or before it is sorted.
  */
-export function indexedChanges(ws: Workspace, services: readonly ServiceFacts[], w: Window, order: ChangeOrder, limit: number): [number, number][] {
+export function indexedChanges(
+  ws: Workspace,
+  services: readonly ServiceFacts[],
+  w: Window,
+  order: ChangeOrder,
+  limit: number,
+): [number, number][] {
   let n = 0;
   for (const f of services) n += lowerBound(f.leadTimes.at, w.to) - lowerBound(f.leadTimes.at, w.from);
-  const key = new Float64Array(n), change = new Float64Array(n), deployment = new Float64Array(n);
+  const key = new Float64Array(n),
+    change = new Float64Array(n),
+    deployment = new Float64Array(n);
   let k = 0;
   for (const f of services) {
     const l = f.leadTimes;
     const values = order === 'slowest' || order === 'fastest' ? l.seconds : l.at;
     const sign = order === 'slowest' || order === 'newest' ? -1 : 1;
     for (let i = lowerBound(l.at, w.from), b = lowerBound(l.at, w.to); i < b; i++, k++) {
-      key[k] = sign * values[i]; change[k] = l.changeId[i]; deployment[k] = l.deploymentId[i];
+      key[k] = sign * values[i];
+      change[k] = l.changeId[i];
+      deployment[k] = l.deploymentId[i];
     }
   }
   let picked: number[] = [];

@@ -18,7 +18,7 @@ function rank(values: number[]): { ranks: number[]; ties: number[] } {
   const order = values.map((v, i) => ({ v, i })).sort((a, b) => a.v - b.v);
   const ranks = new Array<number>(values.length);
   const ties: number[] = [];
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && order[j + 1].v === order[i].v) j++;
     const r = (i + j) / 2 + 1;
@@ -38,7 +38,8 @@ function exactCounts(n1: number, n2: number): number[] {
     for (let j = 1; j <= n2; j++) {
       const size = i * j + 1;
       const row = new Array<number>(size).fill(0);
-      const a = prev[j], b = cur[j - 1];
+      const a = prev[j],
+        b = cur[j - 1];
       for (let u = 0; u < size; u++) row[u] = (u - j >= 0 && u - j < a.length ? a[u - j] : 0) + (u < b.length ? b[u] : 0);
       cur.push(row);
     }
@@ -51,15 +52,27 @@ function exactCounts(n1: number, n2: number): number[] {
 export function normalUpperTail(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.5 * x);
-  const erfc = t * Math.exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+  const erfc =
+    t *
+    Math.exp(
+      -x * x -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
   const upper = erfc / 2;
   return z >= 0 ? upper : 1 - upper;
 }
 
 /** Two-sided Mann-Whitney U test of sample a against sample b. Both must be non-empty. */
 export function mannWhitney(a: number[], b: number[]): MannWhitney {
-  const n1 = a.length, n2 = b.length;
+  const n1 = a.length,
+    n2 = b.length;
   if (n1 === 0 || n2 === 0) throw new Error('mannWhitney needs two non-empty samples');
   const { ranks, ties } = rank([...a, ...b]);
   const r1 = ranks.slice(0, n1).reduce((s, r) => s + r, 0);

@@ -5,7 +5,9 @@ import type { MetricsOptions } from './read';
 /** Time zone, evidence, benchmark edition, and the baseline: the scope's own where configured, else the file's, else its first 90 days. */
 export function metricsOptions(config: Config, scopeKey: string): MetricsOptions {
   return {
-    tz: config.tz, evidence: config.evidence, benchmarkEdition: config.benchmarkEdition,
+    tz: config.tz,
+    evidence: config.evidence,
+    benchmarkEdition: config.benchmarkEdition,
     baseline: config.baselines[scopeKey] ?? config.baseline,
   };
 }

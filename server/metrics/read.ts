@@ -5,7 +5,14 @@
  */
 import type { MetricsResponse, SeriesResponse } from '../../common/api';
 import type { Bucket } from './calendar';
-import { firstDeploymentAt, lastDataAt, indexedBandDistribution, indexedBaselineLeadTime, indexedFiveMetrics, indexedStages } from './indexed';
+import {
+  firstDeploymentAt,
+  lastDataAt,
+  indexedBandDistribution,
+  indexedBaselineLeadTime,
+  indexedFiveMetrics,
+  indexedStages,
+} from './indexed';
 import { metricsFrom, seriesFrom, type FigureSource, type MetricsOptions, type ScopeServices } from './answers';
 import type { MetricsState } from './state';
 
@@ -38,17 +45,37 @@ export function readMetrics(m: MetricsState, r: ScopeServices, from: number, to:
 }
 
 /** `readMetrics` without the answer cache: from the fact index. */
-export async function computeMetrics(m: MetricsState, r: ScopeServices, from: number, to: number, opts: MetricsOptions): Promise<MetricsResponse> {
+export async function computeMetrics(
+  m: MetricsState,
+  r: ScopeServices,
+  from: number,
+  to: number,
+  opts: MetricsOptions,
+): Promise<MetricsResponse> {
   return metricsFrom(await indexedSource(m, r, opts), r, from, to, opts);
 }
 
 /** `GET /api/v1/metrics/series`: the five metrics per calendar bucket, zero-filled, with XmR limits of lead time (cached). */
-export function readSeries(m: MetricsState, r: ScopeServices, from: number, to: number, bucket: Bucket, opts: MetricsOptions): Promise<SeriesResponse> {
+export function readSeries(
+  m: MetricsState,
+  r: ScopeServices,
+  from: number,
+  to: number,
+  bucket: Bucket,
+  opts: MetricsOptions,
+): Promise<SeriesResponse> {
   const key = cacheKey('series', r, [from, to, bucket, opts.tz, evidenceKey(opts)]);
   return m.answers.get(key, r.serviceIds, () => computeSeries(m, r, from, to, bucket, opts));
 }
 
 /** `readSeries` without the answer cache: from the fact index. */
-export async function computeSeries(m: MetricsState, r: ScopeServices, from: number, to: number, bucket: Bucket, opts: MetricsOptions): Promise<SeriesResponse> {
+export async function computeSeries(
+  m: MetricsState,
+  r: ScopeServices,
+  from: number,
+  to: number,
+  bucket: Bucket,
+  opts: MetricsOptions,
+): Promise<SeriesResponse> {
   return seriesFrom(await indexedSource(m, r, opts), r, from, to, bucket, opts);
 }

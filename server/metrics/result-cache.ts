@@ -5,14 +5,21 @@
  */
 import type { FactIndex } from './fact-index';
 
-interface Entry { stamp: number; ids: readonly number[]; value: unknown }
+interface Entry {
+  stamp: number;
+  ids: readonly number[];
+  value: unknown;
+}
 
 export class ResultCache {
   private readonly entries = new Map<string, Entry>();
   hits = 0;
   misses = 0;
 
-  constructor(private readonly index: FactIndex, private readonly capacity: number) {}
+  constructor(
+    private readonly index: FactIndex,
+    private readonly capacity: number,
+  ) {}
 
   async get<T>(key: string, ids: readonly number[], compute: () => Promise<T>): Promise<T> {
     await this.index.checkOtherWriters();

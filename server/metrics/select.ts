@@ -9,7 +9,9 @@ export class Random {
   private seed = 0x9e3779b9;
   next(): number {
     let seed = this.seed;
-    seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
     this.seed = seed;
     return seed >>> 0;
   }
@@ -20,17 +22,29 @@ export class Random {
  * smaller after it, and returns it. Three-way partitions, so runs of equal values cost nothing.
  */
 export function selectKth(a: Float64Array, left: number, right: number, k: number, random: Random): number {
-  let lo = left, hi = right - 1;
+  let lo = left,
+    hi = right - 1;
   while (hi > lo) {
     const span = hi - lo + 1;
-    const x = a[lo + (random.next() % span)], y = a[lo + (random.next() % span)], z = a[lo + (random.next() % span)];
-    const pivot = x < y ? (y < z ? y : x < z ? z : x) : (x < z ? x : y < z ? z : y);
-    let lt = lo, i = lo, gt = hi;
+    const x = a[lo + (random.next() % span)],
+      y = a[lo + (random.next() % span)],
+      z = a[lo + (random.next() % span)];
+    const pivot = x < y ? (y < z ? y : x < z ? z : x) : x < z ? x : y < z ? z : y;
+    let lt = lo,
+      i = lo,
+      gt = hi;
     while (i <= gt) {
       const v = a[i];
-      if (v < pivot) { a[i] = a[lt]; a[lt] = v; lt++; i++; }
-      else if (v > pivot) { a[i] = a[gt]; a[gt] = v; gt--; }
-      else i++;
+      if (v < pivot) {
+        a[i] = a[lt];
+        a[lt] = v;
+        lt++;
+        i++;
+      } else if (v > pivot) {
+        a[i] = a[gt];
+        a[gt] = v;
+        gt--;
+      } else i++;
     }
     if (k < lt) hi = lt - 1;
     else if (k > gt) lo = gt + 1;
@@ -63,7 +77,9 @@ export function percentilesOf(a: Float64Array, n: number, ps: readonly number[],
 export class Scratch {
   buf = new Float64Array(1024);
   n = 0;
-  reset(): void { this.n = 0; }
+  reset(): void {
+    this.n = 0;
+  }
   reserve(extra: number): void {
     if (this.n + extra <= this.buf.length) return;
     let size = this.buf.length;
@@ -75,7 +91,10 @@ export class Scratch {
 }
 
 /** What the fast path computes in: one scratch buffer and one pivot generator per app context. */
-export interface Workspace { scratch: Scratch; random: Random }
+export interface Workspace {
+  scratch: Scratch;
+  random: Random;
+}
 
 export function createWorkspace(): Workspace {
   return { scratch: new Scratch(), random: new Random() };

@@ -2,12 +2,23 @@
 
 /** A merged pull request and the times of its PDCA stages (ms; null when unknown). */
 export interface PullRequestFact {
-  serviceId: number; deployedAt: number; planStartedAt: number | null; firstCommitAt: number | null;
-  mergedAt: number; checkedAt: number | null; hasCi: boolean;
+  serviceId: number;
+  deployedAt: number;
+  planStartedAt: number | null;
+  firstCommitAt: number | null;
+  mergedAt: number;
+  checkedAt: number | null;
+  hasCi: boolean;
 }
 
 /** The stages of one pull request in seconds. */
-export function pullRequestStages(p: PullRequestFact): { plan: number | null; do: number | null; check: number | null; act: number | null; loop: number | null } {
+export function pullRequestStages(p: PullRequestFact): {
+  plan: number | null;
+  do: number | null;
+  check: number | null;
+  act: number | null;
+  loop: number | null;
+} {
   const nonNegative = (a: number | null, b: number | null) => (a === null || b === null || b < a ? null : (b - a) / 1000);
   const checkDone = p.hasCi ? (p.checkedAt === null ? null : Math.max(p.checkedAt, p.mergedAt)) : p.mergedAt;
   return {

@@ -28,7 +28,15 @@ export function createMetricsState(store: StoreReads, configuredStarts: MetricsS
   const days = new DayStarts();
   const facts = new FactIndex(store, days);
   return {
-    store, days, workspace: createWorkspace(), facts, answers: new ResultCache(facts, ANSWERS), configuredStarts,
-    close() { facts.close(); days.clear(); },
+    store,
+    days,
+    workspace: createWorkspace(),
+    facts,
+    answers: new ResultCache(facts, ANSWERS),
+    configuredStarts,
+    close() {
+      facts.close();
+      days.clear();
+    },
   };
 }

@@ -25,14 +25,20 @@ export function createOrganisation(store: StoreReads): Organisation {
   let held: OrgSnapshot | null = null;
   let generation = 0;
   let seenVersion: number | null = null;
-  const drop = () => { held = null; generation++; };
+  const drop = () => {
+    held = null;
+    generation++;
+  };
   // A batch that created a service changes the tree; one that only added events to known services does not.
   const unsubscribe = store.onServicesChanged((ids) => {
     if (!held || ids.some((id) => !held!.has(id))) drop();
   });
   const current = async (): Promise<OrgSnapshot> => {
     const version = await store.dataVersion();
-    if (seenVersion !== version) { if (seenVersion !== null) drop(); seenVersion = version; }
+    if (seenVersion !== version) {
+      if (seenVersion !== null) drop();
+      seenVersion = version;
+    }
     if (held) return held;
     const asked = generation;
     const snapshot = new OrgSnapshot(await store.readOrganisation());
@@ -44,6 +50,9 @@ export function createOrganisation(store: StoreReads): Organisation {
     current,
     resolve: async (scope) => (await current()).resolve(scope),
     roomsOf: async (names) => (names.length === 0 ? [] : (await current()).roomsOf(names)),
-    close() { unsubscribe(); drop(); },
+    close() {
+      unsubscribe();
+      drop();
+    },
   };
 }

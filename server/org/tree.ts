@@ -14,7 +14,11 @@ import type { ResolvedScope, Scope } from '../scope';
 export type ServiceEntry = OrganisationRows['services'][number];
 
 /** A scope with its services, as Prometheus reports it. */
-export interface ScopeServiceIds { kind: Scope['kind']; key: string; serviceIds: number[] }
+export interface ScopeServiceIds {
+  kind: Scope['kind'];
+  key: string;
+  serviceIds: number[];
+}
 
 export class OrgSnapshot {
   /** The tree as `GET /api/v1/org` shows it. */
@@ -31,13 +35,19 @@ export class OrgSnapshot {
   constructor(rows: OrganisationRows) {
     this.tree = buildOrgTree(rows.departments, rows.teams, rows.services);
     this.services = rows.services;
-    for (const s of rows.services) { this.byKey.set(s.key, s); this.byName.set(s.name, s); this.byId.add(s.id); }
+    for (const s of rows.services) {
+      this.byKey.set(s.key, s);
+      this.byName.set(s.name, s);
+      this.byId.add(s.id);
+    }
     for (const t of rows.teams) this.teams.set(t.id, { name: t.name, departmentId: t.departmentId });
     for (const d of rows.departments) this.departments.set(d.id, d.name);
   }
 
   /** Whether the snapshot holds this service. */
-  has(serviceId: number): boolean { return this.byId.has(serviceId); }
+  has(serviceId: number): boolean {
+    return this.byId.has(serviceId);
+  }
 
   private ids(names: readonly string[]): number[] {
     return names.map((n) => this.byName.get(n)!.id);
@@ -50,24 +60,34 @@ export class OrgSnapshot {
   resolve(scope: Scope): ResolvedScope {
     if (scope.kind === 'service') {
       const s = this.byKey.get(serviceKey(scope.id));
-      if (!s) throw new HttpError(404, 'unknown_scope', `No service ${JSON.stringify(scope.id)}: send its events first, or pick one from GET /api/v1/org.`);
+      if (!s)
+        throw new HttpError(
+          404,
+          'unknown_scope',
+          `No service ${JSON.stringify(scope.id)}: send its events first, or pick one from GET /api/v1/org.`,
+        );
       return { scope: { kind: 'service', id: s.name, key: `service:${s.name}` }, serviceIds: [s.id] };
     }
     if (scope.kind === 'org') return { scope, serviceIds: this.services.map((s) => s.id) };
-    if (scope.kind === 'team' && !this.teams.has(scope.id)) throw new HttpError(404, 'unknown_scope', `No team "${scope.id}": see GET /api/v1/org for the teams.`);
-    if (scope.kind === 'department' && !this.departments.has(scope.id)) throw new HttpError(404, 'unknown_scope', `No department "${scope.id}": see GET /api/v1/org for the departments.`);
+    if (scope.kind === 'team' && !this.teams.has(scope.id))
+      throw new HttpError(404, 'unknown_scope', `No team "${scope.id}": see GET /api/v1/org for the teams.`);
+    if (scope.kind === 'department' && !this.departments.has(scope.id))
+      throw new HttpError(404, 'unknown_scope', `No department "${scope.id}": see GET /api/v1/org for the departments.`);
     return { scope, serviceIds: this.ids(servicesInScope(this.tree, scope.kind, scope.id)) };
   }
 
   /** The scopes one level down that hold a service, with their names and services. */
   children(parent: Scope): { resolved: ResolvedScope; name: string }[] {
     const id = parent.kind === 'org' ? '' : parent.id;
-    return childScopeKeys(this.tree, parent.kind, id).map((key) => {
-      const colon = key.indexOf(':');
-      const kind = key.slice(0, colon) as 'department' | 'team' | 'service', childId = key.slice(colon + 1);
-      const name = kind === 'department' ? this.departments.get(childId)! : kind === 'team' ? this.teams.get(childId)!.name : childId;
-      return { resolved: this.resolve({ kind, id: childId, key }), name };
-    }).filter((c) => c.resolved.serviceIds.length > 0);
+    return childScopeKeys(this.tree, parent.kind, id)
+      .map((key) => {
+        const colon = key.indexOf(':');
+        const kind = key.slice(0, colon) as 'department' | 'team' | 'service',
+          childId = key.slice(colon + 1);
+        const name = kind === 'department' ? this.departments.get(childId)! : kind === 'team' ? this.teams.get(childId)!.name : childId;
+        return { resolved: this.resolve({ kind, id: childId, key }), name };
+      })
+      .filter((c) => c.resolved.serviceIds.length > 0);
   }
 
   /** The departments that hold a service, each resolved, in the tree's order. */
@@ -79,7 +99,11 @@ export class OrgSnapshot {
   scopes(): ScopeServiceIds[] {
     return [
       { kind: 'org', key: 'org', serviceIds: this.services.map((s) => s.id) },
-      ...this.tree.departments.map((d) => ({ kind: 'department' as const, key: `department:${d.id}`, serviceIds: this.ids(servicesInScope(this.tree, 'department', d.id)) })),
+      ...this.tree.departments.map((d) => ({
+        kind: 'department' as const,
+        key: `department:${d.id}`,
+        serviceIds: this.ids(servicesInScope(this.tree, 'department', d.id)),
+      })),
       ...this.tree.teams.map((t) => ({ kind: 'team' as const, key: `team:${t.id}`, serviceIds: this.ids(t.services) })),
       ...this.services.map((s) => ({ kind: 'service' as const, key: `service:${s.name}`, serviceIds: [s.id] })),
     ];

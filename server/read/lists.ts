@@ -9,34 +9,82 @@ import type { ScopedWindow } from './query';
 
 /** The changes list's CSV columns, the same whatever its rows (a change without a pull request leaves those empty). */
 export const changeColumns = columnsOf<ChangeItem>(
-  'service', 'sha', 'committedAt', 'deployedAt', 'leadTime', 'url', 'deploymentId', 'deploymentUrl',
-  'pullRequest.number', 'pullRequest.url', 'stages.plan', 'stages.do', 'stages.check', 'stages.act',
+  'service',
+  'sha',
+  'committedAt',
+  'deployedAt',
+  'leadTime',
+  'url',
+  'deploymentId',
+  'deploymentUrl',
+  'pullRequest.number',
+  'pullRequest.url',
+  'stages.plan',
+  'stages.do',
+  'stages.check',
+  'stages.act',
 );
 
 /** The first `limit` changes first shipped in the window, in `sort` order, with their pull request's stages. */
 export async function changesTable(ctx: ReadContext, q: ScopedWindow, sort: ChangeOrder, limit: number): Promise<Table<ChangesResponse>> {
   const { reads } = ctx;
-  const pairs = indexedChanges(reads.workspace, await reads.facts.all(q.resolved.serviceIds), { from: q.from, to: q.to, tz: ctx.config.tz }, sort, limit);
+  const pairs = indexedChanges(
+    reads.workspace,
+    await reads.facts.all(q.resolved.serviceIds),
+    { from: q.from, to: q.to, tz: ctx.config.tz },
+    sort,
+    limit,
+  );
   const items: ChangeItem[] = (await reads.store.readChanges(pairs)).map(changeItem);
-  return { body: { scope: q.resolved.scope.key, from: iso(q.from)!, to: iso(q.to)!, items }, rows: items as unknown as Record<string, unknown>[], name: 'changes', columns: changeColumns };
+  return {
+    body: { scope: q.resolved.scope.key, from: iso(q.from)!, to: iso(q.to)!, items },
+    rows: items as unknown as Record<string, unknown>[],
+    name: 'changes',
+    columns: changeColumns,
+  };
 }
 
 /** A change of the list, with its pull request's stages. */
 export function changeItem(c: ChangeListRow): ChangeItem {
   return {
-    service: c.service, sha: c.sha, committedAt: iso(c.committedAt)!, deployedAt: iso(c.deployedAt)!,
-    leadTime: (c.deployedAt - c.committedAt) / 1000, url: c.url, deploymentId: c.deploymentId, deploymentUrl: c.deploymentUrl,
+    service: c.service,
+    sha: c.sha,
+    committedAt: iso(c.committedAt)!,
+    deployedAt: iso(c.deployedAt)!,
+    leadTime: (c.deployedAt - c.committedAt) / 1000,
+    url: c.url,
+    deploymentId: c.deploymentId,
+    deploymentUrl: c.deploymentUrl,
     pullRequest: c.prNumber === null ? null : { number: c.prNumber, url: c.prUrl },
-    stages: c.prNumber === null || c.mergedAt === null ? null : (({ loop: _loop, ...s }) => s)(pullRequestStages({
-      serviceId: 0, deployedAt: c.deployedAt, planStartedAt: c.planStartedAt, firstCommitAt: c.firstCommitAt,
-      mergedAt: c.mergedAt, checkedAt: c.checkedAt, hasCi: c.hasCi === 1,
-    })),
+    stages:
+      c.prNumber === null || c.mergedAt === null
+        ? null
+        : (({ loop: _loop, ...s }) => s)(
+            pullRequestStages({
+              serviceId: 0,
+              deployedAt: c.deployedAt,
+              planStartedAt: c.planStartedAt,
+              firstCommitAt: c.firstCommitAt,
+              mergedAt: c.mergedAt,
+              checkedAt: c.checkedAt,
+              hasCi: c.hasCi === 1,
+            }),
+          ),
   };
 }
 
 /** A list whose rows carry epoch-ms times, answered with them as ISO text. */
-function listTable<T extends object>(name: string, columns: readonly string[], times: (keyof T)[], fetch: (ctx: ReadContext, ids: number[], from: number, to: number, limit: number) => Promise<T[]>) {
-  return async (ctx: ReadContext, q: ScopedWindow, limit: number): Promise<Table<{ scope: string; from: string; to: string; items: Record<string, unknown>[] }>> => {
+function listTable<T extends object>(
+  name: string,
+  columns: readonly string[],
+  times: (keyof T)[],
+  fetch: (ctx: ReadContext, ids: number[], from: number, to: number, limit: number) => Promise<T[]>,
+) {
+  return async (
+    ctx: ReadContext,
+    q: ScopedWindow,
+    limit: number,
+  ): Promise<Table<{ scope: string; from: string; to: string; items: Record<string, unknown>[] }>> => {
     const items = (await fetch(ctx, q.resolved.serviceIds, q.from, q.to, limit)).map((row) => {
       const out: Record<string, unknown> = { ...(row as Record<string, unknown>) };
       for (const k of times) out[k as string] = iso(row[k] as number | null);
@@ -47,23 +95,75 @@ function listTable<T extends object>(name: string, columns: readonly string[], t
 }
 
 /** Every deployment (any environment or status) that finished, or started, in the window; newest first. */
-export const deploymentsTable = listTable('deployments', columnsOf<Omit<DeploymentListRow, 'rowId'> & { causedIncident: boolean; unplanned: boolean }>(
-  'service', 'id', 'source', 'environment', 'production', 'status', 'sha', 'startedAt', 'finishedAt', 'rework', 'url', 'changes', 'causedIncident', 'unplanned',
-), ['startedAt', 'finishedAt'], async (ctx, ids, f, t, l) => {
-  // Whether an incident is linked to a deployment is decided once, by the metrics' own query.
-  const facts = new Map((await ctx.reads.store.readDeploymentFacts(ids, f, t)).map((d) => [d.id, d]));
-  return (await ctx.reads.store.readDeployments(ids, f, t, l)).map(({ rowId, ...d }) => ({
-    ...d, production: d.production === 1, rework: d.rework === 1,
-    causedIncident: facts.get(rowId)?.failed === 1, unplanned: facts.get(rowId)?.unplanned === 1,
-  }));
-});
+export const deploymentsTable = listTable(
+  'deployments',
+  columnsOf<Omit<DeploymentListRow, 'rowId'> & { causedIncident: boolean; unplanned: boolean }>(
+    'service',
+    'id',
+    'source',
+    'environment',
+    'production',
+    'status',
+    'sha',
+    'startedAt',
+    'finishedAt',
+    'rework',
+    'url',
+    'changes',
+    'causedIncident',
+    'unplanned',
+  ),
+  ['startedAt', 'finishedAt'],
+  async (ctx, ids, f, t, l) => {
+    // Whether an incident is linked to a deployment is decided once, by the metrics' own query.
+    const facts = new Map((await ctx.reads.store.readDeploymentFacts(ids, f, t)).map((d) => [d.id, d]));
+    return (await ctx.reads.store.readDeployments(ids, f, t, l)).map(({ rowId, ...d }) => ({
+      ...d,
+      production: d.production === 1,
+      rework: d.rework === 1,
+      causedIncident: facts.get(rowId)?.failed === 1,
+      unplanned: facts.get(rowId)?.unplanned === 1,
+    }));
+  },
+);
 
 /** Incidents opened or resolved in the window, or open across it; newest first. */
-export const incidentsTable = listTable('incidents', columnsOf<IncidentListRow>(
-  'service', 'id', 'source', 'openedAt', 'resolvedAt', 'severity', 'deploymentId', 'rootCauseSha', 'title', 'url',
-), ['openedAt', 'resolvedAt'], (ctx, ids, f, t, l) => ctx.reads.store.readIncidents(ids, f, t, l));
+export const incidentsTable = listTable(
+  'incidents',
+  columnsOf<IncidentListRow>(
+    'service',
+    'id',
+    'source',
+    'openedAt',
+    'resolvedAt',
+    'severity',
+    'deploymentId',
+    'rootCauseSha',
+    'title',
+    'url',
+  ),
+  ['openedAt', 'resolvedAt'],
+  (ctx, ids, f, t, l) => ctx.reads.store.readIncidents(ids, f, t, l),
+);
 
 /** CI runs that finished in the window; newest first. */
-export const ciRunsTable = listTable('ci-runs', columnsOf<CiRunListRow>(
-  'service', 'id', 'source', 'name', 'status', 'sha', 'branch', 'startedAt', 'finishedAt', 'testsPassed', 'testsFailed', 'testsSkipped', 'url',
-), ['startedAt', 'finishedAt'], (ctx, ids, f, t, l) => ctx.reads.store.readCiRuns(ids, f, t, l));
+export const ciRunsTable = listTable(
+  'ci-runs',
+  columnsOf<CiRunListRow>(
+    'service',
+    'id',
+    'source',
+    'name',
+    'status',
+    'sha',
+    'branch',
+    'startedAt',
+    'finishedAt',
+    'testsPassed',
+    'testsFailed',
+    'testsSkipped',
+    'url',
+  ),
+  ['startedAt', 'finishedAt'],
+  (ctx, ids, f, t, l) => ctx.reads.store.readCiRuns(ids, f, t, l),
+);

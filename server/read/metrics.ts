@@ -18,7 +18,11 @@ export async function metricsOf(ctx: ReadContext, q: ScopedWindow): Promise<Metr
 /** The five metrics per calendar bucket; 400 when the window holds more than {@link MAX_BUCKETS}. */
 export async function seriesOf(ctx: ReadContext, q: ScopedWindow, bucket: Bucket): Promise<SeriesResponse> {
   if (periods(bucket, q.from, q.to, ctx.config.tz).length > MAX_BUCKETS) {
-    throw new HttpError(400, 'invalid_query', `bucket: ${bucket} buckets over this window would be more than ${MAX_BUCKETS}; use a larger bucket or a shorter window.`);
+    throw new HttpError(
+      400,
+      'invalid_query',
+      `bucket: ${bucket} buckets over this window would be more than ${MAX_BUCKETS}; use a larger bucket or a shorter window.`,
+    );
   }
   return readSeries(ctx.reads, q.resolved, q.from, q.to, bucket, metricsOptions(ctx.config, q.resolved.scope.key));
 }

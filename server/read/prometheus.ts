@@ -13,5 +13,13 @@ export async function prometheusFigures(ctx: ReadContext, w: Window): Promise<{ 
   const all = scopes[0].serviceIds;
   const facts = await reads.facts.all(all);
   const byId = new Map(all.map((id, i) => [id, facts[i]]));
-  return scopes.map((scope) => ({ scope, metrics: indexedFiveMetrics(reads.workspace, scope.serviceIds.map((id) => byId.get(id)!), w, configured) }));
+  return scopes.map((scope) => ({
+    scope,
+    metrics: indexedFiveMetrics(
+      reads.workspace,
+      scope.serviceIds.map((id) => byId.get(id)!),
+      w,
+      configured,
+    ),
+  }));
 }

@@ -13,7 +13,9 @@ import type { ScopedWindow } from './query';
 export interface PullRequestGroup {
   /** The (change id, deployment id) of its latest commit, deployed last: its links and stages stand for the group. */
   head: [changeId: number, deploymentId: number];
-  start: number; deployedAt: number; commits: number;
+  start: number;
+  deployedAt: number;
+  commits: number;
   /** Its pull request's id, or the change's (negated), for a stable order among equals. */
   id: number;
 }
@@ -29,7 +31,17 @@ export function groupByPullRequest(rows: readonly ChangePullRequestRow[], order:
   for (const r of rows) {
     const id = r.pullRequestId ?? -r.changeId;
     const g = groups.get(id);
-    if (!g) { groups.set(id, { head: [r.changeId, r.deploymentId], start: r.start, deployedAt: r.deployedAt, commits: 1, id, headCommittedAt: r.committedAt }); continue; }
+    if (!g) {
+      groups.set(id, {
+        head: [r.changeId, r.deploymentId],
+        start: r.start,
+        deployedAt: r.deployedAt,
+        commits: 1,
+        id,
+        headCommittedAt: r.committedAt,
+      });
+      continue;
+    }
     g.commits++;
     g.start = Math.min(g.start, r.start);
     if (r.deployedAt > g.deployedAt || (r.deployedAt === g.deployedAt && r.committedAt > g.headCommittedAt)) {
@@ -50,19 +62,38 @@ export function groupByPullRequest(rows: readonly ChangePullRequestRow[], order:
 export const pullRequestColumns = [...changeColumns, 'commits'] as const;
 
 /** The first `limit` pull requests whose commits first shipped in the window, in `sort` order (`groupBy=pullRequest`). */
-export async function pullRequestsTable(ctx: ReadContext, q: ScopedWindow, sort: ChangeOrder, limit: number): Promise<Table<PullRequestChangesResponse>> {
+export async function pullRequestsTable(
+  ctx: ReadContext,
+  q: ScopedWindow,
+  sort: ChangeOrder,
+  limit: number,
+): Promise<Table<PullRequestChangesResponse>> {
   const { reads } = ctx;
   // Every change of the window (a pull request's place in the order depends on all its commits), read lightly;
   // the list's full rows only for the heads of the groups answered.
-  const pairs = indexedChanges(reads.workspace, await reads.facts.all(q.resolved.serviceIds), { from: q.from, to: q.to, tz: ctx.config.tz }, sort, Number.MAX_SAFE_INTEGER);
+  const pairs = indexedChanges(
+    reads.workspace,
+    await reads.facts.all(q.resolved.serviceIds),
+    { from: q.from, to: q.to, tz: ctx.config.tz },
+    sort,
+    Number.MAX_SAFE_INTEGER,
+  );
   const groups = groupByPullRequest(await reads.store.readChangePullRequests(pairs), sort, limit);
   const heads = await reads.store.readChanges(groups.map((g) => g.head));
   const items: PullRequestChangeItem[] = heads.map((row, i) => {
     const g = groups[i];
-    return { ...changeItem(row), committedAt: iso(g.start)!, deployedAt: iso(g.deployedAt)!, leadTime: (g.deployedAt - g.start) / 1000, commits: g.commits };
+    return {
+      ...changeItem(row),
+      committedAt: iso(g.start)!,
+      deployedAt: iso(g.deployedAt)!,
+      leadTime: (g.deployedAt - g.start) / 1000,
+      commits: g.commits,
+    };
   });
   return {
     body: { scope: q.resolved.scope.key, from: iso(q.from)!, to: iso(q.to)!, groupBy: 'pullRequest', items },
-    rows: items as unknown as Record<string, unknown>[], name: 'pull-requests', columns: pullRequestColumns,
+    rows: items as unknown as Record<string, unknown>[],
+    name: 'pull-requests',
+    columns: pullRequestColumns,
   };
 }

@@ -16,9 +16,14 @@ const noStarts: ReadonlyMap<number, number> = new Map();
 export function createReadState(store: StoreReads): ReadState {
   const org = createOrganisation(store);
   const metrics = createMetricsState(store, async (settings) =>
-    (!settings || settings.incidents.length === 0 ? noStarts : (await org.current()).configuredStarts(settings)));
+    !settings || settings.incidents.length === 0 ? noStarts : (await org.current()).configuredStarts(settings),
+  );
   return {
-    ...metrics, org,
-    close() { metrics.close(); org.close(); },
+    ...metrics,
+    org,
+    close() {
+      metrics.close();
+      org.close();
+    },
   };
 }

@@ -21,12 +21,18 @@ export async function summaryTable(ctx: ReadContext, from: number, to: number): 
   const row = async ({ resolved, name }: { resolved: ResolvedScope; name: string }): Promise<SummaryResponse['departments'][number]> => {
     const opts = metricsOptions(config, resolved.scope.key);
     const metrics = await readMetrics(reads, resolved, from, to, opts);
-    const monthly = async (start: number) => (await readSeries(reads, resolved, start, trendTo, 'month', opts)).points.map((p) => ({
-      from: p.from, to: p.to, leadTimeP50: p.leadTime.p50, deploymentsPerWeek: p.deploymentFrequency.perWeek,
-    }));
+    const monthly = async (start: number) =>
+      (await readSeries(reads, resolved, start, trendTo, 'month', opts)).points.map((p) => ({
+        from: p.from,
+        to: p.to,
+        leadTimeP50: p.leadTime.p50,
+        deploymentsPerWeek: p.deploymentFrequency.perWeek,
+      }));
     const baselineMonth = metrics.baseline ? startOf('month', Math.max(Date.parse(metrics.baseline.from), to - TEN_YEARS_MS), tz) : null;
     return {
-      department: { id: resolved.scope.kind === 'org' ? '' : resolved.scope.id, name }, services: resolved.serviceIds.length, metrics,
+      department: { id: resolved.scope.kind === 'org' ? '' : resolved.scope.id, name },
+      services: resolved.serviceIds.length,
+      metrics,
       trend: await monthly(trendFrom),
       sinceBaseline: baselineMonth !== null && baselineMonth < trendTo ? await monthly(baselineMonth) : [],
     };
@@ -35,20 +41,32 @@ export async function summaryTable(ctx: ReadContext, from: number, to: number): 
   const rows: SummaryResponse['departments'] = [];
   for (const d of departments) rows.push(await row(d));
   const body: SummaryResponse = {
-    from: new Date(from).toISOString(), to: new Date(to).toISOString(), demo: ctx.demo(),
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    demo: ctx.demo(),
     org: orgMetrics,
     departments: rows,
   };
   return {
-    body, name: 'summary',
+    body,
+    name: 'summary',
     rows: body.departments.map((r) => ({
-      department: r.department.name, services: r.services,
-      leadTimeP50: r.metrics.leadTime.p50, nowLeadTimeP50: r.metrics.now.leadTimeP50,
-      baselineLeadTimeP50: r.metrics.baseline?.leadTimeP50 ?? null, baselineLeftOut: r.metrics.baseline?.leftOut ?? null, speedup: r.metrics.speedup,
-      deploymentsPerWeek: r.metrics.deploymentFrequency.perWeek, changeFailureRate: r.metrics.changeFailureRate.rate,
-      timeToRestoreP50: r.metrics.timeToRestore.p50, failedDeploymentRecoveryTimeP50: r.metrics.failedDeploymentRecoveryTime.p50,
-      reworkRate: r.metrics.reworkRate.rate, band: r.metrics.band, bands: r.metrics.bands,
-      benchmarkAverage: r.metrics.benchmark.average.score, aheadOfGovernment: r.metrics.benchmark.average.aheadOf.government,
+      department: r.department.name,
+      services: r.services,
+      leadTimeP50: r.metrics.leadTime.p50,
+      nowLeadTimeP50: r.metrics.now.leadTimeP50,
+      baselineLeadTimeP50: r.metrics.baseline?.leadTimeP50 ?? null,
+      baselineLeftOut: r.metrics.baseline?.leftOut ?? null,
+      speedup: r.metrics.speedup,
+      deploymentsPerWeek: r.metrics.deploymentFrequency.perWeek,
+      changeFailureRate: r.metrics.changeFailureRate.rate,
+      timeToRestoreP50: r.metrics.timeToRestore.p50,
+      failedDeploymentRecoveryTimeP50: r.metrics.failedDeploymentRecoveryTime.p50,
+      reworkRate: r.metrics.reworkRate.rate,
+      band: r.metrics.band,
+      bands: r.metrics.bands,
+      benchmarkAverage: r.metrics.benchmark.average.score,
+      aheadOfGovernment: r.metrics.benchmark.average.aheadOf.government,
     })),
   };
 }
@@ -58,8 +76,17 @@ export async function childrenTable(ctx: ReadContext, parent: ResolvedScope, fro
   const children = (await ctx.reads.org.current()).children(parent.scope);
   const items: ChildRow[] = [];
   for (const { resolved, name } of children) {
-    items.push({ scope: resolved.scope.key, name, services: resolved.serviceIds.length, metrics: await readMetrics(ctx.reads, resolved, from, to, metricsOptions(ctx.config, resolved.scope.key)) });
+    items.push({
+      scope: resolved.scope.key,
+      name,
+      services: resolved.serviceIds.length,
+      metrics: await readMetrics(ctx.reads, resolved, from, to, metricsOptions(ctx.config, resolved.scope.key)),
+    });
   }
   const body: ChildrenResponse = { scope: parent.scope.key, from: new Date(from).toISOString(), to: new Date(to).toISOString(), items };
-  return { body, name: 'children', rows: items.map((i) => ({ ...i.metrics, scope: i.scope, name: i.name, services: i.services })) as unknown as Record<string, unknown>[] };
+  return {
+    body,
+    name: 'children',
+    rows: items.map((i) => ({ ...i.metrics, scope: i.scope, name: i.name, services: i.services })) as unknown as Record<string, unknown>[],
+  };
 }

@@ -23,9 +23,17 @@ export function cdeventsRouter(ctx: AppContext): Router {
   const json = jsonBody({ limit: ctx.config.bodyLimit, type: jsonTypes, depth: limits.jsonDepth });
   r.post('/api/v1/cdevents', requireRole(ctx.auth, 'ingest'), json, async (req, res) => {
     if (!req.is(jsonTypes)) {
-      throw new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json, application/cloudevents+json or application/cloudevents-batch+json, not "${(req.get('content-type') ?? 'none').slice(0, 80)}".`);
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        `Content-Type must be application/json, application/cloudevents+json or application/cloudevents-batch+json, not "${(req.get('content-type') ?? 'none').slice(0, 80)}".`,
+      );
     }
-    const mediaType = req.is('application/cloudevents-batch+json') ? 'batch' : req.is('application/cloudevents+json') ? 'cloudevent' : 'json';
+    const mediaType = req.is('application/cloudevents-batch+json')
+      ? 'batch'
+      : req.is('application/cloudevents+json')
+        ? 'cloudevent'
+        : 'json';
     let items;
     try {
       items = unwrapCdEvents(req.body, req.headers, mediaType);
@@ -34,7 +42,11 @@ export function cdeventsRouter(ctx: AppContext): Router {
       throw e;
     }
     if (items.length > limits.eventsPerRequest) {
-      throw new HttpError(413, 'too_many_events', `The request holds ${items.length.toLocaleString('en')} CDEvents, more than ${limits.eventsPerRequest.toLocaleString('en')} (limits.eventsPerRequest): send smaller batches.`);
+      throw new HttpError(
+        413,
+        'too_many_events',
+        `The request holds ${items.length.toLocaleString('en')} CDEvents, more than ${limits.eventsPerRequest.toLocaleString('en')} (limits.eventsPerRequest): send smaller batches.`,
+      );
     }
     const t = await translateCdEvents(items, {
       production: ctx.config.production,
@@ -42,15 +54,26 @@ export function cdeventsRouter(ctx: AppContext): Router {
     });
     if (t.issues.length > 0) {
       const first = t.issues[0];
-      const message = t.issues.length === 1 ? `${first.path}: ${first.message}` : `${t.issues.length} problems in the CDEvents; the first is ${first.path}: ${first.message}`;
+      const message =
+        t.issues.length === 1
+          ? `${first.path}: ${first.message}`
+          : `${t.issues.length} problems in the CDEvents; the first is ${first.path}: ${first.message}`;
       throw new HttpError(400, 'invalid_cdevent', `${message}. Nothing was stored.`, t.issues.slice(0, limits.validationErrors));
     }
-    const stored = t.events.length === 0
-      ? { accepted: 0, updated: 0, unchanged: 0 }
-      : await ctx.ingest.submit({ events: t.events.map((e) => e.event), pathOf: (i) => `${t.events[i].at} (as a native ${t.events[i].event.type})`, defaultSource: CDEVENTS_SOURCE });
+    const stored =
+      t.events.length === 0
+        ? { accepted: 0, updated: 0, unchanged: 0 }
+        : await ctx.ingest.submit({
+            events: t.events.map((e) => e.event),
+            pathOf: (i) => `${t.events[i].at} (as a native ${t.events[i].event.type})`,
+            defaultSource: CDEVENTS_SOURCE,
+          });
     res.status(t.events.length === 0 ? 202 : 200).json({
-      accepted: stored.accepted, updated: stored.updated, unchanged: stored.unchanged,
-      ignored: t.ignored.length, ignoredEvents: t.ignored.slice(0, MAX_IGNORED_LISTED),
+      accepted: stored.accepted,
+      updated: stored.updated,
+      unchanged: stored.unchanged,
+      ignored: t.ignored.length,
+      ignoredEvents: t.ignored.slice(0, MAX_IGNORED_LISTED),
     });
   });
   return r;

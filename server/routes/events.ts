@@ -24,7 +24,11 @@ function parseNdjson(body: string, maxEvents: number): { values: unknown[]; line
       values.push(JSON.parse(line));
       lines.push(n);
     } catch (e) {
-      throw new HttpError(400, 'malformed_json', `line ${n}: not valid JSON (${(e as Error).message.slice(0, 120)}); send one JSON object per line.`);
+      throw new HttpError(
+        400,
+        'malformed_json',
+        `line ${n}: not valid JSON (${(e as Error).message.slice(0, 120)}); send one JSON object per line.`,
+      );
     }
   }
   return { values, lines };
@@ -34,7 +38,11 @@ export function eventsRouter(ctx: AppContext): Router {
   const r = Router();
   const { limits } = ctx.config;
   const json = jsonBody({ limit: ctx.config.bodyLimit, type: ['application/json', 'application/*+json'], depth: limits.jsonDepth });
-  const ndjson = textBody({ limit: ctx.config.bodyLimit, type: ['application/x-ndjson', 'application/ndjson'], ndjson: { lines: limits.ndjsonLines, depth: limits.jsonDepth } });
+  const ndjson = textBody({
+    limit: ctx.config.bodyLimit,
+    type: ['application/x-ndjson', 'application/ndjson'],
+    ndjson: { lines: limits.ndjsonLines, depth: limits.jsonDepth },
+  });
   r.post('/api/v1/events', requireRole(ctx.auth, 'ingest'), json, ndjson, async (req, res) => {
     let input: unknown[];
     let pathOf: ((i: number) => string) | undefined;
@@ -46,7 +54,11 @@ export function eventsRouter(ctx: AppContext): Router {
       input = parsed.values;
       pathOf = (i) => `line ${parsed.lines[i]}`;
     } else {
-      throw new HttpError(415, 'unsupported_media_type', `Content-Type must be application/json or application/x-ndjson, not "${(req.get('content-type') ?? 'none').slice(0, 80)}".`);
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        `Content-Type must be application/json or application/x-ndjson, not "${(req.get('content-type') ?? 'none').slice(0, 80)}".`,
+      );
     }
     const result = await ctx.ingest.submit({ events: input, pathOf });
     res.status(200).json({ accepted: result.accepted, updated: result.updated, unchanged: result.unchanged });

@@ -26,9 +26,19 @@ export function incidentSourcesRouter(ctx: AppContext): Router {
   const item = (s: StoredRecord): KeptIncidentItem => {
     const model = models().find((m) => m.source === s.source);
     return {
-      source: s.source, id: s.id, openedAt: iso(s.openedAt)!, resolvedAt: iso(s.resolvedAt), severity: s.severity, sourceSeverity: s.severityValue,
+      source: s.source,
+      id: s.id,
+      openedAt: iso(s.openedAt)!,
+      resolvedAt: iso(s.resolvedAt),
+      severity: s.severity,
+      sourceSeverity: s.severityValue,
       mapBy: model ? mapHint(model, s) : { field: Object.keys(s.fields)[0] ?? 'service', value: Object.values(s.fields)[0] ?? null },
-      fields: s.fields, service: s.service, reason: s.reason ?? '', title: s.title, url: s.url, configured: model !== undefined,
+      fields: s.fields,
+      service: s.service,
+      reason: s.reason ?? '',
+      title: s.title,
+      url: s.url,
+      configured: model !== undefined,
     };
   };
   for (const status of ['unmapped', 'skipped'] as const) {
@@ -41,10 +51,31 @@ export function incidentSourcesRouter(ctx: AppContext): Router {
       const items = (await reads.sourceIncidentList(status, source ?? null, limit)).map(item);
       const counts = (await reads.sourceIncidentCounts()).filter((c) => c.status === status);
       const body: KeptIncidentsResponse = { status, items, counts: Object.fromEntries(counts.map((c) => [c.source, c.n])) };
-      sendRows(req, res, body, items.map((i) => ({ ...i, fields: JSON.stringify(i.fields) })), `incidents-${status}`, columns);
+      sendRows(
+        req,
+        res,
+        body,
+        items.map((i) => ({ ...i, fields: JSON.stringify(i.fields) })),
+        `incidents-${status}`,
+        columns,
+      );
     });
   }
   return r;
 }
 
-const columns = columnsOf<KeptIncidentItem>('source', 'id', 'openedAt', 'resolvedAt', 'severity', 'sourceSeverity', 'mapBy.field', 'mapBy.value', 'service', 'reason', 'title', 'url', 'configured');
+const columns = columnsOf<KeptIncidentItem>(
+  'source',
+  'id',
+  'openedAt',
+  'resolvedAt',
+  'severity',
+  'sourceSeverity',
+  'mapBy.field',
+  'mapBy.value',
+  'service',
+  'reason',
+  'title',
+  'url',
+  'configured',
+);

@@ -33,10 +33,14 @@ export function loopsRouter(ctx: AppContext): Router {
     return {
       planned: (from, to) => ctx.store.listLoops(r.scope.key, from, to),
       count: () => ctx.store.countLoops(r.scope.key),
-      loop: async (id) => { const row = await ctx.store.getLoop(id); return row?.scope === r.scope.key ? row : undefined; },
+      loop: async (id) => {
+        const row = await ctx.store.getLoop(id);
+        return row?.scope === r.scope.key ? row : undefined;
+      },
       audit: (ids) => ctx.store.listAuditOfLoops(ids),
       metrics: (from, to) => readMetrics(ctx.reads, r, from, to, options),
-      leadTimes: async (from, to) => indexedLeadTimes(ctx.reads.workspace, await ctx.reads.facts.all(r.serviceIds), { from, to, tz: 'UTC' }),
+      leadTimes: async (from, to) =>
+        indexedLeadTimes(ctx.reads.workspace, await ctx.reads.facts.all(r.serviceIds), { from, to, tz: 'UTC' }),
     };
   };
 
@@ -50,8 +54,13 @@ export function loopsRouter(ctx: AppContext): Router {
   r.get('/api/v1/loops/audit', viewer, async (req, res) => {
     const scope = parseScope(req.query.scope);
     const items: LoopAuditItem[] = (await ctx.store.listLoopAudit(scope.key, parseLimit(req.query.limit, 200, 5000))).map((a) => ({
-      loopId: String(a.loopId), name: a.name, action: a.action as LoopAuditItem['action'], actor: a.actor,
-      at: new Date(a.at).toISOString(), before: a.before ? JSON.parse(a.before) : null, after: a.after ? JSON.parse(a.after) : null,
+      loopId: String(a.loopId),
+      name: a.name,
+      action: a.action as LoopAuditItem['action'],
+      actor: a.actor,
+      at: new Date(a.at).toISOString(),
+      before: a.before ? JSON.parse(a.before) : null,
+      after: a.after ? JSON.parse(a.after) : null,
     }));
     sendRows(req, res, { scope: scope.key, items }, items as unknown as Record<string, unknown>[], 'loop-audit');
   });
@@ -64,11 +73,17 @@ export function loopsRouter(ctx: AppContext): Router {
 
   r.post('/api/v1/loops', editor, needJson, json, async (req, res) => {
     const body = req.body as Record<string, unknown> | undefined;
-    if (typeof body?.scope !== 'string') throw new HttpError(400, 'invalid_loop', 'scope: expected "org", "department:<id>", "team:<id>" or "service:<owner/name>".', [{ path: 'scope', message: 'required' }]);
+    if (typeof body?.scope !== 'string')
+      throw new HttpError(400, 'invalid_loop', 'scope: expected "org", "department:<id>", "team:<id>" or "service:<owner/name>".', [
+        { path: 'scope', message: 'required' },
+      ]);
     const scope = (await ctx.reads.org.resolve(parseScope(body.scope))).scope;
     const id = await planLoop(writes, scope.key, body, await actorOf(ctx.auth, req), ctx.now());
     notify(scope.key);
-    res.status(201).location(`/api/v1/loops/${id}`).json({ id: String(id) });
+    res
+      .status(201)
+      .location(`/api/v1/loops/${id}`)
+      .json({ id: String(id) });
   });
 
   r.patch('/api/v1/loops/:id', editor, needJson, json, async (req, res) => {

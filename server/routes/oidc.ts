@@ -56,7 +56,13 @@ export function oidcRouter(ctx: AppContext, oidc: OidcClient): Router {
     }
     if (!who.role) return toLogin(res, 'no_role');
     const s = await ctx.sessions!.create(who.actor, who.role, { kind: 'oidc', claim: who.claim.name, values: who.claim.values });
-    res.cookie(SESSION_COOKIE, s.id, { httpOnly: true, sameSite: 'strict', secure: req.secure, path: '/', maxAge: ctx.sessions!.hours * 3_600_000 });
+    res.cookie(SESSION_COOKIE, s.id, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: req.secure,
+      path: '/',
+      maxAge: ctx.sessions!.hours * 3_600_000,
+    });
     res.redirect(302, next);
   });
   return r;

@@ -1,9 +1,17 @@
 /** The Prometheus text exposition format (0.0.4), written from metric families (pure). */
 
 /** One time series of a family: its labels and value. */
-export interface Sample { labels: Record<string, string>; value: number }
+export interface Sample {
+  labels: Record<string, string>;
+  value: number;
+}
 /** A metric name with its HELP text, TYPE and samples. */
-export interface MetricFamily { name: string; help: string; type: 'gauge' | 'counter'; samples: Sample[] }
+export interface MetricFamily {
+  name: string;
+  help: string;
+  type: 'gauge' | 'counter';
+  samples: Sample[];
+}
 
 /** The Content-Type Prometheus expects for this format. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -26,7 +34,9 @@ export function renderPrometheus(families: MetricFamily[]): string {
     if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(f.name)) throw new Error(`invalid metric name ${f.name}`);
     lines.push(`# HELP ${f.name} ${escapeHelp(f.help)}`, `# TYPE ${f.name} ${f.type}`);
     for (const s of f.samples) {
-      const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${escapeLabelValue(v)}"`).join(',');
+      const labels = Object.entries(s.labels)
+        .map(([k, v]) => `${k}="${escapeLabelValue(v)}"`)
+        .join(',');
       lines.push(`${f.name}${labels ? `{${labels}}` : ''} ${formatValue(s.value)}`);
     }
   }

@@ -9,7 +9,15 @@ import { sendRows } from '../csv';
 import { collectorHealth } from '../collectors/status';
 import type { ChangeOrder } from '../metrics/indexed';
 import {
-  changesTable, ciRunsTable, deploymentsTable, incidentsTable, metricsTable, orgOf, scopedWindow, seriesTable, type Table,
+  changesTable,
+  ciRunsTable,
+  deploymentsTable,
+  incidentsTable,
+  metricsTable,
+  orgOf,
+  scopedWindow,
+  seriesTable,
+  type Table,
 } from '../read';
 import { pullRequestsTable } from '../read/pull-requests';
 
@@ -24,7 +32,10 @@ export function readRouter(ctx: AppContext): Router {
   const scoped = (req: Request) => scopedWindow(ctx, req.query, ctx.now());
 
   r.get('/api/v1/health', async (req, res) => {
-    let ok = true, events = 0, services = 0, error: string | undefined;
+    let ok = true,
+      events = 0,
+      services = 0,
+      error: string | undefined;
     try {
       ({ events, services } = await ctx.store.healthCounts());
     } catch (e) {
@@ -36,12 +47,17 @@ export function readRouter(ctx: AppContext): Router {
     }
     // A full disk leaves reads working (degraded, 200); a damaged or unreadable file does not (503).
     const fault = await ctx.store.fault();
-    if (fault) error = `${fault.kind === 'disk_full' ? 'disk full' : 'damaged'} since ${new Date(fault.since).toISOString()}: ${faultMessage(fault.kind, fault.sqlite)}`;
+    if (fault)
+      error = `${fault.kind === 'disk_full' ? 'disk full' : 'damaged'} since ${new Date(fault.since).toISOString()}: ${faultMessage(fault.kind, fault.sqlite)}`;
     if (fault?.kind === 'damaged') ok = false;
     const status: HealthResponse['status'] = !ok ? 'error' : fault ? 'degraded' : 'ok';
     const body: HealthResponse = {
-      status, version: '0.1.0', database: { ok, writable: ok && !fault, events, services, ...(error ? { error } : {}) },
-      demo: ctx.demo(), building: [...(ctx.building ?? [])].sort(), collectors: await collectorHealth(ctx, req),
+      status,
+      version: '0.1.0',
+      database: { ok, writable: ok && !fault, events, services, ...(error ? { error } : {}) },
+      demo: ctx.demo(),
+      building: [...(ctx.building ?? [])].sort(),
+      collectors: await collectorHealth(ctx, req),
     };
     res.status(ok ? 200 : 503).json(body);
   });

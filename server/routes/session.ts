@@ -11,10 +11,13 @@ import { tokenHash, type SessionOrigin } from '../sessions';
 import { parseBody } from '../validate';
 import { jsonBody } from '../body';
 
-const loginBody = z.union([
-  z.object({ token: z.string().min(1).max(500) }).strict(),
-  z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(1000) }).strict(),
-], { error: 'send {"token": "…"} or {"username": "…", "password": "…"}' });
+const loginBody = z.union(
+  [
+    z.object({ token: z.string().min(1).max(500) }).strict(),
+    z.object({ username: z.string().min(1).max(100), password: z.string().min(1).max(1000) }).strict(),
+  ],
+  { error: 'send {"token": "…"} or {"username": "…", "password": "…"}' },
+);
 
 /** Compared against when a username is unknown, so the answer takes as long as for a known one. */
 const decoyHash = hashPassword('not a real password');
@@ -36,7 +39,8 @@ export function sessionRouter(ctx: AppContext): Router {
     const loopbackRoles = c.local ? ctx.auth.loopbackRoles : [];
     const held = new Set<Role>(await ctx.auth.held(c));
     res.json({
-      signedIn: signedIn !== null, actor: signedIn?.actor ?? (c.token ? ctx.auth.identify(c.token)?.name ?? null : null),
+      signedIn: signedIn !== null,
+      actor: signedIn?.actor ?? (c.token ? (ctx.auth.identify(c.token)?.name ?? null) : null),
       // The session's own role; `roles` adds what loopback grants without signing in.
       role: signedIn?.role ?? null,
       roles: roles.filter((role) => held.has(role)),
@@ -69,10 +73,13 @@ export function sessionRouter(ctx: AppContext): Router {
         if (e instanceof PasswordsBusyError) throw refusalError(res, busyRefusal);
         throw e;
       }
-      if (user && ok) { attempt.succeeded(); who = { actor: `user:${user.username}`, role: user.role, origin: { kind: 'password', username: user.username } }; }
-      else attempt.failed();
+      if (user && ok) {
+        attempt.succeeded();
+        who = { actor: `user:${user.username}`, role: user.role, origin: { kind: 'password', username: user.username } };
+      } else attempt.failed();
     }
-    if (!who) throw new HttpError(401, 'unauthorized', 'token' in body ? 'That token is not valid.' : 'The username or password is not right.');
+    if (!who)
+      throw new HttpError(401, 'unauthorized', 'token' in body ? 'That token is not valid.' : 'The username or password is not right.');
     const s = await sessions.create(who.actor, who.role, who.origin);
     setCookie(req, res, s.id, sessions.hours * 3_600_000);
     res.json({ signedIn: true, actor: who.actor, roles: grants[who.role], expiresAt: new Date(s.expiresAt).toISOString() });

@@ -16,7 +16,11 @@ import { textBody } from '../body';
 export const TEST_REPORT_LIMIT = '20mb';
 const xmlTypes = ['application/xml', 'text/xml', 'application/junit+xml'];
 
-const required = (what: string) => z.string({ error: `is required: ${what}` }).trim().min(1, `must not be empty: ${what}`);
+const required = (what: string) =>
+  z
+    .string({ error: `is required: ${what}` })
+    .trim()
+    .min(1, `must not be empty: ${what}`);
 const params = z.object({
   service: required('the service the tests ran for, such as "owner/repo"'),
   sha: required('the commit the tests ran on'),
@@ -34,7 +38,11 @@ export function testReportsRouter(ctx: AppContext): Router {
   const xml = textBody({ limit: TEST_REPORT_LIMIT, type: xmlTypes });
   r.post('/api/v1/test-reports', requireRole(ctx.auth, 'ingest'), xml, async (req, res) => {
     if (!req.is(xmlTypes) || typeof req.body !== 'string') {
-      throw new HttpError(415, 'unsupported_media_type', `Send the JUnit XML report as the body with Content-Type application/xml or text/xml, not "${(req.get('content-type') ?? 'none').slice(0, 80)}".`);
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        `Send the JUnit XML report as the body with Content-Type application/xml or text/xml, not "${(req.get('content-type') ?? 'none').slice(0, 80)}".`,
+      );
     }
     const q = params.safeParse(req.query);
     if (!q.success) {
@@ -52,7 +60,9 @@ export function testReportsRouter(ctx: AppContext): Router {
     const run = testReportToCiRun(totals, q.data, ctx.now(), digest);
     const result = await ctx.ingest.submit({ events: [run], pathOf: () => 'query', defaultSource: JUNIT_SOURCE });
     res.json({
-      accepted: result.accepted, updated: result.updated, unchanged: result.unchanged,
+      accepted: result.accepted,
+      updated: result.updated,
+      unchanged: result.unchanged,
       ciRun: { id: run.id, status: run.status, tests: run.tests, startedAt: run.startedAt, finishedAt: run.finishedAt },
     });
   });

@@ -41,37 +41,67 @@ export function alertmanagerWebhookRouter(ctx: AppContext): Router {
 
   const precheck = (req: Request, _res: Response, next: NextFunction) => {
     const s = settings();
-    if (!s) throw new HttpError(503, 'webhook_not_configured', 'Alertmanager webhooks are off: configure incidents.alertmanager (with bearerTokens or basicAuth) and restart Deming.');
+    if (!s)
+      throw new HttpError(
+        503,
+        'webhook_not_configured',
+        'Alertmanager webhooks are off: configure incidents.alertmanager (with bearerTokens or basicAuth) and restart Deming.',
+      );
     if (!authorised(s, req.get('authorization'))) {
-      throw new HttpError(401, 'unauthorized', 'The Authorization header does not hold a configured credential: give the receiver\'s http_config the bearer token (authorization.credentials) or basic_auth of incidents.alertmanager.');
+      throw new HttpError(
+        401,
+        'unauthorized',
+        "The Authorization header does not hold a configured credential: give the receiver's http_config the bearer token (authorization.credentials) or basic_auth of incidents.alertmanager.",
+      );
     }
     next();
   };
 
   r.post('/webhooks/alertmanager', precheck, rawBody(LIMIT), async (req, res) => {
     const s = settings()!;
-    if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'Send the notification as application/json, as Alertmanager\'s webhook receiver does.');
+    if (!req.is('application/json'))
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        "Send the notification as application/json, as Alertmanager's webhook receiver does.",
+      );
     const parsed = notificationSchema.safeParse(parseJsonBody(req.body, ctx.config.limits.jsonDepth));
     if (!parsed.success) {
       const i = parsed.error.issues[0];
-      throw new HttpError(400, 'invalid_payload', `${i.path.join('.') || 'body'}: ${i.message}`, [{ path: i.path.join('.'), message: i.message }]);
+      throw new HttpError(400, 'invalid_payload', `${i.path.join('.') || 'body'}: ${i.message}`, [
+        { path: i.path.join('.'), message: i.message },
+      ]);
     }
     const now = ctx.now();
     const { groups, filtered, undecided } = alertGroups(s, parsed.data, now);
     if (groups.length === 0) {
-      res.status(202).json({ ignored: `no alert of this notification is an incident (${filtered} left out by incidents.alertmanager.filter${undecided ? `, ${undecided} group(s) with alerts left out (truncatedAlerts)` : ''})` });
+      res.status(202).json({
+        ignored: `no alert of this notification is an incident (${filtered} left out by incidents.alertmanager.filter${undecided ? `, ${undecided} group(s) with alerts left out (truncatedAlerts)` : ''})`,
+      });
       return;
     }
     const incidents = [];
     for (const g of groups) incidents.push(incidentOf(g, await ctx.store.openSourceIncident(SOURCE, g.grouping)));
     const batch = incidentBatch(s.model, incidents, now);
     const result = await ctx.ingest.submit({
-      events: batch.events, pathOf: (i) => `alerts group ${i}`, defaultSource: SOURCE, outOfRange: 'skip',
+      events: batch.events,
+      pathOf: (i) => `alerts group ${i}`,
+      defaultSource: SOURCE,
+      outOfRange: 'skip',
       alsoStore: { incidents: batch.write },
     });
     res.status(200).json({
-      accepted: result.accepted, updated: result.updated, unchanged: result.unchanged, filtered,
-      incidents: batch.write.items.map(({ record, decision }) => ({ id: record.id, status: decision.status, service: decision.service, severity: decision.severity, reason: decision.reason })),
+      accepted: result.accepted,
+      updated: result.updated,
+      unchanged: result.unchanged,
+      filtered,
+      incidents: batch.write.items.map(({ record, decision }) => ({
+        id: record.id,
+        status: decision.status,
+        service: decision.service,
+        severity: decision.severity,
+        reason: decision.reason,
+      })),
     });
   });
   return r;

@@ -25,25 +25,54 @@ export function gitlabWebhooksRouter(ctx: AppContext): Router {
   const settings = ctx.config.gitlab ?? defaultGitlabSettings;
   let client: GitlabClient | null | undefined;
   // GitLab waits 10 s for an answer: short waits; what cannot be read in time, the next collector run reads.
-  const gitlabClient = () => (client ??= settings.token ? createGitlabClient(settings, { log: (m) => ctx.log(m), timing: { retries: 1, maxWaitSeconds: 3, timeoutMs: 5000 } }) : null);
+  const gitlabClient = () =>
+    (client ??= settings.token
+      ? createGitlabClient(settings, { log: (m) => ctx.log(m), timing: { retries: 1, maxWaitSeconds: 3, timeoutMs: 5000 } })
+      : null);
   const r = Router();
 
   // Refuse what cannot be genuine before reading a body of up to 25 MB.
   const precheck = (req: Request, _res: Response, next: NextFunction) => {
     const secret = ctx.config.gitlabWebhookSecret;
-    if (!secret) throw new HttpError(503, 'webhook_not_configured', 'GitLab webhooks are off: set DEMING_GITLAB_WEBHOOK_SECRET to the secret token of the GitLab webhook and restart Deming.');
+    if (!secret)
+      throw new HttpError(
+        503,
+        'webhook_not_configured',
+        'GitLab webhooks are off: set DEMING_GITLAB_WEBHOOK_SECRET to the secret token of the GitLab webhook and restart Deming.',
+      );
     const token = req.get('x-gitlab-token');
-    if (token === undefined) throw new HttpError(401, 'bad_token', 'The X-Gitlab-Token header is missing: give the GitLab webhook a secret token (the value of DEMING_GITLAB_WEBHOOK_SECRET).');
-    if (!sameSecret(token, secret)) throw new HttpError(401, 'bad_token', 'The X-Gitlab-Token header is not the secret token: check that the webhook\'s secret token is DEMING_GITLAB_WEBHOOK_SECRET.');
+    if (token === undefined)
+      throw new HttpError(
+        401,
+        'bad_token',
+        'The X-Gitlab-Token header is missing: give the GitLab webhook a secret token (the value of DEMING_GITLAB_WEBHOOK_SECRET).',
+      );
+    if (!sameSecret(token, secret))
+      throw new HttpError(
+        401,
+        'bad_token',
+        "The X-Gitlab-Token header is not the secret token: check that the webhook's secret token is DEMING_GITLAB_WEBHOOK_SECRET.",
+      );
     next();
   };
 
   r.post('/webhooks/gitlab', precheck, rawBody(LIMIT), async (req, res) => {
-    if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'GitLab sends hooks as application/json: this endpoint takes GitLab webhook deliveries.');
+    if (!req.is('application/json'))
+      throw new HttpError(
+        415,
+        'unsupported_media_type',
+        'GitLab sends hooks as application/json: this endpoint takes GitLab webhook deliveries.',
+      );
     const key = req.get('idempotency-key');
-    if (key !== undefined && !DELIVERY_ID.test(key)) throw new HttpError(400, 'invalid_idempotency_key', 'The Idempotency-Key header must be 1 to 100 printable ASCII characters, as the UUID GitLab sends.');
+    if (key !== undefined && !DELIVERY_ID.test(key))
+      throw new HttpError(
+        400,
+        'invalid_idempotency_key',
+        'The Idempotency-Key header must be 1 to 100 printable ASCII characters, as the UUID GitLab sends.',
+      );
     const payload = parseJsonBody(req.body, ctx.config.limits.jsonDepth);
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new HttpError(400, 'invalid_payload', 'The body must be a JSON object, as GitLab sends a hook.');
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload))
+      throw new HttpError(400, 'invalid_payload', 'The body must be a JSON object, as GitLab sends a hook.');
     const kind = kindOf(payload) ?? req.get('x-gitlab-event')?.slice(0, 60) ?? 'unknown';
     // The delivery's identity: GitLab's key, else the object in its state (a redelivery before 17.4 has a new request).
     const identity = identityOf(kind, payload);
@@ -53,7 +82,7 @@ export function gitlabWebhooksRouter(ctx: AppContext): Router {
       const when = first ? ` at ${new Date(first.receivedAt).toISOString()}` : '';
       res.status(202).json({ duplicate: true, ignored: `this ${kind} hook was received before${when} and is not applied again` });
     };
-    if (delivery !== undefined && await ctx.store.findDelivery(SOURCE, delivery)) return duplicate();
+    if (delivery !== undefined && (await ctx.store.findDelivery(SOURCE, delivery))) return duplicate();
     let outcome;
     try {
       outcome = await eventsFromHook(payload, settings, gitlabClient(), ctx.store, ctx.now(), (m) => ctx.log(m));
@@ -72,7 +101,9 @@ export function gitlabWebhooksRouter(ctx: AppContext): Router {
     let result;
     try {
       result = await ctx.ingest.submit({
-        events: outcome.events, pathOf: (i) => `${kind}[${i}]`, defaultSource: SOURCE,
+        events: outcome.events,
+        pathOf: (i) => `${kind}[${i}]`,
+        defaultSource: SOURCE,
         alsoStore: remember ? { delivery: { source: SOURCE, deliveryId: delivery, event: kind, at: ctx.now() } } : undefined,
         outOfRange: 'skip',
       });

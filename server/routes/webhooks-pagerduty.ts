@@ -21,18 +21,27 @@ const SOURCE = 'pagerduty';
 /** PagerDuty's webhook payloads are a few kilobytes. */
 const LIMIT = '1mb';
 
-const envelope = z.object({
-  event: z.object({
-    id: z.string().regex(DELIVERY_ID, 'expected the event id PagerDuty gives (printable, at most 100 characters)'),
-    event_type: z.string().min(1).max(200),
-    resource_type: z.string().max(100).nullish(),
-    occurred_at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 time'),
-    data: z.unknown(),
-  }).loose(),
-}).loose();
+const envelope = z
+  .object({
+    event: z
+      .object({
+        id: z.string().regex(DELIVERY_ID, 'expected the event id PagerDuty gives (printable, at most 100 characters)'),
+        event_type: z.string().min(1).max(200),
+        resource_type: z.string().max(100).nullish(),
+        occurred_at: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO 8601 time'),
+        data: z.unknown(),
+      })
+      .loose(),
+  })
+  .loose();
 
 /** The `v1=` signatures of the header. */
-const signaturesOf = (header: string) => header.split(',').map((s) => s.trim()).filter((s) => s.startsWith('v1=')).map((s) => s.slice(3));
+const signaturesOf = (header: string) =>
+  header
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.startsWith('v1='))
+    .map((s) => s.slice(3));
 
 export function pagerdutyWebhookRouter(ctx: AppContext): Router {
   const r = Router();
@@ -40,9 +49,18 @@ export function pagerdutyWebhookRouter(ctx: AppContext): Router {
 
   const precheck = (req: Request, _res: Response, next: NextFunction) => {
     if (!settings() || settings()!.webhookSecrets.length === 0) {
-      throw new HttpError(503, 'webhook_not_configured', 'PagerDuty webhooks are off: set incidents.pagerduty.webhookSecrets (or DEMING_PAGERDUTY_WEBHOOK_SECRETS) to the subscription\'s secret and restart Deming.');
+      throw new HttpError(
+        503,
+        'webhook_not_configured',
+        "PagerDuty webhooks are off: set incidents.pagerduty.webhookSecrets (or DEMING_PAGERDUTY_WEBHOOK_SECRETS) to the subscription's secret and restart Deming.",
+      );
     }
-    if (!req.get('x-pagerduty-signature')) throw new HttpError(401, 'bad_signature', 'The X-PagerDuty-Signature header is missing: send the events of a PagerDuty Webhooks v3 subscription.');
+    if (!req.get('x-pagerduty-signature'))
+      throw new HttpError(
+        401,
+        'bad_signature',
+        'The X-PagerDuty-Signature header is missing: send the events of a PagerDuty Webhooks v3 subscription.',
+      );
     next();
   };
 
@@ -50,12 +68,18 @@ export function pagerdutyWebhookRouter(ctx: AppContext): Router {
     const pd = settings()!;
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!signedByOneOf(body, signaturesOf(req.get('x-pagerduty-signature')!), pd.webhookSecrets)) {
-      throw new HttpError(401, 'bad_signature', 'No v1 signature of X-PagerDuty-Signature matches the body: check that incidents.pagerduty.webhookSecrets holds the subscription\'s secret.');
+      throw new HttpError(
+        401,
+        'bad_signature',
+        "No v1 signature of X-PagerDuty-Signature matches the body: check that incidents.pagerduty.webhookSecrets holds the subscription's secret.",
+      );
     }
     const parsed = envelope.safeParse(parseJsonBody(body, ctx.config.limits.jsonDepth));
     if (!parsed.success) {
       const i = parsed.error.issues[0];
-      throw new HttpError(400, 'invalid_payload', `${['event', ...i.path.slice(1)].join('.')}: ${i.message}`, [{ path: i.path.join('.'), message: i.message }]);
+      throw new HttpError(400, 'invalid_payload', `${['event', ...i.path.slice(1)].join('.')}: ${i.message}`, [
+        { path: i.path.join('.'), message: i.message },
+      ]);
     }
     const event = parsed.data.event;
     const type = event.event_type.slice(0, 100);
@@ -78,7 +102,10 @@ export function pagerdutyWebhookRouter(ctx: AppContext): Router {
     let result;
     try {
       result = await ctx.ingest.submit({
-        events: batch.events, pathOf: () => 'event.data', defaultSource: SOURCE, outOfRange: 'skip',
+        events: batch.events,
+        pathOf: () => 'event.data',
+        defaultSource: SOURCE,
+        outOfRange: 'skip',
         alsoStore: { delivery, incidents: batch.write },
       });
     } catch (e) {
@@ -87,8 +114,16 @@ export function pagerdutyWebhookRouter(ctx: AppContext): Router {
     }
     const item = batch.write.items[0];
     res.status(200).json({
-      accepted: result.accepted, updated: result.updated, unchanged: result.unchanged,
-      incident: { id: incident.id, status: item.decision.status, service: item.decision.service, severity: item.decision.severity, reason: item.decision.reason },
+      accepted: result.accepted,
+      updated: result.updated,
+      unchanged: result.unchanged,
+      incident: {
+        id: incident.id,
+        status: item.decision.status,
+        service: item.decision.service,
+        severity: item.decision.severity,
+        reason: item.decision.reason,
+      },
     });
   });
   return r;

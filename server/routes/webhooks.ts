@@ -38,38 +38,68 @@ export function webhooksRouter(ctx: AppContext): Router {
   const settings = ctx.config.github ?? defaultGithubSettings;
   let client: GithubClient | null | undefined;
   // GitHub gives a delivery 10 s: no pacing, short waits; what cannot be read in time, the next collector run reads.
-  const githubClient = () => (client ??= settings.auth
-    ? createGithubClient(settings, { log: (m) => ctx.log(m), timing: { graphqlIntervalMs: 0, retries: 2, maxWaitSeconds: 3 } })
-    : null);
+  const githubClient = () =>
+    (client ??= settings.auth
+      ? createGithubClient(settings, { log: (m) => ctx.log(m), timing: { graphqlIntervalMs: 0, retries: 2, maxWaitSeconds: 3 } })
+      : null);
   const board = statusBoard(ctx);
   const r = Router();
 
   const refuse = (req: Request, status: number, code: string, message: string): never => {
-    board.delivery({ event: req.get('x-github-event') ?? 'unknown', at: ctx.now(), stored: 0, ignored: false, rejected: true, error: message });
+    board.delivery({
+      event: req.get('x-github-event') ?? 'unknown',
+      at: ctx.now(),
+      stored: 0,
+      ignored: false,
+      rejected: true,
+      error: message,
+    });
     throw new HttpError(status, code, message);
   };
 
   // Refuse what cannot be genuine before reading a body of up to 25 MB.
   const precheck = (req: Request, _res: Response, next: NextFunction) => {
-    if (!ctx.config.githubWebhookSecret) refuse(req, 503, 'webhook_not_configured', 'GitHub webhooks are off: set DEMING_GITHUB_WEBHOOK_SECRET to the secret of the GitHub webhook and restart Deming.');
-    if (!req.get('x-hub-signature-256')) refuse(req, 401, 'bad_signature', 'The X-Hub-Signature-256 header is missing: give the GitHub webhook a secret (the value of DEMING_GITHUB_WEBHOOK_SECRET).');
+    if (!ctx.config.githubWebhookSecret)
+      refuse(
+        req,
+        503,
+        'webhook_not_configured',
+        'GitHub webhooks are off: set DEMING_GITHUB_WEBHOOK_SECRET to the secret of the GitHub webhook and restart Deming.',
+      );
+    if (!req.get('x-hub-signature-256'))
+      refuse(
+        req,
+        401,
+        'bad_signature',
+        'The X-Hub-Signature-256 header is missing: give the GitHub webhook a secret (the value of DEMING_GITHUB_WEBHOOK_SECRET).',
+      );
     next();
   };
 
   r.post('/webhooks/github', precheck, express.raw({ type: () => true, limit: LIMIT }), async (req, res) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     if (!validSignature(ctx.config.githubWebhookSecret!, body, req.get('x-hub-signature-256'))) {
-      refuse(req, 401, 'bad_signature', 'The X-Hub-Signature-256 header does not match the body: check that the webhook\'s secret is DEMING_GITHUB_WEBHOOK_SECRET.');
+      refuse(
+        req,
+        401,
+        'bad_signature',
+        "The X-Hub-Signature-256 header does not match the body: check that the webhook's secret is DEMING_GITHUB_WEBHOOK_SECRET.",
+      );
     }
     const event = req.get('x-github-event');
-    if (!event) throw new HttpError(400, 'missing_event', 'The X-GitHub-Event header is missing: this endpoint takes GitHub webhook deliveries.');
+    if (!event)
+      throw new HttpError(400, 'missing_event', 'The X-GitHub-Event header is missing: this endpoint takes GitHub webhook deliveries.');
     if (!req.is('application/json')) {
-      throw new HttpError(415, 'unsupported_media_type', 'Set the GitHub webhook\'s content type to application/json.');
+      throw new HttpError(415, 'unsupported_media_type', "Set the GitHub webhook's content type to application/json.");
     }
     // Without an id (GitHub always sends one) a delivery is applied, but cannot be remembered.
     const delivery = req.get('x-github-delivery');
     if (delivery !== undefined && !DELIVERY_ID.test(delivery)) {
-      throw new HttpError(400, 'invalid_delivery_id', 'The X-GitHub-Delivery header must be 1 to 100 printable ASCII characters, as the GUID GitHub sends.');
+      throw new HttpError(
+        400,
+        'invalid_delivery_id',
+        'The X-GitHub-Delivery header must be 1 to 100 printable ASCII characters, as the GUID GitHub sends.',
+      );
     }
     const duplicate = async () => {
       const first = await ctx.store.findDelivery(SOURCE, delivery!);
@@ -77,11 +107,13 @@ export function webhooksRouter(ctx: AppContext): Router {
       const when = first ? ` at ${new Date(first.receivedAt).toISOString()}` : '';
       res.status(202).json({ duplicate: true, ignored: `delivery ${delivery} was received before${when} and is not applied again` });
     };
-    if (delivery !== undefined && await ctx.store.findDelivery(SOURCE, delivery)) return duplicate();
+    if (delivery !== undefined && (await ctx.store.findDelivery(SOURCE, delivery))) return duplicate();
     // UTF-8 and nesting within limits.jsonDepth, as every JSON body (server/body.ts).
     checkJsonBytes(body, ctx.config.limits.jsonDepth);
     let payload: unknown;
-    try { payload = JSON.parse(body.toString('utf8')); } catch (e) {
+    try {
+      payload = JSON.parse(body.toString('utf8'));
+    } catch (e) {
       throw new HttpError(400, 'malformed_json', `The body is not valid JSON: ${(e as Error).message.slice(0, 200)}`);
     }
     let outcome;
@@ -103,7 +135,9 @@ export function webhooksRouter(ctx: AppContext): Router {
     let result;
     try {
       result = await ctx.ingest.submit({
-        events: outcome.events, pathOf: (i) => `${event}[${i}]`, defaultSource: SOURCE,
+        events: outcome.events,
+        pathOf: (i) => `${event}[${i}]`,
+        defaultSource: SOURCE,
         // Another request (or instance) recording the same delivery first undoes this batch.
         alsoStore: remember ? { delivery: { source: SOURCE, deliveryId: delivery, event: event.slice(0, 100), at: ctx.now() } } : undefined,
         outOfRange: 'skip', // a commit dated 1970 in a push is skipped (and logged), not the delivery refused

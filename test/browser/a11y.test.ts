@@ -13,9 +13,19 @@ const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const SHOT_ELSEWHERE = new Set(['org', 'department', 'team', 'service']);
 
-interface AxeViolation { id: string; impact: string | null; help: string; nodes: { target: string[]; failureSummary?: string }[] }
-interface AxeResults { violations: AxeViolation[]; passes: unknown[] }
-interface AxeWindow { axe: { run: (context: Document, options: unknown) => Promise<AxeResults> } }
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+interface AxeResults {
+  violations: AxeViolation[];
+  passes: unknown[];
+}
+interface AxeWindow {
+  axe: { run: (context: Document, options: unknown) => Promise<AxeResults> };
+}
 
 let h: BrowserHarness;
 let pages: [string, string][] = [];
@@ -40,16 +50,23 @@ beforeAll(async () => {
   ];
 }, 60_000);
 
-afterAll(async () => { await h?.close(); }, 20_000);
+afterAll(async () => {
+  await h?.close();
+}, 20_000);
 
 /** axe's verdict, each violation as one readable line. */
 async function audit(page: Page): Promise<{ violations: string[]; passes: number }> {
   await page.addScriptTag({ path: AXE_PATH });
   const results = await page.evaluate(async (tags) => {
-    const r = await (window as unknown as AxeWindow).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+    const r = await (window as unknown as AxeWindow).axe.run(document, {
+      runOnly: { type: 'tag', values: tags },
+      resultTypes: ['violations'],
+    });
     return { violations: r.violations, passes: r.passes.length };
   }, WCAG_21_AA);
-  const violations = results.violations.flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${n.target.join(' ')} — ${n.failureSummary ?? ''}`));
+  const violations = results.violations.flatMap((v) =>
+    v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${n.target.join(' ')} — ${n.failureSummary ?? ''}`),
+  );
   return { violations, passes: results.passes };
 }
 
@@ -62,12 +79,15 @@ describe('accessibility', () => {
       await page.goto(`${h.server.url}${path}`);
       await settled(page);
       // Unfold every table of figures, so axe checks them too.
-      await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+      await page.evaluate(() => {
+        for (const d of document.querySelectorAll('details')) d.open = true;
+      });
       const { violations, passes } = await audit(page);
       found[name] = violations;
       expect(passes, name).toBeGreaterThan(10);
       expect(await page.locator('h1').count(), `${name}: one h1`).toBe(1);
-      for (const landmark of ['header', 'main#main', 'footer']) expect(await page.locator(landmark).count(), `${name}: ${landmark}`).toBe(1);
+      for (const landmark of ['header', 'main#main', 'footer'])
+        expect(await page.locator(landmark).count(), `${name}: ${landmark}`).toBe(1);
       await expect(page.locator('a.skip-link[href="#main"]').count()).resolves.toBe(1);
       await expect(page.title()).resolves.toMatch(/· Deming$/);
       // The other browser tests keep pictures of the scope pages; these are the rest, tables unfolded.

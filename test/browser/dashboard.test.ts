@@ -29,8 +29,16 @@ beforeAll(async () => {
   server = await startServer(config, { log: () => {} });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }, 60_000);
 
@@ -44,7 +52,9 @@ afterAll(async () => {
 function watch(page: Page): string[] {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
   return problems;
 }
 
@@ -114,7 +124,9 @@ describe('dashboard', () => {
     await shot(page, 'service');
 
     // A new deployment and its change arrive over the API: the tiles and the feed move, the page stays.
-    await page.evaluate(() => { (window as unknown as { __marker: number }).__marker = 1; });
+    await page.evaluate(() => {
+      (window as unknown as { __marker: number }).__marker = 1;
+    });
     const deploymentsBefore = await tileCount(page, 'deployment-frequency');
     const changesBefore = await tileCount(page, 'lead-time');
     const sha = randomBytes(20).toString('hex');
@@ -124,15 +136,25 @@ describe('dashboard', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify([
         { type: 'change', service, sha, committedAt: new Date(now - 2 * 3_600_000).toISOString() },
-        { type: 'deployment', id: `browser-test-${sha.slice(0, 8)}`, service, environment: 'production', status: 'success',
-          sha, startedAt: new Date(now - 5 * 60_000).toISOString(), finishedAt: new Date(now - 60_000).toISOString() },
+        {
+          type: 'deployment',
+          id: `browser-test-${sha.slice(0, 8)}`,
+          service,
+          environment: 'production',
+          status: 'success',
+          sha,
+          startedAt: new Date(now - 5 * 60_000).toISOString(),
+          finishedAt: new Date(now - 60_000).toISOString(),
+        },
       ]),
     });
     expect(res.status).toBe(200);
     await expect.poll(() => tileCount(page, 'deployment-frequency'), { timeout: 5_000 }).toBe(deploymentsBefore + 1);
     await expect.poll(() => tileCount(page, 'lead-time'), { timeout: 5_000 }).toBe(changesBefore + 1);
     const feed = page.getByTestId('feed-item');
-    await expect.poll(() => feed.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/Deployed to production.*1 change/)]));
+    await expect
+      .poll(() => feed.allTextContents())
+      .toEqual(expect.arrayContaining([expect.stringMatching(/Deployed to production.*1 change/)]));
     await expect(feed.first().textContent()).resolves.toContain(service);
     await expect(page.getByTestId('live-status').textContent()).resolves.toMatch(/arrived|updated/i);
     expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(1);
@@ -143,7 +165,7 @@ describe('dashboard', () => {
     await page.close();
   }, 60_000);
 
-  it('shows the server\'s message for a bad range and a clear page for an unknown scope', async () => {
+  it("shows the server's message for a bad range and a clear page for an unknown scope", async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const problems = watch(page);
     await page.goto(`${server.url}/org?from=2026-03-01&to=2026-02-01`);

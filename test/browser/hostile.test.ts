@@ -39,7 +39,11 @@ let loopId: string;
 let loop: { id: string; from: string; to: string };
 
 async function send(path: string, body: unknown, method = 'POST'): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${h.server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${h.server.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
@@ -50,33 +54,67 @@ const sha = (i: number) => `${i}`.padStart(4, '0').repeat(10);
 beforeAll(async () => {
   const events = [SVG, SQL, UNICODE, LONG_SERVICE, RTL].flatMap((service, i) => [
     { type: 'change', service, sha: sha(i + 1), committedAt: iso(3 * DAY_MS + 6 * 3_600_000), url: `https://git.example/${i}` },
-    { type: 'deployment', id: `deploy-${i}`, service, environment: 'production', status: 'success', sha: sha(i + 1),
-      startedAt: iso(3 * DAY_MS + 600_000), finishedAt: iso(3 * DAY_MS), url: `https://ci.example/${i}` },
+    {
+      type: 'deployment',
+      id: `deploy-${i}`,
+      service,
+      environment: 'production',
+      status: 'success',
+      sha: sha(i + 1),
+      startedAt: iso(3 * DAY_MS + 600_000),
+      finishedAt: iso(3 * DAY_MS),
+      url: `https://ci.example/${i}`,
+    },
   ]);
   const failed = ['<script>window.__pwned=1</script>', DROP].map((id, i) => ({
-    type: 'deployment', id, service: SVG, environment: 'production', status: 'failure',
-    startedAt: iso(3 * DAY_MS - 3_600_000 * (i + 1)), finishedAt: iso(3 * DAY_MS - 3_600_000 * (i + 1) - 60_000), url: `https://ci.example/failed-${i}`,
+    type: 'deployment',
+    id,
+    service: SVG,
+    environment: 'production',
+    status: 'failure',
+    startedAt: iso(3 * DAY_MS - 3_600_000 * (i + 1)),
+    finishedAt: iso(3 * DAY_MS - 3_600_000 * (i + 1) - 60_000),
+    url: `https://ci.example/failed-${i}`,
   }));
   const incidents = [IMG, DROP, `\u202Eevil\u200B 🚀 مرحبا`, LONG_TITLE].map((title, i) => ({
-    type: 'incident', id: `incident-${i}`, service: SVG, openedAt: iso(2 * DAY_MS + i * 60_000), resolvedAt: iso(2 * DAY_MS - 3_600_000),
-    severity: '<b>sev1</b>', title, url: `https://pager.example/${i}`,
+    type: 'incident',
+    id: `incident-${i}`,
+    service: SVG,
+    openedAt: iso(2 * DAY_MS + i * 60_000),
+    resolvedAt: iso(2 * DAY_MS - 3_600_000),
+    severity: '<b>sev1</b>',
+    title,
+    url: `https://pager.example/${i}`,
   }));
   // The API now refuses such service names and titles (DESIGN.md, "Security"), but a database
   // from before holds them: stored as an older version did, so every page must still show them as text.
   dir = mkdtempSync(join(tmpdir(), 'deming-hostile-'));
   const legacy = openDatabase(join(dir, 'deming.db'));
-  ingestEvents(legacy, [...events, ...failed, ...incidents] as NativeEvent[], { production: /^prod(uction)?$/i, now: Date.now(), resolveTeam: () => null });
+  ingestEvents(legacy, [...events, ...failed, ...incidents] as NativeEvent[], {
+    production: /^prod(uction)?$/i,
+    now: Date.now(),
+    resolveTeam: () => null,
+  });
   legacy.close();
   h = await startBrowserHarness({ DEMING_DB: join(dir, 'deming.db') });
 
   // The server keeps what it must never store: a script URL, a 10,000-character name or title.
-  expect((await send('/api/v1/events', [{ type: 'incident', id: 'x', service: SVG, openedAt: iso(DAY_MS), url: 'javascript:alert(1)' }])).status).toBe(400);
-  expect((await send('/api/v1/events', [{ type: 'incident', id: 'x', service: `acme/${TEN_THOUSAND}`, openedAt: iso(DAY_MS) }])).status).toBe(400);
-  expect((await send('/api/v1/events', [{ type: 'incident', id: 'x', service: SVG, openedAt: iso(DAY_MS), title: TEN_THOUSAND }])).status).toBe(400);
+  expect(
+    (await send('/api/v1/events', [{ type: 'incident', id: 'x', service: SVG, openedAt: iso(DAY_MS), url: 'javascript:alert(1)' }])).status,
+  ).toBe(400);
+  expect(
+    (await send('/api/v1/events', [{ type: 'incident', id: 'x', service: `acme/${TEN_THOUSAND}`, openedAt: iso(DAY_MS) }])).status,
+  ).toBe(400);
+  expect(
+    (await send('/api/v1/events', [{ type: 'incident', id: 'x', service: SVG, openedAt: iso(DAY_MS), title: TEN_THOUSAND }])).status,
+  ).toBe(400);
 
   const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
   const planned = await send('/api/v1/loops', {
-    scope: `service:${SVG}`, name: LOOP_NAME, from: day(-10), to: day(-1),
+    scope: `service:${SVG}`,
+    name: LOOP_NAME,
+    from: day(-10),
+    to: day(-1),
     plan: { metric: 'leadTime', target: 6, unit: 'hours', hypothesis: HYPOTHESIS },
   });
   expect(planned.status, JSON.stringify(planned.body)).toBe(201);
@@ -85,7 +123,10 @@ beforeAll(async () => {
   loop = { id: loopId, from: `${day(-10)}T00:00:00Z`, to: `${day(-1)}T00:00:00Z` };
 }, 60_000);
 
-afterAll(async () => { await h?.close(); rmSync(dir, { recursive: true, force: true }); }, 20_000);
+afterAll(async () => {
+  await h?.close();
+  rmSync(dir, { recursive: true, force: true });
+}, 20_000);
 
 /** What must hold on every page: nothing ran, nothing was parsed as markup, no script link, no sideways scroll. */
 async function harmless(page: Page, name: string): Promise<void> {
@@ -126,7 +167,17 @@ describe('hostile strings', () => {
     await page.locator('[data-testid="connection"][data-status="live"]').waitFor({ timeout: 10_000 });
     const feed = await send('/api/v1/events', [{ type: 'change', service: RTL, sha: sha(9), committedAt: iso(3_600_000) }]);
     expect(feed.status).toBe(200);
-    await expect.poll(() => page.getByTestId('feed-item').first().textContent().catch(() => ''), { timeout: 5_000 }).toContain(RTL);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('feed-item')
+            .first()
+            .textContent()
+            .catch(() => ''),
+        { timeout: 5_000 },
+      )
+      .toContain(RTL);
     const body = await text(page);
     for (const s of [SVG, SQL, LONG_SERVICE]) expect(body, s.slice(0, 30)).toContain(s);
     expect(body).toContain('<svg/onload=');
@@ -167,7 +218,9 @@ describe('hostile strings', () => {
     for (const t of [IMG, DROP, LONG_TITLE]) expect(incidents).toContain(t);
     expect(incidents).toContain('<b>sev1</b>');
     await expect(page.getByTestId('retro-failed').innerText()).resolves.toContain('<script>window.__pwned=1</script>');
-    await expect(page.getByTestId('retro-incidents').locator('a').first().getAttribute('href')).resolves.toMatch(/^https:\/\/pager\.example\//);
+    await expect(page.getByTestId('retro-incidents').locator('a').first().getAttribute('href')).resolves.toMatch(
+      /^https:\/\/pager\.example\//,
+    );
     await harmless(page, 'retro');
     await shot(page, 'hostile-retro');
 

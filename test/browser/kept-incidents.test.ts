@@ -14,25 +14,49 @@ const TOKEN = 'am-browser-token-0123456789';
 let h: BrowserHarness;
 beforeAll(async () => {
   const config = join(mkdtempSync(join(tmpdir(), 'deming-kept-')), 'deming.config.yaml');
-  writeFileSync(config, `incidents:
+  writeFileSync(
+    config,
+    `incidents:
   alertmanager:
     bearerTokens: [${TOKEN}]
     filter: ['env="production"']
     services: [{when: {service: booking}, service: health/booking}]
-`);
+`,
+  );
   h = await startBrowserHarness({ DEMING_DEMO: 'off', DEMING_CONFIG: config });
   const send = async (body: unknown) => {
-    const r = await fetch(`${h.server.url}/webhooks/alertmanager`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify(body) });
+    const r = await fetch(`${h.server.url}/webhooks/alertmanager`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(body),
+    });
     expect(r.status).toBe(200);
   };
   const day = new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10);
-  await send(notification({ alertname: 'PaymentsDown' }, [{ labels: { alertname: 'PaymentsDown', team: 'payments', env: 'production', severity: 'critical' }, startsAt: `${day}T09:00:00Z` }]));
-  await send(notification({ alertname: 'DiskWarning' }, [{ labels: { alertname: 'DiskWarning', service: 'booking', env: 'production', severity: 'warning' }, startsAt: `${day}T10:00:00Z`, endsAt: `${day}T11:00:00Z` }]));
+  await send(
+    notification({ alertname: 'PaymentsDown' }, [
+      { labels: { alertname: 'PaymentsDown', team: 'payments', env: 'production', severity: 'critical' }, startsAt: `${day}T09:00:00Z` },
+    ]),
+  );
+  await send(
+    notification({ alertname: 'DiskWarning' }, [
+      {
+        labels: { alertname: 'DiskWarning', service: 'booking', env: 'production', severity: 'warning' },
+        startsAt: `${day}T10:00:00Z`,
+        endsAt: `${day}T11:00:00Z`,
+      },
+    ]),
+  );
 }, 60_000);
-afterAll(async () => { await h?.close(); }, 20_000);
+afterAll(async () => {
+  await h?.close();
+}, 20_000);
 
 describe('incidents kept aside', () => {
-  it.each([[1280, 'desktop'], [390, 'phone']])('lists the unmapped and the skipped incidents with what to do, at %i px', async (width, name) => {
+  it.each([
+    [1280, 'desktop'],
+    [390, 'phone'],
+  ])('lists the unmapped and the skipped incidents with what to do, at %i px', async (width, name) => {
     const page = await h.browser.newPage({ viewport: { width, height: 900 } });
     const problems = watch(page);
     await page.goto(`${h.server.url}/org`);

@@ -11,24 +11,38 @@ import { ARTIFACTS, settled, startBrowserHarness, summaryShown, watch, type Brow
 
 let h: BrowserHarness;
 
-beforeAll(async () => { h = await startBrowserHarness(); }, 60_000);
-afterAll(async () => { await h?.close(); }, 20_000);
+beforeAll(async () => {
+  h = await startBrowserHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+}, 20_000);
 
-interface Focused { tag: string; testId: string | null; text: string; visible: boolean; onScreen: boolean }
+interface Focused {
+  tag: string;
+  testId: string | null;
+  text: string;
+  visible: boolean;
+  onScreen: boolean;
+}
 
 /** What has the focus, and whether it shows: an outline or a box-shadow (the house focus style), on screen. */
-const focused = (page: Page): Promise<Focused> => page.evaluate(() => {
-  const el = document.activeElement as HTMLElement | null;
-  if (!el || el === document.body) return { tag: 'body', testId: null, text: '', visible: false, onScreen: false };
-  const cs = getComputedStyle(el);
-  const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
-  const shadow = cs.boxShadow !== 'none' && cs.boxShadow !== '';
-  const r = el.getBoundingClientRect();
-  return {
-    tag: el.tagName.toLowerCase(), testId: el.getAttribute('data-testid'), text: (el.textContent ?? '').trim(),
-    visible: outline || shadow, onScreen: r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= window.innerWidth,
-  };
-});
+const focused = (page: Page): Promise<Focused> =>
+  page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return { tag: 'body', testId: null, text: '', visible: false, onScreen: false };
+    const cs = getComputedStyle(el);
+    const outline = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) > 0;
+    const shadow = cs.boxShadow !== 'none' && cs.boxShadow !== '';
+    const r = el.getBoundingClientRect();
+    return {
+      tag: el.tagName.toLowerCase(),
+      testId: el.getAttribute('data-testid'),
+      text: (el.textContent ?? '').trim(),
+      visible: outline || shadow,
+      onScreen: r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= window.innerWidth,
+    };
+  });
 
 /** Presses Tab until the focus is on what `wanted` accepts; every stop on the way must show its focus. */
 async function tabTo(page: Page, wanted: (f: Focused) => boolean, max = 120): Promise<Focused> {
@@ -62,7 +76,9 @@ describe('keyboard', () => {
     // Sort by a column from the keyboard.
     await tabTo(page, (f) => f.testId === 'sort-changeFailureRate');
     await page.keyboard.press('Enter');
-    await expect(page.locator('th', { has: page.getByTestId('sort-changeFailureRate') }).getAttribute('aria-sort')).resolves.toBe('ascending');
+    await expect(page.locator('th', { has: page.getByTestId('sort-changeFailureRate') }).getAttribute('aria-sort')).resolves.toBe(
+      'ascending',
+    );
 
     // Summary → department.
     const toDepartment = await tabTo(page, (f) => f.testId === 'department-link' && f.text === department.name);

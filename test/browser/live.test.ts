@@ -15,7 +15,11 @@ const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 const sha = () => randomBytes(20).toString('hex');
 
 async function send(events: unknown[]): Promise<void> {
-  const r = await fetch(`${h.server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) });
+  const r = await fetch(`${h.server.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(events),
+  });
   expect(r.status, await r.text()).toBe(200);
 }
 
@@ -24,14 +28,41 @@ beforeAll(async () => {
   const [a, b] = [sha(), sha()];
   await send([
     { type: 'change', service: SERVICE, sha: a, committedAt: ago(30 * HOUR) },
-    { type: 'deployment', id: 'web-ok', service: SERVICE, environment: 'production', status: 'success', sha: a, finishedAt: ago(26 * HOUR), url: 'https://ci.example/web/ok' },
+    {
+      type: 'deployment',
+      id: 'web-ok',
+      service: SERVICE,
+      environment: 'production',
+      status: 'success',
+      sha: a,
+      finishedAt: ago(26 * HOUR),
+      url: 'https://ci.example/web/ok',
+    },
     { type: 'change', service: SERVICE, sha: b, committedAt: ago(8 * HOUR) },
-    { type: 'deployment', id: 'web-failed', service: SERVICE, environment: 'production', status: 'failure', sha: b, finishedAt: ago(6 * HOUR) },
-    { type: 'incident', id: 'inc-1', service: SERVICE, openedAt: ago(5 * HOUR), title: 'Sign-in page down', severity: 'SEV1', url: 'https://pager.example/inc-1' },
+    {
+      type: 'deployment',
+      id: 'web-failed',
+      service: SERVICE,
+      environment: 'production',
+      status: 'failure',
+      sha: b,
+      finishedAt: ago(6 * HOUR),
+    },
+    {
+      type: 'incident',
+      id: 'inc-1',
+      service: SERVICE,
+      openedAt: ago(5 * HOUR),
+      title: 'Sign-in page down',
+      severity: 'SEV1',
+      url: 'https://pager.example/inc-1',
+    },
   ]);
 }, 60_000);
 
-afterAll(async () => { await h?.close(); }, 20_000);
+afterAll(async () => {
+  await h?.close();
+}, 20_000);
 
 describe('live cues', () => {
   it('shows the recent history in the feed as soon as the page opens: status, incident title and severity, links', async () => {
@@ -43,7 +74,9 @@ describe('live cues', () => {
     await items.first().waitFor();
     // Newest first: the incident, the failed deployment (never "1 deployment"), the good one.
     expect(await items.evaluateAll((els) => els.map((e) => [e.getAttribute('data-kind'), e.getAttribute('data-status')]))).toEqual([
-      ['incident', 'open'], ['deployment', 'failed'], ['deployment', 'success'],
+      ['incident', 'open'],
+      ['deployment', 'failed'],
+      ['deployment', 'success'],
     ]);
     const texts = await items.allTextContents();
     expect(texts[0]).toContain('Incident opened');
@@ -77,14 +110,24 @@ describe('live cues', () => {
     const c = sha();
     await send([
       { type: 'change', service: SERVICE, sha: c, committedAt: ago(2 * HOUR) },
-      { type: 'deployment', id: 'web-live', service: SERVICE, environment: 'production', status: 'success', sha: c, finishedAt: ago(60_000) },
+      {
+        type: 'deployment',
+        id: 'web-live',
+        service: SERVICE,
+        environment: 'production',
+        status: 'success',
+        sha: c,
+        finishedAt: ago(60_000),
+      },
     ]);
     await expect.poll(() => tile.getAttribute('data-changed'), { timeout: 5_000 }).toBe('true');
     await expect(tile.getByTestId('tile-changed').textContent()).resolves.toContain('updated');
     await expect(page.getByTestId('tile-lead-time').getAttribute('data-changed')).resolves.toBe('true');
     // Tiles the event did not move stay as they were.
     await expect(page.getByTestId('tile-time-to-restore').getAttribute('data-changed')).resolves.toBeNull();
-    await expect.poll(() => status.textContent(), { timeout: 5_000 }).toMatch(/^Updated: change lead time now .+, from 2 changes; deployment frequency now .+ per week, from 2 deployments/);
+    await expect
+      .poll(() => status.textContent(), { timeout: 5_000 })
+      .toMatch(/^Updated: change lead time now .+, from 2 changes; deployment frequency now .+ per week, from 2 deployments/);
     const first = page.getByTestId('feed-item').first();
     await expect.poll(() => first.textContent(), { timeout: 5_000 }).toContain('Deployed to production');
     await expect(first.getAttribute('class')).resolves.toContain('feed-new');
@@ -103,10 +146,14 @@ describe('live cues', () => {
     await page.locator('[data-testid="connection"][data-status="live"]').waitFor({ timeout: 10_000 });
     const figure = page.getByTestId('headline-deployment-frequency');
     expect(await figure.getAttribute('data-changed')).toBeNull();
-    await send([{ type: 'deployment', id: 'web-summary', service: SERVICE, environment: 'production', status: 'success', finishedAt: ago(30_000) }]);
+    await send([
+      { type: 'deployment', id: 'web-summary', service: SERVICE, environment: 'production', status: 'success', finishedAt: ago(30_000) },
+    ]);
     await expect.poll(() => figure.getAttribute('data-changed'), { timeout: 5_000 }).toBe('true');
     await expect(page.getByTestId('headline-time-to-restore').getAttribute('data-changed')).resolves.toBeNull();
-    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 5_000 }).toMatch(/^Updated: deployment frequency now .+ per week, from \d+ deployments/);
+    await expect
+      .poll(() => page.getByTestId('live-status').textContent(), { timeout: 5_000 })
+      .toMatch(/^Updated: deployment frequency now .+ per week, from \d+ deployments/);
     await page.close();
   }, 30_000);
 });

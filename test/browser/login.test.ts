@@ -29,10 +29,17 @@ let team: OrgResponse['teams'][number];
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'deming-login-'));
   const file = join(dir, 'deming.config.yaml');
-  writeFileSync(file, `auth:\n  users:\n    - username: ada\n      passwordHash: "${hashPassword('a-long-password-1')}"\n      role: editor\n`);
+  writeFileSync(
+    file,
+    `auth:\n  users:\n    - username: ada\n      passwordHash: "${hashPassword('a-long-password-1')}"\n      role: editor\n`,
+  );
   s = await startTestServer({
-    DEMING_DEMO: 'on', DEMING_CONFIG: file, DEMING_VIEWER_TOKEN: VIEWER, DEMING_EDITOR_TOKEN: 'editor-token-0123456789',
-    DEMING_INGEST_TOKEN: INGEST, DEMING_ADMIN_TOKEN: 'admin-token-0123456789',
+    DEMING_DEMO: 'on',
+    DEMING_CONFIG: file,
+    DEMING_VIEWER_TOKEN: VIEWER,
+    DEMING_EDITOR_TOKEN: 'editor-token-0123456789',
+    DEMING_INGEST_TOKEN: INGEST,
+    DEMING_ADMIN_TOKEN: 'admin-token-0123456789',
   });
   const org = (await (await fetch(`${s.url}/api/v1/org`, { headers: { authorization: `Bearer ${VIEWER}` } })).json()) as OrgResponse;
   team = org.teams.find((t) => t.services.length > 0)!;
@@ -49,8 +56,15 @@ afterAll(async () => {
 async function wcagProblems(page: Page): Promise<string[]> {
   await page.evaluate(readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8'));
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    const axe = (
+      window as unknown as {
+        axe: { run: (c: Document, o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe;
+    const r = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+      resultTypes: ['violations'],
+    });
     return r.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   });
 }
@@ -109,15 +123,27 @@ describe('signing in', () => {
 
     // The socket connects with the session: an event sent with the ingest token moves the tile in place.
     await page.locator('[data-testid="connection"][data-status="live"]').waitFor({ timeout: 10_000 });
-    await page.evaluate(() => { (window as unknown as { __marker: number }).__marker = 1; });
+    await page.evaluate(() => {
+      (window as unknown as { __marker: number }).__marker = 1;
+    });
     const before = await tileCount(page, 'deployment-frequency');
     const sha = randomBytes(20).toString('hex');
     const now = Date.now();
     const res = await fetch(`${s.url}/api/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` },
-      body: JSON.stringify([{ type: 'deployment', id: `login-test-${sha.slice(0, 8)}`, service: team.services[0], environment: 'production',
-        status: 'success', sha, startedAt: new Date(now - 5 * 60_000).toISOString(), finishedAt: new Date(now - 60_000).toISOString() }]),
+      body: JSON.stringify([
+        {
+          type: 'deployment',
+          id: `login-test-${sha.slice(0, 8)}`,
+          service: team.services[0],
+          environment: 'production',
+          status: 'success',
+          sha,
+          startedAt: new Date(now - 5 * 60_000).toISOString(),
+          finishedAt: new Date(now - 60_000).toISOString(),
+        },
+      ]),
     });
     expect(res.status).toBe(200);
     // The page asked for a range ending today, so the new deployment is in it.
@@ -130,7 +156,9 @@ describe('signing in', () => {
     const plan = page.getByTestId('plan-open');
     await plan.waitFor({ timeout: 10_000 });
     await expect(plan.isDisabled()).resolves.toBe(true);
-    await expect(page.getByTestId('needs-editor').first().textContent()).resolves.toMatch(/Planning a loop needs the editor role\. You are signed in as env:viewer, a viewer/);
+    await expect(page.getByTestId('needs-editor').first().textContent()).resolves.toMatch(
+      /Planning a loop needs the editor role\. You are signed in as env:viewer, a viewer/,
+    );
     await expect(plan.getAttribute('aria-describedby')).resolves.toBe('plan-needs-editor');
     await expect(page.getByTestId('delete-loop').count()).resolves.toBe(0);
     await shot(page, 'login-viewer-loops');
@@ -170,18 +198,34 @@ describe('signing in', () => {
     await page.getByTestId('plan-name').fill('Smaller pull requests');
     await page.getByTestId('plan-target').fill('6');
     await page.getByTestId('plan-hypothesis').fill('Smaller changes wait less for review.');
-    await expect(page.evaluate(async (token) => (await fetch('/api/v1/session', {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }),
-    })).status, VIEWER)).resolves.toBe(200);
+    await expect(
+      page.evaluate(
+        async (token) =>
+          (
+            await fetch('/api/v1/session', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ token }),
+            })
+          ).status,
+        VIEWER,
+      ),
+    ).resolves.toBe(200);
     await page.getByTestId('plan-submit').click();
-    await expect(page.getByTestId('plan-errors').textContent({ timeout: 5_000 })).resolves.toContain('You are signed in without the "editor" role');
+    await expect(page.getByTestId('plan-errors').textContent({ timeout: 5_000 })).resolves.toContain(
+      'You are signed in without the "editor" role',
+    );
     await expect(page.getByTestId('plan-form').isVisible()).resolves.toBe(true);
 
     // The session ends on the server (here, signed out elsewhere): the next read answers 401, and the page sends the person to sign in again.
     const cookie = (await context.cookies()).find((c) => c.name === 'deming_session')!;
-    expect((await fetch(`${s.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: `${cookie.name}=${cookie.value}` } })).status).toBe(204);
+    expect(
+      (await fetch(`${s.url}/api/v1/session`, { method: 'DELETE', headers: { cookie: `${cookie.name}=${cookie.value}` } })).status,
+    ).toBe(204);
     await page.getByTestId('preset-30d').click();
-    await page.waitForURL((u) => u.pathname === '/login' && (u.searchParams.get('next') ?? '').startsWith(`/loops/team/${team.id}?from=`), { timeout: 10_000 });
+    await page.waitForURL((u) => u.pathname === '/login' && (u.searchParams.get('next') ?? '').startsWith(`/loops/team/${team.id}?from=`), {
+      timeout: 10_000,
+    });
     await page.getByTestId('sign-in-password').waitFor();
     expect(unexpected(problems)).toEqual([]);
     await context.close();
@@ -197,14 +241,21 @@ describe('signing in', () => {
     const limit = defaultLimits.signInAttempts * ADDRESS_FACTOR;
     let refusedAt = -1;
     for (let i = 0; i < limit && refusedAt < 0; i++) {
-      const r = await fetch(`${s.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: `wrong-${i}` }) });
-      if (r.status === 429) refusedAt = i; else expect(r.status).toBe(401);
+      const r = await fetch(`${s.url}/api/v1/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: `wrong-${i}` }),
+      });
+      if (r.status === 429) refusedAt = i;
+      else expect(r.status).toBe(401);
     }
     expect(refusedAt).toBe(limit - 1);
     const form = page.getByTestId('sign-in-token');
     await form.getByTestId('token-input').fill(VIEWER);
     await form.getByTestId('sign-in-token-submit').click();
-    await expect(form.getByTestId('sign-in-error').textContent({ timeout: 5_000 })).resolves.toMatch(/Too many failed sign-in attempts.*try again in 15 minutes\./);
+    await expect(form.getByTestId('sign-in-error').textContent({ timeout: 5_000 })).resolves.toMatch(
+      /Too many failed sign-in attempts.*try again in 15 minutes\./,
+    );
     await expect(apiStatus(page, '/api/v1/org')).resolves.toBe(401);
     await expect(wcagProblems(page)).resolves.toEqual([]);
     await shot(page, 'login-too-many');

@@ -11,8 +11,12 @@ import { settled, shot, startBrowserHarness, watch, type BrowserHarness } from '
 import { axeProblems } from '../helpers/axe';
 
 let h: BrowserHarness;
-beforeAll(async () => { h = await startBrowserHarness(); }, 60_000);
-afterAll(async () => { await h?.close(); }, 20_000);
+beforeAll(async () => {
+  h = await startBrowserHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+}, 20_000);
 
 const DAY_MS = 86_400_000;
 const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
@@ -26,14 +30,16 @@ async function openLoops(page: Page, path: string) {
 }
 
 describe('loops in daily use', () => {
-  it('opens on the last loop that ended, with the demo\'s planned loops, Acts, a real change and a running loop with no verdict', async () => {
+  it("opens on the last loop that ended, with the demo's planned loops, Acts, a real change and a running loop with no verdict", async () => {
     const page = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watch(page);
     await openLoops(page, '/loops/team/appointments');
     const detail = page.getByTestId('loop-detail');
     // Not the running loop: the last one that has ended, whose Check finds a real change.
     await expect(detail.getByTestId('loop-name').textContent()).resolves.toBe('Deploy on every merge again');
-    await expect(detail.getByTestId('verdict').textContent()).resolves.toMatch(/^Lead time against the previous loop: faster, unlikely to be noise \(p < 0\.001\)/);
+    await expect(detail.getByTestId('verdict').textContent()).resolves.toMatch(
+      /^Lead time against the previous loop: faster, unlikely to be noise \(p < 0\.001\)/,
+    );
     await expect(detail.getByTestId('decision').textContent()).resolves.toMatch(/Adopt/);
     await expect(detail.getByTestId('previous-act').textContent()).resolves.toMatch(/Adapt/);
     await expect(detail.getByTestId('plan-target').textContent()).resolves.toBe('6 hours');
@@ -51,11 +57,16 @@ describe('loops in daily use', () => {
     await expect(detail.getByTestId('compare-table').locator('thead').textContent()).resolves.toContain('This loop, so far');
     await expect(detail.locator('.change-arrow, .change-worse, .change-better').count()).resolves.toBe(0);
     await expect(detail.getByTestId('change-so-far').first().textContent()).resolves.toMatch(/^so far: /);
-    await expect(list.locator('[data-loop-id]').filter({ hasText: 'Review within the hour' }).textContent()).resolves.not.toContain('Check:');
+    await expect(list.locator('[data-loop-id]').filter({ hasText: 'Review within the hour' }).textContent()).resolves.not.toContain(
+      'Check:',
+    );
 
     // Health's loop was planned three days after it began: marked so, with why.
     await openLoops(page, '/loops/department/health');
-    await page.getByTestId('loop-list').getByRole('link', { name: /Weekly change advisory board/ }).click();
+    await page
+      .getByTestId('loop-list')
+      .getByRole('link', { name: /Weekly change advisory board/ })
+      .click();
     await expect.poll(() => detail.getByTestId('loop-name').textContent(), { timeout: 5_000 }).toBe('Weekly change advisory board');
     await expect(detail.getByTestId('retrospective-tag').textContent()).resolves.toMatch(/^Retrospective plan/);
     await expect(detail.getByTestId('retrospective-note').textContent()).resolves.toMatch(/Planned on .+, after the loop had started/);
@@ -81,8 +92,17 @@ describe('loops in daily use', () => {
     // Plan a loop over the second half of the next cadence loop and the first days of the one after.
     const from = new Date(Date.parse(target.from) + 7 * DAY_MS).toISOString().slice(0, 10);
     const to = new Date(Date.parse(target.to) + 3 * DAY_MS).toISOString().slice(0, 10);
-    const planned = await fetch(`${h.server.url}/api/v1/loops`, { method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ scope, name: 'Licence renewals in one step', from, to, plan: { metric: 'leadTime', target: 1, unit: 'days', hypothesis: 'One form instead of three.' } }) });
+    const planned = await fetch(`${h.server.url}/api/v1/loops`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        scope,
+        name: 'Licence renewals in one step',
+        from,
+        to,
+        plan: { metric: 'leadTime', target: 1, unit: 'days', hypothesis: 'One form instead of three.' },
+      }),
+    });
     expect(planned.status).toBe(201);
 
     // The retro link still opens the same loop, now its first half.
@@ -101,7 +121,10 @@ describe('loops in daily use', () => {
     await item.getByRole('link').click();
     await page.locator(`[data-testid="loop-detail"][data-loop-id="${target.id}"]`).waitFor({ timeout: 5_000 });
     // The planned loop is checked against that clipped cadence loop, and says so.
-    await page.getByTestId('loop-list').getByRole('link', { name: /Licence renewals in one step/ }).click();
+    await page
+      .getByTestId('loop-list')
+      .getByRole('link', { name: /Licence renewals in one step/ })
+      .click();
     await expect.poll(() => page.getByTestId('loop-name').textContent(), { timeout: 5_000 }).toBe('Licence renewals in one step');
     await expect(page.getByTestId('verdict').textContent()).resolves.toMatch(/^Lead time against the previous loop: /);
     await expect(page.getByTestId('compare-table').locator('tbody tr').first().textContent()).resolves.not.toContain('no previous loop');
@@ -120,7 +143,12 @@ describe('loops in daily use', () => {
     const right = await table.evaluate((t) => Math.max(...[...t.querySelectorAll('td, th')].map((c) => c.getBoundingClientRect().right)));
     expect(right).toBeLessThanOrEqual(390);
     // Each figure says what it is.
-    await expect(table.locator('tr[data-metric="leadTime"] td').first().evaluate((td) => getComputedStyle(td, '::before').content)).resolves.toBe('"This loop"');
+    await expect(
+      table
+        .locator('tr[data-metric="leadTime"] td')
+        .first()
+        .evaluate((td) => getComputedStyle(td, '::before').content),
+    ).resolves.toBe('"This loop"');
     await shot(page, 'loops-check-390');
     expect(await axeProblems(page)).toEqual([]);
 
@@ -134,7 +162,9 @@ describe('loops in daily use', () => {
     expect(name).toMatch(/Move to the new pipeline/);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('loop-name').textContent(), { timeout: 5_000 }).toBe('Move to the new pipeline');
-    await expect(page.getByTestId('verdict').textContent()).resolves.toMatch(/^Lead time against the previous loop: slower, unlikely to be noise/);
+    await expect(page.getByTestId('verdict').textContent()).resolves.toMatch(
+      /^Lead time against the previous loop: slower, unlikely to be noise/,
+    );
     expect(await axeProblems(page)).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();

@@ -12,8 +12,12 @@ import { axeProblems } from '../helpers/axe';
 
 let h: BrowserHarness;
 
-beforeAll(async () => { h = await startBrowserHarness(); }, 60_000);
-afterAll(async () => { await h?.close(); }, 20_000);
+beforeAll(async () => {
+  h = await startBrowserHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+}, 20_000);
 
 const DAY_MS = 86_400_000;
 const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
@@ -46,9 +50,13 @@ describe('loops view', () => {
     await page.waitForURL(new RegExp(`/loops/team/${team.id}$`));
     await page.getByTestId('loop-item').first().waitFor({ timeout: 15_000 });
     await settled(page);
-    await expect(page.getByTestId('cadence-notice').textContent()).resolves.toContain(`No improvement loop is recorded for ${team.name} yet`);
+    await expect(page.getByTestId('cadence-notice').textContent()).resolves.toContain(
+      `No improvement loop is recorded for ${team.name} yet`,
+    );
     expect(await page.getByTestId('cadence-tag').count()).toBeGreaterThan(3);
-    await expect(page.getByTestId('loop-detail').getByTestId('verdict').textContent()).resolves.toMatch(/faster|slower|no detectable change|too few changes/);
+    await expect(page.getByTestId('loop-detail').getByTestId('verdict').textContent()).resolves.toMatch(
+      /faster|slower|no detectable change|too few changes/,
+    );
     await shot(page, 'loops-cadence');
 
     // Plan: the server refuses an empty hypothesis, and says so beside the field.
@@ -64,18 +72,24 @@ describe('loops view', () => {
     await expect.poll(() => status(page), { timeout: 5_000 }).toBe('Planned “Smaller pull requests”.');
 
     // The planned loop takes its place among the cadence loops, which stay, with its target on the lead-time chart.
-    await expect.poll(() => page.locator('[data-testid="loop-item"]:not(:has([data-testid="cadence-tag"]))').count(), { timeout: 5_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('[data-testid="loop-item"]:not(:has([data-testid="cadence-tag"]))').count(), { timeout: 5_000 })
+      .toBe(1);
     await expect(page.getByTestId('cadence-notice').count()).resolves.toBe(0);
     expect(await page.getByTestId('cadence-tag').count()).toBeGreaterThan(3);
     const detail = page.getByTestId('loop-detail');
     await expect(detail.getByTestId('loop-name').textContent()).resolves.toBe('Smaller pull requests');
     await expect(detail.getByTestId('plan-target').textContent()).resolves.toBe('6 hours');
     // The first loop planned is checked against the cadence loop before it.
-    await expect(detail.getByTestId('verdict').textContent()).resolves.toMatch(/^Lead time against the previous loop: (faster|slower|no detectable change|too few changes)/);
+    await expect(detail.getByTestId('verdict').textContent()).resolves.toMatch(
+      /^Lead time against the previous loop: (faster|slower|no detectable change|too few changes)/,
+    );
     await expect(detail.getByTestId('compare-table').locator('tr[data-metric="leadTime"] td').last().textContent()).resolves.toMatch(/\d/);
     const leadChart = page.getByTestId('loop-lead-time-chart');
     await leadChart.getByText('Show the figures as a table').click();
-    await expect(leadChart.locator('table tbody tr').filter({ hasText: 'Smaller pull requests' }).locator('td').last().textContent()).resolves.toBe('6 hours');
+    await expect(
+      leadChart.locator('table tbody tr').filter({ hasText: 'Smaller pull requests' }).locator('td').last().textContent(),
+    ).resolves.toBe('6 hours');
 
     // Act: adopt, with notes; the decision stays after a reload.
     await detail.getByTestId('decision-adopt').check();
@@ -100,13 +114,24 @@ describe('loops view', () => {
     // The next loop starts where the last one ended, and shows the decision taken on it.
     await page.getByTestId('plan-open').click();
     await expect(page.getByTestId('plan-from').inputValue()).resolves.toBe(day(-28));
-    await fillPlan(page, { name: 'Deploy on merge', target: '2', unit: 'hours', hypothesis: 'Deploying each merge at once removes the wait for the daily release.' });
+    await fillPlan(page, {
+      name: 'Deploy on merge',
+      target: '2',
+      unit: 'hours',
+      hypothesis: 'Deploying each merge at once removes the wait for the daily release.',
+    });
     await page.getByTestId('plan-submit').click();
-    await expect.poll(() => page.locator('[data-testid="loop-item"]:not(:has([data-testid="cadence-tag"]))').count(), { timeout: 5_000 }).toBe(2);
+    await expect
+      .poll(() => page.locator('[data-testid="loop-item"]:not(:has([data-testid="cadence-tag"]))').count(), { timeout: 5_000 })
+      .toBe(2);
     await expect(detail.getByTestId('loop-name').textContent()).resolves.toBe('Deploy on merge');
     await expect(detail.getByTestId('previous-act').textContent()).resolves.toMatch(/Adopt.*Keep the 200-line limit/);
-    await expect(detail.getByTestId('verdict').textContent()).resolves.toMatch(/Lead time against the previous loop: (faster|slower|no detectable change|too few changes).*\(p [<=] [\d.]+\)|too few changes/);
-    await expect(detail.getByTestId('compare-table').locator('tbody tr').first().textContent()).resolves.toMatch(/faster|slower|about the same/);
+    await expect(detail.getByTestId('verdict').textContent()).resolves.toMatch(
+      /Lead time against the previous loop: (faster|slower|no detectable change|too few changes).*\(p [<=] [\d.]+\)|too few changes/,
+    );
+    await expect(detail.getByTestId('compare-table').locator('tbody tr').first().textContent()).resolves.toMatch(
+      /faster|slower|about the same/,
+    );
     await expect(page.getByTestId('audit-row').count()).resolves.toBe(3);
     await settled(page);
     await shot(page, 'loops-planned');
@@ -130,7 +155,9 @@ describe('loops view', () => {
     await page.getByTestId('delete-loop').click();
     await page.getByTestId('delete-yes').click();
     await expect.poll(() => status(page), { timeout: 5_000 }).toMatch(/^Deleted “Deploy on merge”/);
-    await expect.poll(() => page.locator('[data-testid="loop-item"]:not(:has([data-testid="cadence-tag"]))').count(), { timeout: 5_000 }).toBe(1);
+    await expect
+      .poll(() => page.locator('[data-testid="loop-item"]:not(:has([data-testid="cadence-tag"]))').count(), { timeout: 5_000 })
+      .toBe(1);
     // The audit trail is read again after the delete: wait for it as for the list.
     await expect.poll(() => page.locator('[data-testid="audit-row"][data-action="delete"]').count(), { timeout: 5_000 }).toBe(1);
     const left = await json<LoopsResponse>(`/api/v1/loops?scope=team:${team.id}&from=${day(-60)}`);
@@ -141,5 +168,4 @@ describe('loops view', () => {
     expect(problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
     await page.close();
   }, 45_000);
-
 });

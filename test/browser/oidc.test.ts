@@ -18,15 +18,34 @@ let browser: Browser;
 beforeAll(async () => {
   const port = await freePort();
   const redirectUri = `http://127.0.0.1:${port}/auth/oidc/callback`;
-  provider = await startOidcProvider({ clientId: 'deming', clientSecret: 'a-client-secret-for-tests', redirectUri },
-    (login) => (login === 'grace' ? ['delivery-leads'] : ['someone-else']));
+  provider = await startOidcProvider({ clientId: 'deming', clientSecret: 'a-client-secret-for-tests', redirectUri }, (login) =>
+    login === 'grace' ? ['delivery-leads'] : ['someone-else'],
+  );
   const file = join(mkdtempSync(join(tmpdir(), 'deming-oidc-')), 'deming.config.yaml');
-  writeFileSync(file, `auth:\n  oidc:\n    issuer: ${provider.issuer}\n    clientId: deming\n    clientSecret: a-client-secret-for-tests\n    redirectUrl: ${redirectUri}\n    roles:\n      delivery-leads: editor\n`);
+  writeFileSync(
+    file,
+    `auth:\n  oidc:\n    issuer: ${provider.issuer}\n    clientId: deming\n    clientSecret: a-client-secret-for-tests\n    redirectUrl: ${redirectUri}\n    roles:\n      delivery-leads: editor\n`,
+  );
   // Tokens for every role, so that nothing is granted for merely being on loopback.
-  deming = await startTestServer({ DEMING_CONFIG: file, PORT: String(port), DEMING_VIEWER_TOKEN: 'viewer-token-0123456789', DEMING_INGEST_TOKEN: 'ingest-token-0123456789', DEMING_ADMIN_TOKEN: 'admin-token-0123456789' });
+  deming = await startTestServer({
+    DEMING_CONFIG: file,
+    PORT: String(port),
+    DEMING_VIEWER_TOKEN: 'viewer-token-0123456789',
+    DEMING_INGEST_TOKEN: 'ingest-token-0123456789',
+    DEMING_ADMIN_TOKEN: 'admin-token-0123456789',
+  });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }, 60_000);
 
@@ -92,7 +111,8 @@ describe('single sign-on with OpenID Connect', () => {
       const page = await context.newPage();
       await page.goto(`${deming.url}/login?error=oidc_busy`);
       await expect(page.getByTestId('sso-problem').textContent({ timeout: 15_000 })).resolves.toBe(
-        'Too many single sign-ins are under way on this server. Try again in a few minutes, or sign in with a token.');
+        'Too many single sign-ins are under way on this server. Try again in a few minutes, or sign in with a token.',
+      );
     } finally {
       await context.close();
     }

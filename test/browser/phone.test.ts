@@ -8,11 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shot, startBrowserHarness, summaryShown, type BrowserHarness } from '../helpers/chromium';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-interface AxeWindow { axe: { run: (context: Document, options: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }
+interface AxeWindow {
+  axe: { run: (context: Document, options: unknown) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> };
+}
 
 let h: BrowserHarness;
-beforeAll(async () => { h = await startBrowserHarness(); }, 60_000);
-afterAll(async () => { await h?.close(); }, 20_000);
+beforeAll(async () => {
+  h = await startBrowserHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+}, 20_000);
 
 describe('the executive summary at 390 px', () => {
   it('scrolls its table sideways by keyboard with the first column in view, says so, and passes axe', async () => {
@@ -29,12 +35,14 @@ describe('the executive summary at 390 px', () => {
     await expect(page.getByTestId('scroll-cue').isVisible()).resolves.toBe(true);
 
     // Names wrap between words: no line of a department's name ends inside a word.
-    const names = await page.getByTestId('department-link').evaluateAll((links) => links.map((a) => {
-      const range = document.createRange();
-      range.selectNodeContents(a);
-      const lines = [...range.getClientRects()].length;
-      return { text: a.textContent ?? '', lines, words: (a.textContent ?? '').split(/\s+/).length };
-    }));
+    const names = await page.getByTestId('department-link').evaluateAll((links) =>
+      links.map((a) => {
+        const range = document.createRange();
+        range.selectNodeContents(a);
+        const lines = [...range.getClientRects()].length;
+        return { text: a.textContent ?? '', lines, words: (a.textContent ?? '').split(/\s+/).length };
+      }),
+    );
     for (const n of names) expect(n.lines, n.text).toBeLessThanOrEqual(n.words);
 
     // Keyboard: Tab reaches the region (from the "Download CSV" link before it), the arrow key scrolls it.
@@ -54,10 +62,17 @@ describe('the executive summary at 390 px', () => {
     expect(await page.evaluate(() => document.activeElement?.closest('table')?.getAttribute('data-testid'))).toBe('summary-table');
     await shot(page, 'summary-phone-scrolled');
 
-    await page.evaluate(() => { for (const d of document.querySelectorAll('details')) d.open = true; });
+    await page.evaluate(() => {
+      for (const d of document.querySelectorAll('details')) d.open = true;
+    });
     await page.addScriptTag({ path: AXE_PATH });
-    const violations = await page.evaluate(async () => (await (window as unknown as AxeWindow).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })).violations
-      .flatMap((v) => v.nodes.map((n) => `${v.id} at ${n.target.join(' ')}`)));
+    const violations = await page.evaluate(async () =>
+      (
+        await (window as unknown as AxeWindow).axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+        })
+      ).violations.flatMap((v) => v.nodes.map((n) => `${v.id} at ${n.target.join(' ')}`)),
+    );
     expect(violations).toEqual([]);
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, 'summary-phone');

@@ -9,8 +9,12 @@ import { ARTIFACTS, startBrowserHarness, summaryShown, type BrowserHarness } fro
 
 let h: BrowserHarness;
 
-beforeAll(async () => { h = await startBrowserHarness(); }, 60_000);
-afterAll(async () => { await h?.close(); }, 20_000);
+beforeAll(async () => {
+  h = await startBrowserHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+}, 20_000);
 
 /** `/Type /Page` objects, not `/Type /Pages` (the tree that holds them). */
 function pdfPageCount(pdf: Buffer): number {

@@ -17,26 +17,60 @@ let browser: Browser;
 
 beforeAll(async () => {
   s = await startTestServer({});
-  await fetch(`${s.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([deployment({ service: 'rebind/app' })]) });
+  await fetch(`${s.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify([deployment({ service: 'rebind/app' })]),
+  });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: [...CHROMIUM_ARGS, `--host-resolver-rules=MAP ${ATTACKER} 127.0.0.1`,
+    args: [
+      ...CHROMIUM_ARGS,
+      `--host-resolver-rules=MAP ${ATTACKER} 127.0.0.1`,
       // Chromium's own guard against public pages calling local addresses: off, as in browsers that have none, so the server's guard is what is tested.
-      '--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults,LocalNetworkAccessChecks'],
+      '--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,PrivateNetworkAccessRespectPreflightResults,LocalNetworkAccessChecks',
+    ],
   });
 }, 60_000);
-afterAll(async () => { await browser?.close(); await s?.stop(); });
+afterAll(async () => {
+  await browser?.close();
+  await s?.stop();
+});
 
 /** What a script on the page gets from the server: the status of each call, and whether the live socket opened. */
 async function probe(page: Page) {
   return page.evaluate(async () => {
     const json = { 'content-type': 'application/json' };
     const org = (await fetch('/api/v1/org')).status;
-    const events = (await fetch('/api/v1/events', { method: 'POST', headers: json, body: JSON.stringify([{ type: 'deployment', id: 'rebound-1', service: 'rebind/stolen', environment: 'production', status: 'success', finishedAt: '2026-03-04T00:00:00Z' }]) })).status;
-    const loop = (await fetch('/api/v1/loops', { method: 'POST', headers: json, body: JSON.stringify({ scope: 'org', name: 'rebound', from: '2026-01-01', to: '2026-01-10' }) })).status;
+    const events = (
+      await fetch('/api/v1/events', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify([
+          {
+            type: 'deployment',
+            id: 'rebound-1',
+            service: 'rebind/stolen',
+            environment: 'production',
+            status: 'success',
+            finishedAt: '2026-03-04T00:00:00Z',
+          },
+        ]),
+      })
+    ).status;
+    const loop = (
+      await fetch('/api/v1/loops', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ scope: 'org', name: 'rebound', from: '2026-01-01', to: '2026-01-10' }),
+      })
+    ).status;
     const socket = await new Promise<string>((resolve) => {
       const ws = new WebSocket(`ws://${location.host}/socket.io/?EIO=4&transport=websocket`);
-      ws.onopen = () => { ws.close(); resolve('open'); };
+      ws.onopen = () => {
+        ws.close();
+        resolve('open');
+      };
       ws.onerror = () => resolve('refused');
       setTimeout(() => resolve('timeout'), 5000);
     });
@@ -48,7 +82,9 @@ it('refuses every call of a page whose name was rebound to loopback, and stores 
   const port = new URL(s.url).port;
   const page = await browser.newPage();
   // The attacker's page, as first served by the attacker's own server before the name is rebound.
-  await page.route(`http://${ATTACKER}:${port}/`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>cats</title><p>cute cats</p>' }));
+  await page.route(`http://${ATTACKER}:${port}/`, (route) =>
+    route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>cats</title><p>cute cats</p>' }),
+  );
   await page.goto(`http://${ATTACKER}:${port}/`);
   expect(await probe(page)).toEqual({ org: 403, events: 403, loop: 403, socket: 'refused' });
   await page.close();
@@ -60,7 +96,7 @@ it('refuses every call of a page whose name was rebound to loopback, and stores 
   expect(loops.items.filter((l: { derived: boolean }) => !l.derived)).toEqual([]);
 });
 
-it('lets the server\'s own page make the same calls (the refusal is the Host, not the browser)', async () => {
+it("lets the server's own page make the same calls (the refusal is the Host, not the browser)", async () => {
   const page = await browser.newPage();
   await page.goto(`${s.url}/api/v1/health`);
   const own = await probe(page);

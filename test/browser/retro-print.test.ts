@@ -11,8 +11,12 @@ import type { LoopsResponse } from '../../common/api';
 import { ARTIFACTS, settled, shot, startBrowserHarness, watch, type BrowserHarness } from '../helpers/chromium';
 
 let h: BrowserHarness;
-beforeAll(async () => { h = await startBrowserHarness(); }, 60_000);
-afterAll(async () => { await h?.close(); }, 20_000);
+beforeAll(async () => {
+  h = await startBrowserHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+}, 20_000);
 
 /** `/Type /Page` objects, not `/Type /Pages` (the tree that holds them). */
 function pdfPageCount(pdf: Buffer): number {
@@ -24,7 +28,9 @@ const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOStri
 
 describe('the retro printed', () => {
   it('fits one landscape sheet of A4 and of Letter, with the charts of the loop against the last, and no date controls', async () => {
-    const loops = (await (await fetch(`${h.server.url}/api/v1/loops?scope=team:appointments&from=${day(-90)}&to=${day(1)}`)).json()) as LoopsResponse;
+    const loops = (await (
+      await fetch(`${h.server.url}/api/v1/loops?scope=team:appointments&from=${day(-90)}&to=${day(1)}`)
+    ).json()) as LoopsResponse;
     const loop = loops.items.find((l) => l.name === 'Deploy on every merge again')!;
     const page = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
     const problems = watch(page);
@@ -38,19 +44,24 @@ describe('the retro printed', () => {
     const charts = page.getByTestId('retro-charts');
     await expect(charts.locator('canvas').count()).resolves.toBe(2);
     await charts.getByTestId('loop-lead-time-chart').getByText('Show the figures as a table').click();
-    await expect(charts.getByTestId('loop-lead-time-chart').locator('tbody tr').allTextContents()).resolves
-      .toEqual([expect.stringContaining('Move to the new pipeline'), expect.stringContaining('Deploy on every merge again')]);
+    await expect(charts.getByTestId('loop-lead-time-chart').locator('tbody tr').allTextContents()).resolves.toEqual([
+      expect.stringContaining('Move to the new pipeline'),
+      expect.stringContaining('Deploy on every merge again'),
+    ]);
     // Every change is on the page: the table is not a scroll box with a row cut in half.
-    const box = await page.getByTestId('retro-changes').locator('table').evaluate((t) => {
-      let el: HTMLElement | null = t.parentElement;
-      const cut: string[] = [];
-      while (el && el !== document.body) {
-        const s = getComputedStyle(el);
-        if ((s.overflowY === 'auto' || s.overflowY === 'scroll') && el.scrollHeight > el.clientHeight + 1) cut.push(el.className);
-        el = el.parentElement;
-      }
-      return cut;
-    });
+    const box = await page
+      .getByTestId('retro-changes')
+      .locator('table')
+      .evaluate((t) => {
+        let el: HTMLElement | null = t.parentElement;
+        const cut: string[] = [];
+        while (el && el !== document.body) {
+          const s = getComputedStyle(el);
+          if ((s.overflowY === 'auto' || s.overflowY === 'scroll') && el.scrollHeight > el.clientHeight + 1) cut.push(el.className);
+          el = el.parentElement;
+        }
+        return cut;
+      });
     expect(box).toEqual([]);
     await shot(page, 'retro-1280');
 

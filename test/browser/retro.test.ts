@@ -10,13 +10,21 @@ import { settled, shot, startBrowserHarness, watch, type BrowserHarness } from '
 
 let h: BrowserHarness;
 
-beforeAll(async () => { h = await startBrowserHarness(); }, 60_000);
-afterAll(async () => { await h?.close(); }, 20_000);
+beforeAll(async () => {
+  h = await startBrowserHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+}, 20_000);
 
 const DAY_MS = 86_400_000;
 const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
 const api = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${h.server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${h.server.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: (await res.json().catch(() => null)) as { id: string } | null };
 };
 
@@ -26,10 +34,25 @@ describe('retro view', () => {
     // Not Appointments: the demo has planned loops there.
     const team = org.teams.find((t) => t.services.length > 1 && t.id !== 'appointments')!;
     const scope = `team:${team.id}`;
-    const first = await api('POST', '/api/v1/loops', { scope, name: 'Trunk-based development', from: day(-56), to: day(-28), plan: { metric: 'leadTime', target: 1, unit: 'days', hypothesis: 'Short-lived branches merge sooner.' } });
+    const first = await api('POST', '/api/v1/loops', {
+      scope,
+      name: 'Trunk-based development',
+      from: day(-56),
+      to: day(-28),
+      plan: { metric: 'leadTime', target: 1, unit: 'days', hypothesis: 'Short-lived branches merge sooner.' },
+    });
     expect(first.status).toBe(201);
-    expect((await api('PATCH', `/api/v1/loops/${first.body!.id}`, { act: { decision: 'adapt', notes: 'Keep it, but pair on reviews.' } })).status).toBe(200);
-    const second = await api('POST', '/api/v1/loops', { scope, name: 'Pair on reviews', from: day(-28), to: day(0), plan: { metric: 'changeFailureRate', target: 5, unit: 'percent', hypothesis: 'Two people see every change before it merges.' } });
+    expect(
+      (await api('PATCH', `/api/v1/loops/${first.body!.id}`, { act: { decision: 'adapt', notes: 'Keep it, but pair on reviews.' } }))
+        .status,
+    ).toBe(200);
+    const second = await api('POST', '/api/v1/loops', {
+      scope,
+      name: 'Pair on reviews',
+      from: day(-28),
+      to: day(0),
+      plan: { metric: 'changeFailureRate', target: 5, unit: 'percent', hypothesis: 'Two people see every change before it merges.' },
+    });
     expect(second.status).toBe(201);
 
     const page = await h.browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -52,23 +75,28 @@ describe('retro view', () => {
     await expect(page.getByTestId('verdict').textContent()).resolves.toMatch(/\(p [<=] [\d.]+\)|too few changes/);
 
     // Changes slowest first; failed deployments and incidents with their restore time.
-    const seconds = await page.evaluate(async ([path]) => {
-      const r = await fetch(path);
-      const b = (await r.json()) as { items: { leadTime: number }[] };
-      return b.items.map((c) => c.leadTime);
-    }, [`/api/v1/changes?scope=${scope}&from=${day(-28)}&to=${day(0)}&sort=slowest&limit=3`]);
+    const seconds = await page.evaluate(
+      async ([path]) => {
+        const r = await fetch(path);
+        const b = (await r.json()) as { items: { leadTime: number }[] };
+        return b.items.map((c) => c.leadTime);
+      },
+      [`/api/v1/changes?scope=${scope}&from=${day(-28)}&to=${day(0)}&sort=slowest&limit=3`],
+    );
     expect(seconds.length).toBeGreaterThan(0);
     expect(await page.getByTestId('retro-change-row').count()).toBeGreaterThan(0);
     await page.getByTestId('retro-failed').waitFor();
     const incidents = page.getByTestId('retro-incident-row');
-    if (await incidents.count() > 0) await expect(incidents.first().locator('td').last().textContent()).resolves.toMatch(/\d|still open/);
+    if ((await incidents.count()) > 0) await expect(incidents.first().locator('td').last().textContent()).resolves.toMatch(/\d|still open/);
     await shot(page, 'retro');
 
     // The act, recorded on the retro page itself.
     await page.getByTestId('retro-act').getByTestId('decision-adopt').check();
     await page.getByTestId('retro-act').getByTestId('act-notes').fill('Pairing stays.');
     await page.getByTestId('retro-act').getByTestId('act-submit').click();
-    await expect.poll(() => page.getByTestId('loops-status').textContent(), { timeout: 5_000 }).toBe('Recorded the decision on “Pair on reviews”: adopt.');
+    await expect
+      .poll(() => page.getByTestId('loops-status').textContent(), { timeout: 5_000 })
+      .toBe('Recorded the decision on “Pair on reviews”: adopt.');
     await expect(page.getByTestId('retro-act').getByTestId('decision').textContent()).resolves.toMatch(/Adopt.*Pairing stays\./);
 
     // Printed, the retro keeps its figures and drops the header, controls and forms.

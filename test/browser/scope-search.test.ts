@@ -17,7 +17,9 @@ const name = (i: number) => `${i < 1000 ? 'tax' : 'health'}/service-${String(i).
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'deming-picker-'));
   const config = join(dir, 'deming.config.yaml');
-  writeFileSync(config, `organisation:
+  writeFileSync(
+    config,
+    `organisation:
   - id: revenue
     name: Revenue and Customs
     teams:
@@ -26,11 +28,21 @@ beforeAll(async () => {
     name: Health
     teams:
       - { id: booking, name: Appointments, services: ["health/*"] }
-`);
+`,
+  );
   h = await startBrowserHarness({ DEMING_DEMO: 'off', DEMING_CONFIG: config });
   const at = new Date(Date.now() - 86_400_000).toISOString();
-  const events = Array.from({ length: SERVICES }, (_, i) => ({ type: 'change', service: name(i), sha: i.toString(16).padStart(40, '0'), committedAt: at }));
-  const r = await fetch(`${h.server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) });
+  const events = Array.from({ length: SERVICES }, (_, i) => ({
+    type: 'change',
+    service: name(i),
+    sha: i.toString(16).padStart(40, '0'),
+    committedAt: at,
+  }));
+  const r = await fetch(`${h.server.url}/api/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(events),
+  });
   expect(r.status, await r.text()).toBe(200);
 }, 60_000);
 
@@ -56,7 +68,9 @@ describe('the scope picker', () => {
     const options = page.getByRole('listbox', { name: 'Places to show' }).getByRole('option');
     // health/service-1900 to 1999: 100 matches, the first 50 listed, and the count said.
     await expect(options.count()).resolves.toBe(50);
-    await expect(page.getByTestId('scope-count').textContent()).resolves.toBe('100 places match; the first 50 are listed, type more to narrow.');
+    await expect(page.getByTestId('scope-count').textContent()).resolves.toBe(
+      '100 places match; the first 50 are listed, type more to narrow.',
+    );
     await page.keyboard.type('99');
     await expect(options.count()).resolves.toBe(1);
     await expect(options.first().textContent()).resolves.toContain('health/service-1999');

@@ -32,14 +32,18 @@ describe('executive summary', () => {
 
     expect(await page.locator('h1').allTextContents()).toEqual(['Executive summary']);
     await expect(page.getByTestId('headline-lead-time').getByTestId('headline-value').textContent()).resolves.toMatch(/\d/);
-    await expect(page.getByTestId('headline-sentence').textContent()).resolves.toMatch(/^Median lead time went from .+ at baseline to .+: [\d,]+× faster\.$/);
+    await expect(page.getByTestId('headline-sentence').textContent()).resolves.toMatch(
+      /^Median lead time went from .+ at baseline to .+: [\d,]+× faster\.$/,
+    );
     await expect(page.getByTestId('summary-row').count()).resolves.toBe(summary.departments.length);
     // Default order: by name. Every row has a speed-up sentence, a sparkline with words, and bands in words.
     const byName = summary.departments.map((d) => d.department.name).sort((a, b) => a.localeCompare(b, 'en-GB'));
     expect(await rowNames(page)).toEqual(byName);
     const first = page.getByTestId('summary-row').first();
     await expect(first.getByTestId('speedup-cell').textContent()).resolves.toMatch(/× faster/);
-    await expect(first.getByTestId('sparkline').getAttribute('aria-label')).resolves.toMatch(/^Median lead time by month, \w+ \d{4} to \w+ \d{4}: /);
+    await expect(first.getByTestId('sparkline').getAttribute('aria-label')).resolves.toMatch(
+      /^Median lead time by month, \w+ \d{4} to \w+ \d{4}: /,
+    );
     await expect(first.getByTestId('band-bar').textContent()).resolves.toMatch(/\d+ (elite|high|medium|low)/);
     await shot(page, 'summary');
 
@@ -47,9 +51,13 @@ describe('executive summary', () => {
     const header = page.locator('th', { has: page.getByTestId('sort-nowLeadTime') });
     await page.getByTestId('sort-nowLeadTime').click();
     await expect(header.getAttribute('aria-sort')).resolves.toBe('ascending');
-    const ascending = [...summary.departments].sort((a, b) => (a.metrics.now.leadTimeP50 ?? Infinity) - (b.metrics.now.leadTimeP50 ?? Infinity)).map((d) => d.department.name);
+    const ascending = [...summary.departments]
+      .sort((a, b) => (a.metrics.now.leadTimeP50 ?? Infinity) - (b.metrics.now.leadTimeP50 ?? Infinity))
+      .map((d) => d.department.name);
     await expect.poll(() => rowNames(page)).toEqual(ascending);
-    await expect(page.getByTestId('sort-caption').textContent()).resolves.toBe('Sorted by lead time median, last 90 days, from lowest to highest.');
+    await expect(page.getByTestId('sort-caption').textContent()).resolves.toBe(
+      'Sorted by lead time median, last 90 days, from lowest to highest.',
+    );
     await page.getByTestId('sort-nowLeadTime').click();
     await expect(header.getAttribute('aria-sort')).resolves.toBe('descending');
     await expect.poll(() => rowNames(page)).toEqual([...ascending].reverse());
@@ -86,32 +94,48 @@ describe('executive summary', () => {
     await page.locator('[data-testid="connection"][data-status="live"][role="status"]').waitFor();
     await expect(page.getByTestId('connection').textContent()).resolves.toContain('Live updates on');
     await expect(page.getByTestId('live-status').getAttribute('aria-live')).resolves.toBe('polite');
-    await page.evaluate(() => { (window as unknown as { __marker: number }).__marker = 1; });
+    await page.evaluate(() => {
+      (window as unknown as { __marker: number }).__marker = 1;
+    });
     const org = await json<OrgResponse>('/api/v1/org');
     const service = org.services[0].name;
     const sha = randomBytes(20).toString('hex');
     const now = Date.now();
     const res = await fetch(`${h.server.url}/api/v1/events`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify([
         { type: 'change', service, sha, committedAt: new Date(now - 3_600_000).toISOString() },
-        { type: 'deployment', id: `summary-live-${sha.slice(0, 8)}`, service, environment: 'production', status: 'success', sha, finishedAt: new Date(now - 60_000).toISOString() },
+        {
+          type: 'deployment',
+          id: `summary-live-${sha.slice(0, 8)}`,
+          service,
+          environment: 'production',
+          status: 'success',
+          sha,
+          finishedAt: new Date(now - 60_000).toISOString(),
+        },
       ]),
     });
     expect(res.status).toBe(200);
-    await expect.poll(() => page.getByTestId('live-status').textContent(), { timeout: 5_000 }).toMatch(/Figures updated at|arrived|^Updated: /);
+    await expect
+      .poll(() => page.getByTestId('live-status').textContent(), { timeout: 5_000 })
+      .toMatch(/Figures updated at|arrived|^Updated: /);
     expect(await page.evaluate(() => (window as unknown as { __marker?: number }).__marker)).toBe(1);
     await page.close();
   }, 20_000);
 
-  it('shows the server\'s message, a loading state, and what to do when there is no data', async () => {
+  it("shows the server's message, a loading state, and what to do when there is no data", async () => {
     const page = await h.browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${h.server.url}/?from=2026-03-01&to=2026-02-01`);
     await expect(page.getByTestId('error').first().textContent()).resolves.toContain('from: must be before to.');
     await shot(page, 'summary-error');
 
     // A slow answer shows a loading state, not a blank page.
-    await page.route('**/api/v1/summary*', async (route) => { await new Promise((r) => setTimeout(r, 1_500)); await route.continue(); });
+    await page.route('**/api/v1/summary*', async (route) => {
+      await new Promise((r) => setTimeout(r, 1_500));
+      await route.continue();
+    });
     await page.goto(`${h.server.url}/`);
     await expect(page.getByTestId('loading').first().textContent()).resolves.toContain('Loading the summary');
     await page.close();
@@ -141,7 +165,9 @@ describe('delivery manager drill-down', () => {
     for (const chart of ['lead-time-chart', 'deployments-chart', 'failure-rate-chart', 'restore-time-chart']) {
       await expect(page.getByTestId(chart).locator('canvas').count(), chart).resolves.toBe(1);
       await expect(page.getByTestId(chart).getByTestId('chart-summary').textContent(), chart).resolves.toMatch(/ per week, .+: /);
-      await expect(page.getByTestId(chart).getByTestId('csv-link').getAttribute('href'), chart).resolves.toMatch(/^\/api\/v1\/metrics\/series\?scope=department.*format=csv$/);
+      await expect(page.getByTestId(chart).getByTestId('csv-link').getAttribute('href'), chart).resolves.toMatch(
+        /^\/api\/v1\/metrics\/series\?scope=department.*format=csv$/,
+      );
     }
     await shot(page, 'department');
 

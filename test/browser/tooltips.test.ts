@@ -17,9 +17,15 @@ beforeAll(async () => {
   team = org.teams.find((t) => t.services.length > 0)!.id;
 }, 60_000);
 
-afterAll(async () => { await h?.close(); }, 20_000);
+afterAll(async () => {
+  await h?.close();
+}, 20_000);
 
-interface Drawn { opacity: number; lines: string[]; dark: boolean }
+interface Drawn {
+  opacity: number;
+  lines: string[];
+  dark: boolean;
+}
 
 /** What the chart on this canvas shows in its tooltip now, and whether its dark box is on the pixels. */
 async function drawn(canvas: Locator): Promise<Drawn> {
@@ -40,10 +46,16 @@ async function drawn(canvas: Locator): Promise<Drawn> {
 
 /** Waits until the tooltip has finished fading in (or times out with what it shows). */
 async function fullyShown(page: Page, canvas: Locator): Promise<Drawn> {
-  await page.waitForFunction((el) => {
-    const chart = (window as unknown as { demingChartOf: (c: Element) => any }).demingChartOf(el!);
-    return chart.tooltip.opacity === 1;
-  }, await canvas.elementHandle(), { timeout: 3000 }).catch(() => {});
+  await page
+    .waitForFunction(
+      (el) => {
+        const chart = (window as unknown as { demingChartOf: (c: Element) => any }).demingChartOf(el!);
+        return chart.tooltip.opacity === 1;
+      },
+      await canvas.elementHandle(),
+      { timeout: 3000 },
+    )
+    .catch(() => {});
   return drawn(canvas);
 }
 
@@ -57,7 +69,10 @@ async function hover(page: Page, canvas: Locator): Promise<void> {
   });
   for (let x = area.right - 10; x > area.left; x -= 15) {
     await page.mouse.move(box.x + x, box.y + area.bottom - 4);
-    const active = await canvas.evaluate((el: HTMLCanvasElement) => (window as unknown as { demingChartOf: (c: HTMLCanvasElement) => any }).demingChartOf(el).tooltip._active.length);
+    const active = await canvas.evaluate(
+      (el: HTMLCanvasElement) =>
+        (window as unknown as { demingChartOf: (c: HTMLCanvasElement) => any }).demingChartOf(el).tooltip._active.length,
+    );
     if (active > 0) return;
   }
   throw new Error('no bar or point to hover');
@@ -82,8 +97,14 @@ describe('chart tooltips', () => {
       const t = await fullyShown(page, canvas);
       expect(t.opacity, id).toBe(1);
       expect(t.dark, `${id}: the tooltip's box is drawn on the canvas`).toBe(true);
-      expect(t.lines.some((l) => value.test(l)), `${id}: ${t.lines.join(' | ')}`).toBe(true);
-      expect(t.lines.some((l) => count.test(l)), `${id}: ${t.lines.join(' | ')}`).toBe(true);
+      expect(
+        t.lines.some((l) => value.test(l)),
+        `${id}: ${t.lines.join(' | ')}`,
+      ).toBe(true);
+      expect(
+        t.lines.some((l) => count.test(l)),
+        `${id}: ${t.lines.join(' | ')}`,
+      ).toBe(true);
       if (id === 'lead-time-canvas') await shot(page, 'tooltip-lead-time');
     }
     expect(problems).toEqual([]);
@@ -114,7 +135,10 @@ describe('chart tooltips', () => {
     await shot(page, 'tooltip-keyboard');
     // Escape and leaving the chart put the tooltip away.
     await page.keyboard.press('Escape');
-    await page.waitForFunction((el) => (window as unknown as { demingChartOf: (c: Element) => any }).demingChartOf(el!).tooltip.opacity === 0, await canvas.elementHandle());
+    await page.waitForFunction(
+      (el) => (window as unknown as { demingChartOf: (c: Element) => any }).demingChartOf(el!).tooltip.opacity === 0,
+      await canvas.elementHandle(),
+    );
     expect(await panel.getByTestId('chart-tooltip-text').textContent()).toBe('');
     await page.close();
   }, 60_000);
@@ -124,14 +148,24 @@ describe('chart tooltips', () => {
     await page.goto(`${h.server.url}/loops/team/${team}`);
     await page.getByTestId('xmr-canvas').waitFor({ timeout: 20_000 });
     await settled(page);
-    for (const [id, count] of [['xmr-canvas', /^from \d+ changes?$/], ['xmr-range-canvas', null]] as const) {
+    for (const [id, count] of [
+      ['xmr-canvas', /^from \d+ changes?$/],
+      ['xmr-range-canvas', null],
+    ] as const) {
       const canvas = page.getByTestId(id).locator('canvas');
       await hover(page, canvas);
       const t = await fullyShown(page, canvas);
       expect(t.opacity, id).toBe(1);
       expect(t.dark, id).toBe(true);
-      expect(t.lines.some((l) => /: \d/.test(l)), t.lines.join(' | ')).toBe(true);
-      if (count) expect(t.lines.some((l) => count.test(l)), t.lines.join(' | ')).toBe(true);
+      expect(
+        t.lines.some((l) => /: \d/.test(l)),
+        t.lines.join(' | '),
+      ).toBe(true);
+      if (count)
+        expect(
+          t.lines.some((l) => count.test(l)),
+          t.lines.join(' | '),
+        ).toBe(true);
     }
     await page.close();
   }, 60_000);

@@ -8,15 +8,26 @@ import { buildHistory, createRepo } from '../collectors/git/repo';
 
 const bin = new URL('../../bin/deming.js', import.meta.url).pathname;
 const made: string[] = [];
-const tempDir = () => { const d = mkdtempSync(join(tmpdir(), 'deming-cli-git-')); made.push(d); return d; };
-afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'deming-cli-git-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 /** Runs `npx deming …` as a user would, in a separate process. */
 function deming(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { env: { ...process.env, DEMING_DEMO: 'off', ...env }, cwd: tmpdir() }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { ...process.env, DEMING_DEMO: 'off', ...env }, cwd: tmpdir() },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 

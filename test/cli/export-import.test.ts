@@ -23,7 +23,8 @@ async function run(command: (args: string[]) => Promise<number>, db: string, arg
   try {
     return await command(args);
   } finally {
-    if (saved === undefined) delete process.env.DEMING_DB; else process.env.DEMING_DB = saved;
+    if (saved === undefined) delete process.env.DEMING_DB;
+    else process.env.DEMING_DB = saved;
   }
 }
 
@@ -32,17 +33,31 @@ beforeAll(async () => {
   await post(`${source.url}/api/v1/events`, scenarioEvents());
   // An incident sent twice (opened, then resolved): the raw log holds both versions.
   await post(`${source.url}/api/v1/events`, incident({ id: 'twice', service: 'acme/api', openedAt: '2026-03-07T00:00:00Z' }));
-  await post(`${source.url}/api/v1/events`, incident({ id: 'twice', service: 'acme/api', openedAt: '2026-03-07T00:00:00Z', resolvedAt: '2026-03-07T02:00:00Z' }));
+  await post(
+    `${source.url}/api/v1/events`,
+    incident({ id: 'twice', service: 'acme/api', openedAt: '2026-03-07T00:00:00Z', resolvedAt: '2026-03-07T02:00:00Z' }),
+  );
   const report = readFileSync(new URL('../fixtures/junit/pytest.xml', import.meta.url), 'utf8');
   await post(`${source.url}/api/v1/test-reports?service=acme/api&sha=abcdef1&name=unit`, report, { 'content-type': 'application/xml' });
 });
-afterAll(async () => { await source.stop(); rmSync(dir, { recursive: true, force: true }); });
-afterEach(() => { vi.restoreAllMocks(); stderr = []; });
+afterAll(async () => {
+  await source.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  stderr = [];
+});
 
 /** Every command prints progress and errors on stderr: keep them for the assertions. */
 const captureStderr = () => {
-  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => { stderr.push(a.join(' ')); });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { stderr.push(String(s)); return true; });
+  vi.spyOn(console, 'error').mockImplementation((...a: unknown[]) => {
+    stderr.push(a.join(' '));
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => {
+    stderr.push(String(s));
+    return true;
+  });
 };
 
 const window = `from=${new Date(WINDOW.from).toISOString()}&to=${new Date(WINDOW.to).toISOString()}`;
@@ -53,7 +68,10 @@ describe('export → import', () => {
     captureStderr();
     const file = join(dir, 'events.ndjson');
     expect(await run(exportData, source.ctx.config.dbFile, ['--format', 'ndjson', '--out', file])).toBe(0);
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.filter((e) => e.id === 'twice')).toEqual([expect.objectContaining({ resolvedAt: '2026-03-07T02:00:00Z', source: 'api' })]);
 
     const fresh = join(dir, 'fresh', 'deming.db');
@@ -64,7 +82,14 @@ describe('export → import', () => {
     const copy = await startTestServer({ DEMING_DB: fresh }, now);
     try {
       for (const scope of scopes) {
-        for (const path of ['/api/v1/metrics', '/api/v1/metrics/series', '/api/v1/changes', '/api/v1/deployments', '/api/v1/incidents', '/api/v1/ci-runs']) {
+        for (const path of [
+          '/api/v1/metrics',
+          '/api/v1/metrics/series',
+          '/api/v1/changes',
+          '/api/v1/deployments',
+          '/api/v1/incidents',
+          '/api/v1/ci-runs',
+        ]) {
           const url = `${path}?scope=${scope}&${window}`;
           expect((await get(copy.url + url)).body, url).toEqual((await get(source.url + url)).body);
         }
@@ -79,7 +104,15 @@ describe('export → import', () => {
   it('reports bad lines by number and imports nothing', async () => {
     captureStderr();
     const file = join(dir, 'bad.ndjson');
-    writeFileSync(file, [JSON.stringify(deployment({ id: 'ok' })), '{"type": "deployment",', '', JSON.stringify(deployment({ id: 'late', finishedAt: '2026-03-01' }))].join('\n'));
+    writeFileSync(
+      file,
+      [
+        JSON.stringify(deployment({ id: 'ok' })),
+        '{"type": "deployment",',
+        '',
+        JSON.stringify(deployment({ id: 'late', finishedAt: '2026-03-01' })),
+      ].join('\n'),
+    );
     const fresh = join(dir, 'bad', 'deming.db');
     expect(await run(importFile, fresh, [file])).toBe(2);
     const out = stderr.join('\n');
@@ -106,14 +139,23 @@ describe('export of figures', () => {
     expect(Object.keys(exported)).toEqual(['scope', 'exportedAt', 'metrics', 'series', 'changes', 'deployments', 'incidents', 'ciRuns']);
 
     const csv = join(dir, 'deployments.csv');
-    expect(await run(exportData, db, ['--scope', 'service:acme/app', ...range, '--format', 'csv', '--only', 'deployments', '--out', csv])).toBe(0);
+    expect(
+      await run(exportData, db, ['--scope', 'service:acme/app', ...range, '--format', 'csv', '--only', 'deployments', '--out', csv]),
+    ).toBe(0);
     const rows = csvObjects(parseCsv(readFileSync(csv, 'utf8')));
     expect(rows.map((r) => r.id)).toEqual(exported.deployments.items.map((d: { id: string }) => d.id));
 
     const all = join(dir, 'all.csv');
     expect(await run(exportData, db, ['--format', 'csv', ...range, '--out', all])).toBe(0);
     const sections = readFileSync(all, 'utf8').split(/\r\n(?=# \w+\r\n)/);
-    expect(sections.map((s) => s.split('\r\n')[0])).toEqual(['# metrics', '# series', '# changes', '# deployments', '# incidents', '# ciRuns']);
+    expect(sections.map((s) => s.split('\r\n')[0])).toEqual([
+      '# metrics',
+      '# series',
+      '# changes',
+      '# deployments',
+      '# incidents',
+      '# ciRuns',
+    ]);
     for (const section of sections) expect(() => parseCsv(section.slice(section.indexOf('\r\n') + 2))).not.toThrow();
   });
 

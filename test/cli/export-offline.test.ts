@@ -21,7 +21,10 @@ beforeAll(async () => {
   api = await startTestServer({}, () => WINDOW.to);
   expect((await post(`${api.url}/api/v1/events`, scenarioEvents())).status).toBe(200);
 });
-afterAll(async () => { await api.stop(); rmSync(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await api.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** Runs the export against the API server's database file with listening refused; returns what `listen` was asked. */
 async function exportWithoutNetwork(args: string[]): Promise<{ code: number; listens: number }> {
@@ -36,7 +39,8 @@ async function exportWithoutNetwork(args: string[]): Promise<{ code: number; lis
   try {
     return { code: await exportData(args), listens };
   } finally {
-    if (saved === undefined) delete process.env.DEMING_DB; else process.env.DEMING_DB = saved;
+    if (saved === undefined) delete process.env.DEMING_DB;
+    else process.env.DEMING_DB = saved;
     listen.mockRestore();
     vi.restoreAllMocks();
   }
@@ -54,23 +58,36 @@ const endpoints = {
 } as const;
 
 describe('export without a server', () => {
-  it.each(['org', 'team:unassigned', 'service:acme/app'])('writes the JSON tables of %s exactly as the API answers them, opening no port', async (scope) => {
-    const file = join(dir, `${scope.replace(/\W/g, '-')}.json`);
-    const { code, listens } = await exportWithoutNetwork(['--scope', scope, ...range, '--out', file]);
-    expect(listens).toBe(0);
-    expect(code).toBe(0);
-    const exported = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    for (const [table, path] of Object.entries(endpoints)) {
-      const answer = await get(`${api.url}${path}scope=${encodeURIComponent(scope)}&${query}`);
-      expect(answer.status).toBe(200);
-      expect(JSON.stringify(exported[table]), table).toBe(answer.text);
-    }
-  });
+  it.each(['org', 'team:unassigned', 'service:acme/app'])(
+    'writes the JSON tables of %s exactly as the API answers them, opening no port',
+    async (scope) => {
+      const file = join(dir, `${scope.replace(/\W/g, '-')}.json`);
+      const { code, listens } = await exportWithoutNetwork(['--scope', scope, ...range, '--out', file]);
+      expect(listens).toBe(0);
+      expect(code).toBe(0);
+      const exported = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      for (const [table, path] of Object.entries(endpoints)) {
+        const answer = await get(`${api.url}${path}scope=${encodeURIComponent(scope)}&${query}`);
+        expect(answer.status).toBe(200);
+        expect(JSON.stringify(exported[table]), table).toBe(answer.text);
+      }
+    },
+  );
 
   it('writes each CSV table byte for byte as the API answers it with format=csv', async () => {
     for (const [table, path] of Object.entries(endpoints)) {
       const file = join(dir, `${table}.csv`);
-      const { code, listens } = await exportWithoutNetwork(['--scope', 'service:acme/app', ...range, '--format', 'csv', '--only', table, '--out', file]);
+      const { code, listens } = await exportWithoutNetwork([
+        '--scope',
+        'service:acme/app',
+        ...range,
+        '--format',
+        'csv',
+        '--only',
+        table,
+        '--out',
+        file,
+      ]);
       expect(listens).toBe(0);
       expect(code).toBe(0);
       const answer = await get(`${api.url}${path}scope=service:acme/app&${query}&format=csv`);
@@ -82,7 +99,10 @@ describe('export without a server', () => {
     const file = join(dir, 'events.ndjson');
     const { code, listens } = await exportWithoutNetwork(['--scope', 'service:acme/app', '--format', 'ndjson', '--out', file]);
     expect([code, listens]).toEqual([0, 0]);
-    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { service: string });
+    const lines = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { service: string });
     expect(lines.length).toBe(scenarioEvents().filter((e) => e.service === 'acme/app').length);
     expect(new Set(lines.map((l) => l.service))).toEqual(new Set(['acme/app']));
   });

@@ -19,7 +19,9 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   port = (blocker.address() as { port: number }).port;
 });
-afterAll(async () => { await new Promise((resolve) => blocker.close(resolve)); });
+afterAll(async () => {
+  await new Promise((resolve) => blocker.close(resolve));
+});
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+\)?$/m);
 
@@ -50,13 +52,22 @@ describe('newcomer friction on the command line', () => {
 
   it('reports every config problem at once, with "did you mean" for a misspelt key', async () => {
     const file = join(dir, 'deming.config.yaml');
-    writeFileSync(file, [
-      'organization:', '  - id: health', '    name: Health', '    teams: []',
-      'timezone: Mars/Olympus',
-      'limits:', '  eventsPerRequest: 0',
-      'loops:', '  cadenceDay: 7',
-      'favouriteColour: blue', '',
-    ].join('\n'));
+    writeFileSync(
+      file,
+      [
+        'organization:',
+        '  - id: health',
+        '    name: Health',
+        '    teams: []',
+        'timezone: Mars/Olympus',
+        'limits:',
+        '  eventsPerRequest: 0',
+        'loops:',
+        '  cadenceDay: 7',
+        'favouriteColour: blue',
+        '',
+      ].join('\n'),
+    );
     const r = await runCli(['start'], { DEMING_DB: join(dir, 'config.db'), DEMING_CONFIG: file, PORT: 'eighty', DEMING_DEMO: 'sometimes' });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('problems in the configuration:');

@@ -33,6 +33,10 @@ describe('the CLI progress bar', () => {
     t = 150;
     p.update(3, 10);
     p.finish('done');
-    expect(s.out).toEqual(['\rimport [#---------]  10%  1/10 events\x1b[K', '\rimport [###-------]  30%  3/10 events\x1b[K', '\r\x1b[Kdone\n']);
+    expect(s.out).toEqual([
+      '\rimport [#---------]  10%  1/10 events\x1b[K',
+      '\rimport [###-------]  30%  3/10 events\x1b[K',
+      '\r\x1b[Kdone\n',
+    ]);
   });
 });

@@ -3,8 +3,9 @@ import { apiUrl, csvUrl, errorFromResponse } from '../../client/lib/api-client';
 
 describe('apiUrl', () => {
   it('leaves out undefined parameters and encodes the rest', () => {
-    expect(apiUrl('/api/v1/metrics', { scope: 'service:gov/a b', from: '2026-01-01', to: undefined }))
-      .toBe('/api/v1/metrics?scope=service%3Agov%2Fa+b&from=2026-01-01');
+    expect(apiUrl('/api/v1/metrics', { scope: 'service:gov/a b', from: '2026-01-01', to: undefined })).toBe(
+      '/api/v1/metrics?scope=service%3Agov%2Fa+b&from=2026-01-01',
+    );
     expect(apiUrl('/api/v1/org')).toBe('/api/v1/org');
   });
 
@@ -15,7 +16,7 @@ describe('apiUrl', () => {
 });
 
 describe('errorFromResponse', () => {
-  it('shows the server\'s own message', () => {
+  it("shows the server's own message", () => {
     const e = errorFromResponse(400, 'Bad Request', { error: { code: 'invalid_query', message: 'from: must be before to.', details: [] } });
     expect(e.message).toBe('from: must be before to.');
     expect(e.code).toBe('invalid_query');

@@ -6,8 +6,15 @@ const has = (i: number) => i !== 1 && i !== 4;
 
 describe('reading a chart by keyboard', () => {
   it.each([
-    [null, 'End', 5], [null, 'ArrowLeft', 5], [null, 'ArrowRight', 0], [null, 'Home', 0],
-    [0, 'ArrowRight', 2], [2, 'ArrowLeft', 0], [3, 'ArrowRight', 5], [5, 'ArrowRight', 5], [0, 'ArrowLeft', 0],
+    [null, 'End', 5],
+    [null, 'ArrowLeft', 5],
+    [null, 'ArrowRight', 0],
+    [null, 'Home', 0],
+    [0, 'ArrowRight', 2],
+    [2, 'ArrowLeft', 0],
+    [3, 'ArrowRight', 5],
+    [5, 'ArrowRight', 5],
+    [0, 'ArrowLeft', 0],
     [3, 'Escape', null],
   ] as const)('from %s, %s moves to %s, skipping buckets without a value and stopping at the ends', (current, key, expected) => {
     expect(nextChartIndex(current, key, 6, has)).toBe(expected);

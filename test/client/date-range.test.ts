@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  activePreset, addDays, apiWindow, bucketFor, isIsoDate, PRESETS, presetRange, rangeFromSearch, searchForRange, utcDay,
+  activePreset,
+  addDays,
+  apiWindow,
+  bucketFor,
+  isIsoDate,
+  PRESETS,
+  presetRange,
+  rangeFromSearch,
+  searchForRange,
+  utcDay,
 } from '../../client/lib/date-range';
 
 const TODAY = '2026-11-22';

@@ -1,14 +1,45 @@
 import { describe, expect, it } from 'vitest';
 import type { FiveMetrics, SeriesPoint, SeriesResponse } from '../../common/api';
-import { failureRateChartData, failureRateSeries, logDurationOptions, restoreTimeChartData, restoreTimeSeries } from '../../client/lib/drilldown-series';
+import {
+  failureRateChartData,
+  failureRateSeries,
+  logDurationOptions,
+  restoreTimeChartData,
+  restoreTimeSeries,
+} from '../../client/lib/drilldown-series';
 
 function point(from: string, o: { deployments: number; failed: number; restores: number; ttr: number | null }): SeriesPoint {
   const five: FiveMetrics = {
-    deploymentFrequency: { count: o.deployments, perDay: 0, perWeek: 0, deployDaysPerWeekMedian: null, deployDaysPerMonthMedian: null, band: null, bandReason: null },
+    deploymentFrequency: {
+      count: o.deployments,
+      perDay: 0,
+      perWeek: 0,
+      deployDaysPerWeekMedian: null,
+      deployDaysPerMonthMedian: null,
+      band: null,
+      bandReason: null,
+    },
     leadTime: { count: 0, excluded: 0, p50: null, p85: null, p95: null, band: null, bandReason: null },
-    changeFailureRate: { count: o.deployments, failed: o.failed, rate: o.deployments === 0 ? null : o.failed / o.deployments, band: null, bandReason: null, services: 1, servicesInScope: 1, reason: null },
+    changeFailureRate: {
+      count: o.deployments,
+      failed: o.failed,
+      rate: o.deployments === 0 ? null : o.failed / o.deployments,
+      band: null,
+      bandReason: null,
+      services: 1,
+      servicesInScope: 1,
+      reason: null,
+    },
     timeToRestore: { count: o.restores, p50: o.ttr, band: null, bandReason: null, services: 1, servicesInScope: 1, reason: null },
-    failedDeploymentRecoveryTime: { count: o.restores, p50: o.ttr, band: null, bandReason: null, services: 1, servicesInScope: 1, reason: null },
+    failedDeploymentRecoveryTime: {
+      count: o.restores,
+      p50: o.ttr,
+      band: null,
+      bandReason: null,
+      services: 1,
+      servicesInScope: 1,
+      reason: null,
+    },
     reworkRate: { count: o.deployments, rework: 0, rate: null, services: 1, servicesInScope: 1, reason: null },
   };
   return { from, to: from, ...five };
@@ -37,9 +68,15 @@ describe('change failure rate per bucket', () => {
   });
 
   it('tells no incident data from no deployment, and marks the weeks the range cuts short', () => {
-    const noSource = { ...point('2026-08-24T00:00:00.000Z', { deployments: 5, failed: 0, restores: 0, ttr: null }), to: '2026-08-27T00:00:00.000Z' };
+    const noSource = {
+      ...point('2026-08-24T00:00:00.000Z', { deployments: 5, failed: 0, restores: 0, ttr: null }),
+      to: '2026-08-27T00:00:00.000Z',
+    };
     noSource.changeFailureRate = { ...noSource.changeFailureRate, rate: null, services: 0, reason: 'no incident source' };
-    const whole = { ...point('2026-08-31T00:00:00.000Z', { deployments: 4, failed: 1, restores: 0, ttr: null }), to: '2026-09-07T00:00:00.000Z' };
+    const whole = {
+      ...point('2026-08-31T00:00:00.000Z', { deployments: 4, failed: 1, restores: 0, ttr: null }),
+      to: '2026-09-07T00:00:00.000Z',
+    };
     const s = failureRateSeries({ bucket: 'week', points: [noSource, whole] });
     expect(s.missing).toEqual(['no incident data', null]);
     expect(s.partial).toEqual([true, false]);
@@ -61,7 +98,13 @@ describe('time to restore per bucket', () => {
 describe('log duration axis options', () => {
   it('spans the data on round durations and labels the ticks in words', () => {
     const options = logDurationOptions([1800, null, 5400], 'Time to restore (log scale)');
-    const y = options.scales?.y as { type: string; min: number; max: number; title: { text: string }; ticks: { callback: (v: number) => string } };
+    const y = options.scales?.y as {
+      type: string;
+      min: number;
+      max: number;
+      title: { text: string };
+      ticks: { callback: (v: number) => string };
+    };
     expect(y.type).toBe('logarithmic');
     expect([y.min, y.max]).toEqual([30 * 60, 2 * 3600]);
     expect(y.title.text).toBe('Time to restore (log scale)');

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bandLabel, DAY, describeSpeedup, formatCount, formatDuration, formatFactor, formatPercent, formatRate, HOUR, MINUTE, MONTH, plural, shorten, YEAR,
+  bandLabel,
+  DAY,
+  describeSpeedup,
+  formatCount,
+  formatDuration,
+  formatFactor,
+  formatPercent,
+  formatRate,
+  HOUR,
+  MINUTE,
+  MONTH,
+  plural,
+  shorten,
+  YEAR,
 } from '../../client/lib/format';
 
 describe('formatDuration', () => {
@@ -37,13 +50,25 @@ describe('formatDuration', () => {
 
 describe('formatPercent, formatRate, formatCount, plural', () => {
   it.each([
-    [0, '0%'], [0.061224, '6.1%'], [0.03, '3%'], [0.12, '12%'], [0.125, '13%'], [1, '100%'], [null, '—'],
+    [0, '0%'],
+    [0.061224, '6.1%'],
+    [0.03, '3%'],
+    [0.12, '12%'],
+    [0.125, '13%'],
+    [1, '100%'],
+    [null, '—'],
   ])('rate %s reads "%s"', (rate, text) => {
     expect(formatPercent(rate)).toBe(text);
   });
 
   it.each([
-    [224.8555, '225'], [1234.4, '1,234'], [22.46, '22.5'], [3.24, '3.2'], [7, '7'], [0.4, '0.4'], [null, '—'],
+    [224.8555, '225'],
+    [1234.4, '1,234'],
+    [22.46, '22.5'],
+    [3.24, '3.2'],
+    [7, '7'],
+    [0.4, '0.4'],
+    [null, '—'],
   ])('per-week rate %s reads "%s"', (n, text) => {
     expect(formatRate(n)).toBe(text);
   });

@@ -38,8 +38,15 @@ describe('logDurationScale', () => {
 
 describe('formatDurationTick', () => {
   it.each([
-    [MINUTE, '1 min'], [15 * MINUTE, '15 min'], [HOUR, '1 hour'], [6 * HOUR, '6 hours'], [DAY, '1 day'],
-    [WEEK, '1 week'], [MONTH, '1 month'], [3 * MONTH, '3 months'], [YEAR, '1 year'],
+    [MINUTE, '1 min'],
+    [15 * MINUTE, '15 min'],
+    [HOUR, '1 hour'],
+    [6 * HOUR, '6 hours'],
+    [DAY, '1 day'],
+    [WEEK, '1 week'],
+    [MONTH, '1 month'],
+    [3 * MONTH, '3 months'],
+    [YEAR, '1 year'],
   ])('%s s is "%s"', (seconds, label) => {
     expect(formatDurationTick(seconds)).toBe(label);
   });

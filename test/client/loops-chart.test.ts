@@ -1,17 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import {
-  deploymentBars, lastDay, leadTimeBars, loopBarChartData, loopDates, loopLabels, loopLengthDays, loopTargets, visibleLoops,
+  deploymentBars,
+  lastDay,
+  leadTimeBars,
+  loopBarChartData,
+  loopDates,
+  loopLabels,
+  loopLengthDays,
+  loopTargets,
+  visibleLoops,
 } from '../../client/lib/loops-chart';
 import { hasStages, loopStagesChartData, loopStageStacks } from '../../client/lib/loops-stages';
 import { loopItem } from '../helpers/loop-item';
 import { selectedLoopIndex } from '../../client/lib/loops-state';
 
 const loops = [
-  loopItem({ id: 'cadence:2025-12-29', from: '2025-12-29T00:00:00.000Z', to: '2026-01-12T00:00:00.000Z', leadTime: 60 * 86_400, perWeek: 0.5 }),
-  loopItem({ id: '7', from: '2026-01-12T00:00:00.000Z', to: '2026-01-26T00:00:00.000Z', leadTime: null, perWeek: 0, deployments: 0,
-    plan: { metric: 'leadTime', target: 6 * 3600, hypothesis: 'h' } }),
-  loopItem({ id: '8', from: '2026-01-26T00:00:00.000Z', to: '2026-02-09T00:00:00.000Z', leadTime: 0, perWeek: 21,
-    plan: { metric: 'deploymentFrequency', target: 20, hypothesis: 'h' } }),
+  loopItem({
+    id: 'cadence:2025-12-29',
+    from: '2025-12-29T00:00:00.000Z',
+    to: '2026-01-12T00:00:00.000Z',
+    leadTime: 60 * 86_400,
+    perWeek: 0.5,
+  }),
+  loopItem({
+    id: '7',
+    from: '2026-01-12T00:00:00.000Z',
+    to: '2026-01-26T00:00:00.000Z',
+    leadTime: null,
+    perWeek: 0,
+    deployments: 0,
+    plan: { metric: 'leadTime', target: 6 * 3600, hypothesis: 'h' },
+  }),
+  loopItem({
+    id: '8',
+    from: '2026-01-26T00:00:00.000Z',
+    to: '2026-02-09T00:00:00.000Z',
+    leadTime: 0,
+    perWeek: 21,
+    plan: { metric: 'deploymentFrequency', target: 20, hypothesis: 'h' },
+  }),
 ];
 
 describe('loop bars', () => {
@@ -64,7 +91,7 @@ describe('loops shown and picked', () => {
     expect(selectedLoopIndex([], null, now)).toBe(-1);
   });
 
-  it('says a loop\'s days with its last day included', () => {
+  it("says a loop's days with its last day included", () => {
     expect(loopDates(loops[0])).toBe('29 Dec 2025 – 11 Jan 2026');
     expect(loopDates(loops[1])).toBe('12 Jan – 25 Jan 2026');
     expect(lastDay(loops[1])).toBe('2026-01-25');
@@ -74,20 +101,30 @@ describe('loops shown and picked', () => {
 });
 
 describe('stage stacks per loop', () => {
-  it('gives each stage its share of the loop\'s stage medians, null without data', () => {
+  it("gives each stage its share of the loop's stage medians, null without data", () => {
     const stacks = loopStageStacks([
       loopItem({ stages: { count: 4, plan: 300, do: 100, check: null, act: 100, loop: 600 } }),
       loopItem({ stages: { count: 0, plan: null, do: null, check: null, act: null, loop: null } }),
     ]);
     expect(stacks.map((s) => [s.name, s.shares, s.p50s])).toEqual([
-      ['plan', [60, null], [300, null]], ['do', [20, null], [100, null]], ['check', [null, null], [null, null]], ['act', [20, null], [100, null]],
+      ['plan', [60, null], [300, null]],
+      ['do', [20, null], [100, null]],
+      ['check', [null, null], [null, null]],
+      ['act', [20, null], [100, null]],
     ]);
     expect(hasStages(stacks)).toBe(true);
     const data = loopStagesChartData(['a', 'b'], stacks);
-    expect(data.datasets.map((d) => [d.label, d.stack])).toEqual([['Plan', 'stages'], ['Do', 'stages'], ['Check', 'stages'], ['Act', 'stages']]);
+    expect(data.datasets.map((d) => [d.label, d.stack])).toEqual([
+      ['Plan', 'stages'],
+      ['Do', 'stages'],
+      ['Check', 'stages'],
+      ['Act', 'stages'],
+    ]);
   });
 
   it('has nothing to draw when no loop had a merged pull request', () => {
-    expect(hasStages(loopStageStacks([loopItem({ stages: { count: 0, plan: null, do: null, check: null, act: null, loop: null } })]))).toBe(false);
+    expect(hasStages(loopStageStacks([loopItem({ stages: { count: 0, plan: null, do: null, check: null, act: null, loop: null } })]))).toBe(
+      false,
+    );
   });
 });

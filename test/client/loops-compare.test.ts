@@ -49,12 +49,20 @@ describe('comparisonRows', () => {
 describe('figures of a metric', () => {
   it('takes the figure a target aims at: medians, deployments per week (none without deployments), rates', () => {
     const m = loopItem({ leadTime: 60, perWeek: 0, deployments: 0, cfr: null }).metrics;
-    expect([metricValue(m, 'leadTime'), metricValue(m, 'deploymentFrequency'), metricValue(m, 'changeFailureRate')]).toEqual([60, null, null]);
+    expect([metricValue(m, 'leadTime'), metricValue(m, 'deploymentFrequency'), metricValue(m, 'changeFailureRate')]).toEqual([
+      60,
+      null,
+      null,
+    ]);
   });
 
   it('formats each metric in its own words', () => {
-    expect([formatMetric('leadTime', 6 * HOUR), formatMetric('deploymentFrequency', 12.5), formatMetric('reworkRate', 0.083), formatMetric('timeToRestore', null)])
-      .toEqual(['6 hours', '12.5 a week', '8.3%', '—']);
+    expect([
+      formatMetric('leadTime', 6 * HOUR),
+      formatMetric('deploymentFrequency', 12.5),
+      formatMetric('reworkRate', 0.083),
+      formatMetric('timeToRestore', null),
+    ]).toEqual(['6 hours', '12.5 a week', '8.3%', '—']);
   });
 
   it('puts the lead time against the baseline in words', () => {

@@ -45,7 +45,9 @@ describe('safeNextPath', () => {
 describe('loginPath', () => {
   it('asks the login page to come back to the page and its query', () => {
     expect(loginPath('/team/payments', '?from=2026-01-01')).toBe('/login?next=%2Fteam%2Fpayments%3Ffrom%3D2026-01-01');
-    expect(safeNextPath(new URLSearchParams(loginPath('/team/payments', '?from=2026-01-01').split('?')[1]).get('next'))).toBe('/team/payments?from=2026-01-01');
+    expect(safeNextPath(new URLSearchParams(loginPath('/team/payments', '?from=2026-01-01').split('?')[1]).get('next'))).toBe(
+      '/team/payments?from=2026-01-01',
+    );
   });
 
   it('needs no next for the summary or for a path that is not to be followed', () => {

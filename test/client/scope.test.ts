@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { OrgResponse } from '../../common/api';
 import {
-  breadcrumbs, childScopes, describeScope, nameInSentence, parseScopeKey, pathForScope, scopeFromPath, servicesOfScope,
+  breadcrumbs,
+  childScopes,
+  describeScope,
+  nameInSentence,
+  parseScopeKey,
+  pathForScope,
+  scopeFromPath,
+  servicesOfScope,
 } from '../../client/lib/scope';
 
 const org: OrgResponse = {
@@ -56,7 +63,12 @@ describe('scopes in the organisation', () => {
   });
 
   it('walks from the organisation down to a service', () => {
-    expect(breadcrumbs(org, 'service:gov-health/web').map((c) => c.label)).toEqual(['Whole organisation', 'Health', 'Appointments', 'gov-health/web']);
+    expect(breadcrumbs(org, 'service:gov-health/web').map((c) => c.label)).toEqual([
+      'Whole organisation',
+      'Health',
+      'Appointments',
+      'gov-health/web',
+    ]);
     expect(breadcrumbs(org, 'team:records').map((c) => c.key)).toEqual(['org', 'department:health', 'team:records']);
     expect(breadcrumbs(org, 'org').map((c) => c.key)).toEqual(['org']);
   });
@@ -64,12 +76,19 @@ describe('scopes in the organisation', () => {
   it('lists what is one level down', () => {
     expect(childScopes(org, 'org').map((c) => c.key)).toEqual(['department:health']);
     expect(childScopes(org, 'department:health').map((c) => c.label)).toEqual(['Appointments', 'Patient Records']);
-    expect(childScopes(org, 'team:appointments').map((c) => c.key)).toEqual(['service:gov-health/appointments-api', 'service:gov-health/web']);
+    expect(childScopes(org, 'team:appointments').map((c) => c.key)).toEqual([
+      'service:gov-health/appointments-api',
+      'service:gov-health/web',
+    ]);
     expect(childScopes(org, 'service:solo')).toEqual([]);
   });
 
   it('knows the services of each scope', () => {
-    expect([...servicesOfScope(org, 'department:health')].sort()).toEqual(['gov-health/appointments-api', 'gov-health/records-api', 'gov-health/web']);
+    expect([...servicesOfScope(org, 'department:health')].sort()).toEqual([
+      'gov-health/appointments-api',
+      'gov-health/records-api',
+      'gov-health/web',
+    ]);
     expect([...servicesOfScope(org, 'org')]).toHaveLength(4);
     expect([...servicesOfScope(org, 'service:solo')]).toEqual(['solo']);
   });

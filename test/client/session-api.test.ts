@@ -3,16 +3,28 @@ import type { SessionResponse } from '../../common/api';
 import { canEdit, maySee, signInError, widestRole } from '../../client/lib/session-api';
 
 const session = (over: Partial<SessionResponse> = {}): SessionResponse => ({
-  signedIn: false, actor: null, role: null, roles: [], methods: { token: true, password: false, oidc: false }, authRequired: true, ...over,
+  signedIn: false,
+  actor: null,
+  role: null,
+  roles: [],
+  methods: { token: true, password: false, oidc: false },
+  authRequired: true,
+  ...over,
 });
 
 describe('signInError', () => {
-  it('shows the server\'s message, the wait included', () => {
-    const e = signInError(429, 'Too Many Requests',
-      { error: { code: 'too_many_attempts', message: 'Too many failed sign-in attempts from this address: try again in 15 minutes.' } }, '900');
+  it("shows the server's message, the wait included", () => {
+    const e = signInError(
+      429,
+      'Too Many Requests',
+      { error: { code: 'too_many_attempts', message: 'Too many failed sign-in attempts from this address: try again in 15 minutes.' } },
+      '900',
+    );
     expect(e.message).toBe('Too many failed sign-in attempts from this address: try again in 15 minutes.');
     expect(e.status).toBe(429);
-    expect(signInError(401, 'Unauthorized', { error: { code: 'unauthorized', message: 'That token is not valid.' } }, null).message).toBe('That token is not valid.');
+    expect(signInError(401, 'Unauthorized', { error: { code: 'unauthorized', message: 'That token is not valid.' } }, null).message).toBe(
+      'That token is not valid.',
+    );
   });
 
   it('says how long to wait from Retry-After when the answer has no message', () => {

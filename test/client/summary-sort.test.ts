@@ -2,33 +2,99 @@ import { describe, expect, it } from 'vitest';
 import type { BandCounts, ChildRow, MetricsResponse, SummaryRow, TrendPoint } from '../../common/api';
 import { emptyBenchmark } from '../helpers/benchmark';
 import {
-  ariaSort, bandRank, childSortValue, nextSort, sortRows, summarySortValue, trendChange, type SummarySortKey,
+  ariaSort,
+  bandRank,
+  childSortValue,
+  nextSort,
+  sortRows,
+  summarySortValue,
+  trendChange,
+  type SummarySortKey,
 } from '../../client/lib/summary-sort';
 
 const NO_BANDS: BandCounts = { elite: 0, high: 0, medium: 0, low: 0, none: 0 };
 
 /** Metrics with only what the sort reads; overrides per test. */
-function metrics(o: { p50?: number | null; perWeek?: number; deployments?: number; cfr?: number | null; ttr?: number | null; speedup?: number | null; band?: MetricsResponse['band']; bands?: BandCounts }): MetricsResponse {
+function metrics(o: {
+  p50?: number | null;
+  perWeek?: number;
+  deployments?: number;
+  cfr?: number | null;
+  ttr?: number | null;
+  speedup?: number | null;
+  band?: MetricsResponse['band'];
+  bands?: BandCounts;
+}): MetricsResponse {
   const deployments = o.deployments ?? 10;
   return {
-    scope: 'department:x', from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z',
-    deploymentFrequency: { count: deployments, perDay: (o.perWeek ?? 1) / 7, perWeek: o.perWeek ?? 1, deployDaysPerWeekMedian: 1, deployDaysPerMonthMedian: 4, band: 'high', bandReason: null },
+    scope: 'department:x',
+    from: '2026-01-01T00:00:00.000Z',
+    to: '2026-04-01T00:00:00.000Z',
+    deploymentFrequency: {
+      count: deployments,
+      perDay: (o.perWeek ?? 1) / 7,
+      perWeek: o.perWeek ?? 1,
+      deployDaysPerWeekMedian: 1,
+      deployDaysPerMonthMedian: 4,
+      band: 'high',
+      bandReason: null,
+    },
     leadTime: { count: 5, excluded: 0, p50: o.p50 === undefined ? 3600 : o.p50, p85: null, p95: null, band: 'elite', bandReason: null },
-    changeFailureRate: { count: deployments, failed: 0, rate: o.cfr === undefined ? 0.1 : o.cfr, band: 'high', bandReason: null, services: 1, servicesInScope: 1, reason: null },
-    timeToRestore: { count: 1, p50: o.ttr === undefined ? 600 : o.ttr, band: 'elite', bandReason: null, services: 1, servicesInScope: 1, reason: null },
-    failedDeploymentRecoveryTime: { count: 1, p50: o.ttr === undefined ? 600 : o.ttr, band: 'elite', bandReason: null, services: 1, servicesInScope: 1, reason: null },
+    changeFailureRate: {
+      count: deployments,
+      failed: 0,
+      rate: o.cfr === undefined ? 0.1 : o.cfr,
+      band: 'high',
+      bandReason: null,
+      services: 1,
+      servicesInScope: 1,
+      reason: null,
+    },
+    timeToRestore: {
+      count: 1,
+      p50: o.ttr === undefined ? 600 : o.ttr,
+      band: 'elite',
+      bandReason: null,
+      services: 1,
+      servicesInScope: 1,
+      reason: null,
+    },
+    failedDeploymentRecoveryTime: {
+      count: 1,
+      p50: o.ttr === undefined ? 600 : o.ttr,
+      band: 'elite',
+      bandReason: null,
+      services: 1,
+      servicesInScope: 1,
+      reason: null,
+    },
     reworkRate: { count: deployments, rework: 0, rate: 0, services: 1, servicesInScope: 1, reason: null },
     stages: { count: 0, plan: null, do: null, check: null, act: null, loop: null },
     now: { from: '2026-01-01T00:00:00.000Z', to: '2026-04-01T00:00:00.000Z', leadTimeP50: o.p50 === undefined ? 3600 : o.p50, count: 5 },
-    benchmark: emptyBenchmark(), lastDataAt: null,
-    baseline: null, speedup: o.speedup === undefined ? 2 : o.speedup, band: o.band === undefined ? 'high' : o.band, bands: o.bands ?? NO_BANDS,
+    benchmark: emptyBenchmark(),
+    lastDataAt: null,
+    baseline: null,
+    speedup: o.speedup === undefined ? 2 : o.speedup,
+    band: o.band === undefined ? 'high' : o.band,
+    bands: o.bands ?? NO_BANDS,
   };
 }
 
 const trend = (...values: (number | null)[]): TrendPoint[] =>
-  values.map((v, i) => ({ from: `2026-${String(i + 1).padStart(2, '0')}-01T00:00:00.000Z`, to: `2026-${String(i + 2).padStart(2, '0')}-01T00:00:00.000Z`, leadTimeP50: v, deploymentsPerWeek: 1 }));
+  values.map((v, i) => ({
+    from: `2026-${String(i + 1).padStart(2, '0')}-01T00:00:00.000Z`,
+    to: `2026-${String(i + 2).padStart(2, '0')}-01T00:00:00.000Z`,
+    leadTimeP50: v,
+    deploymentsPerWeek: 1,
+  }));
 
-const row = (name: string, m: MetricsResponse, t: TrendPoint[] = []): SummaryRow => ({ department: { id: name.toLowerCase(), name }, services: 3, metrics: m, trend: t, sinceBaseline: t });
+const row = (name: string, m: MetricsResponse, t: TrendPoint[] = []): SummaryRow => ({
+  department: { id: name.toLowerCase(), name },
+  services: 3,
+  metrics: m,
+  trend: t,
+  sinceBaseline: t,
+});
 
 const rows = [
   row('Transport', metrics({ p50: 7200, perWeek: 80, cfr: 0.05, ttr: null, speedup: 900 }), trend(1000, 100)),
@@ -71,7 +137,8 @@ describe('sorting the departments', () => {
       row('C', metrics({ band: null, bands: { ...NO_BANDS, none: 3 } })),
       row('D', metrics({ band: 'medium', bands: { ...NO_BANDS, high: 3 } })),
     ];
-    const by = (key: SummarySortKey, direction: 'ascending' | 'descending') => names(sortRows(spread, { key, direction }, summarySortValue, (r) => r.department.name));
+    const by = (key: SummarySortKey, direction: 'ascending' | 'descending') =>
+      names(sortRows(spread, { key, direction }, summarySortValue, (r) => r.department.name));
     expect(by('bands', 'descending')).toEqual(['B', 'D', 'A', 'C']);
     expect(by('band', 'ascending')).toEqual(['A', 'D', 'B', 'C']);
   });

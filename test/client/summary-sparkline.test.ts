@@ -21,7 +21,10 @@ describe('sparkline', () => {
   });
 
   it('uses a shared domain, so rows compare', () => {
-    const domain = sparkDomain([[10, 100], [1000, null]]);
+    const domain = sparkDomain([
+      [10, 100],
+      [1000, null],
+    ]);
     expect(domain).toEqual({ min: 10, max: 1000 });
     const line = sparkline([10, 100], BOX, domain);
     expect(line.points.map((p) => p.y)).toEqual([35, 20]);

@@ -1,14 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { Xmr } from '../../common/api';
 import {
-  durationAxis, durationStep, formatAxisDuration, pointMarks, signalExplanations, signalLabels, signalSummary, xmrChartData, xmrTableColumns,
+  durationAxis,
+  durationStep,
+  formatAxisDuration,
+  pointMarks,
+  signalExplanations,
+  signalLabels,
+  signalSummary,
+  xmrChartData,
+  xmrTableColumns,
 } from '../../client/lib/xmr-chart';
 
 const H = 3600;
 const xmr = (o: Partial<Xmr> = {}): Xmr => ({
   values: [10 * H, 12 * H, null, 30 * H, 2 * H, 3 * H],
-  centre: 10 * H, upperLimit: 25 * H, lowerLimit: -1 * H,
-  movingRanges: [null, 2 * H, null, null, 28 * H, 1 * H], movingRangeMean: 5 * H, movingRangeUpperLimit: 16 * H,
+  centre: 10 * H,
+  upperLimit: 25 * H,
+  lowerLimit: -1 * H,
+  movingRanges: [null, 2 * H, null, null, 28 * H, 1 * H],
+  movingRangeMean: 5 * H,
+  movingRangeUpperLimit: 16 * H,
   signals: [
     { index: 3, rule: 'outside-limits', explanation: 'Above the upper natural process limit.' },
     { index: 4, rule: 'run-of-8', explanation: 'The 8th point in a row below the centre line.' },
@@ -25,15 +37,29 @@ describe('XmR signals', () => {
   });
 
   it('labels the first point of each stretch of one kind of signal', () => {
-    expect(signalLabels(['none', 'above', 'above', 'run', 'run', 'below', 'none', 'run'])).toEqual([null, 'limit', null, 'run', null, 'limit', null, 'run']);
+    expect(signalLabels(['none', 'above', 'above', 'run', 'run', 'below', 'none', 'run'])).toEqual([
+      null,
+      'limit',
+      null,
+      'run',
+      null,
+      'limit',
+      null,
+      'run',
+    ]);
   });
 
   it('explains every signal of a point, for the tooltip and the table', () => {
-    expect(signalExplanations(xmr())[5]).toEqual(['The 9th point in a row below the centre line.', 'Below the lower natural process limit.']);
+    expect(signalExplanations(xmr())[5]).toEqual([
+      'The 9th point in a row below the centre line.',
+      'Below the lower natural process limit.',
+    ]);
   });
 
   it('sums the signals up in a sentence, counting points once per rule', () => {
-    expect(signalSummary(xmr().signals, 'week')).toBe('2 weeks outside the limits; 2 weeks in a run of 8 or more on one side of the centre line: something special (not chance) moved the process there.');
+    expect(signalSummary(xmr().signals, 'week')).toBe(
+      '2 weeks outside the limits; 2 weeks in a run of 8 or more on one side of the centre line: something special (not chance) moved the process there.',
+    );
     expect(signalSummary([], 'week')).toMatch(/^No signal/);
   });
 });
@@ -65,7 +91,9 @@ describe('xmrChartData', () => {
 
   it('draws the moving ranges with their mean and upper range limit', () => {
     expect(charts.movingRange.datasets.map((d) => [d.label, d.data[1]])).toEqual([
-      ['Moving range', 2 * H], ['Mean moving range', 5 * H], ['Upper range limit', 16 * H],
+      ['Moving range', 2 * H],
+      ['Mean moving range', 5 * H],
+      ['Upper range limit', 16 * H],
     ]);
   });
 
@@ -79,11 +107,19 @@ describe('xmrChartData', () => {
 });
 
 describe('the linear duration axis', () => {
-  it.each([[50 * 60, 15 * 60], [5 * H, H], [30 * H, 6 * H], [20 * 86_400, 7 * 86_400], [80 * 86_400, 14 * 86_400], [100 * 86_400, 30 * 86_400], [0, H]])('max %d s → step %d s', (max, step) => {
+  it.each([
+    [50 * 60, 15 * 60],
+    [5 * H, H],
+    [30 * H, 6 * H],
+    [20 * 86_400, 7 * 86_400],
+    [80 * 86_400, 14 * 86_400],
+    [100 * 86_400, 30 * 86_400],
+    [0, H],
+  ])('max %d s → step %d s', (max, step) => {
     expect(durationStep(max)).toBe(step);
   });
 
-  it('ends on a round step and labels ticks in the step\'s unit', () => {
+  it("ends on a round step and labels ticks in the step's unit", () => {
     const axis = durationAxis(20 * 86_400);
     expect(axis.max).toBe(21 * 86_400);
     expect(axis.ticks.map((t) => formatAxisDuration(t, axis.step))).toEqual(['0', '1 week', '2 weeks', '3 weeks']);

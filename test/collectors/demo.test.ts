@@ -98,7 +98,13 @@ describe('generateDemo', () => {
     expect(Math.max(...times)).toBeLessThanOrEqual(NOW);
     expect(Math.max(...times)).toBeGreaterThan(NOW - DAY);
     for (const e of incidents) if (e.resolvedAt) expect(ms(e.resolvedAt)).toBeLessThanOrEqual(NOW);
-    expect(demo.events.filter((e) => JSON.stringify(e).match(/"\d{4}-[^"]*"/g)?.some((t) => !t.endsWith('Z"')))).toEqual([]);
+    expect(
+      demo.events.filter((e) =>
+        JSON.stringify(e)
+          .match(/"\d{4}-[^"]*"/g)
+          ?.some((t) => !t.endsWith('Z"')),
+      ),
+    ).toEqual([]);
   });
 
   it('goes from months to hours of lead time', () => {

@@ -19,12 +19,25 @@ import { change, deployment, incident, sha } from '../helpers/factories';
 import type { NativeEventInput } from '../../common/events';
 
 let t: ReturnType<typeof tempDb>;
-beforeEach(() => { t = tempDb(); });
-afterEach(() => { t.cleanup(); });
+beforeEach(() => {
+  t = tempDb();
+});
+afterEach(() => {
+  t.cleanup();
+});
 
-const keys = (db: Db) => db.prepare(`SELECT s.name AS service, k.type, k.source, k.event_id AS id, k.version
-  FROM event_keys k JOIN services s ON s.id = k.service_id ORDER BY k.type, k.event_id`).all();
-const counts = (r: { accepted: number; updated: number; unchanged: number }) => ({ accepted: r.accepted, updated: r.updated, unchanged: r.unchanged });
+const keys = (db: Db) =>
+  db
+    .prepare(
+      `SELECT s.name AS service, k.type, k.source, k.event_id AS id, k.version
+  FROM event_keys k JOIN services s ON s.id = k.service_id ORDER BY k.type, k.event_id`,
+    )
+    .all();
+const counts = (r: { accepted: number; updated: number; unchanged: number }) => ({
+  accepted: r.accepted,
+  updated: r.updated,
+  unchanged: r.unchanged,
+});
 
 describe('an event re-sent naming another service', () => {
   it('is an update of the same event, whose key moves to the new service', () => {
@@ -42,8 +55,12 @@ describe('an event re-sent naming another service', () => {
     const d = deployment({ id: 'd1', sha: sha('a') });
     ingest(t.db, [change({ sha: sha('a') }), d]);
     expect(counts(ingest(t.db, [{ ...d, service: 'acme/other' }]))).toEqual({ accepted: 0, updated: 1, unchanged: 0 });
-    const shipped = t.db.prepare(`SELECT s.name AS service, d.ext_id AS deployment, dc.sha
-      FROM deployment_changes dc JOIN deployments d ON d.id = dc.deployment_id JOIN services s ON s.id = dc.service_id`).all();
+    const shipped = t.db
+      .prepare(
+        `SELECT s.name AS service, d.ext_id AS deployment, dc.sha
+      FROM deployment_changes dc JOIN deployments d ON d.id = dc.deployment_id JOIN services s ON s.id = dc.service_id`,
+      )
+      .all();
     // It ships its sha in acme/other now, and acme/app keeps nothing of it.
     expect(shipped).toEqual([{ service: 'acme/other', deployment: 'd1', sha: sha('a') }]);
   });
@@ -95,13 +112,17 @@ describe('a transaction of several batches that is rolled back', () => {
     try {
       ingest(t.db, [change({ sha: sha('first') })]);
       // The second batch's key sorts after the other process's, so reading on from it would skip it.
-      const ids = Array.from({ length: 64 }, (_, i) => `k${i}`).sort((a, b) => keyFingerprint('incident', 'api', a) - keyFingerprint('incident', 'api', b));
+      const ids = Array.from({ length: 64 }, (_, i) => `k${i}`).sort(
+        (a, b) => keyFingerprint('incident', 'api', a) - keyFingerprint('incident', 'api', b),
+      );
       const [theirs, mine1, mine2] = [ids[0], ids[1], ids[63]];
-      expect(() => ingestTransaction(t.db, () => {
-        ingest(t.db, [incident({ id: mine1 })]);
-        ingest(t.db, [incident({ id: mine2 })]);
-        throw new Error('the wrapping transaction fails');
-      })).toThrow('the wrapping transaction fails');
+      expect(() =>
+        ingestTransaction(t.db, () => {
+          ingest(t.db, [incident({ id: mine1 })]);
+          ingest(t.db, [incident({ id: mine2 })]);
+          throw new Error('the wrapping transaction fails');
+        }),
+      ).toThrow('the wrapping transaction fails');
       ingest(other, [incident({ id: theirs })]);
       expect(counts(ingest(t.db, [incident({ id: theirs })]))).toEqual({ accepted: 0, updated: 0, unchanged: 1 });
       expect(counts(ingest(t.db, [incident({ id: mine1 }), incident({ id: mine2 })]))).toEqual({ accepted: 2, updated: 0, unchanged: 0 });
@@ -132,7 +153,9 @@ describe('two different keys with the same fingerprint', () => {
     expect(counts(ingest(t.db, [ex, ey]))).toEqual({ accepted: 2, updated: 0, unchanged: 0 });
     expect(counts(ingest(t.db, [ey, ex]))).toEqual({ accepted: 0, updated: 0, unchanged: 2 });
     expect(counts(ingest(t.db, [{ ...ey, service: 'acme/app' }]))).toEqual({ accepted: 0, updated: 1, unchanged: 0 });
-    expect(keys(t.db)).toEqual([x, y].sort().map((id) => ({ service: 'acme/app', type: 'change', source: 'api', id, version: id === y ? 1 : 0 })));
+    expect(keys(t.db)).toEqual(
+      [x, y].sort().map((id) => ({ service: 'acme/app', type: 'change', source: 'api', id, version: id === y ? 1 : 0 })),
+    );
   });
 });
 
@@ -140,7 +163,10 @@ describe('the fingerprint index', () => {
   it('keeps every pair through its growth, once each', () => {
     const index = new KeyIndex();
     const start = index.capacity;
-    for (let i = 1; i <= 20_000; i++) { index.add(keyFingerprint('ci_run', 'api', `r${i}`), 1 + (i % 7)); index.add(keyFingerprint('ci_run', 'api', `r${i}`), 1 + (i % 7)); }
+    for (let i = 1; i <= 20_000; i++) {
+      index.add(keyFingerprint('ci_run', 'api', `r${i}`), 1 + (i % 7));
+      index.add(keyFingerprint('ci_run', 'api', `r${i}`), 1 + (i % 7));
+    }
     expect(index.size).toBe(20_000);
     expect(index.capacity).toBeGreaterThan(start);
     const out: number[] = [];
@@ -149,13 +175,18 @@ describe('the fingerprint index', () => {
 
   it('is a fingerprint stored in the database, so it never changes', () => {
     // Databases hold these values in event_keys.fp: a different function would miss their keys.
-    expect([keyFingerprint('change', 'api', 'a'.repeat(40)), keyFingerprint('deployment', 'github', '12345'), keyFingerprint('incident', 'pagerduty', 'ÉvÉnement')])
-      .toEqual([FP_CHANGE, FP_DEPLOYMENT, FP_INCIDENT]);
+    expect([
+      keyFingerprint('change', 'api', 'a'.repeat(40)),
+      keyFingerprint('deployment', 'github', '12345'),
+      keyFingerprint('incident', 'pagerduty', 'ÉvÉnement'),
+    ]).toEqual([FP_CHANGE, FP_DEPLOYMENT, FP_INCIDENT]);
   });
 });
 
 // Computed once by this function when it was introduced (migration 006).
-const FP_CHANGE = 2374758146, FP_DEPLOYMENT = 4240394416, FP_INCIDENT = 1992830673;
+const FP_CHANGE = 2374758146,
+  FP_DEPLOYMENT = 4240394416,
+  FP_INCIDENT = 1992830673;
 
 describe('a database from before keys were stored by service', () => {
   const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), '../../db/migrations');
@@ -163,16 +194,28 @@ describe('a database from before keys were stored by service', () => {
   /** A database at schema 5, holding `events` as that version stored them. */
   function version5(file: string, events: NativeEventInput[]): void {
     const db = new Database(file);
-    for (const f of readdirSync(migrationsDir).filter((f) => /^00[1-5]_/.test(f)).sort()) db.exec(readFileSync(join(migrationsDir, f), 'utf8'));
+    for (const f of readdirSync(migrationsDir)
+      .filter((f) => /^00[1-5]_/.test(f))
+      .sort())
+      db.exec(readFileSync(join(migrationsDir, f), 'utf8'));
     db.pragma('user_version = 5');
-    db.exec("INSERT INTO departments VALUES ('unassigned', 'Unassigned'); INSERT INTO teams VALUES ('unassigned', 'Unassigned', 'unassigned')");
+    db.exec(
+      "INSERT INTO departments VALUES ('unassigned', 'Unassigned'); INSERT INTO teams VALUES ('unassigned', 'Unassigned', 'unassigned')",
+    );
     for (const e of validateEvents(events)) {
       const payload = JSON.stringify(e);
-      const id = e.type === 'change' ? e.id ?? e.sha : e.id;
+      const id = e.type === 'change' ? (e.id ?? e.sha) : e.id;
       db.prepare("INSERT OR IGNORE INTO services (name, team_id) VALUES (?, 'unassigned')").run(e.service);
-      db.prepare('INSERT INTO raw_events (type, source, event_id, received_at, payload) VALUES (?, ?, ?, 0, ?)').run(e.type, 'api', id, payload);
-      db.prepare(`INSERT INTO event_keys (type, source, event_id, hash) VALUES (?, 'api', ?, ?)
-        ON CONFLICT DO UPDATE SET hash = excluded.hash, version = version + 1`).run(e.type, id, hash('sha1', payload, 'hex'));
+      db.prepare('INSERT INTO raw_events (type, source, event_id, received_at, payload) VALUES (?, ?, ?, 0, ?)').run(
+        e.type,
+        'api',
+        id,
+        payload,
+      );
+      db.prepare(
+        `INSERT INTO event_keys (type, source, event_id, hash) VALUES (?, 'api', ?, ?)
+        ON CONFLICT DO UPDATE SET hash = excluded.hash, version = version + 1`,
+      ).run(e.type, id, hash('sha1', payload, 'hex'));
     }
     db.close();
   }
@@ -186,13 +229,23 @@ describe('a database from before keys were stored by service', () => {
     const db = openDatabase(file);
     try {
       // Brought up to the newest schema (its number is the highest migration's).
-      expect(db.pragma('user_version', { simple: true })).toBe(Math.max(...readdirSync(migrationsDir).filter((f) => /^\d{3}_/.test(f)).map((f) => Number(f.slice(0, 3)))));
+      expect(db.pragma('user_version', { simple: true })).toBe(
+        Math.max(
+          ...readdirSync(migrationsDir)
+            .filter((f) => /^\d{3}_/.test(f))
+            .map((f) => Number(f.slice(0, 3))),
+        ),
+      );
       expect(keys(db)).toEqual([
         { service: 'acme/app', type: 'change', source: 'api', id: sha('a'), version: 0 },
         { service: 'acme/other', type: 'change', source: 'api', id: sha('m'), version: 1 },
         { service: 'acme/app', type: 'incident', source: 'api', id: 'inc-1', version: 1 },
       ]);
-      expect(counts(ingest(db, [resolved, change({ sha: sha('a') }), { ...moved, service: 'acme/other' }]))).toEqual({ accepted: 0, updated: 0, unchanged: 3 });
+      expect(counts(ingest(db, [resolved, change({ sha: sha('a') }), { ...moved, service: 'acme/other' }]))).toEqual({
+        accepted: 0,
+        updated: 0,
+        unchanged: 3,
+      });
       expect(counts(ingest(db, [open, moved, change({ sha: sha('b') })]))).toEqual({ accepted: 1, updated: 2, unchanged: 0 });
     } finally {
       db.close();

@@ -34,9 +34,26 @@ function agree(input: unknown): Outcome {
 // Field arbitraries: valid values, many of them unusual.
 
 /** Characters String.prototype.trim removes (zod's `.trim()` is that). */
-const whitespace = fc.constantFrom(' ', '\t', '\n', '\r', '\v', '\f', '\u00a0', '\u1680', '\u2000', '\u2028', '\u2029', '\u202f', '\u3000', '\ufeff');
+const whitespace = fc.constantFrom(
+  ' ',
+  '\t',
+  '\n',
+  '\r',
+  '\v',
+  '\f',
+  '\u00a0',
+  '\u1680',
+  '\u2000',
+  '\u2028',
+  '\u2029',
+  '\u202f',
+  '\u3000',
+  '\ufeff',
+);
 const padded = (core: fc.Arbitrary<string>) =>
-  fc.tuple(fc.array(whitespace, { maxLength: 2 }), core, fc.array(whitespace, { maxLength: 2 })).map(([a, s, b]) => a.join('') + s + b.join(''));
+  fc
+    .tuple(fc.array(whitespace, { maxLength: 2 }), core, fc.array(whitespace, { maxLength: 2 }))
+    .map(([a, s, b]) => a.join('') + s + b.join(''));
 
 /**
  * Free text: spaces inside, non-ASCII, surrogate pairs, and now and then a character trim keeps
@@ -50,7 +67,12 @@ const textUnit = fc.oneof(
 const text = (max: number) =>
   fc.oneof(
     { weight: 6, arbitrary: padded(fc.string({ unit: textUnit, minLength: 1, maxLength: Math.min(max, 24) })) },
-    { weight: 1, arbitrary: fc.tuple(fc.integer({ min: max - 2, max: max + 1 }), fc.constantFrom('x', '😀'), fc.boolean()).map(([n, c, pad]) => (pad ? ' ' : '') + c.repeat(n)) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.integer({ min: max - 2, max: max + 1 }), fc.constantFrom('x', '😀'), fc.boolean())
+        .map(([n, c, pad]) => (pad ? ' ' : '') + c.repeat(n)),
+    },
   );
 
 const service = fc.oneof(
@@ -59,13 +81,21 @@ const service = fc.oneof(
     // Path segments joined by slashes, of letters in both cases and
     // Unicode forms (é precomposed, e + combining acute), digits and the allowed punctuation, and
     // now and then what a service name refuses: emoji, DEL, NEL, ZWSP, ZWJ, a fullwidth letter, a space, '#'.
-    arbitrary: padded(fc.array(fc.string({
-      unit: fc.oneof(
-        { weight: 300, arbitrary: fc.constantFrom('a', 'Z', '0', '-', '_', '.', '@', ':', '+', 'é', 'e\u0301', '漢') },
-        { weight: 1, arbitrary: fc.constantFrom('😀', '\u007f', '\u0085', '\u200b', '\u200d', '\uff21', ' ', '#') },
-      ),
-      minLength: 1, maxLength: 12,
-    }), { minLength: 1, maxLength: 3 }).map((segments) => segments.join('/'))),
+    arbitrary: padded(
+      fc
+        .array(
+          fc.string({
+            unit: fc.oneof(
+              { weight: 300, arbitrary: fc.constantFrom('a', 'Z', '0', '-', '_', '.', '@', ':', '+', 'é', 'e\u0301', '漢') },
+              { weight: 1, arbitrary: fc.constantFrom('😀', '\u007f', '\u0085', '\u200b', '\u200d', '\uff21', ' ', '#') },
+            ),
+            minLength: 1,
+            maxLength: 12,
+          }),
+          { minLength: 1, maxLength: 3 },
+        )
+        .map((segments) => segments.join('/')),
+    ),
   },
   { weight: 1, arbitrary: fc.integer({ min: 198, max: 201 }).map((n) => 'a'.repeat(n)) },
 );
@@ -83,14 +113,17 @@ const two = (n: number) => String(n).padStart(2, '0');
 function formatInstant(ms: number, style: number, offsetMinutes: number): string {
   const iso = new Date(ms).toISOString();
   switch (style) {
-    case 0: return iso;
-    case 1: return `${iso.slice(0, 19)}Z`;
+    case 0:
+      return iso;
+    case 1:
+      return `${iso.slice(0, 19)}Z`;
     case 2: {
       const shifted = new Date(ms + offsetMinutes * 60_000).toISOString().slice(0, 23);
       const abs = Math.abs(offsetMinutes);
       return `${shifted}${offsetMinutes < 0 ? '-' : '+'}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
     }
-    default: return `${iso.slice(0, 23)}${'0123456789'.slice(0, style)}Z`;
+    default:
+      return `${iso.slice(0, 23)}${'0123456789'.slice(0, style)}Z`;
   }
 }
 const style = fc.integer({ min: 0, max: 6 });
@@ -99,35 +132,126 @@ const timestampAt = (ms: number) => fc.tuple(style, offset).map(([s, o]) => form
 
 /** Timestamps built field by field: any year, any fraction length, `Z` or an offset; days up to 31 (some do not exist). */
 const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 10 });
-const zone = fc.oneof(fc.constant('Z'), fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 })).map(([s, h, m]) => `${s}${two(h)}:${two(m)}`));
+const zone = fc.oneof(
+  fc.constant('Z'),
+  fc
+    .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+    .map(([s, h, m]) => `${s}${two(h)}:${two(m)}`),
+);
 const builtTimestamp = fc
-  .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }), fc.option(digits, { nil: undefined }), zone)
-  .map(([y, mo, d, h, mi, s, f, z]) => `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}${f === undefined ? '' : `.${f}`}${z}`);
+  .tuple(
+    fc.integer({ min: 0, max: 9999 }),
+    fc.integer({ min: 1, max: 12 }),
+    fc.integer({ min: 1, max: 31 }),
+    fc.integer({ min: 0, max: 23 }),
+    fc.integer({ min: 0, max: 59 }),
+    fc.integer({ min: 0, max: 59 }),
+    fc.option(digits, { nil: undefined }),
+    zone,
+  )
+  .map(
+    ([y, mo, d, h, mi, s, f, z]) =>
+      `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}${f === undefined ? '' : `.${f}`}${z}`,
+  );
 
 const timestamp = fc.oneof({ weight: 3, arbitrary: instant.chain(timestampAt) }, { weight: 1, arbitrary: builtTimestamp });
 
 /** A start and an end: usually the end after the start (sometimes equal, to the millisecond or below it), sometimes before. */
 const span = fc.oneof(
-  { weight: 4, arbitrary: fc.tuple(instant, fc.integer({ min: -2000, max: 90_000_000 })).chain(([ms, delta]) => fc.tuple(timestampAt(ms), timestampAt(ms + delta))) },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(instant, fc.integer({ min: -2000, max: 90_000_000 }))
+      .chain(([ms, delta]) => fc.tuple(timestampAt(ms), timestampAt(ms + delta))),
+  },
   { weight: 1, arbitrary: fc.tuple(timestamp, timestamp) },
 );
 
 const scheme = fc.constantFrom('https', 'http', 'HTTPS', 'Http');
-const host = fc.constantFrom('github.com', 'example.org', 'localhost', 'a.b.c.example', '127.0.0.1', '[::1]', 'xn--bcher-kva.example', 'bücher.example', '0x7f.1', 'a..b', 'user:pw@host.example', 'host.example:8080', '1.2.3.999', 'x:99999');
+const host = fc.constantFrom(
+  'github.com',
+  'example.org',
+  'localhost',
+  'a.b.c.example',
+  '127.0.0.1',
+  '[::1]',
+  'xn--bcher-kva.example',
+  'bücher.example',
+  '0x7f.1',
+  'a..b',
+  'user:pw@host.example',
+  'host.example:8080',
+  '1.2.3.999',
+  'x:99999',
+);
 /** Path characters: printable ASCII (the fast path's subset), then anything the URL parser may meet. */
-const asciiUrlUnit = fc.constantFrom('a', 'Z', '0', '/', '-', '_', '.', '~', '%20', '%zz', '?', '#', '&', '=', '\\', '|', '"', '<', '`', '{');
+const asciiUrlUnit = fc.constantFrom(
+  'a',
+  'Z',
+  '0',
+  '/',
+  '-',
+  '_',
+  '.',
+  '~',
+  '%20',
+  '%zz',
+  '?',
+  '#',
+  '&',
+  '=',
+  '\\',
+  '|',
+  '"',
+  '<',
+  '`',
+  '{',
+);
 const anyUrlUnit = fc.oneof(asciiUrlUnit, fc.constantFrom('é', '😀', ' ', '\n', '\t', '\u0000', '\u00a0'));
 const url = fc.oneof(
-  { weight: 12, arbitrary: fc.tuple(scheme, host, fc.string({ unit: asciiUrlUnit, maxLength: 30 })).map(([s, h, p]) => `${s}://${h}/${p}`) },
+  {
+    weight: 12,
+    arbitrary: fc.tuple(scheme, host, fc.string({ unit: asciiUrlUnit, maxLength: 30 })).map(([s, h, p]) => `${s}://${h}/${p}`),
+  },
   { weight: 2, arbitrary: fc.tuple(scheme, host, fc.string({ unit: anyUrlUnit, maxLength: 30 })).map(([s, h, p]) => `${s}://${h}/${p}`) },
-  { weight: 1, arbitrary: fc.tuple(fc.integer({ min: 1996, max: 2001 }), fc.constantFrom('', '\n', ' ')).map(([n, end]) => `https://x.org/${'a'.repeat(n - 14)}${end}`) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.integer({ min: 1996, max: 2001 }), fc.constantFrom('', '\n', ' '))
+      .map(([n, end]) => `https://x.org/${'a'.repeat(n - 14)}${end}`),
+  },
   { weight: 1, arbitrary: padded(fc.constant('https://example.org/path')) },
-  { weight: 1, arbitrary: fc.constantFrom('https://', 'https:///c', 'http:example.org', 'https:/example.org', 'ftp://example.org', 'https://a%00b/', 'https://xn--/', 'https://exa\nmple.org', '\u0001https://x/', 'https://x/\u0001', 'https://[1::2::3]/', 'http://@/', 'https://x/\u00a0', 'javascript:alert(1)') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'https://',
+      'https:///c',
+      'http:example.org',
+      'https:/example.org',
+      'ftp://example.org',
+      'https://a%00b/',
+      'https://xn--/',
+      'https://exa\nmple.org',
+      '\u0001https://x/',
+      'https://x/\u0001',
+      'https://[1::2::3]/',
+      'http://@/',
+      'https://x/\u00a0',
+      'javascript:alert(1)',
+    ),
+  },
 );
 
 const count = fc.oneof({ weight: 5, arbitrary: fc.nat() }, { weight: 1, arbitrary: fc.constantFrom(0, -0, 2 ** 53 - 1) });
-const prNumber = fc.oneof({ weight: 5, arbitrary: fc.integer({ min: 1, max: 100_000 }) }, { weight: 1, arbitrary: fc.constantFrom(1, 2 ** 53 - 1) });
-const shas = (max: number) => fc.oneof({ weight: 9, arbitrary: fc.array(sha, { maxLength: 4 }) }, { weight: 1, arbitrary: fc.array(sha, { minLength: max, maxLength: max + 1 }) });
+const prNumber = fc.oneof(
+  { weight: 5, arbitrary: fc.integer({ min: 1, max: 100_000 }) },
+  { weight: 1, arbitrary: fc.constantFrom(1, 2 ** 53 - 1) },
+);
+const shas = (max: number) =>
+  fc.oneof(
+    { weight: 9, arbitrary: fc.array(sha, { maxLength: 4 }) },
+    { weight: 1, arbitrary: fc.array(sha, { minLength: max, maxLength: max + 1 }) },
+  );
 
 /** Assigns a span to the two keys of an event, keeping each key only if the record generated it. */
 const withSpan = (events: fc.Arbitrary<Record<string, unknown>>, start: string, end: string) =>
@@ -141,34 +265,121 @@ const withSpan = (events: fc.Arbitrary<Record<string, unknown>>, start: string, 
 const shuffled = (events: fc.Arbitrary<Record<string, unknown>>) =>
   fc.tuple(events, fc.boolean()).chain(([e, keep]) => {
     const keys = Object.keys(e);
-    return keep ? fc.constant(e) : fc.shuffledSubarray(keys, { minLength: keys.length, maxLength: keys.length }).map((order) => Object.fromEntries(order.map((k) => [k, e[k]])));
+    return keep
+      ? fc.constant(e)
+      : fc
+          .shuffledSubarray(keys, { minLength: keys.length, maxLength: keys.length })
+          .map((order) => Object.fromEntries(order.map((k) => [k, e[k]])));
   });
 
-const deployment = shuffled(withSpan(fc.record({
-  type: fc.constant('deployment'), id: text(200), source: text(100), service, environment: text(100),
-  status: fc.constantFrom(...deploymentStatuses), startedAt: timestamp, finishedAt: timestamp, sha,
-  commits: shas(10), rework: fc.boolean(), production: fc.boolean(), changeRequest: text(200), url, updatedAt: timestamp,
-}, { requiredKeys: ['type', 'id', 'service', 'environment', 'status'] }), 'startedAt', 'finishedAt'));
+const deployment = shuffled(
+  withSpan(
+    fc.record(
+      {
+        type: fc.constant('deployment'),
+        id: text(200),
+        source: text(100),
+        service,
+        environment: text(100),
+        status: fc.constantFrom(...deploymentStatuses),
+        startedAt: timestamp,
+        finishedAt: timestamp,
+        sha,
+        commits: shas(10),
+        rework: fc.boolean(),
+        production: fc.boolean(),
+        changeRequest: text(200),
+        url,
+        updatedAt: timestamp,
+      },
+      { requiredKeys: ['type', 'id', 'service', 'environment', 'status'] },
+    ),
+    'startedAt',
+    'finishedAt',
+  ),
+);
 
-const pullRequest = fc.record({
-  number: prNumber, openedAt: timestamp, mergedAt: timestamp, mergeSha: sha, firstCommitAt: timestamp, planStartedAt: timestamp, url,
-}, { requiredKeys: ['number'] });
+const pullRequest = fc.record(
+  {
+    number: prNumber,
+    openedAt: timestamp,
+    mergedAt: timestamp,
+    mergeSha: sha,
+    firstCommitAt: timestamp,
+    planStartedAt: timestamp,
+    url,
+  },
+  { requiredKeys: ['number'] },
+);
 
-const change = shuffled(fc.record({
-  type: fc.constant('change'), id: text(200), source: text(100), service, sha, committedAt: timestamp, authoredAt: timestamp,
-  parents: shas(64), pullRequest, url, updatedAt: timestamp,
-}, { requiredKeys: ['type', 'service', 'sha', 'committedAt'] }));
+const change = shuffled(
+  fc.record(
+    {
+      type: fc.constant('change'),
+      id: text(200),
+      source: text(100),
+      service,
+      sha,
+      committedAt: timestamp,
+      authoredAt: timestamp,
+      parents: shas(64),
+      pullRequest,
+      url,
+      updatedAt: timestamp,
+    },
+    { requiredKeys: ['type', 'service', 'sha', 'committedAt'] },
+  ),
+);
 
-const ciRun = shuffled(withSpan(fc.record({
-  type: fc.constant('ci_run'), id: text(200), source: text(100), service, name: text(300), status: fc.constantFrom(...ciStatuses),
-  startedAt: timestamp, finishedAt: timestamp, sha, branch: text(300),
-  tests: fc.record({ passed: count, failed: count, skipped: count }, { requiredKeys: [] }), url, updatedAt: timestamp,
-}, { requiredKeys: ['type', 'id', 'service', 'name', 'status', 'startedAt', 'finishedAt'] }), 'startedAt', 'finishedAt'));
+const ciRun = shuffled(
+  withSpan(
+    fc.record(
+      {
+        type: fc.constant('ci_run'),
+        id: text(200),
+        source: text(100),
+        service,
+        name: text(300),
+        status: fc.constantFrom(...ciStatuses),
+        startedAt: timestamp,
+        finishedAt: timestamp,
+        sha,
+        branch: text(300),
+        tests: fc.record({ passed: count, failed: count, skipped: count }, { requiredKeys: [] }),
+        url,
+        updatedAt: timestamp,
+      },
+      { requiredKeys: ['type', 'id', 'service', 'name', 'status', 'startedAt', 'finishedAt'] },
+    ),
+    'startedAt',
+    'finishedAt',
+  ),
+);
 
-const incident = shuffled(withSpan(fc.record({
-  type: fc.constant('incident'), id: text(200), source: text(100), service, openedAt: timestamp, resolvedAt: timestamp,
-  severity: text(50), deploymentId: text(200), rootCauseSha: sha, changeRequest: text(200), title: text(500), url, updatedAt: timestamp,
-}, { requiredKeys: ['type', 'id', 'service', 'openedAt'] }), 'openedAt', 'resolvedAt'));
+const incident = shuffled(
+  withSpan(
+    fc.record(
+      {
+        type: fc.constant('incident'),
+        id: text(200),
+        source: text(100),
+        service,
+        openedAt: timestamp,
+        resolvedAt: timestamp,
+        severity: text(50),
+        deploymentId: text(200),
+        rootCauseSha: sha,
+        changeRequest: text(200),
+        title: text(500),
+        url,
+        updatedAt: timestamp,
+      },
+      { requiredKeys: ['type', 'id', 'service', 'openedAt'] },
+    ),
+    'openedAt',
+    'resolvedAt',
+  ),
+);
 
 const anyEvent = fc.oneof(deployment, change, ciRun, incident);
 
@@ -176,43 +387,181 @@ const anyEvent = fc.oneof(deployment, change, ciRun, incident);
 // Near-valid mutations.
 
 const badTimestamp = fc.oneof(
-  fc.constantFrom('2026-03-01T12:00:00z', '2026-03-01T12:00Z', '2026-03-01T12:00:60Z', '2026-02-30T00:00:00Z', '2100-02-29T00:00:00Z', '2026-03-01T24:00:00Z',
-    '2026-03-01T12:00:00+0000', '2026-03-01T12:00:00+24:00', '2026-03-01T12:00:00.Z', '2026-03-01t12:00:00Z', '2026-03-01 12:00:00Z', '2026-03-01T12:00:00',
-    '+002026-03-01T12:00:00Z', ' 2026-03-01T12:00:00Z', '2026-03-01T12:00:00Z\n', '２026-03-01T12:00:00Z', '2026-03-01T12:00:00+00', '2026-13-01T00:00:00Z', '2026-00-10T00:00:00Z', '2026-04-31T00:00:00Z'),
-  fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 24 }), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 60 }))
+  fc.constantFrom(
+    '2026-03-01T12:00:00z',
+    '2026-03-01T12:00Z',
+    '2026-03-01T12:00:60Z',
+    '2026-02-30T00:00:00Z',
+    '2100-02-29T00:00:00Z',
+    '2026-03-01T24:00:00Z',
+    '2026-03-01T12:00:00+0000',
+    '2026-03-01T12:00:00+24:00',
+    '2026-03-01T12:00:00.Z',
+    '2026-03-01t12:00:00Z',
+    '2026-03-01 12:00:00Z',
+    '2026-03-01T12:00:00',
+    '+002026-03-01T12:00:00Z',
+    ' 2026-03-01T12:00:00Z',
+    '2026-03-01T12:00:00Z\n',
+    '２026-03-01T12:00:00Z',
+    '2026-03-01T12:00:00+00',
+    '2026-13-01T00:00:00Z',
+    '2026-00-10T00:00:00Z',
+    '2026-04-31T00:00:00Z',
+  ),
+  fc
+    .tuple(
+      fc.integer({ min: 0, max: 9999 }),
+      fc.integer({ min: 0, max: 13 }),
+      fc.integer({ min: 0, max: 32 }),
+      fc.integer({ min: 0, max: 24 }),
+      fc.integer({ min: 0, max: 60 }),
+      fc.integer({ min: 0, max: 60 }),
+    )
     .map(([y, mo, d, h, mi, s]) => `${String(y).padStart(4, '0')}-${two(mo)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}Z`),
 );
 
 const badValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(undefined, null, true, false, 0, -1, 1.5, -0, NaN, Infinity, 2 ** 53, '', '   ', '\u00a0\ufeff', 'x'.repeat(51), 'x'.repeat(101),
-    'x'.repeat(201), 'x'.repeat(301), 'x'.repeat(501), '😀'.repeat(201), [], {}, ['abcd'], ['xyz'], [undefined], 'ABCDEF', 'abc', 'g'.repeat(40), 'a'.repeat(65),
-    'success', 'in_progress', 'SUCCESS', 'failed', 'deployment', 'change', 'https://x.org', 'a b', 'a/b', new Date(0), new String('x'), { passed: 1 }, { number: 1 }),
-  badTimestamp, timestamp, url, sha, fc.string({ maxLength: 8 }), fc.anything({ maxDepth: 1 }),
+  fc.constantFrom<unknown>(
+    undefined,
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1.5,
+    -0,
+    NaN,
+    Infinity,
+    2 ** 53,
+    '',
+    '   ',
+    '\u00a0\ufeff',
+    'x'.repeat(51),
+    'x'.repeat(101),
+    'x'.repeat(201),
+    'x'.repeat(301),
+    'x'.repeat(501),
+    '😀'.repeat(201),
+    [],
+    {},
+    ['abcd'],
+    ['xyz'],
+    [undefined],
+    'ABCDEF',
+    'abc',
+    'g'.repeat(40),
+    'a'.repeat(65),
+    'success',
+    'in_progress',
+    'SUCCESS',
+    'failed',
+    'deployment',
+    'change',
+    'https://x.org',
+    'a b',
+    'a/b',
+    new Date(0),
+    new String('x'),
+    { passed: 1 },
+    { number: 1 },
+  ),
+  badTimestamp,
+  timestamp,
+  url,
+  sha,
+  fc.string({ maxLength: 8 }),
+  fc.anything({ maxDepth: 1 }),
   fc.constantFrom(-1, -0, 0, 1, 1.5, 2 ** 53 - 1, 2 ** 53, -(2 ** 53), NaN, Infinity, -Infinity, Number.MIN_VALUE),
 );
 
-const topKeys = ['type', 'id', 'source', 'service', 'environment', 'status', 'startedAt', 'finishedAt', 'sha', 'commits', 'rework', 'url', 'committedAt', 'authoredAt',
-  'parents', 'pullRequest', 'name', 'branch', 'tests', 'openedAt', 'resolvedAt', 'severity', 'deploymentId', 'rootCauseSha', 'changeRequest', 'title', 'updatedAt', 'extra', '__proto__', 'constructor'];
-const nestedKeys = ['number', 'openedAt', 'mergedAt', 'mergeSha', 'firstCommitAt', 'planStartedAt', 'url', 'passed', 'failed', 'skipped', 'updatedAt', 'extra'];
+const topKeys = [
+  'type',
+  'id',
+  'source',
+  'service',
+  'environment',
+  'status',
+  'startedAt',
+  'finishedAt',
+  'sha',
+  'commits',
+  'rework',
+  'url',
+  'committedAt',
+  'authoredAt',
+  'parents',
+  'pullRequest',
+  'name',
+  'branch',
+  'tests',
+  'openedAt',
+  'resolvedAt',
+  'severity',
+  'deploymentId',
+  'rootCauseSha',
+  'changeRequest',
+  'title',
+  'updatedAt',
+  'extra',
+  '__proto__',
+  'constructor',
+];
+const nestedKeys = [
+  'number',
+  'openedAt',
+  'mergedAt',
+  'mergeSha',
+  'firstCommitAt',
+  'planStartedAt',
+  'url',
+  'passed',
+  'failed',
+  'skipped',
+  'updatedAt',
+  'extra',
+];
 
 type Mutation =
-  | { kind: 'set'; key: string; nested: boolean; value: unknown }
-  | { kind: 'delete'; key: string; nested: boolean }
-  | { kind: 'swap' };
+  { kind: 'set'; key: string; nested: boolean; value: unknown } | { kind: 'delete'; key: string; nested: boolean } | { kind: 'swap' };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('set' as const), key: fc.constantFrom(...topKeys), nested: fc.constant(false), value: badValue }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('set' as const), key: fc.constantFrom(...nestedKeys), nested: fc.constant(true), value: badValue }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom(...topKeys, ...nestedKeys), nested: fc.boolean() }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('set' as const),
+      key: fc.constantFrom(...topKeys),
+      nested: fc.constant(false),
+      value: badValue,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('set' as const),
+      key: fc.constantFrom(...nestedKeys),
+      nested: fc.constant(true),
+      value: badValue,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('delete' as const), key: fc.constantFrom(...topKeys, ...nestedKeys), nested: fc.boolean() }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'swap' as const }) },
 );
 
 /** An own, enumerable property even for `__proto__`, as JSON.parse makes it. */
-const define = (o: Record<string, unknown>, key: string, value: unknown) => Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+const define = (o: Record<string, unknown>, key: string, value: unknown) =>
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 
 function mutate(event: Record<string, unknown>, m: Mutation): void {
   if (m.kind === 'swap') {
-    for (const [a, b] of [['startedAt', 'finishedAt'], ['openedAt', 'resolvedAt']]) [event[a], event[b]] = [event[b], event[a]];
+    for (const [a, b] of [
+      ['startedAt', 'finishedAt'],
+      ['openedAt', 'resolvedAt'],
+    ])
+      [event[a], event[b]] = [event[b], event[a]];
     return;
   }
   const nested = event.pullRequest ?? event.tests;
@@ -235,7 +584,13 @@ const reshape = fc.constantFrom<(e: Record<string, unknown>) => unknown>(
   (e) => JSON.stringify(e),
 );
 
-const mutated = fc.tuple(anyEvent, fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }), reshape)
+const mutated = fc
+  .tuple(
+    anyEvent,
+    fc.array(mutation, { minLength: 1, maxLength: 3 }),
+    fc.oneof({ weight: 12, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.constant(1) }),
+    reshape,
+  )
   .map(([event, ms, doReshape, shapeOf]) => {
     const copy = structuredClone(event);
     for (const m of ms) mutate(copy, m);
@@ -247,7 +602,12 @@ const mutated = fc.tuple(anyEvent, fc.array(mutation, { minLength: 1, maxLength:
 describe('fastParse agrees with the zod schema', () => {
   it('returns zod’s exact value for generated valid events of every type', () => {
     const seen: Record<Outcome, number> = { fast: 0, zod: 0, invalid: 0 };
-    fc.assert(fc.property(anyEvent, (e) => { seen[agree(e)]++; }), { seed: 20261101, numRuns: 10_000 });
+    fc.assert(
+      fc.property(anyEvent, (e) => {
+        seen[agree(e)]++;
+      }),
+      { seed: 20261101, numRuns: 10_000 },
+    );
     // The generators aim at valid events; most must be valid, and the fast path must take most of those.
     expect(seen.fast + seen.zod).toBeGreaterThan(5_000);
     expect(seen.fast).toBeGreaterThan((seen.fast + seen.zod) / 2);
@@ -255,23 +615,46 @@ describe('fastParse agrees with the zod schema', () => {
 
   it('never accepts what zod refuses, for near-valid mutations', () => {
     const seen: Record<Outcome, number> = { fast: 0, zod: 0, invalid: 0 };
-    fc.assert(fc.property(mutated, (e) => { seen[agree(e)]++; }), { seed: 7, numRuns: 10_000 });
+    fc.assert(
+      fc.property(mutated, (e) => {
+        seen[agree(e)]++;
+      }),
+      { seed: 7, numRuns: 10_000 },
+    );
     expect(seen.invalid).toBeGreaterThan(5_000);
   });
 
   it('agrees on timestamps and spans alone', () => {
     const at = fc.oneof(timestamp, badTimestamp);
-    fc.assert(fc.property(at, fc.option(at, { nil: undefined }), (openedAt, resolvedAt) => {
-      agree({ type: 'incident', id: 'i', service: 's', openedAt, ...(resolvedAt !== undefined && { resolvedAt }) });
-    }), { seed: 99, numRuns: 3_000 });
+    fc.assert(
+      fc.property(at, fc.option(at, { nil: undefined }), (openedAt, resolvedAt) => {
+        agree({ type: 'incident', id: 'i', service: 's', openedAt, ...(resolvedAt !== undefined && { resolvedAt }) });
+      }),
+      { seed: 99, numRuns: 3_000 },
+    );
   });
 });
 
 describe('fastParse edge cases', () => {
   const inc = { type: 'incident', id: 'inc-1', service: 'gov/app', openedAt: '2026-03-01T12:00:00Z' };
-  const dep = { type: 'deployment', id: 'd-1', service: 'gov/app', environment: 'production', status: 'success', finishedAt: '2026-03-01T12:00:00Z' };
+  const dep = {
+    type: 'deployment',
+    id: 'd-1',
+    service: 'gov/app',
+    environment: 'production',
+    status: 'success',
+    finishedAt: '2026-03-01T12:00:00Z',
+  };
   const chg = { type: 'change', service: 'gov/app', sha: 'abcd', committedAt: '2026-03-01T12:00:00Z' };
-  const ci = { type: 'ci_run', id: 'c-1', service: 'gov/app', name: 'build', status: 'success', startedAt: '2026-03-01T12:00:00Z', finishedAt: '2026-03-01T12:00:00Z' };
+  const ci = {
+    type: 'ci_run',
+    id: 'c-1',
+    service: 'gov/app',
+    name: 'build',
+    status: 'success',
+    startedAt: '2026-03-01T12:00:00Z',
+    finishedAt: '2026-03-01T12:00:00Z',
+  };
   const at = (openedAt: string) => ({ ...inc, openedAt });
   const urlOf = (url: string) => ({ ...inc, url });
   const sparse: unknown[] = new Array(2);
@@ -351,8 +734,16 @@ describe('fastParse edge cases', () => {
     ['resolved a second before opened', { ...inc, resolvedAt: '2026-03-01T11:59:59Z' }, 'invalid'],
     ['resolved at an offset that puts it before', { ...inc, resolvedAt: '2026-03-01T12:00:00+00:01' }, 'invalid'],
     ['the same instant written differently', { ...inc, resolvedAt: '2026-03-01T12:00:00.000Z' }, 'fast'],
-    ['same-width strings one millisecond before', { ...inc, openedAt: '2026-03-01T12:00:00.001Z', resolvedAt: '2026-03-01T12:00:00.000Z' }, 'invalid'],
-    ['sub-millisecond order, which Date.parse cannot see', { ...inc, openedAt: '2026-03-01T12:00:00.0009Z', resolvedAt: '2026-03-01T12:00:00.0001Z' }, 'fast'],
+    [
+      'same-width strings one millisecond before',
+      { ...inc, openedAt: '2026-03-01T12:00:00.001Z', resolvedAt: '2026-03-01T12:00:00.000Z' },
+      'invalid',
+    ],
+    [
+      'sub-millisecond order, which Date.parse cannot see',
+      { ...inc, openedAt: '2026-03-01T12:00:00.0009Z', resolvedAt: '2026-03-01T12:00:00.0001Z' },
+      'fast',
+    ],
     ['an in-progress deployment needs no finishedAt', { ...dep, status: 'in_progress', finishedAt: undefined }, 'fast'],
     ['a finished deployment needs finishedAt', { ...dep, finishedAt: undefined }, 'invalid'],
     ['a deployment finished before it started', { ...dep, startedAt: '2026-03-01T12:00:01Z' }, 'invalid'],
@@ -416,7 +807,7 @@ describe('fastParse edge cases', () => {
     expect(agree(input)).toBe(expected);
   });
 
-  it('puts updatedAt last whatever the producer\'s order, as db/ingest.ts relies on to leave it out of the hash', () => {
+  it("puts updatedAt last whatever the producer's order, as db/ingest.ts relies on to leave it out of the hash", () => {
     for (const e of [inc, dep, chg, ci]) {
       const input = { updatedAt: '2026-03-02T08:00:00Z', ...e, url: 'https://example.org/x' };
       expect(Object.keys(fastParse(input)!).at(-1)).toBe('updatedAt');

@@ -12,23 +12,45 @@ import type { NativeEventInput } from '../../common/events';
 
 let t: ReturnType<typeof tempDb>;
 let one: ReturnType<typeof tempDb>;
-beforeEach(() => { t = tempDb(); one = tempDb(); });
-afterEach(() => { t.cleanup(); one.cleanup(); });
+beforeEach(() => {
+  t = tempDb();
+  one = tempDb();
+});
+afterEach(() => {
+  t.cleanup();
+  one.cleanup();
+});
 
 const rows = (db: Db, sql: string) => db.prepare(sql).all();
-const pullRequests = (db: Db) => rows(db, `SELECT s.name AS service, p.number, p.opened_at, p.merged_at, p.merge_sha, p.first_commit_at, p.plan_started_at, p.url
-  FROM pull_requests p JOIN services s ON s.id = p.service_id ORDER BY s.name, p.number`);
-const changesWithPr = (db: Db) => rows(db, `SELECT c.sha, p.number FROM changes c LEFT JOIN pull_requests p ON p.id = c.pull_request_id ORDER BY c.sha`);
-const shipped = (db: Db) => rows(db, 'SELECT dc.sha, d.ext_id AS deployment FROM deployment_changes dc JOIN deployments d ON d.id = dc.deployment_id ORDER BY dc.sha, d.ext_id');
+const pullRequests = (db: Db) =>
+  rows(
+    db,
+    `SELECT s.name AS service, p.number, p.opened_at, p.merged_at, p.merge_sha, p.first_commit_at, p.plan_started_at, p.url
+  FROM pull_requests p JOIN services s ON s.id = p.service_id ORDER BY s.name, p.number`,
+  );
+const changesWithPr = (db: Db) =>
+  rows(db, `SELECT c.sha, p.number FROM changes c LEFT JOIN pull_requests p ON p.id = c.pull_request_id ORDER BY c.sha`);
+const shipped = (db: Db) =>
+  rows(
+    db,
+    'SELECT dc.sha, d.ext_id AS deployment FROM deployment_changes dc JOIN deployments d ON d.id = dc.deployment_id ORDER BY dc.sha, d.ext_id',
+  );
 
 /** Stores `events` as one batch in `t` and one event per batch in `one`; both must end the same. */
 function sameAsOneByOne(events: NativeEventInput[], before: NativeEventInput[] = []) {
-  if (before.length) { ingest(t.db, before); ingest(one.db, before); }
+  if (before.length) {
+    ingest(t.db, before);
+    ingest(one.db, before);
+  }
   const batch = ingest(t.db, events);
-  let accepted = 0, updated = 0, unchanged = 0;
+  let accepted = 0,
+    updated = 0,
+    unchanged = 0;
   for (const e of events) {
     const r = ingest(one.db, [e]);
-    accepted += r.accepted; updated += r.updated; unchanged += r.unchanged;
+    accepted += r.accepted;
+    updated += r.updated;
+    unchanged += r.unchanged;
   }
   expect({ accepted: batch.accepted, updated: batch.updated, unchanged: batch.unchanged }).toEqual({ accepted, updated, unchanged });
   expect(pullRequests(t.db)).toEqual(pullRequests(one.db));
@@ -43,7 +65,9 @@ describe('a pull request repeated by its commits in one batch', () => {
   it('is stored once, and every commit points at it', () => {
     sameAsOneByOne(['a', 'b', 'c'].map((n) => change({ sha: sha(n), pullRequest: pr })));
     expect(pullRequests(t.db)).toHaveLength(1);
-    expect(changesWithPr(t.db)).toEqual(['a', 'b', 'c'].map((n) => ({ sha: sha(n), number: 7 })).sort((x, y) => x.sha.localeCompare(y.sha)));
+    expect(changesWithPr(t.db)).toEqual(
+      ['a', 'b', 'c'].map((n) => ({ sha: sha(n), number: 7 })).sort((x, y) => x.sha.localeCompare(y.sha)),
+    );
   });
 
   it('is written again whenever a commit reports it differently, so the last report wins as if sent one by one', () => {
@@ -59,14 +83,26 @@ describe('a pull request repeated by its commits in one batch', () => {
       change({ sha: sha('e'), pullRequest: { number: 7, planStartedAt: '2026-02-20T00:00:00Z' } }),
     ];
     sameAsOneByOne(events, [change({ sha: sha('z'), pullRequest: { number: 7, firstCommitAt: '2026-02-28T00:00:00Z' } })]);
-    expect(pullRequests(t.db)).toEqual([{
-      service: 'acme/app', number: 7, opened_at: Date.parse(pr.openedAt), merged_at: Date.parse(pr.mergedAt), merge_sha: sha('c'),
-      first_commit_at: Date.parse('2026-02-28T00:00:00Z'), plan_started_at: Date.parse('2026-02-20T00:00:00Z'), url: 'https://example.org/pull/7?a',
-    }]);
+    expect(pullRequests(t.db)).toEqual([
+      {
+        service: 'acme/app',
+        number: 7,
+        opened_at: Date.parse(pr.openedAt),
+        merged_at: Date.parse(pr.mergedAt),
+        merge_sha: sha('c'),
+        first_commit_at: Date.parse('2026-02-28T00:00:00Z'),
+        plan_started_at: Date.parse('2026-02-20T00:00:00Z'),
+        url: 'https://example.org/pull/7?a',
+      },
+    ]);
   });
 
   it('is one pull request per service when two services use the same number', () => {
-    sameAsOneByOne([change({ sha: sha('a'), pullRequest: pr }), change({ sha: sha('b'), service: 'bcgov/other', pullRequest: pr }), change({ sha: sha('c'), pullRequest: pr })]);
+    sameAsOneByOne([
+      change({ sha: sha('a'), pullRequest: pr }),
+      change({ sha: sha('b'), service: 'bcgov/other', pullRequest: pr }),
+      change({ sha: sha('c'), pullRequest: pr }),
+    ]);
     expect(pullRequests(t.db)).toHaveLength(2);
   });
 });
@@ -82,7 +118,9 @@ describe('idempotency keys within one batch', () => {
 });
 
 describe('parents of shipped commits arriving in a batch', () => {
-  const chain = ['a', 'b', 'c', 'd'].map((n, i, all) => change({ sha: sha(n), committedAt: `2026-03-0${i + 1}T00:00:00Z`, parents: i ? [sha(all[i - 1])] : [] }));
+  const chain = ['a', 'b', 'c', 'd'].map((n, i, all) =>
+    change({ sha: sha(n), committedAt: `2026-03-0${i + 1}T00:00:00Z`, parents: i ? [sha(all[i - 1])] : [] }),
+  );
   const two = deployment({ id: 'two', sha: sha('d'), finishedAt: '2026-03-05T00:00:00Z' });
 
   it('widen what the deployment that shipped them shipped', () => {
@@ -104,8 +142,21 @@ describe('parents of shipped commits arriving in a batch', () => {
     const one1 = deployment({ id: 'one', sha: sha('b'), finishedAt: '2026-03-02T12:00:00Z' });
     const other = chain.map((c) => ({ ...c, service: 'bcgov/other' }));
     sameAsOneByOne([...chain.slice(2), ...other, one1, ...chain.slice(0, 2)], [two, { ...two, id: 'other-two', service: 'bcgov/other' }]);
-    expect(shipped(t.db)).toEqual([
-      ...[['a', 'one'], ['a', 'other-two'], ['b', 'one'], ['b', 'other-two'], ['c', 'other-two'], ['c', 'two'], ['d', 'other-two'], ['d', 'two']],
-    ].map(([n, d]) => ({ sha: sha(n), deployment: d })).sort((x, y) => x.sha.localeCompare(y.sha) || x.deployment.localeCompare(y.deployment)));
+    expect(shipped(t.db)).toEqual(
+      [
+        ...[
+          ['a', 'one'],
+          ['a', 'other-two'],
+          ['b', 'one'],
+          ['b', 'other-two'],
+          ['c', 'other-two'],
+          ['c', 'two'],
+          ['d', 'other-two'],
+          ['d', 'two'],
+        ],
+      ]
+        .map(([n, d]) => ({ sha: sha(n), deployment: d }))
+        .sort((x, y) => x.sha.localeCompare(y.sha) || x.deployment.localeCompare(y.deployment)),
+    );
   });
 });

@@ -9,11 +9,20 @@ import { shuffle } from '../helpers/factories';
 import type { Db } from '../../db/connection';
 
 let t: ReturnType<typeof tempDb>;
-beforeEach(() => { t = tempDb(); });
+beforeEach(() => {
+  t = tempDb();
+});
 afterEach(() => t.cleanup());
 
 const count = (db: Db, table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-const shippedBy = (db: Db) => Object.fromEntries((db.prepare(`SELECT dc.sha, d.ext_id AS d FROM deployment_changes dc JOIN deployments d ON d.id = dc.deployment_id ORDER BY dc.sha`).all() as { sha: string; d: string }[]).map((r) => [r.sha, r.d]));
+const shippedBy = (db: Db) =>
+  Object.fromEntries(
+    (
+      db
+        .prepare(`SELECT dc.sha, d.ext_id AS d FROM deployment_changes dc JOIN deployments d ON d.id = dc.deployment_id ORDER BY dc.sha`)
+        .all() as { sha: string; d: string }[]
+    ).map((r) => [r.sha, r.d]),
+  );
 
 describe('idempotent ingestion', () => {
   it('stores a re-sent event once, and an update when a field changed', () => {
@@ -28,15 +37,22 @@ describe('idempotent ingestion', () => {
   });
 
   it('keeps one change per (service, sha) whichever sources report it', () => {
-    ingest(t.db, [change({ sha: sha('x'), source: 'github' }), change({ sha: sha('x'), source: 'gitlab', url: 'https://example.org/c/x' })]);
+    ingest(t.db, [
+      change({ sha: sha('x'), source: 'github' }),
+      change({ sha: sha('x'), source: 'gitlab', url: 'https://example.org/c/x' }),
+    ]);
     expect(count(t.db, 'changes')).toBe(1);
   });
 
   it('creates a service on first sight in team unassigned unless the configuration maps it', () => {
-    ingest(t.db, [deployment({ service: 'bcgov/forms' }), deployment({ service: 'other/thing' })],
-      [{ id: 'citz', name: 'Citizens', teams: [{ id: 'forms', name: 'Forms', services: ['bcgov/*'] }] }]);
+    ingest(
+      t.db,
+      [deployment({ service: 'bcgov/forms' }), deployment({ service: 'other/thing' })],
+      [{ id: 'citz', name: 'Citizens', teams: [{ id: 'forms', name: 'Forms', services: ['bcgov/*'] }] }],
+    );
     expect(t.db.prepare('SELECT name, team_id AS team FROM services ORDER BY name').all()).toEqual([
-      { name: 'bcgov/forms', team: 'forms' }, { name: 'other/thing', team: 'unassigned' },
+      { name: 'bcgov/forms', team: 'forms' },
+      { name: 'other/thing', team: 'unassigned' },
     ]);
   });
 });
@@ -45,7 +61,9 @@ describe('all or nothing', () => {
   it('refuses a batch with one bad event and stores nothing of it', () => {
     const batch = [deployment(), change({ sha: sha('a') }), { ...incident(), openedAt: '2026-03-04T00:00:00' }];
     expect(() => ingest(t.db, batch)).toThrow(IngestValidationError);
-    try { validateEvents(batch); } catch (e) {
+    try {
+      validateEvents(batch);
+    } catch (e) {
       expect((e as IngestValidationError).details).toEqual([{ path: '[2].openedAt', message: expect.stringContaining('time zone') }]);
     }
     for (const table of ['deployments', 'changes', 'incidents', 'raw_events', 'services']) expect(count(t.db, table)).toBe(0);
@@ -61,10 +79,16 @@ describe('all or nothing', () => {
 });
 
 describe('linking commits to deployments', () => {
-  const chain = ['a', 'b', 'c', 'd'].map((n, i, all) => change({ sha: sha(n), committedAt: `2026-03-0${i + 1}T00:00:00Z`, parents: i ? [sha(all[i - 1])] : [] }));
+  const chain = ['a', 'b', 'c', 'd'].map((n, i, all) =>
+    change({ sha: sha(n), committedAt: `2026-03-0${i + 1}T00:00:00Z`, parents: i ? [sha(all[i - 1])] : [] }),
+  );
 
   it('ships a deployment’s sha and its ancestors, less what an earlier deployment shipped', () => {
-    ingest(t.db, [...chain, deployment({ id: 'one', sha: sha('b'), finishedAt: '2026-03-02T12:00:00Z' }), deployment({ id: 'two', sha: sha('d'), finishedAt: '2026-03-05T00:00:00Z' })]);
+    ingest(t.db, [
+      ...chain,
+      deployment({ id: 'one', sha: sha('b'), finishedAt: '2026-03-02T12:00:00Z' }),
+      deployment({ id: 'two', sha: sha('d'), finishedAt: '2026-03-05T00:00:00Z' }),
+    ]);
     expect(shippedBy(t.db)).toEqual({ [sha('a')]: 'one', [sha('b')]: 'one', [sha('c')]: 'two', [sha('d')]: 'two' });
   });
 
@@ -83,7 +107,10 @@ describe('linking commits to deployments', () => {
   });
 
   it('ships exactly the listed commits when the deployment carries them', () => {
-    ingest(t.db, [...chain, deployment({ id: 'listed', sha: sha('d'), commits: [sha('c'), sha('d')], finishedAt: '2026-03-05T00:00:00Z' })]);
+    ingest(t.db, [
+      ...chain,
+      deployment({ id: 'listed', sha: sha('d'), commits: [sha('c'), sha('d')], finishedAt: '2026-03-05T00:00:00Z' }),
+    ]);
     expect(shippedBy(t.db)).toEqual({ [sha('c')]: 'listed', [sha('d')]: 'listed' });
   });
 
@@ -110,7 +137,9 @@ describe('order independence on a realistic history', () => {
         const shuffled = shuffle(events, seed);
         for (let i = 0; i < shuffled.length; i += 97) ingest(other.db, shuffled.slice(i, i + 97), demo.organisation);
         expect(await read(other.db)).toEqual(expected);
-      } finally { other.cleanup(); }
+      } finally {
+        other.cleanup();
+      }
     }
   });
 });

@@ -25,7 +25,8 @@ function offences(file: string): string[] {
   const text = readFileSync(join(root, file), 'utf8');
   const found: string[] = [];
   if (/from ['"]better-sqlite3['"]|require\(['"]better-sqlite3['"]\)/.test(text)) found.push('imports better-sqlite3');
-  if (/import[^;]*\b(Db|Connection)\b[^;]*from ['"][./]*db\/connection['"]/.test(text)) found.push('uses the connection type of db/connection.ts');
+  if (/import[^;]*\b(Db|Connection)\b[^;]*from ['"][./]*db\/connection['"]/.test(text))
+    found.push('uses the connection type of db/connection.ts');
   if (/WeakMap<\s*Db\b/.test(text)) found.push('keeps state in a WeakMap<Db>');
   return found;
 }
@@ -36,7 +37,7 @@ describe('the storage boundary', () => {
     expect(found).toEqual([]);
   });
 
-  it('no module of db/ keeps a database\'s state in a WeakMap keyed by the connection', () => {
+  it("no module of db/ keeps a database's state in a WeakMap keyed by the connection", () => {
     expect(files('db').filter((f) => /WeakMap<\s*(Db|Connection)\b/.test(readFileSync(join(root, f), 'utf8')))).toEqual([]);
   });
 });

@@ -29,7 +29,8 @@ describe('the SQLite store', () => {
   it('stores a batch with its cursor in one unit, and reads both back', async () => {
     const { store } = fresh();
     const r = await store.ingestBatch(validateEvents([deployment({ id: 'd1', service: 'acme/web' })]), {
-      ...opts, cursors: [{ collector: 'git', resource: 'acme/web', cursor: '{"tips":[]}', etag: null }],
+      ...opts,
+      cursors: [{ collector: 'git', resource: 'acme/web', cursor: '{"tips":[]}', etag: null }],
     });
     expect(r.accepted).toBe(1);
     expect((await store.getCursor('git', 'acme/web'))?.cursor).toBe('{"tips":[]}');
@@ -66,7 +67,8 @@ describe('the SQLite store', () => {
   });
 
   it('keeps what it knows per store: two stores on two files do not share services or statements', async () => {
-    const a = fresh().store, b = fresh().store;
+    const a = fresh().store,
+      b = fresh().store;
     await a.ingestBatch(validateEvents([deployment({ id: 'd1', service: 'acme/web' })]), opts);
     await b.ingestBatch(validateEvents([deployment({ id: 'd1', service: 'other/svc' })]), opts);
     expect((await a.listServices()).map((s) => s.name)).toEqual(['acme/web']);

@@ -2,14 +2,25 @@
 import type { ServerResponse } from 'node:http';
 
 /** Sends a JSON (or text) body with its length, noting the status in the request log. */
-export function send(res: ServerResponse, log: { status: number } | null, status: number, body: unknown, type = 'application/json; charset=utf-8'): void {
+export function send(
+  res: ServerResponse,
+  log: { status: number } | null,
+  status: number,
+  body: unknown,
+  type = 'application/json; charset=utf-8',
+): void {
   if (log) log.status = status;
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) }).end(text);
 }
 
 /** A connection reset before any answer (status -1 in the log), or a JSON page cut short in the middle (-2). */
-export function sendBrokenConnection(res: ServerResponse, log: { status: number }, kind: 'reset' | 'truncate', type = 'application/json; charset=utf-8'): void {
+export function sendBrokenConnection(
+  res: ServerResponse,
+  log: { status: number },
+  kind: 'reset' | 'truncate',
+  type = 'application/json; charset=utf-8',
+): void {
   if (kind === 'reset') {
     log.status = -1;
     res.socket?.destroy();

@@ -10,10 +10,22 @@ import { loadConfig } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/server';
 
 export const ARTIFACTS = join(process.cwd(), 'test', 'artifacts');
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
-export interface BrowserHarness { server: RunningServer; browser: Browser; close: () => Promise<void> }
+export interface BrowserHarness {
+  server: RunningServer;
+  browser: Browser;
+  close: () => Promise<void>;
+}
 
 /** Starts a server (demo on unless `env` says otherwise) and Chromium; `close` stops both and removes the database. */
 export async function startBrowserHarness(env: Record<string, string> = {}): Promise<BrowserHarness> {
@@ -26,7 +38,8 @@ export async function startBrowserHarness(env: Record<string, string> = {}): Pro
   const server = await startServer(config, { log: () => {} });
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
   return {
-    server, browser,
+    server,
+    browser,
     close: async () => {
       await browser.close();
       await server.close();
@@ -39,7 +52,9 @@ export async function startBrowserHarness(env: Record<string, string> = {}): Pro
 export function watch(page: Page): string[] {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+  });
   return problems;
 }
 

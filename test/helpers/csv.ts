@@ -16,7 +16,11 @@ export function parseCsv(text: string): string[][] {
       for (;;) {
         if (i >= text.length) throw new Error(`unterminated quoted field ${at()}`);
         if (text[i] === '"') {
-          if (text[i + 1] === '"') { field += '"'; i += 2; continue; }
+          if (text[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
           i++;
           break;
         }
@@ -25,12 +29,17 @@ export function parseCsv(text: string): string[][] {
       if (i < text.length && text[i] !== ',' && !text.startsWith('\r\n', i)) throw new Error(`text after a closing quote ${at()}`);
     } else {
       while (i < text.length && text[i] !== ',' && !text.startsWith('\r\n', i)) {
-        if (text[i] === '"' || text[i] === '\n' || text[i] === '\r') throw new Error(`bare ${JSON.stringify(text[i])} in an unquoted field ${at()}`);
+        if (text[i] === '"' || text[i] === '\n' || text[i] === '\r')
+          throw new Error(`bare ${JSON.stringify(text[i])} in an unquoted field ${at()}`);
         field += text[i++];
       }
     }
     record.push(field);
-    if (text[i] === ',') { i++; if (i === text.length) record.push(''); continue; }
+    if (text[i] === ',') {
+      i++;
+      if (i === text.length) record.push('');
+      continue;
+    }
     if (text.startsWith('\r\n', i)) i += 2;
     records.push(record);
     record = [];

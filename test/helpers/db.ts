@@ -15,7 +15,15 @@ export function tempDb(): { db: Db; file: string; dir: string; cleanup: () => vo
   const dir = mkdtempSync(join(tmpdir(), 'deming-test-'));
   const file = join(dir, 'deming.db');
   const db = openDatabase(file);
-  return { db, file, dir, cleanup: () => { db.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    db,
+    file,
+    dir,
+    cleanup: () => {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
@@ -27,13 +35,28 @@ export function tempStore(): { store: Store; raw: Db; file: string; dir: string;
   const file = join(dir, 'deming.db');
   const store = openStore(file);
   const raw = openDatabase(file, { check: 'off' });
-  return { store, raw, file, dir, cleanup: async () => { raw.close(); await store.close(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    store,
+    raw,
+    file,
+    dir,
+    cleanup: async () => {
+      raw.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export const PRODUCTION = /^prod(uction)?$/i;
 
 /** Ingests events through the real path, as the HTTP route does. */
-export function ingest(db: Db, events: NativeEventInput[], org: OrganisationConfig = [], now = Date.parse('2026-06-01T00:00:00Z')): IngestResult {
+export function ingest(
+  db: Db,
+  events: NativeEventInput[],
+  org: OrganisationConfig = [],
+  now = Date.parse('2026-06-01T00:00:00Z'),
+): IngestResult {
   if (org.length > 0) syncOrganisation(db, org);
   return ingestEvents(db, validateEvents(events), { production: PRODUCTION, now, resolveTeam: teamResolver(org) });
 }

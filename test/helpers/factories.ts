@@ -8,21 +8,39 @@ let n = 0;
 const nextId = (p: string) => `${p}-${++n}`;
 
 export const deployment = (o: Overrides<'deployment'> = {}): Of<'deployment'> => ({
-  type: 'deployment', id: nextId('deploy'), service: 'acme/app', environment: 'production', status: 'success',
-  finishedAt: '2026-03-04T00:00:00Z', ...o,
+  type: 'deployment',
+  id: nextId('deploy'),
+  service: 'acme/app',
+  environment: 'production',
+  status: 'success',
+  finishedAt: '2026-03-04T00:00:00Z',
+  ...o,
 });
 
 export const change = (o: Overrides<'change'> & { sha: string }): Of<'change'> => ({
-  type: 'change', service: 'acme/app', committedAt: '2026-03-01T00:00:00Z', ...o,
+  type: 'change',
+  service: 'acme/app',
+  committedAt: '2026-03-01T00:00:00Z',
+  ...o,
 });
 
 export const incident = (o: Overrides<'incident'> = {}): Of<'incident'> => ({
-  type: 'incident', id: nextId('incident'), service: 'acme/app', openedAt: '2026-03-04T00:00:00Z', ...o,
+  type: 'incident',
+  id: nextId('incident'),
+  service: 'acme/app',
+  openedAt: '2026-03-04T00:00:00Z',
+  ...o,
 });
 
 export const ciRun = (o: Overrides<'ci_run'> = {}): Of<'ci_run'> => ({
-  type: 'ci_run', id: nextId('run'), service: 'acme/app', name: 'build', status: 'success',
-  startedAt: '2026-03-03T19:00:00Z', finishedAt: '2026-03-03T20:00:00Z', ...o,
+  type: 'ci_run',
+  id: nextId('run'),
+  service: 'acme/app',
+  name: 'build',
+  status: 'success',
+  startedAt: '2026-03-03T19:00:00Z',
+  finishedAt: '2026-03-03T20:00:00Z',
+  ...o,
 });
 
 /** A deterministic 40-hex sha from a short name, so scenarios read as c1, c2, … */

@@ -3,18 +3,30 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
 
-export interface TestProvider { issuer: string; close(): Promise<void> }
+export interface TestProvider {
+  issuer: string;
+  close(): Promise<void>;
+}
 
 /** Every account is called by its login name; its groups come from `groupsOf`. */
-export async function startOidcProvider(client: { clientId: string; clientSecret: string; redirectUri: string }, groupsOf: (login: string) => string[]): Promise<TestProvider> {
+export async function startOidcProvider(
+  client: { clientId: string; clientSecret: string; redirectUri: string },
+  groupsOf: (login: string) => string[],
+): Promise<TestProvider> {
   const http: Server = createServer();
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()));
   const issuer = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   const provider = new Provider(issuer, {
-    clients: [{
-      client_id: client.clientId, client_secret: client.clientSecret, redirect_uris: [client.redirectUri],
-      grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_post',
-    }],
+    clients: [
+      {
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        redirect_uris: [client.redirectUri],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+    ],
     claims: { openid: ['sub'], profile: ['preferred_username', 'groups'] },
     // Put the profile claims in the ID token itself, where Deming reads them.
     conformIdTokenClaims: false,
@@ -22,6 +34,8 @@ export async function startOidcProvider(client: { clientId: string; clientSecret
     features: { devInteractions: { enabled: true } },
   });
   const handle = provider.callback();
-  http.on('request', (req, res) => { void handle(req, res); });
+  http.on('request', (req, res) => {
+    void handle(req, res);
+  });
   return { issuer, close: () => new Promise((r) => http.close(() => r())) };
 }

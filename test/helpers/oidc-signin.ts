@@ -21,12 +21,18 @@ export class CookieJar {
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair.indexOf('=');
-      const name = pair.slice(0, i).trim(), value = pair.slice(i + 1).trim();
-      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name); else this.cookies.set(name, value);
+      const name = pair.slice(0, i).trim(),
+        value = pair.slice(i + 1).trim();
+      if (value === '' || /expires=Thu, 01 Jan 1970/i.test(c)) this.cookies.delete(name);
+      else this.cookies.set(name, value);
     }
   }
-  header(): string { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
-  get(name: string): string | undefined { return this.cookies.get(name); }
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+  get(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
 }
 
 /** Starts a sign-in at Deming: where the browser is sent, with Deming's cookies kept in the jar. */
@@ -52,13 +58,24 @@ export async function finishSignIn(deming: string, demingJar: CookieJar, authori
       demingJar.take(res);
       return res;
     }
-    const res: Response = await fetch(url, form
-      ? { method: 'POST', redirect: 'manual', body: form, headers: { cookie: provider.header(), 'content-type': 'application/x-www-form-urlencoded' } }
-      : { redirect: 'manual', headers: { cookie: provider.header() } });
+    const res: Response = await fetch(
+      url,
+      form
+        ? {
+            method: 'POST',
+            redirect: 'manual',
+            body: form,
+            headers: { cookie: provider.header(), 'content-type': 'application/x-www-form-urlencoded' },
+          }
+        : { redirect: 'manual', headers: { cookie: provider.header() } },
+    );
     provider.take(res);
     form = null;
     const location = res.headers.get('location');
-    if (location) { url = new URL(location, url).href; continue; }
+    if (location) {
+      url = new URL(location, url).href;
+      continue;
+    }
     const html: string = await res.text();
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
     const prompt = /name="prompt" value="([^"]+)"/.exec(html)?.[1];

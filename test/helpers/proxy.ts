@@ -12,7 +12,11 @@ export interface ProxyOptions {
   headers?: (req: IncomingMessage) => Record<string, string>;
 }
 
-export interface RunningProxy { url: string; port: number; close(): Promise<void> }
+export interface RunningProxy {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
 
 /** The usual forwarding headers: the client's address appended to any X-Forwarded-For it sent, the scheme and host it used. */
 export function forwardedFor(client: string, proto = 'http'): (req: IncomingMessage) => Record<string, string> {
@@ -29,20 +33,32 @@ export function forwardedFor(client: string, proto = 'http'): (req: IncomingMess
 export async function startProxy(target: string, opts: ProxyOptions = {}): Promise<RunningProxy> {
   const t = new URL(target);
   const server: Server = createServer((req, res) => {
-    const up = request({
-      host: t.hostname, port: t.port, method: req.method, path: req.url,
-      headers: { ...req.headers, ...(opts.headers?.(req) ?? {}) },
-    }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
+    const up = request(
+      {
+        host: t.hostname,
+        port: t.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, ...(opts.headers?.(req) ?? {}) },
+      },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
+    up.on('error', () => {
+      res.statusCode = 502;
+      res.end();
     });
-    up.on('error', () => { res.statusCode = 502; res.end(); });
     req.pipe(up);
   });
   server.on('upgrade', (req, socket, head) => {
     const up = connect(Number(t.port), t.hostname, () => {
       const headers = { ...req.headers, ...(opts.headers?.(req) ?? {}) };
-      const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Object.entries(headers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`)];
+      const lines = [
+        `${req.method} ${req.url} HTTP/1.1`,
+        ...Object.entries(headers).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`),
+      ];
       up.write(`${lines.join('\r\n')}\r\n\r\n`);
       up.write(head);
       up.pipe(socket);
@@ -54,7 +70,12 @@ export async function startProxy(target: string, opts: ProxyOptions = {}): Promi
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`, port,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

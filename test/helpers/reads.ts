@@ -23,6 +23,12 @@ export function resolveIn(db: Db, scope: string | Scope): Promise<ResolvedScope>
 }
 
 /** `GET /api/v1/metrics` of a scope, as the server computes it (fact index, answer cache). */
-export async function metricsIn(db: Db, scope: string | Scope, from: number, to: number, opts: MetricsOptions = { tz: 'UTC' }): Promise<MetricsResponse> {
+export async function metricsIn(
+  db: Db,
+  scope: string | Scope,
+  from: number,
+  to: number,
+  opts: MetricsOptions = { tz: 'UTC' },
+): Promise<MetricsResponse> {
   return readMetrics(readsOf(db), await resolveIn(db, scope), from, to, opts);
 }

@@ -12,7 +12,14 @@ export const ORG: OrganisationConfig = [
 ];
 
 const A = 'acme/app';
-const pr1 = { number: 1, openedAt: '2026-03-01T06:00:00Z', mergedAt: '2026-03-03T18:00:00Z', mergeSha: sha('c3'), firstCommitAt: '2026-03-01T00:00:00Z', planStartedAt: '2026-02-27T00:00:00Z' };
+const pr1 = {
+  number: 1,
+  openedAt: '2026-03-01T06:00:00Z',
+  mergedAt: '2026-03-03T18:00:00Z',
+  mergeSha: sha('c3'),
+  firstCommitAt: '2026-03-01T00:00:00Z',
+  planStartedAt: '2026-02-27T00:00:00Z',
+};
 const pr2 = { number: 2, mergedAt: '2026-03-10T06:00:00Z', mergeSha: sha('c5') };
 
 export function scenarioEvents(): NativeEventInput[] {
@@ -33,9 +40,23 @@ export function scenarioEvents(): NativeEventInput[] {
     deployment({ service: A, id: 'deploy-4', sha: sha('c7'), finishedAt: '2026-03-14T00:00:00Z' }),
     deployment({ service: A, id: 'deploy-failed', sha: sha('c6'), status: 'failure', finishedAt: '2026-03-06T00:00:00Z' }),
     deployment({ service: A, id: 'deploy-staging', sha: sha('c6'), environment: 'staging', finishedAt: '2026-03-12T01:00:00Z' }),
-    deployment({ service: A, id: 'deploy-running', sha: sha('c7'), status: 'in_progress', startedAt: '2026-03-15T00:00:00Z', finishedAt: undefined }),
+    deployment({
+      service: A,
+      id: 'deploy-running',
+      sha: sha('c7'),
+      status: 'in_progress',
+      startedAt: '2026-03-15T00:00:00Z',
+      finishedAt: undefined,
+    }),
     ciRun({ service: A, id: 'run-1', sha: sha('c3'), startedAt: '2026-03-03T19:00:00Z', finishedAt: '2026-03-03T20:00:00Z' }),
-    ciRun({ service: A, id: 'run-0', sha: sha('c3'), status: 'failure', startedAt: '2026-03-03T18:00:00Z', finishedAt: '2026-03-03T18:30:00Z' }),
+    ciRun({
+      service: A,
+      id: 'run-0',
+      sha: sha('c3'),
+      status: 'failure',
+      startedAt: '2026-03-03T18:00:00Z',
+      finishedAt: '2026-03-03T18:30:00Z',
+    }),
     incident({ service: A, id: 'i1', openedAt: '2026-03-04T02:00:00Z', resolvedAt: '2026-03-04T03:00:00Z' }),
     incident({ service: A, id: 'i3', openedAt: '2026-03-04T05:00:00Z', resolvedAt: '2026-03-04T05:30:00Z' }),
     incident({ service: A, id: 'i2', openedAt: '2026-03-12T00:00:00Z', resolvedAt: '2026-03-12T12:00:00Z', rootCauseSha: sha('c4') }),

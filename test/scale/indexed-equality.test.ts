@@ -39,7 +39,8 @@ let db: Db;
 let held: NativeEventInput[] = [];
 let events = 0;
 const resolveTeam = teamResolver(organisationOf(SHAPE));
-const store = (batch: NativeEventInput[]) => ingestEvents(db, validateEvents(batch), { production: /^prod(uction)?$/i, now: END, resolveTeam });
+const store = (batch: NativeEventInput[]) =>
+  ingestEvents(db, validateEvents(batch), { production: /^prod(uction)?$/i, now: END, resolveTeam });
 
 function scopes(): Scope[] {
   return [
@@ -59,13 +60,25 @@ async function compareAll(opts: { series: boolean }): Promise<string[]> {
     if (r.serviceIds.length === 0) continue;
     for (const w of WINDOWS) {
       for (const tz of ['UTC', TZ]) {
-        problems.push(...differences(await readMetrics(reads, r, w.from, w.to, { tz }), await referenceMetrics(reads, r, w.from, w.to, { tz }), '', 0)
-          .map((d) => `${scope.key} ${w.name} ${tz} metrics ${d}`));
+        problems.push(
+          ...differences(
+            await readMetrics(reads, r, w.from, w.to, { tz }),
+            await referenceMetrics(reads, r, w.from, w.to, { tz }),
+            '',
+            0,
+          ).map((d) => `${scope.key} ${w.name} ${tz} metrics ${d}`),
+        );
       }
       if (!opts.series || (scope.kind === 'service' && !scope.id.endsWith('-svc-00'))) continue;
       for (const bucket of ['week', 'month'] as const) {
-        problems.push(...differences(await readSeries(reads, r, w.from, w.to, bucket, { tz: TZ }), await referenceSeries(reads, r, w.from, w.to, bucket, { tz: TZ }), '', 0)
-          .map((d) => `${scope.key} ${w.name} ${bucket} series ${d}`));
+        problems.push(
+          ...differences(
+            await readSeries(reads, r, w.from, w.to, bucket, { tz: TZ }),
+            await referenceSeries(reads, r, w.from, w.to, bucket, { tz: TZ }),
+            '',
+            0,
+          ).map((d) => `${scope.key} ${w.name} ${bucket} series ${d}`),
+        );
       }
     }
   }
@@ -96,7 +109,10 @@ beforeAll(() => {
   t = tempDb();
   db = t.db;
   syncOrganisation(db, organisationOf(SHAPE));
-  for (const batch of batches(SHAPE, { withholdBackfill: true }, held)) { store(batch); events += batch.length; }
+  for (const batch of batches(SHAPE, { withholdBackfill: true }, held)) {
+    store(batch);
+    events += batch.length;
+  }
 }, 600_000);
 
 afterAll(() => t?.cleanup());
@@ -106,7 +122,8 @@ describe(`the dept province (${SHAPE.services} services, ${SHAPE.months} months)
     expect(events).toBeGreaterThan(400_000);
     expect(listServices(db).length).toBe(SHAPE.services + SHAPE.unmapped);
     const m = await referenceMetrics(readsOf(db), await resolveIn(db, 'org'), START, END, { tz: 'UTC' });
-    for (const n of [m.changeFailureRate.failed, m.reworkRate.rework, m.leadTime.excluded, m.timeToRestore.count, m.stages.count]) expect(n).toBeGreaterThan(0);
+    for (const n of [m.changeFailureRate.failed, m.reworkRate.rework, m.leadTime.excluded, m.timeToRestore.count, m.stages.count])
+      expect(n).toBeGreaterThan(0);
   });
 
   it('gives every figure of every scope exactly as the straightforward computation does', async () => {
@@ -160,10 +177,22 @@ describe(`the dept province (${SHAPE.services} services, ${SHAPE.months} months)
     const before = await readMetrics(reads, r, START, END, { tz: 'UTC' });
     const other = openDatabase(t.file);
     try {
-      ingestEvents(other, validateEvents([
-        { type: 'change', service: svc, sha: 'f'.repeat(40), committedAt: new Date(END - 3 * DAY).toISOString() },
-        { type: 'deployment', id: 'late-other-process', service: svc, environment: 'production', status: 'success', sha: 'f'.repeat(40), finishedAt: new Date(END - 2 * DAY).toISOString() },
-      ]), { production: /^prod(uction)?$/i, now: END, resolveTeam });
+      ingestEvents(
+        other,
+        validateEvents([
+          { type: 'change', service: svc, sha: 'f'.repeat(40), committedAt: new Date(END - 3 * DAY).toISOString() },
+          {
+            type: 'deployment',
+            id: 'late-other-process',
+            service: svc,
+            environment: 'production',
+            status: 'success',
+            sha: 'f'.repeat(40),
+            finishedAt: new Date(END - 2 * DAY).toISOString(),
+          },
+        ]),
+        { production: /^prod(uction)?$/i, now: END, resolveTeam },
+      );
     } finally {
       other.close();
     }

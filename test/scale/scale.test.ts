@@ -25,7 +25,15 @@ import { SIZES, batches, chunks, organisationOf, placeOf, serviceCount, startOf,
 import { differences } from '../../bench/scale-diff';
 import { Oracle, percentile } from './oracle';
 
-const SHAPE: ScaleShape = { ...SIZES.dept, services: 24, teams: 6, departments: 3, unmapped: 1, months: 12, backfill: { services: 4, events: 1200 } };
+const SHAPE: ScaleShape = {
+  ...SIZES.dept,
+  services: 24,
+  teams: 6,
+  departments: 3,
+  unmapped: 1,
+  months: 12,
+  backfill: { services: 4, events: 1200 },
+};
 const START = startOf(SHAPE);
 const END = SHAPE.end;
 const DAY = 86_400_000;
@@ -68,15 +76,24 @@ async function metrics(s: RunningServer, scope: string, from: number, to: number
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'deming-scale-'));
   // Late: the backfill's stretch of history arrives after everything else.
-  ingestFile(join(dir, 'backfilled.db'), (function* () {
-    held = [];
-    yield* batches(SHAPE, { withholdBackfill: true }, held);
-    yield* chunks(held);
-  })());
+  ingestFile(
+    join(dir, 'backfilled.db'),
+    (function* () {
+      held = [];
+      yield* batches(SHAPE, { withholdBackfill: true }, held);
+      yield* chunks(held);
+    })(),
+  );
   // In order: every event in its service's time order.
-  ingestFile(join(dir, 'in-order.db'), (function* () {
-    for (const b of batches(SHAPE, { withholdBackfill: false })) { all.push(...b); yield b; }
-  })());
+  ingestFile(
+    join(dir, 'in-order.db'),
+    (function* () {
+      for (const b of batches(SHAPE, { withholdBackfill: false })) {
+        all.push(...b);
+        yield b;
+      }
+    })(),
+  );
   oracle = new Oracle(all);
   backfilled = await serve(join(dir, 'backfilled.db'));
   inOrder = await serve(join(dir, 'in-order.db'));
@@ -96,7 +113,10 @@ const teams = [...new Set(places.map((p) => p.team ?? 'unassigned'))];
 const SCOPES: { scope: string; services: string[] }[] = [
   { scope: 'org', services: servicesOf(() => true) },
   ...departments.map((d) => ({ scope: `department:${d}`, services: servicesOf((p) => (p.department ?? 'unassigned') === d) })),
-  ...[teams[0], teams[2], teams[teams.length - 2], 'unassigned'].map((t) => ({ scope: `team:${t}`, services: servicesOf((p) => (p.team ?? 'unassigned') === t) })),
+  ...[teams[0], teams[2], teams[teams.length - 2], 'unassigned'].map((t) => ({
+    scope: `team:${t}`,
+    services: servicesOf((p) => (p.team ?? 'unassigned') === t),
+  })),
   ...[0, 3, 11, SHAPE.services - 1, SHAPE.services].map((i) => ({ scope: `service:${places[i].service}`, services: [places[i].service] })),
 ];
 
@@ -127,7 +147,8 @@ describe('the scale generator', () => {
 
 describe('the engine at scale against an independent recompute', () => {
   it.each(WINDOWS.map((w, i) => ({ ...w, name: i === 0 ? 'the whole history' : 'a window starting mid-week' })))(
-    'every figure of GET /api/v1/metrics matches over $name', async ({ from, to }) => {
+    'every figure of GET /api/v1/metrics matches over $name',
+    async ({ from, to }) => {
       const problems: string[] = [];
       for (const { scope, services } of SCOPES) {
         const got = await metrics(backfilled, scope, from, to);
@@ -137,7 +158,8 @@ describe('the engine at scale against an independent recompute', () => {
         problems.push(...differences(figures, want).map((d) => `${scope} ${d}`));
       }
       expect(problems).toEqual([]);
-    });
+    },
+  );
 
   it('a late backfill gives the same answers as in-order ingestion', async () => {
     const problems: string[] = [];

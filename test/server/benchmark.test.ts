@@ -16,9 +16,15 @@ import { stringify } from 'yaml';
 
 const H = 3600;
 const repo = resolve(import.meta.dirname, '..', '..');
-const shared = [join(repo, '..', 'shared', 'benchmarks'), '/work/shared/benchmarks'].find((d) => {
-  try { readFileSync(join(d, 'dora-quick-check-2025.json')); return true; } catch { return false; }
-}) ?? join(repo, '..', 'shared', 'benchmarks');
+const shared =
+  [join(repo, '..', 'shared', 'benchmarks'), '/work/shared/benchmarks'].find((d) => {
+    try {
+      readFileSync(join(d, 'dora-quick-check-2025.json'));
+      return true;
+    } catch {
+      return false;
+    }
+  }) ?? join(repo, '..', 'shared', 'benchmarks');
 
 describe('the shipped Quick Check data', () => {
   it('is the shared file, byte for byte, and the 2025 edition is the one shipped', () => {
@@ -30,13 +36,32 @@ describe('the shipped Quick Check data', () => {
 
 describe('answer buckets and scores', () => {
   it.each([
-    [3599, 6], [H, 5], [24 * H - 1, 5], [24 * H, 4], [168 * H - 1, 4], [168 * H, 3], [720 * H - 1, 3], [720 * H, 2], [4380 * H - 1, 2], [4380 * H, 1],
+    [3599, 6],
+    [H, 5],
+    [24 * H - 1, 5],
+    [24 * H, 4],
+    [168 * H - 1, 4],
+    [168 * H, 3],
+    [720 * H - 1, 3],
+    [720 * H, 2],
+    [4380 * H - 1, 2],
+    [4380 * H, 1],
   ])('a duration of %i s is answer %i', (seconds, answer) => {
     expect(durationAnswer(seconds)).toBe(answer);
   });
 
   it.each([
-    [14, 6], [13.99, 5], [7, 5], [6.99, 4], [1, 4], [0.99, 3], [12 / 52, 3], [12 / 52 - 1e-9, 2], [2 / 52, 2], [2 / 52 - 1e-9, 1], [0, 1],
+    [14, 6],
+    [13.99, 5],
+    [7, 5],
+    [6.99, 4],
+    [1, 4],
+    [0.99, 3],
+    [12 / 52, 3],
+    [12 / 52 - 1e-9, 2],
+    [2 / 52, 2],
+    [2 / 52 - 1e-9, 1],
+    [0, 1],
   ])('%f deployments a week is answer %i', (perWeek, answer) => {
     expect(frequencyAnswer(perWeek)).toBe(answer);
   });
@@ -99,10 +124,15 @@ describe('the settings of issue 15, refused when wrong', () => {
     writeFileSync(f, text);
     return f;
   };
-  const org = 'organisation:\n  - id: gov\n    name: Gov\n    teams:\n      - id: apps\n        name: Apps\n        services: ["gov/app", "gov/api-*"]\n';
+  const org =
+    'organisation:\n  - id: gov\n    name: Gov\n    teams:\n      - id: apps\n        name: Apps\n        services: ["gov/app", "gov/api-*"]\n';
 
   it('reads the evidence, the benchmark edition and the baseline', () => {
-    const c = loadConfig({ DEMING_CONFIG: file(`${org}evidence:\n  incidents:\n    - services: gov/api-*\n      since: 2025-06-01\nbenchmark:\n  edition: "2025"\nbaseline:\n  from: 2024-01-01\n  to: 2024-04-01\n`) });
+    const c = loadConfig({
+      DEMING_CONFIG: file(
+        `${org}evidence:\n  incidents:\n    - services: gov/api-*\n      since: 2025-06-01\nbenchmark:\n  edition: "2025"\nbaseline:\n  from: 2024-01-01\n  to: 2024-04-01\n`,
+      ),
+    });
     expect(c.evidence).toEqual({ incidents: [{ services: 'gov/api-*', since: Date.parse('2025-06-01T00:00:00Z') }] });
     expect(c.benchmarkEdition).toBe('2025');
     expect(c.baseline).toEqual({ from: Date.parse('2024-01-01T00:00:00Z'), to: Date.parse('2024-04-01T00:00:00Z') });
@@ -111,13 +141,27 @@ describe('the settings of issue 15, refused when wrong', () => {
   });
 
   it('gives a scope its own configured baseline, which wins for that scope alone', async () => {
-    const s = await startTestServer({ DEMING_CONFIG: file(stringify({ organisation: ORG, baselines: [{ scope: 'service:acme/app', from: '2026-03-01', to: '2026-03-12' }] })) }, () => Date.parse('2026-03-16T00:00:00Z'));
+    const s = await startTestServer(
+      {
+        DEMING_CONFIG: file(
+          stringify({ organisation: ORG, baselines: [{ scope: 'service:acme/app', from: '2026-03-01', to: '2026-03-12' }] }),
+        ),
+      },
+      () => Date.parse('2026-03-16T00:00:00Z'),
+    );
     try {
       expect((await post(`${s.url}/api/v1/events`, scenarioEvents())).status).toBe(200);
       const q = 'from=2026-03-02&to=2026-03-16';
       const own = (await get(`${s.url}/api/v1/metrics?scope=service:acme/app&${q}`)).body;
       // Mar 1 to Mar 12: deploy-1 to deploy-3 (the first deployment, deploy-0, is outside): c2 3d, c3 12h, c4 6h, c5 1d.
-      expect(own.baseline).toEqual({ from: '2026-03-01T00:00:00.000Z', to: '2026-03-12T00:00:00.000Z', leadTimeP50: 0.75 * 86_400, count: 4, leftOut: 0, configured: true });
+      expect(own.baseline).toEqual({
+        from: '2026-03-01T00:00:00.000Z',
+        to: '2026-03-12T00:00:00.000Z',
+        leadTimeP50: 0.75 * 86_400,
+        count: 4,
+        leftOut: 0,
+        configured: true,
+      });
       const team = (await get(`${s.url}/api/v1/metrics?scope=team:t1&${q}`)).body;
       expect(team.baseline).toMatchObject({ from: '2026-01-10T00:00:00.000Z', configured: false }); // acme/old's deployment
       const children = (await get(`${s.url}/api/v1/children?scope=team:t1&${q}`)).body;
@@ -128,12 +172,21 @@ describe('the settings of issue 15, refused when wrong', () => {
   });
 
   it.each([
-    ['baselines:\n  - scope: department\n    from: 2024-01-01\n    to: 2024-04-01\n', /baselines\[0\]\.scope: expected a scope such as department:health/],
+    [
+      'baselines:\n  - scope: department\n    from: 2024-01-01\n    to: 2024-04-01\n',
+      /baselines\[0\]\.scope: expected a scope such as department:health/,
+    ],
     ['baselines:\n  - scope: team:apps\n    from: 2024-04-01\n    to: 2024-04-01\n', /baselines\[0\]\.to: to must be after from/],
     ['benchmark:\n  edition: "2019"\n', /benchmark\.edition: unknown edition: use one of 2025/],
     ['baseline:\n  from: 2024-04-01\n  to: 2024-01-01\n', /baseline\.to: to must be after from/],
-    [`${org}evidence:\n  incidents:\n    - services: other/*\n      since: 2025-06-01\n`, /evidence\.incidents\[0\]\.services: "other\/\*" names no service of the organisation/],
-    ['evidence:\n  incidents:\n    - services: gov/app\n      since: 2999-01-01\n', /evidence\.incidents\[0\]\.since: the date is in the future/],
+    [
+      `${org}evidence:\n  incidents:\n    - services: other/*\n      since: 2025-06-01\n`,
+      /evidence\.incidents\[0\]\.services: "other\/\*" names no service of the organisation/,
+    ],
+    [
+      'evidence:\n  incidents:\n    - services: gov/app\n      since: 2999-01-01\n',
+      /evidence\.incidents\[0\]\.since: the date is in the future/,
+    ],
   ])('%s', (text, message) => {
     expect(() => loadConfig({ DEMING_CONFIG: file(text) })).toThrow(message);
   });

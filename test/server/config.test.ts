@@ -20,7 +20,9 @@ describe('configuration', () => {
   });
 
   it('lets the environment win over the file, and fills ${VAR} references from it', () => {
-    const file = configFile('server:\n  port: 4000\ntimezone: Europe/London\nauth:\n  tokens:\n    - name: ci\n      token: ${CI_TOKEN}\n      role: ingest\n');
+    const file = configFile(
+      'server:\n  port: 4000\ntimezone: Europe/London\nauth:\n  tokens:\n    - name: ci\n      token: ${CI_TOKEN}\n      role: ingest\n',
+    );
     const c = loadConfig({ DEMING_CONFIG: file, PORT: '5000', CI_TOKEN: 'from-the-environment-123' });
     expect(c.port).toBe(5000);
     expect(c.tz).toBe('Europe/London');
@@ -31,8 +33,14 @@ describe('configuration', () => {
     ['timezone: Mars/Olympus\n', /timezone: expected an IANA time zone/],
     ['organisation:\n  - id: Health Dept\n    name: Health\n', /organisation\[0\]\.id: expected a lower-case id/],
     ['colour: blue\n', /\(top level\): remove or correct "colour"/],
-    ['auth:\n  tokens:\n    - name: x\n      token: ${MISSING_TOKEN}\n      role: viewer\n', /auth\.tokens\[0\]\.token: refers to \$\{MISSING_TOKEN\}, which is not set/],
-    ['auth:\n  tokens:\n    - name: x\n      token: short\n      role: viewer\n', /auth\.tokens\[0\]\.token: tokens must be at least 16 characters/],
+    [
+      'auth:\n  tokens:\n    - name: x\n      token: ${MISSING_TOKEN}\n      role: viewer\n',
+      /auth\.tokens\[0\]\.token: refers to \$\{MISSING_TOKEN\}, which is not set/,
+    ],
+    [
+      'auth:\n  tokens:\n    - name: x\n      token: short\n      role: viewer\n',
+      /auth\.tokens\[0\]\.token: tokens must be at least 16 characters/,
+    ],
     ['demo: maybe\n', /demo: /],
     ['server: [\n', /not valid YAML/],
   ])('refuses a wrong file with the key and the fix (%s)', (text, message) => {
@@ -47,19 +55,45 @@ describe('configuration', () => {
   });
 
   it('reads the door and limits keys from the file, the environment winning', () => {
-    const file = configFile([
-      'server:', '  publicUrl: https://deming.example.gov', '  allowedHosts: [deming.internal, "10.1.2.3:3000"]', '  trustProxy: ["127.0.0.1", "10.0.0.0/8"]',
-      'auth:', '  loopbackRoles: [viewer]', '  tokens:', '    - { name: ci, token: ci-token-0123456789, role: ingest }',
-      'limits:', '  earliest: 2000-01-01', '  eventsPerRequest: 1000', '  roomsPerSocket: 20', '  body: 2mb', '',
-    ].join('\n'));
+    const file = configFile(
+      [
+        'server:',
+        '  publicUrl: https://deming.example.gov',
+        '  allowedHosts: [deming.internal, "10.1.2.3:3000"]',
+        '  trustProxy: ["127.0.0.1", "10.0.0.0/8"]',
+        'auth:',
+        '  loopbackRoles: [viewer]',
+        '  tokens:',
+        '    - { name: ci, token: ci-token-0123456789, role: ingest }',
+        'limits:',
+        '  earliest: 2000-01-01',
+        '  eventsPerRequest: 1000',
+        '  roomsPerSocket: 20',
+        '  body: 2mb',
+        '',
+      ].join('\n'),
+    );
     const c = loadConfig({ DEMING_CONFIG: file });
     expect(c.server.publicUrl?.origin).toBe('https://deming.example.gov');
     expect(c.server.allowedHosts).toEqual(['deming.internal', '10.1.2.3:3000']);
     expect(c.server.trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8']);
     expect(c.loopbackRoles).toEqual(['viewer']);
-    expect(c.limits).toMatchObject({ earliest: Date.parse('2000-01-01T00:00:00Z'), eventsPerRequest: 1000, roomsPerSocket: 20, ndjsonLines: 100_000, jsonDepth: 64, validationErrors: 50 });
+    expect(c.limits).toMatchObject({
+      earliest: Date.parse('2000-01-01T00:00:00Z'),
+      eventsPerRequest: 1000,
+      roomsPerSocket: 20,
+      ndjsonLines: 100_000,
+      jsonDepth: 64,
+      validationErrors: 50,
+    });
     expect(c.bodyLimit).toBe('2mb');
-    const e = loadConfig({ DEMING_CONFIG: file, DEMING_TRUST_PROXY: '2', DEMING_LOOPBACK_ROLES: 'none', DEMING_PUBLIC_URL: 'http://deming.test:8080', DEMING_ALLOWED_HOSTS: 'A.example, b.example' });
+    const e = loadConfig({
+      DEMING_CONFIG: file,
+      DEMING_TRUST_PROXY: '2',
+      DEMING_LOOPBACK_ROLES: 'none',
+      DEMING_PUBLIC_URL: 'http://deming.test:8080',
+      DEMING_ALLOWED_HOSTS: 'A.example, b.example',
+    });
     expect(e.server).toMatchObject({ trustProxy: 2, allowedHosts: ['a.example', 'b.example'] });
     expect(e.server.publicUrl?.host).toBe('deming.test:8080');
     expect(e.loopbackRoles).toEqual([]);
@@ -69,7 +103,10 @@ describe('configuration', () => {
     expect(loadConfig({}).loopbackRoles).toEqual(['viewer', 'editor', 'ingest', 'admin']);
     expect(loadConfig({ DEMING_VIEWER_TOKEN: 'viewer-token-0123456789' }).loopbackRoles).toEqual([]);
     expect(loadConfig({ HOST: '0.0.0.0' }).loopbackRoles).toEqual([]);
-    expect(loadConfig({ DEMING_INGEST_TOKEN: 'ingest-token-0123456789', DEMING_LOOPBACK_ROLES: 'viewer,editor' }).loopbackRoles).toEqual(['viewer', 'editor']);
+    expect(loadConfig({ DEMING_INGEST_TOKEN: 'ingest-token-0123456789', DEMING_LOOPBACK_ROLES: 'viewer,editor' }).loopbackRoles).toEqual([
+      'viewer',
+      'editor',
+    ]);
     expect(loadConfig({}).server.trustProxy).toBe(false);
   });
 
@@ -90,7 +127,9 @@ describe('configuration', () => {
     expect(() => loadConfig({ DEMING_TRUST_PROXY: '99' })).toThrow(/DEMING_TRUST_PROXY: expected a hop count/);
     expect(() => loadConfig({ DEMING_LOOPBACK_ROLES: 'viewer,root' })).toThrow(/DEMING_LOOPBACK_ROLES: "root" is not a role/);
     expect(() => loadConfig({ DEMING_PUBLIC_URL: 'ftp://x' })).toThrow(/DEMING_PUBLIC_URL: expected the URL/);
-    expect(() => loadConfig({ DEMING_ALLOWED_HOSTS: 'a.example,https://b.example/' })).toThrow(/DEMING_ALLOWED_HOSTS: "https:\/\/b\.example\/" is not a host name/);
+    expect(() => loadConfig({ DEMING_ALLOWED_HOSTS: 'a.example,https://b.example/' })).toThrow(
+      /DEMING_ALLOWED_HOSTS: "https:\/\/b\.example\/" is not a host name/,
+    );
   });
 
   it('refuses to listen beyond loopback without viewer auth', async () => {

@@ -12,7 +12,8 @@ const KILLS = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function figures(db: Db, services: string[]) {
-  const from = Date.parse('2025-05-01T00:00:00Z'), to = Date.parse('2026-11-01T00:00:00Z');
+  const from = Date.parse('2025-05-01T00:00:00Z'),
+    to = Date.parse('2026-11-01T00:00:00Z');
   return Promise.all(['org', ...services.map((s) => `service:${s}`)].map((scope) => metricsIn(db, scope, from, to)));
 }
 
@@ -21,22 +22,34 @@ describe('nothing acknowledged is lost', () => {
     const demo = generateDemo({ now: Date.parse('2026-11-01T00:00:00Z'), seed: 3 });
     const services = demo.organisation[0].teams[0].services.slice(0, 2);
     const events = demo.events.filter((e) => services.includes(e.service));
-    const batches: typeof events[] = [];
+    const batches: (typeof events)[] = [];
     for (let i = 0; i < events.length; i += 8) batches.push(events.slice(i, i + 8));
 
     const file = join(mkdtempSync(join(tmpdir(), 'deming-crash-')), 'deming.db');
     let server: ServerProcess = await spawnServer({ DEMING_DB: file });
     let ready: Promise<void> = Promise.resolve();
-    let acked = 0, retries = 0, done = false;
+    let acked = 0,
+      retries = 0,
+      done = false;
 
     const producer = (async () => {
       for (const batch of batches) {
         for (;;) {
           await ready;
           try {
-            const r = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(batch) });
-            if (r.status === 200) { await r.json(); acked++; break; }
-          } catch { /* the server died under us: retry the same batch */ }
+            const r = await fetch(`${server.url}/api/v1/events`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(batch),
+            });
+            if (r.status === 200) {
+              await r.json();
+              acked++;
+              break;
+            }
+          } catch {
+            /* the server died under us: retry the same batch */
+          }
           retries++;
           await sleep(10);
         }
@@ -46,12 +59,14 @@ describe('nothing acknowledged is lost', () => {
 
     // Seeded, so a failure can be replayed.
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     let kills = 0;
     while (kills < KILLS && !done) {
       await sleep(40 + rand() * 160);
       let release!: () => void;
-      ready = new Promise((r) => { release = r; });
+      ready = new Promise((r) => {
+        release = r;
+      });
       server.child.kill('SIGKILL');
       await server.exited;
       kills++;
@@ -70,7 +85,9 @@ describe('nothing acknowledged is lost', () => {
     const clean = tempDb();
     try {
       // Every event once in the raw log, whatever was retried.
-      const perKey = crashed.prepare('SELECT count(*) AS n, count(DISTINCT type || source || event_id) AS distinctKeys FROM raw_events').get();
+      const perKey = crashed
+        .prepare('SELECT count(*) AS n, count(DISTINCT type || source || event_id) AS distinctKeys FROM raw_events')
+        .get();
       expect(perKey).toEqual({ n: events.length, distinctKeys: events.length });
       ingest(clean.db, events, demo.organisation);
       expect(await figures(crashed, services)).toEqual(await figures(clean.db, services));

@@ -16,23 +16,38 @@ const VIEWER = 'viewer-token-0123456789';
 const INGEST = 'ingest-token-0123456789';
 
 /** One HTTP request with any headers (Host included, which fetch does not let a caller set). */
-function call(url: string, opts: { method?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }> {
+function call(
+  url: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: unknown } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: any }> {
   const u = new URL(url);
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   return new Promise((resolve, reject) => {
-    const req = request({
-      host: u.hostname, port: u.port, path: u.pathname + u.search, method: opts.method ?? 'GET',
-      headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...opts.headers },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => {
-        let parsed: unknown = text;
-        try { parsed = JSON.parse(text); } catch { /* HTML */ }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
-      });
-    });
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname + u.search,
+        method: opts.method ?? 'GET',
+        headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => {
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            /* HTML */
+          }
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -55,7 +70,9 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
 });
 
-const deploymentsOf = async (s: Server) => (await call(`${s.url}/api/v1/deployments?from=2026-01-01&to=2026-12-01`, { headers: { authorization: `Bearer ${VIEWER}` } })).body.items.length;
+const deploymentsOf = async (s: Server) =>
+  (await call(`${s.url}/api/v1/deployments?from=2026-01-01&to=2026-12-01`, { headers: { authorization: `Bearer ${VIEWER}` } })).body.items
+    .length;
 
 describe('roles by address', () => {
   it('with only a viewer token configured, nobody gets a write role by address, directly or through a proxy', async () => {
@@ -63,7 +80,10 @@ describe('roles by address', () => {
     const p = await proxy(s.url, forwardedFor('203.0.113.7'));
     for (const base of [s.url, p.url]) {
       expect((await call(`${base}/api/v1/events`, { method: 'POST', body: [deployment()] })).status).toBe(401);
-      expect((await call(`${base}/api/v1/loops`, { method: 'POST', body: { scope: 'org', name: 'x', from: '2026-01-01', to: '2026-01-10' } })).status).toBe(401);
+      expect(
+        (await call(`${base}/api/v1/loops`, { method: 'POST', body: { scope: 'org', name: 'x', from: '2026-01-01', to: '2026-01-10' } }))
+          .status,
+      ).toBe(401);
       expect((await call(`${base}/api/v1/org`)).status).toBe(401);
     }
     expect(await deploymentsOf(s)).toBe(0);
@@ -93,7 +113,11 @@ describe('roles by address', () => {
     const remote = await proxy(s.url, forwardedFor('203.0.113.7'));
     expect((await call(`${remote.url}/api/v1/events`, { method: 'POST', body: [deployment()] })).status).toBe(401);
     // A remote client that claims to be loopback: the proxy appends the real address, which is the one trusted.
-    const spoofed = await call(`${remote.url}/api/v1/events`, { method: 'POST', body: [deployment()], headers: { 'x-forwarded-for': '127.0.0.1' } });
+    const spoofed = await call(`${remote.url}/api/v1/events`, {
+      method: 'POST',
+      body: [deployment()],
+      headers: { 'x-forwarded-for': '127.0.0.1' },
+    });
     expect(spoofed.status).toBe(401);
     // A client on the proxy's own host, as the proxy says: loopback.
     const local = await proxy(s.url, forwardedFor('127.0.0.1'));
@@ -106,7 +130,11 @@ describe('roles by address', () => {
   it('the audit trail names the token, not "loopback", for a write made through a proxy', async () => {
     const s = await server({ DEMING_VIEWER_TOKEN: VIEWER, DEMING_EDITOR_TOKEN: 'editor-token-0123456789' });
     const p = await proxy(s.url, forwardedFor('203.0.113.7'));
-    const res = await call(`${p.url}/api/v1/loops`, { method: 'POST', headers: { authorization: 'Bearer editor-token-0123456789' }, body: { scope: 'org', name: 'first', from: '2026-01-01', to: '2026-01-10' } });
+    const res = await call(`${p.url}/api/v1/loops`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer editor-token-0123456789' },
+      body: { scope: 'org', name: 'first', from: '2026-01-01', to: '2026-01-10' },
+    });
     expect(res.status).toBe(201);
     const audit = (await call(`${s.url}/api/v1/loops/audit?scope=org`, { headers: { authorization: `Bearer ${VIEWER}` } })).body.items;
     expect(audit.map((a: { actor: string }) => a.actor)).toEqual(['env:editor']);
@@ -149,12 +177,26 @@ describe('Host and Origin', () => {
     s = await server({ DEMING_PUBLIC_URL: 'https://deming.example.gov', DEMING_ALLOWED_HOSTS: 'deming.internal,10.1.2.3:3000' });
   });
 
-  it('answers only to loopback names, the public URL\'s host and the allowed hosts', async () => {
+  it("answers only to loopback names, the public URL's host and the allowed hosts", async () => {
     const port = new URL(s.url).port;
-    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`, 'deming.example.gov', 'DEMING.example.gov:443', 'deming.internal:8080', '10.1.2.3:3000']) {
+    for (const host of [
+      `127.0.0.1:${port}`,
+      `localhost:${port}`,
+      `[::1]:${port}`,
+      'deming.example.gov',
+      'DEMING.example.gov:443',
+      'deming.internal:8080',
+      '10.1.2.3:3000',
+    ]) {
       expect({ host, status: (await call(`${s.url}/api/v1/org`, { headers: { host } })).status }).toEqual({ host, status: 200 });
     }
-    for (const host of ['rebind.attacker.test', `rebind.attacker.test:${port}`, '10.1.2.3:8080', 'deming.example.gov.attacker.test', 'localhost.attacker.test']) {
+    for (const host of [
+      'rebind.attacker.test',
+      `rebind.attacker.test:${port}`,
+      '10.1.2.3:8080',
+      'deming.example.gov.attacker.test',
+      'localhost.attacker.test',
+    ]) {
       const res = await call(`${s.url}/api/v1/org`, { headers: { host } });
       expect({ host, status: res.status }).toEqual({ host, status: 403 });
       expect(res.body.error.code).toBe('host_not_allowed');
@@ -165,7 +207,7 @@ describe('Host and Origin', () => {
     }
   });
 
-  it('answers the health probe whatever the Host, as orchestrators probe the pod\'s address', async () => {
+  it("answers the health probe whatever the Host, as orchestrators probe the pod's address", async () => {
     const res = await call(`${s.url}/api/v1/health`, { headers: { host: '10.244.3.17:3000' } });
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('ok');
@@ -187,9 +229,17 @@ describe('Host and Origin', () => {
       expect({ headers, status: res.status }).toEqual({ headers, status });
       if (status === 403) expect(res.body.error.code).toBe('origin_not_allowed');
     }
-    const plan = await call(`${s.url}/api/v1/loops`, { method: 'POST', headers: { origin: 'http://rebind.attacker.test' }, body: { scope: 'org', name: 'x', from: '2026-01-01', to: '2026-01-10' } });
+    const plan = await call(`${s.url}/api/v1/loops`, {
+      method: 'POST',
+      headers: { origin: 'http://rebind.attacker.test' },
+      body: { scope: 'org', name: 'x', from: '2026-01-01', to: '2026-01-10' },
+    });
     expect(plan.status).toBe(403);
-    expect((await call(`${s.url}/api/v1/loops?scope=org&from=2025-12-01&to=2026-02-01`)).body.items.filter((l: { derived: boolean }) => !l.derived)).toEqual([]);
+    expect(
+      (await call(`${s.url}/api/v1/loops?scope=org&from=2025-12-01&to=2026-02-01`)).body.items.filter(
+        (l: { derived: boolean }) => !l.derived,
+      ),
+    ).toEqual([]);
     // A read with a foreign Origin gets no CORS header, so the browser keeps the answer from that page.
     const read = await call(`${s.url}/api/v1/org`, { headers: { origin: 'http://rebind.attacker.test' } });
     expect(read.headers['access-control-allow-origin']).toBeUndefined();
@@ -201,11 +251,25 @@ function upgrade(url: string, headers: Record<string, string>): Promise<'upgrade
   const u = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request({
-      host: u.hostname, port: u.port, path: '/socket.io/?EIO=4&transport=websocket',
-      headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', ...headers },
+      host: u.hostname,
+      port: u.port,
+      path: '/socket.io/?EIO=4&transport=websocket',
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        ...headers,
+      },
     });
-    req.on('upgrade', (_res, socket) => { socket.destroy(); resolve('upgraded'); });
-    req.on('response', (res) => { res.resume(); resolve('refused'); });
+    req.on('upgrade', (_res, socket) => {
+      socket.destroy();
+      resolve('upgraded');
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve('refused');
+    });
     req.on('error', (e) => (e.message.includes('socket hang up') ? resolve('refused') : reject(e)));
     req.end();
   });
@@ -213,16 +277,19 @@ function upgrade(url: string, headers: Record<string, string>): Promise<'upgrade
 
 describe('the live socket', () => {
   const sockets: Socket[] = [];
-  afterEach(() => { for (const c of sockets.splice(0)) c.close(); });
-
-  const attempt = (url: string, headers: Record<string, string>, transports: ('websocket' | 'polling')[]) => new Promise<string>((resolve) => {
-    const c = connect(url, { extraHeaders: headers, transports, reconnection: false, timeout: 5000 });
-    sockets.push(c);
-    c.on('connect', () => {
-      c.emit('scope:join', 'org', (ack: { ok: boolean }) => resolve(ack.ok ? 'joined' : 'refused join'));
-    });
-    c.on('connect_error', (e) => resolve(`connect_error: ${e.message}`));
+  afterEach(() => {
+    for (const c of sockets.splice(0)) c.close();
   });
+
+  const attempt = (url: string, headers: Record<string, string>, transports: ('websocket' | 'polling')[]) =>
+    new Promise<string>((resolve) => {
+      const c = connect(url, { extraHeaders: headers, transports, reconnection: false, timeout: 5000 });
+      sockets.push(c);
+      c.on('connect', () => {
+        c.emit('scope:join', 'org', (ack: { ok: boolean }) => resolve(ack.ok ? 'joined' : 'refused join'));
+      });
+      c.on('connect_error', (e) => resolve(`connect_error: ${e.message}`));
+    });
 
   it('refuses a handshake with a foreign Origin or Host, over WebSocket and polling', async () => {
     const s = await server({});

@@ -44,7 +44,9 @@ describe('the database file', () => {
     // With the check turned off (for a file too large to read at every start), it opens.
     expect(loadConfig({ DEMING_DB: file, DEMING_INTEGRITY_CHECK: 'off' }).integrityCheck).toBe('off');
     openDatabase(file, { check: 'off' }).close();
-    expect(() => loadConfig({ DEMING_DB: file, DEMING_INTEGRITY_CHECK: 'skip' })).toThrow('DEMING_INTEGRITY_CHECK: expected quick, full or off, got "skip".');
+    expect(() => loadConfig({ DEMING_DB: file, DEMING_INTEGRITY_CHECK: 'skip' })).toThrow(
+      'DEMING_INTEGRITY_CHECK: expected quick, full or off, got "skip".',
+    );
   });
 
   it('with the check off, refuses to start on a file that is not a database with the same advice, and no stack trace', async () => {
@@ -52,14 +54,20 @@ describe('the database file', () => {
     for (const check of ['quick', 'off']) {
       const r = await runCli(['start'], { DEMING_DB: file, PORT: '0', DEMING_DEMO: 'off', DEMING_INTEGRITY_CHECK: check });
       expect(r.code, check).toBe(2);
-      expect(r.stderr, check).toMatch(check === 'off' ? /^Deming cannot start: .*deming\.db is damaged \(SQLite: file is not a database\)/m : /failed SQLite's quick_check/);
+      expect(r.stderr, check).toMatch(
+        check === 'off'
+          ? /^Deming cannot start: .*deming\.db is damaged \(SQLite: file is not a database\)/m
+          : /failed SQLite's quick_check/,
+      );
       expect(r.stderr, check).toMatch(/Stop writing to it, and restore the latest backup \(made with `npx deming backup`\)/);
       expect(r.stderr, check).not.toMatch(STACK);
     }
     // The CLI's other commands say the same.
     const backup = await runCli(['backup', join(tmpdir(), 'never.db')], { DEMING_DB: file, DEMING_INTEGRITY_CHECK: 'off' });
     expect(backup.code).toBe(2);
-    expect(backup.stderr).toMatch(/^deming backup: .*is damaged \(SQLite: file is not a database\)\. Stop writing to it, and restore the latest backup/);
+    expect(backup.stderr).toMatch(
+      /^deming backup: .*is damaged \(SQLite: file is not a database\)\. Stop writing to it, and restore the latest backup/,
+    );
     expect(backup.stderr).not.toMatch(STACK);
   });
 
@@ -70,17 +78,24 @@ describe('the database file', () => {
       const h = await get(`${s.url}/api/v1/health`);
       expect(h.status).toBe(503);
       expect(h.body).toMatchObject({ status: 'error', database: { ok: false, writable: false } });
-      expect(h.body.database.error).toMatch(/^damaged since \d{4}-.*is damaged \(SQLite: database disk image is malformed\)\. Stop writing to it, and restore the latest backup/);
+      expect(h.body.database.error).toMatch(
+        /^damaged since \d{4}-.*is damaged \(SQLite: database disk image is malformed\)\. Stop writing to it, and restore the latest backup/,
+      );
       // A write that reaches the damaged page: a clear 503, not an internal error.
       const r = await post(`${s.url}/api/v1/events`, [incident({ id: 'after-damage', service: 'acme/app' })]);
       expect(r.status).toBe(503);
-      expect(r.body.error).toMatchObject({ code: 'database_damaged', message: expect.stringMatching(/restore the latest backup \(made with `npx deming backup`\)/) });
+      expect(r.body.error).toMatchObject({
+        code: 'database_damaged',
+        message: expect.stringMatching(/restore the latest backup \(made with `npx deming backup`\)/),
+      });
     } finally {
       await s.stop();
     }
     const exported = await runCli(['export', '--format', 'ndjson'], { DEMING_DB: file, DEMING_INTEGRITY_CHECK: 'off' });
     expect(exported.code).toBe(2);
-    expect(exported.stderr).toMatch(/^deming export: Deming's database file is damaged \(SQLite: database disk image is malformed\)\. Stop writing to it, and restore the latest backup/);
+    expect(exported.stderr).toMatch(
+      /^deming export: Deming's database file is damaged \(SQLite: database disk image is malformed\)\. Stop writing to it, and restore the latest backup/,
+    );
     expect(exported.stderr).not.toMatch(STACK);
   });
 
@@ -93,7 +108,8 @@ describe('the database file', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Backed up/);
     const copy = new Database(target, { readonly: true });
-    const count = (d: Database.Database) => d.prepare('SELECT (SELECT count(*) FROM deployments) + (SELECT count(*) FROM changes) AS n').get();
+    const count = (d: Database.Database) =>
+      d.prepare('SELECT (SELECT count(*) FROM deployments) + (SELECT count(*) FROM changes) AS n').get();
     expect(count(copy)).toEqual(count(db));
     copy.close();
     db.close();
@@ -105,7 +121,11 @@ describe('graceful shutdown', () => {
   it('on SIGTERM finishes, closes the database cleanly and exits 0', async () => {
     const file = tempFile();
     const server = await spawnServer({ DEMING_DB: file });
-    const post = await fetch(`${server.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(scenarioEvents()) });
+    const post = await fetch(`${server.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(scenarioEvents()),
+    });
     expect(post.status).toBe(200);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);

@@ -16,19 +16,26 @@ import { change, ciRun, deployment, incident, sha } from '../helpers/factories';
 
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 const made: string[] = [];
-const tempDir = () => { const d = mkdtempSync(join(tmpdir(), 'deming-ids-')); made.push(d); return d; };
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'deming-ids-'));
+  made.push(d);
+  return d;
+};
 
 let s: Server;
 beforeAll(async () => {
   const file = join(tempDir(), 'deming.config.yaml');
-  writeFileSync(file, `organisation:
+  writeFileSync(
+    file,
+    `organisation:
   - id: gov
     name: Government
     teams:
       - id: web
         name: Web
         services: ["ACME/*", "Gov/App"]
-`);
+`,
+  );
   s = await startTestServer({ DEMING_CONFIG: file });
 });
 afterAll(async () => {
@@ -38,7 +45,7 @@ afterAll(async () => {
 
 const TABLES = ['raw_events', 'deployments', 'changes', 'ci_runs', 'incidents', 'services'];
 const stored = () => Object.fromEntries(TABLES.map((t) => [t, (s.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
-const services = async () => ((await get(`${s.url}/api/v1/org`)).body.services as { name: string; teamId: string }[]);
+const services = async () => (await get(`${s.url}/api/v1/org`)).body.services as { name: string; teamId: string }[];
 
 describe('service names', () => {
   it('lands Café/Web, café/web and its NFD spelling in one service, named as first seen', async () => {
@@ -46,7 +53,9 @@ describe('service names', () => {
     for (const [i, service] of ['Café/Web', 'café/web', nfd, 'CAFÉ/WEB'].entries()) {
       expect((await post(`${s.url}/api/v1/events`, deployment({ id: `cafe-${i}`, service }))).status).toBe(200);
     }
-    expect((await services()).filter((x) => x.name.toLowerCase().normalize('NFC').startsWith('café'))).toEqual([expect.objectContaining({ name: 'Café/Web' })]);
+    expect((await services()).filter((x) => x.name.toLowerCase().normalize('NFC').startsWith('café'))).toEqual([
+      expect.objectContaining({ name: 'Café/Web' }),
+    ]);
     // Read under any spelling, the scope is the service as stored.
     for (const scope of ['service:café/web', `service:${nfd}`, 'service:CAFÉ/WEB']) {
       const m = await get(`${s.url}/api/v1/metrics?scope=${encodeURIComponent(scope)}&from=2026-03-01&to=2026-03-10`);
@@ -84,14 +93,21 @@ describe('service names', () => {
     ['a C1 control', 'acme/\u009bweb', /contains U\+009B/],
     ['a fullwidth letter', '\uff21cme/web', /contains "Ａ" \(U\+FF21\), a compatibility form of "A": write "A"/],
     ['a space', 'acme web', /contains U\+0020|contains " " \(U\+0020\)/],
-    ['a character outside the set', 'acme/web#2', /contains "#" \(U\+0023\): a service name is made of letters, digits and \. _ - \/ @ : \+, such as "group\/sub\/project"/],
+    [
+      'a character outside the set',
+      'acme/web#2',
+      /contains "#" \(U\+0023\): a service name is made of letters, digits and \. _ - \/ @ : \+, such as "group\/sub\/project"/,
+    ],
     ['a double slash', 'acme//web', /empty path segment/],
     ['a trailing slash', 'acme/web/', /empty path segment/],
     ['a ".." segment', 'acme/../web', /segment of dots alone/],
     ['an emoji', 'acme/🚀', /contains "🚀" \(U\+1F680\)/],
   ])('refuses a service name with %s, naming the field and the fix, storing nothing', async (_what, service, message) => {
     const before = stored();
-    const r = await post(`${s.url}/api/v1/events`, [deployment({ id: 'ok-before', service: 'fine/one' }), deployment({ id: 'bad', service })]);
+    const r = await post(`${s.url}/api/v1/events`, [
+      deployment({ id: 'ok-before', service: 'fine/one' }),
+      deployment({ id: 'bad', service }),
+    ]);
     expect(r.status).toBe(400);
     expect(r.body.error.details).toEqual([{ path: '[1].service', message: expect.stringMatching(message) }]);
     expect(stored()).toEqual(before);
@@ -129,17 +145,27 @@ describe('other identifiers', () => {
   it('refuses a scope with a control character as a 400, and a test report for a bad service name', async () => {
     const r = await get(`${s.url}/api/v1/metrics?scope=${encodeURIComponent('service:acme/web\u0000')}`);
     expect(r.status).toBe(400);
-    expect(r.body.error.message).toBe('scope: the service name contains U+0000, a control, invisible or unusual space character: remove it.');
-    const report = await post(`${s.url}/api/v1/test-reports?service=${encodeURIComponent('acme/\u200bweb')}&sha=abcd1234&name=unit`,
-      '<testsuite name="unit" tests="1"><testcase name="t"/></testsuite>', { 'content-type': 'application/xml' });
+    expect(r.body.error.message).toBe(
+      'scope: the service name contains U+0000, a control, invisible or unusual space character: remove it.',
+    );
+    const report = await post(
+      `${s.url}/api/v1/test-reports?service=${encodeURIComponent('acme/\u200bweb')}&sha=abcd1234&name=unit`,
+      '<testsuite name="unit" tests="1"><testcase name="t"/></testsuite>',
+      { 'content-type': 'application/xml' },
+    );
     expect(report.status).toBe(400);
     expect(report.body.error.details[0]).toEqual({ path: 'query.service', message: expect.stringMatching(/U\+200B/) });
   });
 
   it('refuses an organisation configuration whose service name has an invisible character', async () => {
     const file = join(tempDir(), 'deming.config.yaml');
-    writeFileSync(file, 'organisation:\n  - id: d\n    name: D\n    teams:\n      - id: t\n        name: T\n        services: ["acme/\u200bweb"]\n');
-    await expect(startTestServer({ DEMING_CONFIG: file })).rejects.toThrow(/organisation\[0\]\.teams\[0\]\.services\[0\]: the service name contains U\+200B/);
+    writeFileSync(
+      file,
+      'organisation:\n  - id: d\n    name: D\n    teams:\n      - id: t\n        name: T\n        services: ["acme/\u200bweb"]\n',
+    );
+    await expect(startTestServer({ DEMING_CONFIG: file })).rejects.toThrow(
+      /organisation\[0\]\.teams\[0\]\.services\[0\]: the service name contains U\+200B/,
+    );
   });
 });
 
@@ -152,19 +178,40 @@ describe('upgrading a database that holds look-alike services', () => {
     // under which its events are stored, before the key column goes.)
     const old = openDatabase(file);
     const opts = { production: /^prod/i, now: Date.parse('2026-03-20T00:00:00Z'), resolveTeam: () => null };
-    ingestEvents(old, [
-      change({ service: 'Acme/Web', sha: sha('m1'), committedAt: '2026-03-01T00:00:00Z', pullRequest: { number: 1, openedAt: '2026-02-28T00:00:00Z' } }),
-      deployment({ id: 'm-dep-1', service: 'Acme/Web', sha: sha('m1'), finishedAt: '2026-03-02T00:00:00Z' }),
-    ] as NativeEvent[], opts);
-    old.exec("DROP TRIGGER services_key_on_insert; DROP INDEX services_key; INSERT INTO services (name, key, team_id) VALUES ('acme/web', 'x-acme/web', 'unassigned')");
+    ingestEvents(
+      old,
+      [
+        change({
+          service: 'Acme/Web',
+          sha: sha('m1'),
+          committedAt: '2026-03-01T00:00:00Z',
+          pullRequest: { number: 1, openedAt: '2026-02-28T00:00:00Z' },
+        }),
+        deployment({ id: 'm-dep-1', service: 'Acme/Web', sha: sha('m1'), finishedAt: '2026-03-02T00:00:00Z' }),
+      ] as NativeEvent[],
+      opts,
+    );
+    old.exec(
+      "DROP TRIGGER services_key_on_insert; DROP INDEX services_key; INSERT INTO services (name, key, team_id) VALUES ('acme/web', 'x-acme/web', 'unassigned')",
+    );
     const lower = 'x-acme/web';
-    ingestEvents(old, [
-      change({ service: lower, sha: sha('m1'), committedAt: '2026-03-01T00:00:00Z', authoredAt: '2026-02-27T00:00:00Z', pullRequest: { number: 1, mergedAt: '2026-03-01T12:00:00Z' } }),
-      change({ service: lower, sha: sha('m2'), committedAt: '2026-03-03T00:00:00Z', parents: [sha('m1')] }),
-      deployment({ id: 'm-dep-2', service: lower, sha: sha('m2'), finishedAt: '2026-03-04T00:00:00Z' }),
-      incident({ id: 'm-inc', service: lower, openedAt: '2026-03-04T01:00:00Z', resolvedAt: '2026-03-04T02:00:00Z' }),
-      ciRun({ id: 'm-run', service: lower, sha: sha('m2') }),
-    ] as NativeEvent[], opts);
+    ingestEvents(
+      old,
+      [
+        change({
+          service: lower,
+          sha: sha('m1'),
+          committedAt: '2026-03-01T00:00:00Z',
+          authoredAt: '2026-02-27T00:00:00Z',
+          pullRequest: { number: 1, mergedAt: '2026-03-01T12:00:00Z' },
+        }),
+        change({ service: lower, sha: sha('m2'), committedAt: '2026-03-03T00:00:00Z', parents: [sha('m1')] }),
+        deployment({ id: 'm-dep-2', service: lower, sha: sha('m2'), finishedAt: '2026-03-04T00:00:00Z' }),
+        incident({ id: 'm-inc', service: lower, openedAt: '2026-03-04T01:00:00Z', resolvedAt: '2026-03-04T02:00:00Z' }),
+        ciRun({ id: 'm-run', service: lower, sha: sha('m2') }),
+      ] as NativeEvent[],
+      opts,
+    );
     // Undo what came after version 8 too (010: change requests; 011: declared production; 012: incidents from their sources; 013: squash commits), so every later migration runs as on an upgrade.
     old.exec(`ALTER TABLE services DROP COLUMN key; DROP TABLE services_to_relink; DROP TABLE service_merges;
       DROP INDEX deployments_change_request; ALTER TABLE deployments DROP COLUMN change_request; ALTER TABLE incidents DROP COLUMN change_request;
@@ -183,12 +230,25 @@ describe('upgrading a database that holds look-alike services', () => {
       expect(m.body.changeFailureRate).toMatchObject({ failed: 1 });
       // m2 was shipped by m-dep-2 and m1 by m-dep-1, once each, linked again across the merged history.
       expect(m.body.leadTime.count).toBe(2);
-      const row = server.db.prepare("SELECT c.authored_at AS authoredAt, p.opened_at AS openedAt, p.merged_at AS mergedAt FROM changes c JOIN pull_requests p ON p.id = c.pull_request_id WHERE c.sha = ?").get(sha('m1'));
-      expect(row).toEqual({ authoredAt: Date.parse('2026-02-27T00:00:00Z'), openedAt: Date.parse('2026-02-28T00:00:00Z'), mergedAt: Date.parse('2026-03-01T12:00:00Z') });
+      const row = server.db
+        .prepare(
+          'SELECT c.authored_at AS authoredAt, p.opened_at AS openedAt, p.merged_at AS mergedAt FROM changes c JOIN pull_requests p ON p.id = c.pull_request_id WHERE c.sha = ?',
+        )
+        .get(sha('m1'));
+      expect(row).toEqual({
+        authoredAt: Date.parse('2026-02-27T00:00:00Z'),
+        openedAt: Date.parse('2026-02-28T00:00:00Z'),
+        mergedAt: Date.parse('2026-03-01T12:00:00Z'),
+      });
       expect(server.db.prepare('SELECT scope FROM loops').pluck().all()).toEqual(['service:Acme/Web']);
-      expect(server.db.prepare('SELECT name, into_name AS intoName FROM service_merges').all()).toEqual([{ name: 'acme/web', intoName: 'Acme/Web' }]);
+      expect(server.db.prepare('SELECT name, into_name AS intoName FROM service_merges').all()).toEqual([
+        { name: 'acme/web', intoName: 'Acme/Web' },
+      ]);
       // New events under either spelling go to the merged service.
-      expect((await post(`${server.url}/api/v1/events`, deployment({ id: 'm-dep-3', service: 'ACME/web', finishedAt: '2026-03-05T00:00:00Z' }))).status).toBe(200);
+      expect(
+        (await post(`${server.url}/api/v1/events`, deployment({ id: 'm-dep-3', service: 'ACME/web', finishedAt: '2026-03-05T00:00:00Z' })))
+          .status,
+      ).toBe(200);
       expect(server.db.prepare('SELECT count(*) FROM services').pluck().get()).toBe(1);
     } finally {
       await server.stop();

@@ -3,18 +3,30 @@ import { get, post, startTestServer } from '../helpers/server';
 import { change, deployment, incident, sha } from '../helpers/factories';
 
 let s: Awaited<ReturnType<typeof startTestServer>>;
-beforeAll(async () => { s = await startTestServer(); });
-afterAll(async () => { await s.stop(); });
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s.stop();
+});
 
 const events = (url: string) => `${url}/api/v1/events`;
-const stored = () => (s.db.prepare('SELECT (SELECT count(*) FROM raw_events) AS raw, (SELECT count(*) FROM deployments) AS deployments').get());
+const stored = () =>
+  s.db.prepare('SELECT (SELECT count(*) FROM raw_events) AS raw, (SELECT count(*) FROM deployments) AS deployments').get();
 
 describe('POST /api/v1/events', () => {
   it('accepts one object, an array, and NDJSON, and is idempotent', async () => {
     const one = deployment({ id: 'http-1', service: 'web/one' });
     expect(await post(events(s.url), one)).toEqual({ status: 200, body: { accepted: 1, updated: 0, unchanged: 0 } });
-    expect((await post(events(s.url), [one, deployment({ id: 'http-2', service: 'web/one' })])).body).toEqual({ accepted: 1, updated: 0, unchanged: 1 });
-    const ndjson = [change({ service: 'web/one', sha: sha('n1') }), incident({ service: 'web/one', id: 'inc-n' })].map((e) => JSON.stringify(e)).join('\n') + '\n';
+    expect((await post(events(s.url), [one, deployment({ id: 'http-2', service: 'web/one' })])).body).toEqual({
+      accepted: 1,
+      updated: 0,
+      unchanged: 1,
+    });
+    const ndjson =
+      [change({ service: 'web/one', sha: sha('n1') }), incident({ service: 'web/one', id: 'inc-n' })]
+        .map((e) => JSON.stringify(e))
+        .join('\n') + '\n';
     const r = await post(events(s.url), ndjson, { 'content-type': 'application/x-ndjson' });
     expect(r).toEqual({ status: 200, body: { accepted: 2, updated: 0, unchanged: 0 } });
     expect((await post(events(s.url), { ...one, status: 'failure' })).body).toEqual({ accepted: 0, updated: 1, unchanged: 0 });
@@ -22,10 +34,38 @@ describe('POST /api/v1/events', () => {
 
   it.each([
     ['malformed JSON', '{"type": "deployment",', 'application/json', 400, 'malformed_json', /not valid JSON/],
-    ['an unknown type', { type: 'release', id: 'x' }, 'application/json', 400, 'invalid_event', /type: expected one of deployment, change, ci_run, incident/],
-    ['a missing field', { type: 'deployment', id: 'x', service: 'a/b', status: 'success', finishedAt: '2026-01-01T00:00:00Z' }, 'application/json', 400, 'invalid_event', /environment/],
-    ['a timestamp without a zone', deployment({ finishedAt: '2026-01-01T00:00:00' }), 'application/json', 400, 'invalid_event', /finishedAt: expected an ISO 8601 timestamp with a time zone/],
-    ['a wrong enum', deployment({ status: 'done' as 'success' }), 'application/json', 400, 'invalid_event', /status: expected one of success, failure, in_progress, cancelled/],
+    [
+      'an unknown type',
+      { type: 'release', id: 'x' },
+      'application/json',
+      400,
+      'invalid_event',
+      /type: expected one of deployment, change, ci_run, incident/,
+    ],
+    [
+      'a missing field',
+      { type: 'deployment', id: 'x', service: 'a/b', status: 'success', finishedAt: '2026-01-01T00:00:00Z' },
+      'application/json',
+      400,
+      'invalid_event',
+      /environment/,
+    ],
+    [
+      'a timestamp without a zone',
+      deployment({ finishedAt: '2026-01-01T00:00:00' }),
+      'application/json',
+      400,
+      'invalid_event',
+      /finishedAt: expected an ISO 8601 timestamp with a time zone/,
+    ],
+    [
+      'a wrong enum',
+      deployment({ status: 'done' as 'success' }),
+      'application/json',
+      400,
+      'invalid_event',
+      /status: expected one of success, failure, in_progress, cancelled/,
+    ],
     ['a wrong content type', 'type=deployment', 'text/plain', 415, 'unsupported_media_type', /application\/json or application\/x-ndjson/],
     ['a bad NDJSON line', `${JSON.stringify(deployment())}\n{oops\n`, 'application/x-ndjson', 400, 'malformed_json', /line 2/],
   ])('refuses %s with a message naming the field, storing nothing', async (_name, body, type, status, code, message) => {

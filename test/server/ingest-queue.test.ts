@@ -5,7 +5,9 @@ import { PRODUCTION, tempStore } from '../helpers/db';
 import { deployment } from '../helpers/factories';
 
 let t: ReturnType<typeof tempStore>;
-beforeEach(() => { t = tempStore(); });
+beforeEach(() => {
+  t = tempStore();
+});
 afterEach(() => t.cleanup());
 
 const opts = { production: PRODUCTION, resolveTeam: () => null };

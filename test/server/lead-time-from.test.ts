@@ -12,8 +12,14 @@ import { get, post, startTestServer } from '../helpers/server';
 import { createRepo } from '../collectors/git/repo';
 
 const made: string[] = [];
-afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
-const tempDir = () => { const d = mkdtempSync(join(tmpdir(), 'deming-lead-from-')); made.push(d); return d; };
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'deming-lead-from-'));
+  made.push(d);
+  return d;
+};
 const day = 86_400;
 
 function configFile(text: string): string {
@@ -23,7 +29,7 @@ function configFile(text: string): string {
 }
 
 describe('leadTimeFrom', () => {
-  it('author: a rebased commit\'s lead time runs from its author time, for changes from git and from the API alike; commit (the default) from its commit time', async () => {
+  it("author: a rebased commit's lead time runs from its author time, for changes from git and from the API alike; commit (the default) from its commit time", async () => {
     // Written on March 1, rebased onto main on March 6, released on March 7.
     const repo = createRepo();
     made.push(repo.dir);
@@ -31,13 +37,23 @@ describe('leadTimeFrom', () => {
     const rebased = repo.commit('rebased', '2026-03-06T00:00:00Z', 'file.txt', '2026-03-01T00:00:00Z');
     repo.tag('v1.0.0', '2026-03-07T00:00:00Z');
     const db = join(tempDir(), 'deming.db');
-    const collected = await runCli(['collect', 'git', repo.dir, '--service', 'acme/app', '--include', 'v*'], { DEMING_DB: db, DEMING_DEMO: 'off' });
+    const collected = await runCli(['collect', 'git', repo.dir, '--service', 'acme/app', '--include', 'v*'], {
+      DEMING_DB: db,
+      DEMING_DEMO: 'off',
+    });
     expect(collected.code).toBe(0);
 
     const figures = async (url: string) => {
       const scope = (s: string) => get(`${url}/api/v1/metrics?scope=service:${s}&from=2026-03-01&to=2026-03-10`);
-      const changes = (await get(`${url}/api/v1/changes?scope=service:acme/app&from=2026-03-01&to=2026-03-10`)).body.items as { sha: string; leadTime: number }[];
-      return { app: (await scope('acme/app')).body.leadTime, api: (await scope('acme/api')).body.leadTime, listed: changes.find((c) => c.sha === rebased)!.leadTime };
+      const changes = (await get(`${url}/api/v1/changes?scope=service:acme/app&from=2026-03-01&to=2026-03-10`)).body.items as {
+        sha: string;
+        leadTime: number;
+      }[];
+      return {
+        app: (await scope('acme/app')).body.leadTime,
+        api: (await scope('acme/api')).body.leadTime,
+        listed: changes.find((c) => c.sha === rebased)!.leadTime,
+      };
     };
 
     const byCommit = await startTestServer({ DEMING_DB: db, DEMING_CONFIG: configFile('timezone: UTC\n') });
@@ -45,8 +61,24 @@ describe('leadTimeFrom', () => {
     try {
       // Another source (the API, as GitHub's collector sends them): authored March 2, committed March 5, deployed March 6.
       const sent = await post(`${byCommit.url}/api/v1/events`, [
-        { type: 'change', source: 'github', service: 'acme/api', sha: 'a'.repeat(40), committedAt: '2026-03-05T00:00:00Z', authoredAt: '2026-03-02T00:00:00Z' },
-        { type: 'deployment', source: 'github', id: 'api-1', service: 'acme/api', environment: 'production', status: 'success', sha: 'a'.repeat(40), finishedAt: '2026-03-06T00:00:00Z' },
+        {
+          type: 'change',
+          source: 'github',
+          service: 'acme/api',
+          sha: 'a'.repeat(40),
+          committedAt: '2026-03-05T00:00:00Z',
+          authoredAt: '2026-03-02T00:00:00Z',
+        },
+        {
+          type: 'deployment',
+          source: 'github',
+          id: 'api-1',
+          service: 'acme/api',
+          environment: 'production',
+          status: 'success',
+          sha: 'a'.repeat(40),
+          finishedAt: '2026-03-06T00:00:00Z',
+        },
       ]);
       expect(sent.status).toBe(200);
       commit = await figures(byCommit.url);
@@ -72,7 +104,8 @@ describe('leadTimeFrom', () => {
   });
 
   it('refuses a value it does not know, naming the key and the choices', async () => {
-    await expect(startTestServer({ DEMING_CONFIG: configFile('leadTimeFrom: authored\n') }))
-      .rejects.toThrow(/leadTimeFrom: expected commit \(lead time from the commit time, the default\) or author/);
+    await expect(startTestServer({ DEMING_CONFIG: configFile('leadTimeFrom: authored\n') })).rejects.toThrow(
+      /leadTimeFrom: expected commit \(lead time from the commit time, the default\) or author/,
+    );
   });
 });

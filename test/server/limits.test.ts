@@ -21,13 +21,16 @@ const clients: Client[] = [];
 
 beforeAll(async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'deming-limits-')), 'deming.config.yaml');
-  writeFileSync(file, `limits:
+  writeFileSync(
+    file,
+    `limits:
   eventsPerRequest: 5
   ndjsonLines: 10
   jsonDepth: 8
   validationErrors: 3
   roomsPerSocket: 3
-`);
+`,
+  );
   [plain, small] = await Promise.all([startTestServer(), startTestServer({ DEMING_CONFIG: file })]);
   expect((await post(`${small.url}/api/v1/events`, deployment({ id: 'seed', service: 'acme/app' }))).status).toBe(200);
 });
@@ -37,12 +40,20 @@ afterAll(async () => {
 });
 
 const TABLES = ['raw_events', 'deployments', 'changes', 'ci_runs', 'incidents', 'services', 'loops', 'sessions'];
-const stored = (s: Server) => Object.fromEntries(TABLES.map((t) => [t, (s.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
+const stored = (s: Server) =>
+  Object.fromEntries(TABLES.map((t) => [t, (s.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
 
 async function send(s: Server, path: string, body: string | Buffer, type: string) {
-  const res = await fetch(`${s.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+  const res = await fetch(`${s.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': type },
+    body: typeof body === 'string' ? body : new Uint8Array(body),
+  });
   const text = await res.text();
-  return { status: res.status, body: JSON.parse(text) as { error: { code: string; message: string; details: { path: string; message: string }[] } } };
+  return {
+    status: res.status,
+    body: JSON.parse(text) as { error: { code: string; message: string; details: { path: string; message: string }[] } },
+  };
 }
 
 /** Sends a body the server must refuse, and checks that it stored nothing. */
@@ -54,16 +65,30 @@ async function refused(s: Server, path: string, body: string | Buffer, type = 'a
   return r;
 }
 
-const deployments = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => deployment({ id: `${prefix}-${i}`, service: 'acme/app' }));
+const deployments = (n: number, prefix: string) =>
+  Array.from({ length: n }, (_, i) => deployment({ id: `${prefix}-${i}`, service: 'acme/app' }));
 const cdevent = (id: string) => ({
   context: { specversion: '0.4.1', id, source: '/ci', type: 'dev.cdevents.service.deployed.0.2.0', timestamp: '2026-03-01T16:00:00Z' },
-  subject: { id: 'acme/app', source: '/ci', type: 'service', content: { environment: { id: 'production' }, artifactId: 'pkg:generic/app@1' } },
+  subject: {
+    id: 'acme/app',
+    source: '/ci',
+    type: 'service',
+    content: { environment: { id: 'production' }, artifactId: 'pkg:generic/app@1' },
+  },
 });
 
 describe('events per request (limits.eventsPerRequest)', () => {
   it.each([
     ['a JSON array', () => JSON.stringify(deployments(6, 'arr')), 'application/json', /holds 6 events, more than 5/],
-    ['NDJSON', () => deployments(6, 'nd').map((e) => JSON.stringify(e)).join('\n'), 'application/x-ndjson', /more than 5 events/],
+    [
+      'NDJSON',
+      () =>
+        deployments(6, 'nd')
+          .map((e) => JSON.stringify(e))
+          .join('\n'),
+      'application/x-ndjson',
+      /more than 5 events/,
+    ],
   ])('refuses %s of more events than the limit with 413, naming it and the fix', async (_what, body, type, count) => {
     const r = await refused(small, '/api/v1/events', body(), type);
     expect(r.status).toBe(413);
@@ -90,7 +115,10 @@ describe('NDJSON lines (limits.ndjsonLines)', () => {
     const r = await refused(plain, '/api/v1/events', body, 'application/x-ndjson');
     const ms = performance.now() - started;
     expect(r.status).toBe(413);
-    expect(r.body.error).toMatchObject({ code: 'too_many_lines', message: expect.stringMatching(/more than 100,000 lines \(limits\.ndjsonLines, blank lines included\): send smaller batches/) });
+    expect(r.body.error).toMatchObject({
+      code: 'too_many_lines',
+      message: expect.stringMatching(/more than 100,000 lines \(limits\.ndjsonLines, blank lines included\): send smaller batches/),
+    });
     console.log(`a million empty NDJSON lines (1 MB) answered 413 in ${ms.toFixed(0)} ms`);
   });
 
@@ -98,7 +126,11 @@ describe('NDJSON lines (limits.ndjsonLines)', () => {
     const line = (id: string) => JSON.stringify(deployment({ id, service: 'acme/app' }));
     // 10 lines, 7 of them blank (one with spaces, one a bare \r): taken, blank lines skipped.
     const ten = `${line('bl-1')}\n\n  \n\r\n\n${line('bl-2')}\n\n\n\n${line('bl-3')}\n`;
-    expect((await post(`${small.url}/api/v1/events`, ten, { 'content-type': 'application/x-ndjson' })).body).toEqual({ accepted: 3, updated: 0, unchanged: 0 });
+    expect((await post(`${small.url}/api/v1/events`, ten, { 'content-type': 'application/x-ndjson' })).body).toEqual({
+      accepted: 3,
+      updated: 0,
+      unchanged: 0,
+    });
     // 11: refused, though it holds one event.
     const r = await refused(small, '/api/v1/events', `${'\n'.repeat(10)}${line('bl-4')}`, 'application/x-ndjson');
     expect(r.status).toBe(413);
@@ -116,7 +148,10 @@ describe('JSON nesting (limits.jsonDepth)', () => {
     expect(atLimit.body.error.code).toBe('invalid_event');
     const over = await refused(small, '/api/v1/events', inEvent(9));
     expect(over.status).toBe(400);
-    expect(over.body.error).toMatchObject({ code: 'too_deep', message: 'The JSON nests deeper than 8 levels (limits.jsonDepth): send flatter data.' });
+    expect(over.body.error).toMatchObject({
+      code: 'too_deep',
+      message: 'The JSON nests deeper than 8 levels (limits.jsonDepth): send flatter data.',
+    });
   });
 
   it('refuses 100,000 levels with the same clear 400 on the default limit, never a crash', async () => {
@@ -131,11 +166,7 @@ describe('JSON nesting (limits.jsonDepth)', () => {
     expect(r.body.error.message).toBe('line 2: the JSON nests deeper than 8 levels (limits.jsonDepth): send flatter data.');
   });
 
-  it.each([
-    ['/api/v1/cdevents'],
-    ['/api/v1/loops'],
-    ['/api/v1/session'],
-  ])('applies to %s too', async (path) => {
+  it.each([['/api/v1/cdevents'], ['/api/v1/loops'], ['/api/v1/session']])('applies to %s too', async (path) => {
     const r = await refused(small, path, JSON.stringify({ scope: 'org', name: 'deep', plan: JSON.parse(nested(20)) }));
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('too_deep');
@@ -157,15 +188,23 @@ describe('validation errors (limits.validationErrors)', () => {
     const body = `[${Array.from({ length: 50_000 }, () => '{}').join(',')}]`;
     const started = performance.now();
     const r = await refused(plain, '/api/v1/events', body);
-    console.log(`50,000 invalid events answered 400 with ${r.body.error.details.length} problems in ${(performance.now() - started).toFixed(0)} ms`);
+    console.log(
+      `50,000 invalid events answered 400 with ${r.body.error.details.length} problems in ${(performance.now() - started).toFixed(0)} ms`,
+    );
     expect(r.body.error.details).toHaveLength(50);
     expect(r.body.error.details[49].path).toMatch(/^\[(\d+)\]/);
   });
 });
 
 describe('UTF-8 bodies', () => {
-  const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
-  const event = (id: number[]) => bytes('{"type":"deployment","id":"', id, '","service":"acme/app","environment":"production","status":"success","finishedAt":"2026-03-04T00:00:00Z"}');
+  const bytes = (...parts: (string | number[])[]) =>
+    Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+  const event = (id: number[]) =>
+    bytes(
+      '{"type":"deployment","id":"',
+      id,
+      '","service":"acme/app","environment":"production","status":"success","finishedAt":"2026-03-04T00:00:00Z"}',
+    );
 
   it.each([
     ['a byte that is never UTF-8', [0x78, 0xff]],
@@ -177,7 +216,9 @@ describe('UTF-8 bodies', () => {
     const r = await refused(plain, '/api/v1/events', event(bad));
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('invalid_utf8');
-    expect(r.body.error.message).toMatch(/^The body is not valid UTF-8: byte 2\d \(line 1\) is 0x[0-9a-f]{2}\. Send text encoded as UTF-8\.$/);
+    expect(r.body.error.message).toMatch(
+      /^The body is not valid UTF-8: byte 2\d \(line 1\) is 0x[0-9a-f]{2}\. Send text encoded as UTF-8\.$/,
+    );
   });
 
   it('takes UTF-8 in every width', async () => {
@@ -187,7 +228,9 @@ describe('UTF-8 bodies', () => {
 
   it('names the NDJSON line, and checks CDEvents and test reports too', async () => {
     const good = JSON.stringify(deployment({ id: 'u-1' }));
-    expect((await refused(plain, '/api/v1/events', bytes(`${good}\n`, [0xff], '\n'), 'application/x-ndjson')).body.error.message).toMatch(/\(line 2\)/);
+    expect((await refused(plain, '/api/v1/events', bytes(`${good}\n`, [0xff], '\n'), 'application/x-ndjson')).body.error.message).toMatch(
+      /\(line 2\)/,
+    );
     expect((await refused(plain, '/api/v1/cdevents', bytes('{"context":{"id":"', [0xfe], '"}}'))).body.error.code).toBe('invalid_utf8');
     const report = (name: number[]) => bytes('<testsuite name="', name, '" tests="1"><testcase name="t"/></testsuite>');
     const path = '/api/v1/test-reports?service=acme/app&sha=abcd1234&name=unit';
@@ -198,13 +241,28 @@ describe('UTF-8 bodies', () => {
 });
 
 describe('query parameters', () => {
-  const reads = ['/api/v1/metrics', '/api/v1/metrics/series', '/api/v1/changes', '/api/v1/deployments', '/api/v1/incidents', '/api/v1/ci-runs',
-    '/api/v1/loops', '/api/v1/loops/audit', '/api/v1/summary', '/api/v1/children', '/api/v1/org', '/metrics'];
+  const reads = [
+    '/api/v1/metrics',
+    '/api/v1/metrics/series',
+    '/api/v1/changes',
+    '/api/v1/deployments',
+    '/api/v1/incidents',
+    '/api/v1/ci-runs',
+    '/api/v1/loops',
+    '/api/v1/loops/audit',
+    '/api/v1/summary',
+    '/api/v1/children',
+    '/api/v1/org',
+    '/metrics',
+  ];
 
   it.each(reads)('%s refuses a scope given twice with a 400 naming it, instead of reading org', async (path) => {
     const r = await get(`${small.url}${path}?scope=org&scope=service:acme/app`);
     expect(r.status).toBe(400);
-    expect(r.body.error).toMatchObject({ code: 'invalid_query', message: 'scope: given more than once; give scope once, as plain text (such as scope=value).' });
+    expect(r.body.error).toMatchObject({
+      code: 'invalid_query',
+      message: 'scope: given more than once; give scope once, as plain text (such as scope=value).',
+    });
   });
 
   it.each([
@@ -222,17 +280,24 @@ describe('socket.io rooms (limits.roomsPerSocket, existing scopes only)', () => 
   async function connected(): Promise<Client> {
     const c: Client = connect(small.url, { transports: ['websocket'], forceNew: true });
     clients.push(c);
-    await new Promise<void>((resolve, reject) => { c.on('connect', () => resolve()); c.on('connect_error', reject); });
+    await new Promise<void>((resolve, reject) => {
+      c.on('connect', () => resolve());
+      c.on('connect_error', reject);
+    });
     return c;
   }
-  const join = (c: Client, scope: string) => new Promise<{ ok: boolean; error?: string }>((resolve) => c.emit('scope:join', scope, resolve));
+  const join = (c: Client, scope: string) =>
+    new Promise<{ ok: boolean; error?: string }>((resolve) => c.emit('scope:join', scope, resolve));
 
   it('refuses a room beyond the limit, and takes one again after leaving', async () => {
     const c = await connected();
     for (const scope of ['org', 'team:unassigned', 'department:unassigned']) expect(await join(c, scope)).toEqual({ ok: true });
     // Joining a room it is in already does not count twice.
     expect(await join(c, 'org')).toEqual({ ok: true });
-    expect(await join(c, 'service:acme/app')).toEqual({ ok: false, error: 'This connection is in 3 scopes already (limits.roomsPerSocket): leave one (scope:leave) before joining another.' });
+    expect(await join(c, 'service:acme/app')).toEqual({
+      ok: false,
+      error: 'This connection is in 3 scopes already (limits.roomsPerSocket): leave one (scope:leave) before joining another.',
+    });
     c.emit('scope:leave', 'team:unassigned');
     expect(await join(c, 'service:acme/app')).toEqual({ ok: true });
   });

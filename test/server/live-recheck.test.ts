@@ -18,7 +18,10 @@ const sockets: Socket[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'deming-live-recheck-'));
-  s = await startServer(loadConfig({ DEMING_DB: join(dir, 'db.sqlite'), PORT: '0', DEMING_DEMO: 'off', DEMING_VIEWER_TOKEN: VIEWER }), { log: () => {}, liveRecheckMs: 200 });
+  s = await startServer(loadConfig({ DEMING_DB: join(dir, 'db.sqlite'), PORT: '0', DEMING_DEMO: 'off', DEMING_VIEWER_TOKEN: VIEWER }), {
+    log: () => {},
+    liveRecheckMs: 200,
+  });
 });
 afterAll(async () => {
   for (const c of sockets) c.close();
@@ -27,7 +30,11 @@ afterAll(async () => {
 });
 
 async function signIn(): Promise<string> {
-  const res = await fetch(`${s.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: VIEWER }) });
+  const res = await fetch(`${s.url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: VIEWER }),
+  });
   expect(res.status).toBe(200);
   return /deming_session=[^;]+/.exec(res.headers.get('set-cookie') ?? '')![0];
 }
@@ -35,11 +42,20 @@ async function signIn(): Promise<string> {
 /** A connection in room org, and what ended it (null while it lives). */
 async function live(opts: { cookie?: string; token?: string }): Promise<{ socket: Socket; ended: () => string | null }> {
   let ended: string | null = null;
-  const socket = connect(s.url, { transports: ['websocket'], reconnection: false, extraHeaders: opts.cookie ? { cookie: opts.cookie } : {}, auth: opts.token ? { token: opts.token } : {} });
+  const socket = connect(s.url, {
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: opts.cookie ? { cookie: opts.cookie } : {},
+    auth: opts.token ? { token: opts.token } : {},
+  });
   sockets.push(socket);
-  socket.on('disconnect', (reason) => { ended = reason; });
+  socket.on('disconnect', (reason) => {
+    ended = reason;
+  });
   await new Promise<void>((resolve, reject) => {
-    socket.on('connect', () => socket.emit('scope:join', 'org', (ack: { ok: boolean }) => (ack.ok ? resolve() : reject(new Error('join refused')))));
+    socket.on('connect', () =>
+      socket.emit('scope:join', 'org', (ack: { ok: boolean }) => (ack.ok ? resolve() : reject(new Error('join refused')))),
+    );
     socket.on('connect_error', reject);
   });
   return { socket, ended: () => ended };

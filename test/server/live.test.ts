@@ -11,7 +11,10 @@ const clients: Client[] = [];
 async function join(scope: string): Promise<Client> {
   const c: Client = connect(s.url, { transports: ['websocket'], forceNew: true });
   clients.push(c);
-  await new Promise<void>((resolve, reject) => { c.on('connect', () => resolve()); c.on('connect_error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    c.on('connect', () => resolve());
+    c.on('connect_error', reject);
+  });
   const ack = await new Promise<{ ok: boolean }>((resolve) => c.emit('scope:join', scope, resolve));
   expect(ack.ok).toBe(true);
   return c;
@@ -19,16 +22,24 @@ async function join(scope: string): Promise<Client> {
 
 beforeAll(async () => {
   s = await startTestServer();
-  await post(`${s.url}/api/v1/events`, [deployment({ id: 'seed-a', service: 'live/a', finishedAt: new Date(Date.now() - 3_600_000).toISOString() }), deployment({ id: 'seed-b', service: 'live/b' })]);
+  await post(`${s.url}/api/v1/events`, [
+    deployment({ id: 'seed-a', service: 'live/a', finishedAt: new Date(Date.now() - 3_600_000).toISOString() }),
+    deployment({ id: 'seed-b', service: 'live/b' }),
+  ]);
 });
-afterAll(async () => { for (const c of clients) c.close(); await s.stop(); });
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await s.stop();
+});
 
 describe('live pushes over socket.io', () => {
   it('tells the rooms of a scope after the batch is readable, never before', async () => {
     const c = await join('service:live/a');
     const seen: string[] = [];
     const changed = new Promise<{ scopes: string[]; countAtReceipt: number }>((resolve) => {
-      c.on('events:ingested', (p) => { seen.push(`ingested ${p.counts.map((x) => `${x.type}:${x.service}:${x.n}`).join(',')}`); });
+      c.on('events:ingested', (p) => {
+        seen.push(`ingested ${p.counts.map((x) => `${x.type}:${x.service}:${x.n}`).join(',')}`);
+      });
       c.on('metrics:changed', (p) => {
         // Read the database at the moment of receipt: the event must already be there.
         const row = s.db.prepare("SELECT count(*) AS n FROM deployments WHERE ext_id = 'live-1'").get() as { n: number };

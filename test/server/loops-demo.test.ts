@@ -8,13 +8,18 @@ import type { LoopItem, LoopsResponse } from '../../common/api';
 import { get, post, startTestServer } from '../helpers/server';
 
 let s: Awaited<ReturnType<typeof startTestServer>>;
-beforeAll(async () => { s = await startTestServer({ DEMING_DEMO: 'auto' }); }, 60_000);
-afterAll(async () => { await s?.stop(); });
+beforeAll(async () => {
+  s = await startTestServer({ DEMING_DEMO: 'auto' });
+}, 60_000);
+afterAll(async () => {
+  await s?.stop();
+});
 
 const DAY_MS = 86_400_000;
 const day = (offset: number) => new Date(Date.now() + offset * DAY_MS).toISOString().slice(0, 10);
 /** The loops a newcomer sees: the default range of 90 days, a quarter ahead. */
-const loops = async (scope: string) => (await get(`${s.url}/api/v1/loops?scope=${scope}&from=${day(-90)}&to=${day(92)}`)).body as LoopsResponse;
+const loops = async (scope: string) =>
+  (await get(`${s.url}/api/v1/loops?scope=${scope}&from=${day(-90)}&to=${day(92)}`)).body as LoopsResponse;
 
 describe('the demo on first start', () => {
   it('has planned loops with targets and every kind of Act where a newcomer looks first', async () => {
@@ -23,14 +28,19 @@ describe('the demo on first start', () => {
       const r = await loops(scope);
       expect(r.derived, scope).toBe(false);
       // The cadence loops go on around them.
-      expect(r.items.some((l) => l.derived), scope).toBe(true);
+      expect(
+        r.items.some((l) => l.derived),
+        scope,
+      ).toBe(true);
       planned.push(...r.items.filter((l) => !l.derived));
     }
     expect(planned.every((l) => l.plan !== null && l.plan.target > 0 && l.plan.hypothesis.length > 20)).toBe(true);
     expect(new Set(planned.flatMap((l) => (l.act ? [l.act.decision] : [])))).toEqual(new Set(['adopt', 'adapt', 'abandon']));
     // One is planned after it began, and is marked so; one is running.
     expect(planned.filter((l) => l.retrospective !== null).map((l) => l.name)).toEqual(['Weekly change advisory board']);
-    expect(planned.filter((l) => Date.parse(l.from) <= Date.now() && Date.parse(l.to) > Date.now()).map((l) => l.name)).toEqual(['Review within the hour']);
+    expect(planned.filter((l) => Date.parse(l.from) <= Date.now() && Date.parse(l.to) > Date.now()).map((l) => l.name)).toEqual([
+      'Review within the hour',
+    ]);
     const audit = (await get(`${s.url}/api/v1/loops/audit?scope=team:appointments`)).body;
     expect(audit.items.map((a: { action: string }) => a.action).sort()).toEqual(['act', 'act', 'plan', 'plan', 'plan']);
     expect(audit.items[0].actor).toMatch(/^demo:/);
@@ -51,7 +61,14 @@ describe('the demo on first start', () => {
 describe('writes into the demo data', () => {
   it('refuses events with 409 and says to start with DEMING_DEMO=off, storing nothing', async () => {
     const before = (await get(`${s.url}/api/v1/health`)).body;
-    const event = { type: 'deployment', id: 'mine-1', service: 'acme/web', environment: 'production', status: 'success', finishedAt: new Date().toISOString() };
+    const event = {
+      type: 'deployment',
+      id: 'mine-1',
+      service: 'acme/web',
+      environment: 'production',
+      status: 'success',
+      finishedAt: new Date().toISOString(),
+    };
     const r = await post(`${s.url}/api/v1/events`, [event]);
     expect(r.status).toBe(409);
     expect(r.body.error).toMatchObject({ code: 'demo_data', message: expect.stringContaining('DEMING_DEMO=off') });
@@ -64,7 +81,16 @@ describe('writes into the demo data', () => {
   it('takes events into the demo when it was asked for with DEMING_DEMO=on, to try the live updates', async () => {
     const on = await startTestServer({ DEMING_DEMO: 'on' });
     try {
-      const r = await post(`${on.url}/api/v1/events`, [{ type: 'deployment', id: 'try-1', service: 'gov-health/appointments-api', environment: 'production', status: 'success', finishedAt: new Date().toISOString() }]);
+      const r = await post(`${on.url}/api/v1/events`, [
+        {
+          type: 'deployment',
+          id: 'try-1',
+          service: 'gov-health/appointments-api',
+          environment: 'production',
+          status: 'success',
+          finishedAt: new Date().toISOString(),
+        },
+      ]);
       expect(r.status).toBe(200);
     } finally {
       await on.stop();

@@ -20,10 +20,24 @@ let clock = Date.parse('2026-03-01T00:00:00Z');
 beforeAll(async () => {
   const port = await freePort();
   const redirectUri = `http://127.0.0.1:${port}/auth/oidc/callback`;
-  provider = await startOidcProvider({ clientId: 'deming', clientSecret: 'a-client-secret-for-tests', redirectUri }, () => ['delivery-leads']);
+  provider = await startOidcProvider({ clientId: 'deming', clientSecret: 'a-client-secret-for-tests', redirectUri }, () => [
+    'delivery-leads',
+  ]);
   const file = join(mkdtempSync(join(tmpdir(), 'deming-oidc-flood-')), 'deming.config.yaml');
-  writeFileSync(file, `auth:\n  oidc:\n    issuer: ${provider.issuer}\n    clientId: deming\n    clientSecret: a-client-secret-for-tests\n    redirectUrl: ${redirectUri}\n    roles:\n      delivery-leads: editor\n`);
-  deming = await startTestServer({ DEMING_CONFIG: file, PORT: String(port), DEMING_VIEWER_TOKEN: 'viewer-token-0123456789', DEMING_INGEST_TOKEN: 'ingest-token-0123456789', DEMING_ADMIN_TOKEN: 'admin-token-0123456789' }, () => clock);
+  writeFileSync(
+    file,
+    `auth:\n  oidc:\n    issuer: ${provider.issuer}\n    clientId: deming\n    clientSecret: a-client-secret-for-tests\n    redirectUrl: ${redirectUri}\n    roles:\n      delivery-leads: editor\n`,
+  );
+  deming = await startTestServer(
+    {
+      DEMING_CONFIG: file,
+      PORT: String(port),
+      DEMING_VIEWER_TOKEN: 'viewer-token-0123456789',
+      DEMING_INGEST_TOKEN: 'ingest-token-0123456789',
+      DEMING_ADMIN_TOKEN: 'admin-token-0123456789',
+    },
+    () => clock,
+  );
 }, 30_000);
 
 afterAll(async () => {
@@ -34,12 +48,25 @@ afterAll(async () => {
 /** Many starts as fast as the server answers them (kept-alive connections, 32 at a time); their answers' redirect targets. */
 async function flood(n: number): Promise<string[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 32 });
-  const one = () => new Promise<string>((resolve, reject) => {
-    request(`${deming.url}/auth/oidc/login`, { agent }, (res) => { res.resume(); resolve(res.headers.location ?? ''); }).on('error', reject).end();
-  });
+  const one = () =>
+    new Promise<string>((resolve, reject) => {
+      request(`${deming.url}/auth/oidc/login`, { agent }, (res) => {
+        res.resume();
+        resolve(res.headers.location ?? '');
+      })
+        .on('error', reject)
+        .end();
+    });
   const out: string[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: 32 }, async () => { while (next < n) { next++; out.push(await one()); } }));
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (next < n) {
+        next++;
+        out.push(await one());
+      }
+    }),
+  );
   agent.destroy();
   return out;
 }
@@ -56,7 +83,9 @@ describe('single sign-on under a flood of starts', () => {
     // The person who started before the flood still signs in.
     const back = await finishSignIn(deming.url, person, authorization, 'grace');
     expect(back.status).toBe(302);
-    const who = await (await fetch(`${deming.url}/api/v1/session`, { headers: { cookie: `deming_session=${person.get('deming_session')}` } })).json();
+    const who = await (
+      await fetch(`${deming.url}/api/v1/session`, { headers: { cookie: `deming_session=${person.get('deming_session')}` } })
+    ).json();
     expect(who).toMatchObject({ signedIn: true, actor: 'oidc:grace', role: 'editor' });
     // Ten minutes on, the flood's starts have expired: starting works again.
     clock += 10 * 60_000 + 1;

@@ -12,14 +12,35 @@ import type { NativeEventInput } from '../../common/events';
 import { get, post, startTestServer } from '../helpers/server';
 
 const made: string[] = [];
-afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
-const tempDir = () => { const d = mkdtempSync(join(tmpdir(), 'deming-production-')); made.push(d); return d; };
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'deming-production-'));
+  made.push(d);
+  return d;
+};
 
 const sha = (n: number) => String(n).repeat(40).slice(0, 40);
 const at = (day: number) => `2026-03-0${day}T00:00:00Z`;
 const service = 'acme/app';
-const deployment = (id: string, environment: string, commit: number, day: number, extra: Partial<Extract<NativeEventInput, { type: 'deployment' }>> = {}): NativeEventInput =>
-  ({ type: 'deployment', source: 'ci', id, service, environment, status: 'success', sha: sha(commit), finishedAt: at(day), ...extra });
+const deployment = (
+  id: string,
+  environment: string,
+  commit: number,
+  day: number,
+  extra: Partial<Extract<NativeEventInput, { type: 'deployment' }>> = {},
+): NativeEventInput => ({
+  type: 'deployment',
+  source: 'ci',
+  id,
+  service,
+  environment,
+  status: 'success',
+  sha: sha(commit),
+  finishedAt: at(day),
+  ...extra,
+});
 
 /** c1 <- c2 <- c3; production by the default pattern: d1 and d3; d2 deploys to "live"; d4 to "live" but its source says it is not production; d5 to "staging", declared production. */
 const events: NativeEventInput[] = [
@@ -44,10 +65,14 @@ const range = 'scope=service:acme/app&from=2026-03-01&to=2026-03-10';
 /** What a user reads of the service: the figures and which deployments count. */
 async function readings(url: string) {
   const metrics = (await get(`${url}/api/v1/metrics?${range}`)).body;
-  const deployments = ((await get(`${url}/api/v1/deployments?${range}`)).body.items as { id: string; production: boolean; changes: number }[])
-    .map((d) => ({ id: d.id, production: d.production, changes: d.changes })).sort((a, b) => a.id.localeCompare(b.id));
+  const deployments = (
+    (await get(`${url}/api/v1/deployments?${range}`)).body.items as { id: string; production: boolean; changes: number }[]
+  )
+    .map((d) => ({ id: d.id, production: d.production, changes: d.changes }))
+    .sort((a, b) => a.id.localeCompare(b.id));
   const changes = ((await get(`${url}/api/v1/changes?${range}`)).body.items as { sha: string; deploymentId: string }[])
-    .map((c) => [c.sha, c.deploymentId]).sort();
+    .map((c) => [c.sha, c.deploymentId])
+    .sort();
   return { metrics, deployments, changes };
 }
 
@@ -64,7 +89,11 @@ describe('the production pattern changed between two starts', () => {
     }
     // d1 ships c1, d3 ships c2 and c3; d5 (declared) ships nothing new.
     expect(before.metrics.deploymentFrequency.count).toBe(3);
-    expect(before.changes).toEqual([[sha(1), 'd1'], [sha(2), 'd3'], [sha(3), 'd3']]);
+    expect(before.changes).toEqual([
+      [sha(1), 'd1'],
+      [sha(2), 'd3'],
+      [sha(3), 'd3'],
+    ]);
 
     const pattern = '^(prod(uction)?|live)$';
     const logged: string[] = [];
@@ -75,10 +104,16 @@ describe('the production pattern changed between two starts', () => {
     } finally {
       await again.stop();
     }
-    expect(logged.join('\n')).toMatch(/production pattern changed from \/\^prod\(uction\)\?\$\/i to \/\^\(prod\(uction\)\?\|live\)\$\/i: 1 stored deployments re-evaluated, 1 services linked again/);
+    expect(logged.join('\n')).toMatch(
+      /production pattern changed from \/\^prod\(uction\)\?\$\/i to \/\^\(prod\(uction\)\?\|live\)\$\/i: 1 stored deployments re-evaluated, 1 services linked again/,
+    );
     // d2 now counts and ships c2; d4 stays out, as its source said; d5 stays in.
     expect(after.metrics.deploymentFrequency.count).toBe(4);
-    expect(after.changes).toEqual([[sha(1), 'd1'], [sha(2), 'd2'], [sha(3), 'd3']]);
+    expect(after.changes).toEqual([
+      [sha(1), 'd1'],
+      [sha(2), 'd2'],
+      [sha(3), 'd3'],
+    ]);
     expect(after.deployments.filter((d) => d.production).map((d) => d.id)).toEqual(['d1', 'd2', 'd3', 'd5']);
 
     const fresh = await startTestServer({ DEMING_DB: join(tempDir(), 'fresh.db'), DEMING_CONFIG: configWith(pattern) });
@@ -92,6 +127,8 @@ describe('the production pattern changed between two starts', () => {
 
   it('refuses a pattern that does not compile, naming the key and the fix, and changes nothing', async () => {
     const db = join(tempDir(), 'deming.db');
-    await expect(startTestServer({ DEMING_DB: db, DEMING_CONFIG: configWith('^(prod') })).rejects.toThrow(/production: "\^\(prod" is not a valid regular expression.*such as/);
+    await expect(startTestServer({ DEMING_DB: db, DEMING_CONFIG: configWith('^(prod') })).rejects.toThrow(
+      /production: "\^\(prod" is not a valid regular expression.*such as/,
+    );
   });
 });

@@ -10,7 +10,10 @@ import { ingestEvents } from '../../db/ingest';
 import type { NativeEvent } from '../../common/events';
 import { ORG, scenarioEvents, WINDOW } from '../helpers/scenario';
 
-interface Sample { labels: Record<string, string>; value: number }
+interface Sample {
+  labels: Record<string, string>;
+  value: number;
+}
 type Families = Map<string, { type: string; help: string; samples: Sample[] }>;
 
 /**
@@ -60,7 +63,9 @@ function parsePrometheus(text: string): Families {
     seen.add(key);
     family!.samples.push({ labels, value });
   }
-  for (const [n, f] of families) if (f.type === 'gauge' && /seconds|ratio|per_week|_median$|deployments$/.test(n) === false && n !== 'deming_metrics_window_seconds') throw new Error(`${n} has no unit`);
+  for (const [n, f] of families)
+    if (f.type === 'gauge' && /seconds|ratio|per_week|_median$|deployments$/.test(n) === false && n !== 'deming_metrics_window_seconds')
+      throw new Error(`${n} has no unit`);
   return families;
 }
 
@@ -74,12 +79,18 @@ beforeAll(async () => {
   // stored before that (ingestEvents stores what it is given), as an older database holds.
   const dbFile = join(dir, 'deming.db');
   const legacy = openDatabase(dbFile);
-  ingestEvents(legacy, [deployment({ id: 'w-1', service: weird, finishedAt: '2026-03-10T00:00:00Z' }) as NativeEvent], { production: /^prod(uction)?$/i, now: WINDOW.to, resolveTeam: () => null });
+  ingestEvents(legacy, [deployment({ id: 'w-1', service: weird, finishedAt: '2026-03-10T00:00:00Z' }) as NativeEvent], {
+    production: /^prod(uction)?$/i,
+    now: WINDOW.to,
+    resolveTeam: () => null,
+  });
   legacy.close();
   s = await startTestServer({ DEMING_CONFIG: config, DEMING_DB: dbFile }, () => WINDOW.to);
   expect((await post(`${s.url}/api/v1/events`, scenarioEvents())).status).toBe(200);
 });
-afterAll(async () => { await s.stop(); });
+afterAll(async () => {
+  await s.stop();
+});
 
 const value = (f: Families, name: string, scope: string) => f.get(name)!.samples.find((x) => x.labels.scope === scope)?.value ?? null;
 
@@ -90,23 +101,51 @@ describe('GET /metrics', () => {
     expect(r.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     const f = parsePrometheus(r.text);
     const from = new Date(WINDOW.to - 30 * 86_400_000).toISOString();
-    const scopes = ['org', 'department:d1', 'team:t1', 'department:unassigned', 'team:unassigned', 'service:acme/app', 'service:acme/api', 'service:acme/old', `service:${weird}`];
+    const scopes = [
+      'org',
+      'department:d1',
+      'team:t1',
+      'department:unassigned',
+      'team:unassigned',
+      'service:acme/app',
+      'service:acme/api',
+      'service:acme/old',
+      `service:${weird}`,
+    ];
     // Only acme/app reports incidents (and so rework): no ratio is made up for the others.
-    expect(new Set(f.get('deming_rework_ratio')!.samples.map((x) => x.labels.scope))).toEqual(new Set(['org', 'department:d1', 'team:t1', 'service:acme/app']));
+    expect(new Set(f.get('deming_rework_ratio')!.samples.map((x) => x.labels.scope))).toEqual(
+      new Set(['org', 'department:d1', 'team:t1', 'service:acme/app']),
+    );
     for (const scope of scopes) {
-      const api = (await get(`${s.url}/api/v1/metrics?scope=${encodeURIComponent(scope)}&from=${from}&to=${new Date(WINDOW.to).toISOString()}`)).body;
+      const api = (
+        await get(`${s.url}/api/v1/metrics?scope=${encodeURIComponent(scope)}&from=${from}&to=${new Date(WINDOW.to).toISOString()}`)
+      ).body;
       const kind = scope === 'org' ? 'org' : scope.split(':')[0];
       expect(f.get('deming_lead_time_p50_seconds')!.samples.find((x) => x.labels.scope === scope)?.labels.scope_kind ?? kind).toBe(kind);
-      expect({
-        perWeek: value(f, 'deming_deployments_per_week', scope), count: value(f, 'deming_production_deployments', scope),
-        daysPerWeek: value(f, 'deming_deployment_days_per_week_median', scope),
-        p50: value(f, 'deming_lead_time_p50_seconds', scope), p85: value(f, 'deming_lead_time_p85_seconds', scope), p95: value(f, 'deming_lead_time_p95_seconds', scope),
-        cfr: value(f, 'deming_change_failure_ratio', scope), ttr: value(f, 'deming_time_to_restore_p50_seconds', scope), rework: value(f, 'deming_rework_ratio', scope),
-        recovery: value(f, 'deming_failed_deployment_recovery_p50_seconds', scope),
-      }, scope).toEqual({
-        perWeek: api.deploymentFrequency.perWeek, count: api.deploymentFrequency.count, daysPerWeek: api.deploymentFrequency.deployDaysPerWeekMedian,
-        p50: api.leadTime.p50, p85: api.leadTime.p85, p95: api.leadTime.p95,
-        cfr: api.changeFailureRate.rate, ttr: api.timeToRestore.p50, rework: api.reworkRate.rate,
+      expect(
+        {
+          perWeek: value(f, 'deming_deployments_per_week', scope),
+          count: value(f, 'deming_production_deployments', scope),
+          daysPerWeek: value(f, 'deming_deployment_days_per_week_median', scope),
+          p50: value(f, 'deming_lead_time_p50_seconds', scope),
+          p85: value(f, 'deming_lead_time_p85_seconds', scope),
+          p95: value(f, 'deming_lead_time_p95_seconds', scope),
+          cfr: value(f, 'deming_change_failure_ratio', scope),
+          ttr: value(f, 'deming_time_to_restore_p50_seconds', scope),
+          rework: value(f, 'deming_rework_ratio', scope),
+          recovery: value(f, 'deming_failed_deployment_recovery_p50_seconds', scope),
+        },
+        scope,
+      ).toEqual({
+        perWeek: api.deploymentFrequency.perWeek,
+        count: api.deploymentFrequency.count,
+        daysPerWeek: api.deploymentFrequency.deployDaysPerWeekMedian,
+        p50: api.leadTime.p50,
+        p85: api.leadTime.p85,
+        p95: api.leadTime.p95,
+        cfr: api.changeFailureRate.rate,
+        ttr: api.timeToRestore.p50,
+        rework: api.reworkRate.rate,
         recovery: api.failedDeploymentRecoveryTime.p50,
       });
     }
@@ -121,7 +160,12 @@ describe('GET /metrics', () => {
   it('counts the events ingested per type from the raw log, and keeps counting', async () => {
     const before = parsePrometheus((await get(`${s.url}/metrics`)).text).get('deming_events_ingested_total')!.samples;
     const byType = s.db.prepare('SELECT type, count(*) AS n FROM raw_events GROUP BY type').all() as { type: string; n: number }[];
-    expect(before).toEqual(['deployment', 'change', 'ci_run', 'incident'].map((type) => ({ labels: { type }, value: byType.find((b) => b.type === type)?.n ?? 0 })));
+    expect(before).toEqual(
+      ['deployment', 'change', 'ci_run', 'incident'].map((type) => ({
+        labels: { type },
+        value: byType.find((b) => b.type === type)?.n ?? 0,
+      })),
+    );
     await post(`${s.url}/api/v1/events`, [deployment({ id: 'more-1', service: 'acme/app', finishedAt: '2026-03-15T00:00:00Z' })]);
     const after = parsePrometheus((await get(`${s.url}/metrics`)).text).get('deming_events_ingested_total')!.samples;
     expect(after.find((x) => x.labels.type === 'deployment')!.value).toBe(before.find((x) => x.labels.type === 'deployment')!.value + 1);

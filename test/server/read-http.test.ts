@@ -12,18 +12,23 @@ const q = 'from=2026-03-02&to=2026-03-16';
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'deming-config-'));
   const file = join(dir, 'deming.config.yaml');
-  writeFileSync(file, `organisation:
+  writeFileSync(
+    file,
+    `organisation:
   - id: d1
     name: Department One
     teams:
       - id: t1
         name: Team One
         services: ["acme/*"]
-`);
+`,
+  );
   s = await startTestServer({ DEMING_CONFIG: file }, () => Date.parse('2026-03-16T00:00:00Z'));
   expect((await post(`${s.url}/api/v1/events`, scenarioEvents())).status).toBe(200);
 });
-afterAll(async () => { await s.stop(); });
+afterAll(async () => {
+  await s.stop();
+});
 
 describe('reads', () => {
   it('GET /api/v1/health reports the database', async () => {
@@ -49,7 +54,16 @@ describe('reads', () => {
     expect(svc.status).toBe(200);
     // Two weeks, five changes, four deployments since its first incident: figures, too few to band.
     expect(svc.body.leadTime).toMatchObject({ count: 5, p50: 86_400, band: null, bandReason: 'too few' });
-    expect(svc.body.changeFailureRate).toEqual({ count: 4, failed: 2, rate: 0.5, band: null, bandReason: 'too few', services: 1, servicesInScope: 1, reason: null });
+    expect(svc.body.changeFailureRate).toEqual({
+      count: 4,
+      failed: 2,
+      rate: 0.5,
+      band: null,
+      bandReason: 'too few',
+      services: 1,
+      servicesInScope: 1,
+      reason: null,
+    });
     expect(svc.body.failedDeploymentRecoveryTime).toMatchObject({ count: 2, p50: 21_900 });
     expect(svc.body.benchmark).toMatchObject({ edition: '2025', industries: { government: 'Government', all: 'All industries' } });
     const team = await get(`${s.url}/api/v1/metrics?scope=team:t1&${q}`);
@@ -71,7 +85,10 @@ describe('reads', () => {
     const r = await get(`${s.url}/api/v1/metrics/series?scope=service:acme/app&from=2026-02-23&to=2026-03-23&bucket=week`);
     expect(r.status).toBe(200);
     expect(r.body.points.map((p: any) => [p.from.slice(0, 10), p.deploymentFrequency.count, p.leadTime.p50])).toEqual([
-      ['2026-02-23', 1, 5 * 86_400], ['2026-03-02', 2, 43_200], ['2026-03-09', 2, 1.5 * 86_400], ['2026-03-16', 0, null],
+      ['2026-02-23', 1, 5 * 86_400],
+      ['2026-03-02', 2, 43_200],
+      ['2026-03-09', 2, 1.5 * 86_400],
+      ['2026-03-16', 0, null],
     ]);
     expect(r.body.leadTimeXmr.values).toEqual([5 * 86_400, 43_200, 1.5 * 86_400, null]);
     expect(r.body.leadTimeXmr.centre).toBeCloseTo((5 * 86_400 + 43_200 + 1.5 * 86_400) / 3, 6);
@@ -79,7 +96,10 @@ describe('reads', () => {
 
   it('GET /api/v1/changes lists the slowest changes first with links and stages', async () => {
     const r = await get(`${s.url}/api/v1/changes?scope=service:acme/app&${q}&limit=2`);
-    expect(r.body.items.map((c: any) => [c.sha, c.leadTime, c.deploymentId])).toEqual([[sha('c2'), 3 * 86_400, 'deploy-1'], [sha('c6'), 2 * 86_400, 'deploy-4']]);
+    expect(r.body.items.map((c: any) => [c.sha, c.leadTime, c.deploymentId])).toEqual([
+      [sha('c2'), 3 * 86_400, 'deploy-1'],
+      [sha('c6'), 2 * 86_400, 'deploy-4'],
+    ]);
     expect(r.body.items[0].pullRequest).toEqual({ number: 1, url: null });
     expect(r.body.items[0].stages).toEqual({ plan: 2 * 86_400, do: 2 * 86_400 + 18 * 3600, check: 7200, act: 14_400 });
     const fastest = await get(`${s.url}/api/v1/changes?scope=service:acme/app&${q}&sort=fastest&limit=1`);
@@ -88,12 +108,23 @@ describe('reads', () => {
 
   it('lists deployments, incidents and CI runs of a scope and window, newest first', async () => {
     const d = await get(`${s.url}/api/v1/deployments?scope=service:acme/app&${q}`);
-    expect(d.body.items.map((x: any) => x.id)).toEqual(['deploy-running', 'deploy-4', 'deploy-staging', 'deploy-3', 'deploy-failed', 'deploy-2', 'deploy-1']);
+    expect(d.body.items.map((x: any) => x.id)).toEqual([
+      'deploy-running',
+      'deploy-4',
+      'deploy-staging',
+      'deploy-3',
+      'deploy-failed',
+      'deploy-2',
+      'deploy-1',
+    ]);
     expect(d.body.items[1]).toMatchObject({ production: true, status: 'success', changes: 2, finishedAt: '2026-03-14T00:00:00.000Z' });
     const i = await get(`${s.url}/api/v1/incidents?scope=service:acme/app&${q}`);
     expect(i.body.items.map((x: any) => x.id)).toEqual(['i5', 'i2', 'i4', 'i3', 'i1']);
     const c = await get(`${s.url}/api/v1/ci-runs?scope=service:acme/app&${q}`);
-    expect(c.body.items.map((x: any) => [x.id, x.status])).toEqual([['run-1', 'success'], ['run-0', 'failure']]);
+    expect(c.body.items.map((x: any) => [x.id, x.status])).toEqual([
+      ['run-1', 'success'],
+      ['run-0', 'failure'],
+    ]);
   });
 
   it('answers CSV when asked, quoted as RFC 4180 says', async () => {
@@ -105,7 +136,12 @@ describe('reads', () => {
     const viaAccept = await get(`${s.url}/api/v1/metrics/series?scope=org&${q}`, { accept: 'text/csv' });
     expect(viaAccept.text.split('\r\n')[0]).toContain('leadTime.p50');
     // Failed deployment recovery time and the evidence of each figure are columns too.
-    for (const column of ['failedDeploymentRecoveryTime.p50', 'changeFailureRate.services', 'changeFailureRate.reason', 'leadTime.bandReason']) {
+    for (const column of [
+      'failedDeploymentRecoveryTime.p50',
+      'changeFailureRate.services',
+      'changeFailureRate.reason',
+      'leadTime.bandReason',
+    ]) {
       expect(viaAccept.text.split('\r\n')[0]).toContain(column);
     }
     const metricsCsv = await get(`${s.url}/api/v1/metrics?scope=org&${q}&format=csv`);
@@ -138,7 +174,9 @@ describe('reads', () => {
   });
 
   it('compresses what it sends when the client accepts gzip', async () => {
-    const r = await fetch(`${s.url}/api/v1/metrics/series?scope=org&from=2026-01-01&to=2026-03-16&bucket=day`, { headers: { 'accept-encoding': 'gzip' } });
+    const r = await fetch(`${s.url}/api/v1/metrics/series?scope=org&from=2026-01-01&to=2026-03-16&bucket=day`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
     expect(r.headers.get('content-encoding')).toBe('gzip');
     expect((await r.json()).points.length).toBe(74);
   });

@@ -19,37 +19,64 @@ import { startOidcProvider, type TestProvider } from '../helpers/oidc-provider';
 import { CookieJar, finishSignIn, freePort, startSignIn } from '../helpers/oidc-signin';
 import { runCli } from '../helpers/process';
 
-const TOKENS = { DEMING_VIEWER_TOKEN: 'viewer-token-0123456789', DEMING_INGEST_TOKEN: 'ingest-token-0123456789', DEMING_ADMIN_TOKEN: 'admin-token-0123456789' };
+const TOKENS = {
+  DEMING_VIEWER_TOKEN: 'viewer-token-0123456789',
+  DEMING_INGEST_TOKEN: 'ingest-token-0123456789',
+  DEMING_ADMIN_TOKEN: 'admin-token-0123456789',
+};
 const hashes = { ada: hashPassword('ada-correct-password'), bob: hashPassword('bob-correct-password') };
 
 let dir: string;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'deming-recheck-')); });
-afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'deming-recheck-'));
+});
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** A server on the given database file and configuration (YAML), as `npx deming start` would run it. */
 async function start(db: string, yaml: string, env: Record<string, string> = {}): Promise<RunningServer> {
   const file = join(dir, `config-${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(file, yaml);
-  return startServer(loadConfig({ DEMING_DB: db, DEMING_CONFIG: file, PORT: '0', DEMING_DEMO: 'off', ...TOKENS, ...env }), { log: () => {} });
+  return startServer(loadConfig({ DEMING_DB: db, DEMING_CONFIG: file, PORT: '0', DEMING_DEMO: 'off', ...TOKENS, ...env }), {
+    log: () => {},
+  });
 }
 
-const users = (list: [string, string][]) => `auth:\n  users:\n${list.map(([u, role]) => `    - username: ${u}\n      passwordHash: "${hashes[u as keyof typeof hashes]}"\n      role: ${role}\n`).join('')}`;
+const users = (list: [string, string][]) =>
+  `auth:\n  users:\n${list.map(([u, role]) => `    - username: ${u}\n      passwordHash: "${hashes[u as keyof typeof hashes]}"\n      role: ${role}\n`).join('')}`;
 
 async function signIn(url: string, body: unknown): Promise<string> {
-  const res = await fetch(`${url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBe(200);
   return (res.headers.get('set-cookie') ?? '').split(';')[0];
 }
 // A new connection each time: a server started again on the same port must not get the last one's kept-alive socket.
-const session = async (url: string, cookie: string) => (await fetch(`${url}/api/v1/session`, { headers: { cookie, connection: 'close' } })).json();
+const session = async (url: string, cookie: string) =>
+  (await fetch(`${url}/api/v1/session`, { headers: { cookie, connection: 'close' } })).json();
 const status = async (url: string, path: string, cookie: string, init: RequestInit = {}) =>
-  (await fetch(`${url}${path}`, { ...init, headers: { cookie, 'content-type': 'application/json', connection: 'close', ...init.headers } })).status;
-const planLoop = (url: string, cookie: string) => status(url, '/api/v1/loops', cookie, { method: 'POST', body: JSON.stringify({ scope: 'org', name: 'x', from: '2026-01-05', to: '2026-01-19' }) });
+  (await fetch(`${url}${path}`, { ...init, headers: { cookie, 'content-type': 'application/json', connection: 'close', ...init.headers } }))
+    .status;
+const planLoop = (url: string, cookie: string) =>
+  status(url, '/api/v1/loops', cookie, {
+    method: 'POST',
+    body: JSON.stringify({ scope: 'org', name: 'x', from: '2026-01-05', to: '2026-01-19' }),
+  });
 
 describe('password and token sessions after the configuration changes', () => {
   it('ends a removed user’s session and lowers a lowered user’s role at the next request after a restart', async () => {
     const db = join(dir, 'users.db');
-    let s = await start(db, users([['ada', 'editor'], ['bob', 'editor']]));
+    let s = await start(
+      db,
+      users([
+        ['ada', 'editor'],
+        ['bob', 'editor'],
+      ]),
+    );
     const ada = await signIn(s.url, { username: 'ada', password: 'ada-correct-password' });
     const bob = await signIn(s.url, { username: 'bob', password: 'bob-correct-password' });
     expect(await planLoop(s.url, ada)).toBe(201);
@@ -69,7 +96,10 @@ describe('password and token sessions after the configuration changes', () => {
 
   it('ends the sessions of a rotated token, and gives a token session its token’s role now', async () => {
     const db = join(dir, 'tokens.db');
-    let s = await start(db, 'auth:\n  tokens:\n    - { name: ci, token: first-editor-token-0123, role: editor }\n    - { name: desk, token: desk-token-0123456789ab, role: editor }\n');
+    let s = await start(
+      db,
+      'auth:\n  tokens:\n    - { name: ci, token: first-editor-token-0123, role: editor }\n    - { name: desk, token: desk-token-0123456789ab, role: editor }\n',
+    );
     const rotated = await signIn(s.url, { token: 'first-editor-token-0123' });
     const kept = await signIn(s.url, { token: 'desk-token-0123456789ab' });
     // The database keeps neither token.
@@ -79,7 +109,10 @@ describe('password and token sessions after the configuration changes', () => {
     expect(stored).not.toContain('first-editor-token-0123');
     expect(stored).not.toContain('desk-token-0123456789ab');
     await s.close();
-    s = await start(db, 'auth:\n  tokens:\n    - { name: ci, token: second-editor-token-01, role: editor }\n    - { name: desk, token: desk-token-0123456789ab, role: viewer }\n');
+    s = await start(
+      db,
+      'auth:\n  tokens:\n    - { name: ci, token: second-editor-token-01, role: editor }\n    - { name: desk, token: desk-token-0123456789ab, role: viewer }\n',
+    );
     try {
       expect(await status(s.url, '/api/v1/org', rotated)).toBe(401);
       expect(await session(s.url, kept)).toMatchObject({ signedIn: true, actor: 'desk', role: 'viewer' });
@@ -95,11 +128,21 @@ describe('password and token sessions after the configuration changes', () => {
     const table = openStore(file);
     try {
       const store = createSessionStore(table, loadConfig({ DEMING_DB: file, ...TOKENS }), Date.now);
-      const made = await store.create('env:viewer', 'viewer', { kind: 'token', tokenHash: createHash('sha256').update(TOKENS.DEMING_VIEWER_TOKEN).digest('hex') });
+      const made = await store.create('env:viewer', 'viewer', {
+        kind: 'token',
+        tokenHash: createHash('sha256').update(TOKENS.DEMING_VIEWER_TOKEN).digest('hex'),
+      });
       expect(await store.lookup(made.id)).toEqual({ actor: 'env:viewer', role: 'viewer' });
       // A row as the migration would leave an older one (no origin), were it kept.
       const id = randomBytes(32).toString('base64url');
-      insertSession(db, createHash('sha256').update(id).digest('hex'), { actor: 'env:viewer', role: 'viewer', kind: '', origin: '', createdAt: Date.now(), expiresAt: Date.now() + 3_600_000 });
+      insertSession(db, createHash('sha256').update(id).digest('hex'), {
+        actor: 'env:viewer',
+        role: 'viewer',
+        kind: '',
+        origin: '',
+        createdAt: Date.now(),
+        expiresAt: Date.now() + 3_600_000,
+      });
       expect(await store.lookup(id)).toBeNull();
       expect((db.prepare('SELECT count(*) AS n FROM sessions').get() as { n: number }).n).toBe(1);
     } finally {
@@ -113,8 +156,16 @@ describe('npx deming sessions', () => {
   it('revokes a user’s sessions in a running server, and lists sessions without their ids', async () => {
     const db = join(dir, 'cli.db');
     const file = join(dir, 'cli.yaml');
-    writeFileSync(file, users([['ada', 'editor'], ['bob', 'editor']]));
-    const s = await startServer(loadConfig({ DEMING_DB: db, DEMING_CONFIG: file, PORT: '0', DEMING_DEMO: 'off', ...TOKENS }), { log: () => {} });
+    writeFileSync(
+      file,
+      users([
+        ['ada', 'editor'],
+        ['bob', 'editor'],
+      ]),
+    );
+    const s = await startServer(loadConfig({ DEMING_DB: db, DEMING_CONFIG: file, PORT: '0', DEMING_DEMO: 'off', ...TOKENS }), {
+      log: () => {},
+    });
     const env = { DEMING_DB: db, DEMING_CONFIG: file, ...TOKENS };
     try {
       const ada1 = await signIn(s.url, { username: 'ada', password: 'ada-correct-password' });
@@ -154,12 +205,17 @@ describe('single sign-on sessions after the role mapping changes', () => {
   let port: number;
   beforeAll(async () => {
     port = await freePort();
-    provider = await startOidcProvider({ clientId: 'deming', clientSecret: 'a-client-secret-for-tests', redirectUri: `http://127.0.0.1:${port}/auth/oidc/callback` },
-      (login) => (login === 'grace' ? ['delivery-leads', 'everyone'] : ['everyone']));
+    provider = await startOidcProvider(
+      { clientId: 'deming', clientSecret: 'a-client-secret-for-tests', redirectUri: `http://127.0.0.1:${port}/auth/oidc/callback` },
+      (login) => (login === 'grace' ? ['delivery-leads', 'everyone'] : ['everyone']),
+    );
   });
-  afterAll(async () => { await provider?.close(); });
+  afterAll(async () => {
+    await provider?.close();
+  });
 
-  const oidc = (roles: string) => `auth:\n  oidc:\n    issuer: ${provider.issuer}\n    clientId: deming\n    clientSecret: a-client-secret-for-tests\n    redirectUrl: http://127.0.0.1:${port}/auth/oidc/callback\n    roles:\n${roles}`;
+  const oidc = (roles: string) =>
+    `auth:\n  oidc:\n    issuer: ${provider.issuer}\n    clientId: deming\n    clientSecret: a-client-secret-for-tests\n    redirectUrl: http://127.0.0.1:${port}/auth/oidc/callback\n    roles:\n${roles}`;
 
   it('ends a session whose group is no longer mapped, and follows a mapping that lowers its role', async () => {
     const db = join(dir, 'oidc.db');

@@ -15,14 +15,31 @@ let clock = Date.parse('2026-03-01T00:00:00Z');
 
 beforeAll(async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'deming-auth-')), 'deming.config.yaml');
-  writeFileSync(file, `auth:\n  sessionHours: 2\n  users:\n    - username: ada\n      passwordHash: "${hashPassword('correct horse battery')}"\n      role: editor\n`);
+  writeFileSync(
+    file,
+    `auth:\n  sessionHours: 2\n  users:\n    - username: ada\n      passwordHash: "${hashPassword('correct horse battery')}"\n      role: editor\n`,
+  );
   // Every role has a token, so loopback grants nothing by itself.
-  s = await startTestServer({ DEMING_CONFIG: file, DEMING_VIEWER_TOKEN: VIEWER, DEMING_INGEST_TOKEN: 'ingest-token-0123456789', DEMING_ADMIN_TOKEN: 'admin-token-0123456789' }, () => clock);
+  s = await startTestServer(
+    {
+      DEMING_CONFIG: file,
+      DEMING_VIEWER_TOKEN: VIEWER,
+      DEMING_INGEST_TOKEN: 'ingest-token-0123456789',
+      DEMING_ADMIN_TOKEN: 'admin-token-0123456789',
+    },
+    () => clock,
+  );
 });
-afterAll(async () => { await s.stop(); });
+afterAll(async () => {
+  await s.stop();
+});
 
 async function login(body: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${s.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(`${s.url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
   return { res, body: res.status === 204 ? null : await res.json() };
 }
 const cookieOf = (res: Response) => (res.headers.get('set-cookie') ?? '').split(';')[0];
@@ -51,11 +68,18 @@ describe('signing in', () => {
     const { res, body } = await login({ username: 'ada', password: 'correct horse battery' });
     expect(body).toMatchObject({ actor: 'user:ada', roles: ['editor', 'viewer'] });
     const cookie = cookieOf(res);
-    const plan = await fetch(`${s.url}/api/v1/loops`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ scope: 'org', name: 'x', from: '2026-01-05', to: '2026-01-19' }) });
+    const plan = await fetch(`${s.url}/api/v1/loops`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify({ scope: 'org', name: 'x', from: '2026-01-05', to: '2026-01-19' }),
+    });
     expect(plan.status).toBe(201);
     const audit = await (await fetch(`${s.url}/api/v1/loops/audit?scope=org`, { headers: { cookie } })).json();
     expect(audit.items[0].actor).toBe('user:ada');
-    expect((await fetch(`${s.url}/api/v1/events`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '[]' })).status).toBe(403);
+    expect(
+      (await fetch(`${s.url}/api/v1/events`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '[]' }))
+        .status,
+    ).toBe(403);
   });
 
   it('refuses a wrong password or token with 401 and never says which part was wrong', async () => {
@@ -86,7 +110,10 @@ describe('signing in', () => {
     refused.close();
     const cookie = cookieOf((await login({ token: VIEWER })).res);
     const ok = connect(s.url, { transports: ['websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie } });
-    await new Promise<void>((resolve, reject) => { ok.on('connect', () => resolve()); ok.on('connect_error', reject); });
+    await new Promise<void>((resolve, reject) => {
+      ok.on('connect', () => resolve());
+      ok.on('connect_error', reject);
+    });
     ok.close();
   });
 
@@ -105,8 +132,14 @@ describe('signing in', () => {
 describe('where single sign-on may send a person back to', () => {
   it.each([
     ['/team/a?from=2026-01-01', '/team/a?from=2026-01-01'],
-    ['//evil.example/x', '/'], ['/\\evil.example', '/'], ['https://evil.example', '/'], ['javascript:alert(1)', '/'],
-    ['/login?next=/x', '/'], ['/auth/oidc/login', '/'], ['/a\tb', '/'], [undefined, '/'],
+    ['//evil.example/x', '/'],
+    ['/\\evil.example', '/'],
+    ['https://evil.example', '/'],
+    ['javascript:alert(1)', '/'],
+    ['/login?next=/x', '/'],
+    ['/auth/oidc/login', '/'],
+    ['/a\tb', '/'],
+    [undefined, '/'],
   ])('%s → %s', (value, expected) => {
     expect(sameSitePath(value)).toBe(expected);
   });

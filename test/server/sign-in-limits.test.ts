@@ -22,14 +22,28 @@ let clock = Date.parse('2026-03-01T00:00:00Z');
 
 beforeAll(async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'deming-limits-')), 'deming.config.yaml');
-  const users = ['ada', 'bob'].map((u) => `    - username: ${u}\n      passwordHash: "${hashPassword(`${u}-correct-password`)}"\n      role: editor\n`).join('');
+  const users = ['ada', 'bob']
+    .map((u) => `    - username: ${u}\n      passwordHash: "${hashPassword(`${u}-correct-password`)}"\n      role: editor\n`)
+    .join('');
   writeFileSync(file, `auth:\n  users:\n${users}limits:\n  signInAttempts: ${ATTEMPTS}\n  signInLockMinutes: 15\n`);
-  s = await startTestServer({ DEMING_CONFIG: file, DEMING_VIEWER_TOKEN: VIEWER, DEMING_EDITOR_TOKEN: EDITOR, DEMING_INGEST_TOKEN: 'ingest-token-0123456789', DEMING_ADMIN_TOKEN: 'admin-token-0123456789' }, () => clock);
+  s = await startTestServer(
+    {
+      DEMING_CONFIG: file,
+      DEMING_VIEWER_TOKEN: VIEWER,
+      DEMING_EDITOR_TOKEN: EDITOR,
+      DEMING_INGEST_TOKEN: 'ingest-token-0123456789',
+      DEMING_ADMIN_TOKEN: 'admin-token-0123456789',
+    },
+    () => clock,
+  );
 }, 30_000);
-afterAll(async () => { await s.stop(); });
+afterAll(async () => {
+  await s.stop();
+});
 
 const signIn = (from: string, body: unknown) => requestFrom(from, `${s.url}/api/v1/session`, { body });
-const password = (from: string, username: string, ok = false) => signIn(from, { username, password: ok ? `${username}-correct-password` : 'a wrong guess' });
+const password = (from: string, username: string, ok = false) =>
+  signIn(from, { username, password: ok ? `${username}-correct-password` : 'a wrong guess' });
 
 describe('sign-in limits per user name and per address', () => {
   it('counts a user’s failures across another account’s success: nine wrong, a good token, one wrong, locked', async () => {
@@ -103,7 +117,13 @@ describe('bearer tokens', () => {
     // A token sign-in and the socket.io handshake from there too; another address is not affected.
     expect((await signIn(from, { token: VIEWER })).status).toBe(429);
     expect((await org(VIEWER, address(5, 2))).status).toBe(200);
-    const socket = connect(s.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: VIEWER }, localAddress: from } as Parameters<typeof connect>[1]);
+    const socket = connect(s.url, {
+      transports: ['websocket'],
+      forceNew: true,
+      reconnection: false,
+      auth: { token: VIEWER },
+      localAddress: from,
+    } as Parameters<typeof connect>[1]);
     const error = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
     socket.close();
     expect(error.message).toMatch(/^too many attempts: .*with a token from this address/);
@@ -118,7 +138,9 @@ describe('bearer tokens at the health check', () => {
   it('counts wrong tokens sent to health, which still answers, so it is no way around the limit', async () => {
     const from = address(5, 3);
     for (let i = 0; i < ATTEMPTS * ADDRESS_FACTOR; i++) {
-      expect((await requestFrom(from, `${s.url}/api/v1/health`, { headers: { authorization: `Bearer guess-${i}-0123456789abcdef` } })).status).toBe(200);
+      expect(
+        (await requestFrom(from, `${s.url}/api/v1/health`, { headers: { authorization: `Bearer guess-${i}-0123456789abcdef` } })).status,
+      ).toBe(200);
     }
     expect((await requestFrom(from, `${s.url}/api/v1/health`, { headers: { authorization: `Bearer ${VIEWER}` } })).status).toBe(200);
     expect((await requestFrom(from, `${s.url}/api/v1/org`, { headers: { authorization: `Bearer ${VIEWER}` } })).status).toBe(429);
@@ -129,7 +151,12 @@ describe('bearer tokens at the health check', () => {
 describe('password checks off the event loop', () => {
   it('answers health while 50 password sign-ins are being checked', async () => {
     let lastSignIn = 0;
-    const signIns = Array.from({ length: 50 }, (_, i) => password(address(6, i + 1), `flood-${i}`).then((r) => { lastSignIn = Date.now(); return r.status; }));
+    const signIns = Array.from({ length: 50 }, (_, i) =>
+      password(address(6, i + 1), `flood-${i}`).then((r) => {
+        lastSignIn = Date.now();
+        return r.status;
+      }),
+    );
     await new Promise((r) => setTimeout(r, 20));
     const health = await requestFrom('127.0.0.1', `${s.url}/api/v1/health`);
     const healthAt = Date.now();
@@ -146,7 +173,10 @@ describe('the limiter’s table', () => {
   it('keeps a locked key through 20,000 other addresses, within its capacity', () => {
     let t = 0;
     const limiter = createKeyLimiter({ limit: 3, lockMs: 60_000, capacity: 10_000, now: () => t });
-    for (let i = 0; i < 3; i++) { expect(limiter.begin('victim-guessed')).toEqual({ ok: true }); limiter.end('victim-guessed', 'failed'); }
+    for (let i = 0; i < 3; i++) {
+      expect(limiter.begin('victim-guessed')).toEqual({ ok: true });
+      limiter.end('victim-guessed', 'failed');
+    }
     expect(limiter.lockedFor('victim-guessed')).toBe(60);
     for (let i = 0; i < 20_000; i++) {
       const key = `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`;
@@ -170,7 +200,11 @@ describe('the limiter’s table', () => {
       }
     }
     const refused = guard.token('10.0.1.1');
-    expect(isRefusal(refused) && refused).toMatchObject({ status: 429, message: 'Too many sign-in attempts on this server: try again in 1 minute.', retryAfter: 60 });
+    expect(isRefusal(refused) && refused).toMatchObject({
+      status: 429,
+      message: 'Too many sign-in attempts on this server: try again in 1 minute.',
+      retryAfter: 60,
+    });
     expect(isRefusal(guard.token('10.0.0.5'))).toBe(true);
     t += 60_000;
     expect(isRefusal(guard.token('10.0.1.1'))).toBe(false);

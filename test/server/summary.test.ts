@@ -3,8 +3,12 @@ import { get, startTestServer } from '../helpers/server';
 
 let s: Awaited<ReturnType<typeof startTestServer>>;
 const now = Date.parse('2026-11-01T00:00:00Z');
-beforeAll(async () => { s = await startTestServer({ DEMING_DEMO: 'on' }, () => now); });
-afterAll(async () => { await s.stop(); });
+beforeAll(async () => {
+  s = await startTestServer({ DEMING_DEMO: 'on' }, () => now);
+});
+afterAll(async () => {
+  await s.stop();
+});
 
 describe('GET /api/v1/summary', () => {
   it('gives executives one row per department: now, baseline, speedup, bands and a 12-month trend', async () => {
@@ -39,14 +43,19 @@ describe('GET /api/v1/summary', () => {
     const lines = r.text.trim().split('\r\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toContain('speedup');
-    for (const column of ['nowLeadTimeP50', 'baselineLeftOut', 'failedDeploymentRecoveryTimeP50', 'aheadOfGovernment']) expect(lines[0]).toContain(column);
+    for (const column of ['nowLeadTimeP50', 'baselineLeftOut', 'failedDeploymentRecoveryTimeP50', 'aheadOfGovernment'])
+      expect(lines[0]).toContain(column);
   });
 });
 
 describe('GET /api/v1/children', () => {
   it('gives the figures of each child scope, equal to reading each one', async () => {
     const org = await get(`${s.url}/api/v1/children?scope=org&from=2026-08-01&to=2026-11-01`);
-    expect(org.body.items.map((i: any) => i.scope).sort()).toEqual(['department:health', 'department:revenue-benefits', 'department:transport']);
+    expect(org.body.items.map((i: any) => i.scope).sort()).toEqual([
+      'department:health',
+      'department:revenue-benefits',
+      'department:transport',
+    ]);
     const dept = await get(`${s.url}/api/v1/children?scope=department:health&from=2026-08-01&to=2026-11-01`);
     expect(dept.body.items.length).toBeGreaterThanOrEqual(2);
     for (const item of dept.body.items) {

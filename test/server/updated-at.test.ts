@@ -13,10 +13,17 @@ type Server = Awaited<ReturnType<typeof startTestServer>>;
 type Event = Record<string, unknown>;
 
 let s: Server;
-beforeAll(async () => { s = await startTestServer({}, () => Date.parse('2026-03-10T00:00:00Z')); });
-afterAll(async () => { await s.stop(); });
+beforeAll(async () => {
+  s = await startTestServer({}, () => Date.parse('2026-03-10T00:00:00Z'));
+});
+afterAll(async () => {
+  await s.stop();
+});
 
-const T1 = '2026-03-02T10:00:00Z', T2 = '2026-03-02T11:00:00Z', T3 = '2026-03-02T12:00:00Z', T4 = '2026-03-02T13:00:00Z';
+const T1 = '2026-03-02T10:00:00Z',
+  T2 = '2026-03-02T11:00:00Z',
+  T3 = '2026-03-02T12:00:00Z',
+  T4 = '2026-03-02T13:00:00Z';
 const WINDOW = 'from=2026-03-01T00:00:00Z&to=2026-03-09T00:00:00Z';
 
 async function send(events: Event[]) {
@@ -60,8 +67,15 @@ const cases: Case[] = [
       { type: 'incident', id, service, openedAt: T1, resolvedAt: T2, url: 'https://example.org/i', updatedAt: T2 },
       { type: 'incident', id, service, openedAt: T1, severity: 'sev1', url: 'https://example.org/i', updatedAt: T3 },
     ],
-    seen: async (id) => { const i = await list('incidents', id); return i && { resolvedAt: i.resolvedAt, severity: i.severity }; },
-    shows: [{ resolvedAt: null, severity: null }, { resolvedAt: '2026-03-02T11:00:00.000Z', severity: null }, { resolvedAt: null, severity: 'sev1' }],
+    seen: async (id) => {
+      const i = await list('incidents', id);
+      return i && { resolvedAt: i.resolvedAt, severity: i.severity };
+    },
+    shows: [
+      { resolvedAt: null, severity: null },
+      { resolvedAt: '2026-03-02T11:00:00.000Z', severity: null },
+      { resolvedAt: null, severity: 'sev1' },
+    ],
   },
   {
     type: 'deployment',
@@ -88,7 +102,15 @@ const cases: Case[] = [
     type: 'change',
     versions: (id) => {
       const sha = Buffer.from(id).toString('hex').padEnd(40, '0').slice(0, 40);
-      const v = (n: number, at: string) => ({ type: 'change', service, sha, committedAt: T1, pullRequest: { number: n, mergedAt: T1 }, url: 'https://example.org/c', updatedAt: at });
+      const v = (n: number, at: string) => ({
+        type: 'change',
+        service,
+        sha,
+        committedAt: T1,
+        pullRequest: { number: n, mergedAt: T1 },
+        url: 'https://example.org/c',
+        updatedAt: at,
+      });
       return [v(1, T1), v(2, T2), v(3, T3)];
     },
     seen: async (id) => {
@@ -103,7 +125,17 @@ const cases: Case[] = [
 /** Ships a change's sha to production, so the changes list shows it. */
 async function ship(versions: Event[], id: string) {
   if (versions[0].type !== 'change') return;
-  await send([{ type: 'deployment', id: `ship-${id}`, service, environment: 'production', status: 'success', sha: versions[0].sha, finishedAt: '2026-03-03T00:00:00Z' }]);
+  await send([
+    {
+      type: 'deployment',
+      id: `ship-${id}`,
+      service,
+      environment: 'production',
+      status: 'success',
+      sha: versions[0].sha,
+      finishedAt: '2026-03-03T00:00:00Z',
+    },
+  ]);
 }
 
 let runs = 0;
@@ -118,7 +150,10 @@ describe.each(paths)('updatedAt through %s', (_path, shape) => {
     };
 
     it('ignores a version older than the stored one, and applies a newer one', async () => {
-      const { id, versions: [v1, v2, v3] } = await fresh();
+      const {
+        id,
+        versions: [v1, v2, v3],
+      } = await fresh();
       expect(await send([v2])).toEqual({ accepted: 1, updated: 0, unchanged: 0 });
       await ship([v2], id);
       expect(await c.seen(id)).toEqual(c.shows[1]);
@@ -134,7 +169,10 @@ describe.each(paths)('updatedAt through %s', (_path, shape) => {
     });
 
     it('applies a version without updatedAt, which does not lower the stored time', async () => {
-      const { id, versions: [v1, v2, v3] } = await fresh();
+      const {
+        id,
+        versions: [v1, v2, v3],
+      } = await fresh();
       const { updatedAt: _t, ...undated } = v1;
       await send([v2]);
       await ship([v2], id);
@@ -150,7 +188,10 @@ describe.each(paths)('updatedAt through %s', (_path, shape) => {
     });
 
     it('counts a version that differs only in updatedAt as unchanged, but a version from in between is then older', async () => {
-      const { id, versions: [v1, v2, v3] } = await fresh();
+      const {
+        id,
+        versions: [v1, v2, v3],
+      } = await fresh();
       await send([v1]);
       await ship([v1], id);
       expect(await send([{ ...v1, updatedAt: T4 }])).toEqual({ accepted: 0, updated: 0, unchanged: 1 });
@@ -159,7 +200,14 @@ describe.each(paths)('updatedAt through %s', (_path, shape) => {
     });
 
     it('reaches the newest version whatever the order of arrival', async () => {
-      const orders = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+      const orders = [
+        [0, 1, 2],
+        [0, 2, 1],
+        [1, 0, 2],
+        [1, 2, 0],
+        [2, 0, 1],
+        [2, 1, 0],
+      ];
       for (const order of orders) {
         const { id, versions } = await fresh();
         for (const i of order) await send([versions[i]]);
@@ -179,6 +227,8 @@ describe('updatedAt', () => {
   it('is refused when it is not a timestamp with a zone, naming the field', async () => {
     const r = await post(`${s.url}/api/v1/events`, { type: 'incident', id: 'x', service, openedAt: T1, updatedAt: '2026-03-02 10:00' });
     expect(r.status).toBe(400);
-    expect(r.body.error.details).toEqual([{ path: '(body).updatedAt', message: expect.stringMatching(/ISO 8601 timestamp with a time zone/) }]);
+    expect(r.body.error.details).toEqual([
+      { path: '(body).updatedAt', message: expect.stringMatching(/ISO 8601 timestamp with a time zone/) },
+    ]);
   });
 });

@@ -13,8 +13,9 @@ export function BenchmarkPanel({ benchmark: b, scopeName }: { benchmark: Benchma
     <section className="panel benchmark" aria-labelledby="benchmark-heading" data-testid="benchmark">
       <h2 id="benchmark-heading">Against government: DORA Quick Check {b.edition}</h2>
       <p className="small">
-        How {scopeName}'s measured figures of the last 90 days compare with the answers people in {b.industries.government} and
-        in {b.industries.all.toLowerCase()} gave DORA's Quick Check. <strong>Those are survey answers, people's own estimates, not measurements.</strong>
+        How {scopeName}'s measured figures of the last 90 days compare with the answers people in {b.industries.government} and in{' '}
+        {b.industries.all.toLowerCase()} gave DORA's Quick Check.{' '}
+        <strong>Those are survey answers, people's own estimates, not measurements.</strong>
       </p>
       <div className="table-scroll">
         <table className="benchmark-table">
@@ -22,7 +23,9 @@ export function BenchmarkPanel({ benchmark: b, scopeName }: { benchmark: Benchma
           <thead>
             <tr>
               <th scope="col">Figure</th>
-              <th scope="col" className="num">Score <span className="muted small">0 to 10</span></th>
+              <th scope="col" className="num">
+                Score <span className="muted small">0 to 10</span>
+              </th>
               <th scope="col">{b.industries.government}</th>
               <th scope="col">{b.industries.all}</th>
             </tr>
@@ -30,7 +33,10 @@ export function BenchmarkPanel({ benchmark: b, scopeName }: { benchmark: Benchma
           <tbody>
             {rows.map((r) => (
               <tr key={r.id} data-testid={`benchmark-${r.id}`} className={r.id === 'average' ? 'benchmark-average' : undefined}>
-                <th scope="row">{r.label}{r.answer && <span className="block small muted">{r.answer}</span>}</th>
+                <th scope="row">
+                  {r.label}
+                  {r.answer && <span className="block small muted">{r.answer}</span>}
+                </th>
                 <td className="num">{r.figure.score === null ? NO_DATA : r.figure.score.toFixed(1)}</td>
                 <td data-testid="ahead-government">{aheadOfText(r.figure.aheadOf.government, b.industries.government)}</td>
                 <td>{aheadOfText(r.figure.aheadOf.all, b.industries.all.toLowerCase())}</td>
@@ -39,7 +45,9 @@ export function BenchmarkPanel({ benchmark: b, scopeName }: { benchmark: Benchma
           </tbody>
         </table>
       </div>
-      <p className="muted small" data-testid="benchmark-source">Source: {b.source}</p>
+      <p className="muted small" data-testid="benchmark-source">
+        Source: {b.source}
+      </p>
     </section>
   );
 }

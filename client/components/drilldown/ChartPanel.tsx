@@ -33,16 +33,21 @@ export function ChartPanel({ id, title, csv, legend, note, state, empty, summary
       </div>
       {legend}
       {note && <p className="legend-note">{note}</p>}
-      {state.error ? <ErrorMessage title={`Could not load the ${title.toLowerCase()}`} error={state.error} onRetry={state.retry} />
-        : !state.ready ? <Loading label={`Loading the ${title.toLowerCase()}…`} />
-        : empty !== null ? <EmptyState>{empty}</EmptyState>
-        : (
-          <>
-            {chart}
-            <p className="chart-summary" data-testid="chart-summary">{summary}</p>
-            {table}
-          </>
-        )}
+      {state.error ? (
+        <ErrorMessage title={`Could not load the ${title.toLowerCase()}`} error={state.error} onRetry={state.retry} />
+      ) : !state.ready ? (
+        <Loading label={`Loading the ${title.toLowerCase()}…`} />
+      ) : empty !== null ? (
+        <EmptyState>{empty}</EmptyState>
+      ) : (
+        <>
+          {chart}
+          <p className="chart-summary" data-testid="chart-summary">
+            {summary}
+          </p>
+          {table}
+        </>
+      )}
     </section>
   );
 }

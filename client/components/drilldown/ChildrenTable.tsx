@@ -19,7 +19,9 @@ import { EmptyState, ErrorMessage, Loading } from '../States';
 
 const CHILD = { org: ['Department', 'Departments'], department: ['Team', 'Teams'], team: ['Service', 'Services'] } as const;
 
-interface Column extends SortableColumn<ChildSortKey> { rollUpOnly?: boolean }
+interface Column extends SortableColumn<ChildSortKey> {
+  rollUpOnly?: boolean;
+}
 
 function columnsFor(noun: string): Column[] {
   return [
@@ -34,7 +36,12 @@ function columnsFor(noun: string): Column[] {
   ];
 }
 
-interface Props { kind: Exclude<ScopeKind, 'service'>; scopeName: string; children: Resource<ChildrenResponse>; url: string }
+interface Props {
+  kind: Exclude<ScopeKind, 'service'>;
+  scopeName: string;
+  children: Resource<ChildrenResponse>;
+  url: string;
+}
 
 export function ChildrenTable({ kind, scopeName, children, url }: Props) {
   const { search } = useLocation();
@@ -48,46 +55,70 @@ export function ChildrenTable({ kind, scopeName, children, url }: Props) {
   return (
     <section className="panel" aria-labelledby="children-heading" data-testid="children">
       <div className="panel-title-row">
-        <h2 id="children-heading">{many} in {scopeName}</h2>
+        <h2 id="children-heading">
+          {many} in {scopeName}
+        </h2>
         <CsvLink url={url} what={`the figures of the ${many.toLowerCase()}`} file={`${many.toLowerCase()}`} />
       </div>
-      {children.error ? <ErrorMessage title={`Could not load the ${many.toLowerCase()}`} error={children.error} onRetry={children.retry} />
-        : !children.data ? <Loading label={`Loading the ${many.toLowerCase()}…`} />
-        : rows.length === 0 ? (
-          <EmptyState>
-            No {many.toLowerCase()} with services yet: map services to {many.toLowerCase()} in <code>deming.config.yaml</code>, or send events for them.
-          </EmptyState>
-        ) : (
-          <ScrollTable label={`${many} in ${scopeName}`}>
-            <table className="children-table sticky-first">
-              <caption>
-                <span className="visually-hidden">{many} in {scopeName}. </span>
-                {describeSort(`${column.label}${column.unit ? ` ${column.unit}` : ''}`, sort.direction, column.key === 'name')}
-                <span className="no-print"> Select a column heading to sort by it; select a name to see its figures.</span>
-              </caption>
-              <thead>
-                <SortableHeaderRow columns={columns} sort={sort} onSort={(k) => setSort((x) => nextSort(x, k))} />
-              </thead>
-              <tbody>
-                {rows.map((r) => {
-                  const m = r.metrics;
-                  return (
-                    <tr key={r.scope} data-testid="child-row">
-                      <th scope="row"><Link to={{ pathname: pathForScope(r.scope), search }} data-testid="child-link">{r.name}</Link></th>
-                      {rollUp && <td className="num">{r.services}</td>}
-                      <td className="num">{formatDuration(m.leadTime.p50)}<span className="block small muted">{plural(m.leadTime.count, 'change')}</span></td>
-                      <td className="num">{m.deploymentFrequency.count > 0 ? formatRate(m.deploymentFrequency.perWeek) : NO_DATA}</td>
-                      <td className="num">{m.changeFailureRate.reason ? <span className="muted small">no incident data</span> : formatPercent(m.changeFailureRate.rate)}</td>
-                      <td className="num">{m.timeToRestore.reason ? <span className="muted small">no incident data</span> : formatDuration(m.timeToRestore.p50)}</td>
-                      <td><BandBadge band={m.band} /></td>
-                      {rollUp && <td>{m.bands ? <BandBar bands={m.bands} /> : NO_DATA}</td>}
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </ScrollTable>
-        )}
+      {children.error ? (
+        <ErrorMessage title={`Could not load the ${many.toLowerCase()}`} error={children.error} onRetry={children.retry} />
+      ) : !children.data ? (
+        <Loading label={`Loading the ${many.toLowerCase()}…`} />
+      ) : rows.length === 0 ? (
+        <EmptyState>
+          No {many.toLowerCase()} with services yet: map services to {many.toLowerCase()} in <code>deming.config.yaml</code>, or send events
+          for them.
+        </EmptyState>
+      ) : (
+        <ScrollTable label={`${many} in ${scopeName}`}>
+          <table className="children-table sticky-first">
+            <caption>
+              <span className="visually-hidden">
+                {many} in {scopeName}.{' '}
+              </span>
+              {describeSort(`${column.label}${column.unit ? ` ${column.unit}` : ''}`, sort.direction, column.key === 'name')}
+              <span className="no-print"> Select a column heading to sort by it; select a name to see its figures.</span>
+            </caption>
+            <thead>
+              <SortableHeaderRow columns={columns} sort={sort} onSort={(k) => setSort((x) => nextSort(x, k))} />
+            </thead>
+            <tbody>
+              {rows.map((r) => {
+                const m = r.metrics;
+                return (
+                  <tr key={r.scope} data-testid="child-row">
+                    <th scope="row">
+                      <Link to={{ pathname: pathForScope(r.scope), search }} data-testid="child-link">
+                        {r.name}
+                      </Link>
+                    </th>
+                    {rollUp && <td className="num">{r.services}</td>}
+                    <td className="num">
+                      {formatDuration(m.leadTime.p50)}
+                      <span className="block small muted">{plural(m.leadTime.count, 'change')}</span>
+                    </td>
+                    <td className="num">{m.deploymentFrequency.count > 0 ? formatRate(m.deploymentFrequency.perWeek) : NO_DATA}</td>
+                    <td className="num">
+                      {m.changeFailureRate.reason ? (
+                        <span className="muted small">no incident data</span>
+                      ) : (
+                        formatPercent(m.changeFailureRate.rate)
+                      )}
+                    </td>
+                    <td className="num">
+                      {m.timeToRestore.reason ? <span className="muted small">no incident data</span> : formatDuration(m.timeToRestore.p50)}
+                    </td>
+                    <td>
+                      <BandBadge band={m.band} />
+                    </td>
+                    {rollUp && <td>{m.bands ? <BandBar bands={m.bands} /> : NO_DATA}</td>}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </ScrollTable>
+      )}
     </section>
   );
 }

@@ -7,7 +7,9 @@ export function DeleteLoop({ loopId, loopName, onDone }: { loopId: string; loopN
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const confirm = useRef<HTMLButtonElement>(null);
-  useEffect(() => { if (confirming) confirm.current?.focus(); }, [confirming]);
+  useEffect(() => {
+    if (confirming) confirm.current?.focus();
+  }, [confirming]);
 
   const run = async () => {
     setBusy(true);
@@ -21,15 +23,36 @@ export function DeleteLoop({ loopId, loopName, onDone }: { loopId: string; loopN
   };
 
   if (!confirming) {
-    return <button type="button" className="button-warning-secondary" onClick={() => setConfirming(true)} data-testid="delete-loop">Delete this loop</button>;
+    return (
+      <button type="button" className="button-warning-secondary" onClick={() => setConfirming(true)} data-testid="delete-loop">
+        Delete this loop
+      </button>
+    );
   }
   return (
     <div className="confirm" role="group" aria-label={`Delete “${loopName}”?`} data-testid="delete-confirm">
-      <p><strong>Delete “{loopName}”?</strong> Its plan and act go; who did what stays in the audit trail.</p>
-      {error && <p className="field-error" role="alert">{error}</p>}
+      <p>
+        <strong>Delete “{loopName}”?</strong> Its plan and act go; who did what stays in the audit trail.
+      </p>
+      {error && (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      )}
       <div className="form-actions">
-        <button type="button" className="button-warning" ref={confirm} onClick={run} disabled={busy} data-testid="delete-yes">{busy ? 'Deleting…' : 'Yes, delete it'}</button>
-        <button type="button" className="button-secondary" onClick={() => { setConfirming(false); setError(null); }}>No, keep it</button>
+        <button type="button" className="button-warning" ref={confirm} onClick={run} disabled={busy} data-testid="delete-yes">
+          {busy ? 'Deleting…' : 'Yes, delete it'}
+        </button>
+        <button
+          type="button"
+          className="button-secondary"
+          onClick={() => {
+            setConfirming(false);
+            setError(null);
+          }}
+        >
+          No, keep it
+        </button>
       </div>
     </div>
   );

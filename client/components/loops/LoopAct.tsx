@@ -9,7 +9,10 @@ import { NeedsEditor, useCanEdit } from './NeedsEditor';
 export function Decision({ act, testId }: { act: Act; testId: string }) {
   return (
     <div className={`decision decision-${act.decision}`} data-testid={testId}>
-      <p><strong className="decision-word">{decisionLabel(act.decision)}</strong> <span className="muted small">decided {formatDate(act.decidedAt)}</span></p>
+      <p>
+        <strong className="decision-word">{decisionLabel(act.decision)}</strong>{' '}
+        <span className="muted small">decided {formatDate(act.decidedAt)}</span>
+      </p>
       {act.notes && <p className="decision-notes">{act.notes}</p>}
     </div>
   );
@@ -29,7 +32,11 @@ export function LoopActSection({ loop, onChanged }: { loop: LoopItem; onChanged:
   const [editing, setEditing] = useState(false);
   const editable = useCanEdit();
   if (loop.derived) {
-    return <p className="muted" data-testid="loop-act">A cadence loop has no act to record: plan a loop to record what you decide.</p>;
+    return (
+      <p className="muted" data-testid="loop-act">
+        A cadence loop has no act to record: plan a loop to record what you decide.
+      </p>
+    );
   }
   if (!editable) {
     return (
@@ -43,15 +50,25 @@ export function LoopActSection({ loop, onChanged }: { loop: LoopItem; onChanged:
     return (
       <div data-testid="loop-act">
         <Decision act={loop.act} testId="decision" />
-        <button type="button" className="button-secondary" onClick={() => setEditing(true)} data-testid="change-decision">Change the decision</button>
+        <button type="button" className="button-secondary" onClick={() => setEditing(true)} data-testid="change-decision">
+          Change the decision
+        </button>
       </div>
     );
   }
   return (
     <div data-testid="loop-act">
       {!loop.act && <p className="muted small">No decision yet. At the end of the loop, look at the check and decide.</p>}
-      <ActForm loopId={loop.id} loopName={loop.name} current={loop.act}
-        onDone={(m) => { setEditing(false); onChanged(m); }} onCancel={loop.act ? () => setEditing(false) : undefined} />
+      <ActForm
+        loopId={loop.id}
+        loopName={loop.name}
+        current={loop.act}
+        onDone={(m) => {
+          setEditing(false);
+          onChanged(m);
+        }}
+        onCancel={loop.act ? () => setEditing(false) : undefined}
+      />
     </div>
   );
 }

@@ -8,9 +8,19 @@ export function LoopBadges({ loop }: { loop: Pick<LoopItem, 'derived' | 'plan' |
   const running = phase === 'running';
   return (
     <p className="loop-badges">
-      {loop.derived ? <span className="tag tag-cadence" data-testid="cadence-tag">Cadence loop</span> : <span className="tag tag-recorded">Planned loop</span>}
+      {loop.derived ? (
+        <span className="tag tag-cadence" data-testid="cadence-tag">
+          Cadence loop
+        </span>
+      ) : (
+        <span className="tag tag-recorded">Planned loop</span>
+      )}
       {ahead && <span className="tag tag-ahead">Not started</span>}
-      {running && <span className="tag tag-ahead" data-testid="running-tag">In progress</span>}
+      {running && (
+        <span className="tag tag-ahead" data-testid="running-tag">
+          In progress
+        </span>
+      )}
       {loop.retrospective && (
         <span className="tag tag-retrospective" data-testid="retrospective-tag" title={retrospectiveWords(loop.retrospective)}>
           Retrospective plan<span className="visually-hidden">: {retrospectiveWords(loop.retrospective)}</span>

@@ -28,7 +28,10 @@ const FORMAT: Record<BarMetric, (v: number | null) => string> = {
 };
 
 interface Props {
-  metric: BarMetric; loops: LoopItem[]; selected: number; onSelect: (index: number) => void;
+  metric: BarMetric;
+  loops: LoopItem[];
+  selected: number;
+  onSelect: (index: number) => void;
   /** What the darker bar is, in the legend. */
   selectedLabel?: string;
 }
@@ -40,21 +43,32 @@ export function LoopBarsChart({ metric, loops, selected, onSelect, selectedLabel
   const options = useMemo((): ChartOptions<'bar' | 'line'> => {
     const tooltip = {
       callbacks: {
-        title: (items: { dataIndex: number }[]) => (items[0] ? `${loops[items[0].dataIndex].name} (${loopDates(loops[items[0].dataIndex])})` : ''),
+        title: (items: { dataIndex: number }[]) =>
+          items[0] ? `${loops[items[0].dataIndex].name} (${loopDates(loops[items[0].dataIndex])})` : '',
         label: (ctx: { dataset: { label?: string }; parsed: { y: number | null } }) => `${ctx.dataset.label}: ${format(ctx.parsed.y)}`,
       },
     };
-    const onClick = (_e: unknown, elements: { index: number }[]) => { if (elements[0]) onSelect(elements[0].index); };
+    const onClick = (_e: unknown, elements: { index: number }[]) => {
+      if (elements[0]) onSelect(elements[0].index);
+    };
     const x = { type: 'category' as const, grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 12 } };
     if (metric === 'leadTime') {
       const axis = logDurationScale([...bars.values, ...bars.targets]);
       return {
-        responsive: true, maintainAspectRatio: false, onClick, interaction: { mode: 'index', intersect: false },
+        responsive: true,
+        maintainAspectRatio: false,
+        onClick,
+        interaction: { mode: 'index', intersect: false },
         scales: {
           x,
           y: {
-            type: 'logarithmic', min: axis.min, max: axis.max, title: { display: true, text: 'Lead time (log scale)' },
-            afterBuildTicks: (scale) => { scale.ticks = axis.ticks.map((value) => ({ value, major: false, label: '' })); },
+            type: 'logarithmic',
+            min: axis.min,
+            max: axis.max,
+            title: { display: true, text: 'Lead time (log scale)' },
+            afterBuildTicks: (scale) => {
+              scale.ticks = axis.ticks.map((value) => ({ value, major: false, label: '' }));
+            },
             ticks: { callback: (value) => formatDurationTick(Number(value)), autoSkip: false },
           },
         },
@@ -62,7 +76,10 @@ export function LoopBarsChart({ metric, loops, selected, onSelect, selectedLabel
       };
     }
     return {
-      responsive: true, maintainAspectRatio: false, onClick, interaction: { mode: 'index', intersect: false },
+      responsive: true,
+      maintainAspectRatio: false,
+      onClick,
+      interaction: { mode: 'index', intersect: false },
       scales: { x, y: { type: 'linear', beginAtZero: true, title: { display: true, text: 'Deployments a week' } } },
       plugins: { tooltip },
     };
@@ -75,20 +92,42 @@ export function LoopBarsChart({ metric, loops, selected, onSelect, selectedLabel
     <section className="panel chart-panel" aria-labelledby={`${testId}-heading`} data-testid={testId}>
       <h2 id={`${testId}-heading`}>{TEXT[metric].title}</h2>
       <ul className="legend" aria-label="Marks">
-        <li><span className="swatch swatch-bar" aria-hidden="true" /> {metric === 'leadTime' ? 'median of the loop' : 'average of the loop'}</li>
-        <li><span className="swatch swatch-selected" aria-hidden="true" /> {selectedLabel}</li>
-        {hasTargets && <li><span className="legend-target" aria-hidden="true" /> target planned</li>}
+        <li>
+          <span className="swatch swatch-bar" aria-hidden="true" /> {metric === 'leadTime' ? 'median of the loop' : 'average of the loop'}
+        </li>
+        <li>
+          <span className="swatch swatch-selected" aria-hidden="true" /> {selectedLabel}
+        </li>
+        {hasTargets && (
+          <li>
+            <span className="legend-target" aria-hidden="true" /> target planned
+          </li>
+        )}
       </ul>
-      {!hasValues ? <EmptyState>{metric === 'leadTime' ? 'No change reached production in these loops.' : 'No successful production deployment in these loops.'}</EmptyState> : (
+      {!hasValues ? (
+        <EmptyState>
+          {metric === 'leadTime' ? 'No change reached production in these loops.' : 'No successful production deployment in these loops.'}
+        </EmptyState>
+      ) : (
         <>
-          <Chart type="bar" data={data} options={options} plugins={PLUGINS} height={240} testId={`${testId}-canvas`}
-            label={`Bar chart of ${TEXT[metric].value.toLowerCase()} per loop${hasTargets ? ', with the planned targets marked' : ''}. The figures are in the table below.`} />
-          <ChartTable caption={TEXT[metric].title} labels={bars.labels}
+          <Chart
+            type="bar"
+            data={data}
+            options={options}
+            plugins={PLUGINS}
+            height={240}
+            testId={`${testId}-canvas`}
+            label={`Bar chart of ${TEXT[metric].value.toLowerCase()} per loop${hasTargets ? ', with the planned targets marked' : ''}. The figures are in the table below.`}
+          />
+          <ChartTable
+            caption={TEXT[metric].title}
+            labels={bars.labels}
             columns={[
               { name: 'Loop', values: loops.map((l) => l.name), text: true },
               { name: TEXT[metric].table, values: bars.values.map(format) },
               { name: 'Target', values: bars.targets.map((t) => (t === null ? '' : format(t))) },
-            ]} />
+            ]}
+          />
         </>
       )}
     </section>

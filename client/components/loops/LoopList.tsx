@@ -18,20 +18,23 @@ export function LoopList({ loops, selected }: { loops: LoopItem[]; selected: num
     <section className="panel loop-list" aria-labelledby="loop-list-heading" data-testid="loop-list">
       <h2 id="loop-list-heading">Loops, newest first</h2>
       <ol className="loop-items" reversed>
-        {loops.map((l, i) => ({ l, i })).reverse().map(({ l, i }) => (
-          <li key={l.id} className={i === selected ? 'loop-item selected' : 'loop-item'} data-testid="loop-item" data-loop-id={l.id}>
-            <Link to={linkTo(l.id)} aria-current={i === selected ? 'true' : undefined} className="loop-link" preventScrollReset>
-              <span className="loop-name">{l.name}</span>
-              <span className="loop-dates">{loopDates(l)}</span>
-            </Link>
-            <p className="loop-facts">
-              <span>Lead time {formatDuration(l.metrics.leadTime.p50)}</span>
-              {l.check && loopPhase(l, Date.now()) === 'ended' && <span>Check: {l.check.leadTime.verdict}</span>}
-              {l.act && <span>Act: {decisionLabel(l.act.decision)}</span>}
-            </p>
-            <LoopBadges loop={l} />
-          </li>
-        ))}
+        {loops
+          .map((l, i) => ({ l, i }))
+          .reverse()
+          .map(({ l, i }) => (
+            <li key={l.id} className={i === selected ? 'loop-item selected' : 'loop-item'} data-testid="loop-item" data-loop-id={l.id}>
+              <Link to={linkTo(l.id)} aria-current={i === selected ? 'true' : undefined} className="loop-link" preventScrollReset>
+                <span className="loop-name">{l.name}</span>
+                <span className="loop-dates">{loopDates(l)}</span>
+              </Link>
+              <p className="loop-facts">
+                <span>Lead time {formatDuration(l.metrics.leadTime.p50)}</span>
+                {l.check && loopPhase(l, Date.now()) === 'ended' && <span>Check: {l.check.leadTime.verdict}</span>}
+                {l.act && <span>Act: {decisionLabel(l.act.decision)}</span>}
+              </p>
+              <LoopBadges loop={l} />
+            </li>
+          ))}
       </ol>
     </section>
   );

@@ -9,7 +9,10 @@ import { breadcrumbs, kindLabel, type ScopeRef } from '../../lib/scope';
 import { ScopeTabs, type ScopeView } from './ScopeTabs';
 
 interface Props {
-  scope: ScopeRef; org: OrgResponse; range: DateRange | null; view: ScopeView;
+  scope: ScopeRef;
+  org: OrgResponse;
+  range: DateRange | null;
+  view: ScopeView;
   /** Announced politely: news from the socket, confirmations of what the user did. */
   status: string;
   title?: ReactNode;
@@ -28,9 +31,11 @@ export function LoopsHeading({ scope, org, range, view, status, title, action }:
           <ol>
             {crumbs.map((c, i) => (
               <li key={c.key}>
-                {i < crumbs.length - 1 || view === 'retro'
-                  ? <Link to={{ pathname: loopsPath(c.key), search: crumbSearch }}>{c.label}</Link>
-                  : <span aria-current="page">{c.label}</span>}
+                {i < crumbs.length - 1 || view === 'retro' ? (
+                  <Link to={{ pathname: loopsPath(c.key), search: crumbSearch }}>{c.label}</Link>
+                ) : (
+                  <span aria-current="page">{c.label}</span>
+                )}
               </li>
             ))}
           </ol>
@@ -38,7 +43,9 @@ export function LoopsHeading({ scope, org, range, view, status, title, action }:
       )}
       <div className="title-row">
         <div>
-          <p className="kind">{kindLabel(scope.kind)} · {view === 'retro' ? 'Retrospective' : 'Improvement loops'}</p>
+          <p className="kind">
+            {kindLabel(scope.kind)} · {view === 'retro' ? 'Retrospective' : 'Improvement loops'}
+          </p>
           <h1 data-testid="scope-title">{title ?? scope.label}</h1>
         </div>
         {action}
@@ -48,7 +55,9 @@ export function LoopsHeading({ scope, org, range, view, status, title, action }:
           {formatDate(`${range.from}T00:00:00Z`)} to {range.to ? formatDate(`${range.to}T00:00:00Z`) : 'now'}
         </p>
       )}
-      <p className="loops-status" aria-live="polite" data-testid="loops-status">{status}</p>
+      <p className="loops-status" aria-live="polite" data-testid="loops-status">
+        {status}
+      </p>
       <ScopeTabs scopeKey={scope.key} current={view} />
     </div>
   );

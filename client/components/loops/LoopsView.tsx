@@ -35,18 +35,26 @@ export function LoopsView({ scope, org }: { scope: ScopeRef; org: OrgResponse })
   const [status, setStatus] = useState('');
   const [planning, setPlanning] = useState(false);
   const planHeading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => { document.title = `Loops · ${scope.label} · Deming`; }, [scope.label]);
-  useEffect(() => { if (planning) planHeading.current?.focus(); }, [planning]);
+  useEffect(() => {
+    document.title = `Loops · ${scope.label} · Deming`;
+  }, [scope.label]);
+  useEffect(() => {
+    if (planning) planHeading.current?.focus();
+  }, [planning]);
 
   const editable = useCanEdit();
-  const planButton = editable
-    ? <button type="button" className="button" onClick={() => setPlanning(true)} data-testid="plan-open">Plan a loop</button>
-    : (
-      <div className="plan-locked">
-        <button type="button" className="button" disabled aria-describedby="plan-needs-editor" data-testid="plan-open">Plan a loop</button>
-        <NeedsEditor what="Planning a loop" id="plan-needs-editor" />
-      </div>
-    );
+  const planButton = editable ? (
+    <button type="button" className="button" onClick={() => setPlanning(true)} data-testid="plan-open">
+      Plan a loop
+    </button>
+  ) : (
+    <div className="plan-locked">
+      <button type="button" className="button" disabled aria-describedby="plan-needs-editor" data-testid="plan-open">
+        Plan a loop
+      </button>
+      <NeedsEditor what="Planning a loop" id="plan-needs-editor" />
+    </div>
+  );
   const items = useMemo(() => visibleLoops(loops.data?.items ?? [], Date.now()), [loops.data]);
   const selected = selectedLoopIndex(items, params.get('loop'), Date.now());
   const loop = selected >= 0 ? items[selected] : null;
@@ -60,57 +68,102 @@ export function LoopsView({ scope, org }: { scope: ScopeRef; org: OrgResponse })
     document.getElementById('loop-detail-heading')?.focus();
   }, [loop]);
 
-  const select = useCallback((index: number) => {
-    setParams((p) => { const next = new URLSearchParams(p); next.set('loop', items[index].id); return next; }, { preventScrollReset: true });
-  }, [items, setParams]);
+  const select = useCallback(
+    (index: number) => {
+      setParams(
+        (p) => {
+          const next = new URLSearchParams(p);
+          next.set('loop', items[index].id);
+          return next;
+        },
+        { preventScrollReset: true },
+      );
+    },
+    [items, setParams],
+  );
   const changed = (message: string, loopId?: string | null) => {
     setStatus(message);
     setOwn((v) => v + 1);
     if (loopId !== undefined) {
       pendingFocus.current = loopId || '*';
-      setParams((p) => { const next = new URLSearchParams(p); if (loopId) next.set('loop', loopId); else next.delete('loop'); return next; }, { preventScrollReset: true });
+      setParams(
+        (p) => {
+          const next = new URLSearchParams(p);
+          if (loopId) next.set('loop', loopId);
+          else next.delete('loop');
+          return next;
+        },
+        { preventScrollReset: true },
+      );
     }
   };
 
   return (
     <div className="dashboard loops-page" data-testid="loops-page" data-scope={scope.key}>
-      <LoopsHeading scope={scope} org={org} range={range} view="loops" status={status || live.announcement}
-        action={loops.data && !loops.data.derived && !planning ? planButton : undefined} />
-      {loops.error ? <ErrorMessage title="Could not load the loops" error={loops.error} onRetry={loops.retry} />
-        : !loops.data ? <Loading label="Loading the loops…" />
-        : (
-          <>
-            {loops.data.derived && (
-              <div className="cadence-notice" data-testid="cadence-notice">
-                <p>
-                  <strong>No improvement loop is recorded for {nameInSentence(scope)} yet.</strong> These are cadence loops: fixed windows,
-                  so there is always a loop to compare with the one before. Plan a loop to set a target, test a hypothesis and record what you decide.
-                </p>
-                {!planning && planButton}
+      <LoopsHeading
+        scope={scope}
+        org={org}
+        range={range}
+        view="loops"
+        status={status || live.announcement}
+        action={loops.data && !loops.data.derived && !planning ? planButton : undefined}
+      />
+      {loops.error ? (
+        <ErrorMessage title="Could not load the loops" error={loops.error} onRetry={loops.retry} />
+      ) : !loops.data ? (
+        <Loading label="Loading the loops…" />
+      ) : (
+        <>
+          {loops.data.derived && (
+            <div className="cadence-notice" data-testid="cadence-notice">
+              <p>
+                <strong>No improvement loop is recorded for {nameInSentence(scope)} yet.</strong> These are cadence loops: fixed windows, so
+                there is always a loop to compare with the one before. Plan a loop to set a target, test a hypothesis and record what you
+                decide.
+              </p>
+              {!planning && planButton}
+            </div>
+          )}
+          {planning && (
+            <section className="panel plan-panel" aria-labelledby="plan-heading">
+              <h2 id="plan-heading" tabIndex={-1} ref={planHeading}>
+                Plan a loop
+              </h2>
+              <PlanForm
+                scope={scope}
+                initial={defaultPlanValues(items, today)}
+                onDone={(message, id) => {
+                  setPlanning(false);
+                  changed(message, id);
+                }}
+                onCancel={() => setPlanning(false)}
+              />
+            </section>
+          )}
+          {items.length === 0 ? (
+            <EmptyState>No loop in this range. Pick a longer range, or plan a loop.</EmptyState>
+          ) : (
+            <>
+              <div className="grid-2 charts">
+                <LoopBarsChart metric="leadTime" loops={items} selected={selected} onSelect={select} />
+                <LoopBarsChart metric="deploymentFrequency" loops={items} selected={selected} onSelect={select} />
               </div>
-            )}
-            {planning && (
-              <section className="panel plan-panel" aria-labelledby="plan-heading">
-                <h2 id="plan-heading" tabIndex={-1} ref={planHeading}>Plan a loop</h2>
-                <PlanForm scope={scope} initial={defaultPlanValues(items, today)}
-                  onDone={(message, id) => { setPlanning(false); changed(message, id); }} onCancel={() => setPlanning(false)} />
-              </section>
-            )}
-            {items.length === 0 ? <EmptyState>No loop in this range. Pick a longer range, or plan a loop.</EmptyState> : (
-              <>
-                <div className="grid-2 charts">
-                  <LoopBarsChart metric="leadTime" loops={items} selected={selected} onSelect={select} />
-                  <LoopBarsChart metric="deploymentFrequency" loops={items} selected={selected} onSelect={select} />
-                </div>
-                <div className="loops-main">
-                  <LoopList loops={items} selected={selected} />
-                  {loop && <LoopDetail key={loop.id} loop={loop} previous={previous}
-                    onChanged={(m) => changed(m)} onDeleted={(m) => changed(m, null)} />}
-                </div>
-              </>
-            )}
-          </>
-        )}
+              <div className="loops-main">
+                <LoopList loops={items} selected={selected} />
+                {loop && (
+                  <LoopDetail
+                    key={loop.id}
+                    loop={loop}
+                    previous={previous}
+                    onChanged={(m) => changed(m)}
+                    onDeleted={(m) => changed(m, null)}
+                  />
+                )}
+              </div>
+            </>
+          )}
+        </>
+      )}
       <XmrChart series={series} />
       <div className="grid-2">
         {items.length > 0 && <LoopStagesChart loops={items} />}

@@ -17,9 +17,16 @@ export function NeedsEditor({ what, id }: { what: string; id?: string }) {
   return (
     <p className="needs-editor" id={id} data-testid="needs-editor">
       {what} needs the editor role.{' '}
-      {session?.signedIn
-        ? <>You are signed in as <strong className="session-actor-inline">{session.actor}</strong>{role ? `, a ${role}` : ''}: ask an administrator for the editor role.</>
-        : <><Link to={loginPath(pathname, search)}>Sign in</Link> as an editor to do it.</>}
+      {session?.signedIn ? (
+        <>
+          You are signed in as <strong className="session-actor-inline">{session.actor}</strong>
+          {role ? `, a ${role}` : ''}: ask an administrator for the editor role.
+        </>
+      ) : (
+        <>
+          <Link to={loginPath(pathname, search)}>Sign in</Link> as an editor to do it.
+        </>
+      )}
     </p>
   );
 }

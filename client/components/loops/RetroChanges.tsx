@@ -12,7 +12,11 @@ export const PRINT_ROWS = 6;
 
 /** The note printed under a table cut to {@link PRINT_ROWS}. */
 export function PrintedRows({ shown, total, what }: { shown: number; total: number; what: string }) {
-  return total > shown ? <p className="print-only muted small">The first {shown} of {total} {what}; all of them are on the retro page on screen.</p> : null;
+  return total > shown ? (
+    <p className="print-only muted small">
+      The first {shown} of {total} {what}; all of them are on the retro page on screen.
+    </p>
+  ) : null;
 }
 
 export function RetroChanges({ changes, total, showService }: { changes: Resource<ChangesResponse>; total: number; showService: boolean }) {
@@ -20,44 +24,69 @@ export function RetroChanges({ changes, total, showService }: { changes: Resourc
   return (
     <section className="panel retro-section" aria-labelledby="retro-changes-heading" data-testid="retro-changes">
       <h2 id="retro-changes-heading">The changes of this loop, slowest first</h2>
-      {changes.error ? <ErrorMessage title="Could not load the changes" error={changes.error} onRetry={changes.retry} />
-        : !changes.data ? <Loading label="Loading the changes…" />
-        : items.length === 0 ? <EmptyState>No change reached production in this loop.</EmptyState>
-        : (
-          <>
-            <p className="muted small">
-              {items.length < total ? `The slowest ${items.length} of ${plural(total, 'change')}.` : `${plural(items.length, 'change')}.`}
-              {' '}Stages are shown for changes merged through a pull request.
-            </p>
-            <ScrollTable label="The changes of this loop">
-              <table className="changes-table">
-                <thead>
-                  <tr>
-                    <th scope="col" className="num">Lead time</th>
-                    {showService && <th scope="col">Service</th>}
-                    <th scope="col">Commit</th>
-                    <th scope="col">Pull request</th>
-                    {STAGE_INFO.map((s) => <th key={s.name} scope="col" className="num"><abbr title={s.means}>{s.label}</abbr></th>)}
-                    <th scope="col">Deployed</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((c, i) => (
-                    <tr key={`${c.service}@${c.sha}`} data-testid="retro-change-row" className={i >= PRINT_ROWS ? 'print-extra' : undefined}>
-                      <td className="num strong">{formatDuration(c.leadTime)}</td>
-                      {showService && <td className="service-cell">{c.service}</td>}
-                      <td><code><ExternalLink href={c.url}>{c.sha.slice(0, 7)}</ExternalLink></code></td>
-                      <td>{c.pullRequest ? <ExternalLink href={c.pullRequest.url}>{`#${c.pullRequest.number}`}</ExternalLink> : <span className="muted">none</span>}</td>
-                      {STAGE_INFO.map((s) => <td key={s.name} className="num">{c.stages ? formatDuration(c.stages[s.name]) : ''}</td>)}
-                      <td><ExternalLink href={c.deploymentUrl}>{formatDate(c.deployedAt)}</ExternalLink></td>
-                    </tr>
+      {changes.error ? (
+        <ErrorMessage title="Could not load the changes" error={changes.error} onRetry={changes.retry} />
+      ) : !changes.data ? (
+        <Loading label="Loading the changes…" />
+      ) : items.length === 0 ? (
+        <EmptyState>No change reached production in this loop.</EmptyState>
+      ) : (
+        <>
+          <p className="muted small">
+            {items.length < total ? `The slowest ${items.length} of ${plural(total, 'change')}.` : `${plural(items.length, 'change')}.`}{' '}
+            Stages are shown for changes merged through a pull request.
+          </p>
+          <ScrollTable label="The changes of this loop">
+            <table className="changes-table">
+              <thead>
+                <tr>
+                  <th scope="col" className="num">
+                    Lead time
+                  </th>
+                  {showService && <th scope="col">Service</th>}
+                  <th scope="col">Commit</th>
+                  <th scope="col">Pull request</th>
+                  {STAGE_INFO.map((s) => (
+                    <th key={s.name} scope="col" className="num">
+                      <abbr title={s.means}>{s.label}</abbr>
+                    </th>
                   ))}
-                </tbody>
-              </table>
-            </ScrollTable>
-            <PrintedRows shown={PRINT_ROWS} total={items.length} what="slowest changes" />
-          </>
-        )}
+                  <th scope="col">Deployed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((c, i) => (
+                  <tr key={`${c.service}@${c.sha}`} data-testid="retro-change-row" className={i >= PRINT_ROWS ? 'print-extra' : undefined}>
+                    <td className="num strong">{formatDuration(c.leadTime)}</td>
+                    {showService && <td className="service-cell">{c.service}</td>}
+                    <td>
+                      <code>
+                        <ExternalLink href={c.url}>{c.sha.slice(0, 7)}</ExternalLink>
+                      </code>
+                    </td>
+                    <td>
+                      {c.pullRequest ? (
+                        <ExternalLink href={c.pullRequest.url}>{`#${c.pullRequest.number}`}</ExternalLink>
+                      ) : (
+                        <span className="muted">none</span>
+                      )}
+                    </td>
+                    {STAGE_INFO.map((s) => (
+                      <td key={s.name} className="num">
+                        {c.stages ? formatDuration(c.stages[s.name]) : ''}
+                      </td>
+                    ))}
+                    <td>
+                      <ExternalLink href={c.deploymentUrl}>{formatDate(c.deployedAt)}</ExternalLink>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollTable>
+          <PrintedRows shown={PRINT_ROWS} total={items.length} what="slowest changes" />
+        </>
+      )}
     </section>
   );
 }

@@ -18,7 +18,11 @@ export function ScopeTabs({ scopeKey, current }: { scopeKey: string; current: Sc
       <ul>
         {tabs.map((t) => (
           <li key={t.view}>
-            <Link to={{ pathname: t.to, search: range }} aria-current={t.view === current ? 'page' : undefined} data-testid={`tab-${t.view}`}>
+            <Link
+              to={{ pathname: t.to, search: range }}
+              aria-current={t.view === current ? 'page' : undefined}
+              data-testid={`tab-${t.view}`}
+            >
               {t.label}
             </Link>
           </li>

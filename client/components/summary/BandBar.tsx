@@ -15,7 +15,10 @@ export function BandBar({ bands }: { bands: BandCounts }) {
       {/* The words carry the meaning; the colours only repeat it. */}
       <ul className="band-bar-labels" aria-label={describeBands(bands)}>
         {segments.map((s) => (
-          <li key={s.band} data-band={s.band}><span className={`swatch band-${s.band}`} aria-hidden="true" />{s.label}</li>
+          <li key={s.band} data-band={s.band}>
+            <span className={`swatch band-${s.band}`} aria-hidden="true" />
+            {s.label}
+          </li>
         ))}
       </ul>
     </div>

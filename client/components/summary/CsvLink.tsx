@@ -5,7 +5,8 @@ import { csvUrl } from '../../lib/api-client';
 export function CsvLink({ url, what, file, label = 'Download CSV' }: { url: string; what: string; file: string; label?: string }) {
   return (
     <a className="csv-link" href={csvUrl(url)} download={`${file}.csv`} data-testid="csv-link">
-      {label}<span className="visually-hidden"> of {what}</span>
+      {label}
+      <span className="visually-hidden"> of {what}</span>
     </a>
   );
 }

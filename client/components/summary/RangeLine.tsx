@@ -19,17 +19,30 @@ interface Props {
 export function RangeLine({ range, live, loadedAt = null, news = '' }: Props) {
   // Whichever of the two spoke last is what the region says.
   const [said, setSaid] = useState('');
-  useEffect(() => { if (live.announcement) setSaid(live.announcement); }, [live.announcement]);
-  useEffect(() => { if (news) setSaid(news); }, [news]);
-  const updated = [loadedAt, live.updatedAt].filter((t): t is string => t !== null).sort().pop();
+  useEffect(() => {
+    if (live.announcement) setSaid(live.announcement);
+  }, [live.announcement]);
+  useEffect(() => {
+    if (news) setSaid(news);
+  }, [news]);
+  const updated = [loadedAt, live.updatedAt]
+    .filter((t): t is string => t !== null)
+    .sort()
+    .pop();
   return (
     <p className="range-line">
       <span data-testid="range-text">
         {formatDate(`${range.from}T00:00:00Z`)} to {range.to ? formatDate(`${range.to}T00:00:00Z`) : 'now'}
       </span>
-      {updated && <span className="updated-at" data-testid="updated-at">Updated at <time dateTime={updated}>{formatTime(updated)}</time></span>}
+      {updated && (
+        <span className="updated-at" data-testid="updated-at">
+          Updated at <time dateTime={updated}>{formatTime(updated)}</time>
+        </span>
+      )}
       {/* Always in the page, so screen readers hear what is put in it later. */}
-      <span className="live-status" aria-live="polite" data-testid="live-status">{said}</span>
+      <span className="live-status" aria-live="polite" data-testid="live-status">
+        {said}
+      </span>
     </p>
   );
 }

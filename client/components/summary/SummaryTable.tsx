@@ -34,13 +34,22 @@ const COLUMNS: readonly Column[] = [
 function SpeedupCell({ row }: { row: SummaryRow }) {
   const { speedup, baseline, now } = row.metrics;
   const sentence = describeSpeedup(baseline?.leadTimeP50 ?? null, now.leadTimeP50, speedup);
-  if (tooFewToCompare(row.metrics)) return <span className="muted" data-testid="speedup-cell">too few changes to compare</span>;
+  if (tooFewToCompare(row.metrics))
+    return (
+      <span className="muted" data-testid="speedup-cell">
+        too few changes to compare
+      </span>
+    );
   if (!sentence || speedup === null) return <span className="muted">{NO_DATA} no comparison yet</span>;
   const factor = speedupLabel(speedup);
   return (
     <>
-      <strong className="speedup-cell" data-testid="speedup-cell">{factor}</strong>
-      <span className="block small muted">from {formatDuration(baseline?.leadTimeP50)} to {formatDuration(now.leadTimeP50)}</span>
+      <strong className="speedup-cell" data-testid="speedup-cell">
+        {factor}
+      </strong>
+      <span className="block small muted">
+        from {formatDuration(baseline?.leadTimeP50)} to {formatDuration(now.leadTimeP50)}
+      </span>
     </>
   );
 }
@@ -70,21 +79,42 @@ export function SummaryTable({ rows }: { rows: readonly SummaryRow[] }) {
             return (
               <tr key={row.department.id} data-testid="summary-row" data-department={row.department.id}>
                 <th scope="row">
-                  <Link to={{ pathname: pathForScope(`department:${row.department.id}`), search }} data-testid="department-link">{row.department.name}</Link>
+                  <Link to={{ pathname: pathForScope(`department:${row.department.id}`), search }} data-testid="department-link">
+                    {row.department.name}
+                  </Link>
                   <span className="block small muted">{plural(row.services, 'service')}</span>
                 </th>
-                <td className="num"><strong data-testid="lead-time-cell">{formatDuration(m.now.leadTimeP50)}</strong></td>
-                <td><SpeedupCell row={row} /></td>
+                <td className="num">
+                  <strong data-testid="lead-time-cell">{formatDuration(m.now.leadTimeP50)}</strong>
+                </td>
+                <td>
+                  <SpeedupCell row={row} />
+                </td>
                 <td className="num">{m.deploymentFrequency.count > 0 ? formatRate(m.deploymentFrequency.perWeek) : NO_DATA}</td>
-                <td className="num">{m.changeFailureRate.reason ? <span className="muted small">no incident data</span> : formatPercent(m.changeFailureRate.rate)}</td>
-                <td className="num">{m.timeToRestore.reason ? <span className="muted small">no incident data</span> : formatDuration(m.timeToRestore.p50)}</td>
-                <td><Sparkline points={row.trend} domain={domain} /></td>
+                <td className="num">
+                  {m.changeFailureRate.reason ? (
+                    <span className="muted small">no incident data</span>
+                  ) : (
+                    formatPercent(m.changeFailureRate.rate)
+                  )}
+                </td>
+                <td className="num">
+                  {m.timeToRestore.reason ? <span className="muted small">no incident data</span> : formatDuration(m.timeToRestore.p50)}
+                </td>
+                <td>
+                  <Sparkline points={row.trend} domain={domain} />
+                </td>
                 <td>{m.bands ? <BandBar bands={m.bands} /> : <span className="muted">{NO_DATA}</span>}</td>
                 <td data-testid="benchmark-cell">
-                  {m.benchmark.average.score === null ? <span className="muted small">no comparison: it needs lead time, deployments, recovery and failures</span> : (
+                  {m.benchmark.average.score === null ? (
+                    <span className="muted small">no comparison: it needs lead time, deployments, recovery and failures</span>
+                  ) : (
                     <>
                       <strong>{aheadOfText(m.benchmark.average.aheadOf.government, m.benchmark.industries.government)}</strong>
-                      <span className="block small muted">score {m.benchmark.average.score.toFixed(1)} of 10; {aheadOfText(m.benchmark.average.aheadOf.all, m.benchmark.industries.all.toLowerCase())}</span>
+                      <span className="block small muted">
+                        score {m.benchmark.average.score.toFixed(1)} of 10;{' '}
+                        {aheadOfText(m.benchmark.average.aheadOf.all, m.benchmark.industries.all.toLowerCase())}
+                      </span>
                     </>
                   )}
                 </td>

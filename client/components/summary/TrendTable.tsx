@@ -19,16 +19,32 @@ export function TrendTable({ rows }: { rows: readonly SummaryRow[] }) {
           <thead>
             <tr>
               <th scope="col">Month</th>
-              {rows.map((r) => <th key={r.department.id} scope="col" className="num">{r.department.name}: lead time, median</th>)}
-              {rows.map((r) => <th key={r.department.id} scope="col" className="num">{r.department.name}: deployments per week</th>)}
+              {rows.map((r) => (
+                <th key={r.department.id} scope="col" className="num">
+                  {r.department.name}: lead time, median
+                </th>
+              ))}
+              {rows.map((r) => (
+                <th key={r.department.id} scope="col" className="num">
+                  {r.department.name}: deployments per week
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody>
             {labels.map((label, i) => (
               <tr key={label}>
                 <th scope="row">{label}</th>
-                {rows.map((r) => <td key={r.department.id} className="num">{formatDuration(r.trend[i]?.leadTimeP50)}</td>)}
-                {rows.map((r) => <td key={r.department.id} className="num">{formatRate(r.trend[i]?.deploymentsPerWeek)}</td>)}
+                {rows.map((r) => (
+                  <td key={r.department.id} className="num">
+                    {formatDuration(r.trend[i]?.leadTimeP50)}
+                  </td>
+                ))}
+                {rows.map((r) => (
+                  <td key={r.department.id} className="num">
+                    {formatRate(r.trend[i]?.deploymentsPerWeek)}
+                  </td>
+                ))}
               </tr>
             ))}
           </tbody>
@@ -38,8 +54,11 @@ export function TrendTable({ rows }: { rows: readonly SummaryRow[] }) {
         {rows.map((r) => (
           <li key={r.department.id}>
             {r.department.name}:{' '}
-            <CsvLink url={apiUrl('/api/v1/metrics/series', { scope: `department:${r.department.id}`, ...window, bucket: 'month' })}
-              what={`${r.department.name}'s figures by month`} file={`${r.department.id}-by-month`} />
+            <CsvLink
+              url={apiUrl('/api/v1/metrics/series', { scope: `department:${r.department.id}`, ...window, bucket: 'month' })}
+              what={`${r.department.name}'s figures by month`}
+              file={`${r.department.id}-by-month`}
+            />
           </li>
         ))}
       </ul>

@@ -23,12 +23,19 @@ function lineOptions(max: number, title: string, extra: Partial<ChartOptions<'li
   // Headroom above the highest point, for its signal label.
   const axis = durationAxis(max > 0 ? max * 1.08 : 3600);
   return {
-    responsive: true, maintainAspectRatio: false, interaction: { mode: 'index', intersect: false },
+    responsive: true,
+    maintainAspectRatio: false,
+    interaction: { mode: 'index', intersect: false },
     scales: {
       x: { type: 'category', grid: { display: false }, ticks: { maxRotation: 0, autoSkipPadding: 16 } },
       y: {
-        type: 'linear', min: 0, max: axis.max, title: { display: true, text: title },
-        afterBuildTicks: (scale) => { scale.ticks = axis.ticks.map((value) => ({ value, major: false, label: '' })); },
+        type: 'linear',
+        min: 0,
+        max: axis.max,
+        title: { display: true, text: title },
+        afterBuildTicks: (scale) => {
+          scale.ticks = axis.ticks.map((value) => ({ value, major: false, label: '' }));
+        },
         ticks: { callback: (v) => formatAxisDuration(Number(v), axis.step), autoSkip: false },
       },
     },
@@ -50,7 +57,16 @@ export function XmrChart({ series }: { series: Resource<SeriesResponse> }) {
     return {
       individuals: lineOptions(valueMax, 'Lead time p50', {
         signalLabels: { labels: charts.labels },
-        tooltip: { callbacks: { label, afterBody: (items) => (items[0] ? explanations[items[0].dataIndex] : []), footer: countFooter<'line'>(s.points.map((p) => p.leadTime.count), 'change') } },
+        tooltip: {
+          callbacks: {
+            label,
+            afterBody: (items) => (items[0] ? explanations[items[0].dataIndex] : []),
+            footer: countFooter<'line'>(
+              s.points.map((p) => p.leadTime.count),
+              'change',
+            ),
+          },
+        },
       }),
       movingRange: lineOptions(rangeMax, 'Moving range', { tooltip: { callbacks: { label } } }),
     };
@@ -62,23 +78,42 @@ export function XmrChart({ series }: { series: Resource<SeriesResponse> }) {
     <section className="panel chart-panel xmr" aria-labelledby="xmr-heading" data-testid="xmr-chart">
       <h2 id="xmr-heading">Process behaviour chart: lead time per {per}</h2>
       <p className="legend-note">
-        Points inside the natural process limits (mean ± 2.66 × the mean moving range) vary by chance; a signal says something changed the process.
+        Points inside the natural process limits (mean ± 2.66 × the mean moving range) vary by chance; a signal says something changed the
+        process.
       </p>
-      {series.error ? <ErrorMessage title="Could not load the process behaviour chart" error={series.error} onRetry={series.retry} />
-        : !s || !x || !charts || !options ? <Loading label="Loading the process behaviour chart…" />
-        : x.centre === null ? <EmptyState>Too few {per}s with changes in this range to compute limits.</EmptyState>
-        : (
-          <>
-            <XmrLegend xmr={x} lowerBelowZero={charts.lowerBelowZero} />
-            <p className="xmr-summary" data-testid="xmr-summary">{signalSummary(x.signals, per)}</p>
-            <Chart type="line" data={charts.individuals} options={options.individuals} plugins={PLUGINS} height={280} testId="xmr-canvas"
-              label={`Process behaviour chart of lead time p50 per ${per}, with the centre line, the natural process limits and ${x.signals.length} signals marked. The figures are in the table below.`} />
-            <h3 className="xmr-sub">Moving range: the change from one {per} to the next</h3>
-            <Chart type="line" data={charts.movingRange} options={options.movingRange} height={160} testId="xmr-range-canvas"
-              label={`Moving range chart: the difference between consecutive ${per}s, with its mean and upper range limit. The figures are in the table below.`} />
-            <ChartTable caption={`Lead time p50 per ${per}, moving range and signals`} labels={labels} columns={xmrTableColumns(x)} />
-          </>
-        )}
+      {series.error ? (
+        <ErrorMessage title="Could not load the process behaviour chart" error={series.error} onRetry={series.retry} />
+      ) : !s || !x || !charts || !options ? (
+        <Loading label="Loading the process behaviour chart…" />
+      ) : x.centre === null ? (
+        <EmptyState>Too few {per}s with changes in this range to compute limits.</EmptyState>
+      ) : (
+        <>
+          <XmrLegend xmr={x} lowerBelowZero={charts.lowerBelowZero} />
+          <p className="xmr-summary" data-testid="xmr-summary">
+            {signalSummary(x.signals, per)}
+          </p>
+          <Chart
+            type="line"
+            data={charts.individuals}
+            options={options.individuals}
+            plugins={PLUGINS}
+            height={280}
+            testId="xmr-canvas"
+            label={`Process behaviour chart of lead time p50 per ${per}, with the centre line, the natural process limits and ${x.signals.length} signals marked. The figures are in the table below.`}
+          />
+          <h3 className="xmr-sub">Moving range: the change from one {per} to the next</h3>
+          <Chart
+            type="line"
+            data={charts.movingRange}
+            options={options.movingRange}
+            height={160}
+            testId="xmr-range-canvas"
+            label={`Moving range chart: the difference between consecutive ${per}s, with its mean and upper range limit. The figures are in the table below.`}
+          />
+          <ChartTable caption={`Lead time p50 per ${per}, moving range and signals`} labels={labels} columns={xmrTableColumns(x)} />
+        </>
+      )}
     </section>
   );
 }

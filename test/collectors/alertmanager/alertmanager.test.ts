@@ -16,7 +16,8 @@ const NOW = Date.parse('2026-03-25T00:00:00Z');
 
 const h = incidentHarness('deming-alertmanager-', NOW);
 const serve = h.serve;
-const config = (extra = ''): Config => h.config(`incidents:
+const config = (extra = ''): Config =>
+  h.config(`incidents:
   alertmanager:
     bearerTokens: [${TOKEN}]
     basicAuth: [{username: alertmanager, password: am-basic-password-0123}]
@@ -29,22 +30,35 @@ const config = (extra = ''): Config => h.config(`incidents:
 ${extra}`);
 async function notify(url: string, body: unknown, auth: string | null = `Bearer ${TOKEN}`) {
   const res = await fetch(`${url}/webhooks/alertmanager`, {
-    method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) },
   });
-  return { status: res.status, body: await res.json() as any };
+  return { status: res.status, body: (await res.json()) as any };
 }
 function incidents(file: string) {
   const db = openDatabase(file, { check: 'off' });
   try {
-    return db.prepare(`SELECT i.ext_id AS id, s.name AS service, i.severity, i.opened_at AS openedAt, i.resolved_at AS resolvedAt
-      FROM incidents i JOIN services s ON s.id = i.service_id ORDER BY i.opened_at`).all().map((r: any) => ({
-      ...r, openedAt: new Date(r.openedAt).toISOString(), resolvedAt: r.resolvedAt === null ? null : new Date(r.resolvedAt).toISOString(),
-    }));
-  } finally { db.close(); }
+    return db
+      .prepare(
+        `SELECT i.ext_id AS id, s.name AS service, i.severity, i.opened_at AS openedAt, i.resolved_at AS resolvedAt
+      FROM incidents i JOIN services s ON s.id = i.service_id ORDER BY i.opened_at`,
+      )
+      .all()
+      .map((r: any) => ({
+        ...r,
+        openedAt: new Date(r.openedAt).toISOString(),
+        resolvedAt: r.resolvedAt === null ? null : new Date(r.resolvedAt).toISOString(),
+      }));
+  } finally {
+    db.close();
+  }
 }
 
 const api = (i: number, startsAt: string, endsAt?: string): AlertSpec => ({
-  labels: { alertname: 'BookingErrors', service: 'booking', env: 'production', severity: 'critical', instance: `api-${i}` }, startsAt, endsAt,
+  labels: { alertname: 'BookingErrors', service: 'booking', env: 'production', severity: 'critical', instance: `api-${i}` },
+  startsAt,
+  endsAt,
   annotations: { summary: 'Booking 5xx above 5%' },
 });
 const group = { alertname: 'BookingErrors', service: 'booking' };
@@ -54,33 +68,68 @@ describe('Alertmanager', () => {
     const c = config();
     const s = await serve(c);
     const first = await notify(s.url, notification(group, [api(1, '2026-03-03T10:00:00Z')]));
-    expect(first).toMatchObject({ status: 200, body: { accepted: 1, incidents: [{ status: 'counted', service: 'health/booking', severity: 'sev1' }] } });
+    expect(first).toMatchObject({
+      status: 200,
+      body: { accepted: 1, incidents: [{ status: 'counted', service: 'health/booking', severity: 'sev1' }] },
+    });
     // A second instance joins the group: the same incident.
     await notify(s.url, notification(group, [api(1, '2026-03-03T10:00:00Z'), api(2, '2026-03-03T10:04:00Z')]));
     // The shown alerts are resolved but one was left out of a firing notification: still open.
-    const truncated = await notify(s.url, notification(group, [api(1, '2026-03-03T10:00:00Z', '2026-03-03T10:20:00Z')], { truncatedAlerts: 1, anyFiringLeftOut: true }));
+    const truncated = await notify(
+      s.url,
+      notification(group, [api(1, '2026-03-03T10:00:00Z', '2026-03-03T10:20:00Z')], { truncatedAlerts: 1, anyFiringLeftOut: true }),
+    );
     expect(truncated.status).toBe(202);
-    expect(incidents(c.dbFile)).toEqual([{ id: expect.stringMatching(/@2026-03-03T10:00:00.000Z$/), service: 'health/booking', severity: 'sev1', openedAt: '2026-03-03T10:00:00.000Z', resolvedAt: null }]);
-    const done = notification(group, [api(1, '2026-03-03T10:00:00Z', '2026-03-03T10:20:00Z'), api(2, '2026-03-03T10:04:00Z', '2026-03-03T10:35:00Z')]);
+    expect(incidents(c.dbFile)).toEqual([
+      {
+        id: expect.stringMatching(/@2026-03-03T10:00:00.000Z$/),
+        service: 'health/booking',
+        severity: 'sev1',
+        openedAt: '2026-03-03T10:00:00.000Z',
+        resolvedAt: null,
+      },
+    ]);
+    const done = notification(group, [
+      api(1, '2026-03-03T10:00:00Z', '2026-03-03T10:20:00Z'),
+      api(2, '2026-03-03T10:04:00Z', '2026-03-03T10:35:00Z'),
+    ]);
     expect((await notify(s.url, done)).body).toMatchObject({ updated: 1 });
-    expect(incidents(c.dbFile)).toEqual([expect.objectContaining({ openedAt: '2026-03-03T10:00:00.000Z', resolvedAt: '2026-03-03T10:35:00.000Z' })]);
+    expect(incidents(c.dbFile)).toEqual([
+      expect.objectContaining({ openedAt: '2026-03-03T10:00:00.000Z', resolvedAt: '2026-03-03T10:35:00.000Z' }),
+    ]);
     // Sent again, and the firing notification sent late: nothing changes.
     expect((await notify(s.url, done)).body).toMatchObject({ accepted: 0, updated: 0, unchanged: 1 });
-    expect((await notify(s.url, notification(group, [api(1, '2026-03-03T10:00:00Z')]))).body).toMatchObject({ accepted: 0, updated: 0, unchanged: 1 });
+    expect((await notify(s.url, notification(group, [api(1, '2026-03-03T10:00:00Z')]))).body).toMatchObject({
+      accepted: 0,
+      updated: 0,
+      unchanged: 1,
+    });
     // Firing again later: a new incident.
     expect((await notify(s.url, notification(group, [api(1, '2026-03-04T08:00:00Z')]))).body).toMatchObject({ accepted: 1 });
-    expect(incidents(c.dbFile).map((i: any) => [i.openedAt, i.resolvedAt])).toEqual([['2026-03-03T10:00:00.000Z', '2026-03-03T10:35:00.000Z'], ['2026-03-04T08:00:00.000Z', null]]);
+    expect(incidents(c.dbFile).map((i: any) => [i.openedAt, i.resolvedAt])).toEqual([
+      ['2026-03-03T10:00:00.000Z', '2026-03-03T10:35:00.000Z'],
+      ['2026-03-04T08:00:00.000Z', null],
+    ]);
   });
 
   it('leaves warnings and other environments out, and one notification of two groups is two incidents', async () => {
     const c = config();
     const s = await serve(c);
     const warning = notification(group, [{ ...api(1, '2026-03-05T10:00:00Z'), labels: { ...api(1, '').labels, severity: 'warning' } }]);
-    expect(await notify(s.url, warning)).toMatchObject({ status: 202, body: { ignored: expect.stringContaining('1 left out by incidents.alertmanager.filter') } });
+    expect(await notify(s.url, warning)).toMatchObject({
+      status: 202,
+      body: { ignored: expect.stringContaining('1 left out by incidents.alertmanager.filter') },
+    });
     const staging = notification(group, [{ ...api(1, '2026-03-05T10:00:00Z'), labels: { ...api(1, '').labels, env: 'staging' } }]);
     expect((await notify(s.url, staging)).status).toBe(202);
-    const both = notification({ env: 'production' }, [api(1, '2026-03-05T10:00:00Z'), { labels: { alertname: 'QueueStuck', service: 'booking', env: 'production', severity: 'page' }, startsAt: '2026-03-05T10:01:00Z' }]);
-    expect((await notify(s.url, both)).body.incidents.map((i: any) => [i.service, i.severity])).toEqual([['health/booking', 'sev1'], ['health/booking', 'sev2']]);
+    const both = notification({ env: 'production' }, [
+      api(1, '2026-03-05T10:00:00Z'),
+      { labels: { alertname: 'QueueStuck', service: 'booking', env: 'production', severity: 'page' }, startsAt: '2026-03-05T10:01:00Z' },
+    ]);
+    expect((await notify(s.url, both)).body.incidents.map((i: any) => [i.service, i.severity])).toEqual([
+      ['health/booking', 'sev1'],
+      ['health/booking', 'sev2'],
+    ]);
     expect(incidents(c.dbFile)).toHaveLength(2);
   });
 
@@ -100,10 +149,17 @@ describe('Alertmanager', () => {
   it('lists an alert that names no service with a label a rule could map it by, and moves it when a rule does', async () => {
     const c = config();
     let s = await serve(c);
-    const nameless = notification({ alertname: 'PaymentsDown' }, [{ labels: { alertname: 'PaymentsDown', env: 'production', severity: 'critical' }, startsAt: '2026-03-07T10:00:00Z' }]);
+    const nameless = notification({ alertname: 'PaymentsDown' }, [
+      { labels: { alertname: 'PaymentsDown', env: 'production', severity: 'critical' }, startsAt: '2026-03-07T10:00:00Z' },
+    ]);
     expect((await notify(s.url, nameless)).body.incidents[0].status).toBe('unmapped');
     const unmapped = await get(`${s.url}/api/v1/incidents/unmapped?source=alertmanager`);
-    expect(unmapped.body.items).toEqual([expect.objectContaining({ mapBy: { field: 'alertname', value: 'PaymentsDown' }, fields: { alertname: 'PaymentsDown', env: 'production', severity: 'critical' } })]);
+    expect(unmapped.body.items).toEqual([
+      expect.objectContaining({
+        mapBy: { field: 'alertname', value: 'PaymentsDown' },
+        fields: { alertname: 'PaymentsDown', env: 'production', severity: 'critical' },
+      }),
+    ]);
     await h.stop(s);
     s = await serve({ ...config('      - when: {alertname: PaymentsDown}\n        service: health/payments\n'), dbFile: c.dbFile });
     expect((await get(`${s.url}/api/v1/incidents/unmapped`)).body.items).toEqual([]);

@@ -7,7 +7,11 @@ const sha = '0123456789abcdef0123456789abcdef01234567';
 describe('package URLs', () => {
   it('parses type, namespace, name, decoded version and qualifiers', () => {
     expect(parsePurl('pkg:oci/myapp@sha256%3Aabc?repository_url=ghcr.io%2Facme&tag=v1#sub')).toEqual({
-      type: 'oci', namespace: null, name: 'myapp', version: 'sha256:abc', qualifiers: { repository_url: 'ghcr.io/acme', tag: 'v1' },
+      type: 'oci',
+      namespace: null,
+      name: 'myapp',
+      version: 'sha256:abc',
+      qualifiers: { repository_url: 'ghcr.io/acme', tag: 'v1' },
     });
     expect(parsePurl('pkg:github/acme/web@v1.2.0')).toMatchObject({ namespace: 'acme', name: 'web', version: 'v1.2.0' });
     expect(parsePurl('not a purl')).toBeNull();

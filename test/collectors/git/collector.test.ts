@@ -14,22 +14,39 @@ import { PRODUCTION, tempDb } from '../../helpers/db';
 import { buildHistory, createRepo as makeRepo } from './repo';
 
 const cleanups: (() => void)[] = [];
-afterEach(() => { while (cleanups.length) cleanups.pop()!(); });
-const createRepo = () => { const r = makeRepo(); cleanups.push(r.remove); return r; };
-const tempDir = (prefix: string) => { const d = mkdtempSync(join(tmpdir(), prefix)); cleanups.push(() => rmSync(d, { recursive: true, force: true })); return d; };
+afterEach(() => {
+  while (cleanups.length) cleanups.pop()!();
+});
+const createRepo = () => {
+  const r = makeRepo();
+  cleanups.push(r.remove);
+  return r;
+};
+const tempDir = (prefix: string) => {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(d, { recursive: true, force: true }));
+  return d;
+};
 
 function store() {
   const t = tempDb();
   cleanups.push(t.cleanup);
   // The collector reads its cursors through a store on the same file.
   const reads = openStore(t.file, { check: 'off' });
-  cleanups.push(() => { void reads.close(); });
+  cleanups.push(() => {
+    void reads.close();
+  });
   const ingested: number[] = [];
   const ctx: CollectorContext = {
     store: reads,
     ingest: async (events, cursors) => {
       ingested.push(events.length);
-      return ingestEvents(t.db, validateEvents(events), { production: PRODUCTION, now: Date.parse('2026-03-10T00:00:00Z'), resolveTeam: () => null, cursors });
+      return ingestEvents(t.db, validateEvents(events), {
+        production: PRODUCTION,
+        now: Date.parse('2026-03-10T00:00:00Z'),
+        resolveTeam: () => null,
+        cursors,
+      });
     },
     now: () => Date.parse('2026-03-10T00:00:00Z'),
     log: () => {},
@@ -48,7 +65,9 @@ async function expectHistory(s: ReturnType<typeof store>, expected: ReturnType<t
   expect(m.deploymentFrequency.count).toBe(expected.deployments);
   expect(m.leadTime).toMatchObject({ count: 7, excluded: 0, p50: 86_400, p85: 172_800, p95: 172_800 });
   const deployments = s.db.prepare('SELECT ext_id AS id, source, environment, status FROM deployments ORDER BY finished_at').all();
-  expect(deployments).toEqual(['v1.0', 'v1.1', 'v1.2'].map((id) => ({ id, source: 'git:acme/app', environment: 'production', status: 'success' })));
+  expect(deployments).toEqual(
+    ['v1.0', 'v1.1', 'v1.2'].map((id) => ({ id, source: 'git:acme/app', environment: 'production', status: 'success' })),
+  );
 }
 
 describe('the git collector', () => {
@@ -111,7 +130,12 @@ describe('the git collector', () => {
     const s = store();
     for (const location of [inside, join(tmpdir(), 'no-such-repository-here')]) {
       const r = await collect(s.ctx, location);
-      expect(r.errors).toEqual([{ resource: expect.stringContaining(location), message: expect.stringMatching(/is not a git repository: give the path of a clone/) }]);
+      expect(r.errors).toEqual([
+        {
+          resource: expect.stringContaining(location),
+          message: expect.stringMatching(/is not a git repository: give the path of a clone/),
+        },
+      ]);
     }
     expect(existsSync(join(tmpdir(), 'no-such-repository-here'))).toBe(false);
     expect(countRawEvents(s.db)).toBe(0);

@@ -12,8 +12,14 @@ import { get, startTestServer } from '../../helpers/server';
 import { buildReleaseHistory, createRepo } from './repo';
 
 const made: string[] = [];
-const tempDir = () => { const d = mkdtempSync(join(tmpdir(), 'deming-releases-')); made.push(d); return d; };
-afterAll(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'deming-releases-'));
+  made.push(d);
+  return d;
+};
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 
 /** Runs `npx deming …` in its own process, its output not a terminal. */
 const deming = (args: string[], env: Record<string, string>) => runCli(args, { DEMING_DEMO: 'off', ...env });
@@ -31,8 +37,10 @@ function releaseRepo() {
 function rawVersions(dbFile: string, id: string): string[] {
   const db = new Database(dbFile, { readonly: true });
   try {
-    return (db.prepare("SELECT payload FROM raw_events WHERE payload LIKE '%\"type\":\"deployment\"%' ORDER BY id").pluck().all() as string[])
-      .map((p) => JSON.parse(p) as { id: string; status: string }).filter((e) => e.id === id).map((e) => e.status);
+    return (db.prepare('SELECT payload FROM raw_events WHERE payload LIKE \'%"type":"deployment"%\' ORDER BY id').pluck().all() as string[])
+      .map((p) => JSON.parse(p) as { id: string; status: string })
+      .filter((e) => e.id === id)
+      .map((e) => e.status);
   } finally {
     db.close();
   }
@@ -56,7 +64,12 @@ describe('collect git: release tags', () => {
     const server = await startTestServer({ DEMING_DB: db });
     try {
       const figures = async () => (await get(`${server.url}/api/v1/metrics?scope=service:acme/app&from=2026-03-01&to=2026-03-10`)).body;
-      const deployments = async () => (await get(`${server.url}/api/v1/deployments?scope=service:acme/app&from=2026-03-01&to=2026-03-10`)).body.items as { id: string; status: string; url: string }[];
+      const deployments = async () =>
+        (await get(`${server.url}/api/v1/deployments?scope=service:acme/app&from=2026-03-01&to=2026-03-10`)).body.items as {
+          id: string;
+          status: string;
+          url: string;
+        }[];
 
       // v1.0.0 ships c1, c2 (2 and 1 days); v1.1.0 ships c3, c4 (2 and 1); v1.2.0 ships c5 (0).
       // Not v1.1.0-rc.1 (a pre-release) nor v1.0.1 (on the support branch only).
@@ -64,7 +77,11 @@ describe('collect git: release tags', () => {
       expect(m.deploymentFrequency.count).toBe(3);
       expect(m.leadTime).toMatchObject({ count: 5, p50: day, p95: 2 * day });
       const listed = await deployments();
-      expect(listed.map((d) => [d.id, d.status]).sort()).toEqual([['v1.0.0', 'success'], ['v1.1.0', 'success'], ['v1.2.0', 'success']]);
+      expect(listed.map((d) => [d.id, d.status]).sort()).toEqual([
+        ['v1.0.0', 'success'],
+        ['v1.1.0', 'success'],
+        ['v1.2.0', 'success'],
+      ]);
       // Linked to the repository's host: the remote is GitHub.
       expect(listed.find((d) => d.id === 'v1.1.0')!.url).toBe('https://github.com/acme/app/releases/tag/v1.1.0');
 
@@ -100,16 +117,30 @@ describe('collect git: release tags', () => {
     const r = await deming(['collect', 'git', repo.dir, '--service', 'acme/app', '--include', 'release-*'], { DEMING_DB: db });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/warning: no tag counts as a release \(5 tags: 5 not matching --include 'release-\*'\)/);
-    const strict = await deming(['collect', 'git', repo.dir, '--service', 'acme/app', '--include', 'v1.1.0-*', '--strict'], { DEMING_DB: db });
+    const strict = await deming(['collect', 'git', repo.dir, '--service', 'acme/app', '--include', 'v1.1.0-*', '--strict'], {
+      DEMING_DB: db,
+    });
     expect(strict.code).toBe(1);
     expect(strict.stderr).toMatch(/warning: no tag counts as a release \(5 tags: 4 not matching --include 'v1.1.0-\*', 1 pre-release\)/);
   });
 
   it.each([
-    ['an exclude pattern that excludes every tag', ['--exclude', 'v*'], /--exclude: "v\*" excludes every tag that --include "v\*" matches \(5\).*narrow the exclude pattern/],
-    ['an include pattern that is not a valid glob', ['--include', 'v[1-'], /--include: "v\[1-" is not a valid glob: the \[ at position 2 is not closed with \]/],
+    [
+      'an exclude pattern that excludes every tag',
+      ['--exclude', 'v*'],
+      /--exclude: "v\*" excludes every tag that --include "v\*" matches \(5\).*narrow the exclude pattern/,
+    ],
+    [
+      'an include pattern that is not a valid glob',
+      ['--include', 'v[1-'],
+      /--include: "v\[1-" is not a valid glob: the \[ at position 2 is not closed with \]/,
+    ],
     ['an empty pattern', ['--exclude', 'v0*,'], /--exclude: "v0\*," has an empty pattern between commas/],
-    ['a link pattern without its placeholder', ['--commit-url', 'https://git.example.gov/acme/app/commit/'], /--commit-url: .* is not a link pattern: give an http\(s\) URL with \{sha\}/],
+    [
+      'a link pattern without its placeholder',
+      ['--commit-url', 'https://git.example.gov/acme/app/commit/'],
+      /--commit-url: .* is not a link pattern: give an http\(s\) URL with \{sha\}/,
+    ],
     ['a branch that does not exist', ['--branch', 'trunk'], /--branch: the repository has no branch "trunk"/],
   ])('refuses %s: exit 2, the option and the fix named, nothing stored', async (_name, more, message) => {
     const { repo } = releaseRepo();
@@ -125,7 +156,7 @@ describe('collect git: release tags', () => {
     }
   });
 
-  it('prints its own usage for --help, not the GitHub collector\'s', async () => {
+  it("prints its own usage for --help, not the GitHub collector's", async () => {
     const r = await deming(['collect', 'git', '--help'], {});
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: npx deming collect git <path-or-url> --service <name>/);

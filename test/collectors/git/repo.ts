@@ -6,8 +6,12 @@ import { join } from 'node:path';
 
 const baseEnv = {
   ...process.env,
-  GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1',
-  GIT_AUTHOR_NAME: 'Test', GIT_AUTHOR_EMAIL: 'test@example.org', GIT_COMMITTER_NAME: 'Test', GIT_COMMITTER_EMAIL: 'test@example.org',
+  GIT_CONFIG_GLOBAL: '/dev/null',
+  GIT_CONFIG_NOSYSTEM: '1',
+  GIT_AUTHOR_NAME: 'Test',
+  GIT_AUTHOR_EMAIL: 'test@example.org',
+  GIT_COMMITTER_NAME: 'Test',
+  GIT_COMMITTER_EMAIL: 'test@example.org',
 };
 
 export interface TestRepo {
@@ -25,7 +29,11 @@ export interface TestRepo {
 export function createRepo(): TestRepo {
   const dir = mkdtempSync(join(tmpdir(), 'deming-git-'));
   const git = (args: string[], date = '2026-01-01T00:00:00Z', authorDate = date) =>
-    execFileSync('git', args, { cwd: dir, env: { ...baseEnv, GIT_AUTHOR_DATE: authorDate, GIT_COMMITTER_DATE: date }, encoding: 'utf8' }).trim();
+    execFileSync('git', args, {
+      cwd: dir,
+      env: { ...baseEnv, GIT_AUTHOR_DATE: authorDate, GIT_COMMITTER_DATE: date },
+      encoding: 'utf8',
+    }).trim();
   git(['init', '--quiet', '-b', 'main']);
   let n = 0;
   return {
@@ -37,9 +45,15 @@ export function createRepo(): TestRepo {
       git(['commit', '--quiet', '-m', message], date, authorDate);
       return git(['rev-parse', 'HEAD']);
     },
-    tag(name, date, target = 'HEAD') { git(['tag', '-a', name, '-m', `release ${name}`, target], date); },
-    lightweightTag(name, target = 'HEAD') { git(['tag', name, target]); },
-    remove() { rmSync(dir, { recursive: true, force: true }); },
+    tag(name, date, target = 'HEAD') {
+      git(['tag', '-a', name, '-m', `release ${name}`, target], date);
+    },
+    lightweightTag(name, target = 'HEAD') {
+      git(['tag', name, target]);
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

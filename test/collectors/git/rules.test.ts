@@ -6,10 +6,21 @@ const matches = (pattern: string, name: string) => compileGlobs('--include', pat
 
 describe('release tag rules', () => {
   it.each([
-    ['v*', 'v1.2.3', true], ['v*', 'nightly-1', false], ['v?.?', 'v1.2', true], ['v?.?', 'v1.22', false],
-    ['release-*,v*', 'release-2026.03', true], ['1.*', '1x2', false], ['v[0-9]*', 'v2.0', true], ['v[0-9]*', 'vx', false],
-    ['v[!0]*', 'v0.1', false], ['v[!0]*', 'v1.0', true], ['*-rc*', 'v2.0.0-rc.1', true], ['v\\*', 'v*', true], ['v\\*', 'v1', false],
-    ['*a*b', 'xaxxb', true], ['*a*b', 'xabx', false],
+    ['v*', 'v1.2.3', true],
+    ['v*', 'nightly-1', false],
+    ['v?.?', 'v1.2', true],
+    ['v?.?', 'v1.22', false],
+    ['release-*,v*', 'release-2026.03', true],
+    ['1.*', '1x2', false],
+    ['v[0-9]*', 'v2.0', true],
+    ['v[0-9]*', 'vx', false],
+    ['v[!0]*', 'v0.1', false],
+    ['v[!0]*', 'v1.0', true],
+    ['*-rc*', 'v2.0.0-rc.1', true],
+    ['v\\*', 'v*', true],
+    ['v\\*', 'v1', false],
+    ['*a*b', 'xaxxb', true],
+    ['*a*b', 'xabx', false],
   ])('%s matches %s: %s', (pattern, name, ok) => {
     expect(matches(pattern, name)).toBe(ok);
   });
@@ -21,8 +32,13 @@ describe('release tag rules', () => {
   });
 
   it.each([
-    ['v[1-', /the \[ at position 2 is not closed with \]/], ['v]', /closes no \[/], ['v[z-a]', /the range z-a runs backwards/],
-    ['v\\', /ends with a lone \\/], ['v 1', /git does not allow " " in a tag name/], ['', /no pattern given/], ['v*,,x', /empty pattern between commas/],
+    ['v[1-', /the \[ at position 2 is not closed with \]/],
+    ['v]', /closes no \[/],
+    ['v[z-a]', /the range z-a runs backwards/],
+    ['v\\', /ends with a lone \\/],
+    ['v 1', /git does not allow " " in a tag name/],
+    ['', /no pattern given/],
+    ['v*,,x', /empty pattern between commas/],
   ])('refuses %j, naming the option and the fix', (pattern, message) => {
     expect(() => compileGlobs('--include', pattern)).toThrow(TagRuleError);
     expect(() => compileGlobs('--include', pattern)).toThrow(message);
@@ -30,8 +46,16 @@ describe('release tag rules', () => {
   });
 
   it.each([
-    ['v5.0.0-beta.1', true], ['1.2.3-rc.1', true], ['v2.0.0-internal.0', true], ['api/v1.0.0-alpha', true], ['v1.0.0-rc.1+build.7', true],
-    ['v1.2.3', false], ['v1.2.3+build.5', false], ['release-2026-03-01', false], ['v1.2-hotfix', false], ['nightly-7', false],
+    ['v5.0.0-beta.1', true],
+    ['1.2.3-rc.1', true],
+    ['v2.0.0-internal.0', true],
+    ['api/v1.0.0-alpha', true],
+    ['v1.0.0-rc.1+build.7', true],
+    ['v1.2.3', false],
+    ['v1.2.3+build.5', false],
+    ['release-2026-03-01', false],
+    ['v1.2-hotfix', false],
+    ['nightly-7', false],
   ])('%s is a semantic-version pre-release: %s', (name, yes) => {
     expect(isPrerelease(name)).toBe(yes);
   });
@@ -49,7 +73,12 @@ describe('release tag rules', () => {
 
 describe('links to the repository host', () => {
   it('reads GitHub and GitLab remotes in every form, never keeping credentials', () => {
-    for (const remote of ['git@github.com:acme/app.git', 'https://github.com/acme/app', 'https://user:ghp_secret@github.com/acme/app.git', 'ssh://git@github.com/acme/app.git']) {
+    for (const remote of [
+      'git@github.com:acme/app.git',
+      'https://github.com/acme/app',
+      'https://user:ghp_secret@github.com/acme/app.git',
+      'ssh://git@github.com/acme/app.git',
+    ]) {
       const links = hostLinks(remote);
       expect(links.commit!('abc')).toBe('https://github.com/acme/app/commit/abc');
       expect(links.tag!('v1.0.0')).toBe('https://github.com/acme/app/releases/tag/v1.0.0');
@@ -63,7 +92,10 @@ describe('links to the repository host', () => {
   });
 
   it('takes configured patterns for any other host', () => {
-    const links = hostLinks('https://git.example.gov/acme/app.git', { commitUrl: 'https://git.example.gov/acme/app/commit/{sha}', tagUrl: 'https://git.example.gov/acme/app/tag/{tag}' });
+    const links = hostLinks('https://git.example.gov/acme/app.git', {
+      commitUrl: 'https://git.example.gov/acme/app/commit/{sha}',
+      tagUrl: 'https://git.example.gov/acme/app/tag/{tag}',
+    });
     expect(links.commit!('abc')).toBe('https://git.example.gov/acme/app/commit/abc');
     expect(links.tag!('v1?x')).toBe('https://git.example.gov/acme/app/tag/v1%3Fx');
   });

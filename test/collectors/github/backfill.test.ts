@@ -11,9 +11,25 @@ import { get, startTestServer } from '../../helpers/server';
 import type { GithubRunResult } from '../../../collectors/github/collector';
 import { acmeConfig, dumpDb } from './helpers';
 
-const names = ['web-c0', 'web-p1a', 'web-p1b', 'web-m1', 'web-d1', 'web-p2a', 'web-s2', 'web-p3a', 'web-m3', 'api-a1', 'api-s1', 'api-a2', 'api-s2', 'jobs-j1', 'jobs-m1'];
+const names = [
+  'web-c0',
+  'web-p1a',
+  'web-p1b',
+  'web-m1',
+  'web-d1',
+  'web-p2a',
+  'web-s2',
+  'web-p3a',
+  'web-m3',
+  'api-a1',
+  'api-s1',
+  'api-a2',
+  'api-s2',
+  'jobs-j1',
+  'jobs-m1',
+];
 const nameOf = new Map(names.map((n) => [sha(n), n]));
-const named = (s: unknown) => (typeof s === 'string' ? nameOf.get(s) ?? s : s);
+const named = (s: unknown) => (typeof s === 'string' ? (nameOf.get(s) ?? s) : s);
 const at = (iso: string) => Date.parse(iso);
 
 let fake: FakeGithubServer;
@@ -26,18 +42,23 @@ beforeAll(async () => {
   server = await startTestServer({ DEMING_CONFIG: config.file }, () => NOW);
   [first] = (await server.collectors.runNow()) as GithubRunResult[];
 });
-afterAll(async () => { await server.stop(); await fake.close(); });
+afterAll(async () => {
+  await server.stop();
+  await fake.close();
+});
 
 describe('a first backfill from GitHub', () => {
   it('collects every repository of the organisation and the configured ones, and reports the one it cannot read', () => {
     expect(first.repositories.map((r) => r.name)).toEqual(['acme/api', 'acme/jobs', 'acme/gone', 'acme/web']);
     expect(first.errors).toEqual([{ resource: 'acme/gone', message: expect.stringMatching(/^not found \(404\)/) }]);
     expect(dumpDb(server.db).services).toEqual([
-      { name: 'acme/api', team_id: 'platform' }, { name: 'acme/jobs', team_id: 'platform' }, { name: 'acme/web', team_id: 'shop' },
+      { name: 'acme/api', team_id: 'platform' },
+      { name: 'acme/jobs', team_id: 'platform' },
+      { name: 'acme/web', team_id: 'shop' },
     ]);
   });
 
-  it('stores each repository\'s deployments by its own rule', () => {
+  it("stores each repository's deployments by its own rule", () => {
     const rows = dumpDb(server.db).deployments.map((d) => {
       const r = d as Record<string, unknown>;
       return [r.service, String(r.ext_id).replace(/\d+$/, 'N'), r.environment, r.status, named(r.sha), r.finished_at];
@@ -58,39 +79,82 @@ describe('a first backfill from GitHub', () => {
 
   it('stores the commits of merged pull requests and fills the gap of a direct push with the compare API', () => {
     const dump = dumpDb(server.db);
-    const changes = dump.changes.map((c) => { const r = c as Record<string, unknown>; return [named(r.sha), r.committed_at, r.pr]; });
-    expect(changes.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
-      ['api-a1', at('2026-03-02T08:00:00Z'), 1], ['api-a2', at('2026-03-03T08:00:00Z'), 2], ['api-s1', at('2026-03-02T09:00:00Z'), 1], ['api-s2', at('2026-03-03T10:00:00Z'), 2],
-      ['jobs-j1', at('2026-03-02T08:00:00Z'), 1], ['jobs-m1', at('2026-03-02T09:00:00Z'), 1],
-      ['web-d1', at('2026-03-02T13:00:00Z'), null], ['web-m1', at('2026-03-02T12:00:00Z'), 1], ['web-m3', at('2026-03-04T10:00:00Z'), 3],
-      ['web-p1a', at('2026-03-02T09:00:00Z'), 1], ['web-p1b', at('2026-03-02T11:00:00Z'), 1], ['web-p2a', at('2026-03-03T09:00:00Z'), 2],
-      ['web-p3a', at('2026-03-04T09:00:00Z'), 3], ['web-s2', at('2026-03-03T10:00:00Z'), 2],
-    ]);
-    const web = dump.pull_requests.filter((p) => (p as { service: string }).service === 'acme/web').map((p) => {
-      const r = p as Record<string, unknown>;
-      return [r.number, r.opened_at, r.merged_at, named(r.merge_sha), r.first_commit_at, r.plan_started_at];
+    const changes = dump.changes.map((c) => {
+      const r = c as Record<string, unknown>;
+      return [named(r.sha), r.committed_at, r.pr];
     });
+    expect(changes.sort((a, b) => String(a[0]).localeCompare(String(b[0])))).toEqual([
+      ['api-a1', at('2026-03-02T08:00:00Z'), 1],
+      ['api-a2', at('2026-03-03T08:00:00Z'), 2],
+      ['api-s1', at('2026-03-02T09:00:00Z'), 1],
+      ['api-s2', at('2026-03-03T10:00:00Z'), 2],
+      ['jobs-j1', at('2026-03-02T08:00:00Z'), 1],
+      ['jobs-m1', at('2026-03-02T09:00:00Z'), 1],
+      ['web-d1', at('2026-03-02T13:00:00Z'), null],
+      ['web-m1', at('2026-03-02T12:00:00Z'), 1],
+      ['web-m3', at('2026-03-04T10:00:00Z'), 3],
+      ['web-p1a', at('2026-03-02T09:00:00Z'), 1],
+      ['web-p1b', at('2026-03-02T11:00:00Z'), 1],
+      ['web-p2a', at('2026-03-03T09:00:00Z'), 2],
+      ['web-p3a', at('2026-03-04T09:00:00Z'), 3],
+      ['web-s2', at('2026-03-03T10:00:00Z'), 2],
+    ]);
+    const web = dump.pull_requests
+      .filter((p) => (p as { service: string }).service === 'acme/web')
+      .map((p) => {
+        const r = p as Record<string, unknown>;
+        return [r.number, r.opened_at, r.merged_at, named(r.merge_sha), r.first_commit_at, r.plan_started_at];
+      });
     expect(web).toEqual([
       [1, at('2026-03-02T09:30:00Z'), at('2026-03-02T12:00:00Z'), 'web-m1', at('2026-03-02T09:00:00Z'), at('2026-03-01T12:00:00Z')],
       [2, at('2026-03-03T08:00:00Z'), at('2026-03-03T10:00:00Z'), 'web-s2', at('2026-03-03T09:00:00Z'), null],
       [3, at('2026-03-04T08:30:00Z'), at('2026-03-04T10:00:00Z'), 'web-m3', at('2026-03-04T09:00:00Z'), at('2026-03-02T09:00:00Z')],
     ]);
-    expect(fake.requests.filter((r) => r.path.includes('/compare/')).map((r) => r.path.split('/compare/')[1].split('...').map(named)))
-      .toEqual([['web-c0', 'web-d1']]);
+    expect(
+      fake.requests.filter((r) => r.path.includes('/compare/')).map((r) => r.path.split('/compare/')[1].split('...').map(named)),
+    ).toEqual([['web-c0', 'web-d1']]);
   });
 
   it('stores finished Actions runs and incident issues', () => {
     const dump = dumpDb(server.db);
-    const runs = dump.ci_runs.map((c) => { const r = c as Record<string, unknown>; return [r.service, r.name, r.status, named(r.sha), r.branch]; });
+    const runs = dump.ci_runs.map((c) => {
+      const r = c as Record<string, unknown>;
+      return [r.service, r.name, r.status, named(r.sha), r.branch];
+    });
     expect(runs).toEqual([
-      ['acme/jobs', 'Deploy', 'success', 'jobs-j1', 'feature-1'], ['acme/jobs', 'CI', 'success', 'jobs-m1', 'main'],
-      ['acme/jobs', 'Deploy', 'failure', 'jobs-m1', 'main'], ['acme/jobs', 'Deploy', 'success', 'jobs-m1', 'main'],
-      ['acme/web', 'CI', 'success', 'web-p1b', 'feature-1'], ['acme/web', 'CI', 'success', 'web-m1', 'main'],
-      ['acme/web', 'CI', 'failure', 'web-d1', 'main'], ['acme/web', 'CI', 'success', 'web-s2', 'main'], ['acme/web', 'CI', 'cancelled', 'web-m3', 'main'],
+      ['acme/jobs', 'Deploy', 'success', 'jobs-j1', 'feature-1'],
+      ['acme/jobs', 'CI', 'success', 'jobs-m1', 'main'],
+      ['acme/jobs', 'Deploy', 'failure', 'jobs-m1', 'main'],
+      ['acme/jobs', 'Deploy', 'success', 'jobs-m1', 'main'],
+      ['acme/web', 'CI', 'success', 'web-p1b', 'feature-1'],
+      ['acme/web', 'CI', 'success', 'web-m1', 'main'],
+      ['acme/web', 'CI', 'failure', 'web-d1', 'main'],
+      ['acme/web', 'CI', 'success', 'web-s2', 'main'],
+      ['acme/web', 'CI', 'cancelled', 'web-m3', 'main'],
     ]);
     expect(dump.incidents).toEqual([
-      { service: 'acme/web', source: 'github', ext_id: 'acme/web/issues/20', opened_at: at('2026-03-03T13:00:00Z'), resolved_at: at('2026-03-03T15:00:00Z'), severity: 'sev2', root_cause_sha: sha('web-s2'), title: 'Checkout is down', url: 'https://github.com/acme/web/issues/20' },
-      { service: 'acme/web', source: 'github', ext_id: 'acme/web/issues/21', opened_at: at('2026-03-05T00:00:00Z'), resolved_at: null, severity: null, root_cause_sha: null, title: 'Issue 21', url: 'https://github.com/acme/web/issues/21' },
+      {
+        service: 'acme/web',
+        source: 'github',
+        ext_id: 'acme/web/issues/20',
+        opened_at: at('2026-03-03T13:00:00Z'),
+        resolved_at: at('2026-03-03T15:00:00Z'),
+        severity: 'sev2',
+        root_cause_sha: sha('web-s2'),
+        title: 'Checkout is down',
+        url: 'https://github.com/acme/web/issues/20',
+      },
+      {
+        service: 'acme/web',
+        source: 'github',
+        ext_id: 'acme/web/issues/21',
+        opened_at: at('2026-03-05T00:00:00Z'),
+        resolved_at: null,
+        severity: null,
+        root_cause_sha: null,
+        title: 'Issue 21',
+        url: 'https://github.com/acme/web/issues/21',
+      },
     ]);
   });
 
@@ -115,7 +179,11 @@ describe('a first backfill from GitHub', () => {
   });
 
   it('stores no names or e-mail addresses of people', () => {
-    const raw = server.db.prepare('SELECT payload FROM raw_events').all().map((r) => (r as { payload: string }).payload).join('\n');
+    const raw = server.db
+      .prepare('SELECT payload FROM raw_events')
+      .all()
+      .map((r) => (r as { payload: string }).payload)
+      .join('\n');
     expect(raw.length).toBeGreaterThan(1000);
     expect(raw).not.toMatch(/Ada|Lovelace|Grace|Hopper|@example\.org|octocat|hubot/);
   });
@@ -123,7 +191,13 @@ describe('a first backfill from GitHub', () => {
   it('shows the run, its errors and the rate limit left in the health answer', async () => {
     const { body } = await get(`${server.url}/api/v1/health`);
     const gh = body.collectors.find((c: { name: string }) => c.name === 'github');
-    expect(gh).toMatchObject({ kind: 'pull', state: 'idle', intervalSeconds: null, nextRunAt: null, rateLimitRemaining: first.rateLimitRemaining });
+    expect(gh).toMatchObject({
+      kind: 'pull',
+      state: 'idle',
+      intervalSeconds: null,
+      nextRunAt: null,
+      rateLimitRemaining: first.rateLimitRemaining,
+    });
     expect(gh.lastRun).toMatchObject({ requests: first.requests, stored: first.stored, errors: [{ resource: 'acme/gone' }] });
   });
 

@@ -24,23 +24,42 @@ describe('the next runs', () => {
       await collect(t.db, config);
       const web = RepoBuilder.of(scenario.repos[0]);
       web.commit('web-p5a', ['web-m3'], '2026-03-05T11:00:00Z');
-      web.pull({ number: 5, commits: ['web-p5a'], createdAt: '2026-03-05T11:10:00Z', mergedAt: '2026-03-05T12:00:00Z', mergeName: 'web-m5' });
+      web.pull({
+        number: 5,
+        commits: ['web-p5a'],
+        createdAt: '2026-03-05T11:10:00Z',
+        mergedAt: '2026-03-05T12:00:00Z',
+        mergeName: 'web-m5',
+      });
       web.repo.deployments.at(-1)!.statuses.push({ id: 1, state: 'success', createdAt: '2026-03-05T12:30:00Z' });
       web.deployment({ commit: 'web-m5', createdAt: '2026-03-05T12:50:00Z', statuses: [['success', '2026-03-05T13:00:00Z']] });
-      Object.assign(web.repo.issues.find((i) => i.number === 21)!, { state: 'closed', closedAt: '2026-03-05T14:00:00Z', updatedAt: '2026-03-05T14:00:00Z' });
-      Object.assign(web.repo.runs.find((r) => r.conclusion === null)!, { status: 'completed', conclusion: 'success', updatedAt: '2026-03-05T15:00:00Z' });
+      Object.assign(
+        web.repo.issues.find((i) => i.number === 21)!,
+        { state: 'closed', closedAt: '2026-03-05T14:00:00Z', updatedAt: '2026-03-05T14:00:00Z' },
+      );
+      Object.assign(
+        web.repo.runs.find((r) => r.conclusion === null)!,
+        { status: 'completed', conclusion: 'success', updatedAt: '2026-03-05T15:00:00Z' },
+      );
 
       const from = fake.requests.length;
       const next = await collect(t.db, config, { now: LATER });
       const asked = fake.requests.slice(from);
       expect(next.repositories.find((r) => r.name === 'acme/web')).toMatchObject({ stored: 6 });
       expect(asked.filter((r) => r.status === 200).map((r) => r.path)).toEqual([
-        '/repos/acme/web/pulls', '/graphql', '/repos/acme/web/deployments', '/repos/acme/web/deployments/1018/statuses',
-        expect.stringMatching(/^\/repos\/acme\/web\/deployments\/\d+\/statuses$/), '/repos/acme/web/actions/runs', '/repos/acme/web/issues',
+        '/repos/acme/web/pulls',
+        '/graphql',
+        '/repos/acme/web/deployments',
+        '/repos/acme/web/deployments/1018/statuses',
+        expect.stringMatching(/^\/repos\/acme\/web\/deployments\/\d+\/statuses$/),
+        '/repos/acme/web/actions/runs',
+        '/repos/acme/web/issues',
       ]);
       const rows = dumpDb(t.db);
       expect(rows.deployments.filter((d) => (d as { sha: string }).sha === sha('web-m5'))).toHaveLength(1);
-      expect(rows.incidents.find((i) => (i as { ext_id: string }).ext_id === 'acme/web/issues/21')).toMatchObject({ resolved_at: Date.parse('2026-03-05T14:00:00Z') });
+      expect(rows.incidents.find((i) => (i as { ext_id: string }).ext_id === 'acme/web/issues/21')).toMatchObject({
+        resolved_at: Date.parse('2026-03-05T14:00:00Z'),
+      });
 
       await collect(fresh.db, config, { now: LATER });
       expect(rows).toEqual(dumpDb(fresh.db));

@@ -18,7 +18,8 @@ describe('a spent rate limit', () => {
       const reason = /^GitHub's rate limit is spent \(403\); it resets at \d{4}-\d\d-\d\d \d\d:\d\d UTC: API rate limit exceeded/;
       expect(spent.repositories.map((r) => r.name)).toEqual(['acme/api', 'acme/jobs', 'acme/gone', 'acme/web']);
       expect(spent.repositories[0].error).toMatch(reason);
-      for (const r of spent.repositories.slice(1)) expect(r).toMatchObject({ requests: 0, error: expect.stringMatching(/^skipped: GitHub's rate limit is spent/) });
+      for (const r of spent.repositories.slice(1))
+        expect(r).toMatchObject({ requests: 0, error: expect.stringMatching(/^skipped: GitHub's rate limit is spent/) });
       expect(fake.requests.filter((r) => r.status === 403)).toHaveLength(1);
 
       fake.rateLimit.core.remaining = 5000;

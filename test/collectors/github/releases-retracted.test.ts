@@ -15,9 +15,12 @@ import { get, startTestServer } from '../../helpers/server';
 import { acmeConfig, collect, dumpDb } from './helpers';
 
 const api = (s: ReturnType<typeof acme>) => s.repos.find((r) => r.name === 'api')!;
-const releasesOf = (rows: Record<string, unknown[]>) => (rows.deployments as { service: string; ext_id: string; status: string }[])
-  .filter((d) => d.service === 'acme/api' && d.ext_id.includes('/releases/')).map((d) => d.status);
-const shippedBy = (rows: Record<string, unknown[]>) => (rows.shipped as { service: string; ext_id: string }[]).filter((s) => s.service === 'acme/api').map((s) => s.ext_id);
+const releasesOf = (rows: Record<string, unknown[]>) =>
+  (rows.deployments as { service: string; ext_id: string; status: string }[])
+    .filter((d) => d.service === 'acme/api' && d.ext_id.includes('/releases/'))
+    .map((d) => d.status);
+const shippedBy = (rows: Record<string, unknown[]>) =>
+  (rows.shipped as { service: string; ext_id: string }[]).filter((s) => s.service === 'acme/api').map((s) => s.ext_id);
 
 describe('a GitHub release that no longer counts', () => {
   it('is retracted by the next pull when turned pre-release or deleted, and counts again when it counts again', async () => {
@@ -34,7 +37,10 @@ describe('a GitHub release that no longer counts', () => {
       const releases = api(scenario).releases;
       const v110 = releases.find((r) => r.tag === 'v1.1.0')!;
       v110.prerelease = true;
-      releases.splice(releases.findIndex((r) => r.tag === 'v1.0.0'), 1);
+      releases.splice(
+        releases.findIndex((r) => r.tag === 'v1.0.0'),
+        1,
+      );
       await collect(t.db, config, { now: NOW + 3_600_000 });
       const after = dumpDb(t.db);
       expect(releasesOf(after)).toEqual(['retracted', 'retracted']);
@@ -45,8 +51,12 @@ describe('a GitHub release that no longer counts', () => {
       v110.prerelease = false;
       await collect(t.db, config, { now: NOW + 7_200_000 });
       expect(releasesOf(dumpDb(t.db)).sort()).toEqual(['retracted', 'success']);
-      const versions = (t.db.prepare("SELECT payload FROM raw_events WHERE type = 'deployment' AND event_id = ? ORDER BY id").pluck().all(`acme/api/releases/${v110.id}`) as string[])
-        .map((p) => (JSON.parse(p) as { status: string }).status);
+      const versions = (
+        t.db
+          .prepare("SELECT payload FROM raw_events WHERE type = 'deployment' AND event_id = ? ORDER BY id")
+          .pluck()
+          .all(`acme/api/releases/${v110.id}`) as string[]
+      ).map((p) => (JSON.parse(p) as { status: string }).status);
       expect(versions).toEqual(['success', 'retracted', 'success']);
     } finally {
       t.cleanup();
@@ -69,17 +79,20 @@ describe('a GitHub release that no longer counts', () => {
       };
       await collect(t.db, withRules('exclude: "v1.1*"'), { now: NOW + 3_600_000 });
       const v110 = api(scenario).releases.find((r) => r.tag === 'v1.1.0')!;
-      const status = (id: number) => (dumpDb(t.db).deployments as { ext_id: string; status: string }[]).find((d) => d.ext_id === `acme/api/releases/${id}`)!.status;
+      const status = (id: number) =>
+        (dumpDb(t.db).deployments as { ext_id: string; status: string }[]).find((d) => d.ext_id === `acme/api/releases/${id}`)!.status;
       expect(status(v110.id)).toBe('retracted');
       expect(() => withRules('include: "v[1-"')).toThrow(ConfigError);
-      expect(() => withRules('include: "v[1-"')).toThrow(/sources\.github\.repositories\[0\]\.deployments\.include: "v\[1-" is not a valid glob/);
+      expect(() => withRules('include: "v[1-"')).toThrow(
+        /sources\.github\.repositories\[0\]\.deployments\.include: "v\[1-" is not a valid glob/,
+      );
     } finally {
       t.cleanup();
       await fake.close();
     }
   });
 
-  it('is retracted by the release webhook\'s prereleased, edited and deleted actions', async () => {
+  it("is retracted by the release webhook's prereleased, edited and deleted actions", async () => {
     const SECRET = 'It is a secret to everybody';
     const scenario = acme();
     const fake = await startFakeGithub(scenario, { tokens: ['test-token'] });
@@ -87,19 +100,44 @@ describe('a GitHub release that no longer counts', () => {
     let n = 0;
     const deliver = async (payload: unknown) => {
       const body = JSON.stringify(payload);
-      const res = await fetch(`${server.url}/webhooks/github`, { method: 'POST', body, headers: {
-        'content-type': 'application/json', 'x-github-event': 'release', 'x-github-delivery': `release-${++n}`, 'x-hub-signature-256': signature(SECRET, body),
-      } });
+      const res = await fetch(`${server.url}/webhooks/github`, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': 'release',
+          'x-github-delivery': `release-${++n}`,
+          'x-hub-signature-256': signature(SECRET, body),
+        },
+      });
       return res.status;
     };
-    const deployments = async () => ((await get(`${server.url}/api/v1/deployments?scope=service:acme/api&from=2026-03-01&to=2026-03-10`)).body.items as { id: string; status: string }[])
-      .filter((d) => d.id.includes('/releases/')).map((d) => d.status).sort();
-    const count = async () => (await get(`${server.url}/api/v1/metrics?scope=service:acme/api&from=2026-03-01&to=2026-03-10`)).body.deploymentFrequency.count as number;
+    const deployments = async () =>
+      (
+        (await get(`${server.url}/api/v1/deployments?scope=service:acme/api&from=2026-03-01&to=2026-03-10`)).body.items as {
+          id: string;
+          status: string;
+        }[]
+      )
+        .filter((d) => d.id.includes('/releases/'))
+        .map((d) => d.status)
+        .sort();
+    const count = async () =>
+      (await get(`${server.url}/api/v1/metrics?scope=service:acme/api&from=2026-03-01&to=2026-03-10`)).body.deploymentFrequency
+        .count as number;
     try {
       const repo = api(scenario);
       const repository = { full_name: 'acme/api', html_url: 'https://github.com/acme/api', default_branch: 'main' };
-      const json = (tag: string, o: Record<string, unknown> = {}) => ({ ...releaseJson(fake.apiUrl, repo, repo.releases.find((r) => r.tag === tag)!), ...o });
-      for (const tag of ['v1.0.0', 'v1.1.0']) expect(await deliver({ action: 'published', release: json(tag), repository })).toBeLessThan(300);
+      const json = (tag: string, o: Record<string, unknown> = {}) => ({
+        ...releaseJson(
+          fake.apiUrl,
+          repo,
+          repo.releases.find((r) => r.tag === tag)!,
+        ),
+        ...o,
+      });
+      for (const tag of ['v1.0.0', 'v1.1.0'])
+        expect(await deliver({ action: 'published', release: json(tag), repository })).toBeLessThan(300);
       expect(await deployments()).toEqual(['success', 'success']);
       const before = await count();
 

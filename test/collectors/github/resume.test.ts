@@ -16,10 +16,18 @@ import { killAfterFirstCommit, runCli } from '../../helpers/cli-child';
 let fake: FakeGithubServer;
 let configFile: string;
 
-const cli = (db: string, args: string[] = []) => runCli(['collect', ...args], { DEMING_CONFIG: configFile, DEMING_DB: db }, ['GITHUB_TOKEN']);
+const cli = (db: string, args: string[] = []) =>
+  runCli(['collect', ...args], { DEMING_CONFIG: configFile, DEMING_DB: db }, ['GITHUB_TOKEN']);
 
 const dbFile = () => join(mkdtempSync(join(tmpdir(), 'deming-cli-')), 'deming.db');
-const dump = (file: string) => { const db = openDatabase(file); try { return dumpWithCursors(db); } finally { db.close(); } };
+const dump = (file: string) => {
+  const db = openDatabase(file);
+  try {
+    return dumpWithCursors(db);
+  } finally {
+    db.close();
+  }
+};
 
 beforeAll(async () => {
   fake = await startFakeGithub(acme(), { tokens: ['test-token'], latencyMs: 30 });
@@ -42,7 +50,9 @@ describe('npx deming collect', () => {
     expect(lines[0]).toMatch(/^acme\/api\s+\d+ requests \(0 answered 304\)\s+\d+ stored\s+rate limit [\d,]+ left$/);
     expect(lines.find((l) => l.startsWith('acme/gone'))).toMatch(/failed: not found \(404\)/);
     expect(lines.find((l) => l.startsWith('acme/web'))).toMatch(/\d+ stored/);
-    expect(reference.out).toMatch(/Collected 4 repositories in [\d.]+ s: \d+ requests \(0 answered 304\), \d+ events stored, rate limit [\d,]+ left; 1 failed:\n {2}acme\/gone: not found/);
+    expect(reference.out).toMatch(
+      /Collected 4 repositories in [\d.]+ s: \d+ requests \(0 answered 304\), \d+ events stored, rate limit [\d,]+ left; 1 failed:\n {2}acme\/gone: not found/,
+    );
   });
 
   it('killed after its first committed batch and run again, ends with the same database', async () => {

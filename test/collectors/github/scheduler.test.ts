@@ -11,7 +11,9 @@ import { acmeConfig } from './helpers';
 const VIEWER = 'viewer-token-0123456789';
 let fake: FakeGithubServer;
 
-beforeAll(async () => { fake = await startFakeGithub(acme(), { tokens: ['test-token'], latencyMs: 20 }); });
+beforeAll(async () => {
+  fake = await startFakeGithub(acme(), { tokens: ['test-token'], latencyMs: 20 });
+});
 afterAll(() => fake.close());
 
 async function until<T>(what: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
@@ -34,8 +36,18 @@ describe('the in-server schedule', () => {
         const c = (await get(`${s.url}/api/v1/health`, auth)).body.collectors.find((x: { name: string }) => x.name === 'github');
         return c?.lastRun ? c : undefined;
       });
-      expect(gh).toMatchObject({ kind: 'pull', state: 'idle', intervalSeconds: 600, progress: null, rateLimitRemaining: expect.any(Number) });
-      expect(gh.lastRun).toMatchObject({ requests: expect.any(Number), stored: expect.any(Number), errors: [{ resource: 'acme/gone', message: expect.stringMatching(/404/) }] });
+      expect(gh).toMatchObject({
+        kind: 'pull',
+        state: 'idle',
+        intervalSeconds: 600,
+        progress: null,
+        rateLimitRemaining: expect.any(Number),
+      });
+      expect(gh.lastRun).toMatchObject({
+        requests: expect.any(Number),
+        stored: expect.any(Number),
+        errors: [{ resource: 'acme/gone', message: expect.stringMatching(/404/) }],
+      });
       const next = Date.parse(gh.nextRunAt) - Date.parse(gh.lastRun.finishedAt);
       expect(next).toBeGreaterThan(590_000);
       expect(next).toBeLessThan(610_000);

@@ -35,7 +35,10 @@ describe('an unreliable GitHub', () => {
     const from = fake.requests.length;
     try {
       const result = await collect(t.db, acmeConfig(fake.apiUrl));
-      const faults = fake.requests.slice(from).filter((r) => r.fault).map((r) => r.fault);
+      const faults = fake.requests
+        .slice(from)
+        .filter((r) => r.fault)
+        .map((r) => r.fault);
       expect(new Set(faults)).toEqual(new Set(['500', 'secondary-403', 'reset', '429', 'truncate', '502']));
       expect(result.errors.map((e) => e.resource)).toEqual(['acme/gone']);
       expect(dumpWithCursors(t.db)).toEqual(reference);
@@ -56,10 +59,17 @@ describe('a repository that fails', () => {
       const result = await collect(t.db, { ...config, github: { ...config.github!, organisations: [], repositories } });
       expect(result.errors).toEqual([
         { resource: 'acme/old', message: 'archived: skipped (remove it from sources.github.repositories, or unarchive it).' },
-        { resource: 'acme/api', message: expect.stringMatching(/^forbidden \(403\): the token lacks a read permission .*Resource not accessible by personal access token/) },
+        {
+          resource: 'acme/api',
+          message: expect.stringMatching(
+            /^forbidden \(403\): the token lacks a read permission .*Resource not accessible by personal access token/,
+          ),
+        },
         { resource: 'acme/gone', message: expect.stringMatching(/^not found \(404\)/) },
       ]);
-      expect(t.db.prepare('SELECT DISTINCT s.name FROM deployments d JOIN services s ON s.id = d.service_id').all()).toEqual([{ name: 'acme/web' }]);
+      expect(t.db.prepare('SELECT DISTINCT s.name FROM deployments d JOIN services s ON s.id = d.service_id').all()).toEqual([
+        { name: 'acme/web' },
+      ]);
     } finally {
       await strict.close();
       t.cleanup();
@@ -101,14 +111,20 @@ describe('GitHub Enterprise Server', () => {
 });
 
 describe('GitHub App auth', () => {
-  it('signs a JWT with the app\'s key (read from a file), gets an installation token and collects with it', async () => {
-    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  it("signs a JWT with the app's key (read from a file), gets an installation token and collects with it", async () => {
+    const { privateKey } = generateKeyPairSync('rsa', {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+    });
     const keyFile = join(mkdtempSync(join(tmpdir(), 'deming-key-')), 'app.pem');
     writeFileSync(keyFile, privateKey);
     const app = await startFakeGithub(scenario, { tokens: ['only-the-installation-token-works'] });
     const t = tempDb();
     try {
-      const config = acmeConfig(app.apiUrl, { auth: ['    app:', '      appId: 12345', `      privateKey: ${keyFile}`, '      installationId: 678'] });
+      const config = acmeConfig(app.apiUrl, {
+        auth: ['    app:', '      appId: 12345', `      privateKey: ${keyFile}`, '      installationId: 678'],
+      });
       expect(config.github?.auth).toMatchObject({ kind: 'app', appId: 12345, installationId: 678 });
       const result = await collect(t.db, config);
       expect(result.errors.map((e) => e.resource)).toEqual(['acme/gone']);
@@ -124,19 +140,32 @@ describe('GitHub App auth', () => {
 describe('pagination', () => {
   it('follows Link headers through every page, and the further commit pages of long pull requests', async () => {
     const end = Date.parse('2026-03-01T00:00:00Z');
-    const big: FakeGithub = { repos: [generateRepo('acme', 'big', { pulls: 120, deployments: 30, runs: 250, end, days: 60, incidents: 3 })], orgs: new Map() };
+    const big: FakeGithub = {
+      repos: [generateRepo('acme', 'big', { pulls: 120, deployments: 30, runs: 250, end, days: 60, incidents: 3 })],
+      orgs: new Map(),
+    };
     const server = await startFakeGithub(big, { commitsPerPage: 2 });
     const t = tempDb();
     try {
       const config = acmeConfig(server.apiUrl);
-      const result = await collect(t.db, { ...config, github: { ...config.github!, organisations: [], repositories: [{ name: 'acme/big' }] } }, { now: end });
+      const result = await collect(
+        t.db,
+        { ...config, github: { ...config.github!, organisations: [], repositories: [{ name: 'acme/big' }] } },
+        { now: end },
+      );
       expect(result.errors).toEqual([]);
       const count = (table: string) => (t.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-      expect({ pulls: count('pull_requests'), deployments: count('deployments'), runs: count('ci_runs'), incidents: count('incidents') })
-        .toEqual({ pulls: 120, deployments: 30, runs: 250, incidents: 3 });
+      expect({
+        pulls: count('pull_requests'),
+        deployments: count('deployments'),
+        runs: count('ci_runs'),
+        incidents: count('incidents'),
+      }).toEqual({ pulls: 120, deployments: 30, runs: 250, incidents: 3 });
       // 1 to 3 commits per pull request, plus its merge commit.
       expect(count('changes')).toBe(120 + 40 * (1 + 2 + 3));
-      expect(server.requests.filter((r) => r.path.endsWith('/actions/runs')).map((r) => new URLSearchParams(r.query).get('page') ?? '1')).toEqual(['1', '2', '3']);
+      expect(
+        server.requests.filter((r) => r.path.endsWith('/actions/runs')).map((r) => new URLSearchParams(r.query).get('page') ?? '1'),
+      ).toEqual(['1', '2', '3']);
       expect(server.requests.filter((r) => r.path === '/graphql').length).toBeGreaterThan(5);
     } finally {
       await server.close();

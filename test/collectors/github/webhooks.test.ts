@@ -18,10 +18,15 @@ let deliveryIds = 0;
 /** Delivers as GitHub does; each delivery has its own id unless the test gives one (a redelivery keeps its id). */
 async function deliver(url: string, event: string, payload: unknown, sign: string | null = SECRET, id = `delivery-${++deliveryIds}`) {
   const body = JSON.stringify(payload);
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'x-github-event': event, 'x-github-delivery': id, 'user-agent': 'GitHub-Hookshot/abc' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-github-event': event,
+    'x-github-delivery': id,
+    'user-agent': 'GitHub-Hookshot/abc',
+  };
   if (sign !== null) headers['x-hub-signature-256'] = signature(sign, body);
   const res = await fetch(`${url}/webhooks/github`, { method: 'POST', headers, body });
-  return { status: res.status, body: await res.json() as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
 const count = (s: Server, table: string) => (s.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -37,14 +42,21 @@ beforeAll(async () => {
   server = await startTestServer({ DEMING_CONFIG: acmeConfig(fake.apiUrl).file, DEMING_GITHUB_WEBHOOK_SECRET: SECRET }, () => NOW);
   all = deliveries(scenario, fake.apiUrl);
 });
-afterAll(async () => { await server.stop(); await fake.close(); });
+afterAll(async () => {
+  await server.stop();
+  await fake.close();
+});
 
 describe('GitHub webhooks', () => {
-  const status = () => all.find((d) => d.event === 'deployment_status' && (d.payload.deployment_status as { state: string }).state === 'success')!;
+  const status = () =>
+    all.find((d) => d.event === 'deployment_status' && (d.payload.deployment_status as { state: string }).state === 'success')!;
 
   it('refuses a delivery without a signature, or with a wrong one, and stores nothing', async () => {
     const unsigned = await deliver(server.url, 'deployment_status', status().payload, null);
-    expect(unsigned).toEqual({ status: 401, body: { error: { code: 'bad_signature', message: expect.stringMatching(/X-Hub-Signature-256 header is missing/), details: [] } } });
+    expect(unsigned).toEqual({
+      status: 401,
+      body: { error: { code: 'bad_signature', message: expect.stringMatching(/X-Hub-Signature-256 header is missing/), details: [] } },
+    });
     const wrong = await deliver(server.url, 'deployment_status', status().payload, 'not the secret');
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.message).toMatch(/does not match/);
@@ -52,10 +64,18 @@ describe('GitHub webhooks', () => {
   });
 
   it('answers ping, and acknowledges the event types it does not use', async () => {
-    expect(await deliver(server.url, 'ping', { zen: 'Design for failure.', hook_id: 1 })).toEqual({ status: 200, body: { ignored: 'ping: the webhook works' } });
-    expect(await deliver(server.url, 'star', { action: 'created' })).toEqual({ status: 202, body: { ignored: 'GitHub "star" events are not used' } });
-    expect(await deliver(server.url, 'pull_request', all.find((d) => d.event === 'pull_request')!.payload))
-      .toEqual({ status: 202, body: { ignored: 'only merged pull requests are used' } });
+    expect(await deliver(server.url, 'ping', { zen: 'Design for failure.', hook_id: 1 })).toEqual({
+      status: 200,
+      body: { ignored: 'ping: the webhook works' },
+    });
+    expect(await deliver(server.url, 'star', { action: 'created' })).toEqual({
+      status: 202,
+      body: { ignored: 'GitHub "star" events are not used' },
+    });
+    expect(await deliver(server.url, 'pull_request', all.find((d) => d.event === 'pull_request')!.payload)).toEqual({
+      status: 202,
+      body: { ignored: 'only merged pull requests are used' },
+    });
   });
 
   it('stores the same delivery once: sent again it is a duplicate; the same content in another delivery is unchanged', async () => {
@@ -64,7 +84,10 @@ describe('GitHub webhooks', () => {
     const again = await deliver(server.url, 'deployment_status', status().payload, SECRET, 'a');
     const other = await deliver(server.url, 'deployment_status', status().payload, SECRET, 'b');
     expect(first).toEqual({ status: 200, body: { accepted: 1, updated: 0, unchanged: 0 } });
-    expect(again).toEqual({ status: 202, body: { duplicate: true, ignored: `delivery a was received before at ${new Date(NOW).toISOString()} and is not applied again` } });
+    expect(again).toEqual({
+      status: 202,
+      body: { duplicate: true, ignored: `delivery a was received before at ${new Date(NOW).toISOString()} and is not applied again` },
+    });
     expect(other).toEqual({ status: 200, body: { accepted: 0, updated: 0, unchanged: 1 } });
     expect(count(server, 'raw_events')).toBe(events);
   });
@@ -90,8 +113,13 @@ describe('GitHub webhooks', () => {
   });
 
   it('shows the deliveries in the health answer', async () => {
-    const health = await (await fetch(`${server.url}/api/v1/health`)).json() as { collectors: Record<string, unknown>[] };
-    expect(health.collectors.find((c) => c.name === 'github-webhook')).toMatchObject({ kind: 'webhook', configured: true, rejected: 2, lastError: null });
+    const health = (await (await fetch(`${server.url}/api/v1/health`)).json()) as { collectors: Record<string, unknown>[] };
+    expect(health.collectors.find((c) => c.name === 'github-webhook')).toMatchObject({
+      kind: 'webhook',
+      configured: true,
+      rejected: 2,
+      lastError: null,
+    });
   });
 });
 
@@ -112,18 +140,24 @@ describe('GitHub webhooks without a token', () => {
   it('store what the delivery says: the one status, the merge commit of a pull request; pushes need the token', async () => {
     const s = await startTestServer({ DEMING_GITHUB_WEBHOOK_SECRET: SECRET }, () => NOW);
     try {
-      const failed = all.find((d) => d.event === 'deployment_status' && (d.payload.deployment_status as { state: string }).state === 'failure')!;
+      const failed = all.find(
+        (d) => d.event === 'deployment_status' && (d.payload.deployment_status as { state: string }).state === 'failure',
+      )!;
       expect((await deliver(s.url, 'deployment_status', failed.payload)).body).toEqual({ accepted: 1, updated: 0, unchanged: 0 });
       const merged = all.find((d) => d.event === 'pull_request' && d.payload.action === 'closed')!;
       expect((await deliver(s.url, 'pull_request', merged.payload)).body).toEqual({ accepted: 1, updated: 0, unchanged: 0 });
       const push = all.find((d) => d.event === 'push' && !/^0+$/.test(String(d.payload.before)))!;
       expect((await deliver(s.url, 'push', push.payload)).body.ignored).toMatch(/has a token/);
-      expect(s.db.prepare('SELECT status, finished_at FROM deployments').all()).toEqual([{ status: 'failure', finished_at: Date.parse('2026-03-03T11:30:00Z') }]);
+      expect(s.db.prepare('SELECT status, finished_at FROM deployments').all()).toEqual([
+        { status: 'failure', finished_at: Date.parse('2026-03-03T11:30:00Z') },
+      ]);
       const pr = merged.payload.pull_request as { merge_commit_sha: string; merged_at: string };
       expect(s.db.prepare('SELECT number, merged_at, merge_sha FROM pull_requests').all()).toEqual([
         { number: 1, merged_at: Date.parse(pr.merged_at), merge_sha: pr.merge_commit_sha },
       ]);
-      expect(s.db.prepare('SELECT sha, committed_at FROM changes').all()).toEqual([{ sha: pr.merge_commit_sha, committed_at: Date.parse(pr.merged_at) }]);
+      expect(s.db.prepare('SELECT sha, committed_at FROM changes').all()).toEqual([
+        { sha: pr.merge_commit_sha, committed_at: Date.parse(pr.merged_at) },
+      ]);
     } finally {
       await s.stop();
     }

@@ -15,7 +15,7 @@ import { dumpDb, healthConfig } from './helpers';
 
 const names = ['bk-c0', 'bk-p1a', 'bk-p1b', 'bk-m1', 'bk-d1', 'bk-p2a', 'bk-s2', 'bk-p3a', 'pt-a0', 'pt-a1', 'pt-m1'];
 const nameOf = new Map(names.map((n) => [sha(n), n]));
-const named = (s: unknown) => (typeof s === 'string' ? nameOf.get(s) ?? s : s);
+const named = (s: unknown) => (typeof s === 'string' ? (nameOf.get(s) ?? s) : s);
 const at = (iso: string) => Date.parse(iso);
 
 let fake: FakeGitlabServer;
@@ -27,13 +27,19 @@ beforeAll(async () => {
   server = await startTestServer({ DEMING_CONFIG: healthConfig(fake.apiUrl).file }, () => NOW);
   [first] = (await server.collectors.runNow()) as GitlabRunResult[];
 });
-afterAll(async () => { await server.stop(); await fake.close(); });
+afterAll(async () => {
+  await server.stop();
+  await fake.close();
+});
 
 describe('a first backfill from GitLab', () => {
   it('collects the projects of the group and its subgroups, less the excluded and the archived ones', () => {
     expect(first.errors).toEqual([]);
     expect(first.projects.map((p) => p.name)).toEqual(['health/clinics/booking', 'health/portal']);
-    expect(dumpDb(server.db).services).toEqual([{ name: 'health/clinics/booking', team_id: 'clinics' }, { name: 'health/portal', team_id: 'web' }]);
+    expect(dumpDb(server.db).services).toEqual([
+      { name: 'health/clinics/booking', team_id: 'clinics' },
+      { name: 'health/portal', team_id: 'web' },
+    ]);
   });
 
   it('stores deployments with the environment tier deciding production, the pattern where there is no tier', () => {
@@ -58,32 +64,61 @@ describe('a first backfill from GitLab', () => {
 
   it('stores merged merge requests with their commits, plan start and merge sha (merge commit, squash, fast-forward), and fills the graph between deployments', () => {
     const dump = dumpDb(server.db);
-    const booking = dump.pull_requests.filter((p) => (p as { service: string }).service === 'health/clinics/booking').map((p) => {
-      const r = p as Record<string, unknown>;
-      return [r.number, r.opened_at, r.merged_at, named(r.merge_sha), r.first_commit_at, r.plan_started_at];
-    });
+    const booking = dump.pull_requests
+      .filter((p) => (p as { service: string }).service === 'health/clinics/booking')
+      .map((p) => {
+        const r = p as Record<string, unknown>;
+        return [r.number, r.opened_at, r.merged_at, named(r.merge_sha), r.first_commit_at, r.plan_started_at];
+      });
     expect(booking).toEqual([
       [1, at('2026-03-02T09:30:00Z'), at('2026-03-02T12:00:00Z'), 'bk-m1', at('2026-03-02T09:00:00Z'), at('2026-03-01T12:00:00Z')],
       [2, at('2026-03-03T08:00:00Z'), at('2026-03-03T10:00:00Z'), 'bk-s2', at('2026-03-03T09:00:00Z'), null],
       [3, at('2026-03-04T08:30:00Z'), at('2026-03-04T10:00:00Z'), 'bk-p3a', at('2026-03-04T09:00:00Z'), at('2026-03-02T09:00:00Z')],
     ]);
-    const changes = dump.changes.filter((c) => (c as { service: string }).service === 'health/clinics/booking')
-      .map((c) => { const r = c as Record<string, unknown>; return [named(r.sha), r.committed_at, r.pr]; })
+    const changes = dump.changes
+      .filter((c) => (c as { service: string }).service === 'health/clinics/booking')
+      .map((c) => {
+        const r = c as Record<string, unknown>;
+        return [named(r.sha), r.committed_at, r.pr];
+      })
       .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
     expect(changes).toEqual([
-      ['bk-c0', at('2026-02-20T00:00:00Z'), null], ['bk-d1', at('2026-03-02T13:00:00Z'), null], ['bk-m1', at('2026-03-02T12:00:00Z'), null],
-      ['bk-p1a', at('2026-03-02T09:00:00Z'), 1], ['bk-p1b', at('2026-03-02T11:00:00Z'), 1], ['bk-p2a', at('2026-03-03T09:00:00Z'), 2],
-      ['bk-p3a', at('2026-03-04T09:00:00Z'), 3], ['bk-s2', at('2026-03-03T10:00:00Z'), 2],
+      ['bk-c0', at('2026-02-20T00:00:00Z'), null],
+      ['bk-d1', at('2026-03-02T13:00:00Z'), null],
+      ['bk-m1', at('2026-03-02T12:00:00Z'), null],
+      ['bk-p1a', at('2026-03-02T09:00:00Z'), 1],
+      ['bk-p1b', at('2026-03-02T11:00:00Z'), 1],
+      ['bk-p2a', at('2026-03-03T09:00:00Z'), 2],
+      ['bk-p3a', at('2026-03-04T09:00:00Z'), 3],
+      ['bk-s2', at('2026-03-03T10:00:00Z'), 2],
     ]);
-    const parents = dump.parents.filter((p) => (p as { service: string }).service === 'health/clinics/booking').map((p) => { const r = p as Record<string, string>; return `${named(r.sha)}<${named(r.parent_sha)}`; });
-    expect(parents.sort()).toEqual(['bk-d1<bk-m1', 'bk-m1<bk-c0', 'bk-m1<bk-p1b', 'bk-p1a<bk-c0', 'bk-p1b<bk-p1a', 'bk-p3a<bk-s2', 'bk-s2<bk-d1']);
+    const parents = dump.parents
+      .filter((p) => (p as { service: string }).service === 'health/clinics/booking')
+      .map((p) => {
+        const r = p as Record<string, string>;
+        return `${named(r.sha)}<${named(r.parent_sha)}`;
+      });
+    expect(parents.sort()).toEqual([
+      'bk-d1<bk-m1',
+      'bk-m1<bk-c0',
+      'bk-m1<bk-p1b',
+      'bk-p1a<bk-c0',
+      'bk-p1b<bk-p1a',
+      'bk-p3a<bk-s2',
+      'bk-s2<bk-d1',
+    ]);
     // The default branch read once from the horizon leaves no gap between deployments to ask about.
-    expect(fake.requests.filter((r) => r.path.endsWith('/repository/commits')).map((r) => new URLSearchParams(r.query).get('ref_name'))).toEqual(['main', 'main']);
+    expect(
+      fake.requests.filter((r) => r.path.endsWith('/repository/commits')).map((r) => new URLSearchParams(r.query).get('ref_name')),
+    ).toEqual(['main', 'main']);
   });
 
   it('stores finished pipelines as CI runs with their test summary, and incidents of type incident or with the configured label', () => {
     const dump = dumpDb(server.db);
-    const runs = dump.ci_runs.map((c) => { const r = c as Record<string, unknown>; return [r.name, r.status, named(r.sha), r.branch, r.started_at, r.finished_at]; });
+    const runs = dump.ci_runs.map((c) => {
+      const r = c as Record<string, unknown>;
+      return [r.name, r.status, named(r.sha), r.branch, r.started_at, r.finished_at];
+    });
     expect(runs).toEqual([
       ['pipeline', 'success', 'bk-p1b', 'feature-1', at('2026-03-02T11:06:00Z'), at('2026-03-02T11:16:00Z')],
       ['pipeline', 'success', 'bk-m1', 'main', at('2026-03-02T12:02:00Z'), at('2026-03-02T12:12:00Z')],
@@ -91,9 +126,22 @@ describe('a first backfill from GitLab', () => {
       ['pipeline', 'success', 'bk-s2', 'main', at('2026-03-03T10:02:00Z'), at('2026-03-03T10:21:00Z')],
       ['pipeline', 'cancelled', 'bk-p3a', 'main', at('2026-03-04T10:03:00Z'), at('2026-03-04T10:04:00Z')],
     ]);
-    const tests = server.db.prepare('SELECT tests_passed AS passed, tests_failed AS failed, tests_skipped AS skipped FROM ci_runs ORDER BY started_at').all();
-    expect(tests).toEqual([{ passed: 10, failed: 0, skipped: 0 }, { passed: null, failed: null, skipped: null }, { passed: null, failed: null, skipped: null }, { passed: 40, failed: 2, skipped: 1 }, { passed: null, failed: null, skipped: null }]);
-    expect(dump.incidents.map((i) => { const r = i as Record<string, unknown>; return [String(r.ext_id).replace(/^.*\/projects\//, ''), r.opened_at, r.resolved_at, r.severity, named(r.root_cause_sha), r.title]; })).toEqual([
+    const tests = server.db
+      .prepare('SELECT tests_passed AS passed, tests_failed AS failed, tests_skipped AS skipped FROM ci_runs ORDER BY started_at')
+      .all();
+    expect(tests).toEqual([
+      { passed: 10, failed: 0, skipped: 0 },
+      { passed: null, failed: null, skipped: null },
+      { passed: null, failed: null, skipped: null },
+      { passed: 40, failed: 2, skipped: 1 },
+      { passed: null, failed: null, skipped: null },
+    ]);
+    expect(
+      dump.incidents.map((i) => {
+        const r = i as Record<string, unknown>;
+        return [String(r.ext_id).replace(/^.*\/projects\//, ''), r.opened_at, r.resolved_at, r.severity, named(r.root_cause_sha), r.title];
+      }),
+    ).toEqual([
       ['101/issues/20', at('2026-03-03T13:00:00Z'), at('2026-03-03T15:00:00Z'), 'sev2', 'bk-s2', 'Booking is down'],
       ['101/issues/21', at('2026-03-05T00:00:00Z'), null, null, null, 'Issue 21'],
     ]);
@@ -121,7 +169,11 @@ describe('a first backfill from GitLab', () => {
   });
 
   it('stores no names, usernames or e-mail addresses of people', () => {
-    const raw = server.db.prepare('SELECT payload FROM raw_events').all().map((r) => (r as { payload: string }).payload).join('\n');
+    const raw = server.db
+      .prepare('SELECT payload FROM raw_events')
+      .all()
+      .map((r) => (r as { payload: string }).payload)
+      .join('\n');
     expect(raw.length).toBeGreaterThan(1000);
     expect(raw).not.toMatch(/Ada|Lovelace|Grace|Hopper|@example\.org|"ada"/);
   });
@@ -136,9 +188,24 @@ describe('a first backfill from GitLab', () => {
   it('asks one cheap list per resource per project when nothing is new, and stores nothing', async () => {
     const from = fake.requests.length;
     const [again] = (await server.collectors.runNow()) as GitlabRunResult[];
-    const asked = fake.requests.slice(from).map((r) => `${r.method} ${r.path.replace(/\/projects\/\d+/, '/projects/:id')}${r.operation ? ` ${r.operation}` : ''}`);
+    const asked = fake.requests
+      .slice(from)
+      .map((r) => `${r.method} ${r.path.replace(/\/projects\/\d+/, '/projects/:id')}${r.operation ? ` ${r.operation}` : ''}`);
     expect(again.stored).toBe(0);
-    const perProject = ['POST /api/graphql mergeRequests', 'GET /api/v4/projects/:id/repository/commits', 'GET /api/v4/projects/:id/deployments', 'POST /api/graphql pipelines', 'GET /api/v4/projects/:id/issues', 'GET /api/v4/projects/:id/issues'];
-    expect(asked).toEqual(['GET /api/v4/personal_access_tokens/self', 'GET /api/v4/version', 'GET /api/v4/groups/health/projects', ...perProject, ...perProject]);
+    const perProject = [
+      'POST /api/graphql mergeRequests',
+      'GET /api/v4/projects/:id/repository/commits',
+      'GET /api/v4/projects/:id/deployments',
+      'POST /api/graphql pipelines',
+      'GET /api/v4/projects/:id/issues',
+      'GET /api/v4/projects/:id/issues',
+    ];
+    expect(asked).toEqual([
+      'GET /api/v4/personal_access_tokens/self',
+      'GET /api/v4/version',
+      'GET /api/v4/groups/health/projects',
+      ...perProject,
+      ...perProject,
+    ]);
   });
 });

@@ -18,7 +18,10 @@ beforeAll(async () => {
   server = await startTestServer({ DEMING_CONFIG: config.file }, () => NOW);
   await server.collectors.runNow();
 });
-afterAll(async () => { await server.stop(); await fake.close(); });
+afterAll(async () => {
+  await server.stop();
+  await fake.close();
+});
 
 describe('GitLab incidents tracked since a day', () => {
   it('count every production deployment of the window toward the change failure rate', async () => {

@@ -15,20 +15,31 @@ export { dumpDb, dumpWithCursors } from '../github/helpers';
 export const FAST = { retryBaseMs: 2, retries: 5, maxWaitSeconds: 60 };
 
 /** Writes a config file for the health scenario served at `apiUrl` and loads it as the server would. */
-export function healthConfig(apiUrl: string, opts: { extra?: string[]; env?: Record<string, string>; auth?: string[] } = {}): Config & { file: string } {
+export function healthConfig(
+  apiUrl: string,
+  opts: { extra?: string[]; env?: Record<string, string>; auth?: string[] } = {},
+): Config & { file: string } {
   const file = join(mkdtempSync(join(tmpdir(), 'deming-gl-')), 'deming.config.yaml');
   writeFileSync(file, `${ORGANISATION_YAML}\n${healthSourcesYaml(apiUrl, opts.extra, opts.auth)}\n`);
   return { ...loadConfig({ DEMING_CONFIG: file, DEMING_DB: ':memory:', ...opts.env }), file };
 }
 
 /** Runs the GitLab collector once, in this process, against `db`. */
-export async function collect(db: Db, config: Config, opts: Partial<GitlabCollectorOptions> & { now?: number; env?: NodeJS.ProcessEnv } = {}): Promise<GitlabRunResult> {
+export async function collect(
+  db: Db,
+  config: Config,
+  opts: Partial<GitlabCollectorOptions> & { now?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<GitlabRunResult> {
   // The collector writes through a store on the same file, as the CLI and the server do.
   const store = openStore(db.name, { check: 'off' });
   try {
     if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
     const ctx = collectorContext({ store, config, now: () => opts.now ?? NOW, log: () => {} });
-    return await createGitlabCollector({ settings: config.gitlab!, ...opts, client: { timing: FAST, env: opts.env ?? {}, ...opts.client } }).run(ctx);
+    return await createGitlabCollector({
+      settings: config.gitlab!,
+      ...opts,
+      client: { timing: FAST, env: opts.env ?? {}, ...opts.client },
+    }).run(ctx);
   } finally {
     await store.close();
   }

@@ -29,7 +29,12 @@ function tagging(): FakeGitlab {
   return { groups: [{ id: 1, path: 'health' }], projects: [b.project] };
 }
 
-const deployments = (db: ReturnType<typeof tempDb>['db']) => db.prepare("SELECT substr(ext_id, instr(ext_id, '/releases/') + 10) AS tag, status, is_production AS production, finished_at FROM deployments ORDER BY ext_id").all();
+const deployments = (db: ReturnType<typeof tempDb>['db']) =>
+  db
+    .prepare(
+      "SELECT substr(ext_id, instr(ext_id, '/releases/') + 10) AS tag, status, is_production AS production, finished_at FROM deployments ORDER BY ext_id",
+    )
+    .all();
 
 describe('GitLab releases as deployments', () => {
   it('counts the releases the rules count, retracts one deleted or left out, and brings it back with wider rules', async () => {
@@ -43,13 +48,18 @@ describe('GitLab releases as deployments', () => {
         { tag: 'v1.0.0', status: 'success', production: 1, finished_at: Date.parse(t('02', '12:00')) },
         { tag: 'v1.1.0', status: 'success', production: 1, finished_at: Date.parse(t('03', '15:00')) },
       ]);
-      scenario.projects[0].releases.splice(scenario.projects[0].releases.findIndex((r) => r.tag === 'v1.0.0'), 1);
+      scenario.projects[0].releases.splice(
+        scenario.projects[0].releases.findIndex((r) => r.tag === 'v1.0.0'),
+        1,
+      );
       await collect(db.db, config);
       expect(deployments(db.db)).toEqual([
         { tag: 'v1.0.0', status: 'retracted', production: 1, finished_at: Date.parse(t('02', '12:00')) },
         { tag: 'v1.1.0', status: 'success', production: 1, finished_at: Date.parse(t('03', '15:00')) },
       ]);
-      const wider = healthConfig(fake.apiUrl, { extra: ['    releases: { include: "v*,nightly-*", exclude: "v1.1.0", includePrereleases: true }'] });
+      const wider = healthConfig(fake.apiUrl, {
+        extra: ['    releases: { include: "v*,nightly-*", exclude: "v1.1.0", includePrereleases: true }'],
+      });
       await collect(db.db, wider);
       expect(deployments(db.db)).toEqual([
         { tag: 'nightly-3', status: 'success', production: 1, finished_at: Date.parse(t('03', '10:00')) },
@@ -58,7 +68,11 @@ describe('GitLab releases as deployments', () => {
         { tag: 'v1.1.0-rc.1', status: 'success', production: 1, finished_at: Date.parse(t('03', '09:00')) },
       ]);
       await collect(db.db, config);
-      expect(deployments(db.db).filter((d) => (d as { status: string }).status === 'success').map((d) => (d as { tag: string }).tag)).toEqual(['v1.1.0']);
+      expect(
+        deployments(db.db)
+          .filter((d) => (d as { status: string }).status === 'success')
+          .map((d) => (d as { tag: string }).tag),
+      ).toEqual(['v1.1.0']);
       expect(NOW).toBeGreaterThan(Date.parse(t('03', '15:00')));
     } finally {
       await fake.close();
@@ -67,6 +81,8 @@ describe('GitLab releases as deployments', () => {
   });
 
   it('refuses a rule that cannot work, naming the key', () => {
-    expect(() => healthConfig('http://127.0.0.1:1/api/v4', { extra: ['    releases: { include: "v[1-" }'] })).toThrow(/sources\.gitlab\.releases\.include: "v\[1-" is not a valid glob/);
+    expect(() => healthConfig('http://127.0.0.1:1/api/v4', { extra: ['    releases: { include: "v[1-" }'] })).toThrow(
+      /sources\.gitlab\.releases\.include: "v\[1-" is not a valid glob/,
+    );
   });
 });

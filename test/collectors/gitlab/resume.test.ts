@@ -16,9 +16,23 @@ import { dumpWithCursors, healthConfig } from './helpers';
 let fake: FakeGitlabServer;
 let configFile: string;
 
-const cli = (db: string, args: string[] = []) => runCli(['collect', 'gitlab', ...args], { DEMING_CONFIG: configFile, DEMING_DB: db }, ['GITLAB_TOKEN', 'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy']);
+const cli = (db: string, args: string[] = []) =>
+  runCli(['collect', 'gitlab', ...args], { DEMING_CONFIG: configFile, DEMING_DB: db }, [
+    'GITLAB_TOKEN',
+    'HTTP_PROXY',
+    'http_proxy',
+    'HTTPS_PROXY',
+    'https_proxy',
+  ]);
 const dbFile = () => join(mkdtempSync(join(tmpdir(), 'deming-glcli-')), 'deming.db');
-const dump = (file: string) => { const db = new Database(file, { readonly: true }); try { return dumpWithCursors(db as never); } finally { db.close(); } };
+const dump = (file: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return dumpWithCursors(db as never);
+  } finally {
+    db.close();
+  }
+};
 
 beforeAll(async () => {
   fake = await startFakeGitlab(health(), { tokens: { 'test-token': ['read_api'] }, latencyMs: 25 });
@@ -40,7 +54,9 @@ describe('npx deming collect gitlab', () => {
     const lines = reference.out.trim().split('\n');
     expect(lines[0]).toMatch(/^health\/clinics\/booking\s+\d+ requests\s+\d+ stored\s+rate limit [\d,]+ left$/);
     expect(lines[1]).toMatch(/^health\/portal\s+\d+ requests\s+\d+ stored/);
-    expect(reference.out).toMatch(/Collected 2 projects in [\d.]+ s: \d+ requests, \d+ events stored, rate limit [\d,]+ left; 1 failed:\n {2}health\/gone: not found \(404\)/);
+    expect(reference.out).toMatch(
+      /Collected 2 projects in [\d.]+ s: \d+ requests, \d+ events stored, rate limit [\d,]+ left; 1 failed:\n {2}health\/gone: not found \(404\)/,
+    );
   });
 
   it('killed after its first committed batch and run again, ends with the same database', async () => {

@@ -76,13 +76,18 @@ describe('a project that fails', () => {
     const t = tempDb();
     try {
       const config = healthConfig(strict.apiUrl);
-      const result = await collect(t.db, { ...config, gitlab: { ...config.gitlab!, groups: [], projects: ['health/old', 'health/portal', 'health/gone', 'health/clinics/booking'] } });
+      const result = await collect(t.db, {
+        ...config,
+        gitlab: { ...config.gitlab!, groups: [], projects: ['health/old', 'health/portal', 'health/gone', 'health/clinics/booking'] },
+      });
       expect(result.errors).toEqual([
         { resource: 'health/old', message: 'archived: skipped (remove it from sources.gitlab.projects, or unarchive it).' },
         { resource: 'health/portal', message: expect.stringMatching(/^forbidden \(403\): the token's user or bot cannot read this/) },
         { resource: 'health/gone', message: expect.stringMatching(/^not found \(404\)/) },
       ]);
-      expect(t.db.prepare('SELECT DISTINCT s.name FROM deployments d JOIN services s ON s.id = d.service_id').all()).toEqual([{ name: 'health/clinics/booking' }]);
+      expect(t.db.prepare('SELECT DISTINCT s.name FROM deployments d JOIN services s ON s.id = d.service_id').all()).toEqual([
+        { name: 'health/clinics/booking' },
+      ]);
     } finally {
       await strict.close();
       t.cleanup();
@@ -96,7 +101,13 @@ describe('a token or base URL that cannot work', () => {
     const t = tempDb();
     try {
       const result = await collect(t.db, healthConfig(narrow.apiUrl));
-      expect(result.errors).toEqual([{ resource: 'gitlab', message: 'the token lacks the read_api scope (it has read_user, read_repository): create a personal, project or group access token with read_api, and set GITLAB_TOKEN to it.' }]);
+      expect(result.errors).toEqual([
+        {
+          resource: 'gitlab',
+          message:
+            'the token lacks the read_api scope (it has read_user, read_repository): create a personal, project or group access token with read_api, and set GITLAB_TOKEN to it.',
+        },
+      ]);
       expect(narrow.requests.map((r) => r.path)).toEqual(['/api/v4/personal_access_tokens/self']);
       expect(dumpWithCursors(t.db).raw_events).toEqual([]);
     } finally {
@@ -109,20 +120,29 @@ describe('a token or base URL that cannot work', () => {
     const t = tempDb();
     try {
       const result = await collect(t.db, healthConfig(fake.apiUrl, { auth: ['    token: not-a-token'] }));
-      expect(result.errors).toEqual([{ resource: 'gitlab', message: expect.stringMatching(/^GitLab refused the token \(401\): check GITLAB_TOKEN/) }]);
+      expect(result.errors).toEqual([
+        { resource: 'gitlab', message: expect.stringMatching(/^GitLab refused the token \(401\): check GITLAB_TOKEN/) },
+      ]);
     } finally {
       t.cleanup();
     }
   });
 
   it('a base URL that is not a GitLab API says so', async () => {
-    const other = createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Welcome to nginx!</body></html>'); });
+    const other = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Welcome to nginx!</body></html>');
+    });
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
     const t = tempDb();
     try {
       const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}/api/v4`;
       const result = await collect(t.db, healthConfig(url));
-      expect(result.errors).toEqual([{ resource: 'gitlab', message: expect.stringMatching(/answered text\/html, not GitLab's JSON: check that sources\.gitlab\.baseUrl is the API root/) }]);
+      expect(result.errors).toEqual([
+        {
+          resource: 'gitlab',
+          message: expect.stringMatching(/answered text\/html, not GitLab's JSON: check that sources\.gitlab\.baseUrl is the API root/),
+        },
+      ]);
       expect(dumpWithCursors(t.db).raw_events).toEqual([]);
     } finally {
       other.closeAllConnections();
@@ -142,7 +162,11 @@ describe('pagination', () => {
     let head = 'big-root';
     for (let i = 1; i <= 130; i++) {
       const at = new Date(Date.parse('2026-01-02T00:00:00Z') + i * 3_600_000).toISOString();
-      const commits = [0, 1, 2].map((k) => { const name = `big-${i}-${k}`; b.commit(name, [k === 0 ? head : `big-${i}-${k - 1}`], at); return name; });
+      const commits = [0, 1, 2].map((k) => {
+        const name = `big-${i}-${k}`;
+        b.commit(name, [k === 0 ? head : `big-${i}-${k - 1}`], at);
+        return name;
+      });
       b.mergeRequest({ iid: i, commits, createdAt: at, mergedAt: at, mergeName: `big-m${i}` });
       head = `big-m${i}`;
       b.pipeline({ commit: head, status: 'success', createdAt: at });
@@ -153,10 +177,18 @@ describe('pagination', () => {
     const t = tempDb();
     try {
       const config = healthConfig(server.apiUrl);
-      const result = await collect(t.db, { ...config, gitlab: { ...config.gitlab!, groups: ['big'], exclude: [] } }, { now: Date.parse('2026-01-10T00:00:00Z') });
+      const result = await collect(
+        t.db,
+        { ...config, gitlab: { ...config.gitlab!, groups: ['big'], exclude: [] } },
+        { now: Date.parse('2026-01-10T00:00:00Z') },
+      );
       expect(result.errors).toEqual([]);
       const n = (table: string) => (t.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-      expect({ prs: n('pull_requests'), deployments: n('deployments'), runs: n('ci_runs') }).toEqual({ prs: 130, deployments: 130, runs: 130 });
+      expect({ prs: n('pull_requests'), deployments: n('deployments'), runs: n('ci_runs') }).toEqual({
+        prs: 130,
+        deployments: 130,
+        runs: 130,
+      });
       // Three commits and a merge commit each, and the root: the default branch read from the horizon.
       expect(n('changes')).toBe(130 * 4 + 1);
       expect(server.requests.filter((r) => r.path.endsWith('/deployments')).length).toBe(2);
@@ -174,10 +206,13 @@ describe('an HTTP proxy from the environment', () => {
     const proxy = createServer((req, res) => {
       seen.push(`${req.method} ${req.url}`);
       const target = new URL(req.url!);
-      const upstream = httpRequest({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const upstream = httpRequest(
+        { host: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       req.pipe(upstream);
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));

@@ -16,10 +16,22 @@ const SECRET = 'a secret token for the hook';
 type Server = Awaited<ReturnType<typeof startTestServer>>;
 
 async function deliver(url: string, hook: Pick<Hook, 'event' | 'payload'>, headers: Record<string, string | null> = {}) {
-  const h: Record<string, string> = { 'content-type': 'application/json', 'x-gitlab-event': hook.event, 'x-gitlab-token': SECRET, 'user-agent': 'GitLab/17.6.0' };
-  for (const [k, v] of Object.entries(headers)) { if (v === null) delete h[k]; else h[k] = v; }
-  const res = await fetch(`${url}/webhooks/gitlab`, { method: 'POST', headers: h, body: typeof hook.payload === 'string' ? hook.payload : JSON.stringify(hook.payload) });
-  return { status: res.status, body: await res.json() as Record<string, any> };
+  const h: Record<string, string> = {
+    'content-type': 'application/json',
+    'x-gitlab-event': hook.event,
+    'x-gitlab-token': SECRET,
+    'user-agent': 'GitLab/17.6.0',
+  };
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === null) delete h[k];
+    else h[k] = v;
+  }
+  const res = await fetch(`${url}/webhooks/gitlab`, {
+    method: 'POST',
+    headers: h,
+    body: typeof hook.payload === 'string' ? hook.payload : JSON.stringify(hook.payload),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
 const count = (s: Server, table: string) => (s.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -34,7 +46,10 @@ let fake: FakeGitlabServer;
 let all: Hook[];
 const servers: Server[] = [];
 const start = async (extra: Record<string, string> = {}) => {
-  const s = await startTestServer({ DEMING_CONFIG: healthConfig(fake.apiUrl).file, DEMING_GITLAB_WEBHOOK_SECRET: SECRET, ...extra }, () => NOW);
+  const s = await startTestServer(
+    { DEMING_CONFIG: healthConfig(fake.apiUrl).file, DEMING_GITLAB_WEBHOOK_SECRET: SECRET, ...extra },
+    () => NOW,
+  );
   servers.push(s);
   return s;
 };
@@ -42,16 +57,25 @@ const start = async (extra: Record<string, string> = {}) => {
 beforeAll(async () => {
   scenario = health();
   fake = await startFakeGitlab(scenario, { tokens: { 'test-token': ['read_api'] } });
-  all = hooks(scenario, fake.webUrl).filter((h) => !(h.payload.project as { path_with_namespace: string }).path_with_namespace.startsWith('other/')
-    && !(h.payload.project as { path_with_namespace: string }).path_with_namespace.includes('sandbox'));
+  all = hooks(scenario, fake.webUrl).filter(
+    (h) =>
+      !(h.payload.project as { path_with_namespace: string }).path_with_namespace.startsWith('other/') &&
+      !(h.payload.project as { path_with_namespace: string }).path_with_namespace.includes('sandbox'),
+  );
 });
-afterAll(async () => { for (const s of servers) await s.stop(); await fake.close(); });
+afterAll(async () => {
+  for (const s of servers) await s.stop();
+  await fake.close();
+});
 
 describe('GitLab webhooks', () => {
   it('refuse a hook without the secret token, or with a wrong one, and store nothing', async () => {
     const s = await start();
     const hook = all.find((h) => h.payload.object_kind === 'deployment')!;
-    expect(await deliver(s.url, hook, { 'x-gitlab-token': null })).toEqual({ status: 401, body: { error: { code: 'bad_token', message: expect.stringMatching(/X-Gitlab-Token header is missing/), details: [] } } });
+    expect(await deliver(s.url, hook, { 'x-gitlab-token': null })).toEqual({
+      status: 401,
+      body: { error: { code: 'bad_token', message: expect.stringMatching(/X-Gitlab-Token header is missing/), details: [] } },
+    });
     for (const wrong of ['not the secret', `${SECRET}!`, SECRET.slice(0, -1), '']) {
       const r = await deliver(s.url, hook, { 'x-gitlab-token': wrong });
       expect(r.status, JSON.stringify(wrong)).toBe(401);
@@ -79,23 +103,47 @@ describe('GitLab webhooks', () => {
       answers.set(hook.event, seen);
     }
     expect(Object.fromEntries([...answers].map(([k, v]) => [k, [...v].sort()]))).toEqual({
-      'Push Hook': [200], 'Merge Request Hook': [200, 202], 'Pipeline Hook': [200, 202], 'Job Hook': [202], 'Deployment Hook': [200],
-      'Issue Hook': [200, 202], 'Note Hook': [202], 'Tag Push Hook': [202], 'Wiki Page Hook': [202], 'Release Hook': [202], 'Emoji Hook': [202],
+      'Push Hook': [200],
+      'Merge Request Hook': [200, 202],
+      'Pipeline Hook': [200, 202],
+      'Job Hook': [202],
+      'Deployment Hook': [200],
+      'Issue Hook': [200, 202],
+      'Note Hook': [202],
+      'Tag Push Hook': [202],
+      'Wiki Page Hook': [202],
+      'Release Hook': [202],
+      'Emoji Hook': [202],
     });
-    expect(await deliver(s.url, { event: 'Feature Flag Hook', payload: { object_kind: 'feature_flag', object_attributes: { name: 'x' } } }))
-      .toEqual({ status: 202, body: { ignored: 'GitLab "feature_flag" hooks are not used' } });
-    expect(await deliver(s.url, { event: 'Merge Request Hook', payload: { object_kind: 'merge_request', object_attributes: { action: 'update' } } }))
-      .toEqual({ status: 202, body: { ignored: 'only merged merge requests are used' } });
+    expect(
+      await deliver(s.url, { event: 'Feature Flag Hook', payload: { object_kind: 'feature_flag', object_attributes: { name: 'x' } } }),
+    ).toEqual({ status: 202, body: { ignored: 'GitLab "feature_flag" hooks are not used' } });
+    expect(
+      await deliver(s.url, {
+        event: 'Merge Request Hook',
+        payload: { object_kind: 'merge_request', object_attributes: { action: 'update' } },
+      }),
+    ).toEqual({ status: 202, body: { ignored: 'only merged merge requests are used' } });
   });
 
   it('store a redelivery once: by its Idempotency-Key, or else by the object and its updated_at', async () => {
     const s = await start();
-    const closed = all.find((h) => h.payload.object_kind === 'issue' && (h.payload.object_attributes as { action: string }).action === 'close')!;
-    expect(await deliver(s.url, closed, { 'idempotency-key': 'k-1' })).toEqual({ status: 200, body: { accepted: 1, updated: 0, unchanged: 0 } });
+    const closed = all.find(
+      (h) => h.payload.object_kind === 'issue' && (h.payload.object_attributes as { action: string }).action === 'close',
+    )!;
+    expect(await deliver(s.url, closed, { 'idempotency-key': 'k-1' })).toEqual({
+      status: 200,
+      body: { accepted: 1, updated: 0, unchanged: 0 },
+    });
     const events = count(s, 'raw_events');
-    expect(await deliver(s.url, closed, { 'idempotency-key': 'k-1' })).toEqual({ status: 202, body: { duplicate: true, ignored: `this issue hook was received before at ${new Date(NOW).toISOString()} and is not applied again` } });
+    expect(await deliver(s.url, closed, { 'idempotency-key': 'k-1' })).toEqual({
+      status: 202,
+      body: { duplicate: true, ignored: `this issue hook was received before at ${new Date(NOW).toISOString()} and is not applied again` },
+    });
     // GitLab before 17.4 sends no key: the same issue in the same state is the same delivery.
-    const pipeline = all.find((h) => h.payload.object_kind === 'pipeline' && (h.payload.object_attributes as { status: string }).status === 'success')!;
+    const pipeline = all.find(
+      (h) => h.payload.object_kind === 'pipeline' && (h.payload.object_attributes as { status: string }).status === 'success',
+    )!;
     expect((await deliver(s.url, pipeline)).body).toEqual({ accepted: 1, updated: 0, unchanged: 0 });
     expect((await deliver(s.url, pipeline)).body.duplicate).toBe(true);
     expect(count(s, 'raw_events')).toBe(events + 1);
@@ -104,16 +152,36 @@ describe('GitLab webhooks', () => {
 
   it('refuse bad input with the field or the fix, and store nothing', async () => {
     const s = await start();
-    const malformed = await deliver(s.url, { event: 'Issue Hook', payload: '{"object_kind": "issue", ' as unknown as Record<string, unknown> });
+    const malformed = await deliver(s.url, {
+      event: 'Issue Hook',
+      payload: '{"object_kind": "issue", ' as unknown as Record<string, unknown>,
+    });
     expect(malformed).toMatchObject({ status: 400, body: { error: { code: 'malformed_json' } } });
     const issue = all.find((h) => h.payload.object_kind === 'issue')!;
     const shapeless = await deliver(s.url, { event: 'Issue Hook', payload: { ...issue.payload, object_attributes: { id: 1, iid: 2 } } });
     expect(shapeless.status).toBe(400);
     expect(shapeless.body.error.message).toMatch(/^issue hook: object_attributes\.title/);
-    const outside = projectHooks(scenario.projects.find((p) => p.path === 'other/elsewhere')!, fake.webUrl).find((h) => h.payload.object_kind === 'push')!;
+    const outside = projectHooks(
+      scenario.projects.find((p) => p.path === 'other/elsewhere')!,
+      fake.webUrl,
+    ).find((h) => h.payload.object_kind === 'push')!;
     const push = { ...outside, payload: { ...outside.payload, before: '1'.repeat(40) } };
-    expect(await deliver(s.url, push)).toEqual({ status: 403, body: { error: { code: 'project_not_configured', message: 'the project other/elsewhere (id 201) is outside sources.gitlab\'s groups and projects: add it there, or remove this hook from it.', details: [] } } });
-    const excluded = hooks(scenario, fake.webUrl).find((h) => h.payload.object_kind === 'deployment' && (h.payload.project as { path_with_namespace: string }).path_with_namespace.includes('sandbox'))!;
+    expect(await deliver(s.url, push)).toEqual({
+      status: 403,
+      body: {
+        error: {
+          code: 'project_not_configured',
+          message:
+            "the project other/elsewhere (id 201) is outside sources.gitlab's groups and projects: add it there, or remove this hook from it.",
+          details: [],
+        },
+      },
+    });
+    const excluded = hooks(scenario, fake.webUrl).find(
+      (h) =>
+        h.payload.object_kind === 'deployment' &&
+        (h.payload.project as { path_with_namespace: string }).path_with_namespace.includes('sandbox'),
+    )!;
     expect((await deliver(s.url, excluded)).status).toBe(403);
     expect(count(s, 'raw_events')).toBe(0);
     expect(count(s, 'webhook_deliveries')).toBe(0);
@@ -125,9 +193,19 @@ describe('GitLab webhooks', () => {
     const expected = { booking: await figures(pulled, 'service:health/clinics/booking'), org: await figures(pulled, 'org') };
     expect(expected.booking.leadTime.count).toBe(7);
     let seed = 7;
-    const random = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
-    const shuffled = all.map((h) => ({ h, k: random() })).sort((a, b) => a.k - b.k).map(({ h }) => h);
-    for (const [name, order] of [['in order', all], ['reversed', [...all].reverse()], ['shuffled', shuffled]] as const) {
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const shuffled = all
+      .map((h) => ({ h, k: random() }))
+      .sort((a, b) => a.k - b.k)
+      .map(({ h }) => h);
+    for (const [name, order] of [
+      ['in order', all],
+      ['reversed', [...all].reverse()],
+      ['shuffled', shuffled],
+    ] as const) {
       const s = await start();
       for (const hook of order) {
         const r = await deliver(s.url, hook);
@@ -139,27 +217,51 @@ describe('GitLab webhooks', () => {
 });
 
 describe('GitLab webhooks without a token', () => {
-  it('store what the hook carries: the deployment\'s full sha from its commit URL, a pipeline without its tests, a merge request\'s merge commit; pushes wait for the collector', async () => {
+  it("store what the hook carries: the deployment's full sha from its commit URL, a pipeline without its tests, a merge request's merge commit; pushes wait for the collector", async () => {
     const s = await startTestServer({ DEMING_GITLAB_WEBHOOK_SECRET: SECRET }, () => NOW);
     servers.push(s);
-    const booking = all.filter((h) => (h.payload.project as { path_with_namespace: string }).path_with_namespace === 'health/clinics/booking');
+    const booking = all.filter(
+      (h) => (h.payload.project as { path_with_namespace: string }).path_with_namespace === 'health/clinics/booking',
+    );
     const failed = booking.find((h) => h.payload.object_kind === 'deployment' && h.payload.status === 'failed')!;
     expect(failed.payload.short_sha).toHaveLength(8);
     expect((await deliver(s.url, failed)).body).toEqual({ accepted: 1, updated: 0, unchanged: 0 });
-    const tested = booking.find((h) => h.payload.object_kind === 'pipeline' && (h.payload.object_attributes as { status: string; duration: number | null }).duration === 19 * 60)!;
+    const tested = booking.find(
+      (h) =>
+        h.payload.object_kind === 'pipeline' &&
+        (h.payload.object_attributes as { status: string; duration: number | null }).duration === 19 * 60,
+    )!;
     expect((await deliver(s.url, tested)).body).toEqual({ accepted: 1, updated: 0, unchanged: 0 });
-    const merged = booking.find((h) => h.payload.object_kind === 'merge_request' && (h.payload.object_attributes as { action: string; iid: number }).action === 'merge' && (h.payload.object_attributes as { iid: number }).iid === 1)!;
+    const merged = booking.find(
+      (h) =>
+        h.payload.object_kind === 'merge_request' &&
+        (h.payload.object_attributes as { action: string; iid: number }).action === 'merge' &&
+        (h.payload.object_attributes as { iid: number }).iid === 1,
+    )!;
     expect((await deliver(s.url, merged)).body).toEqual({ accepted: 1, updated: 0, unchanged: 0 });
     const push = booking.find((h) => h.payload.object_kind === 'push' && !/^0+$/.test(String(h.payload.before)))!;
     expect((await deliver(s.url, push)).body.ignored).toMatch(/has a token/);
     const d = failed.payload as { deployment_id: number; commit_url: string };
-    expect(s.db.prepare('SELECT ext_id, environment, is_production, status, sha, finished_at FROM deployments').all()).toEqual([{
-      ext_id: expect.stringMatching(new RegExp(`/projects/101/deployments/${d.deployment_id}$`)), environment: 'live', is_production: 1, status: 'failure',
-      sha: d.commit_url.split('/').pop(), finished_at: Date.parse('2026-03-03T11:30:00Z'),
-    }]);
-    expect(s.db.prepare('SELECT status, started_at, finished_at, tests_passed FROM ci_runs').all()).toEqual([
-      { status: 'success', started_at: Date.parse('2026-03-03T10:02:00Z'), finished_at: Date.parse('2026-03-03T10:21:00Z'), tests_passed: null },
+    expect(s.db.prepare('SELECT ext_id, environment, is_production, status, sha, finished_at FROM deployments').all()).toEqual([
+      {
+        ext_id: expect.stringMatching(new RegExp(`/projects/101/deployments/${d.deployment_id}$`)),
+        environment: 'live',
+        is_production: 1,
+        status: 'failure',
+        sha: d.commit_url.split('/').pop(),
+        finished_at: Date.parse('2026-03-03T11:30:00Z'),
+      },
     ]);
-    expect(s.db.prepare('SELECT number, merge_sha FROM pull_requests').all()).toEqual([{ number: 1, merge_sha: (merged.payload.object_attributes as { merge_commit_sha: string }).merge_commit_sha }]);
+    expect(s.db.prepare('SELECT status, started_at, finished_at, tests_passed FROM ci_runs').all()).toEqual([
+      {
+        status: 'success',
+        started_at: Date.parse('2026-03-03T10:02:00Z'),
+        finished_at: Date.parse('2026-03-03T10:21:00Z'),
+        tests_passed: null,
+      },
+    ]);
+    expect(s.db.prepare('SELECT number, merge_sha FROM pull_requests').all()).toEqual([
+      { number: 1, merge_sha: (merged.payload.object_attributes as { merge_commit_sha: string }).merge_commit_sha },
+    ]);
   });
 });

@@ -13,8 +13,12 @@ export function incidentHarness(prefix: string, now: number) {
   let dir = '';
   let n = 0;
   const servers: RunningServer[] = [];
-  beforeAll(() => { dir = mkdtempSync(join(tmpdir(), prefix)); });
-  afterEach(async () => { while (servers.length) await servers.pop()!.close(); });
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterEach(async () => {
+    while (servers.length) await servers.pop()!.close();
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return {
     /** The configuration of this YAML text, with a database of its own. */

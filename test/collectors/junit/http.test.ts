@@ -4,29 +4,65 @@ import { get, post, startTestServer } from '../../helpers/server';
 
 let s: Awaited<ReturnType<typeof startTestServer>>;
 const received = Date.parse('2026-03-02T12:00:00Z');
-beforeAll(async () => { s = await startTestServer({}, () => received); });
-afterAll(async () => { await s.stop(); });
+beforeAll(async () => {
+  s = await startTestServer({}, () => received);
+});
+afterAll(async () => {
+  await s.stop();
+});
 
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/junit/${name}`, import.meta.url), 'utf8');
 const sha = '9fceb02d0ae598e95dc970b74767f19372d61af8';
-const report = (xml: string, query: string, type = 'application/xml') => post(`${s.url}/api/v1/test-reports?${query}`, xml, { 'content-type': type });
+const report = (xml: string, query: string, type = 'application/xml') =>
+  post(`${s.url}/api/v1/test-reports?${query}`, xml, { 'content-type': type });
 const stored = () => s.db.prepare('SELECT (SELECT count(*) FROM raw_events) AS raw, (SELECT count(*) FROM ci_runs) AS runs').get();
 
 describe('POST /api/v1/test-reports', () => {
   it.each([
-    ['surefire.xml', 'acme/booking', { passed: 3, failed: 2, skipped: 1 }, 'failure', '2026-03-02T11:59:58.766Z', '2026-03-02T12:00:00.000Z'],
-    ['pytest.xml', 'acme/reminders', { passed: 2, failed: 2, skipped: 1 }, 'failure', '2026-03-02T10:15:30.123Z', '2026-03-02T10:15:30.579Z'],
+    [
+      'surefire.xml',
+      'acme/booking',
+      { passed: 3, failed: 2, skipped: 1 },
+      'failure',
+      '2026-03-02T11:59:58.766Z',
+      '2026-03-02T12:00:00.000Z',
+    ],
+    [
+      'pytest.xml',
+      'acme/reminders',
+      { passed: 2, failed: 2, skipped: 1 },
+      'failure',
+      '2026-03-02T10:15:30.123Z',
+      '2026-03-02T10:15:30.579Z',
+    ],
     ['jest-junit.xml', 'acme/web', { passed: 2, failed: 1, skipped: 1 }, 'failure', '2026-03-02T10:20:00.000Z', '2026-03-02T10:20:02.345Z'],
-    ['go-junit-report.xml', 'acme/sms', { passed: 2, failed: 1, skipped: 1 }, 'failure', '2026-03-02T10:30:00.000Z', '2026-03-02T10:30:00.032Z'],
+    [
+      'go-junit-report.xml',
+      'acme/sms',
+      { passed: 2, failed: 1, skipped: 1 },
+      'failure',
+      '2026-03-02T10:30:00.000Z',
+      '2026-03-02T10:30:00.032Z',
+    ],
   ])('stores %s as a CI run with its counts and duration', async (file, service, tests, status, startedAt, finishedAt) => {
     const r = await report(fixture(file), `service=${encodeURIComponent(service)}&sha=${sha}&name=unit%20tests&branch=main`, 'text/xml');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ accepted: 1, ciRun: { status, tests, startedAt, finishedAt } });
     const list = await get(`${s.url}/api/v1/ci-runs?scope=service:${service}&from=2026-03-01&to=2026-03-03`);
-    expect(list.body.items).toEqual([expect.objectContaining({
-      source: 'junit', name: 'unit tests', status, sha, branch: 'main', startedAt, finishedAt,
-      testsPassed: tests.passed, testsFailed: tests.failed, testsSkipped: tests.skipped,
-    })]);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({
+        source: 'junit',
+        name: 'unit tests',
+        status,
+        sha,
+        branch: 'main',
+        startedAt,
+        finishedAt,
+        testsPassed: tests.passed,
+        testsFailed: tests.failed,
+        testsSkipped: tests.skipped,
+      }),
+    ]);
   });
 
   it('stores a report sent twice once, and takes an explicit id and start', async () => {
@@ -38,11 +74,35 @@ describe('POST /api/v1/test-reports', () => {
   });
 
   it.each([
-    ['a billion-laughs payload', fixture('billion-laughs.xml'), `service=a/b&sha=${sha}&name=t`, 'application/xml', 400, 'forbidden_dtd', /DOCTYPE or ENTITY/],
-    ['an external entity', fixture('xxe.xml'), `service=a/b&sha=${sha}&name=t`, 'application/xml', 400, 'forbidden_dtd', /DOCTYPE or ENTITY/],
+    [
+      'a billion-laughs payload',
+      fixture('billion-laughs.xml'),
+      `service=a/b&sha=${sha}&name=t`,
+      'application/xml',
+      400,
+      'forbidden_dtd',
+      /DOCTYPE or ENTITY/,
+    ],
+    [
+      'an external entity',
+      fixture('xxe.xml'),
+      `service=a/b&sha=${sha}&name=t`,
+      'application/xml',
+      400,
+      'forbidden_dtd',
+      /DOCTYPE or ENTITY/,
+    ],
     ['malformed XML', '<testsuite><testcase>', `service=a/b&sha=${sha}&name=t`, 'application/xml', 400, 'malformed_xml', /not well-formed/],
     ['a missing service', fixture('pytest.xml'), `sha=${sha}&name=t`, 'application/xml', 400, 'invalid_query', /^service: is required/],
-    ['a sha that is not hex', fixture('pytest.xml'), 'service=a/b&sha=main&name=t', 'application/xml', 400, 'invalid_event', /query\.sha: expected a commit sha/],
+    [
+      'a sha that is not hex',
+      fixture('pytest.xml'),
+      'service=a/b&sha=main&name=t',
+      'application/xml',
+      400,
+      'invalid_event',
+      /query\.sha: expected a commit sha/,
+    ],
     ['JSON', '{}', `service=a/b&sha=${sha}&name=t`, 'application/json', 415, 'unsupported_media_type', /application\/xml or text\/xml/],
   ])('refuses %s, storing nothing', async (_name, body, query, type, status, code, message) => {
     const before = stored();

@@ -15,8 +15,14 @@ describe('parseJUnit', () => {
     ['PHPUnit (suites nested in suites)', 'phpunit-nested.xml', 2, 2, 0, 0.31, null],
   ])('reads %s', (_generator, file, passed, failed, skipped, time, startedAt) => {
     const t = parseJUnit(fixture(file));
-    expect({ passed: t.passed, failed: t.failed, skipped: t.skipped, tests: t.tests }).toEqual({ passed, failed, skipped, tests: passed + failed + skipped });
-    if (time === null) expect(t.time).toBeNull(); else expect(t.time).toBeCloseTo(time, 6);
+    expect({ passed: t.passed, failed: t.failed, skipped: t.skipped, tests: t.tests }).toEqual({
+      passed,
+      failed,
+      skipped,
+      tests: passed + failed + skipped,
+    });
+    if (time === null) expect(t.time).toBeNull();
+    else expect(t.time).toBeCloseTo(time, 6);
     expect(t.startedAt === null ? null : new Date(t.startedAt).toISOString()).toBe(startedAt);
   });
 
@@ -36,10 +42,19 @@ describe('parseJUnit', () => {
     ['unclosed tags', '<testsuite><testcase name="a"></testsuite>', 'malformed_xml', /not well-formed XML: .*line 1/],
     ['not XML at all', '{"tests": 3}', 'malformed_xml', /not well-formed XML/],
     ['another root', '<?xml version="1.0"?><report><test/></report>', 'not_junit', /root must be <testsuites> or <testsuite>/],
-    ['absurdly deep suites', `<testsuites>${'<testsuite>'.repeat(300)}${'</testsuite>'.repeat(300)}</testsuites>`, 'malformed_xml', /could not be read|nested/],
+    [
+      'absurdly deep suites',
+      `<testsuites>${'<testsuite>'.repeat(300)}${'</testsuite>'.repeat(300)}</testsuites>`,
+      'malformed_xml',
+      /could not be read|nested/,
+    ],
   ])('refuses %s with a message that says what is wrong', (_name, xml, code, message) => {
     let error: unknown;
-    try { parseJUnit(xml); } catch (e) { error = e; }
+    try {
+      parseJUnit(xml);
+    } catch (e) {
+      error = e;
+    }
     expect(error).toBeInstanceOf(ReportError);
     expect((error as ReportError).code).toBe(code);
     expect((error as ReportError).message).toMatch(message);
@@ -58,17 +73,31 @@ describe('testReportToCiRun', () => {
 
   it('is a failed run when any test failed, lasting the report time from its timestamp', () => {
     expect(testReportToCiRun(totals, params, 0, 'f'.repeat(40))).toEqual({
-      type: 'ci_run', id: `junit-${'f'.repeat(20)}`, source: 'junit', service: 'acme/web', name: 'unit tests', status: 'failure',
-      sha: 'abc1234', branch: undefined, url: undefined, startedAt: '2026-03-02T10:00:00.000Z', finishedAt: '2026-03-02T10:01:30.000Z',
+      type: 'ci_run',
+      id: `junit-${'f'.repeat(20)}`,
+      source: 'junit',
+      service: 'acme/web',
+      name: 'unit tests',
+      status: 'failure',
+      sha: 'abc1234',
+      branch: undefined,
+      url: undefined,
+      startedAt: '2026-03-02T10:00:00.000Z',
+      finishedAt: '2026-03-02T10:01:30.000Z',
       tests: { passed: 3, failed: 2, skipped: 1 },
     });
   });
 
   it('prefers the startedAt parameter, and without any time ends when it was received', () => {
-    expect(testReportToCiRun(totals, { ...params, id: 'run-9', startedAt: '2026-03-02T12:00:00+01:00' }, 0, 'x')).toMatchObject({ id: 'run-9', startedAt: '2026-03-02T11:00:00.000Z' });
+    expect(testReportToCiRun(totals, { ...params, id: 'run-9', startedAt: '2026-03-02T12:00:00+01:00' }, 0, 'x')).toMatchObject({
+      id: 'run-9',
+      startedAt: '2026-03-02T11:00:00.000Z',
+    });
     const received = Date.parse('2026-03-02T12:00:00Z');
     expect(testReportToCiRun({ ...totals, failed: 0, startedAt: null }, params, received, 'x')).toMatchObject({
-      status: 'success', startedAt: '2026-03-02T11:58:30.000Z', finishedAt: '2026-03-02T12:00:00.000Z',
+      status: 'success',
+      startedAt: '2026-03-02T11:58:30.000Z',
+      finishedAt: '2026-03-02T12:00:00.000Z',
     });
   });
 });

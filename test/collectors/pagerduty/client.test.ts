@@ -12,13 +12,23 @@ import { restIncident, webhookEvents, type Story } from '../../fakes/pagerduty/f
 const TOKEN = 'client-readonly-key-0123456789';
 const svc = { id: 'PBOOK', summary: 'Booking' };
 const stories: Story[] = Array.from({ length: 5 }, (_, i) => ({
-  id: `QP${i}`, number: i, service: svc, title: `Paged Dr Jane Smith #${i}`, urgency: 'high', priority: i === 4 ? null : `P${i + 1}`,
-  createdAt: `2026-03-0${i + 1}T10:00:00Z`, ...(i % 2 === 0 ? { resolvedAt: `2026-03-0${i + 1}T11:00:00Z` } : {}),
+  id: `QP${i}`,
+  number: i,
+  service: svc,
+  title: `Paged Dr Jane Smith #${i}`,
+  urgency: 'high',
+  priority: i === 4 ? null : `P${i + 1}`,
+  createdAt: `2026-03-0${i + 1}T10:00:00Z`,
+  ...(i % 2 === 0 ? { resolvedAt: `2026-03-0${i + 1}T11:00:00Z` } : {}),
 }));
 
 let fake: FakePagerduty;
-beforeAll(async () => { fake = await startFakePagerduty({ token: TOKEN, incidents: stories.map(restIncident) }); });
-afterAll(async () => { await fake.close(); });
+beforeAll(async () => {
+  fake = await startFakePagerduty({ token: TOKEN, incidents: stories.map(restIncident) });
+});
+afterAll(async () => {
+  await fake.close();
+});
 const client = (token = TOKEN) => createPagerdutyClient({ baseUrl: fake.url, token }, { timing: { retryBaseMs: 1, retries: 3 } });
 const window = { since: Date.parse('2026-03-01T00:00:00Z'), until: Date.parse('2026-04-01T00:00:00Z'), serviceIds: [] };
 
@@ -45,7 +55,9 @@ describe('the PagerDuty client', () => {
 
   it('names a refused key and what to do, without retrying it', async () => {
     const pd = client('expired-key-000000000000');
-    await expect(pd.listIncidents({ ...window, offset: 0, limit: 10 })).rejects.toThrow(/refused the API key \(401\): it may have expired or been revoked; create a read-only REST API key/);
+    await expect(pd.listIncidents({ ...window, offset: 0, limit: 10 })).rejects.toThrow(
+      /refused the API key \(401\): it may have expired or been revoked; create a read-only REST API key/,
+    );
     expect(pd.requests).toBe(1);
   });
 
@@ -64,10 +76,24 @@ describe('the PagerDuty adapter', () => {
     const rest = fromPagerduty(restIncident(stories[0]));
     const hook = webhookEvents(stories[0]).at(-1)!.event;
     const fromHook = fromPagerduty(hook.data, Date.parse(hook.occurred_at));
-    expect(rest).toMatchObject({ id: 'QP0', fields: { 'service.id': 'PBOOK', 'service.name': 'Booking' }, severityValue: 'P1', resolvedAt: Date.parse('2026-03-01T11:00:00Z'), outcome: null });
-    expect(fromHook).toMatchObject({ id: 'QP0', fields: (rest as { fields: unknown }).fields, severityValue: 'P1', openedAt: (rest as { openedAt: number }).openedAt, resolvedAt: (rest as { resolvedAt: number }).resolvedAt });
+    expect(rest).toMatchObject({
+      id: 'QP0',
+      fields: { 'service.id': 'PBOOK', 'service.name': 'Booking' },
+      severityValue: 'P1',
+      resolvedAt: Date.parse('2026-03-01T11:00:00Z'),
+      outcome: null,
+    });
+    expect(fromHook).toMatchObject({
+      id: 'QP0',
+      fields: (rest as { fields: unknown }).fields,
+      severityValue: 'P1',
+      openedAt: (rest as { openedAt: number }).openedAt,
+      resolvedAt: (rest as { resolvedAt: number }).resolvedAt,
+    });
     expect(JSON.stringify({ ...rest, title: null, linkFields: null })).not.toContain('Jane');
     expect(fromPagerduty(restIncident(stories[4]))).toMatchObject({ severityValue: 'high' });
-    expect(fromPagerduty({ ...restIncident(stories[0]), status: 'closed' })).toEqual({ error: expect.stringContaining('status: expected triggered, acknowledged or resolved') });
+    expect(fromPagerduty({ ...restIncident(stories[0]), status: 'closed' })).toEqual({
+      error: expect.stringContaining('status: expected triggered, acknowledged or resolved'),
+    });
   });
 });

@@ -24,23 +24,93 @@ const booking = { id: 'PBOOK', summary: 'Booking API' };
 const payments = { id: 'PPAY', summary: 'Payments' };
 
 const stories: Story[] = [
-  { id: 'QA1', number: 1, service: booking, title: 'Booking down: paged Dr Jane Smith', urgency: 'high', priority: 'P2', createdAt: '2026-03-02T10:00:00Z', acknowledgedAt: '2026-03-02T10:05:00Z', resolvedAt: '2026-03-02T11:30:00Z' },
-  { id: 'QB2', number: 2, service: booking, title: 'Slow searches', urgency: 'high', priority: 'P1', createdAt: '2026-03-10T08:00:00Z', resolvedAt: '2026-03-10T08:20:00Z' },
-  { id: 'QC3', number: 3, service: payments, title: 'Card payments failing', urgency: 'high', priority: 'P1', createdAt: '2026-03-12T09:00:00Z', resolvedAt: '2026-03-12T10:00:00Z' },
-  { id: 'QD4', number: 4, service: booking, title: 'A typo on a page', urgency: 'low', priority: 'P4', createdAt: '2026-03-13T09:00:00Z', resolvedAt: '2026-03-13T12:00:00Z' },
-  { id: 'QE5', number: 5, service: booking, title: 'Booking down again (same as QA1)', urgency: 'high', priority: 'P2', createdAt: '2026-03-14T09:00:00Z', resolvedAt: '2026-03-14T09:10:00Z', merged: true },
-  { id: 'QF6', number: 6, service: booking, title: 'Disk filling', urgency: 'high', priority: 'P3', createdAt: '2026-03-15T09:00:00Z', reprioritised: { at: '2026-03-15T12:00:00Z', priority: 'P5' } },
-  { id: 'QG7', number: 7, service: booking, title: 'Login loops', urgency: 'high', priority: null, createdAt: '2026-03-20T09:00:00Z', acknowledgedAt: '2026-03-20T09:03:00Z' },
+  {
+    id: 'QA1',
+    number: 1,
+    service: booking,
+    title: 'Booking down: paged Dr Jane Smith',
+    urgency: 'high',
+    priority: 'P2',
+    createdAt: '2026-03-02T10:00:00Z',
+    acknowledgedAt: '2026-03-02T10:05:00Z',
+    resolvedAt: '2026-03-02T11:30:00Z',
+  },
+  {
+    id: 'QB2',
+    number: 2,
+    service: booking,
+    title: 'Slow searches',
+    urgency: 'high',
+    priority: 'P1',
+    createdAt: '2026-03-10T08:00:00Z',
+    resolvedAt: '2026-03-10T08:20:00Z',
+  },
+  {
+    id: 'QC3',
+    number: 3,
+    service: payments,
+    title: 'Card payments failing',
+    urgency: 'high',
+    priority: 'P1',
+    createdAt: '2026-03-12T09:00:00Z',
+    resolvedAt: '2026-03-12T10:00:00Z',
+  },
+  {
+    id: 'QD4',
+    number: 4,
+    service: booking,
+    title: 'A typo on a page',
+    urgency: 'low',
+    priority: 'P4',
+    createdAt: '2026-03-13T09:00:00Z',
+    resolvedAt: '2026-03-13T12:00:00Z',
+  },
+  {
+    id: 'QE5',
+    number: 5,
+    service: booking,
+    title: 'Booking down again (same as QA1)',
+    urgency: 'high',
+    priority: 'P2',
+    createdAt: '2026-03-14T09:00:00Z',
+    resolvedAt: '2026-03-14T09:10:00Z',
+    merged: true,
+  },
+  {
+    id: 'QF6',
+    number: 6,
+    service: booking,
+    title: 'Disk filling',
+    urgency: 'high',
+    priority: 'P3',
+    createdAt: '2026-03-15T09:00:00Z',
+    reprioritised: { at: '2026-03-15T12:00:00Z', priority: 'P5' },
+  },
+  {
+    id: 'QG7',
+    number: 7,
+    service: booking,
+    title: 'Login loops',
+    urgency: 'high',
+    priority: null,
+    createdAt: '2026-03-20T09:00:00Z',
+    acknowledgedAt: '2026-03-20T09:03:00Z',
+  },
 ];
 
 let fake: FakePagerduty;
-beforeAll(async () => { fake = await startFakePagerduty({ token: TOKEN, incidents: stories.map(restIncident) }); });
-afterAll(async () => { await fake.close(); });
+beforeAll(async () => {
+  fake = await startFakePagerduty({ token: TOKEN, incidents: stories.map(restIncident) });
+});
+afterAll(async () => {
+  await fake.close();
+});
 
 const h = incidentHarness('deming-pagerduty-', NOW);
 const serve = h.serve;
 /** A configuration file and a database of its own; `extra` adds service rules. */
-const config = (extra = ''): Config => h.config(`incidents:
+const config = (extra = ''): Config =>
+  h.config(`incidents:
   pagerduty:
     baseUrl: ${fake.url}
     token: ${TOKEN}
@@ -57,28 +127,48 @@ function snapshot(file: string) {
   const db = openDatabase(file, { check: 'off' });
   try {
     return {
-      incidents: db.prepare(`SELECT i.source, i.ext_id AS id, s.name AS service, i.opened_at AS openedAt, i.resolved_at AS resolvedAt, i.severity, i.title, i.url
-        FROM incidents i JOIN services s ON s.id = i.service_id ORDER BY i.ext_id`).all(),
-      records: db.prepare('SELECT ext_id AS id, status, service, severity, reason, opened_at AS openedAt, resolved_at AS resolvedAt FROM source_incidents ORDER BY ext_id').all(),
+      incidents: db
+        .prepare(
+          `SELECT i.source, i.ext_id AS id, s.name AS service, i.opened_at AS openedAt, i.resolved_at AS resolvedAt, i.severity, i.title, i.url
+        FROM incidents i JOIN services s ON s.id = i.service_id ORDER BY i.ext_id`,
+        )
+        .all(),
+      records: db
+        .prepare(
+          'SELECT ext_id AS id, status, service, severity, reason, opened_at AS openedAt, resolved_at AS resolvedAt FROM source_incidents ORDER BY ext_id',
+        )
+        .all(),
     };
-  } finally { db.close(); }
+  } finally {
+    db.close();
+  }
 }
 
 async function pull(c: Config, opts: { pageSize?: number } = {}) {
   const store = openStore(c.dbFile);
   try {
     const ctx = collectorContext({ store, config: c, now: () => NOW, log: () => {} });
-    return await createPagerdutyCollector({ settings: c.incidents.pagerduty!, timing: { retryBaseMs: 1, retries: 4 }, pageSize: opts.pageSize }).run(ctx);
-  } finally { await store.close(); }
+    return await createPagerdutyCollector({
+      settings: c.incidents.pagerduty!,
+      timing: { retryBaseMs: 1, retries: 4 },
+      pageSize: opts.pageSize,
+    }).run(ctx);
+  } finally {
+    await store.close();
+  }
 }
 
 async function deliver(url: string, body: unknown, sig?: string) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const res = await fetch(`${url}/webhooks/pagerduty`, {
-    method: 'POST', body: text,
-    headers: { 'content-type': 'application/json', ...(sig === undefined ? { 'x-pagerduty-signature': signature(text, SECRET) } : sig ? { 'x-pagerduty-signature': sig } : {}) },
+    method: 'POST',
+    body: text,
+    headers: {
+      'content-type': 'application/json',
+      ...(sig === undefined ? { 'x-pagerduty-signature': signature(text, SECRET) } : sig ? { 'x-pagerduty-signature': sig } : {}),
+    },
   });
-  return { status: res.status, body: await res.json() as any };
+  return { status: res.status, body: (await res.json()) as any };
 }
 const allEvents = () => stories.flatMap(webhookEvents).sort((a, b) => Date.parse(a.event.occurred_at) - Date.parse(b.event.occurred_at));
 
@@ -102,7 +192,13 @@ describe('PagerDuty', () => {
       ['QG7', 'health/booking', 'sev2', null],
     ]);
     expect(viaPull.records.map((x: any) => [x.id, x.status])).toEqual([
-      ['QA1', 'counted'], ['QB2', 'counted'], ['QC3', 'unmapped'], ['QD4', 'skipped'], ['QE5', 'skipped'], ['QF6', 'skipped'], ['QG7', 'counted'],
+      ['QA1', 'counted'],
+      ['QB2', 'counted'],
+      ['QC3', 'unmapped'],
+      ['QD4', 'skipped'],
+      ['QE5', 'skipped'],
+      ['QF6', 'skipped'],
+      ['QG7', 'counted'],
     ]);
     const text = JSON.stringify(viaPull);
     expect(text).not.toContain('Jane');
@@ -138,7 +234,9 @@ describe('PagerDuty', () => {
     expect((await deliver(s.url, late)).body).toMatchObject({ accepted: 0, updated: 0, unchanged: 1 });
     expect((await deliver(s.url, annotatedEvent(stories[0], '2026-03-02T12:00:00Z'))).status).toBe(202);
     const list = await get(`${s.url}/api/v1/incidents?scope=service:health/booking&from=2026-03-01&to=2026-03-25`);
-    expect(list.body.items).toEqual([expect.objectContaining({ id: 'QA1', resolvedAt: '2026-03-02T11:30:00.000Z', severity: 'sev2', title: null })]);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ id: 'QA1', resolvedAt: '2026-03-02T11:30:00.000Z', severity: 'sev2', title: null }),
+    ]);
   });
 
   it('refuses a missing, wrong or stale signature with 401 and stores nothing; a rotated secret still signs', async () => {
@@ -160,7 +258,14 @@ describe('PagerDuty', () => {
     await pull(c);
     let s = await serve(c);
     const unmapped = await get(`${s.url}/api/v1/incidents/unmapped`);
-    expect(unmapped.body.items).toEqual([expect.objectContaining({ source: 'pagerduty', id: 'QC3', mapBy: { field: 'service.id', value: 'PPAY' }, fields: { 'service.id': 'PPAY', 'service.name': 'Payments' } })]);
+    expect(unmapped.body.items).toEqual([
+      expect.objectContaining({
+        source: 'pagerduty',
+        id: 'QC3',
+        mapBy: { field: 'service.id', value: 'PPAY' },
+        fields: { 'service.id': 'PPAY', 'service.name': 'Payments' },
+      }),
+    ]);
     const skipped = await get(`${s.url}/api/v1/incidents/skipped?source=pagerduty`);
     expect(skipped.body.items.map((i: any) => [i.id, i.reason])).toEqual([
       ['QF6', expect.stringContaining('below the threshold: sev5 (P5)')],
@@ -178,22 +283,45 @@ describe('PagerDuty', () => {
   });
 
   it('skips an incident resolved before it opened, listing the reason, without failing the delivery or stalling the cursor', async () => {
-    const backwards: Story = { id: 'QZ9', number: 9, service: booking, title: 'Clock skew', urgency: 'high', priority: 'P1', createdAt: '2026-03-22T10:00:00Z', resolvedAt: '2026-03-22T09:00:00Z' };
+    const backwards: Story = {
+      id: 'QZ9',
+      number: 9,
+      service: booking,
+      title: 'Clock skew',
+      urgency: 'high',
+      priority: 'P1',
+      createdAt: '2026-03-22T10:00:00Z',
+      resolvedAt: '2026-03-22T09:00:00Z',
+    };
     fake.incidents.push(restIncident(backwards));
     try {
       const c = config();
       expect((await pull(c)).errors).toEqual([]);
       const db = openDatabase(c.dbFile, { check: 'off' });
       try {
-        expect(db.prepare("SELECT cursor FROM collector_cursors WHERE collector = 'pagerduty'").pluck().get()).toBe(new Date(NOW).toISOString());
-      } finally { db.close(); }
-      expect(snapshot(c.dbFile).records.find((r: any) => r.id === 'QZ9')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('before it opened') });
+        expect(db.prepare("SELECT cursor FROM collector_cursors WHERE collector = 'pagerduty'").pluck().get()).toBe(
+          new Date(NOW).toISOString(),
+        );
+      } finally {
+        db.close();
+      }
+      expect(snapshot(c.dbFile).records.find((r: any) => r.id === 'QZ9')).toMatchObject({
+        status: 'skipped',
+        reason: expect.stringContaining('before it opened'),
+      });
 
       const hooked = config();
       const s = await serve(hooked);
       const resolved = webhookEvents(backwards).at(-1)!;
-      expect((await deliver(s.url, resolved)).body).toMatchObject({ incident: { status: 'skipped', reason: expect.stringContaining('resolved (2026-03-22T09:00:00.000Z) before it opened (2026-03-22T10:00:00.000Z)') } });
+      expect((await deliver(s.url, resolved)).body).toMatchObject({
+        incident: {
+          status: 'skipped',
+          reason: expect.stringContaining('resolved (2026-03-22T09:00:00.000Z) before it opened (2026-03-22T10:00:00.000Z)'),
+        },
+      });
       expect((await get(`${s.url}/api/v1/incidents/skipped`)).body.items.map((i: any) => i.id)).toEqual(['QZ9']);
-    } finally { fake.incidents.pop(); }
+    } finally {
+      fake.incidents.pop();
+    }
   });
 });

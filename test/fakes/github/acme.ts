@@ -21,24 +21,75 @@ export function acme(): FakeGithub {
   const web = new RepoBuilder('acme', 'web');
   web.commit('web-c0', [], '2026-02-20T00:00:00Z');
   web.push('web-c0', ['web-c0'], '2026-02-20T00:00:00Z');
-  web.deployment({ commit: 'web-c0', createdAt: t('02', '09:50'), statuses: [['in_progress', t('02', '09:55')], ['success', t('02', '10:00')]] });
+  web.deployment({
+    commit: 'web-c0',
+    createdAt: t('02', '09:50'),
+    statuses: [
+      ['in_progress', t('02', '09:55')],
+      ['success', t('02', '10:00')],
+    ],
+  });
   web.issue({ number: 10, labels: ['enhancement'], createdAt: t('01', '12:00') });
   web.commit('web-p1a', ['web-c0'], t('02', '09:00'));
   web.commit('web-p1b', ['web-p1a'], t('02', '11:00'), t('02', '10:30'));
-  web.pull({ number: 1, commits: ['web-p1a', 'web-p1b'], createdAt: t('02', '09:30'), mergedAt: t('02', '12:00'), mergeName: 'web-m1', closes: [10] });
+  web.pull({
+    number: 1,
+    commits: ['web-p1a', 'web-p1b'],
+    createdAt: t('02', '09:30'),
+    mergedAt: t('02', '12:00'),
+    mergeName: 'web-m1',
+    closes: [10],
+  });
   web.commit('web-d1', ['web-m1'], t('02', '13:00'));
   web.push('web-d1', ['web-d1'], t('02', '13:00'));
-  web.deployment({ commit: 'web-d1', createdAt: t('02', '13:50'), statuses: [['queued', t('02', '13:51')], ['in_progress', t('02', '13:55')], ['success', t('02', '14:00')], ['inactive', t('03', '12:00')]] });
+  web.deployment({
+    commit: 'web-d1',
+    createdAt: t('02', '13:50'),
+    statuses: [
+      ['queued', t('02', '13:51')],
+      ['in_progress', t('02', '13:55')],
+      ['success', t('02', '14:00')],
+      ['inactive', t('03', '12:00')],
+    ],
+  });
   web.commit('web-p2a', ['web-d1'], t('03', '09:00'));
-  web.pull({ number: 2, commits: ['web-p2a'], createdAt: t('03', '08:00'), mergedAt: t('03', '10:00'), method: 'squash', mergeName: 'web-s2' });
+  web.pull({
+    number: 2,
+    commits: ['web-p2a'],
+    createdAt: t('03', '08:00'),
+    mergedAt: t('03', '10:00'),
+    method: 'squash',
+    mergeName: 'web-s2',
+  });
   web.deployment({ commit: 'web-s2', environment: 'staging', createdAt: t('03', '10:50'), statuses: [['success', t('03', '11:00')]] });
-  web.deployment({ commit: 'web-s2', createdAt: t('03', '11:20'), statuses: [['in_progress', t('03', '11:25')], ['failure', t('03', '11:30')]] });
+  web.deployment({
+    commit: 'web-s2',
+    createdAt: t('03', '11:20'),
+    statuses: [
+      ['in_progress', t('03', '11:25')],
+      ['failure', t('03', '11:30')],
+    ],
+  });
   web.deployment({ commit: 'web-s2', createdAt: t('03', '11:50'), statuses: [['success', t('03', '12:00')]] });
-  web.issue({ number: 20, labels: ['incident', 'sev2'], createdAt: t('03', '13:00'), closedAt: t('03', '15:00'), title: 'Checkout is down', body: `Checkout fails for everyone.\n\nroot cause: ${sha('web-s2')}` });
+  web.issue({
+    number: 20,
+    labels: ['incident', 'sev2'],
+    createdAt: t('03', '13:00'),
+    closedAt: t('03', '15:00'),
+    title: 'Checkout is down',
+    body: `Checkout fails for everyone.\n\nroot cause: ${sha('web-s2')}`,
+  });
   web.issue({ number: 11, labels: ['enhancement'], createdAt: t('03', '09:00') });
   web.issue({ number: 12, labels: ['enhancement'], createdAt: t('02', '09:00') });
   web.commit('web-p3a', ['web-s2'], t('04', '09:00'));
-  web.pull({ number: 3, commits: ['web-p3a'], createdAt: t('04', '08:30'), mergedAt: t('04', '10:00'), mergeName: 'web-m3', closes: [11, 12] });
+  web.pull({
+    number: 3,
+    commits: ['web-p3a'],
+    createdAt: t('04', '08:30'),
+    mergedAt: t('04', '10:00'),
+    mergeName: 'web-m3',
+    closes: [11, 12],
+  });
   web.deployment({ commit: 'web-m3', createdAt: t('04', '11:50'), statuses: [['success', t('04', '12:00')]] });
   web.deployment({ commit: 'web-m3', createdAt: t('05', '09:00'), statuses: [['queued', t('05', '09:01')]] });
   web.issue({ number: 21, labels: ['Incident'], createdAt: t('05', '00:00') });
@@ -56,10 +107,24 @@ export function acme(): FakeGithub {
   api.commit('api-a0', [], t('01', '00:00'));
   api.push('api-a0', ['api-a0'], t('01', '00:00'));
   api.commit('api-a1', ['api-a0'], t('02', '08:00'));
-  api.pull({ number: 1, commits: ['api-a1'], createdAt: t('02', '07:00'), mergedAt: t('02', '09:00'), method: 'squash', mergeName: 'api-s1' });
+  api.pull({
+    number: 1,
+    commits: ['api-a1'],
+    createdAt: t('02', '07:00'),
+    mergedAt: t('02', '09:00'),
+    method: 'squash',
+    mergeName: 'api-s1',
+  });
   api.release({ tag: 'v1.0.0', commit: 'api-s1', createdAt: t('02', '12:00') });
   api.commit('api-a2', ['api-s1'], t('03', '08:00'));
-  api.pull({ number: 2, commits: ['api-a2'], createdAt: t('03', '07:00'), mergedAt: t('03', '10:00'), method: 'squash', mergeName: 'api-s2' });
+  api.pull({
+    number: 2,
+    commits: ['api-a2'],
+    createdAt: t('03', '07:00'),
+    mergedAt: t('03', '10:00'),
+    method: 'squash',
+    mergeName: 'api-s2',
+  });
   api.release({ tag: 'v1.1.0-rc1', commit: 'api-s2', createdAt: t('03', '11:00'), prerelease: true });
   api.release({ tag: 'nightly-3', commit: 'api-s2', createdAt: t('03', '12:00') });
   api.release({ tag: 'v1.2.0', commit: 'api-s2', createdAt: t('03', '13:00'), publishedAt: null, draft: true });
@@ -70,10 +135,24 @@ export function acme(): FakeGithub {
   jobs.commit('jobs-j0', [], t('01', '00:00'));
   jobs.push('jobs-j0', ['jobs-j0'], t('01', '00:00'));
   jobs.commit('jobs-j1', ['jobs-j0'], t('02', '08:00'));
-  jobs.run({ commit: 'jobs-j1', name: 'Deploy', path: '.github/workflows/deploy.yml', branch: 'feature-1', conclusion: 'success', createdAt: t('02', '08:30') });
+  jobs.run({
+    commit: 'jobs-j1',
+    name: 'Deploy',
+    path: '.github/workflows/deploy.yml',
+    branch: 'feature-1',
+    conclusion: 'success',
+    createdAt: t('02', '08:30'),
+  });
   jobs.pull({ number: 1, commits: ['jobs-j1'], createdAt: t('02', '08:10'), mergedAt: t('02', '09:00'), mergeName: 'jobs-m1' });
   jobs.run({ commit: 'jobs-m1', conclusion: 'success', createdAt: t('02', '09:05') });
-  jobs.run({ commit: 'jobs-m1', name: 'Deploy', path: '.github/workflows/deploy.yml', conclusion: 'failure', createdAt: t('02', '09:10'), minutes: 5 });
+  jobs.run({
+    commit: 'jobs-m1',
+    name: 'Deploy',
+    path: '.github/workflows/deploy.yml',
+    conclusion: 'failure',
+    createdAt: t('02', '09:10'),
+    minutes: 5,
+  });
   jobs.run({ commit: 'jobs-m1', name: 'Deploy', path: '.github/workflows/deploy.yml', conclusion: 'success', createdAt: t('02', '09:30') });
 
   const old = new RepoBuilder('acme', 'old', { archived: true });

@@ -5,7 +5,14 @@
  */
 import { RepoBuilder, type FakeRepo } from './scenario';
 
-export interface GeneratedRepo { pulls: number; deployments: number; runs: number; end: number; days?: number; incidents?: number }
+export interface GeneratedRepo {
+  pulls: number;
+  deployments: number;
+  runs: number;
+  end: number;
+  days?: number;
+  incidents?: number;
+}
 
 const iso = (t: number) => new Date(t).toISOString().replace('.000Z', 'Z');
 
@@ -36,13 +43,26 @@ export function generateRepo(owner: string, name: string, o: GeneratedRepo): Fak
     head = `${name}-m${i}`;
     while (runs < Math.round(i * runsPerPull)) {
       runs++;
-      b.run({ commit: runs % 2 ? head : commits[0], branch: runs % 2 ? 'main' : `feature-${i}`, conclusion: runs % 10 === 0 ? 'failure' : 'success', createdAt: iso(at + (runs % 2) * 60_000) });
+      b.run({
+        commit: runs % 2 ? head : commits[0],
+        branch: runs % 2 ? 'main' : `feature-${i}`,
+        conclusion: runs % 10 === 0 ? 'failure' : 'success',
+        createdAt: iso(at + (runs % 2) * 60_000),
+      });
     }
     while (deployed < o.deployments && deployed < Math.floor(i / deployEvery)) {
       deployed++;
       const d = at + 1_800_000;
       const ok = deployed % 15 !== 0;
-      b.deployment({ commit: head, createdAt: iso(d), statuses: [['queued', iso(d + 30_000)], ['in_progress', iso(d + 60_000)], [ok ? 'success' : 'failure', iso(d + 600_000)]] });
+      b.deployment({
+        commit: head,
+        createdAt: iso(d),
+        statuses: [
+          ['queued', iso(d + 30_000)],
+          ['in_progress', iso(d + 60_000)],
+          [ok ? 'success' : 'failure', iso(d + 600_000)],
+        ],
+      });
     }
   }
   for (let k = 1; k <= (o.incidents ?? 0); k++) {

@@ -25,10 +25,16 @@ function pullNode(r: FakeRepo, n: number, first: number) {
   const p = r.pulls.find((x) => x.number === n);
   if (!p) return null;
   return {
-    number: p.number, createdAt: p.createdAt, updatedAt: p.updatedAt, mergedAt: p.mergedAt, url: `https://github.com/${fullName(r)}/pull/${p.number}`,
+    number: p.number,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+    mergedAt: p.mergedAt,
+    url: `https://github.com/${fullName(r)}/pull/${p.number}`,
     mergeCommit: p.mergeSha ? commitNode(r, p.mergeSha) : null,
     commits: commitsPage(r, p.commits, null, first),
-    closingIssuesReferences: { nodes: p.closingIssues.map((i) => ({ createdAt: r.issues.find((x) => x.number === i)?.createdAt ?? '2020-01-01T00:00:00Z' })) },
+    closingIssuesReferences: {
+      nodes: p.closingIssues.map((i) => ({ createdAt: r.issues.find((x) => x.number === i)?.createdAt ?? '2020-01-01T00:00:00Z' })),
+    },
   };
 }
 
@@ -39,18 +45,29 @@ function pullNode(r: FakeRepo, n: number, first: number) {
 export function answerGraphql(gh: FakeGithub, body: string, commitsPerPage = 100, missing: number[] = []): unknown {
   const { query, variables } = JSON.parse(body) as { query: string; variables: Record<string, unknown> };
   const r = gh.repos.find((x) => x.owner === variables.owner && x.name === variables.name);
-  if (!r) return { data: { repository: null }, errors: [{ type: 'NOT_FOUND', message: `Could not resolve to a Repository with the name '${variables.owner}/${variables.name}'.` }] };
+  if (!r)
+    return {
+      data: { repository: null },
+      errors: [{ type: 'NOT_FOUND', message: `Could not resolve to a Repository with the name '${variables.owner}/${variables.name}'.` }],
+    };
   const first = Math.min(commitsPerPage, Number(/commits\(first:\s*(\d+)/.exec(query)?.[1] ?? 100));
   if (typeof variables.number === 'number') {
     const p = r.pulls.find((x) => x.number === variables.number);
-    return { data: { repository: { pullRequest: p ? { commits: commitsPage(r, p.commits, (variables.after as string) ?? null, first) } : null } } };
+    return {
+      data: { repository: { pullRequest: p ? { commits: commitsPage(r, p.commits, (variables.after as string) ?? null, first) } : null } },
+    };
   }
   const repository: Record<string, unknown> = {};
   const errors: unknown[] = [];
   for (const m of query.matchAll(/(\w+):\s*pullRequest\(number:\s*(\d+)\)/g)) {
     const n = Number(m[2]);
     repository[m[1]] = missing.includes(n) ? null : pullNode(r, n, first);
-    if (repository[m[1]] === null) errors.push({ type: 'NOT_FOUND', path: ['repository', m[1]], message: `Could not resolve to a PullRequest with the number of ${n}.` });
+    if (repository[m[1]] === null)
+      errors.push({
+        type: 'NOT_FOUND',
+        path: ['repository', m[1]],
+        message: `Could not resolve to a PullRequest with the number of ${n}.`,
+      });
   }
   return errors.length > 0 ? { data: { repository }, errors } : { data: { repository } };
 }

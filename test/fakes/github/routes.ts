@@ -8,15 +8,32 @@ import { answerGraphql } from './graphql';
 
 export type Answer =
   | { status: number; json: unknown; list?: false; resource?: string }
-  | { status: 200; list: true; items: unknown[]; wrap?: (page: unknown[], total: number) => unknown; defaultPerPage?: number; resource?: string }
+  | {
+      status: 200;
+      list: true;
+      items: unknown[];
+      wrap?: (page: unknown[], total: number) => unknown;
+      defaultPerPage?: number;
+      resource?: string;
+    }
   | { status: 200; text: string; contentType: string };
 
 const notFound: Answer = { status: 404, json: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest', status: '404' } };
 const byTimeDesc = <T>(items: T[], time: (t: T) => string, id: (t: T) => number) =>
   [...items].sort((a, b) => time(b).localeCompare(time(a)) || id(b) - id(a));
 
-export function route(gh: FakeGithub, api: string, method: string, path: string, q: URLSearchParams, headers: Record<string, string | string[] | undefined>, body: string, graphql: { commitsPerPage?: number; missing?: number[] } = {}): Answer {
-  if (method === 'POST' && path.endsWith('/graphql')) return { status: 200, json: answerGraphql(gh, body, graphql.commitsPerPage, graphql.missing), resource: 'graphql' };
+export function route(
+  gh: FakeGithub,
+  api: string,
+  method: string,
+  path: string,
+  q: URLSearchParams,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+  graphql: { commitsPerPage?: number; missing?: number[] } = {},
+): Answer {
+  if (method === 'POST' && path.endsWith('/graphql'))
+    return { status: 200, json: answerGraphql(gh, body, graphql.commitsPerPage, graphql.missing), resource: 'graphql' };
   if (method !== 'GET') return notFound;
   let m = /^\/orgs\/([^/]+)\/repos$/.exec(path);
   if (m) {
@@ -30,30 +47,91 @@ export function route(gh: FakeGithub, api: string, method: string, path: string,
   return repoRoute(repo, api, m[3] ?? '', q, headers);
 }
 
-function repoRoute(r: FakeRepo, api: string, rest: string, q: URLSearchParams, headers: Record<string, string | string[] | undefined>): Answer {
+function repoRoute(
+  r: FakeRepo,
+  api: string,
+  rest: string,
+  q: URLSearchParams,
+  headers: Record<string, string | string[] | undefined>,
+): Answer {
   if (rest === '') return { status: 200, json: repoJson(api, r) };
   if (rest === '/pulls') {
     const state = q.get('state') ?? 'open';
     const pulls = r.pulls.filter((p) => state === 'all' || (state === 'closed') === (p.closedAt !== null));
-    return { status: 200, list: true, items: byTimeDesc(pulls, (p) => p.updatedAt, (p) => p.number).map((p) => pullJson(api, r, p)) };
+    return {
+      status: 200,
+      list: true,
+      items: byTimeDesc(
+        pulls,
+        (p) => p.updatedAt,
+        (p) => p.number,
+      ).map((p) => pullJson(api, r, p)),
+    };
   }
-  if (rest === '/deployments') return { status: 200, list: true, items: byTimeDesc(r.deployments, (d) => d.createdAt, (d) => d.id).map((d) => deploymentJson(api, r, d)) };
+  if (rest === '/deployments')
+    return {
+      status: 200,
+      list: true,
+      items: byTimeDesc(
+        r.deployments,
+        (d) => d.createdAt,
+        (d) => d.id,
+      ).map((d) => deploymentJson(api, r, d)),
+    };
   let m = /^\/deployments\/(\d+)\/statuses$/.exec(rest);
   if (m) {
     const d = r.deployments.find((x) => x.id === Number(m![1]));
     if (!d) return notFound;
-    return { status: 200, list: true, items: byTimeDesc(d.statuses, (s) => s.createdAt, (s) => s.id).map((s) => statusJson(api, r, d, s)) };
+    return {
+      status: 200,
+      list: true,
+      items: byTimeDesc(
+        d.statuses,
+        (s) => s.createdAt,
+        (s) => s.id,
+      ).map((s) => statusJson(api, r, d, s)),
+    };
   }
-  if (rest === '/releases') return { status: 200, list: true, items: byTimeDesc(r.releases, (x) => x.createdAt, (x) => x.id).map((x) => releaseJson(api, r, x)) };
+  if (rest === '/releases')
+    return {
+      status: 200,
+      list: true,
+      items: byTimeDesc(
+        r.releases,
+        (x) => x.createdAt,
+        (x) => x.id,
+      ).map((x) => releaseJson(api, r, x)),
+    };
   if (rest === '/actions/runs') {
-    return { status: 200, list: true, items: byTimeDesc(r.runs, (x) => x.createdAt, (x) => x.id).map((x) => runJson(api, r, x)), wrap: (page, total) => ({ total_count: total, workflow_runs: page }) };
+    return {
+      status: 200,
+      list: true,
+      items: byTimeDesc(
+        r.runs,
+        (x) => x.createdAt,
+        (x) => x.id,
+      ).map((x) => runJson(api, r, x)),
+      wrap: (page, total) => ({ total_count: total, workflow_runs: page }),
+    };
   }
   if (rest === '/issues') {
-    const labels = (q.get('labels') ?? '').split(',').filter(Boolean).map((l) => l.toLowerCase());
+    const labels = (q.get('labels') ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((l) => l.toLowerCase());
     const state = q.get('state') ?? 'open';
     const since = q.get('since');
-    const issues = r.issues.filter((i) => (state === 'all' || i.state === state) && labels.every((l) => i.labels.some((x) => x.toLowerCase() === l)) && (!since || i.updatedAt >= since));
-    const sorted = byTimeDesc(issues, (i) => (q.get('sort') === 'updated' ? i.updatedAt : i.createdAt), (i) => i.number);
+    const issues = r.issues.filter(
+      (i) =>
+        (state === 'all' || i.state === state) &&
+        labels.every((l) => i.labels.some((x) => x.toLowerCase() === l)) &&
+        (!since || i.updatedAt >= since),
+    );
+    const sorted = byTimeDesc(
+      issues,
+      (i) => (q.get('sort') === 'updated' ? i.updatedAt : i.createdAt),
+      (i) => i.number,
+    );
     return { status: 200, list: true, items: (q.get('direction') === 'asc' ? sorted.reverse() : sorted).map((i) => issueJson(api, r, i)) };
   }
   m = /^\/commits\/(.+)$/.exec(rest);
@@ -61,7 +139,8 @@ function repoRoute(r: FakeRepo, api: string, rest: string, q: URLSearchParams, h
     const ref = decodeURIComponent(m[1]).replace(/^tags\//, '');
     const sha = r.releases.find((x) => x.tag === ref)?.sha ?? r.branches.get(ref) ?? (r.commits.has(ref) ? ref : undefined);
     if (!sha) return { status: 422, json: { message: `No commit found for SHA: ${ref}` } };
-    if (String(headers.accept ?? '').includes('vnd.github.sha')) return { status: 200, text: sha, contentType: 'application/vnd.github.sha; charset=utf-8' };
+    if (String(headers.accept ?? '').includes('vnd.github.sha'))
+      return { status: 200, text: sha, contentType: 'application/vnd.github.sha; charset=utf-8' };
     return { status: 200, json: commitJson(api, r, r.commits.get(sha)!) };
   }
   m = /^\/compare\/([0-9a-f]+)\.\.\.([0-9a-f]+)$/.exec(rest);
@@ -70,14 +149,25 @@ function repoRoute(r: FakeRepo, api: string, rest: string, q: URLSearchParams, h
     if (!r.commits.has(base) || !r.commits.has(head)) return notFound;
     const ahead = commitsBetween(r, base, head);
     const behind = commitsBetween(r, head, base);
-    const status = ahead.length === 0 && behind.length === 0 ? 'identical' : behind.length === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
+    const status =
+      ahead.length === 0 && behind.length === 0 ? 'identical' : behind.length === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
     const commits = ahead.map((c) => commitJson(api, r, c));
     return {
-      status: 200, list: true, items: commits, defaultPerPage: 250,
+      status: 200,
+      list: true,
+      items: commits,
+      defaultPerPage: 250,
       wrap: (page) => ({
-        url: `${api}/repos/${fullName(r)}/compare/${base}...${head}`, html_url: `https://github.com/${fullName(r)}/compare/${base}...${head}`,
-        base_commit: commitJson(api, r, r.commits.get(base)!), merge_base_commit: commitJson(api, r, r.commits.get(base)!),
-        status, ahead_by: ahead.length, behind_by: behind.length, total_commits: ahead.length, commits: page, files: [],
+        url: `${api}/repos/${fullName(r)}/compare/${base}...${head}`,
+        html_url: `https://github.com/${fullName(r)}/compare/${base}...${head}`,
+        base_commit: commitJson(api, r, r.commits.get(base)!),
+        merge_base_commit: commitJson(api, r, r.commits.get(base)!),
+        status,
+        ahead_by: ahead.length,
+        behind_by: behind.length,
+        total_commits: ahead.length,
+        commits: page,
+        files: [],
       }),
     };
   }

@@ -29,7 +29,14 @@ export interface FakeGithubOptions {
   forbidden?: string[];
 }
 
-export interface LoggedRequest { method: string; path: string; query: string; status: number; conditional: boolean; fault?: FaultKind }
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  query: string;
+  status: number;
+  conditional: boolean;
+  fault?: FaultKind;
+}
 
 export interface FakeGithubServer {
   url: string;
@@ -51,37 +58,65 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
   const tokens = new Set(opts.tokens ?? []);
   const requests: LoggedRequest[] = [];
   const reset = Math.floor(Date.now() / 1000) + 3600;
-  const rateLimit: FakeGithubServer['rateLimit'] = { core: { limit: 5000, remaining: 5000, reset }, graphql: { limit: 5000, remaining: 5000, reset } };
+  const rateLimit: FakeGithubServer['rateLimit'] = {
+    core: { limit: 5000, remaining: 5000, reset },
+    graphql: { limit: 5000, remaining: 5000, reset },
+  };
   let faults: { every: number; kinds: FaultKind[]; match?: RegExp; seen: number } | null = null;
   let origin = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse, body: string) => {
     const url = new URL(req.url ?? '/', origin);
     const method = req.method ?? 'GET';
-    const log: LoggedRequest = { method, path: url.pathname, query: url.search, status: 0, conditional: req.headers['if-none-match'] !== undefined };
+    const log: LoggedRequest = {
+      method,
+      path: url.pathname,
+      query: url.search,
+      status: 0,
+      conditional: req.headers['if-none-match'] !== undefined,
+    };
     requests.push(log);
     if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
 
-    const fault = faults && (!faults.match || faults.match.test(url.pathname)) && ++faults.seen % faults.every === 0
-      ? faults.kinds[(faults.seen / faults.every - 1) % faults.kinds.length] : undefined;
-    if (fault) { log.fault = fault; return sendFault(res, fault, log); }
+    const fault =
+      faults && (!faults.match || faults.match.test(url.pathname)) && ++faults.seen % faults.every === 0
+        ? faults.kinds[(faults.seen / faults.every - 1) % faults.kinds.length]
+        : undefined;
+    if (fault) {
+      log.fault = fault;
+      return sendFault(res, fault, log);
+    }
 
     if (method === 'POST' && /^\/app\/installations\/\d+\/access_tokens$/.test(url.pathname.slice(prefix.length))) {
-      if (!/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/i.test(req.headers.authorization ?? '')) return send(res, log, 401, { message: 'A JSON web token could not be decoded' });
+      if (!/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/i.test(req.headers.authorization ?? ''))
+        return send(res, log, 401, { message: 'A JSON web token could not be decoded' });
       tokens.add('ghs_installation_token');
-      return send(res, log, 201, { token: 'ghs_installation_token', expires_at: new Date(Date.now() + 3_600_000).toISOString(), permissions: {} });
+      return send(res, log, 201, {
+        token: 'ghs_installation_token',
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+        permissions: {},
+      });
     }
     const token = /^(?:token|Bearer) (\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (tokens.size > 0 && (!token || !tokens.has(token))) return send(res, log, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+    if (tokens.size > 0 && (!token || !tokens.has(token)))
+      return send(res, log, 401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
 
     let path: string;
     if (url.pathname === graphqlPath && method === 'POST') path = '/graphql';
     else if (url.pathname.startsWith(`${prefix}/`)) path = url.pathname.slice(prefix.length);
     else return send(res, log, 404, { message: 'Not Found' });
 
-    if (opts.forbidden?.some((r) => path.startsWith(`/repos/${r}`))) return send(res, log, 403, { message: 'Resource not accessible by personal access token', documentation_url: 'https://docs.github.com/rest', status: '403' });
+    if (opts.forbidden?.some((r) => path.startsWith(`/repos/${r}`)))
+      return send(res, log, 403, {
+        message: 'Resource not accessible by personal access token',
+        documentation_url: 'https://docs.github.com/rest',
+        status: '403',
+      });
     const api = `${origin}${prefix}`;
-    const answer = route(gh, api, method, path, url.searchParams, req.headers, body, { commitsPerPage: opts.commitsPerPage, missing: opts.graphqlMissing });
+    const answer = route(gh, api, method, path, url.searchParams, req.headers, body, {
+      commitsPerPage: opts.commitsPerPage,
+      missing: opts.graphqlMissing,
+    });
     respond(req, res, url, answer, log);
   };
 
@@ -94,7 +129,11 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
     const pages = Math.max(1, Math.ceil(answer.items.length / perPage));
     const items = answer.items.slice((page - 1) * perPage, page * perPage);
     const links: string[] = [];
-    const at = (n: number) => { const u = new URL(url.toString()); u.searchParams.set('page', String(n)); return u.toString(); };
+    const at = (n: number) => {
+      const u = new URL(url.toString());
+      u.searchParams.set('page', String(n));
+      return u.toString();
+    };
     if (page < pages) links.push(`<${at(page + 1)}>; rel="next"`, `<${at(pages)}>; rel="last"`);
     if (page > 1) links.push(`<${at(1)}>; rel="first"`, `<${at(page - 1)}>; rel="prev"`);
     if (links.length) res.setHeader('link', links.join(', '));
@@ -102,7 +141,15 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
     finish(req, res, log, 200, JSON.stringify(json), 'application/json; charset=utf-8', resource);
   };
 
-  const finish = (req: IncomingMessage, res: ServerResponse, log: LoggedRequest, status: number, body: string, type: string, resource: string) => {
+  const finish = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    log: LoggedRequest,
+    status: number,
+    body: string,
+    type: string,
+    resource: string,
+  ) => {
     const limit = rateLimit[resource];
     const etag = etagOf(body);
     const notModified = status === 200 && req.headers['if-none-match'] === etag;
@@ -115,34 +162,60 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
     res.setHeader('x-ratelimit-resource', resource);
     res.setHeader('x-github-request-id', `FAKE:${requests.length}`);
     if (status === 200) res.setHeader('etag', etag);
-    if (notModified) { log.status = 304; res.writeHead(304).end(); return; }
-    if (spent) return send(res, log, 403, { message: 'API rate limit exceeded for user ID 1.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api' });
+    if (notModified) {
+      log.status = 304;
+      res.writeHead(304).end();
+      return;
+    }
+    if (spent)
+      return send(res, log, 403, {
+        message: 'API rate limit exceeded for user ID 1.',
+        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api',
+      });
     send(res, log, status, body, type);
   };
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => { handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((e: Error) => send(res, null, 500, { message: e.message })); });
+    req.on('end', () => {
+      handle(req, res, Buffer.concat(chunks).toString('utf8')).catch((e: Error) => send(res, null, 500, { message: e.message }));
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    url: origin, apiUrl: `${origin}${prefix}`, requests, rateLimit,
-    injectFaults: (plan) => { faults = { ...plan, seen: 0 }; },
-    clearFaults: () => { faults = null; },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    url: origin,
+    apiUrl: `${origin}${prefix}`,
+    requests,
+    rateLimit,
+    injectFaults: (plan) => {
+      faults = { ...plan, seen: 0 };
+    },
+    clearFaults: () => {
+      faults = null;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 function sendFault(res: ServerResponse, fault: FaultKind, log: LoggedRequest): void {
   const docs = 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api';
   switch (fault) {
-    case '500': return send(res, log, 500, { message: 'Server Error' });
-    case '502': return send(res, log, 502, '<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html');
+    case '500':
+      return send(res, log, 500, { message: 'Server Error' });
+    case '502':
+      return send(res, log, 502, '<html><body><h1>502 Bad Gateway</h1></body></html>', 'text/html');
     case 'secondary-403':
       res.setHeader('retry-after', '1');
-      return send(res, log, 403, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: docs });
+      return send(res, log, 403, {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+        documentation_url: docs,
+      });
     case '429':
       res.setHeader('retry-after', '1');
       return send(res, log, 429, { message: 'Too Many Requests', documentation_url: docs });

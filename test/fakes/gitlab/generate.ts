@@ -5,7 +5,14 @@
  */
 import { ProjectBuilder, type FakeProject } from './scenario';
 
-export interface GeneratedProject { mergeRequests: number; deployments: number; pipelines: number; end: number; days?: number; incidents?: number }
+export interface GeneratedProject {
+  mergeRequests: number;
+  deployments: number;
+  pipelines: number;
+  end: number;
+  days?: number;
+  incidents?: number;
+}
 
 const iso = (t: number) => new Date(t).toISOString();
 
@@ -36,7 +43,13 @@ export function generateProject(path: string, id: number, o: GeneratedProject): 
     head = `${name}-m${i}`;
     while (pipelines < Math.round(i * perMr)) {
       pipelines++;
-      b.pipeline({ commit: pipelines % 2 ? head : commits[0], ref: pipelines % 2 ? 'main' : `feature-${i}`, status: pipelines % 10 === 0 ? 'failed' : 'success', createdAt: iso(at + (pipelines % 2) * 60_000), tests: pipelines % 3 === 0 ? { success: 50, failed: pipelines % 10 === 0 ? 1 : 0 } : undefined });
+      b.pipeline({
+        commit: pipelines % 2 ? head : commits[0],
+        ref: pipelines % 2 ? 'main' : `feature-${i}`,
+        status: pipelines % 10 === 0 ? 'failed' : 'success',
+        createdAt: iso(at + (pipelines % 2) * 60_000),
+        tests: pipelines % 3 === 0 ? { success: 50, failed: pipelines % 10 === 0 ? 1 : 0 } : undefined,
+      });
     }
     while (deployed < o.deployments && deployed < Math.floor(i / deployEvery)) {
       deployed++;

@@ -27,20 +27,49 @@ export function health(): FakeGitlab {
   b.issue({ iid: 10, createdAt: t('01', '12:00') });
   b.commit('bk-p1a', ['bk-c0'], t('02', '09:00'));
   b.commit('bk-p1b', ['bk-p1a'], t('02', '11:00'), t('02', '10:30'));
-  b.mergeRequest({ iid: 1, commits: ['bk-p1a', 'bk-p1b'], createdAt: t('02', '09:30'), mergedAt: t('02', '12:00'), mergeName: 'bk-m1', description: 'Book a slot.\n\nCloses #10' });
+  b.mergeRequest({
+    iid: 1,
+    commits: ['bk-p1a', 'bk-p1b'],
+    createdAt: t('02', '09:30'),
+    mergedAt: t('02', '12:00'),
+    mergeName: 'bk-m1',
+    description: 'Book a slot.\n\nCloses #10',
+  });
   b.commit('bk-d1', ['bk-m1'], t('02', '13:00'));
   b.push('bk-d1', t('02', '13:00'));
   b.deployment({ commit: 'bk-d1', environment: 'live', createdAt: t('02', '13:50') });
   b.commit('bk-p2a', ['bk-d1'], t('03', '09:00'));
-  b.mergeRequest({ iid: 2, commits: ['bk-p2a'], createdAt: t('03', '08:00'), mergedAt: t('03', '10:00'), method: 'squash', mergeName: 'bk-s2' });
+  b.mergeRequest({
+    iid: 2,
+    commits: ['bk-p2a'],
+    createdAt: t('03', '08:00'),
+    mergedAt: t('03', '10:00'),
+    method: 'squash',
+    mergeName: 'bk-s2',
+  });
   b.deployment({ commit: 'bk-s2', environment: 'preview', createdAt: t('03', '10:50') });
   b.deployment({ commit: 'bk-s2', environment: 'live', createdAt: t('03', '11:20'), status: 'failed' });
   b.deployment({ commit: 'bk-s2', environment: 'live', createdAt: t('03', '11:50') });
-  b.issue({ iid: 20, type: 'incident', severity: 'HIGH', createdAt: t('03', '13:00'), closedAt: t('03', '15:00'), title: 'Booking is down', description: `Nobody can book.\n\nroot cause: ${sha('bk-s2')}` });
+  b.issue({
+    iid: 20,
+    type: 'incident',
+    severity: 'HIGH',
+    createdAt: t('03', '13:00'),
+    closedAt: t('03', '15:00'),
+    title: 'Booking is down',
+    description: `Nobody can book.\n\nroot cause: ${sha('bk-s2')}`,
+  });
   b.issue({ iid: 11, createdAt: t('03', '09:00') });
   b.issue({ iid: 12, createdAt: t('02', '09:00') });
   b.commit('bk-p3a', ['bk-s2'], t('04', '09:00'));
-  b.mergeRequest({ iid: 3, commits: ['bk-p3a'], createdAt: t('04', '08:30'), mergedAt: t('04', '10:00'), method: 'ff', description: 'Fixes #11 and #12' });
+  b.mergeRequest({
+    iid: 3,
+    commits: ['bk-p3a'],
+    createdAt: t('04', '08:30'),
+    mergedAt: t('04', '10:00'),
+    method: 'ff',
+    description: 'Fixes #11 and #12',
+  });
   b.deployment({ commit: 'bk-p3a', environment: 'live', createdAt: t('04', '11:50') });
   b.deployment({ commit: 'bk-p3a', environment: 'live', createdAt: t('05', '09:00'), status: 'running' });
   b.issue({ iid: 21, labels: ['Outage'], createdAt: t('05', '00:00') });
@@ -50,7 +79,13 @@ export function health(): FakeGitlab {
   b.pipeline({ commit: 'bk-p1b', ref: 'feature-1', status: 'success', createdAt: t('02', '11:05'), tests: { success: 10, failed: 0 } });
   b.pipeline({ commit: 'bk-m1', status: 'success', createdAt: t('02', '12:01') });
   b.pipeline({ commit: 'bk-d1', status: 'failed', createdAt: t('02', '13:01'), minutes: 4 });
-  b.pipeline({ commit: 'bk-s2', status: 'success', createdAt: t('03', '10:01'), minutes: 19, tests: { success: 40, failed: 2, skipped: 1 } });
+  b.pipeline({
+    commit: 'bk-s2',
+    status: 'success',
+    createdAt: t('03', '10:01'),
+    minutes: 19,
+    tests: { success: 40, failed: 2, skipped: 1 },
+  });
   b.pipeline({ commit: 'bk-p3a', status: null, createdAt: t('04', '10:01') });
   b.pipeline({ commit: 'bk-p3a', status: 'canceled', createdAt: t('04', '10:02'), minutes: 1 });
 
@@ -78,7 +113,11 @@ export function health(): FakeGitlab {
   elsewhere.push('el-a0', t('01', '00:00'));
 
   return {
-    groups: [{ id: 10, path: 'health' }, { id: 11, path: 'health/clinics' }, { id: 20, path: 'other' }],
+    groups: [
+      { id: 10, path: 'health' },
+      { id: 11, path: 'health/clinics' },
+      { id: 20, path: 'other' },
+    ],
     projects: [b.project, portal.project, sandbox.project, old.project, elsewhere.project],
   };
 }

@@ -14,15 +14,29 @@ export type PagerdutyFault = '429' | '500' | '502' | 'reset' | 'expire-key';
 
 /** An incident as the REST API returns it (only what the fake needs is typed). */
 export interface FakeIncident {
-  id: string; incident_number: number; title: string; status: 'triggered' | 'acknowledged' | 'resolved'; urgency: 'high' | 'low';
-  priority: { id: string; summary: string; name: string } | null; service: { id: string; summary: string; type: 'service_reference' };
-  created_at: string; updated_at: string; last_status_change_at: string; resolved_at: string | null; html_url: string;
-  incident_key: string | null; resolve_reason: { type: string } | null;
+  id: string;
+  incident_number: number;
+  title: string;
+  status: 'triggered' | 'acknowledged' | 'resolved';
+  urgency: 'high' | 'low';
+  priority: { id: string; summary: string; name: string } | null;
+  service: { id: string; summary: string; type: 'service_reference' };
+  created_at: string;
+  updated_at: string;
+  last_status_change_at: string;
+  resolved_at: string | null;
+  html_url: string;
+  incident_key: string | null;
+  resolve_reason: { type: string } | null;
   /** Never read by Deming: a person, to show it is not stored. */
   assignments: { assignee: { summary: string } }[];
 }
 
-export interface LoggedRequest { path: string; query: URLSearchParams; status: number }
+export interface LoggedRequest {
+  path: string;
+  query: URLSearchParams;
+  status: number;
+}
 
 export interface FakePagerduty {
   url: string;
@@ -41,9 +55,19 @@ export async function startFakePagerduty(opts: { token: string; incidents?: Fake
   const faults: PagerdutyFault[] = [];
   const requests: LoggedRequest[] = [];
   const fake: FakePagerduty = {
-    url: '', incidents: opts.incidents ?? [], requests, retryAfter: 1, expired: false,
-    queueFaults: (...f) => { faults.push(...f); },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    url: '',
+    incidents: opts.incidents ?? [],
+    requests,
+    retryAfter: 1,
+    expired: false,
+    queueFaults: (...f) => {
+      faults.push(...f);
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
@@ -56,14 +80,24 @@ export async function startFakePagerduty(opts: { token: string; incidents?: Fake
     if (fault === '429') {
       log.status = 429;
       const text = JSON.stringify({ error: { message: 'Rate Limit Exceeded', code: 2020 } });
-      res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(fake.retryAfter), 'ratelimit-limit': '960', 'ratelimit-remaining': '0', 'ratelimit-reset': String(fake.retryAfter) }).end(text);
+      res
+        .writeHead(429, {
+          'content-type': 'application/json',
+          'retry-after': String(fake.retryAfter),
+          'ratelimit-limit': '960',
+          'ratelimit-remaining': '0',
+          'ratelimit-reset': String(fake.retryAfter),
+        })
+        .end(text);
       return;
     }
-    if (fault === '500' || fault === '502') return send(res, log, Number(fault), { error: { message: 'Internal Server Error', code: 2000 } });
+    if (fault === '500' || fault === '502')
+      return send(res, log, Number(fault), { error: { message: 'Internal Server Error', code: 2000 } });
     if (fake.expired || req.headers.authorization !== `Token token=${opts.token}`) {
       return send(res, log, 401, { error: { message: 'Unauthorized', code: 2006 } });
     }
-    if (req.headers.accept !== 'application/vnd.pagerduty+json;version=2') return send(res, log, 406, { error: { message: 'Not Acceptable' } });
+    if (req.headers.accept !== 'application/vnd.pagerduty+json;version=2')
+      return send(res, log, 406, { error: { message: 'Not Acceptable' } });
     res.setHeader('ratelimit-limit', '960');
     res.setHeader('ratelimit-remaining', '900');
     const one = /^\/incidents\/([A-Z0-9]+)$/.exec(url.pathname);
@@ -76,7 +110,9 @@ export async function startFakePagerduty(opts: { token: string; incidents?: Fake
     const since = Date.parse(q.get('since') ?? '');
     const until = Date.parse(q.get('until') ?? '');
     if (Number.isNaN(since) || Number.isNaN(until) || until - since > 180 * 86_400_000) {
-      return send(res, log, 400, { error: { message: 'Invalid Input Provided', code: 2001, errors: ['since and until must span at most 6 months'] } });
+      return send(res, log, 400, {
+        error: { message: 'Invalid Input Provided', code: 2001, errors: ['since and until must span at most 6 months'] },
+      });
     }
     const statuses = q.getAll('statuses[]');
     const services = q.getAll('service_ids[]');

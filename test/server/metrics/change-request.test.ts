@@ -7,28 +7,48 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { get, post, startTestServer } from '../../helpers/server';
 import { sha } from '../../helpers/factories';
 
-const H = 3_600_000, DAY = 86_400_000;
+const H = 3_600_000,
+  DAY = 86_400_000;
 const JAN1 = Date.parse('2026-01-01T00:00:00Z');
 const at = (ms: number) => new Date(ms).toISOString();
 const service = 'gov/app';
 
 let s: Awaited<ReturnType<typeof startTestServer>>;
-beforeEach(async () => { s = await startTestServer({}, () => Date.parse('2026-02-01T00:00:00Z')); });
-afterEach(async () => { await s.stop(); });
+beforeEach(async () => {
+  s = await startTestServer({}, () => Date.parse('2026-02-01T00:00:00Z'));
+});
+afterEach(async () => {
+  await s.stop();
+});
 
 const deployment = (id: string, day: number, extra: Record<string, unknown> = {}) => ({
-  type: 'deployment', id, service, environment: 'production', status: 'success', sha: sha(id), commits: [sha(id)],
-  finishedAt: at(JAN1 + day * DAY), ...extra,
+  type: 'deployment',
+  id,
+  service,
+  environment: 'production',
+  status: 'success',
+  sha: sha(id),
+  commits: [sha(id)],
+  finishedAt: at(JAN1 + day * DAY),
+  ...extra,
 });
 const incident = (id: string, openedAt: number, hours: number, extra: Record<string, unknown> = {}) => ({
-  type: 'incident', id, service, openedAt: at(openedAt), resolvedAt: at(openedAt + hours * H), ...extra,
+  type: 'incident',
+  id,
+  service,
+  openedAt: at(openedAt),
+  resolvedAt: at(openedAt + hours * H),
+  ...extra,
 });
 
 async function read() {
   const q = `scope=service:${service}&from=2026-01-01&to=2026-02-01`;
   const metrics = (await get(`${s.url}/api/v1/metrics?${q}`)).body;
   const deployments = (await get(`${s.url}/api/v1/deployments?${q}`)).body.items as { id: string; causedIncident: boolean }[];
-  const caused = deployments.filter((d) => d.causedIncident).map((d) => d.id).sort();
+  const caused = deployments
+    .filter((d) => d.causedIncident)
+    .map((d) => d.id)
+    .sort();
   return { metrics, caused };
 }
 
@@ -62,15 +82,22 @@ describe('change request links', () => {
   });
 
   it('link an incident that arrived before the deployment carrying its change request, once that deployment arrives', async () => {
-    expect((await post(`${s.url}/api/v1/events`, [
-      deployment('d1', 1), deployment('d2', 2),
-      incident('a', JAN1 + 2 * DAY + 10 * H, 5, { changeRequest: ' REL-7 ' }),
-    ])).status).toBe(200);
+    expect(
+      (
+        await post(`${s.url}/api/v1/events`, [
+          deployment('d1', 1),
+          deployment('d2', 2),
+          incident('a', JAN1 + 2 * DAY + 10 * H, 5, { changeRequest: ' REL-7 ' }),
+        ])
+      ).status,
+    ).toBe(200);
     let r = await read();
     expect(r.caused).toEqual(['d2']);
     expect(r.metrics.failedDeploymentRecoveryTime).toMatchObject({ count: 0, p50: null });
     // The change request is an identifier: trimmed on the way in, so REL-7 matches.
-    expect((await post(`${s.url}/api/v1/events`, [deployment('d1', 1, { changeRequest: 'REL-7', updatedAt: at(JAN1 + 20 * DAY) })])).status).toBe(200);
+    expect(
+      (await post(`${s.url}/api/v1/events`, [deployment('d1', 1, { changeRequest: 'REL-7', updatedAt: at(JAN1 + 20 * DAY) })])).status,
+    ).toBe(200);
     r = await read();
     expect(r.caused).toEqual(['d1']);
     expect(r.metrics.failedDeploymentRecoveryTime).toMatchObject({ count: 1, p50: 5 * 3600 });

@@ -12,13 +12,16 @@ import type { Db } from '../../../db/connection';
 import { ingest, tempDb } from '../../helpers/db';
 import { change, deployment, incident, sha } from '../../helpers/factories';
 
-const H = 3_600_000, DAY = 86_400_000;
+const H = 3_600_000,
+  DAY = 86_400_000;
 const at = (ms: number) => new Date(ms).toISOString();
 const JAN1 = Date.parse('2026-01-01T00:00:00Z');
 const ORG: OrganisationConfig = [{ id: 'gov', name: 'Gov', teams: [{ id: 'pair', name: 'Pair', services: ['gov/app', 'gov/api'] }] }];
 
 let t: ReturnType<typeof tempDb>;
-beforeEach(() => { t = tempDb(); });
+beforeEach(() => {
+  t = tempDb();
+});
 afterEach(() => t.cleanup());
 
 /** One deployment a day at 01:00 from `first`, each shipping one commit made two hours before. */
@@ -47,7 +50,16 @@ describe('no figure without evidence', () => {
   it('answers null with the reason where no service reports incidents, and the overall band ignores it', async () => {
     ingest(t.db, daily('gov/app', JAN1, 60), ORG);
     const m = await read(t.db, 'service:gov/app', ...WINDOW);
-    expect(m.changeFailureRate).toEqual({ count: 0, failed: 0, rate: null, band: null, bandReason: null, services: 0, servicesInScope: 1, reason: 'no incident source' });
+    expect(m.changeFailureRate).toEqual({
+      count: 0,
+      failed: 0,
+      rate: null,
+      band: null,
+      bandReason: null,
+      services: 0,
+      servicesInScope: 1,
+      reason: 'no incident source',
+    });
     expect(m.timeToRestore).toMatchObject({ p50: null, services: 0, reason: 'no incident source' });
     expect(m.failedDeploymentRecoveryTime).toMatchObject({ p50: null, services: 0, reason: 'no incident source' });
     expect(m.reworkRate).toMatchObject({ rate: null, services: 0, reason: 'no rework source' });
@@ -64,10 +76,27 @@ describe('no figure without evidence', () => {
     ingest(t.db, [incident({ service: 'gov/app', id: 'inc-1', openedAt: at(feb10 + 10 * H), resolvedAt: at(feb10 + 12 * H) })], ORG);
     const m = await read(t.db, 'service:gov/app', ...WINDOW);
     // Feb 10 to Mar 1: 20 deployments, one failed.
-    expect(m.changeFailureRate).toEqual({ count: 20, failed: 1, rate: 0.05, band: 'elite', bandReason: null, services: 1, servicesInScope: 1, reason: null });
+    expect(m.changeFailureRate).toEqual({
+      count: 20,
+      failed: 1,
+      rate: 0.05,
+      band: 'elite',
+      bandReason: null,
+      services: 1,
+      servicesInScope: 1,
+      reason: null,
+    });
     expect(m.reworkRate).toEqual({ count: 20, rework: 0, rate: 0, services: 1, servicesInScope: 1, reason: null });
     // One incident is too few to band (5 are needed).
-    expect(m.timeToRestore).toEqual({ count: 1, p50: 7200, band: null, bandReason: 'too few', services: 1, servicesInScope: 1, reason: null });
+    expect(m.timeToRestore).toEqual({
+      count: 1,
+      p50: 7200,
+      band: null,
+      bandReason: 'too few',
+      services: 1,
+      servicesInScope: 1,
+      reason: null,
+    });
     const before = await read(t.db, 'service:gov/app', JAN1, JAN1 + 31 * DAY);
     expect(before.changeFailureRate).toMatchObject({ rate: null, count: 0, reason: 'no incident source' });
     expect(before.reworkRate).toMatchObject({ rate: null, reason: 'no rework source' });
@@ -81,13 +110,22 @@ describe('no figure without evidence', () => {
     expect(m.deploymentFrequency.count).toBe(120);
     expect(m.changeFailureRate).toMatchObject({ count: 20, failed: 1, rate: 0.05, services: 1, servicesInScope: 2 });
     // Configured: gov/api's incidents are tracked since Feb 20 (it had none): its 10 deployments from then count too.
-    const configured = await read(t.db, 'team:pair', ...WINDOW, { evidence: { incidents: [{ services: 'gov/a*i', since: JAN1 + 50 * DAY }] } });
+    const configured = await read(t.db, 'team:pair', ...WINDOW, {
+      evidence: { incidents: [{ services: 'gov/a*i', since: JAN1 + 50 * DAY }] },
+    });
     expect(configured.changeFailureRate).toMatchObject({ count: 30, failed: 1, rate: 1 / 30, services: 2, servicesInScope: 2 });
   });
 
   it('gives a band only on enough evidence: 10 changes, 10 deployments, 5 incidents, 28 days', async () => {
     ingest(t.db, daily('gov/app', JAN1, 40), ORG);
-    const incidents = [0, 1, 2, 3].map((i) => incident({ service: 'gov/app', id: `inc-${i}`, openedAt: at(JAN1 + (30 + i) * DAY + 2 * H), resolvedAt: at(JAN1 + (30 + i) * DAY + 3 * H) }));
+    const incidents = [0, 1, 2, 3].map((i) =>
+      incident({
+        service: 'gov/app',
+        id: `inc-${i}`,
+        openedAt: at(JAN1 + (30 + i) * DAY + 2 * H),
+        resolvedAt: at(JAN1 + (30 + i) * DAY + 3 * H),
+      }),
+    );
     ingest(t.db, incidents, ORG);
     // From Jan 31 01:00: 9 deployments (to Feb 8), 4 incidents; a 9-day window has 9 changes.
     const nine = await read(t.db, 'service:gov/app', JAN1 + 31 * DAY, JAN1 + 40 * DAY);
@@ -96,9 +134,22 @@ describe('no figure without evidence', () => {
     const all = await read(t.db, 'service:gov/app', JAN1, JAN1 + 40 * DAY);
     expect(all.changeFailureRate).toMatchObject({ count: 10, failed: 4, band: 'low', bandReason: null });
     expect(all.timeToRestore).toMatchObject({ count: 4, band: null, bandReason: 'too few' });
-    ingest(t.db, [incident({ service: 'gov/app', id: 'inc-5', openedAt: at(JAN1 + 35 * DAY + 2 * H), resolvedAt: at(JAN1 + 35 * DAY + 3 * H) })], ORG);
-    expect((await read(t.db, 'service:gov/app', JAN1, JAN1 + 40 * DAY)).timeToRestore).toMatchObject({ count: 5, p50: 3600, band: 'high', bandReason: null });
-    expect((await read(t.db, 'service:gov/app', JAN1, JAN1 + 40 * DAY)).leadTime).toMatchObject({ count: 40, band: 'elite', bandReason: null });
+    ingest(
+      t.db,
+      [incident({ service: 'gov/app', id: 'inc-5', openedAt: at(JAN1 + 35 * DAY + 2 * H), resolvedAt: at(JAN1 + 35 * DAY + 3 * H) })],
+      ORG,
+    );
+    expect((await read(t.db, 'service:gov/app', JAN1, JAN1 + 40 * DAY)).timeToRestore).toMatchObject({
+      count: 5,
+      p50: 3600,
+      band: 'high',
+      bandReason: null,
+    });
+    expect((await read(t.db, 'service:gov/app', JAN1, JAN1 + 40 * DAY)).leadTime).toMatchObject({
+      count: 40,
+      band: 'elite',
+      bandReason: null,
+    });
   });
 });
 
@@ -115,17 +166,36 @@ describe('an empty range', () => {
 
 describe('failed deployment recovery time', () => {
   it('counts incidents linked by deployment id or a shipped root-cause sha, never implicitly linked ones', async () => {
-    const d = (id: string, day: number, extra = {}) => deployment({ service: 'gov/app', id, sha: sha(id), finishedAt: at(JAN1 + day * DAY), ...extra });
-    ingest(t.db, [
-      change({ service: 'gov/app', sha: sha('d1'), committedAt: at(JAN1) }), d('d1', 1),
-      change({ service: 'gov/app', sha: sha('d2'), committedAt: at(JAN1), parents: [sha('d1')] }), d('d2', 2),
-      d('staging-1', 2, { environment: 'staging' }),
-      // Named deployment: 1 h. Root-cause sha shipped by d2: 2 h. Implicit only: 3 h. Names a staging deployment: 4 h.
-      incident({ service: 'gov/app', id: 'named', openedAt: at(JAN1 + 3 * DAY), resolvedAt: at(JAN1 + 3 * DAY + H), deploymentId: 'd1' }),
-      incident({ service: 'gov/app', id: 'root', openedAt: at(JAN1 + 4 * DAY), resolvedAt: at(JAN1 + 4 * DAY + 2 * H), rootCauseSha: sha('d2') }),
-      incident({ service: 'gov/app', id: 'implicit', openedAt: at(JAN1 + 5 * DAY), resolvedAt: at(JAN1 + 5 * DAY + 3 * H) }),
-      incident({ service: 'gov/app', id: 'staging', openedAt: at(JAN1 + 6 * DAY), resolvedAt: at(JAN1 + 6 * DAY + 4 * H), deploymentId: 'staging-1' }),
-    ], ORG);
+    const d = (id: string, day: number, extra = {}) =>
+      deployment({ service: 'gov/app', id, sha: sha(id), finishedAt: at(JAN1 + day * DAY), ...extra });
+    ingest(
+      t.db,
+      [
+        change({ service: 'gov/app', sha: sha('d1'), committedAt: at(JAN1) }),
+        d('d1', 1),
+        change({ service: 'gov/app', sha: sha('d2'), committedAt: at(JAN1), parents: [sha('d1')] }),
+        d('d2', 2),
+        d('staging-1', 2, { environment: 'staging' }),
+        // Named deployment: 1 h. Root-cause sha shipped by d2: 2 h. Implicit only: 3 h. Names a staging deployment: 4 h.
+        incident({ service: 'gov/app', id: 'named', openedAt: at(JAN1 + 3 * DAY), resolvedAt: at(JAN1 + 3 * DAY + H), deploymentId: 'd1' }),
+        incident({
+          service: 'gov/app',
+          id: 'root',
+          openedAt: at(JAN1 + 4 * DAY),
+          resolvedAt: at(JAN1 + 4 * DAY + 2 * H),
+          rootCauseSha: sha('d2'),
+        }),
+        incident({ service: 'gov/app', id: 'implicit', openedAt: at(JAN1 + 5 * DAY), resolvedAt: at(JAN1 + 5 * DAY + 3 * H) }),
+        incident({
+          service: 'gov/app',
+          id: 'staging',
+          openedAt: at(JAN1 + 6 * DAY),
+          resolvedAt: at(JAN1 + 6 * DAY + 4 * H),
+          deploymentId: 'staging-1',
+        }),
+      ],
+      ORG,
+    );
     const m = await read(t.db, 'service:gov/app', JAN1, JAN1 + 30 * DAY);
     expect(m.failedDeploymentRecoveryTime).toMatchObject({ count: 2, p50: 1.5 * 3600, services: 1, reason: null });
     expect(m.timeToRestore).toMatchObject({ count: 4, p50: 2.5 * 3600 });
@@ -137,7 +207,15 @@ describe('a headline that holds still', () => {
   function history(): NativeEventInput[] {
     const old: NativeEventInput[] = [];
     const start = Date.parse('2024-01-01T00:00:00Z');
-    for (let i = 0; i < 200; i++) old.push(change({ service: 'gov/app', sha: sha(`old ${i}`), committedAt: at(start + i * 3 * DAY), parents: i > 0 ? [sha(`old ${i - 1}`)] : [] }));
+    for (let i = 0; i < 200; i++)
+      old.push(
+        change({
+          service: 'gov/app',
+          sha: sha(`old ${i}`),
+          committedAt: at(start + i * 3 * DAY),
+          parents: i > 0 ? [sha(`old ${i - 1}`)] : [],
+        }),
+      );
     const tracked = daily('gov/app', JAN1, 120);
     // The first tracked commit's parent is the last untracked one: the first deployment ships all 200 with it.
     (tracked[0] as Extract<NativeEventInput, { type: 'change' }>).parents = [sha('old 199')];
@@ -167,9 +245,13 @@ describe('a headline that holds still', () => {
   it('gives no speedup on fewer than 10 changes, and a configured baseline wins', async () => {
     ingest(t.db, history(), ORG);
     const end = JAN1 + 120 * DAY;
-    const configured = await read(t.db, 'service:gov/app', end - 90 * DAY, end, { baseline: { from: JAN1 + 10 * DAY, to: JAN1 + 19 * DAY } });
+    const configured = await read(t.db, 'service:gov/app', end - 90 * DAY, end, {
+      baseline: { from: JAN1 + 10 * DAY, to: JAN1 + 19 * DAY },
+    });
     expect(configured.baseline).toMatchObject({ from: at(JAN1 + 10 * DAY), count: 9, leftOut: 0, configured: true });
     expect(configured.speedup).toBeNull();
-    expect((await read(t.db, 'service:gov/app', end - 90 * DAY, end, { baseline: { from: JAN1 + 10 * DAY, to: JAN1 + 20 * DAY } })).speedup).toBe(1);
+    expect(
+      (await read(t.db, 'service:gov/app', end - 90 * DAY, end, { baseline: { from: JAN1 + 10 * DAY, to: JAN1 + 20 * DAY } })).speedup,
+    ).toBe(1);
   });
 });

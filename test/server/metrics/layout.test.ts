@@ -8,11 +8,21 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(__dirname, '..', '..', '..');
-const sources = (dir: string) => readdirSync(join(root, dir)).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`);
+const sources = (dir: string) =>
+  readdirSync(join(root, dir))
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `${dir}/${f}`);
 const text = (file: string) => readFileSync(join(root, file), 'utf8');
 
 /** The fast path: the fact index, the figures over it, the answers and state built on it. */
-const FAST = ['server/metrics/fact-index.ts', 'server/metrics/indexed.ts', 'server/metrics/read.ts', 'server/metrics/state.ts', 'server/metrics/select.ts', 'server/metrics/result-cache.ts'];
+const FAST = [
+  'server/metrics/fact-index.ts',
+  'server/metrics/indexed.ts',
+  'server/metrics/read.ts',
+  'server/metrics/state.ts',
+  'server/metrics/select.ts',
+  'server/metrics/result-cache.ts',
+];
 
 /** Module-level memos of code alone that may stay (issue 14): the `Intl` formatter of each zone. */
 const ALLOWED = new Set(['server/metrics/calendar.ts formatters']);
@@ -29,7 +39,10 @@ describe('the metrics layout', () => {
     for (const file of ['server/metrics', 'server/read', 'server/org'].flatMap(sources)) {
       for (const m of text(file).matchAll(/^(?:export )?(let|var|const) (\w+)\s*(:[^=]*)?=\s*(.*)$/gm)) {
         const [, kind, name, type = '', value] = m;
-        const mutable = kind !== 'const' || (!/Readonly/.test(type) && /^new (Map|WeakMap|Set|WeakSet|Scratch|Random|Float64Array|ResultCache|FactIndex|DayStarts)\b/.test(value));
+        const mutable =
+          kind !== 'const' ||
+          (!/Readonly/.test(type) &&
+            /^new (Map|WeakMap|Set|WeakSet|Scratch|Random|Float64Array|ResultCache|FactIndex|DayStarts)\b/.test(value));
         if (mutable && !ALLOWED.has(`${file} ${name}`)) found.push(`${file} ${name}`);
       }
     }

@@ -29,7 +29,13 @@ describe('Mann-Whitney U test', () => {
   // Biostatistical Analysis, 5th ed., Appendix Table B.11; Siegel & Castellan, Nonparametric
   // Statistics, Table J): the largest U whose two-sided exact p is at most 0.05.
   it.each([
-    [5, 5, 2], [6, 6, 5], [7, 7, 8], [8, 8, 13], [10, 10, 23], [5, 10, 8], [20, 20, 127],
+    [5, 5, 2],
+    [6, 6, 5],
+    [7, 7, 8],
+    [8, 8, 13],
+    [10, 10, 23],
+    [5, 10, 8],
+    [20, 20, 127],
   ])('matches the published critical value for n1 = %i, n2 = %i: U = %i', (n1, n2, critical) => {
     const [a, b] = samplesWithU(n1, n2, critical);
     expect(mannWhitney(a, b).u).toBe(critical);
@@ -59,7 +65,8 @@ describe('Mann-Whitney U test', () => {
 
   it('is symmetric: swapping the samples gives the complementary U and the same p', () => {
     for (const [a, b] of [samplesWithU(25, 25, 200), samplesWithU(30, 40, 500)] as const) {
-      const ab = mannWhitney(a, b), ba = mannWhitney(b, a);
+      const ab = mannWhitney(a, b),
+        ba = mannWhitney(b, a);
       expect(ab.u + ba.u).toBe(a.length * b.length);
       expect(ab.pValue).toBeCloseTo(ba.pValue, 12);
     }

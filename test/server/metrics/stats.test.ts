@@ -25,21 +25,45 @@ describe('percentiles by linear interpolation between closest ranks', () => {
 });
 
 describe('DORA 2023 bands at their edges', () => {
-  const H = 3600, D = 86_400;
+  const H = 3600,
+    D = 86_400;
   it.each([
-    [D - 1, 'elite'], [D, 'high'], [7 * D - 1, 'high'], [7 * D, 'medium'], [30 * D - 1, 'medium'], [30 * D, 'low'], [null, null],
+    [D - 1, 'elite'],
+    [D, 'high'],
+    [7 * D - 1, 'high'],
+    [7 * D, 'medium'],
+    [30 * D - 1, 'medium'],
+    [30 * D, 'low'],
+    [null, null],
   ])('lead time p50 %s s is %s', (v, band) => expect(leadTimeBand(v)).toBe(band));
 
   it.each([
-    [0.05, 'elite'], [0.0501, 'high'], [0.1, 'high'], [0.1001, 'medium'], [0.15, 'medium'], [0.1501, 'low'], [null, null],
+    [0.05, 'elite'],
+    [0.0501, 'high'],
+    [0.1, 'high'],
+    [0.1001, 'medium'],
+    [0.15, 'medium'],
+    [0.1501, 'low'],
+    [null, null],
   ])('change failure rate %s is %s', (v, band) => expect(changeFailureBand(v)).toBe(band));
 
   it.each([
-    [H - 1, 'elite'], [H, 'high'], [D - 1, 'high'], [D, 'medium'], [7 * D - 1, 'medium'], [7 * D, 'low'], [null, null],
+    [H - 1, 'elite'],
+    [H, 'high'],
+    [D - 1, 'high'],
+    [D, 'medium'],
+    [7 * D - 1, 'medium'],
+    [7 * D, 'low'],
+    [null, null],
   ])('time to restore p50 %s s is %s', (v, band) => expect(timeToRestoreBand(v)).toBe(band));
 
   it.each([
-    [0, 0, 0, null], [3, 5, 20, 'elite'], [3, 4.5, 20, 'high'], [3, 1, 4, 'high'], [3, 0.5, 1, 'medium'], [1, 0, 0.5, 'low'],
+    [0, 0, 0, null],
+    [3, 5, 20, 'elite'],
+    [3, 4.5, 20, 'high'],
+    [3, 1, 4, 'high'],
+    [3, 0.5, 1, 'medium'],
+    [1, 0, 0.5, 'low'],
   ])('%i deployments, %f days a week, %f days a month: %s', (count, week, month, band) => {
     expect(deploymentFrequencyBand(count, week, month)).toBe(band);
   });
