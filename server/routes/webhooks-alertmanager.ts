@@ -57,6 +57,13 @@ export function alertmanagerWebhookRouter(ctx: AppContext): Router {
     next();
   };
 
+  let turn: Promise<unknown> = Promise.resolve();
+  /** Runs `f` after every notification before it has been stored (or failed). */
+  const oneAtATime = <T>(f: () => Promise<T>): Promise<T> => {
+    const mine = turn.then(f, f);
+    turn = mine.catch(() => undefined);
+    return mine;
+  };
   r.post('/webhooks/alertmanager', precheck, rawBody(LIMIT), async (req, res) => {
     const s = settings()!;
     if (!req.is('application/json'))
@@ -80,15 +87,20 @@ export function alertmanagerWebhookRouter(ctx: AppContext): Router {
       });
       return;
     }
-    const incidents = [];
-    for (const g of groups) incidents.push(incidentOf(g, await ctx.store.openSourceIncident(SOURCE, g.grouping)));
-    const batch = incidentBatch(s.model, incidents, now);
-    const result = await ctx.ingest.submit({
-      events: batch.events,
-      pathOf: (i) => `alerts group ${i}`,
-      defaultSource: SOURCE,
-      outOfRange: 'skip',
-      alsoStore: { incidents: batch.write },
+    // Which incident a group continues is read, then stored: two notifications of one group at
+    // once must not both find it not open and start two incidents, so they take turns.
+    const { batch, result } = await oneAtATime(async () => {
+      const incidents = [];
+      for (const g of groups) incidents.push(incidentOf(g, await ctx.store.openSourceIncident(SOURCE, g.grouping)));
+      const batch = incidentBatch(s.model, incidents, now);
+      const result = await ctx.ingest.submit({
+        events: batch.events,
+        pathOf: (i) => `alerts group ${i}`,
+        defaultSource: SOURCE,
+        outOfRange: 'skip',
+        alsoStore: { incidents: batch.write },
+      });
+      return { batch, result };
     });
     res.status(200).json({
       accepted: result.accepted,

@@ -64,6 +64,21 @@ const api = (i: number, startsAt: string, endsAt?: string): AlertSpec => ({
 const group = { alertname: 'BookingErrors', service: 'booking' };
 
 describe('Alertmanager', () => {
+  it('two notifications of one new group arriving at once continue one incident, not two', async () => {
+    const c = config();
+    const s = await serve(c);
+    // Each alone would open the group's incident at its own first alert: sent together, the
+    // second must find the first's incident open and continue it.
+    const [a, b] = await Promise.all([
+      notify(s.url, notification(group, [api(1, '2026-03-03T10:00:00Z')])),
+      notify(s.url, notification(group, [api(2, '2026-03-03T10:04:00Z')])),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(incidents(c.dbFile)).toEqual([
+      { id: expect.any(String), service: 'health/booking', severity: 'sev1', openedAt: '2026-03-03T10:00:00.000Z', resolvedAt: null },
+    ]);
+  });
+
   it('opens an incident on a firing group (its zero endsAt understood), keeps it open while any alert fires or was left out, and resolves it with the last end', async () => {
     const c = config();
     const s = await serve(c);
