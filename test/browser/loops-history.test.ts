@@ -47,6 +47,8 @@ describe('loops in daily use', () => {
     await expect(list.textContent()).resolves.toContain('Review within the hour');
     expect(await list.getByTestId('cadence-tag').count()).toBeGreaterThan(0);
     await expect(page.getByTestId('audit-row').count()).resolves.toBe(5);
+    // When the loops were read, as on every page.
+    await expect(page.getByTestId('updated-at').textContent()).resolves.toMatch(/^Updated at \d/);
     await shot(page, 'loops-1280');
 
     // The running loop: figures so far, no verdict, no arrows saying better or worse.
@@ -86,6 +88,7 @@ describe('loops in daily use', () => {
     await openLoops(page, `/loops/team/licensing?loop=${encodeURIComponent(target.id)}`);
     await page.getByTestId('retro-link').click();
     await page.getByTestId('retro-summary').waitFor({ timeout: 15_000 });
+    await expect(page.getByTestId('updated-at').textContent()).resolves.toMatch(/^Updated at \d/);
     const retroUrl = page.url();
     await expect(page.locator('main h1').textContent()).resolves.toBe(`Retro: ${target.name}`);
 

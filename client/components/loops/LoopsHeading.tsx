@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import type { OrgResponse } from '../../../common/api';
 import type { DateRange } from '../../lib/date-range';
-import { formatDate } from '../../lib/format';
+import { formatDate, formatTime } from '../../lib/format';
 import { loopsPath, withoutLoop } from '../../lib/loops-paths';
 import { breadcrumbs, kindLabel, type ScopeRef } from '../../lib/scope';
 import { ScopeTabs, type ScopeView } from './ScopeTabs';
@@ -18,9 +18,11 @@ interface Props {
   title?: ReactNode;
   /** Beside the title: the page's main action. */
   action?: ReactNode;
+  /** When the page's loops were last read from the server (on open, and after each live change). */
+  loadedAt?: string | null;
 }
 
-export function LoopsHeading({ scope, org, range, view, status, title, action }: Props) {
+export function LoopsHeading({ scope, org, range, view, status, title, action, loadedAt = null }: Props) {
   const { search } = useLocation();
   const crumbSearch = withoutLoop(search);
   const crumbs = breadcrumbs(org, scope.key);
@@ -50,9 +52,18 @@ export function LoopsHeading({ scope, org, range, view, status, title, action }:
         </div>
         {action}
       </div>
-      {range && (
+      {(range || loadedAt) && (
         <p className="range-line">
-          {formatDate(`${range.from}T00:00:00Z`)} to {range.to ? formatDate(`${range.to}T00:00:00Z`) : 'now'}
+          {range && (
+            <span data-testid="range-text">
+              {formatDate(`${range.from}T00:00:00Z`)} to {range.to ? formatDate(`${range.to}T00:00:00Z`) : 'now'}
+            </span>
+          )}
+          {loadedAt && (
+            <span className="updated-at" data-testid="updated-at">
+              Updated at <time dateTime={loadedAt}>{formatTime(loadedAt)}</time>
+            </span>
+          )}
         </p>
       )}
       <p className="loops-status" aria-live="polite" data-testid="loops-status">

@@ -19,6 +19,7 @@ import { LoopsHeading } from './LoopsHeading';
 import { LoopStagesChart } from './LoopStagesChart';
 import { NeedsEditor, useCanEdit } from './NeedsEditor';
 import { PlanForm } from './PlanForm';
+import { useLoadedAt } from '../../hooks/useLoadedAt';
 import '../../styles/dashboard.css';
 import '../../styles/loops.css';
 
@@ -29,6 +30,7 @@ export function LoopsView({ scope, org }: { scope: ScopeRef; org: OrgResponse })
   const [own, setOwn] = useState(0);
   const version = live.version + own;
   const loops = useLoops(scope.key, range, today, version);
+  const loadedAt = useLoadedAt(loops.data);
   const audit = useLoopAudit(scope.key, version);
   const series = useLoopsSeries(scope.key, range, today, version);
   const [params, setParams] = useSearchParams();
@@ -106,6 +108,7 @@ export function LoopsView({ scope, org }: { scope: ScopeRef; org: OrgResponse })
         range={range}
         view="loops"
         status={status || live.announcement}
+        loadedAt={loadedAt}
         action={loops.data && !loops.data.derived && !planning ? planButton : undefined}
       />
       {loops.error ? (

@@ -22,6 +22,7 @@ import { LoopPlan } from './LoopPlan';
 import { LoopsHeading } from './LoopsHeading';
 import { RetroChanges } from './RetroChanges';
 import { RetroFailedDeployments, RetroIncidents } from './RetroFailures';
+import { useLoadedAt } from '../../hooks/useLoadedAt';
 import '../../styles/dashboard.css';
 import '../../styles/loops.css';
 
@@ -35,6 +36,7 @@ export function RetroView({ scope, org }: { scope: ScopeRef; org: OrgResponse })
   const [status, setStatus] = useState('');
   const data = useLoopsRetro(scope.key, loopId, range, today, live.version + own);
   const { loop, previous, loops, one } = data;
+  const loadedAt = useLoadedAt(loop);
   const pair = useMemo(() => (loop ? (previous ? [previous, loop] : [loop]) : []), [loop, previous]);
   useEffect(() => {
     document.title = `Retro${loop ? ` of ${loop.name}` : ''} · ${scope.label} · Deming`;
@@ -51,6 +53,7 @@ export function RetroView({ scope, org }: { scope: ScopeRef; org: OrgResponse })
         range={null}
         view="retro"
         status={status || live.announcement}
+        loadedAt={loadedAt}
         title={loop ? <>Retro: {loop.name}</> : 'Retro'}
       />
       <div className="retro-tools">
