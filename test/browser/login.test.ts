@@ -195,9 +195,11 @@ describe('signing in', () => {
 
     // The session changes under the page (a viewer's token signed in from another tab): the server's 403 is shown, nothing breaks.
     await page.getByTestId('plan-open').click();
-    await page.getByTestId('plan-name').fill('Smaller pull requests');
-    await page.getByTestId('plan-target').fill('6');
-    await page.getByTestId('plan-hypothesis').fill('Smaller changes wait less for review.');
+    // The form's target field (the loop shown beside it has a target of its own).
+    const plan = page.getByTestId('plan-form');
+    await plan.getByTestId('plan-name').fill('Smaller pull requests');
+    await plan.getByTestId('plan-target').fill('6');
+    await plan.getByTestId('plan-hypothesis').fill('Smaller changes wait less for review.');
     await expect(
       page.evaluate(
         async (token) =>
