@@ -5,6 +5,13 @@
  */
 import { parseDuration } from '../../collectors/github/config';
 import { CommandUsageError } from './local';
+import { openStore, type Store } from '../../db/store';
+import type { CheckedEvents } from '../../common/validate-events';
+import type { CollectorContext, CollectorRunResult } from '../../collectors/types';
+import type { Config } from '../config';
+import { isDemo } from '../demo';
+import { collectorContext } from '../collectors/context';
+import { saveLastRun } from '../collectors/status';
 
 export interface CollectArgs {
   names: string[];
@@ -48,3 +55,41 @@ export function parseCollectArgs(
 }
 
 export const thousands = (n: number | null | undefined) => (n === null || n === undefined ? '?' : n.toLocaleString('en'));
+
+/**
+ * One collection from the command line, as every `collect` command runs it: the store opened
+ * (refused when it holds the demo), the organisation synced, Ctrl-C stopping after the current
+ * request, the collector run in a context that stores through the one ingest path, its run
+ * remembered for the dashboard's status, then `report` says what happened and gives the exit code.
+ */
+export async function runCollection<R extends CollectorRunResult>(
+  config: Config,
+  o: {
+    collector: { run(ctx: CollectorContext): Promise<R> };
+    progress?: CollectorContext['progress'];
+    report: (r: R, skipped: CheckedEvents['skipped'], store: Store) => number | Promise<number>;
+  },
+): Promise<number> {
+  const store = openStore(config.dbFile, { check: config.integrityCheck });
+  try {
+    if (await isDemo(store))
+      throw new CommandUsageError(
+        `${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`,
+      );
+    if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
+    const abort = new AbortController();
+    process.once('SIGINT', () => {
+      console.error('\nSIGINT: stopping after the current request; what was stored stays stored.');
+      abort.abort();
+    });
+    const ctx = collectorContext(
+      { store, config, now: Date.now, log: (msg) => console.error(msg) },
+      { signal: abort.signal, progress: o.progress },
+    );
+    const r = await o.collector.run(ctx);
+    await saveLastRun(store, r);
+    return await o.report(r, ctx.skipped, store);
+  } finally {
+    await store.close();
+  }
+}

@@ -4,15 +4,11 @@
  * project and step update in place (projects done of total, requests, rate limit left); a pipe or
  * a log gets one line per project; then a summary. Exits 1 when a project failed.
  */
-import { openStore } from '../../db/store';
 import { skippedSentence } from '../../common/validate-events';
 import { createGitlabCollector, type GitlabRunResult, type ProjectReport } from '../../collectors/gitlab/collector';
 import { loadConfig } from '../config';
-import { isDemo } from '../demo';
-import { collectorContext } from '../collectors/context';
-import { saveLastRun } from '../collectors/status';
 import { CommandUsageError } from './local';
-import { parseCollectArgs, thousands } from './collect-args';
+import { parseCollectArgs, runCollection, thousands } from './collect-args';
 
 export const COLLECT_GITLAB_USAGE = 'collect gitlab [--project group/project]... [--since 90d|2026-01-01] [--config deming.config.yaml]';
 
@@ -67,41 +63,26 @@ export async function collectGitlab(argv: string[]): Promise<number> {
       'nothing to collect: list sources.gitlab.groups or sources.gitlab.projects, or pass --project group/project.',
     );
   }
-  const store = openStore(config.dbFile, { check: config.integrityCheck });
-  try {
-    if (await isDemo(store))
-      throw new CommandUsageError(
-        `${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`,
+  const print = printer(process.stdout);
+  const collector = createGitlabCollector({
+    settings: gl,
+    only: projects.length > 0 ? projects : undefined,
+    since: args.since,
+    onProject: print.project,
+    onTargets: print.targets,
+  });
+  return runCollection(config, {
+    collector,
+    progress: print.progress,
+    report: (r: GitlabRunResult, skipped) => {
+      const seconds = ((r.finishedAt - r.startedAt) / 1000).toFixed(1);
+      console.log(
+        `\nCollected ${r.projects.length} ${r.projects.length === 1 ? 'project' : 'projects'} in ${seconds} s: ${thousands(r.requests)} requests, ` +
+          `${thousands(r.stored)} events stored, rate limit ${thousands(r.rateLimitRemaining)} left${r.errors.length > 0 ? `; ${r.errors.length} failed:` : '.'}`,
       );
-    if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
-    const abort = new AbortController();
-    process.once('SIGINT', () => {
-      console.error('\nSIGINT: stopping after the current request; what was stored stays stored.');
-      abort.abort();
-    });
-    const print = printer(process.stdout);
-    const ctx = collectorContext(
-      { store, config, now: Date.now, log: (msg) => console.error(msg) },
-      { signal: abort.signal, progress: print.progress },
-    );
-    const collector = createGitlabCollector({
-      settings: gl,
-      only: projects.length > 0 ? projects : undefined,
-      since: args.since,
-      onProject: print.project,
-      onTargets: print.targets,
-    });
-    const r: GitlabRunResult = await collector.run(ctx);
-    await saveLastRun(store, r);
-    const seconds = ((r.finishedAt - r.startedAt) / 1000).toFixed(1);
-    console.log(
-      `\nCollected ${r.projects.length} ${r.projects.length === 1 ? 'project' : 'projects'} in ${seconds} s: ${thousands(r.requests)} requests, ` +
-        `${thousands(r.stored)} events stored, rate limit ${thousands(r.rateLimitRemaining)} left${r.errors.length > 0 ? `; ${r.errors.length} failed:` : '.'}`,
-    );
-    for (const e of r.errors) console.log(`  ${e.resource}: ${e.message}`);
-    if (ctx.skipped.count > 0) console.log(`${skippedSentence(ctx.skipped)}.`);
-    return r.errors.length > 0 ? 1 : 0;
-  } finally {
-    await store.close();
-  }
+      for (const e of r.errors) console.log(`  ${e.resource}: ${e.message}`);
+      if (skipped.count > 0) console.log(`${skippedSentence(skipped)}.`);
+      return r.errors.length > 0 ? 1 : 0;
+    },
+  });
 }

@@ -5,17 +5,13 @@
  * says how many incidents are kept unmapped or skipped, and where to see them. Exits 1 when the
  * run failed (what was stored stays; the next run resumes).
  */
-import { openStore } from '../../db/store';
 import { createPagerdutyCollector } from '../../collectors/pagerduty/collector';
 import { loadConfig } from '../config';
-import { isDemo } from '../demo';
-import { collectorContext } from '../collectors/context';
-import { saveLastRun } from '../collectors/status';
 import { CommandUsageError } from './local';
+import { runCollection, thousands } from './collect-args';
 
 export const COLLECT_PAGERDUTY_USAGE = 'collect pagerduty [--config deming.config.yaml]';
 
-const thousands = (n: number | null | undefined) => (n === null || n === undefined ? '?' : n.toLocaleString('en'));
 const plural = (n: number, one: string) => `${thousands(n)} ${n === 1 ? one : `${one}s`}`;
 
 export async function collectPagerduty(argv: string[]): Promise<number> {
@@ -36,47 +32,29 @@ export async function collectPagerduty(argv: string[]): Promise<number> {
     throw new CommandUsageError(
       'incidents.pagerduty has no API key: set PAGERDUTY_TOKEN to a read-only REST API key (or incidents.pagerduty.token: ${MY_KEY}).',
     );
-  const store = openStore(config.dbFile, { check: config.integrityCheck });
-  try {
-    if (await isDemo(store))
-      throw new CommandUsageError(
-        `${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`,
+  const tty = process.stdout.isTTY === true;
+  return runCollection(config, {
+    collector: createPagerdutyCollector({ settings: pd }),
+    progress: (p) => {
+      if (tty && !p.done)
+        process.stdout.write(
+          `\r\x1b[2Kpagerduty  ${thousands(p.requests)} requests, ${thousands(p.stored)} incidents stored, rate limit ${thousands(p.rateLimitRemaining)} left`,
+        );
+    },
+    report: async (r, _skipped, store) => {
+      if (tty) process.stdout.write('\r\x1b[2K');
+      const counts = await store.sourceIncidentCounts();
+      const of = (status: string) => counts.find((c) => c.source === 'pagerduty' && c.status === status)?.n ?? 0;
+      const seconds = ((r.finishedAt - r.startedAt) / 1000).toFixed(1);
+      const limit =
+        r.rateLimitRemaining === null || r.rateLimitRemaining === undefined ? '' : `, rate limit ${thousands(r.rateLimitRemaining)} left`;
+      console.log(`Collected PagerDuty in ${seconds} s: ${plural(r.requests, 'request')}, ${plural(r.stored, 'incident')} stored${limit}.`);
+      console.log(
+        `PagerDuty incidents kept: ${thousands(of('counted'))} counted, ${thousands(of('unmapped'))} unmapped (GET /api/v1/incidents/unmapped), ${thousands(of('skipped'))} skipped (GET /api/v1/incidents/skipped).`,
       );
-    if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
-    const abort = new AbortController();
-    process.once('SIGINT', () => {
-      console.error('\nSIGINT: stopping after the current request; what was stored stays stored.');
-      abort.abort();
-    });
-    const tty = process.stdout.isTTY === true;
-    const ctx = collectorContext(
-      { store, config, now: Date.now, log: (msg) => console.error(msg) },
-      {
-        signal: abort.signal,
-        progress: (p) => {
-          if (tty && !p.done)
-            process.stdout.write(
-              `\r\x1b[2Kpagerduty  ${thousands(p.requests)} requests, ${thousands(p.stored)} incidents stored, rate limit ${thousands(p.rateLimitRemaining)} left`,
-            );
-        },
-      },
-    );
-    const r = await createPagerdutyCollector({ settings: pd }).run(ctx);
-    if (tty) process.stdout.write('\r\x1b[2K');
-    await saveLastRun(store, r);
-    const counts = await store.sourceIncidentCounts();
-    const of = (status: string) => counts.find((c) => c.source === 'pagerduty' && c.status === status)?.n ?? 0;
-    const seconds = ((r.finishedAt - r.startedAt) / 1000).toFixed(1);
-    const limit =
-      r.rateLimitRemaining === null || r.rateLimitRemaining === undefined ? '' : `, rate limit ${thousands(r.rateLimitRemaining)} left`;
-    console.log(`Collected PagerDuty in ${seconds} s: ${plural(r.requests, 'request')}, ${plural(r.stored, 'incident')} stored${limit}.`);
-    console.log(
-      `PagerDuty incidents kept: ${thousands(of('counted'))} counted, ${thousands(of('unmapped'))} unmapped (GET /api/v1/incidents/unmapped), ${thousands(of('skipped'))} skipped (GET /api/v1/incidents/skipped).`,
-    );
-    if ((r.skipped ?? 0) > 0) console.log(`${plural(r.skipped ?? 0, 'incident')} could not be read and were skipped (the log says why).`);
-    for (const e of r.errors) console.log(`failed: ${e.message}`);
-    return r.errors.length > 0 ? 1 : 0;
-  } finally {
-    await store.close();
-  }
+      if ((r.skipped ?? 0) > 0) console.log(`${plural(r.skipped ?? 0, 'incident')} could not be read and were skipped (the log says why).`);
+      for (const e of r.errors) console.log(`failed: ${e.message}`);
+      return r.errors.length > 0 ? 1 : 0;
+    },
+  });
 }

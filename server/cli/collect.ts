@@ -4,16 +4,12 @@
  * repository (requests, events stored, rate limit left) and a summary. Plain text: a terminal
  * sees the current step update in place; a pipe or a log gets one line per repository.
  */
-import { openStore } from '../../db/store';
 import { skippedSentence, type CheckedEvents } from '../../common/validate-events';
 import { createGithubCollector, type GithubRunResult } from '../../collectors/github/collector';
 import { ConfigError, loadConfig } from '../config';
-import { isDemo } from '../demo';
-import { collectorContext } from '../collectors/context';
-import { saveLastRun } from '../collectors/status';
 import type { CliCommand } from './index';
 import { CommandUsageError } from './local';
-import { parseCollectArgs, thousands } from './collect-args';
+import { parseCollectArgs, runCollection, thousands } from './collect-args';
 
 interface Args {
   repos: string[];
@@ -84,36 +80,21 @@ const command: CliCommand = {
         'nothing to collect: list sources.github.repositories or sources.github.organisations, or pass --repo owner/name.',
       );
     }
-    const store = openStore(config.dbFile, { check: config.integrityCheck });
-    try {
-      if (await isDemo(store))
-        throw new CommandUsageError(
-          `${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`,
-        );
-      if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
-      const abort = new AbortController();
-      process.once('SIGINT', () => {
-        console.error('\nSIGINT: stopping after the current request; what was stored stays stored.');
-        abort.abort();
-      });
-      const printer = progressPrinter(process.stdout);
-      const ctx = collectorContext(
-        { store, config, now: Date.now, log: (msg) => console.error(msg) },
-        { signal: abort.signal, progress: printer.progress },
-      );
-      const collector = createGithubCollector({
-        settings: gh,
-        only: args.repos.length > 0 ? args.repos : undefined,
-        since: args.since,
-        onRepository: printer.repository,
-      });
-      const result = await collector.run(ctx);
-      await saveLastRun(store, result);
-      summary(result, ctx.skipped);
-      return result.errors.length > 0 ? 1 : 0;
-    } finally {
-      await store.close();
-    }
+    const printer = progressPrinter(process.stdout);
+    const collector = createGithubCollector({
+      settings: gh,
+      only: args.repos.length > 0 ? args.repos : undefined,
+      since: args.since,
+      onRepository: printer.repository,
+    });
+    return runCollection(config, {
+      collector,
+      progress: printer.progress,
+      report: (result, skipped) => {
+        summary(result, skipped);
+        return result.errors.length > 0 ? 1 : 0;
+      },
+    });
   },
 };
 
