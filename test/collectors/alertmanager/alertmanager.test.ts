@@ -148,6 +148,20 @@ describe('Alertmanager', () => {
     expect(incidents(c.dbFile)).toHaveLength(2);
   });
 
+  it('refuses a body over its 5 MB limit with 413 and one nested past limits.jsonDepth with 400, storing nothing', async () => {
+    const c = config();
+    const s = await serve(c);
+    const huge = notification(group, [{ ...api(1, '2026-03-03T10:00:00Z'), annotations: { summary: 'x'.repeat(5_500_000) } }]);
+    expect(await notify(s.url, huge)).toMatchObject({ status: 413, body: { error: { code: 'too_large' } } });
+    const res = await fetch(`${s.url}/webhooks/alertmanager`, {
+      method: 'POST',
+      body: '['.repeat(100_000) + ']'.repeat(100_000),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    });
+    expect([res.status, ((await res.json()) as any).error.code]).toEqual([400, 'too_deep']);
+    expect(incidents(c.dbFile)).toEqual([]);
+  });
+
   it('takes a bearer token or basic auth as http_config sends them, and refuses anything else with 401, storing nothing', async () => {
     const c = config();
     const s = await serve(c);

@@ -157,6 +157,13 @@ describe('GitLab webhooks', () => {
       payload: '{"object_kind": "issue", ' as unknown as Record<string, unknown>,
     });
     expect(malformed).toMatchObject({ status: 400, body: { error: { code: 'malformed_json' } } });
+    const absurd = (payload: string) => deliver(s.url, { event: 'Issue Hook', payload: payload as unknown as Record<string, unknown> });
+    // Over the 25 MB limit is a 413; nested past limits.jsonDepth a 400; neither is read further.
+    expect(await absurd(`{"object_kind":"issue","pad":"${'x'.repeat(26 * 1024 * 1024)}"}`)).toMatchObject({
+      status: 413,
+      body: { error: { code: 'too_large' } },
+    });
+    expect(await absurd('['.repeat(100_000) + ']'.repeat(100_000))).toMatchObject({ status: 400, body: { error: { code: 'too_deep' } } });
     const issue = all.find((h) => h.payload.object_kind === 'issue')!;
     const shapeless = await deliver(s.url, { event: 'Issue Hook', payload: { ...issue.payload, object_attributes: { id: 1, iid: 2 } } });
     expect(shapeless.status).toBe(400);

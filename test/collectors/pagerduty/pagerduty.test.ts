@@ -248,6 +248,13 @@ describe('PagerDuty', () => {
     expect((await deliver(s.url, text, signature(text, 'not-the-secret-at-all'))).status).toBe(401);
     expect((await deliver(s.url, text.replace('P1', 'P5'), signature(text, SECRET))).status).toBe(401);
     expect((await deliver(s.url, text, 'v1=zz')).body.error.code).toBe('bad_signature');
+    // Signed but absurd: over the 1 MB limit is a 413, nested past limits.jsonDepth a 400.
+    const huge = JSON.stringify({ event: { ...triggered.event, padding: 'x'.repeat(1_100_000) } });
+    expect(await deliver(s.url, huge)).toMatchObject({ status: 413, body: { error: { code: 'too_large' } } });
+    expect(await deliver(s.url, '['.repeat(100_000) + ']'.repeat(100_000))).toMatchObject({
+      status: 400,
+      body: { error: { code: 'too_deep' } },
+    });
     expect(snapshot(c.dbFile)).toEqual({ incidents: [], records: [] });
     // PagerDuty signs with both secrets during a rotation; either one configured is enough.
     expect((await deliver(s.url, text, `${signature(text, 'retired-secret-000000')},${signature(text, OLD_SECRET)}`)).status).toBe(200);
