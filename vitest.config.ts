@@ -8,6 +8,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One real PostgreSQL server for the run (test/helpers/postgres.ts); tests take a database of it each.
+    globalSetup: ['./test/helpers/postgres-global.ts'],
     reporters: ['default', './test/summary-reporter.ts'],
   },
 });
