@@ -17,6 +17,7 @@ import { roles, type Role } from './roles';
 import { isLoopback } from './door';
 import { evidenceMatcher, type EvidenceEntry, type EvidenceSettings } from './metrics/evidence';
 import { benchmarkEditions, DEFAULT_EDITION, isBenchmarkEdition } from './benchmark/editions';
+import { isPostgresUrl, MAX_POOL_SIZE, POSTGRES_URL_EXAMPLE, type PostgresSettings } from '../db/postgres/settings';
 
 export { roles, type Role };
 
@@ -69,7 +70,26 @@ const fileSchema = z
       })
       .strict()
       .optional(),
-    database: z.string().min(1).optional(),
+    /**
+     * The SQLite file (a path), or PostgreSQL: a postgres:// URL, or `{url, caFile, poolSize}`
+     * (README, "Running on PostgreSQL"). A string is read as `{file}` or `{url}`.
+     */
+    database: z
+      .preprocess(
+        (v) => (typeof v === 'string' ? (isPostgresUrl(v) ? { url: v } : { file: v }) : v),
+        z
+          .object({
+            file: z.string().min(1).optional(),
+            url: z
+              .string()
+              .refine(isPostgresUrl, `expected a postgres:// or postgresql:// URL, such as ${POSTGRES_URL_EXAMPLE}`)
+              .optional(),
+            caFile: z.string().min(1, "expected the path of a PEM file of your database's certificate authorities").optional(),
+            poolSize: positive(MAX_POOL_SIZE).optional(),
+          })
+          .strict(),
+      )
+      .optional(),
     timezone: z.string().refine(isValidTimeZone, 'expected an IANA time zone such as "UTC" or "America/Vancouver"').optional(),
     demo: z.enum(['auto', 'on', 'off']).optional(),
     production: z.string().min(1).optional(),
@@ -191,7 +211,10 @@ export type ConfigFile = z.infer<typeof fileSchema>;
 export interface Config {
   port: number;
   host: string;
+  /** The SQLite file (`DEMING_DB`, `database`), used when `postgres` is null. */
   dbFile: string;
+  /** PostgreSQL (`DEMING_DATABASE_URL`, `database.url`), or null for SQLite. */
+  postgres: PostgresSettings | null;
   configFile: string | null;
   demo: 'auto' | 'on' | 'off';
   tz: string;
@@ -439,6 +462,37 @@ function evidenceEntries(file: ConfigFile): EvidenceEntry[] {
   });
 }
 
+/**
+ * PostgreSQL when `DEMING_DATABASE_URL` or `database.url` names it (the environment wins, with
+ * `DEMING_DATABASE_CA_FILE` and `DEMING_DATABASE_POOL_SIZE`); null for SQLite. A URL of another
+ * kind is refused (by its scheme only: the URL holds a password).
+ */
+function postgresOf(env: NodeJS.ProcessEnv, file: ConfigFile['database']): PostgresSettings | null {
+  const problems: string[] = [];
+  const url = env.DEMING_DATABASE_URL ?? file?.url;
+  if (env.DEMING_DATABASE_URL !== undefined && !isPostgresUrl(env.DEMING_DATABASE_URL)) {
+    const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(env.DEMING_DATABASE_URL)?.[1];
+    problems.push(
+      `DEMING_DATABASE_URL: expected a postgres:// or postgresql:// URL such as ${POSTGRES_URL_EXAMPLE}, got ${scheme ? `a ${scheme}: URL` : 'no URL'}` +
+        ' (for a SQLite file, unset it and set DEMING_DB).',
+    );
+  }
+  const poolText = env.DEMING_DATABASE_POOL_SIZE;
+  const poolSize = poolText !== undefined ? Number(poolText) : file?.poolSize;
+  if (poolText !== undefined && !(/^\d+$/.test(poolText.trim()) && poolSize! >= 1 && poolSize! <= MAX_POOL_SIZE)) {
+    problems.push(`DEMING_DATABASE_POOL_SIZE: expected a whole number of connections from 1 to ${MAX_POOL_SIZE}, got "${poolText}".`);
+  }
+  const caFile = env.DEMING_DATABASE_CA_FILE ?? file?.caFile;
+  if (!url && (caFile !== undefined || poolSize !== undefined)) {
+    problems.push(
+      `${caFile !== undefined ? 'DEMING_DATABASE_CA_FILE / database.caFile' : 'DEMING_DATABASE_POOL_SIZE / database.poolSize'}: PostgreSQL settings without a database URL: set DEMING_DATABASE_URL (or database.url), or remove them for SQLite.`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  if (!url) return null;
+  return { url, ...(caFile !== undefined ? { caFile } : {}), ...(poolSize !== undefined ? { poolSize } : {}) };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: string): Config {
   const configFile = argvConfig ?? env.DEMING_CONFIG ?? (existsSync('deming.config.yaml') ? 'deming.config.yaml' : null);
   if (configFile && !existsSync(configFile))
@@ -530,13 +584,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
     signInAttempts: fileLimits.signInAttempts ?? defaultLimits.signInAttempts,
     signInLockMs: fileLimits.signInLockMinutes !== undefined ? fileLimits.signInLockMinutes * 60_000 : defaultLimits.signInLockMs,
   };
+  const postgres = check(() => postgresOf(env, file.database), null);
   const config = check((): Config => {
     const incidents = orConfigError(configFile, () => resolveIncidentSettings(file.incidents, env));
     const gitlab = file.sources?.gitlab ? orConfigError(configFile, () => resolveGitlabSettings(file.sources!.gitlab!, env)) : null;
     return {
       port,
       host,
-      dbFile: env.DEMING_DB ?? file.database ?? './data/deming.db',
+      dbFile: env.DEMING_DB ?? file.database?.file ?? './data/deming.db',
+      postgres,
       configFile,
       demo: demo.data ?? 'auto',
       tz,

@@ -15,17 +15,11 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 
-export const MIN_POSTGRES_VERSION = 14;
-export const DEFAULT_POOL_SIZE = 10;
+import { DEFAULT_POOL_SIZE, isPostgresUrl, MAX_POOL_SIZE, POSTGRES_URL_EXAMPLE, type PostgresSettings } from './settings';
 
-export interface PostgresSettings {
-  /** `postgres://user:password@host:port/database?sslmode=verify-full` */
-  url: string;
-  /** Connections in the pool (1–1000). */
-  poolSize?: number;
-  /** A PEM file of the certificate authorities the server's certificate must chain to. */
-  caFile?: string;
-}
+export { DEFAULT_POOL_SIZE, isPostgresUrl, type PostgresSettings } from './settings';
+
+export const MIN_POSTGRES_VERSION = 14;
 
 export type ConnectFailure = 'wrong-password' | 'no-role' | 'missing-database' | 'too-old' | 'tls' | 'unreachable' | 'settings' | 'other';
 
@@ -48,11 +42,6 @@ export class PostgresConnectError extends Error {
 const SSL_MODES = ['disable', 'require', 'verify-ca', 'verify-full'] as const;
 type SslMode = (typeof SSL_MODES)[number];
 
-/** True for a `postgres://` or `postgresql://` URL. */
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(url);
-}
-
 /** `user@host:port/database`: where we connect, for messages (no password). */
 export function describeTarget(url: string): string {
   try {
@@ -69,7 +58,7 @@ export function poolConfig(settings: PostgresSettings): pg.PoolConfig {
   if (!isPostgresUrl(settings.url)) {
     throw new PostgresConnectError(
       'settings',
-      'DEMING_DATABASE_URL must be a postgres:// or postgresql:// URL, such as postgres://deming@db.example.gov:5432/deming',
+      `DEMING_DATABASE_URL must be a postgres:// or postgresql:// URL, such as ${POSTGRES_URL_EXAMPLE}`,
     );
   }
   let u: URL;
@@ -82,8 +71,8 @@ export function poolConfig(settings: PostgresSettings): pg.PoolConfig {
     );
   }
   const poolSize = settings.poolSize ?? DEFAULT_POOL_SIZE;
-  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > 1000) {
-    throw new PostgresConnectError('settings', `database.poolSize must be a whole number from 1 to 1000, not ${poolSize}`);
+  if (!Number.isInteger(poolSize) || poolSize < 1 || poolSize > MAX_POOL_SIZE) {
+    throw new PostgresConnectError('settings', `database.poolSize must be a whole number from 1 to ${MAX_POOL_SIZE}, not ${poolSize}`);
   }
   const mode = u.searchParams.get('sslmode');
   const rootCert = u.searchParams.get('sslrootcert');
