@@ -2,7 +2,6 @@
  * The one ingestion path every source uses: validate, normalise, upsert idempotently by
  * `(type, source, id)`, link commits to deployments, all in one transaction per batch.
  */
-import { hash as digest } from 'node:crypto';
 import type { NativeEvent } from '../common/events';
 import type { Db } from './connection';
 import { ensureService, type ServiceRef } from './queries/org';
@@ -18,6 +17,7 @@ import { putCursor, type Cursor } from './queries/cursors';
 import { servicesChanged } from './change-feed';
 import { recordDeliveryOnce, type DeliveryRecord } from './queries/webhook-deliveries';
 import { storeSourceIncidents, type SourceIncidentsWrite } from './queries/source-incidents';
+import { BatchTally, eventHash, samePullRequest, type PullRequestFields } from './event-rules';
 import { changeRow, ciRunRow, deploymentRow, incidentRow, keyOf, ms, pullRequestRow } from './rows';
 
 export interface IngestOptions {
@@ -54,19 +54,6 @@ export interface IngestResult {
 }
 
 /**
- * The part of an event's payload its hash covers: all but `updatedAt`, which is no fact Deming
- * reads. So a version that differs only in it is unchanged (a GitHub issue read again after a
- * comment), though the stored time still moves forward (db/queries/events.ts), and an event stored
- * before its source sent times is not changed by the first version with one. `updatedAt` is the
- * last key of every event type (common/events.ts), so it is the payload's tail; a string value
- * cannot contain `,"updatedAt":"` (its quotes would be escaped), and a timestamp needs no escaping.
- */
-function hashedPart(payload: string, updatedAt: string): string {
-  const tail = `,"updatedAt":"${updatedAt}"}`;
-  return payload.endsWith(tail) ? `${payload.slice(0, payload.length - tail.length)}}` : payload;
-}
-
-/**
  * The service an event names, from the connection's cache of services by name (db/connection.ts).
  * `Acme/Web` and `acme/web` are two entries for one service (matched by its key, in
  * ensureService); `name` is the one it was first seen with, which the live feed reports.
@@ -79,23 +66,6 @@ function serviceOf(db: Db, name: string, resolveTeam: (service: string) => strin
     ids.set(name, ref);
   }
   return ref;
-}
-
-type PullRequestFields = NonNullable<Extract<NativeEvent, { type: 'change' }>['pullRequest']>;
-
-/**
- * Whether two reports of one pull request carry the same fields, as sent: then their upserts
- * store the same values, and the second changes nothing.
- */
-function samePullRequest(a: PullRequestFields, b: PullRequestFields): boolean {
-  return (
-    a.openedAt === b.openedAt &&
-    a.mergedAt === b.mergedAt &&
-    a.mergeSha === b.mergeSha &&
-    a.firstCommitAt === b.firstCommitAt &&
-    a.planStartedAt === b.planStartedAt &&
-    a.url === b.url
-  );
 }
 
 /**
@@ -143,16 +113,8 @@ export function ingestEvents(db: Db, events: NativeEvent[], opts: IngestOptions)
 function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): IngestResult {
   const defaultSource = opts.defaultSource ?? 'api';
   const keys = syncKeyIndex(db);
-  const result: IngestResult = { accepted: 0, updated: 0, unchanged: 0, counts: [], services: [], serviceIds: [] };
-  const touchedIds = new Set<number>();
-  const counts = new Map<string, IngestResult['counts'][number]>();
-  const relinkFrom = new Map<number, number>();
-  const touched = new Set<string>();
-  const relink = (serviceId: number, at: number | null | undefined) => {
-    if (at === null || at === undefined) return;
-    const prev = relinkFrom.get(serviceId);
-    if (prev === undefined || at < prev) relinkFrom.set(serviceId, at);
-  };
+  const tally = new BatchTally();
+  const relink = (serviceId: number, at: number | null | undefined) => tally.relink(serviceId, at);
   // Commits that brought parents, by service: one that was already shipped may widen what its
   // deployment shipped, so linking starts again at that deployment. Looked up once per service
   // after the loop; only this batch's deployment updates unlink anything before then, and they
@@ -166,25 +128,14 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
   for (const e of events) {
     const key = keyOf(e, defaultSource);
     const payload = JSON.stringify(e);
-    // The same hex SHA-1 as createHash('sha1'), one call and no Hash object per event.
-    const hash = digest('sha1', e.updatedAt === undefined ? payload : hashedPart(payload, e.updatedAt), 'hex');
+    const hash = eventHash(e, payload);
     // An unchanged event names the service it named before, so this creates no service for it.
     const { id: serviceId, name: service } = serviceOf(db, e.service, opts.resolveTeam);
     const seen = recordEventKey(db, keys, key, serviceId, hash, ms(e.updatedAt));
     // An older version than the stored one (by the source's updatedAt) is acknowledged as unchanged.
-    if (seen === 'unchanged' || seen === 'older') {
-      result.unchanged++;
-      continue;
-    }
-    if (seen === 'new') result.accepted++;
-    else result.updated++;
+    if (!tally.outcome(seen)) continue;
     insertRawEvent(db, key, opts.now, payload);
-    touched.add(service);
-    touchedIds.add(serviceId);
-    const countKey = `${e.type} ${service}`;
-    const c = counts.get(countKey);
-    if (c) c.n++;
-    else counts.set(countKey, { type: e.type, service, n: 1 });
+    tally.stored(e.type, service, serviceId);
 
     switch (e.type) {
       case 'deployment': {
@@ -231,16 +182,9 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
     }
   }
   for (const [serviceId, shas] of withParents) relink(serviceId, getEarliestShippedAt(db, serviceId, JSON.stringify(shas)));
-  for (const [serviceId, from] of relinkFrom) relinkService(db, serviceId, from);
+  for (const [serviceId, from] of tally.relinkFrom) relinkService(db, serviceId, from);
   for (const c of opts.cursors ?? []) putCursor(db, c, opts.now);
   if (opts.alsoStore?.delivery) recordDeliveryOnce(db, opts.alsoStore.delivery);
-  for (const s of opts.alsoStore?.incidents ? storeSourceIncidents(db, opts.alsoStore.incidents) : []) {
-    touched.add(s.name);
-    touchedIds.add(s.id);
-  }
-  result.counts = [...counts.values()];
-  result.services = [...touched].sort();
-  for (const id of relinkFrom.keys()) touchedIds.add(id);
-  result.serviceIds = [...touchedIds];
-  return result;
+  for (const s of opts.alsoStore?.incidents ? storeSourceIncidents(db, opts.alsoStore.incidents) : []) tally.touch(s.name, s.id);
+  return tally.finish();
 }

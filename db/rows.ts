@@ -3,12 +3,14 @@
  * field becomes (epoch milliseconds, 0/1 flags, null for absent) is read and tested in one place.
  * `db/ingest.ts` decides when to write them; the queries in `db/queries/` write them.
  */
-import type { ChangeEvent, CiRunEvent, DeploymentEvent, IncidentEvent, NativeEvent } from '../common/events';
+import type { ChangeEvent, CiRunEvent, DeploymentEvent, IncidentEvent, NativeEvent, NativeEventInput } from '../common/events';
 import type { ChangeInsert, PullRequestInsert } from './queries/changes';
 import type { CiRunInsert } from './queries/ci-runs';
 import type { DeploymentInsert } from './queries/deployments';
 import type { EventKey } from './queries/event-keys';
 import type { IncidentInsert } from './queries/incidents';
+import type { LoopInsert, LoopRow } from './queries/loops';
+import type { DemoLoopSeed } from './store';
 
 /** An ISO timestamp as epoch milliseconds; absent stays null. */
 export const ms = (iso: string | undefined): number | null => (iso === undefined ? null : Date.parse(iso));
@@ -100,3 +102,55 @@ export function incidentRow(e: IncidentEvent, key: EventKey, serviceId: number):
     url: e.url ?? null,
   };
 }
+
+/** A stored incident as the stores read it back (with its key's newest source time). */
+export interface StoredIncidentRow {
+  service: string;
+  openedAt: number;
+  resolvedAt: number | null;
+  severity: string | null;
+  deploymentRef: string | null;
+  rootCauseSha: string | null;
+  changeRequest: string | null;
+  title: string | null;
+  url: string | null;
+  updatedAt: number | null;
+}
+
+const iso = (t: number | null) => (t === null ? undefined : new Date(t).toISOString());
+
+/** A stored incident as a native event again, so a later report can update it. */
+export function incidentEventOf(row: StoredIncidentRow, source: string, extId: string): Extract<NativeEventInput, { type: 'incident' }> {
+  return {
+    type: 'incident',
+    id: extId,
+    source,
+    service: row.service,
+    openedAt: iso(row.openedAt)!,
+    resolvedAt: iso(row.resolvedAt),
+    severity: row.severity ?? undefined,
+    deploymentId: row.deploymentRef ?? undefined,
+    rootCauseSha: row.rootCauseSha ?? undefined,
+    changeRequest: row.changeRequest ?? undefined,
+    title: row.title ?? undefined,
+    url: row.url ?? undefined,
+    updatedAt: iso(row.updatedAt),
+  };
+}
+
+/** A demo loop as it is planned. */
+export const demoLoopInsert = (l: DemoLoopSeed): LoopInsert => ({
+  scope: l.scope,
+  name: l.name,
+  fromAt: l.from,
+  toAt: l.to,
+  createdAt: l.plannedAt,
+  planMetric: l.plan.metric,
+  planTarget: l.plan.target,
+  planHypothesis: l.plan.hypothesis,
+});
+
+/** What acting on a demo loop changes of it. */
+export const demoLoopAct =
+  (act: NonNullable<DemoLoopSeed['act']>) =>
+  (b: LoopRow): LoopRow => ({ ...b, actDecision: act.decision, actNotes: act.notes, actDecidedAt: act.at });

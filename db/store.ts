@@ -53,6 +53,7 @@ import { countRawEvents } from './queries/events';
 import { reevaluateProduction, type ProductionReevaluation } from './production';
 import { sourceIncidentReads, type SourceIncidentReads } from './queries/source-incidents';
 import { patchLoop, planLoop } from './queries/loops';
+import { demoLoopAct, demoLoopInsert } from './rows';
 import * as loops from './queries/loops';
 import type { LoopAuditRow, LoopInsert, LoopRow, LoopWrite } from './queries/loops';
 
@@ -348,30 +349,8 @@ function sqliteStore(db: Connection, now: () => number): SqliteStore {
 /** The demo's loops, each planned and acted on through the same units of work as the API, so the audit trail has them. */
 function seedDemoLoops(db: Db, loops: readonly DemoLoopSeed[]): void {
   for (const l of loops) {
-    const planned = planLoop(
-      db,
-      {
-        scope: l.scope,
-        name: l.name,
-        fromAt: l.from,
-        toAt: l.to,
-        createdAt: l.plannedAt,
-        planMetric: l.plan.metric,
-        planTarget: l.plan.target,
-        planHypothesis: l.plan.hypothesis,
-      },
-      l.actor,
-    );
+    const planned = planLoop(db, demoLoopInsert(l), l.actor);
     if (!planned.ok) throw new Error(`demo loop "${l.name}" was not stored: ${planned.reason}`);
-    const act = l.act;
-    if (act)
-      patchLoop(
-        db,
-        planned.loop.id,
-        (b) => ({ ...b, actDecision: act.decision, actNotes: act.notes, actDecidedAt: act.at }),
-        'act',
-        l.actor,
-        act.at,
-      );
+    if (l.act) patchLoop(db, planned.loop.id, demoLoopAct(l.act), 'act', l.actor, l.act.at);
   }
 }

@@ -6,6 +6,7 @@
 import type { Db } from '../connection';
 import { prepared } from '../prepared';
 import { keyFingerprint, type KeyBatch } from '../key-index';
+import { decideKey, type KeyOutcome } from '../event-rules';
 
 export interface EventKey {
   type: string;
@@ -13,22 +14,13 @@ export interface EventKey {
   eventId: string;
 }
 
-/** What storing an event's key found: see {@link recordEventKey}. */
-export type KeyOutcome = 'new' | 'changed' | 'unchanged' | 'older';
+export type { KeyOutcome } from '../event-rules';
 
 /**
- * Records the latest hash of an event stored for `serviceId`: `new` the first time its
- * `(type, source, id)` is seen in any service; `changed` when the hash differs from the stored
- * one (the version goes up), including when the event now names another service (the key moves
- * to it); `unchanged` when it is the same (nothing is written). A new event, the common case,
- * takes one insert into its service's part of the table (see db/key-index.ts).
- *
- * `updatedAt` is the source's modification time of this version (ms), or null when it gave
- * none. The key keeps the newest one any version carried: a version older than that is `older`
- * (nothing is written: a replayed or late delivery never overwrites a newer state); an equal or
- * newer one, or one without a time, is compared by hash as above. An unchanged version with a
- * newer time still moves the stored time forward, so that a version from in between, arriving
- * later, is older.
+ * Records the latest hash of an event stored for `serviceId`, as {@link decideKey} says (new,
+ * changed, unchanged or older). A new event, the common case, takes one insert into its
+ * service's part of the table (see db/key-index.ts); a key that moves to another service is
+ * deleted from the one that held it.
  */
 export function recordEventKey(
   db: Db,
@@ -46,28 +38,15 @@ export function recordEventKey(
       FROM event_keys WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?`,
     ).get(holder, k.type, k.source, k.eventId);
     if (!stored) continue;
-    if (updatedAt !== null && stored.updatedAt !== null && updatedAt < stored.updatedAt) return 'older';
-    // Not older: this version's time is the newest, or it has none and the stored one stays.
-    const newest = updatedAt ?? stored.updatedAt;
+    const { outcome, next } = decideKey({ serviceId: holder, ...stored }, serviceId, hash, updatedAt);
+    if (!next) return outcome;
     if (holder === serviceId) {
-      if (stored.hash === hash) {
-        if (newest !== stored.updatedAt) {
-          prepared(db, 'UPDATE event_keys SET updated_at = ? WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?').run(
-            newest,
-            holder,
-            k.type,
-            k.source,
-            k.eventId,
-          );
-        }
-        return 'unchanged';
-      }
       prepared(
         db,
-        `UPDATE event_keys SET hash = ?, version = version + 1, updated_at = ?
+        `UPDATE event_keys SET hash = ?, version = ?, updated_at = ?
         WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?`,
-      ).run(hash, newest, holder, k.type, k.source, k.eventId);
-      return 'changed';
+      ).run(next.hash, next.version, next.updatedAt, holder, k.type, k.source, k.eventId);
+      return outcome;
     }
     // The same event now names another service: its key moves there.
     prepared(db, 'DELETE FROM event_keys WHERE service_id = ? AND type = ? AND source = ? AND event_id = ?').run(
@@ -76,8 +55,8 @@ export function recordEventKey(
       k.source,
       k.eventId,
     );
-    insertKey(db, batch, k, serviceId, hash, stored.version + 1, fp, newest);
-    return 'changed';
+    insertKey(db, batch, k, serviceId, next.hash, next.version, fp, next.updatedAt);
+    return outcome;
   }
   insertKey(db, batch, k, serviceId, hash, 0, fp, updatedAt);
   return 'new';
