@@ -6,12 +6,13 @@
  * deliveries, incidents kept aside, and the production flag worked out again.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openStore, DeliveryRecordedAlready, type Store, type IngestOptions, type GroupBatch } from '../../db/store';
 import { openPostgresStore } from '../../db/postgres/store';
+import { migrate } from '../../db/postgres/migrate';
 import { validateEvents } from '../../common/validate-events';
 import { teamResolver, type OrganisationConfig } from '../../common/org';
 import type { NativeEventInput } from '../../common/events';
@@ -29,18 +30,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const MIGRATIONS = join(import.meta.dirname, '../../db/postgres/migrations');
-
 /** The two stores, each fresh: SQLite on a temporary file, PostgreSQL on a database of its own. */
 async function stores(opts: { leadTimeFrom?: 'commit' | 'author' } = {}): Promise<{ sqlite: Store; postgres: Store; pool: pg.Pool }> {
   const dir = mkdtempSync(join(tmpdir(), 'deming-pgstore-'));
   const sqlite = openStore(join(dir, 'deming.db'), opts);
   const db = await testDatabase();
   const pool = new pg.Pool({ connectionString: db.url, max: 4 });
-  for (const f of readdirSync(MIGRATIONS)
-    .filter((f) => f.endsWith('.sql'))
-    .sort())
-    await pool.query(readFileSync(join(MIGRATIONS, f), 'utf8'));
+  await migrate(pool);
   const postgres = await openPostgresStore(pool, opts);
   cleanups.push(async () => {
     await sqlite.close();
