@@ -5,6 +5,10 @@
  * times the start's re-evaluation (db/production.ts) three times: with the same pattern (the
  * usual start), with a pattern that also counts `staging` (every service's staging deployments
  * join production and every service is linked again from its first), and back to the default.
+ * Then times a source's declared environments changing (collectors/shared/declared.ts, through
+ * the ingest service as the server's start does): the first start that keeps the declaration
+ * (every stored deployment of the source read, none sent), a usual start (one setting read), and a
+ * declaration that renames every `staging` deployment to `production` (each sent again and linked).
  * Prints a JSON report and writes it to bench/results/production-<size>.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +19,9 @@ import { parseArgs } from 'node:util';
 import { validateEvents } from '../common/validate-events';
 import { teamResolver } from '../common/org';
 import { openStore } from '../db/store';
-import { SIZES, batches, organisationOf, type ScaleShape } from './scale-generate';
+import { remapDeclaredEnvironments, type Declaration } from '../collectors/shared/declared';
+import { createIngest } from '../server/ingest';
+import { SIZES, SOURCE, batches, organisationOf, type ScaleShape } from './scale-generate';
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const log = (msg: string) => process.stderr.write(`production: ${msg}\n`);
@@ -74,6 +80,32 @@ export async function run(args: string[]): Promise<unknown> {
       await timed('staging counts too', /^(prod(uction)?|staging)$/i),
       await timed('back to the default', defaultPattern),
     ];
+    // A source's declared environments: the same twice, then `staging` declared to be `production`.
+    const ingest = createIngest({ store, config: { production: defaultPattern, organisation }, now: () => shape.end, log });
+    const declaration = (fingerprint: string, rename: boolean): Declaration => ({
+      source: SOURCE,
+      fingerprint,
+      mapper: async () => (d) => (rename && d.environment === 'staging' ? { ...d, environment: 'production' } : null),
+    });
+    const declared = async (label: string, d: Declaration) => {
+      const start = performance.now();
+      const [r] = await remapDeclaredEnvironments(store, [d], (events) => ingest.storeNow({ events, outOfRange: 'skip' }));
+      const ms = performance.now() - start;
+      log(`declared environments, ${label}: ${r?.read ?? 0} deployments read, ${r?.sent ?? 0} sent again in ${round(ms)} ms`);
+      return {
+        label,
+        read: r?.read ?? 0,
+        sent: r?.sent ?? 0,
+        ms: round(ms),
+        productionDeployments: count('is_production = 1'),
+        shippedLinks: shippedLinks(),
+      };
+    };
+    const declaredSteps = [
+      await declared('first start, declaration kept', declaration('as collected', false)),
+      await declared('same declaration (a usual start)', declaration('as collected', false)),
+      await declared('staging declared production', declaration('staging is production', true)),
+    ];
     const report = {
       bench: 'production',
       size,
@@ -82,6 +114,7 @@ export async function run(args: string[]): Promise<unknown> {
       events,
       deployments: count('1 = 1'),
       steps,
+      declaredSteps,
     };
     mkdirSync(resultsDir, { recursive: true });
     const reduced = values.services || values.months ? '-reduced' : '';

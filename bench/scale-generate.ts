@@ -154,7 +154,7 @@ const PRACTICES: readonly Practice[] = [
 const LEVEL_UPS = [0.08, 0.16, 0.3];
 /** Commits per working day on a service of activity 1 (weekends see 5% of that): 4.8 a day on average. */
 const COMMITS_PER_WORKDAY = 6.57;
-const SOURCE = 'scale';
+export const SOURCE = 'scale';
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const iso = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString();

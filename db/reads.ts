@@ -19,7 +19,7 @@ import { listChangePullRequests, listChangesByIds, type ChangeListRow, type Chan
 import { listDeployments, type DeploymentListRow } from './queries/deployments';
 import { listIncidents, type IncidentListRow } from './queries/incidents';
 import { listCiRuns, type CiRunListRow } from './queries/ci-runs';
-import { countRawEventsByType, iterateLatestRawEvents, type RawEventRow } from './queries/raw-events';
+import { countRawEventsByType, iterateLatestDeployments, iterateLatestRawEvents, type RawEventRow } from './queries/raw-events';
 import { prepared } from './prepared';
 
 /** A successful production deployment; `failed`, `rework`, `unplanned` are 0 or 1. */
@@ -67,6 +67,8 @@ export interface StoreReads {
   readCiRuns(serviceIds: number[], from: number, to: number, limit: number): Promise<CiRunListRow[]>;
   /** The latest version of every event (of the named services), oldest first. */
   readLatestEvents(serviceNames?: string[]): AsyncIterable<RawEventRow>;
+  /** The latest version of every deployment `source` sent, oldest first. */
+  readLatestDeployments(source: string): AsyncIterable<RawEventRow>;
   /** Raw events by type with ids above `afterId`, and the highest id. */
   countEventsByType(afterId: number): Promise<{ counts: { type: string; n: number }[]; maxId: number }>;
   /** Calls `listener` with the services each committed batch touched; returns the unsubscribe. */
@@ -126,6 +128,9 @@ export function sqliteReads(db: Db): StoreReads {
     },
     async *readLatestEvents(names) {
       yield* iterateLatestRawEvents(db, names);
+    },
+    async *readLatestDeployments(source) {
+      yield* iterateLatestDeployments(db, source);
     },
     async countEventsByType(afterId) {
       return countRawEventsByType(db, afterId);

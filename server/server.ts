@@ -16,6 +16,7 @@ import { isDemo, seedDemoIfWanted } from './demo';
 import { startCollectors, type CollectorScheduler } from './collectors/scheduler';
 import { reconcileIncidents } from '../collectors/incidents/reconcile';
 import { createStatusBoard } from './collectors/status';
+import { remapConfiguredSources } from './collectors/declared';
 import { createReadState } from './read/state';
 
 export interface RunningServer {
@@ -110,6 +111,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     collectorStatus: createStatusBoard({ store, config }),
     ingest: createIngest({ store, config, now, log, queue: ingestQueue, live: () => ctx.live, rooms: (names) => reads.org.roomsOf(names) }),
   };
+  // Deployments stored under a source's earlier declared environments are sent again as it declares them now.
+  await remapConfiguredSources(
+    store,
+    config,
+    (events) => ctx.ingest.storeNow({ events, outOfRange: 'skip', logAs: 'declared environments' }),
+    log,
+  );
   const app = createApp(ctx);
   const http = createHttpServer(app);
   const live = createLiveHub(http, auth, { org: reads.org, limits: config.limits, recheckMs: opts.liveRecheckMs });

@@ -62,7 +62,11 @@ const passCursor = z.object({
   watermark: z.string().nullable(),
   pass: z.object({ after: z.string(), from: z.string(), newest: z.string().nullable() }).nullable().default(null),
 });
-const deploymentsCursor = z.object({ watermark: z.string().nullable(), tiers: z.record(z.string(), z.string().nullable()).default({}) });
+/** `tiers`: every environment's tier as last seen (null: none, an instance without tiers), which the start's re-mapping reads (declared.ts). */
+export const deploymentsCursor = z.object({
+  watermark: z.string().nullable(),
+  tiers: z.record(z.string(), z.string().nullable()).default({}),
+});
 const gapsCursor = z.object({ through: z.number() });
 
 const resourceOf = (sync: ProjectSync, name: string) => `${sync.project.key}:${name}`;
@@ -233,6 +237,7 @@ async function syncDeployments(sync: ProjectSync): Promise<void> {
   )) {
     if (page.some((d) => d.environment.tier === undefined && !(d.environment.name in tiers)))
       tiers = { ...tiers, ...(await environmentTiers(sync)) };
+    for (const d of page) if (d.environment.tier !== undefined) tiers = { ...tiers, [d.environment.name]: d.environment.tier ?? null };
     const known = new Map(Object.entries(tiers));
     const events = page
       .filter((d) => Date.parse(d.created_at) >= sync.horizon)

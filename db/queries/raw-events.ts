@@ -29,6 +29,22 @@ export function iterateLatestRawEvents(db: Db, serviceNames?: string[]): Iterabl
   ).iterate({ services });
 }
 
+/**
+ * The latest version of every deployment one source sent, oldest first: what a source's declared
+ * environments are applied to again when they change (server/collectors/declared.ts). One pass
+ * over the log, run only then.
+ */
+export function iterateLatestDeployments(db: Db, source: string): IterableIterator<RawEventRow> {
+  return prepared<[{ source: string }], RawEventRow>(
+    db,
+    `
+    SELECT r.id, r.type, r.source, r.event_id AS eventId, r.received_at AS receivedAt, r.payload
+    FROM raw_events r
+    JOIN (SELECT max(id) AS id FROM raw_events WHERE type = 'deployment' AND source = @source GROUP BY event_id) latest ON latest.id = r.id
+    ORDER BY r.id`,
+  ).iterate({ source });
+}
+
 /** How many raw events of each type have ids above `afterId`, and the highest id seen. */
 export function countRawEventsByType(db: Db, afterId: number): { counts: { type: string; n: number }[]; maxId: number } {
   const counts = prepared<[number], { type: string; n: number }>(

@@ -11,6 +11,7 @@ import type { CollectorContext, CollectorRunResult } from '../../collectors/type
 import type { Config } from '../config';
 import { isDemo } from '../demo';
 import { collectorContext } from '../collectors/context';
+import { remapConfiguredSources } from '../collectors/declared';
 import { saveLastRun } from '../collectors/status';
 
 export interface CollectArgs {
@@ -85,6 +86,12 @@ export async function runCollection<R extends CollectorRunResult>(
     const ctx = collectorContext(
       { store, config, now: Date.now, log: (msg) => console.error(msg) },
       { signal: abort.signal, progress: o.progress },
+    );
+    await remapConfiguredSources(
+      store,
+      config,
+      (events) => ctx.ingest(events),
+      (msg) => console.error(msg),
     );
     const r = await o.collector.run(ctx);
     await saveLastRun(store, r);
