@@ -45,6 +45,8 @@ export const jiraSourceSchema = z
     webhookSecrets: z.array(z.string().min(8, 'a webhook secret is at least 8 characters: use Jira\'s "Generate secret"')).optional(),
     /** Weaker: a secret given in the webhook URL's query (?secret=…), for a Jira that cannot sign. */
     webhookUrlSecrets: z.array(z.string().min(16, 'a URL secret is at least 16 characters: it is all that guards the webhook')).optional(),
+    /** The issue types a webhook's issue must be of to be read (any, when empty): give the webhook the same JQL as `jql`. */
+    webhookIssueTypes: z.array(z.string().min(1).max(200)).default(['Incident']),
     interval: durationText.default('15m'),
     /** How far back the first pull reaches when `since` is not given. */
     backfillDays: z.number().int().min(1).max(3650).default(90),
@@ -68,6 +70,8 @@ export interface JiraSettings {
   customFields: string[];
   webhookSecrets: string[];
   webhookUrlSecrets: string[];
+  /** Lower-cased; empty: any. */
+  webhookIssueTypes: string[];
   intervalMs: number | null;
   /** Where the first pull starts (epoch ms): `since`, else `backfillDays` before the run. */
   since: number | null;
@@ -167,6 +171,7 @@ export function resolveJiraSettings(file: JiraSourceFile, env: NodeJS.ProcessEnv
     customFields,
     webhookSecrets: envSecrets?.length ? envSecrets : (file.webhookSecrets ?? []),
     webhookUrlSecrets: file.webhookUrlSecrets ?? [],
+    webhookIssueTypes: file.webhookIssueTypes.map((t) => t.toLowerCase()),
     intervalMs,
     since: file.since ? Date.parse(`${file.since}T00:00:00Z`) : null,
     backfillDays: file.backfillDays,

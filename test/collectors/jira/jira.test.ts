@@ -15,7 +15,7 @@ import { collectorContext } from '../../../server/collectors/context';
 import { createJiraCollector } from '../../../collectors/jira/collector';
 import { parseJiraTime, jqlTime } from '../../../collectors/jira/dates';
 import { startFakeJira, type FakeJira } from '../../fakes/jira/server';
-import { restIssue, type Story } from '../../fakes/jira/fixtures';
+import { hubSignature, restIssue, webhookDeliveries, type Story } from '../../fakes/jira/fixtures';
 import { get, post } from '../../helpers/server';
 import { incidentHarness } from '../incidents/harness';
 
@@ -23,6 +23,9 @@ const EMAIL = 'deming-reader@example.gov';
 const TOKEN = 'ATATT3xFfGF0-readonly-0123456789';
 const PAT = 'NjQ5MzE4-personal-access-token';
 const NOW = Date.parse('2026-03-25T00:00:00Z');
+const SECRET = 'jira-webhook-secret-current-0123';
+const OLD_SECRET = 'jira-webhook-secret-previous-0123';
+const URL_SECRET = 'a-long-url-secret-0123456789abcdef';
 
 /** The hand-worked month (see "the figures" below). */
 export const stories: Story[] = [
@@ -125,6 +128,7 @@ const config = (edition: 'cloud' | 'datacenter' = 'cloud', extra = ''): Config =
     baseUrl: ${edition === 'cloud' ? fake.url : fakeDc.url}
     edition: ${edition}
     ${edition === 'cloud' ? `email: ${EMAIL}\n    token: ${TOKEN}` : `token: ${PAT}`}
+    webhookSecrets: [${SECRET}, ${OLD_SECRET}]
 ${JIRA_MAPPING}${extra}`);
 
 /** What Deming holds of the incidents: the counted ones and every record with its decision. */
@@ -396,5 +400,104 @@ describe('the figures from Jira, worked by hand', () => {
     expect((await pull(c)).errors).toEqual([]);
     s = await h.serve(c);
     expectHandWorked(await metricsOf(s.url));
+  });
+});
+
+/** Posts a delivery as Jira does: signed with the secret unless `sig` says otherwise ('' for none). */
+async function deliver(url: string, d: { id?: string; body: string }, sig?: string, path = '/webhooks/jira') {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    body: d.body,
+    headers: {
+      'content-type': 'application/json',
+      ...(d.id ? { 'x-atlassian-webhook-identifier': d.id } : {}),
+      ...(sig === undefined ? { 'x-hub-signature': hubSignature(d.body, SECRET) } : sig ? { 'x-hub-signature': sig } : {}),
+    },
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+const allDeliveries = (zone = 'Europe/Berlin') =>
+  stories.flatMap((s) => webhookDeliveries(s, zone, fake.url)).sort((a, b) => JSON.parse(a.body).timestamp - JSON.parse(b.body).timestamp);
+
+describe('Jira webhooks', () => {
+  it('give the same incidents as the pull, and the hand-worked figures', async () => {
+    const pulled = config('cloud');
+    expect((await pull(pulled)).errors).toEqual([]);
+    const hooked = config('cloud');
+    const s = await h.serve(hooked);
+    expect((await post(`${s.url}/api/v1/events`, deployments)).status).toBe(200);
+    // Written in New York's zone this time (Jira writes in the site's): the same instants.
+    for (const d of allDeliveries('America/New_York')) expect((await deliver(s.url, d)).status).toBe(200);
+    expectHandWorked(await metricsOf(s.url));
+    await h.stop(s);
+    expect(snapshot(hooked.dbFile)).toEqual(snapshot(pulled.dbFile));
+  });
+
+  it('stores a redelivery once (by X-Atlassian-Webhook-Identifier, else by the body), never lets an older state overwrite a newer one, and acknowledges other events', async () => {
+    const c = config('cloud');
+    const s = await h.serve(c);
+    const [created, resolved] = webhookDeliveries(stories[0], 'Europe/Berlin', fake.url);
+    expect((await deliver(s.url, created)).body).toMatchObject({ accepted: 1, incident: { status: 'counted' } });
+    expect((await deliver(s.url, resolved)).body).toMatchObject({ updated: 1 });
+    expect(await deliver(s.url, resolved)).toMatchObject({ status: 202, body: { duplicate: true } });
+    // Data Center sends no identifier: the same bytes again are the same delivery.
+    const bare = { body: webhookDeliveries(stories[1], 'Asia/Kolkata', fake.url)[0].body };
+    expect((await deliver(s.url, bare)).status).toBe(200);
+    expect(await deliver(s.url, bare)).toMatchObject({ status: 202, body: { duplicate: true } });
+    // The created state again under a new identifier: older than the resolution, so nothing changes.
+    expect((await deliver(s.url, { ...created, id: 'late-copy-0001' })).body).toMatchObject({ accepted: 0, updated: 0, unchanged: 1 });
+    const deleted = {
+      id: 'del-0001',
+      body: JSON.stringify({ timestamp: NOW, webhookEvent: 'jira:issue_deleted', issue: JSON.parse(created.body).issue }),
+    };
+    expect(await deliver(s.url, deleted)).toMatchObject({ status: 202, body: { ignored: expect.stringContaining('jira:issue_deleted') } });
+    const task = JSON.parse(webhookDeliveries({ ...stories[2], id: '10099', key: 'OPS-99' }, 'UTC', fake.url)[0].body);
+    task.issue.fields.issuetype.name = 'Task';
+    expect(await deliver(s.url, { id: 'task-0001', body: JSON.stringify(task) })).toMatchObject({
+      status: 202,
+      body: { ignored: expect.stringContaining('webhookIssueTypes') },
+    });
+    const list = await get(`${s.url}/api/v1/incidents?scope=service:health/booking&from=2026-03-01&to=2026-03-25`);
+    expect(list.body.items.map((i: any) => [i.id, i.resolvedAt])).toEqual(
+      expect.arrayContaining([
+        ['10001', '2026-03-02T11:30:00.000Z'],
+        ['10002', null],
+      ]),
+    );
+    expect(list.body.items).toHaveLength(2);
+  });
+
+  it('refuses a missing, wrong or stale signature with 401 and stores nothing; a rotated secret signs; absurd bodies are refused', async () => {
+    const c = config('cloud');
+    const s = await h.serve(c);
+    const [created] = webhookDeliveries(stories[1], 'Europe/Berlin', fake.url);
+    expect((await deliver(s.url, created, '')).status).toBe(401);
+    expect((await deliver(s.url, created, hubSignature(created.body, 'not-the-secret-at-all'))).status).toBe(401);
+    expect(
+      (await deliver(s.url, { ...created, body: created.body.replace('Highest', 'Lowest') }, hubSignature(created.body, SECRET))).status,
+    ).toBe(401);
+    expect((await deliver(s.url, created, 'sha1=abc')).body.error.code).toBe('bad_signature');
+    // A secret in the URL is refused where none is configured.
+    expect((await deliver(s.url, created, '', `/webhooks/jira?secret=${URL_SECRET}`)).status).toBe(401);
+    const huge = JSON.stringify({ ...JSON.parse(created.body), padding: 'x'.repeat(5_300_000) });
+    expect(await deliver(s.url, { id: 'huge', body: huge })).toMatchObject({ status: 413, body: { error: { code: 'too_large' } } });
+    expect(await deliver(s.url, { id: 'deep', body: '['.repeat(100_000) + ']'.repeat(100_000) })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'too_deep' } },
+    });
+    expect(snapshot(c.dbFile)).toEqual({ incidents: [], records: [] });
+    expect((await deliver(s.url, created, hubSignature(created.body, OLD_SECRET))).status).toBe(200);
+  });
+
+  it('takes a secret in the URL only where configured (the weaker way), and compares it', async () => {
+    const c = config('datacenter', `    webhookUrlSecrets: [${URL_SECRET}]\n`);
+    const s = await h.serve(c);
+    const [created] = webhookDeliveries(stories[0], 'Asia/Kolkata', fakeDc.url);
+    expect((await deliver(s.url, { body: created.body }, '', '/webhooks/jira?secret=wrong-secret-0123456789')).status).toBe(401);
+    expect((await deliver(s.url, { body: created.body }, '', '/webhooks/jira')).status).toBe(401);
+    expect((await deliver(s.url, { body: created.body }, '', `/webhooks/jira?secret=${URL_SECRET}`)).body).toMatchObject({
+      accepted: 1,
+      incident: { id: '10001', status: 'counted', service: 'health/booking' },
+    });
   });
 });
