@@ -11,17 +11,9 @@
  */
 import { z } from 'zod';
 import type { JiraSettings } from './config';
+import { defaultTiming, getJson, type ClientTiming } from '../shared/get-json';
 
-export interface ClientTiming {
-  /** Multiplies Retry-After seconds and the back-off (1000 in production; small in tests). */
-  retryBaseMs: number;
-  retries: number;
-  /** A 429 asking to wait longer than this gives up (the next run goes on). */
-  maxWaitSeconds: number;
-  timeoutMs: number;
-}
-
-export const defaultTiming: ClientTiming = { retryBaseMs: 1000, retries: 5, maxWaitSeconds: 300, timeoutMs: 60_000 };
+export { defaultTiming, type ClientTiming } from '../shared/get-json';
 
 export class JiraHttpError extends Error {
   constructor(
@@ -56,20 +48,6 @@ const dcPage = z
   .object({ issues: z.array(z.unknown()), startAt: z.number().int().nonnegative(), total: z.number().int().nonnegative() })
   .loose();
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal!.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
 /** Jira's error body: `{errorMessages: [...], errors: {field: message}}`. */
 const messageOf = (body: unknown): string => {
   const b = body as { errorMessages?: unknown; errors?: unknown } | null;
@@ -95,77 +73,33 @@ export function createJiraClient(
   let requests = 0;
 
   const get = async (path: string, query: URLSearchParams): Promise<unknown> => {
-    const url = `${settings.baseUrl}${path}${query.size > 0 ? `?${query}` : ''}`;
-    for (let attempt = 0; ; attempt++) {
-      const backoff = timing.retryBaseMs * 2 ** attempt;
-      requests++;
-      let res: Response;
-      try {
-        res = await fetch(url, {
-          headers: { authorization, accept: 'application/json', 'user-agent': 'deming' },
-          signal: opts.signal
-            ? AbortSignal.any([opts.signal, AbortSignal.timeout(timing.timeoutMs)])
-            : AbortSignal.timeout(timing.timeoutMs),
-        });
-      } catch (e) {
-        if (opts.signal?.aborted) throw e;
-        if (attempt >= timing.retries)
-          throw new JiraHttpError(
-            0,
-            `GET ${path}: no answer from ${settings.baseUrl} after ${attempt + 1} tries (${(e as Error).message})`,
-          );
-        opts.log?.(`jira: GET ${path} failed (${(e as Error).message}); trying again`);
-        await sleep(backoff, opts.signal);
-        continue;
-      }
-      let body: unknown = null;
-      let cut = false;
-      try {
-        const text = await res.text();
-        body = text ? JSON.parse(text) : null;
-      } catch {
-        cut = true;
-      }
-      const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
-      if (res.status === 429 || (res.status === 503 && Number.isFinite(retryAfter))) {
-        const seconds = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : 2 ** attempt;
-        if (attempt >= timing.retries || seconds > timing.maxWaitSeconds)
-          throw new JiraHttpError(
-            res.status,
-            `GET ${path}: Jira's rate limit is spent (it asks to wait ${seconds} s); the next run goes on`,
-          );
-        opts.log?.(`jira: rate limited; waiting ${seconds} s`);
-        await sleep(seconds * timing.retryBaseMs, opts.signal);
-        continue;
-      }
-      if (res.status >= 500 || (cut && res.ok)) {
-        if (attempt >= timing.retries)
-          throw new JiraHttpError(
-            res.status,
-            `GET ${path}: Jira answered ${res.status} ${messageOf(body)} after ${attempt + 1} tries`.trim(),
-          );
-        await sleep(backoff, opts.signal);
-        continue;
-      }
-      if (res.status === 401) throw new JiraHttpError(401, `Jira refused ${credentials}.`);
-      if (res.status === 403)
-        throw new JiraHttpError(
-          403,
-          `GET ${path}: Jira forbids it (403 ${messageOf(body)}): give the account Browse projects on the incident projects.`.replace(
-            ' )',
-            ')',
-          ),
-        );
-      if (res.status === 404)
-        throw new JiraHttpError(
-          404,
-          `GET ${path}: not found at ${settings.baseUrl}: check incidents.jira.baseUrl and incidents.jira.edition (${settings.edition}).`,
-        );
-      if (res.status === 400)
-        throw new JiraHttpError(400, `Jira refused the search (400): ${messageOf(body) || 'no reason given'}: check incidents.jira.jql.`);
-      if (res.status !== 200) throw new JiraHttpError(res.status, `GET ${path}: Jira answered ${res.status} ${messageOf(body)}`.trim());
-      return body;
-    }
+    const { status, body } = await getJson(`${settings.baseUrl}${path}${query.size > 0 ? `?${query}` : ''}`, {
+      tool: 'Jira',
+      path,
+      baseUrl: settings.baseUrl,
+      headers: { authorization, accept: 'application/json', 'user-agent': 'deming' },
+      timing,
+      signal: opts.signal,
+      log: opts.log,
+      messageOf,
+      error: (code, message) => new JiraHttpError(code, message),
+      counted: () => requests++,
+    });
+    if (status === 401) throw new JiraHttpError(401, `Jira refused ${credentials}.`);
+    if (status === 403)
+      throw new JiraHttpError(
+        403,
+        `GET ${path}: Jira forbids it (403${messageOf(body) ? ` ${messageOf(body)}` : ''}): give the account Browse projects on the incident projects.`,
+      );
+    if (status === 404)
+      throw new JiraHttpError(
+        404,
+        `GET ${path}: not found at ${settings.baseUrl}: check incidents.jira.baseUrl and incidents.jira.edition (${settings.edition}).`,
+      );
+    if (status === 400)
+      throw new JiraHttpError(400, `Jira refused the search (400): ${messageOf(body) || 'no reason given'}: check incidents.jira.jql.`);
+    if (status !== 200) throw new JiraHttpError(status, `GET ${path}: Jira answered ${status} ${messageOf(body)}`.trim());
+    return body;
   };
 
   return {
