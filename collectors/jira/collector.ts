@@ -106,7 +106,8 @@ export function createJiraCollector(o: JiraCollectorOptions): Collector {
             stored += r.accepted + r.updated;
           }
           progress();
-          if (!page.next) break;
+          // An empty page that says more follows is taken as the end: a search never loops on nothing.
+          if (!page.next || page.issues.length === 0) break;
           if (fresh.length > 0 && pageLatest !== null && pageLatest > since) {
             since = pageLatest;
             at = null;
