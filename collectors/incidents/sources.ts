@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { severitySchema, evidenceOf, type IncidentModel } from './config';
 import { pagerdutySourceSchema, resolvePagerdutySettings, type PagerdutySettings } from '../pagerduty/config';
 import { alertmanagerSourceSchema, resolveAlertmanagerSettings, type AlertmanagerSettings } from '../alertmanager/config';
+import { jiraSourceSchema, resolveJiraSettings, type JiraSettings } from '../jira/config';
 
 export const incidentsSchema = z
   .object({
@@ -14,6 +15,7 @@ export const incidentsSchema = z
     threshold: severitySchema.default('sev3'),
     pagerduty: pagerdutySourceSchema.optional(),
     alertmanager: alertmanagerSourceSchema.optional(),
+    jira: jiraSourceSchema.optional(),
   })
   .strict();
 
@@ -22,6 +24,7 @@ export type IncidentsFile = z.infer<typeof incidentsSchema>;
 export interface IncidentSettings {
   pagerduty: PagerdutySettings | null;
   alertmanager: AlertmanagerSettings | null;
+  jira?: JiraSettings | null;
   /** Every configured source's model. */
   models: IncidentModel[];
   /** What the sources' mappings add to `evidence.incidents`. */
@@ -34,6 +37,7 @@ export function resolveIncidentSettings(file: IncidentsFile | undefined, env: No
   if (!file) return noIncidentSources;
   const pagerduty = file.pagerduty ? resolvePagerdutySettings(file.pagerduty, env, file.threshold) : null;
   const alertmanager = file.alertmanager ? resolveAlertmanagerSettings(file.alertmanager, env, file.threshold) : null;
-  const models = [pagerduty?.model, alertmanager?.model].filter((m): m is IncidentModel => m !== undefined);
-  return { pagerduty, alertmanager, models, evidence: models.flatMap(evidenceOf) };
+  const jira = file.jira ? resolveJiraSettings(file.jira, env, file.threshold) : null;
+  const models = [pagerduty?.model, alertmanager?.model, jira?.model].filter((m): m is IncidentModel => m !== undefined);
+  return { pagerduty, alertmanager, jira, models, evidence: models.flatMap(evidenceOf) };
 }
