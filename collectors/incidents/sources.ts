@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { severitySchema, evidenceOf, type IncidentModel } from './config';
 import { pagerdutySourceSchema, resolvePagerdutySettings, type PagerdutySettings } from '../pagerduty/config';
 import { alertmanagerSourceSchema, resolveAlertmanagerSettings, type AlertmanagerSettings } from '../alertmanager/config';
+import { servicenowSourceSchema, resolveServicenowSettings, type ServicenowSettings } from '../servicenow/config';
 
 export const incidentsSchema = z
   .object({
@@ -14,6 +15,7 @@ export const incidentsSchema = z
     threshold: severitySchema.default('sev3'),
     pagerduty: pagerdutySourceSchema.optional(),
     alertmanager: alertmanagerSourceSchema.optional(),
+    servicenow: servicenowSourceSchema.optional(),
   })
   .strict();
 
@@ -22,18 +24,20 @@ export type IncidentsFile = z.infer<typeof incidentsSchema>;
 export interface IncidentSettings {
   pagerduty: PagerdutySettings | null;
   alertmanager: AlertmanagerSettings | null;
+  servicenow: ServicenowSettings | null;
   /** Every configured source's model. */
   models: IncidentModel[];
   /** What the sources' mappings add to `evidence.incidents`. */
   evidence: { services: string; since: number }[];
 }
 
-export const noIncidentSources: IncidentSettings = { pagerduty: null, alertmanager: null, models: [], evidence: [] };
+export const noIncidentSources: IncidentSettings = { pagerduty: null, alertmanager: null, servicenow: null, models: [], evidence: [] };
 
 export function resolveIncidentSettings(file: IncidentsFile | undefined, env: NodeJS.ProcessEnv): IncidentSettings {
   if (!file) return noIncidentSources;
   const pagerduty = file.pagerduty ? resolvePagerdutySettings(file.pagerduty, env, file.threshold) : null;
   const alertmanager = file.alertmanager ? resolveAlertmanagerSettings(file.alertmanager, env, file.threshold) : null;
-  const models = [pagerduty?.model, alertmanager?.model].filter((m): m is IncidentModel => m !== undefined);
-  return { pagerduty, alertmanager, models, evidence: models.flatMap(evidenceOf) };
+  const servicenow = file.servicenow ? resolveServicenowSettings(file.servicenow, env, file.threshold) : null;
+  const models = [pagerduty?.model, alertmanager?.model, servicenow?.model].filter((m): m is IncidentModel => m !== undefined);
+  return { pagerduty, alertmanager, servicenow, models, evidence: models.flatMap(evidenceOf) };
 }

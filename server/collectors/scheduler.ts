@@ -5,6 +5,7 @@
  */
 import { createGithubCollector } from '../../collectors/github/collector';
 import { createPagerdutyCollector } from '../../collectors/pagerduty/collector';
+import { createServicenowCollector } from '../../collectors/servicenow/collector';
 import { createGitlabCollector } from '../../collectors/gitlab/collector';
 import type { Collector, CollectorRunResult } from '../../collectors/types';
 import type { AppContext } from '../context';
@@ -33,6 +34,8 @@ function jobsOf(ctx: AppContext): Job[] {
     jobs.push({ collector: createGitlabCollector({ settings: gl }), intervalMs: gl.intervalMs });
   const pd = ctx.config.incidents?.pagerduty;
   if (pd && pd.token) jobs.push({ collector: createPagerdutyCollector({ settings: pd }), intervalMs: pd.intervalMs });
+  const sn = ctx.config.incidents?.servicenow;
+  if (sn && sn.auth) jobs.push({ collector: createServicenowCollector({ settings: sn }), intervalMs: sn.intervalMs });
   return jobs;
 }
 
