@@ -10,6 +10,7 @@ import { eventsRouter } from './routes/events';
 import { webhooksRouter } from './routes/webhooks';
 import { gitlabWebhooksRouter } from './routes/webhooks-gitlab';
 import { pagerdutyWebhookRouter } from './routes/webhooks-pagerduty';
+import { servicenowWebhookRouter } from './routes/webhooks-servicenow';
 import { alertmanagerWebhookRouter } from './routes/webhooks-alertmanager';
 import { incidentSourcesRouter } from './routes/incident-sources';
 import { readRouter } from './routes/read';
@@ -97,6 +98,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(webhooksRouter(ctx));
   app.use(gitlabWebhooksRouter(ctx));
   app.use(pagerdutyWebhookRouter(ctx));
+  app.use(servicenowWebhookRouter(ctx));
   app.use(alertmanagerWebhookRouter(ctx));
   app.use(incidentSourcesRouter(ctx));
   app.use(eventsRouter(ctx));

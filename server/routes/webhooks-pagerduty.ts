@@ -12,9 +12,8 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
-import { DeliveryRecordedAlready } from '../../db/store';
 import { fromPagerduty } from '../../collectors/pagerduty/adapt';
-import { incidentBatch } from '../../collectors/incidents/apply';
+import { answerDuplicate, deliverIncident } from './incident-delivery';
 import { DELIVERY_ID, parseJsonBody, rawBody, signedByOneOf } from './webhook-kit';
 
 const SOURCE = 'pagerduty';
@@ -84,12 +83,7 @@ export function pagerdutyWebhookRouter(ctx: AppContext): Router {
     const event = parsed.data.event;
     const type = event.event_type.slice(0, 100);
     const delivery = { source: SOURCE, deliveryId: event.id, event: type, at: ctx.now() };
-    const duplicate = async () => {
-      const first = await ctx.store.findDelivery(SOURCE, event.id);
-      const when = first ? ` at ${new Date(first.receivedAt).toISOString()}` : '';
-      res.status(202).json({ duplicate: true, ignored: `event ${event.id} was received before${when} and is not applied again` });
-    };
-    if (await ctx.store.findDelivery(SOURCE, event.id)) return duplicate();
+    if (await ctx.store.findDelivery(SOURCE, event.id)) return answerDuplicate(ctx, res, SOURCE, event.id);
     const data = event.data as { type?: unknown } | null;
     if (!type.startsWith('incident.') || data?.type !== 'incident') {
       await ctx.store.recordDelivery(delivery);
@@ -98,33 +92,7 @@ export function pagerdutyWebhookRouter(ctx: AppContext): Router {
     }
     const incident = fromPagerduty(data, Date.parse(event.occurred_at));
     if ('error' in incident) throw new HttpError(400, 'invalid_payload', `event.data.${incident.error}`);
-    const batch = incidentBatch(pd.model, [incident], ctx.now());
-    let result;
-    try {
-      result = await ctx.ingest.submit({
-        events: batch.events,
-        pathOf: () => 'event.data',
-        defaultSource: SOURCE,
-        outOfRange: 'skip',
-        alsoStore: { delivery, incidents: batch.write },
-      });
-    } catch (e) {
-      if (e instanceof DeliveryRecordedAlready) return duplicate();
-      throw e;
-    }
-    const item = batch.write.items[0];
-    res.status(200).json({
-      accepted: result.accepted,
-      updated: result.updated,
-      unchanged: result.unchanged,
-      incident: {
-        id: incident.id,
-        status: item.decision.status,
-        service: item.decision.service,
-        severity: item.decision.severity,
-        reason: item.decision.reason,
-      },
-    });
+    await deliverIncident(ctx, res, { delivery, model: pd.model, incident, path: 'event.data' });
   });
   return r;
 }

@@ -10,6 +10,9 @@
  * stored, nor the short description unless `titles` is on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Config } from '../../../server/config';
 import { loadConfig } from '../../../server/config';
 import { openStore } from '../../../db/store';
@@ -17,7 +20,18 @@ import { openDatabase } from '../../../db/connection';
 import { collectorContext } from '../../../server/collectors/context';
 import { createServicenowCollector, keysetQuery } from '../../../collectors/servicenow/collector';
 import { startFakeServicenow, type FakeServicenow } from '../../fakes/servicenow/server';
-import { businessService, changeRow, ci, incidentRows, referenceRows, snTime, sysId, type Story } from '../../fakes/servicenow/fixtures';
+import {
+  businessService,
+  changeRow,
+  ci,
+  incidentRows,
+  pushBody,
+  referenceRows,
+  snTime,
+  sysId,
+  versions,
+  type Story,
+} from '../../fakes/servicenow/fixtures';
 import { get, post } from '../../helpers/server';
 import { incidentHarness } from '../incidents/harness';
 
@@ -124,10 +138,13 @@ afterAll(async () => {
 const h = incidentHarness('deming-servicenow-', NOW);
 const auth = (kind: 'basic' | 'oauth') =>
   kind === 'basic' ? `username: ${USER}\n    password: ${PASSWORD}` : `clientId: ${CLIENT}\n    clientSecret: ${CLIENT_SECRET}`;
+const SECRET = 'sn-push-secret-0123456789abcdef';
+const OLD_SECRET = 'sn-push-secret-previous-0123456789';
 const config = (o: { auth?: 'basic' | 'oauth'; extra?: string } = {}): Config =>
   h.config(`incidents:
   servicenow:
     instanceUrl: ${fake.url}
+    webhookSecrets: [${SECRET}, ${OLD_SECRET}]
     ${auth(o.auth ?? 'basic')}
     since: 2026-03-01
     interval: "off"
@@ -170,6 +187,24 @@ async function pull(c: Config, opts: { pageSize?: number } = {}) {
   } finally {
     await store.close();
   }
+}
+
+/** Every state of every story, as the business rule pushes them, in the order they happened. */
+const refs = [...referenceRows(stories), changeRow('CHG0042')];
+const pushes = () =>
+  stories
+    .flatMap((st) => versions(st))
+    .sort((a, b) => (a.sys_updated_on < b.sys_updated_on ? -1 : a.sys_updated_on > b.sys_updated_on ? 1 : 0))
+    .map((row) => pushBody(row, refs));
+
+async function push(url: string, body: unknown, secret: string | null = SECRET) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const res = await fetch(`${url}/webhooks/servicenow`, {
+    method: 'POST',
+    body: text,
+    headers: { 'content-type': 'application/json', ...(secret === null ? {} : { 'x-deming-secret': secret }) },
+  });
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 const iso = (t: unknown) => (t === null ? null : new Date(t as number).toISOString());
@@ -310,6 +345,70 @@ describe('ServiceNow', () => {
     }
   });
 
+  it('gives the same incidents by push as by pull', async () => {
+    const pulled = config();
+    expect((await pull(pulled, { pageSize: 4 })).errors).toEqual([]);
+    const hooked = config();
+    const s = await h.serve(hooked);
+    const all = pushes();
+    expect(all.length).toBeGreaterThan(stories.length);
+    for (const b of all) expect((await push(s.url, b)).status).toBe(200);
+    await h.stop(s);
+    expect(snapshot(hooked.dbFile)).toEqual(snapshot(pulled.dbFile));
+  });
+
+  it('stores a redelivery once, never lets an older state overwrite a newer one, and acknowledges other tables', async () => {
+    const c = config();
+    const s = await h.serve(c);
+    const [opened, resolved, closed] = versions(stories[0]).map((row) => pushBody(row, refs));
+    expect((await push(s.url, opened)).body).toMatchObject({ accepted: 1, incident: { id: 'INC0001', status: 'counted' } });
+    expect((await push(s.url, closed)).body).toMatchObject({ updated: 1 });
+    expect(await push(s.url, closed)).toMatchObject({ status: 202, body: { duplicate: true } });
+    // The resolved state arrives late (an outbound message retried): older by sys_updated_on and sys_mod_count, so nothing changes.
+    expect((await push(s.url, resolved)).body).toMatchObject({ accepted: 0, updated: 0, unchanged: 1 });
+    expect((await push(s.url, opened)).status).toBe(202);
+    // Two updates within one second: sys_mod_count orders them.
+    const sameSecond = {
+      ...closed,
+      record: { ...closed.record, priority: '1', sys_mod_count: String(Number(closed.record.sys_mod_count) + 1) },
+    };
+    expect((await push(s.url, sameSecond)).body).toMatchObject({ updated: 1, incident: { severity: 'sev1' } });
+    expect((await push(s.url, closed)).status).toBe(202);
+    // A state written earlier (by sys_updated_on) delivered last, under a delivery id not seen yet: nothing changes.
+    const stale = {
+      ...closed,
+      record: { ...closed.record, priority: '3', sys_updated_on: opened.record.sys_updated_on, sys_mod_count: '9' },
+    };
+    expect((await push(s.url, stale)).body).toMatchObject({ accepted: 0, updated: 0, unchanged: 1 });
+    expect((await push(s.url, { table: 'change_request', record: changeRow('CHG0042') })).status).toBe(202);
+    const list = await get(`${s.url}/api/v1/incidents?scope=service:health/booking&from=2026-03-01&to=2026-03-25`);
+    expect(list.body.items).toEqual([
+      expect.objectContaining({ id: 'INC0001', resolvedAt: '2026-03-02T11:30:00.000Z', severity: 'sev1', title: null }),
+    ]);
+  });
+
+  it('refuses a missing or wrong secret with 401 before reading the body, absurd bodies with 413 or 400, and stores nothing; a previous secret still works', async () => {
+    const c = config();
+    const s = await h.serve(c);
+    const [opened] = pushes();
+    expect(await push(s.url, opened, null)).toMatchObject({ status: 401, body: { error: { code: 'bad_secret' } } });
+    expect(await push(s.url, opened, 'not-the-secret-at-all-00000')).toMatchObject({ status: 401 });
+    expect(await push(s.url, opened, SECRET.slice(0, -1))).toMatchObject({ status: 401 });
+    const huge = JSON.stringify({ ...opened, record: { ...opened.record, padding: 'x'.repeat(1_100_000) } });
+    expect(await push(s.url, huge)).toMatchObject({ status: 413, body: { error: { code: 'too_large' } } });
+    expect(await push(s.url, '['.repeat(100_000) + ']'.repeat(100_000))).toMatchObject({
+      status: 400,
+      body: { error: { code: 'too_deep' } },
+    });
+    expect(await push(s.url, { ...opened, record: { ...opened.record, opened_at: '03-02-2026 05:00:00 AM' } })).toMatchObject({
+      status: 400,
+      body: { error: { message: expect.stringContaining('record.opened_at: expected a time as YYYY-MM-DD HH:mm:ss (UTC)') } },
+    });
+    expect(await push(s.url, { ...opened, extra: 1 })).toMatchObject({ status: 400 });
+    expect(snapshot(c.dbFile)).toEqual({ incidents: [], records: [] });
+    expect((await push(s.url, opened, OLD_SECRET)).status).toBe(200);
+  });
+
   it('writes the keyset as one encoded query per side of ^NQ, the configured filter in both', () => {
     expect(keysetQuery('assignment_group=abc^ORpriority=1', { time: '2026-03-02 10:00:00', sysId: 'ff' })).toBe(
       'assignment_group=abc^ORpriority=1^sys_updated_on>2026-03-02 10:00:00^NQassignment_group=abc^ORpriority=1^sys_updated_on=2026-03-02 10:00:00^sys_id>ff^ORDERBYsys_updated_on^ORDERBYsys_id',
@@ -327,6 +426,28 @@ describe('ServiceNow', () => {
       'Slow searches',
       'Login loops',
     ]);
+  });
+
+  it("loads the README's sample configuration as it is written", () => {
+    const readme = readFileSync(join(__dirname, '../../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## ServiceNow\n'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const dir = mkdtempSync(join(tmpdir(), 'deming-sn-readme-'));
+    try {
+      writeFileSync(join(dir, 'c.yaml'), yaml);
+      const c = loadConfig(
+        { DEMING_DB: join(dir, 'db'), SERVICENOW_PASSWORD: 'pw', SN_WEBHOOK_SECRET: 'a-secret-of-32-characters-000000' },
+        join(dir, 'c.yaml'),
+      );
+      expect(c.incidents.servicenow).toMatchObject({
+        auth: { kind: 'basic', username: 'svc_deming', password: 'pw' },
+        query: 'assignment_group.name=Booking^ORassignment_group.name=Clinics',
+        webhookSecrets: ['a-secret-of-32-characters-000000'],
+        intervalMs: 15 * 60_000,
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses bad configuration naming the key and the fix', () => {
