@@ -11,6 +11,7 @@ import { webhooksRouter } from './routes/webhooks';
 import { gitlabWebhooksRouter } from './routes/webhooks-gitlab';
 import { pagerdutyWebhookRouter } from './routes/webhooks-pagerduty';
 import { jiraWebhookRouter } from './routes/webhooks-jira';
+import { servicenowWebhookRouter } from './routes/webhooks-servicenow';
 import { alertmanagerWebhookRouter } from './routes/webhooks-alertmanager';
 import { incidentSourcesRouter } from './routes/incident-sources';
 import { readRouter } from './routes/read';
@@ -99,6 +100,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(gitlabWebhooksRouter(ctx));
   app.use(pagerdutyWebhookRouter(ctx));
   app.use(jiraWebhookRouter(ctx));
+  app.use(servicenowWebhookRouter(ctx));
   app.use(alertmanagerWebhookRouter(ctx));
   app.use(incidentSourcesRouter(ctx));
   app.use(eventsRouter(ctx));

@@ -8,6 +8,7 @@ import { severitySchema, evidenceOf, type IncidentModel } from './config';
 import { pagerdutySourceSchema, resolvePagerdutySettings, type PagerdutySettings } from '../pagerduty/config';
 import { alertmanagerSourceSchema, resolveAlertmanagerSettings, type AlertmanagerSettings } from '../alertmanager/config';
 import { jiraSourceSchema, resolveJiraSettings, type JiraSettings } from '../jira/config';
+import { servicenowSourceSchema, resolveServicenowSettings, type ServicenowSettings } from '../servicenow/config';
 
 export const incidentsSchema = z
   .object({
@@ -16,6 +17,7 @@ export const incidentsSchema = z
     pagerduty: pagerdutySourceSchema.optional(),
     alertmanager: alertmanagerSourceSchema.optional(),
     jira: jiraSourceSchema.optional(),
+    servicenow: servicenowSourceSchema.optional(),
   })
   .strict();
 
@@ -25,19 +27,28 @@ export interface IncidentSettings {
   pagerduty: PagerdutySettings | null;
   alertmanager: AlertmanagerSettings | null;
   jira?: JiraSettings | null;
+  servicenow?: ServicenowSettings | null;
   /** Every configured source's model. */
   models: IncidentModel[];
   /** What the sources' mappings add to `evidence.incidents`. */
   evidence: { services: string; since: number }[];
 }
 
-export const noIncidentSources: IncidentSettings = { pagerduty: null, alertmanager: null, models: [], evidence: [] };
+export const noIncidentSources: IncidentSettings = {
+  pagerduty: null,
+  alertmanager: null,
+  jira: null,
+  servicenow: null,
+  models: [],
+  evidence: [],
+};
 
 export function resolveIncidentSettings(file: IncidentsFile | undefined, env: NodeJS.ProcessEnv): IncidentSettings {
   if (!file) return noIncidentSources;
   const pagerduty = file.pagerduty ? resolvePagerdutySettings(file.pagerduty, env, file.threshold) : null;
   const alertmanager = file.alertmanager ? resolveAlertmanagerSettings(file.alertmanager, env, file.threshold) : null;
   const jira = file.jira ? resolveJiraSettings(file.jira, env, file.threshold) : null;
-  const models = [pagerduty?.model, alertmanager?.model, jira?.model].filter((m): m is IncidentModel => m !== undefined);
-  return { pagerduty, alertmanager, jira, models, evidence: models.flatMap(evidenceOf) };
+  const servicenow = file.servicenow ? resolveServicenowSettings(file.servicenow, env, file.threshold) : null;
+  const models = [pagerduty?.model, alertmanager?.model, jira?.model, servicenow?.model].filter((m): m is IncidentModel => m !== undefined);
+  return { pagerduty, alertmanager, jira, servicenow, models, evidence: models.flatMap(evidenceOf) };
 }

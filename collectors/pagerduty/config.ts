@@ -16,7 +16,8 @@ import {
 } from '../incidents/config';
 import { parseDuration } from '../github/config';
 
-const durationText = z
+/** An interval setting: a duration, or off. */
+export const durationText = z
   .string({ error: 'expected a duration such as 15m, 1h or off' })
   .regex(/^(off|\d+(s|m|h|d))$/, 'expected a duration such as 30s, 15m, 1h or off');
 

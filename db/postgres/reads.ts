@@ -240,6 +240,7 @@ export function postgresReads(pool: pg.Pool, ctx: ReadsContext): StoreReads {
         [ids, from, to, limit],
       ),
     readLatestEvents: (names) => latestEvents(pool, names),
+    readLatestDeployments: (source) => latestDeployments(pool, source),
     async countEventsByType(afterId) {
       const [counts, max] = await Promise.all([
         q<{ type: string; n: number }>(
@@ -265,21 +266,37 @@ export function postgresReads(pool: pg.Pool, ctx: ReadsContext): StoreReads {
  * The latest version of every event (of the named services), oldest first, read through a
  * cursor in a read-only transaction of its own connection, a thousand rows at a time.
  */
-async function* latestEvents(pool: pg.Pool, names?: string[]): AsyncGenerator<RawEventRow> {
+function latestEvents(pool: pg.Pool, names?: string[]): AsyncGenerator<RawEventRow> {
+  return rawEventsThroughCursor(
+    pool,
+    `SELECT r.id, r.type, r.source, r.event_id AS "eventId", r.received_at AS "receivedAt", r.payload
+     FROM raw_events r
+     JOIN (SELECT max(id) AS id FROM raw_events GROUP BY type, source, event_id) latest ON latest.id = r.id
+     WHERE $1::text[] IS NULL OR (r.payload::jsonb ->> 'service') = ANY($1::text[])
+     ORDER BY r.id`,
+    [names ?? null],
+  );
+}
+
+/** The latest version of every deployment `source` sent, oldest first. */
+function latestDeployments(pool: pg.Pool, source: string): AsyncGenerator<RawEventRow> {
+  return rawEventsThroughCursor(
+    pool,
+    `SELECT r.id, r.type, r.source, r.event_id AS "eventId", r.received_at AS "receivedAt", r.payload
+     FROM raw_events r
+     JOIN (SELECT max(id) AS id FROM raw_events WHERE type = 'deployment' AND source = $1 GROUP BY event_id) latest ON latest.id = r.id
+     ORDER BY r.id`,
+    [source],
+  );
+}
+
+/** Raw event rows of `select`, through a cursor in a read-only transaction of its own connection, a thousand at a time. */
+async function* rawEventsThroughCursor(pool: pg.Pool, select: string, values: unknown[]): AsyncGenerator<RawEventRow> {
   const client = await pool.connect();
   let ok = false;
   try {
     await client.query('BEGIN READ ONLY');
-    await client.query({
-      types,
-      text: `DECLARE deming_latest NO SCROLL CURSOR FOR
-        SELECT r.id, r.type, r.source, r.event_id AS "eventId", r.received_at AS "receivedAt", r.payload
-        FROM raw_events r
-        JOIN (SELECT max(id) AS id FROM raw_events GROUP BY type, source, event_id) latest ON latest.id = r.id
-        WHERE $1::text[] IS NULL OR (r.payload::jsonb ->> 'service') = ANY($1::text[])
-        ORDER BY r.id`,
-      values: [names ?? null],
-    });
+    await client.query({ types, text: `DECLARE deming_latest NO SCROLL CURSOR FOR ${select}`, values });
     for (;;) {
       const { rows } = await client.query<RawEventRow>({ text: 'FETCH 1000 FROM deming_latest', types });
       if (rows.length === 0) break;

@@ -64,6 +64,7 @@ const command: CliCommand = {
     if (argv[0] === 'git') return (await import('./collect-git')).collectGit(argv.slice(1));
     if (argv[0] === 'pagerduty') return (await import('./collect-pagerduty')).collectPagerduty(argv.slice(1));
     if (argv[0] === 'jira') return (await import('./collect-jira')).collectJira(argv.slice(1));
+    if (argv[0] === 'servicenow') return (await import('./collect-servicenow')).collectServicenow(argv.slice(1));
     if (argv[0] === 'gitlab') return (await import('./collect-gitlab')).collectGitlab(argv.slice(1));
     const args = parseArgs(argv, Date.now());
     const config = loadConfig(process.env, args.config);

@@ -6,6 +6,7 @@
 import { createGithubCollector } from '../../collectors/github/collector';
 import { createPagerdutyCollector } from '../../collectors/pagerduty/collector';
 import { createJiraCollector } from '../../collectors/jira/collector';
+import { createServicenowCollector } from '../../collectors/servicenow/collector';
 import { createGitlabCollector } from '../../collectors/gitlab/collector';
 import type { Collector, CollectorRunResult } from '../../collectors/types';
 import type { AppContext } from '../context';
@@ -36,6 +37,8 @@ function jobsOf(ctx: AppContext): Job[] {
   if (pd && pd.token) jobs.push({ collector: createPagerdutyCollector({ settings: pd }), intervalMs: pd.intervalMs });
   const jira = ctx.config.incidents?.jira;
   if (jira && jira.token) jobs.push({ collector: createJiraCollector({ settings: jira }), intervalMs: jira.intervalMs });
+  const sn = ctx.config.incidents?.servicenow;
+  if (sn && sn.auth) jobs.push({ collector: createServicenowCollector({ settings: sn }), intervalMs: sn.intervalMs });
   return jobs;
 }
 

@@ -1,0 +1,89 @@
+/**
+ * `POST /webhooks/servicenow`: what the README's push recipe sends (a business rule on the
+ * incident table, after insert and update, with an outbound REST message): `{"table":
+ * "incident", "record": {...}}`, the record holding the same fields as the Table API gives with
+ * `sysparm_display_value=false` (values, UTC times). Authenticated by a shared secret in the
+ * `X-Deming-Secret` header, compared in constant time with every configured secret (two during
+ * a rotation) before the body is read. The delivery is the record's state: `<table>:<sys_id>:
+ * <sys_mod_count>`, remembered in the transaction that stores it, so a redelivery (a retried
+ * outbound message) is acknowledged and not applied again; an older state (lower sys_updated_on
+ * and sys_mod_count) arriving after a newer one changes nothing. A record of another table is
+ * acknowledged (202) and ignored.
+ */
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context';
+import { HttpError } from '../errors';
+import { fromServicenow } from '../../collectors/servicenow/adapt';
+import { oneOfSecrets, parseJsonBody, rawBody } from './webhook-kit';
+import { answerDuplicate, deliverIncident } from './incident-delivery';
+
+const SOURCE = 'servicenow';
+/** A record of a few dozen fields is a few kilobytes. */
+const LIMIT = '1mb';
+export const SECRET_HEADER = 'x-deming-secret';
+
+const envelope = z
+  .object({
+    table: z.string().regex(/^[a-z][a-z0-9_]{0,79}$/, 'expected a table name such as incident'),
+    record: z
+      .object({
+        sys_id: z.string().regex(/^[0-9a-f]{32}$/, 'expected a sys_id (32 hexadecimal digits)'),
+        sys_mod_count: z.string().regex(/^\d{1,9}$/, 'expected the record\'s sys_mod_count, such as "3"'),
+      })
+      .loose(),
+  })
+  .strict();
+
+export function servicenowWebhookRouter(ctx: AppContext): Router {
+  const r = Router();
+  const settings = () => ctx.config.incidents?.servicenow ?? null;
+
+  const precheck = (req: Request, _res: Response, next: NextFunction) => {
+    const sn = settings();
+    if (!sn || sn.webhookSecrets.length === 0) {
+      throw new HttpError(
+        503,
+        'webhook_not_configured',
+        'ServiceNow webhooks are off: set incidents.servicenow.webhookSecrets (or DEMING_SERVICENOW_WEBHOOK_SECRETS) to the secret the business rule sends, and restart Deming.',
+      );
+    }
+    const given = req.get(SECRET_HEADER);
+    if (!given)
+      throw new HttpError(
+        401,
+        'bad_secret',
+        'The X-Deming-Secret header is missing: send the secret as the README\'s "ServiceNow" recipe does.',
+      );
+    if (!oneOfSecrets(given, sn.webhookSecrets))
+      throw new HttpError(
+        401,
+        'bad_secret',
+        'X-Deming-Secret is not one of incidents.servicenow.webhookSecrets: check the secret the business rule sends.',
+      );
+    next();
+  };
+
+  r.post('/webhooks/servicenow', precheck, rawBody(LIMIT), async (req, res) => {
+    const sn = settings()!;
+    const parsed = envelope.safeParse(parseJsonBody(req.body, ctx.config.limits.jsonDepth));
+    if (!parsed.success) {
+      const i = parsed.error.issues[0];
+      const path = i.path.join('.') || 'body';
+      throw new HttpError(400, 'invalid_payload', `${path}: ${i.message}`, [{ path, message: i.message }]);
+    }
+    const { table, record } = parsed.data;
+    const deliveryId = `${table}:${record.sys_id}:${record.sys_mod_count}`;
+    const delivery = { source: SOURCE, deliveryId, event: table, at: ctx.now() };
+    if (await ctx.store.findDelivery(SOURCE, deliveryId)) return answerDuplicate(ctx, res, SOURCE, deliveryId);
+    if (table !== 'incident') {
+      await ctx.store.recordDelivery(delivery);
+      res.status(202).json({ ignored: `a record of ${table} is not read: acknowledged` });
+      return;
+    }
+    const incident = fromServicenow(record, sn.instanceUrl, sn.severityField);
+    if ('error' in incident) throw new HttpError(400, 'invalid_payload', `record.${incident.error}`);
+    await deliverIncident(ctx, res, { delivery, model: sn.model, incident, path: 'record' });
+  });
+  return r;
+}
