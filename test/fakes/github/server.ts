@@ -68,8 +68,8 @@ export interface FakeGithubServer {
   apiUrl: string;
   requests: LoggedRequest[];
   rateLimit: Record<string, { limit: number; remaining: number; reset: number }>;
-  /** From now on every `every`-th request (of those matching) fails, cycling through `kinds`. */
-  injectFaults(plan: { every: number; kinds: FaultKind[]; match?: RegExp }): void;
+  /** From now on every `every`-th request (of those matching) fails, cycling through `kinds`; `times` faults at most. */
+  injectFaults(plan: { every: number; kinds: FaultKind[]; match?: RegExp; times?: number }): void;
   clearFaults(): void;
   close(): Promise<void>;
 }
@@ -96,7 +96,7 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
     core: { limit: 5000, remaining: 5000, reset },
     graphql: { limit: 5000, remaining: 5000, reset },
   };
-  let faults: { every: number; kinds: FaultKind[]; match?: RegExp; seen: number } | null = null;
+  let faults: { every: number; kinds: FaultKind[]; match?: RegExp; times?: number; seen: number; sent: number } | null = null;
   let origin = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse, body: string) => {
@@ -121,10 +121,14 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
       if (Date.now() >= limit.reset * 1000) Object.assign(limit, { remaining: limit.limit, reset: Math.floor(Date.now() / 1000) + 3600 });
 
     const fault =
-      faults && (!faults.match || faults.match.test(url.pathname)) && ++faults.seen % faults.every === 0
+      faults &&
+      (faults.times === undefined || faults.sent < faults.times) &&
+      (!faults.match || faults.match.test(url.pathname)) &&
+      ++faults.seen % faults.every === 0
         ? faults.kinds[(faults.seen / faults.every - 1) % faults.kinds.length]
         : undefined;
     if (fault) {
+      faults!.sent++;
       log.fault = fault;
       return sendFault(res, fault, log);
     }
@@ -241,7 +245,7 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
     requests,
     rateLimit,
     injectFaults: (plan) => {
-      faults = { ...plan, seen: 0 };
+      faults = { ...plan, seen: 0, sent: 0 };
     },
     clearFaults: () => {
       faults = null;
