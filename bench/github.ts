@@ -2,7 +2,8 @@
  * `npm run bench -- github [--fast]` (or `npx tsx bench/github.ts`): the GitHub collector
  * against the fake GitHub, for a repository with 1,000 merged pull requests, 300 deployments
  * and 2,000 workflow runs: the requests and wall time of the first backfill, and of a re-sync
- * with nothing new (the goal: only 304s). Prints a JSON report. GraphQL requests are spaced one
+ * with nothing new (the goal: only 304s, no GraphQL query), per endpoint as the fake's log counts
+ * them, and the GraphQL points spent. Prints a JSON report. GraphQL requests are spaced one
  * second apart as GitHub asks; `--fast` drops the spacing to measure Deming's own cost.
  */
 import { rmSync } from 'node:fs';
@@ -11,24 +12,10 @@ import { createGithubCollector, type GithubRunResult } from '../collectors/githu
 import { defaultGithubSettings, type GithubSettings } from '../collectors/github/config';
 import { collectorContext } from '../server/collectors/context';
 import { generateRepo } from '../test/fakes/github/generate';
-import { startFakeGithub, type LoggedRequest } from '../test/fakes/github/server';
+import { countByEndpoint, startFakeGithub, type LoggedRequest } from '../test/fakes/github/server';
 import { tempStore } from '../test/helpers/db';
 
 const SIZE = { pulls: 1000, deployments: 300, runs: 2000, incidents: 20 };
-
-/** Requests by endpoint and answer, for the report. */
-function breakdown(requests: LoggedRequest[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of requests) {
-    const endpoint = r.path
-      .replace(/^\/repos\/[^/]+\/[^/]+/, '/repos/{o}/{r}')
-      .replace(/\/\d+\//, '/{id}/')
-      .replace(/\/compare\/.*/, '/compare/{basehead}');
-    const key = `${r.method} ${endpoint} ${r.status}`;
-    out[key] = (out[key] ?? 0) + 1;
-  }
-  return out;
-}
 
 export async function run(args: string[]): Promise<unknown> {
   const fast = args.includes('--fast');
@@ -47,11 +34,13 @@ export async function run(args: string[]): Promise<unknown> {
   const config = { production: /^prod(uction)?$/i, organisation: [] };
   const ctx = collectorContext({ store: t.store, config, now: () => now, log: () => {} });
   const collector = createGithubCollector({ settings });
-  const measure = async (): Promise<{ result: GithubRunResult; ms: number; requests: LoggedRequest[] }> => {
+  const measure = async (): Promise<{ result: GithubRunResult; ms: number; requests: LoggedRequest[]; graphqlPoints: number }> => {
     const from = fake.requests.length;
+    const points = fake.rateLimit.graphql.remaining;
     const started = performance.now();
     const result = await collector.run(ctx);
-    return { result, ms: Math.round(performance.now() - started), requests: fake.requests.slice(from) };
+    const ms = Math.round(performance.now() - started);
+    return { result, ms, requests: fake.requests.slice(from), graphqlPoints: points - fake.rateLimit.graphql.remaining };
   };
   try {
     const backfill = await measure();
@@ -72,18 +61,20 @@ export async function run(args: string[]): Promise<unknown> {
       backfill: {
         requests: backfill.result.requests,
         graphql: backfill.requests.filter((r) => r.path.endsWith('/graphql')).length,
+        graphqlPoints: backfill.graphqlPoints,
         wallMs: backfill.ms,
         eventsStored: backfill.result.stored,
         errors: backfill.result.errors,
-        byEndpoint: breakdown(backfill.requests),
+        byEndpoint: countByEndpoint(backfill.requests),
       },
       resync: {
         requests: resync.result.requests,
         answered304: resync.result.notModified,
         onlyConditional304s: resync.requests.every((r) => r.conditional && r.status === 304),
+        graphql: resync.requests.filter((r) => r.path.endsWith('/graphql')).length,
         wallMs: resync.ms,
         eventsStored: resync.result.stored,
-        byEndpoint: breakdown(resync.requests),
+        byEndpoint: countByEndpoint(resync.requests),
       },
       rateLimitRemaining: resync.result.rateLimitRemaining,
     };

@@ -39,6 +39,8 @@ export interface CollectorContext {
     done?: boolean;
     processed?: number;
     total?: number;
+    /** Waiting for a rate limit to reset until this time (epoch ms). */
+    waitingUntil?: number;
   }) => void;
   signal?: AbortSignal;
 }

@@ -36,8 +36,13 @@ export interface ClientTiming {
   /** Spacing between GraphQL requests (GitHub asks for one at a time). */
   graphqlIntervalMs: number;
   retries: number;
-  /** Longest wait for a rate limit to reset before the run gives up on it. */
+  /** Longest wait for a secondary rate limit's retry-after before the run gives up on it. */
   maxWaitSeconds: number;
+  /**
+   * Longest wait for a spent primary rate limit to reset (GitHub resets it hourly); a run that
+   * would wait longer gives up on the rest. Unset: `maxWaitSeconds`. The collector waits an hour.
+   */
+  resetWaitSeconds?: number;
 }
 
 /** GitHub.com's manners: a second between GraphQL requests, back-off in seconds. */
@@ -57,6 +62,8 @@ export interface ClientOptions {
   signal?: AbortSignal;
   log?: (msg: string) => void;
   userAgent?: string;
+  /** Told when the client waits for a rate limit: until when (epoch ms), and why. */
+  onWait?: (until: number, why: 'rate limit' | 'secondary rate limit') => void;
 }
 
 /** Stands in for a Bottleneck group: paces GraphQL requests at most one per interval. */
@@ -124,12 +131,16 @@ export function createGithubClient(
       retryAfterBaseValue: timing.retryBaseMs,
       write: pacer(timing.graphqlIntervalMs),
       onRateLimit: (after: number, o: { method: string; url: string }, _k: unknown, count: number) => {
-        log(`GitHub rate limit reached on ${o.method} ${o.url}; it resets in ${after} s`);
-        return count < 1 && after <= timing.maxWaitSeconds;
+        const wait = count < 2 && after <= (timing.resetWaitSeconds ?? timing.maxWaitSeconds);
+        log(`GitHub rate limit reached on ${o.method} ${o.url}; it resets in ${after} s${wait ? ': waiting for it' : ''}`);
+        if (wait) opts.onWait?.(Date.now() + after * timing.retryBaseMs, 'rate limit');
+        return wait;
       },
       onSecondaryRateLimit: (after: number, o: { method: string; url: string }, _k: unknown, count: number) => {
+        const wait = count < timing.retries && after <= timing.maxWaitSeconds;
         log(`GitHub secondary rate limit on ${o.method} ${o.url}; retrying in ${after} s`);
-        return count < timing.retries && after <= timing.maxWaitSeconds;
+        if (wait) opts.onWait?.(Date.now() + after * timing.retryBaseMs, 'secondary rate limit');
+        return wait;
       },
     },
     retry: { retries: timing.retries, retryAfterBaseValue: timing.retryBaseMs },

@@ -1,13 +1,15 @@
 /**
  * The GitHub collector: for every configured repository, merged pull requests, deployments (or
  * releases, or a deployment workflow's runs), Actions runs and incident issues, incrementally,
- * then the compare API where the commit graph has gaps. One repository failing is reported and
- * skipped; the others go on.
+ * then the compare API where the commit graph has gaps. A repository that fails for a passing
+ * cause (5xx, a dropped connection) is tried again once the others are done; one that fails for
+ * good (not found, no access, archived) is reported and skipped; the others go on. A spent rate
+ * limit is waited for until it resets (within the hour), shown on the progress line.
  */
 import type { Collector, CollectorContext, CollectorRunResult } from '../types';
 import { createGithubClient, type ClientOptions, type GithubClient } from './client';
 import type { GithubSettings } from './config';
-import { describeError, isRateLimitSpent, SkippedRepository } from './errors';
+import { describeError, isRateLimitSpent, isTransient, SkippedRepository } from './errors';
 import { fetchRepoInfo, listTargets, type Target } from './repositories';
 import type { RepoSync } from './repo-sync';
 import { syncCompare } from './sync-compare';
@@ -57,9 +59,19 @@ export function createGithubCollector(opts: GithubCollectorOptions): GithubColle
   return { name: 'github', run: (ctx) => runGithub(opts, ctx) };
 }
 
+/** A spent primary rate limit resets within the hour: a run waits for it rather than stopping. */
+const RESET_WAIT_SECONDS = 3900;
+
 async function runGithub(opts: GithubCollectorOptions, ctx: CollectorContext): Promise<GithubRunResult> {
   const startedAt = ctx.now();
-  const client = createGithubClient(opts.settings, { ...opts.client, signal: ctx.signal, log: (m) => ctx.log(`github: ${m}`) });
+  const client = createGithubClient(opts.settings, {
+    ...opts.client,
+    timing: { resetWaitSeconds: RESET_WAIT_SECONDS, ...opts.client?.timing },
+    signal: ctx.signal,
+    log: (m) => ctx.log(`github: ${m}`),
+    onWait: (until) =>
+      ctx.progress?.({ resource: 'github:waiting', requests: client.stats.requests, rateLimitRemaining: 0, waitingUntil: until }),
+  });
   const errors: { resource: string; message: string }[] = [];
   const repositories: RepositoryReport[] = [];
   const horizon = opts.since ?? startedAt - opts.settings.backfillDays * DAY_MS;
@@ -69,8 +81,8 @@ async function runGithub(opts: GithubCollectorOptions, ctx: CollectorContext): P
   });
 
   let spent: string | null = null;
-  for (const target of targets) {
-    if (ctx.signal?.aborted) break;
+  const later: Target[] = [];
+  const attempt = async (target: Target, last: boolean): Promise<void> => {
     const before = { requests: client.stats.requests, notModified: client.stats.notModified };
     const report: RepositoryReport = { name: target.name, requests: 0, notModified: 0, stored: 0, rateLimitRemaining: null };
     if (spent) {
@@ -79,10 +91,16 @@ async function runGithub(opts: GithubCollectorOptions, ctx: CollectorContext): P
       try {
         report.stored = await syncRepository(client, ctx, opts.settings, target, horizon, opts.since !== undefined);
       } catch (e) {
-        if (ctx.signal?.aborted) break;
+        ctx.signal?.throwIfAborted();
         report.error = describeError(e);
-        ctx.log(`github: ${target.name}: ${report.error}`, e instanceof SkippedRepository ? undefined : e);
         if (isRateLimitSpent(e)) spent = `skipped: ${report.error}`;
+        else if (!last && isTransient(e)) {
+          // What it stored stays stored; the rest is asked again once the others are done.
+          ctx.log(`github: ${target.name}: ${report.error}; it is tried again at the end of the run`);
+          later.push(target);
+          return;
+        }
+        ctx.log(`github: ${target.name}: ${report.error}`, e instanceof SkippedRepository ? undefined : e);
       }
     }
     report.requests = client.stats.requests - before.requests;
@@ -98,6 +116,18 @@ async function runGithub(opts: GithubCollectorOptions, ctx: CollectorContext): P
       rateLimitRemaining: client.rateLimitRemaining(),
       done: true,
     });
+  };
+  try {
+    for (const target of targets) {
+      if (ctx.signal?.aborted) break;
+      await attempt(target, false);
+    }
+    for (const target of later) {
+      if (ctx.signal?.aborted) break;
+      await attempt(target, true);
+    }
+  } catch (e) {
+    if (!ctx.signal?.aborted) throw e;
   }
   return {
     collector: 'github',

@@ -38,3 +38,15 @@ export function isRateLimitSpent(e: unknown): boolean {
   const headers = (e as { response?: { headers?: Record<string, string> } }).response?.headers;
   return headers?.['x-ratelimit-remaining'] === '0';
 }
+
+/**
+ * Whether a repository's failure may pass if asked again later in the run: a server error, a
+ * dropped connection or a body cut short, not a refusal that would be the same again.
+ */
+export function isTransient(e: unknown): boolean {
+  if (e instanceof SkippedRepository) return false;
+  const status = statusOf(e);
+  if (status === undefined)
+    return !['SyntaxError', 'ZodError', 'GraphqlResponseError'].includes((e as { name?: string } | null)?.name ?? '');
+  return status >= 500 || status === 429 || status === 408;
+}

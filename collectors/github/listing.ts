@@ -61,3 +61,28 @@ export function chunks<T>(items: T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** What a probe found: nothing changed (304), or the list's first page has changed (and whether it is empty). */
+export type Probe = { notModified: true } | { notModified: false; etag: string | null; empty: boolean };
+
+/**
+ * Asks whether a newest-first list has changed since `etag`, with its first page of one item: a
+ * conditional request, answered 304 (free) when nothing was added or updated, since whatever
+ * changes goes to the top. What changed is then read through GraphQL.
+ */
+export async function probe(
+  client: GithubClient,
+  route: string,
+  params: Record<string, string | number>,
+  etag: string | null,
+): Promise<Probe> {
+  try {
+    const res = await client.octokit.request(route, { ...params, per_page: 1, headers: etag ? { 'if-none-match': etag } : {} });
+    const data = res.data as unknown;
+    const items = Array.isArray(data) ? data : Object.values(data as object).find(Array.isArray);
+    return { notModified: false, etag: typeof res.headers.etag === 'string' ? res.headers.etag : null, empty: !items?.length };
+  } catch (e) {
+    if (etag && isNotModified(e)) return { notModified: true };
+    throw e;
+  }
+}

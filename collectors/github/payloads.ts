@@ -121,6 +121,24 @@ export const graphqlPullRequest = z.object({
   closingIssuesReferences: z.object({ nodes: z.array(z.object({ createdAt: time })) }).nullish(),
 });
 
+const graphqlDeploymentStatus = z.object({
+  state: z.string(),
+  createdAt: time,
+  updatedAt: optionalTime,
+  logUrl: z.string().nullish(),
+});
+
+/** A deployment in GraphQL, with its latest status and its newest statuses. */
+export const graphqlDeployment = z.object({
+  databaseId: z.number(),
+  commitOid: z.string(),
+  environment: z.string().nullish(),
+  createdAt: time,
+  ref: z.object({ name: z.string() }).nullish(),
+  latestStatus: graphqlDeploymentStatus.nullish(),
+  statuses: z.object({ nodes: z.array(graphqlDeploymentStatus) }).nullish(),
+});
+
 export const graphqlCommitPage = z.object({
   repository: z.object({ pullRequest: z.object({ commits: commitPage }).nullable() }),
 });
@@ -135,6 +153,7 @@ export type PullPayload = z.infer<typeof pullPayload>;
 export type RestCommitPayload = z.infer<typeof restCommitPayload>;
 export type GraphqlCommit = z.infer<typeof graphqlCommit>;
 export type GraphqlPullRequest = z.infer<typeof graphqlPullRequest>;
+export type GraphqlDeployment = z.infer<typeof graphqlDeployment>;
 
 /** The repository an event belongs to: the service is its `owner/name`. */
 export interface RepoRef {

@@ -1,23 +1,27 @@
 /**
- * Deployments and their statuses (the Deployments API). New deployments are read newest first
- * down to the watermark, then stored oldest first in batches; deployments still in progress
- * are kept in the cursor and asked about again, conditionally, on the next runs.
+ * Deployments and their statuses. New deployments come with their statuses through GraphQL, a
+ * page of 100 per request, newest first down to the watermark, when the REST probe of the list
+ * says something changed; deployments still in progress are kept in the cursor and asked about
+ * again through REST, conditionally (304 while unchanged), on the next runs.
  */
 import { z } from 'zod';
 import { adaptDeployment, isSettled } from './adapt-deployment';
 import { isNotModified, type GithubClient } from './client';
-import { cursorRow, readCursor } from './cursors';
-import { chunks, listNewestFirst } from './listing';
-import { deploymentPayload, deploymentStatusPayload, type DeploymentPayload, type DeploymentStatusPayload } from './payloads';
-import { commit, etagFor, oldestFirst, resourceOf, startFrom, type RepoInfo, type RepoSync } from './repo-sync';
+import { readCursor } from './cursors';
+import { fetchDeploymentsPage, type DeploymentWithStatuses } from './graphql';
+import { newestFirstPass, passState } from './graphql-pass';
+import { deploymentPayload, deploymentStatusPayload, type DeploymentStatusPayload } from './payloads';
+import { etagFor, resourceOf, type RepoInfo, type RepoSync } from './repo-sync';
 import type { NativeEventInput } from '../../common/events';
-
-const PER_BATCH = 50;
 /** A deployment with no final status after this long is given up on. */
 const OPEN_FOR_MS = 14 * 86_400_000;
 
 const openDeployment = deploymentPayload.extend({ etag: z.string().nullable() });
-const deploymentsCursor = z.object({ watermark: z.string().nullable(), open: z.array(openDeployment).default([]) });
+const deploymentsCursor = z.object({
+  watermark: z.string().nullable(),
+  open: z.array(openDeployment).default([]),
+  pass: passState.nullish(),
+});
 type OpenDeployment = z.infer<typeof openDeployment>;
 
 export type Statuses = { notModified: true } | { notModified: false; statuses: DeploymentStatusPayload[]; etag: string | null };
@@ -47,73 +51,56 @@ export async function fetchStatuses(
 /** Reads new deployments and asks again about those still in progress. */
 export async function syncDeployments(sync: RepoSync): Promise<void> {
   const { repo, client, ctx } = sync;
-  const resource = resourceOf(sync, 'deployments');
-  const saved = await readCursor(ctx.store, resource, deploymentsCursor);
-  const from = startFrom(sync, saved.state?.watermark);
-  let watermark = saved.state?.watermark ?? null;
-  const list = await listNewestFirst(
-    client,
-    'GET /repos/{owner}/{repo}/deployments',
-    { owner: repo.owner, repo: repo.name },
-    deploymentPayload,
-    {
-      etag: etagFor(sync, saved.etag),
-      isOlder: (d) => Date.parse(d.created_at) < Date.parse(from),
-      signal: ctx.signal,
-    },
-  );
-  const fresh = list.notModified
-    ? []
-    : oldestFirst(
-        list.items,
-        (d) => d.created_at,
-        (d) => d.id,
-      );
-  const freshIds = new Set(fresh.map((d) => d.id));
+  const saved = await readCursor(ctx.store, resourceOf(sync, 'deployments'), deploymentsCursor);
   const cutoff = ctx.now() - OPEN_FOR_MS;
-  let open = (saved.state?.open ?? []).filter((d) => Date.parse(d.created_at) >= cutoff && !freshIds.has(d.id));
 
-  // Deployments that were still running: one conditional request each.
-  const events: NativeEventInput[] = [];
-  const stillOpen: OpenDeployment[] = [];
-  for (const d of open) {
-    const answer = await fetchStatuses(client, repo, d.id, d.etag);
+  // Deployments that were still running: one conditional request each (304 while unchanged).
+  const pending: NativeEventInput[] = [];
+  let open: OpenDeployment[] = [];
+  const asked = new Set<number>();
+  for (const d of (saved.state?.open ?? []).filter((x) => Date.parse(x.created_at) >= cutoff)) {
+    asked.add(d.id);
+    const answer = await fetchStatuses(client, repo, d.id, etagFor(sync, d.etag));
     if (answer.notModified) {
-      stillOpen.push(d);
+      open.push(d);
       continue;
     }
     const event = adaptDeployment(repo, d, answer.statuses);
-    events.push(event);
-    if (!isSettled(event)) stillOpen.push({ ...d, etag: answer.etag });
+    pending.push(event);
+    if (!isSettled(event)) open.push({ ...d, etag: answer.etag });
   }
-  open = stillOpen;
-  const etag = list.notModified ? saved.etag : list.etag;
-  if (fresh.length === 0) {
-    if (events.length > 0 || !list.notModified) await commit(sync, 'deployments', events, [cursorRow(resource, { watermark, open }, etag)]);
-    return;
-  }
-  const batches = chunks(fresh, PER_BATCH);
-  for (const [i, batch] of batches.entries()) {
-    for (const d of batch) events.push(await adaptFresh(sync, d, open));
-    const final = i === batches.length - 1;
-    watermark = batch[batch.length - 1].created_at;
-    await commit(sync, 'deployments', events.splice(0), [cursorRow(resource, { watermark, open }, final ? etag : null)]);
-    ctx.signal?.throwIfAborted();
-  }
-}
 
-async function adaptFresh(sync: RepoSync, d: DeploymentPayload, open: OpenDeployment[]): Promise<NativeEventInput> {
-  const answer = await fetchStatuses(sync.client, sync.repo, d.id);
-  const statuses = answer.notModified ? [] : answer.statuses;
-  const event = adaptDeployment(sync.repo, d, statuses);
-  if (!isSettled(event))
-    open.push({
-      id: d.id,
-      sha: d.sha,
-      ref: d.ref,
-      environment: d.environment,
-      created_at: d.created_at,
-      etag: answer.notModified ? null : answer.etag,
-    });
-  return event;
+  await newestFirstPass<DeploymentWithStatuses>({
+    sync,
+    name: 'deployments',
+    saved: { watermark: saved.state?.watermark ?? null, pass: saved.state?.pass, etag: saved.etag },
+    probe: { route: 'GET /repos/{owner}/{repo}/deployments', params: { owner: repo.owner, repo: repo.name } },
+    page: (after) => fetchDeploymentsPage(client, repo.owner, repo.name, after),
+    timeOf: (x) => x.deployment.created_at,
+    pending,
+    state: () => ({ open }),
+    adapt: async (items) => {
+      const events: NativeEventInput[] = [];
+      for (const { deployment: d, statuses } of items) {
+        let event = adaptDeployment(repo, d, statuses);
+        if (!isSettled(event) && Date.parse(d.created_at) >= cutoff && !asked.has(d.id)) {
+          // Still running: its statuses through REST once, for the ETag that makes the next runs' question free while nothing changes.
+          const answer = await fetchStatuses(client, repo, d.id);
+          if (!answer.notModified) event = adaptDeployment(repo, d, answer.statuses);
+          open = open.filter((x) => x.id !== d.id);
+          if (!isSettled(event))
+            open.push({
+              id: d.id,
+              sha: d.sha,
+              ref: d.ref,
+              environment: d.environment,
+              created_at: d.created_at,
+              etag: answer.notModified ? null : answer.etag,
+            });
+        } else if (isSettled(event)) open = open.filter((x) => x.id !== d.id);
+        events.push(event);
+      }
+      return events;
+    },
+  });
 }

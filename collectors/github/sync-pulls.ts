@@ -1,58 +1,35 @@
 /**
- * Merged pull requests: the closed list, newest updated first, down to the watermark (one 304
- * when nothing changed); then their details by GraphQL, 50 per request, oldest first, each
- * batch stored with the watermark it reaches.
+ * Merged pull requests with their commits, merge commit and the issues they close: a page of
+ * 100 per GraphQL request, newest updated first down to the watermark, when the REST probe of
+ * the closed list (one conditional request, 304 when nothing changed) says something did.
  */
 import { adaptPullRequest } from './adapt-pull-request';
-import { cursorRow, readCursor, watermarkCursor } from './cursors';
-import { fetchPullRequests } from './graphql';
-import { chunks, listNewestFirst } from './listing';
-import { pullPayload } from './payloads';
-import { commit, etagFor, oldestFirst, resourceOf, startFrom, type RepoSync } from './repo-sync';
+import { readCursor, watermarkCursor } from './cursors';
+import { fetchPullRequestsPage, type FetchedPullRequest } from './graphql';
+import { newestFirstPass, passState } from './graphql-pass';
+import { resourceOf, type RepoSync } from './repo-sync';
 
-const PER_QUERY = 50;
+const pullsCursor = watermarkCursor.extend({ pass: passState.nullish() });
+
+const updatedAt = (f: FetchedPullRequest) => f.pr.updatedAt ?? f.pr.mergedAt ?? f.pr.createdAt;
 
 /** Reads the pull requests merged or changed since the watermark. */
 export async function syncPulls(sync: RepoSync): Promise<void> {
-  const { repo, client } = sync;
-  const resource = resourceOf(sync, 'pulls');
-  const saved = await readCursor(sync.ctx.store, resource, watermarkCursor);
-  const from = startFrom(sync, saved.state?.watermark);
-  const list = await listNewestFirst(
-    client,
-    'GET /repos/{owner}/{repo}/pulls',
-    { owner: repo.owner, repo: repo.name, state: 'closed', sort: 'updated', direction: 'desc' },
-    pullPayload,
-    {
-      etag: etagFor(sync, saved.etag),
-      isOlder: (p) => Date.parse(p.updated_at) < Date.parse(from),
-      signal: sync.ctx.signal,
+  const { repo } = sync;
+  const saved = await readCursor(sync.ctx.store, resourceOf(sync, 'pulls'), pullsCursor);
+  await newestFirstPass({
+    sync,
+    name: 'pulls',
+    saved: { watermark: saved.state?.watermark ?? null, pass: saved.state?.pass, etag: saved.etag },
+    probe: {
+      route: 'GET /repos/{owner}/{repo}/pulls',
+      params: { owner: repo.owner, repo: repo.name, state: 'closed', sort: 'updated', direction: 'desc' },
     },
-  );
-  if (list.notModified) return;
-  const items = oldestFirst(
-    list.items,
-    (p) => p.updated_at,
-    (p) => p.number,
-  );
-  const last = items.length > 0 ? items[items.length - 1].updated_at : (saved.state?.watermark ?? null);
-  const merged = items.filter((p) => p.merged_at && Date.parse(p.merged_at) >= sync.horizon);
-  const batches = chunks(merged, PER_QUERY);
-  if (batches.length === 0) {
-    await commit(sync, 'pulls', [], [cursorRow(resource, { watermark: last }, list.etag)]);
-    return;
-  }
-  for (const [i, batch] of batches.entries()) {
-    const fetched = await fetchPullRequests(
-      client,
-      repo.owner,
-      repo.name,
-      batch.map((p) => p.number),
-    );
-    const events = fetched.flatMap((f) => adaptPullRequest(repo, f.pr, f.moreCommits));
-    const final = i === batches.length - 1;
-    const watermark = final ? last : batch[batch.length - 1].updated_at;
-    await commit(sync, 'pulls', events, [cursorRow(resource, { watermark }, final ? list.etag : null)]);
-    sync.ctx.signal?.throwIfAborted();
-  }
+    page: (after) => fetchPullRequestsPage(sync.client, repo.owner, repo.name, after),
+    timeOf: updatedAt,
+    adapt: (items) =>
+      items
+        .filter((f) => f.pr.mergedAt && Date.parse(f.pr.mergedAt) >= sync.horizon)
+        .flatMap((f) => adaptPullRequest(repo, f.pr, f.moreCommits)),
+  });
 }

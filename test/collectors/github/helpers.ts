@@ -10,7 +10,7 @@ import { collectorContext } from '../../../server/collectors/context';
 import { acmeSourcesYaml, NOW, ORGANISATION_YAML } from '../../fakes/github/acme';
 
 /** Retries and rate-limit waits in milliseconds rather than seconds. */
-export const FAST = { retryBaseMs: 2, graphqlIntervalMs: 0, retries: 5, maxWaitSeconds: 60 };
+export const FAST = { retryBaseMs: 2, graphqlIntervalMs: 0, retries: 5, maxWaitSeconds: 60, resetWaitSeconds: 60 };
 
 /** Writes a config file for the acme scenario served at `apiUrl` and loads it as the server would. */
 export function acmeConfig(
@@ -26,7 +26,7 @@ export function acmeConfig(
 export async function collect(
   db: Db,
   config: Config,
-  opts: Partial<GithubCollectorOptions> & { now?: number; progress?: (p: { resource: string }) => void } = {},
+  opts: Partial<GithubCollectorOptions> & { now?: number; progress?: (p: { resource: string; waitingUntil?: number }) => void } = {},
 ): Promise<GithubRunResult> {
   // The collector writes through a store on the same file, as the CLI and the server do.
   const store = openStore(db.name, { check: 'off' });

@@ -1,4 +1,8 @@
-/** When GitHub's rate limit is spent, the run stops asking, says when it resets, and the next run goes on where it stopped. */
+/**
+ * When GitHub's rate limit is spent: a reset within the wait the run allows is waited for (and
+ * shown on the progress line), and the run completes; one further off stops the run, which says
+ * when it resets, and the next run goes on where it stopped.
+ */
 import { describe, expect, it } from 'vitest';
 import { acme } from '../../fakes/github/acme';
 import { startFakeGithub } from '../../fakes/github/server';
@@ -6,6 +10,35 @@ import { tempDb } from '../../helpers/db';
 import { acmeConfig, collect, dumpDb } from './helpers';
 
 describe('a spent rate limit', () => {
+  it('that resets soon is waited for, shown in progress, and the run completes the history', async () => {
+    const fake = await startFakeGithub(acme(), { tokens: ['test-token'] });
+    const t = tempDb();
+    const full = tempDb();
+    try {
+      const config = acmeConfig(fake.apiUrl);
+      await collect(full.db, config);
+      fake.rateLimit.core.remaining = 2;
+      fake.rateLimit.core.reset = Math.floor(Date.now() / 1000) + 3;
+      const waits: number[] = [];
+      const run = await collect(t.db, config, {
+        client: { timing: { retryBaseMs: 1000, graphqlIntervalMs: 0, retries: 2, maxWaitSeconds: 5, resetWaitSeconds: 8 } },
+        progress: (p) => {
+          if (p.waitingUntil) waits.push(p.waitingUntil);
+        },
+      });
+      expect(fake.requests.filter((r) => r.status === 403)).toHaveLength(1);
+      expect(waits).toHaveLength(1);
+      expect(waits[0]).toBeGreaterThanOrEqual(fake.rateLimit.core.reset * 1000 - 3600_000);
+      expect(waits[0]).toBeGreaterThan(Date.now() - 10_000);
+      expect(run.errors.map((e) => e.resource)).toEqual(['acme/gone']);
+      expect(dumpDb(t.db)).toEqual(dumpDb(full.db));
+    } finally {
+      await fake.close();
+      t.cleanup();
+      full.cleanup();
+    }
+  }, 20_000);
+
   it('skips the remaining repositories with the reason, and the next run completes the history', async () => {
     const scenario = acme();
     const fake = await startFakeGithub(scenario, { tokens: ['test-token'] });

@@ -49,6 +49,28 @@ describe('an unreliable GitHub', () => {
   });
 });
 
+describe('a repository that fails for a while', () => {
+  it('is tried again once the others are done, and the history is complete', async () => {
+    const t = tempDb();
+    // Every request about acme/api fails until its retries (5) are spent, then it answers again.
+    fake.injectFaults({ every: 1, kinds: ['500', '502'], match: /^\/repos\/acme\/api/, times: 6 });
+    try {
+      const result = await collect(t.db, acmeConfig(fake.apiUrl));
+      expect(result.repositories.map((r) => [r.name, r.error ?? 'ok'])).toEqual([
+        ['acme/jobs', 'ok'],
+        ['acme/gone', expect.stringMatching(/^not found/)],
+        ['acme/web', 'ok'],
+        ['acme/api', 'ok'],
+      ]);
+      expect(result.errors.map((e) => e.resource)).toEqual(['acme/gone']);
+      expect(dumpWithCursors(t.db)).toEqual(reference);
+    } finally {
+      fake.clearFaults();
+      t.cleanup();
+    }
+  });
+});
+
 describe('a repository that fails', () => {
   it('is reported with the cause and skipped (archived, no access, not found); the others are collected', async () => {
     const strict = await startFakeGithub(scenario, { tokens: ['test-token'], forbidden: ['acme/api'] });

@@ -4,10 +4,10 @@
  */
 import { commitsBetween, fullName, type FakeGithub, type FakeRepo } from './scenario';
 import { commitJson, deploymentJson, issueJson, pullJson, releaseJson, repoJson, runJson, statusJson } from './rest';
-import { answerGraphql } from './graphql';
+import { answerGraphql, type GraphqlLimit, type GraphqlOptions } from './graphql';
 
 export type Answer =
-  | { status: number; json: unknown; list?: false; resource?: string }
+  | { status: number; json: unknown; list?: false; resource?: string; charged?: boolean }
   | {
       status: 200;
       list: true;
@@ -30,10 +30,12 @@ export function route(
   q: URLSearchParams,
   headers: Record<string, string | string[] | undefined>,
   body: string,
-  graphql: { commitsPerPage?: number; missing?: number[] } = {},
+  graphql: GraphqlOptions & { limit: GraphqlLimit },
 ): Answer {
-  if (method === 'POST' && path.endsWith('/graphql'))
-    return { status: 200, json: answerGraphql(gh, body, graphql.commitsPerPage, graphql.missing), resource: 'graphql' };
+  if (method === 'POST' && path.endsWith('/graphql')) {
+    const a = answerGraphql(gh, body, graphql.limit, graphql);
+    return { status: 200, json: a.json, resource: 'graphql', charged: true };
+  }
   if (method !== 'GET') return notFound;
   let m = /^\/orgs\/([^/]+)\/repos$/.exec(path);
   if (m) {

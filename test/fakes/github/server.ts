@@ -36,6 +36,30 @@ export interface LoggedRequest {
   status: number;
   conditional: boolean;
   fault?: FaultKind;
+  /** The endpoint as GitHub documents it (`GET /repos/{owner}/{repo}/pulls`), or `POST /graphql name` with the query's operation name. */
+  endpoint: string;
+}
+
+/** A request path as the endpoint GitHub documents: owner, repository, ids and refs as placeholders. */
+export function endpointOf(method: string, path: string): string {
+  const generic = path
+    .replace(/^\/repos\/[^/]+\/[^/]+/, '/repos/{owner}/{repo}')
+    .replace(/^\/orgs\/[^/]+/, '/orgs/{org}')
+    .replace(/\/deployments\/\d+/, '/deployments/{deployment_id}')
+    .replace(/\/compare\/.+$/, '/compare/{basehead}')
+    .replace(/\/commits\/.+$/, '/commits/{ref}')
+    .replace(/\/app\/installations\/\d+/, '/app/installations/{installation_id}');
+  return `${method} ${generic}`;
+}
+
+/** Requests counted by endpoint (and, for the 304s, apart: `... 304`), for reports and assertions. */
+export function countByEndpoint(requests: LoggedRequest[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of requests) {
+    const key = r.status === 304 ? `${r.endpoint} 304` : r.endpoint;
+    out[key] = (out[key] ?? 0) + 1;
+  }
+  return out;
 }
 
 export interface FakeGithubServer {
@@ -44,10 +68,20 @@ export interface FakeGithubServer {
   apiUrl: string;
   requests: LoggedRequest[];
   rateLimit: Record<string, { limit: number; remaining: number; reset: number }>;
-  /** From now on every `every`-th request (of those matching) fails, cycling through `kinds`. */
-  injectFaults(plan: { every: number; kinds: FaultKind[]; match?: RegExp }): void;
+  /** From now on every `every`-th request (of those matching) fails, cycling through `kinds`; `times` faults at most. */
+  injectFaults(plan: { every: number; kinds: FaultKind[]; match?: RegExp; times?: number }): void;
   clearFaults(): void;
   close(): Promise<void>;
+}
+
+/** The operation name of a GraphQL request body (`query pullRequestsPage(...)`), or `query`. */
+function operationName(body: string): string {
+  try {
+    const q = (JSON.parse(body) as { query?: unknown }).query;
+    return (typeof q === 'string' && /^\s*query\s+(\w+)/.exec(q)?.[1]) || 'query';
+  } catch {
+    return 'query';
+  }
 }
 
 const etagOf = (body: string) => `W/"${createHash('sha1').update(body).digest('hex')}"`;
@@ -62,7 +96,7 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
     core: { limit: 5000, remaining: 5000, reset },
     graphql: { limit: 5000, remaining: 5000, reset },
   };
-  let faults: { every: number; kinds: FaultKind[]; match?: RegExp; seen: number } | null = null;
+  let faults: { every: number; kinds: FaultKind[]; match?: RegExp; times?: number; seen: number; sent: number } | null = null;
   let origin = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse, body: string) => {
@@ -74,15 +108,27 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
       query: url.search,
       status: 0,
       conditional: req.headers['if-none-match'] !== undefined,
+      endpoint: endpointOf(
+        method,
+        url.pathname.slice(url.pathname === graphqlPath ? 0 : prefix.length).replace(/^.*\/graphql$/, '/graphql'),
+      ),
     };
+    if (log.endpoint === 'POST /graphql') log.endpoint += ` ${operationName(body)}`;
     requests.push(log);
     if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
+    // A limit whose reset time has passed is full again, with a new reset an hour on.
+    for (const limit of Object.values(rateLimit))
+      if (Date.now() >= limit.reset * 1000) Object.assign(limit, { remaining: limit.limit, reset: Math.floor(Date.now() / 1000) + 3600 });
 
     const fault =
-      faults && (!faults.match || faults.match.test(url.pathname)) && ++faults.seen % faults.every === 0
+      faults &&
+      (faults.times === undefined || faults.sent < faults.times) &&
+      (!faults.match || faults.match.test(url.pathname)) &&
+      ++faults.seen % faults.every === 0
         ? faults.kinds[(faults.seen / faults.every - 1) % faults.kinds.length]
         : undefined;
     if (fault) {
+      faults!.sent++;
       log.fault = fault;
       return sendFault(res, fault, log);
     }
@@ -112,10 +158,16 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
         documentation_url: 'https://docs.github.com/rest',
         status: '403',
       });
+    if (path === '/rate_limit' && method === 'GET') {
+      // Free, as on GitHub: asking what is left costs nothing against it.
+      const of = (l: { limit: number; remaining: number; reset: number }) => ({ ...l, used: l.limit - l.remaining });
+      return send(res, log, 200, { resources: { core: of(rateLimit.core), graphql: of(rateLimit.graphql) }, rate: of(rateLimit.core) });
+    }
     const api = `${origin}${prefix}`;
     const answer = route(gh, api, method, path, url.searchParams, req.headers, body, {
       commitsPerPage: opts.commitsPerPage,
       missing: opts.graphqlMissing,
+      limit: rateLimit.graphql,
     });
     respond(req, res, url, answer, log);
   };
@@ -123,7 +175,8 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
   const respond = (req: IncomingMessage, res: ServerResponse, url: URL, answer: Answer, log: LoggedRequest) => {
     const resource = ('resource' in answer && answer.resource) || 'core';
     if ('text' in answer) return finish(req, res, log, 200, answer.text, answer.contentType, resource);
-    if (!answer.list) return finish(req, res, log, answer.status, JSON.stringify(answer.json), 'application/json; charset=utf-8', resource);
+    if (!answer.list)
+      return finish(req, res, log, answer.status, JSON.stringify(answer.json), 'application/json; charset=utf-8', resource, answer.charged);
     const perPage = Math.min(Number(url.searchParams.get('per_page') ?? answer.defaultPerPage ?? 30), answer.defaultPerPage ?? 100);
     const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
     const pages = Math.max(1, Math.ceil(answer.items.length / perPage));
@@ -149,12 +202,14 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
     body: string,
     type: string,
     resource: string,
+    charged = false,
   ) => {
     const limit = rateLimit[resource];
     const etag = etagOf(body);
     const notModified = status === 200 && req.headers['if-none-match'] === etag;
-    const spent = !notModified && limit.remaining === 0;
-    if (!notModified) limit.remaining = Math.max(0, limit.remaining - 1);
+    // GraphQL is charged its query's cost where it is executed, and answers a spent limit itself.
+    const spent = !charged && !notModified && limit.remaining === 0;
+    if (!notModified && !charged) limit.remaining = Math.max(0, limit.remaining - 1);
     res.setHeader('x-ratelimit-limit', String(limit.limit));
     res.setHeader('x-ratelimit-remaining', String(limit.remaining));
     res.setHeader('x-ratelimit-used', String(limit.limit - limit.remaining));
@@ -190,7 +245,7 @@ export async function startFakeGithub(gh: FakeGithub, opts: FakeGithubOptions = 
     requests,
     rateLimit,
     injectFaults: (plan) => {
-      faults = { ...plan, seen: 0 };
+      faults = { ...plan, seen: 0, sent: 0 };
     },
     clearFaults: () => {
       faults = null;

@@ -1,0 +1,93 @@
+/**
+ * What a backfill costs, counted in the fake GitHub's log by endpoint: the REST probes decide,
+ * GraphQL reads pull requests with their commits and deployments with their statuses a page of
+ * 100 at a time, no deployment is asked about alone unless it is still running, and a re-sync
+ * with nothing new is conditional REST requests answered 304, with no GraphQL query. GraphQL
+ * faults (429, secondary rate limit, 5xx, resets, bodies cut short) converge to the same database.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateRepo } from '../../fakes/github/generate';
+import { countByEndpoint, startFakeGithub, type FakeGithubServer } from '../../fakes/github/server';
+import type { FakeGithub } from '../../fakes/github/scenario';
+import { tempDb } from '../../helpers/db';
+import type { Config } from '../../../server/config';
+import { acmeConfig, collect, dumpWithCursors } from './helpers';
+
+const END = Date.parse('2026-03-01T00:00:00Z');
+const SIZE = { pulls: 450, deployments: 120, runs: 450, incidents: 3 };
+const gh: FakeGithub = { repos: [generateRepo('acme', 'big', { ...SIZE, end: END, days: 120 })], orgs: new Map() };
+
+let fake: FakeGithubServer;
+let config: Config;
+let reference: Record<string, unknown[]>;
+let backfill: Record<string, number>;
+let resync: ReturnType<FakeGithubServer['requests']['slice']>;
+
+beforeAll(async () => {
+  fake = await startFakeGithub(gh, { tokens: ['test-token'] });
+  const base = acmeConfig(fake.apiUrl);
+  config = { ...base, github: { ...base.github!, organisations: [], repositories: [{ name: 'acme/big' }] } };
+  const t = tempDb();
+  try {
+    await collect(t.db, config, { now: END });
+    backfill = countByEndpoint(fake.requests);
+    reference = dumpWithCursors(t.db);
+    const from = fake.requests.length;
+    await collect(t.db, config, { now: END });
+    resync = fake.requests.slice(from);
+    expect(dumpWithCursors(t.db)).toEqual(reference);
+  } finally {
+    t.cleanup();
+  }
+});
+afterAll(() => fake.close());
+
+describe('a backfill', () => {
+  it('costs one request per page of data and one probe per list, and asks no deployment alone', () => {
+    expect(backfill).toEqual({
+      'GET /repos/{owner}/{repo}': 1,
+      'GET /repos/{owner}/{repo}/pulls': 1,
+      'POST /graphql pullRequestsPage': 5, // 450 pull requests, 100 a page
+      'GET /repos/{owner}/{repo}/deployments': 1,
+      'POST /graphql deploymentsPage': 2, // over 100 deployments with their statuses, 100 a page
+      'GET /repos/{owner}/{repo}/actions/runs': 5, // 450 runs, 100 a page (GraphQL has no list of runs)
+      'GET /repos/{owner}/{repo}/issues': 1,
+    });
+    const counts = (t: string) => (reference[t] as unknown[]).length;
+    expect({ pulls: counts('pull_requests'), deployments: counts('deployments'), runs: counts('ci_runs') }).toEqual({
+      pulls: 450,
+      deployments: gh.repos[0].deployments.length,
+      runs: 450,
+    });
+  });
+
+  it('is followed by a re-sync of conditional REST requests all answered 304, and no GraphQL query', () => {
+    expect(resync.length).toBe(5);
+    expect(resync.filter((r) => !r.conditional || r.status !== 304)).toEqual([]);
+    expect(resync.filter((r) => r.path.endsWith('/graphql'))).toEqual([]);
+  });
+
+  it('is charged GraphQL points as GitHub counts them, and reads rateLimit with each query', () => {
+    // 100 pull requests x 25 commits x their parents: 28 points a page; deployments: 1.
+    expect(5000 - fake.rateLimit.graphql.remaining).toBe(5 * 28 + 2 * 1);
+  });
+});
+
+describe('GraphQL through faults', () => {
+  it('converges to the same database through 429, secondary rate limits, 5xx, resets and bodies cut short', async () => {
+    const t = tempDb();
+    fake.injectFaults({ every: 2, kinds: ['429', 'secondary-403', '500', 'reset', 'truncate', '502'], match: /graphql$/ });
+    const from = fake.requests.length;
+    try {
+      const result = await collect(t.db, config, { now: END });
+      expect(result.errors).toEqual([]);
+      const faults = fake.requests.slice(from).filter((r) => r.fault);
+      expect(new Set(faults.map((r) => r.fault))).toEqual(new Set(['429', 'secondary-403', '500', 'reset', 'truncate', '502']));
+      expect(faults.every((r) => r.endpoint.startsWith('POST /graphql'))).toBe(true);
+      expect(dumpWithCursors(t.db)).toEqual(reference);
+    } finally {
+      fake.clearFaults();
+      t.cleanup();
+    }
+  });
+});
