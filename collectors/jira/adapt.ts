@@ -6,7 +6,7 @@
  *
  * - opened: `created`; resolved: `resolutiondate` (resolved, not closed), both in Jira's own format;
  * - outcome: the resolution's name, through `incidents.jira.resolutions` ("Won't Do" cancelled…);
- * - severity: the priority's name; the tool's service: project, components, labels, issue type and
+ * - severity: the priority's name, or a custom field's value (`severityField`); the tool's service: project, components, labels, issue type and
  *   the custom fields rules name; links: custom fields, the summary and issue links
  *   (`issuelinks.<how>`: "is caused by" → the linked keys).
  */
@@ -85,7 +85,7 @@ export function fieldText(v: unknown, depth = 0): string | undefined {
 /** The incident, or why the issue cannot be read (a field named). */
 export function fromJira(
   raw: unknown,
-  settings: Pick<JiraSettings, 'baseUrl' | 'resolutions' | 'customFields' | 'model'>,
+  settings: Pick<JiraSettings, 'baseUrl' | 'resolutions' | 'customFields' | 'severityField' | 'model'>,
 ): SourceIncident | { error: string } {
   const r = jiraIssue.safeParse(raw);
   if (!r.success) {
@@ -139,7 +139,8 @@ export function fromJira(
     id: String(issue.id),
     fields,
     linkFields,
-    severityValue: f.priority?.name ?? null,
+    severityValue:
+      settings.severityField === 'priority' ? (f.priority?.name ?? null) : (fieldText(raws[settings.severityField])?.slice(0, 100) ?? null),
     openedAt: parseJiraTime(f.created)!,
     // Resolved, not closed: Jira's resolution date, set when a resolution is; a reopened issue has none.
     resolvedAt: resolution !== null || f.resolution === undefined ? resolvedAt : null,

@@ -330,6 +330,29 @@ describe('Jira Service Management, pulled', () => {
     }
   });
 
+  it("reads the severity from a custom field where configured (JSM's Severity), asking Jira for that field", async () => {
+    const story: Story = {
+      id: '12001',
+      key: 'OPS-200',
+      component: 'Booking',
+      summary: 'Severity set apart from priority',
+      priority: 'Lowest',
+      createdAt: '2026-03-16T09:00:00Z',
+      custom: { customfield_10060: { self: 'x', value: 'Sev 1', id: '10080' } },
+    };
+    fake.issues.push(restIssue(story));
+    try {
+      const c = config('cloud', '    severityField: customfield_10060\n    severity: {"sev 1": sev1, "sev 2": sev2}\n');
+      const before = fake.requests.length;
+      expect((await pull(c)).errors).toEqual([]);
+      const search = fake.requests.slice(before).find((q) => q.path === '/rest/api/3/search/jql')!;
+      expect(search.query.get('fields')!.split(',')).toContain('customfield_10060');
+      expect(snapshot(c.dbFile).incidents.find((i: any) => i.id === '12001')).toMatchObject({ severity: 'sev1' });
+    } finally {
+      fake.issues.pop();
+    }
+  });
+
   it('names the key and the fix when the configuration is wrong', () => {
     const bad = (yaml: string) => () => h.config(`incidents:\n  jira:\n    baseUrl: https://acme.atlassian.net\n${yaml}`);
     expect(bad('    token: t\n')).toThrow(ConfigError);
@@ -341,6 +364,7 @@ describe('Jira Service Management, pulled', () => {
     expect(bad('    resolutions: {"Won\'t Do": ignored}\n')).toThrow(
       /incidents\.jira\.resolutions.*expected cancelled, duplicate or not_an_incident/,
     );
+    expect(bad('    severityField: reporter\n')).toThrow(/incidents\.jira\.severityField: expected priority or a custom field/);
     expect(bad('    links: {deploymentId: {field: assignee}}\n')).toThrow(
       /incidents\.jira\.links\.deploymentId\.field: "assignee" is not a field/,
     );
