@@ -94,6 +94,7 @@ export const stories: Story[] = [
     priority: 'Highest',
     createdAt: '2026-03-12T09:00:00Z',
     resolvedAt: '2026-03-12T10:00:00Z',
+    custom: { customfield_10070: 'reverted 9f3c2ab71d' },
   },
 ];
 
@@ -120,6 +121,7 @@ export const JIRA_MAPPING = `    since: 2026-03-01
     links:
       changeRequest: {field: 'issuelinks.is caused by', pattern: '(CHG-\\d+)'}
       deploymentId: {field: customfield_10050}
+      rootCauseSha: {field: customfield_10070, pattern: '([0-9a-f]{7,40})'}
 `;
 /** A configuration file and a database of its own, for the Cloud fake or the Data Center one. */
 const config = (edition: 'cloud' | 'datacenter' = 'cloud', extra = ''): Config =>
@@ -210,6 +212,7 @@ describe('Jira Service Management, pulled', () => {
         'components',
         'created',
         'customfield_10050',
+        'customfield_10070',
         'issuelinks',
         'issuetype',
         'labels',
@@ -227,9 +230,9 @@ describe('Jira Service Management, pulled', () => {
     expect(fakeDc.requests.filter((q) => q.path === '/rest/api/2/search').length).toBeGreaterThanOrEqual(4);
     const viaDc = snapshot(d.dbFile);
     // Written in Berlin's +0100 and Kolkata's +0530, read as the same instants; only the site's URL differs.
-    const noUrl = (s: ReturnType<typeof snapshot>) =>
+    const noUrlLocal = (s: ReturnType<typeof snapshot>) =>
       JSON.parse(JSON.stringify(s).replaceAll(fake.url, 'SITE').replaceAll(fakeDc.url, 'SITE'));
-    expect(noUrl(viaDc)).toEqual(noUrl(viaCloud));
+    expect(noUrlLocal(viaDc)).toEqual(noUrlLocal(viaCloud));
 
     expect(viaCloud.incidents.map((i: any) => [i.id, i.service, i.severity, iso(i.openedAt), iso(i.resolvedAt), i.url])).toEqual([
       ['10001', 'health/booking', 'sev2', '2026-03-02T10:00:00.000Z', '2026-03-02T11:30:00.000Z', `${fake.url}/browse/OPS-1`],
@@ -248,6 +251,7 @@ describe('Jira Service Management, pulled', () => {
     ]);
     expect(JSON.parse((viaCloud.records[1] as any).links)).toEqual({ changeRequest: 'CHG-42' });
     expect(JSON.parse((viaCloud.records[5] as any).links)).toEqual({ deploymentId: 'D4' });
+    expect(JSON.parse((viaCloud.records[6] as any).links)).toEqual({ rootCauseSha: '9f3c2ab71d' });
     const text = JSON.stringify(viaCloud);
     for (const person of ['Jane', 'Sam Patel', 'ward 7', 'Booking down']) expect(text).not.toContain(person);
   });
@@ -296,6 +300,8 @@ describe('Jira Service Management, pulled', () => {
     fake.expired = false;
     expect((await pull(faulty, { pageSize: 3 })).errors).toEqual([]);
     expect(snapshot(faulty.dbFile)).toEqual(snapshot(clean.dbFile));
+    const siteless = (file: string) => JSON.stringify(snapshot(file)).replaceAll(fake.url, 'SITE').replaceAll(fakeDc.url, 'SITE');
+    expect(siteless(faultyDc.dbFile)).toBe(siteless(clean.dbFile));
   });
 
   it('reads every issue when more of them changed in one minute than a page holds', async () => {
@@ -330,7 +336,7 @@ describe('Jira Service Management, pulled', () => {
     }
   });
 
-  it("reads the severity from a custom field where configured (JSM's Severity), asking Jira for that field", async () => {
+  it("reads the severity from a custom field where configured (JSM's Severity), and the summary where titles are on, asking Jira for those fields", async () => {
     const story: Story = {
       id: '12001',
       key: 'OPS-200',
@@ -342,12 +348,17 @@ describe('Jira Service Management, pulled', () => {
     };
     fake.issues.push(restIssue(story));
     try {
-      const c = config('cloud', '    severityField: customfield_10060\n    severity: {"sev 1": sev1, "sev 2": sev2}\n');
+      const c = config('cloud', '    severityField: customfield_10060\n    severity: {"sev 1": sev1, "sev 2": sev2}\n    titles: true\n');
       const before = fake.requests.length;
       expect((await pull(c)).errors).toEqual([]);
       const search = fake.requests.slice(before).find((q) => q.path === '/rest/api/3/search/jql')!;
       expect(search.query.get('fields')!.split(',')).toContain('customfield_10060');
-      expect(snapshot(c.dbFile).incidents.find((i: any) => i.id === '12001')).toMatchObject({ severity: 'sev1' });
+      expect(search.query.get('fields')!.split(',')).toContain('summary');
+      // With titles on, the summary is stored, and still nobody else's words.
+      expect(snapshot(c.dbFile).incidents.find((i: any) => i.id === '12001')).toMatchObject({
+        severity: 'sev1',
+        title: 'Severity set apart from priority',
+      });
     } finally {
       fake.issues.pop();
     }
