@@ -98,22 +98,24 @@ export function fromJira(
   const ruleFields = new Set(settings.model.rules.flatMap((rule) => rule.when.map((w) => w.field)));
   const fields: Record<string, string> = {};
   const linkFields: Record<string, string> = {};
-  if (f.project?.key) fields.project = f.project.key;
+  if (f.project?.key) fields.project = f.project.key.slice(0, 100);
   const components = (f.components ?? []).map((c) => c.name).filter(Boolean);
+  // What rules match is stored with the incident: each value at most 1,000 characters, however many components or labels.
+  const cap = (v: string) => v.slice(0, 1000);
   if (components.length) {
-    fields.component = components[0];
-    fields.components = components.join(', ');
+    fields.component = cap(components[0]);
+    fields.components = cap(components.join(', '));
   }
   const labels = (f.labels ?? []).filter(Boolean);
   if (labels.length) {
-    fields.label = labels[0];
-    fields.labels = labels.join(', ');
+    fields.label = cap(labels[0]);
+    fields.labels = cap(labels.join(', '));
   }
-  if (f.issuetype?.name) fields.issuetype = f.issuetype.name;
+  if (f.issuetype?.name) fields.issuetype = cap(f.issuetype.name);
   for (const c of settings.customFields) {
     const text = fieldText(raws[c]);
     if (text === undefined) continue;
-    if (ruleFields.has(c)) fields[c] = text.slice(0, 1000);
+    if (ruleFields.has(c)) fields[c] = cap(text);
     else linkFields[c] = text;
   }
   if (f.summary) linkFields.summary = f.summary;

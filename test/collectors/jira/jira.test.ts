@@ -7,6 +7,7 @@
  * incidents linked by change request and by deployment id, and a cancelled one not counting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { Config } from '../../../server/config';
 import { ConfigError } from '../../../server/config';
 import { openStore } from '../../../db/store';
@@ -534,5 +535,40 @@ describe('Jira webhooks', () => {
       accepted: 1,
       incident: { id: '10001', status: 'counted', service: 'health/booking' },
     });
+  });
+});
+
+describe('Jira webhooks against absurd issues', () => {
+  it('answers every signed body whose issue fields are replaced by arbitrary JSON with 200, 202 or 400, never a 500, and stays up', async () => {
+    const c = config('cloud');
+    const s = await h.serve(c);
+    const base = JSON.parse(webhookDeliveries(stories[1], 'Europe/Berlin', fake.url)[1].body);
+    const keys = [
+      'created',
+      'updated',
+      'resolutiondate',
+      'resolution',
+      'priority',
+      'project',
+      'issuetype',
+      'components',
+      'labels',
+      'issuelinks',
+      'customfield_10050',
+    ];
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...keys, 'id', 'key', 'issue'), fc.jsonValue({ maxDepth: 4 }), async (key, value) => {
+        const body = structuredClone(base);
+        if (key === 'issue') body.issue = value;
+        else if (key === 'id' || key === 'key') body.issue[key] = value;
+        else body.issue.fields[key] = value;
+        const text = JSON.stringify(body);
+        const r = await deliver(s.url, { id: `fuzz-${++n}`, body: text });
+        expect([200, 202, 400]).toContain(r.status);
+      }),
+      { numRuns: 60 },
+    );
+    expect((await get(`${s.url}/api/v1/health`)).status).toBe(200);
   });
 });
