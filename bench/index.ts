@@ -7,6 +7,7 @@ export {};
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<unknown> }>> = {
   github: () => import('./github'),
   gitlab: () => import('./gitlab'),
+  jira: () => import('./jira'),
   load: () => import('./load'),
   'page-load': () => import('./page-load'),
   production: () => import('./production'),

@@ -6,7 +6,7 @@
  *
  * - opened: `created`; resolved: `resolutiondate` (resolved, not closed), both in Jira's own format;
  * - outcome: the resolution's name, through `incidents.jira.resolutions` ("Won't Do" cancelled…);
- * - severity: the priority's name; the tool's service: project, components, labels, issue type and
+ * - severity: the priority's name, or a custom field's value (`severityField`); the tool's service: project, components, labels, issue type and
  *   the custom fields rules name; links: custom fields, the summary and issue links
  *   (`issuelinks.<how>`: "is caused by" → the linked keys).
  */
@@ -85,7 +85,7 @@ export function fieldText(v: unknown, depth = 0): string | undefined {
 /** The incident, or why the issue cannot be read (a field named). */
 export function fromJira(
   raw: unknown,
-  settings: Pick<JiraSettings, 'baseUrl' | 'resolutions' | 'customFields' | 'model'>,
+  settings: Pick<JiraSettings, 'baseUrl' | 'resolutions' | 'customFields' | 'severityField' | 'model'>,
 ): SourceIncident | { error: string } {
   const r = jiraIssue.safeParse(raw);
   if (!r.success) {
@@ -98,22 +98,24 @@ export function fromJira(
   const ruleFields = new Set(settings.model.rules.flatMap((rule) => rule.when.map((w) => w.field)));
   const fields: Record<string, string> = {};
   const linkFields: Record<string, string> = {};
-  if (f.project?.key) fields.project = f.project.key;
+  if (f.project?.key) fields.project = f.project.key.slice(0, 100);
   const components = (f.components ?? []).map((c) => c.name).filter(Boolean);
+  // What rules match is stored with the incident: each value at most 1,000 characters, however many components or labels.
+  const cap = (v: string) => v.slice(0, 1000);
   if (components.length) {
-    fields.component = components[0];
-    fields.components = components.join(', ');
+    fields.component = cap(components[0]);
+    fields.components = cap(components.join(', '));
   }
   const labels = (f.labels ?? []).filter(Boolean);
   if (labels.length) {
-    fields.label = labels[0];
-    fields.labels = labels.join(', ');
+    fields.label = cap(labels[0]);
+    fields.labels = cap(labels.join(', '));
   }
-  if (f.issuetype?.name) fields.issuetype = f.issuetype.name;
+  if (f.issuetype?.name) fields.issuetype = cap(f.issuetype.name);
   for (const c of settings.customFields) {
     const text = fieldText(raws[c]);
     if (text === undefined) continue;
-    if (ruleFields.has(c)) fields[c] = text.slice(0, 1000);
+    if (ruleFields.has(c)) fields[c] = cap(text);
     else linkFields[c] = text;
   }
   if (f.summary) linkFields.summary = f.summary;
@@ -139,7 +141,8 @@ export function fromJira(
     id: String(issue.id),
     fields,
     linkFields,
-    severityValue: f.priority?.name ?? null,
+    severityValue:
+      settings.severityField === 'priority' ? (f.priority?.name ?? null) : (fieldText(raws[settings.severityField])?.slice(0, 100) ?? null),
     openedAt: parseJiraTime(f.created)!,
     // Resolved, not closed: Jira's resolution date, set when a resolution is; a reopened issue has none.
     resolvedAt: resolution !== null || f.resolution === undefined ? resolvedAt : null,

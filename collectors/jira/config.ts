@@ -39,6 +39,11 @@ export const jiraSourceSchema = z
     token: z.string().min(1).optional(),
     /** Which issues are incidents; Deming adds its own `updated` bound and order. */
     jql: z.string().trim().min(1).max(2000).default('issuetype = Incident'),
+    /** Where the severity is read: the priority (the default), or a custom field such as JSM's Severity. */
+    severityField: z
+      .string()
+      .regex(/^(priority|customfield_\d{1,10})$/, 'expected priority or a custom field such as customfield_10060')
+      .default('priority'),
     /** Resolution names (without regard to case) → what the incident was: none of them count. */
     resolutions: z.record(z.string().min(1).max(200), outcome).optional(),
     /** HMAC secrets of admin webhooks (X-Hub-Signature: sha256=…), two during a rotation. */
@@ -68,6 +73,8 @@ export interface JiraSettings {
   fields: string[];
   /** The custom fields rules and links read. */
   customFields: string[];
+  /** `priority`, or the custom field the severity is read from. */
+  severityField: string;
   webhookSecrets: string[];
   webhookUrlSecrets: string[];
   /** Lower-cased; empty: any. */
@@ -152,11 +159,13 @@ export function resolveJiraSettings(file: JiraSourceFile, env: NodeJS.ProcessEnv
     .filter(Boolean);
   const named = [...model.rules.flatMap((r) => r.when.map((w) => w.field)), ...Object.values(model.links).map((l) => l.field)];
   const customFields = [...new Set(named.filter((f) => CUSTOM.test(f)))].sort();
+  const severityCustom = file.severityField === 'priority' ? [] : [file.severityField];
   const fields = [
     ...BASE_FIELDS,
     ...(named.some((f) => f.startsWith('issuelinks')) ? ['issuelinks'] : []),
     ...(model.titles || named.includes('summary') ? ['summary'] : []),
     ...customFields,
+    ...severityCustom.filter((f) => !customFields.includes(f)),
   ];
   const resolutions = new Map(Object.entries(file.resolutions ?? DEFAULT_RESOLUTIONS).map(([k, v]) => [k.toLowerCase(), v]));
   return {
@@ -169,6 +178,7 @@ export function resolveJiraSettings(file: JiraSourceFile, env: NodeJS.ProcessEnv
     resolutions,
     fields,
     customFields,
+    severityField: file.severityField,
     webhookSecrets: envSecrets?.length ? envSecrets : (file.webhookSecrets ?? []),
     webhookUrlSecrets: file.webhookUrlSecrets ?? [],
     webhookIssueTypes: file.webhookIssueTypes.map((t) => t.toLowerCase()),

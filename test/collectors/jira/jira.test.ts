@@ -7,6 +7,7 @@
  * incidents linked by change request and by deployment id, and a cancelled one not counting.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { Config } from '../../../server/config';
 import { ConfigError } from '../../../server/config';
 import { openStore } from '../../../db/store';
@@ -94,6 +95,7 @@ export const stories: Story[] = [
     priority: 'Highest',
     createdAt: '2026-03-12T09:00:00Z',
     resolvedAt: '2026-03-12T10:00:00Z',
+    custom: { customfield_10070: 'reverted 9f3c2ab71d' },
   },
 ];
 
@@ -120,6 +122,7 @@ export const JIRA_MAPPING = `    since: 2026-03-01
     links:
       changeRequest: {field: 'issuelinks.is caused by', pattern: '(CHG-\\d+)'}
       deploymentId: {field: customfield_10050}
+      rootCauseSha: {field: customfield_10070, pattern: '([0-9a-f]{7,40})'}
 `;
 /** A configuration file and a database of its own, for the Cloud fake or the Data Center one. */
 const config = (edition: 'cloud' | 'datacenter' = 'cloud', extra = ''): Config =>
@@ -210,6 +213,7 @@ describe('Jira Service Management, pulled', () => {
         'components',
         'created',
         'customfield_10050',
+        'customfield_10070',
         'issuelinks',
         'issuetype',
         'labels',
@@ -227,9 +231,9 @@ describe('Jira Service Management, pulled', () => {
     expect(fakeDc.requests.filter((q) => q.path === '/rest/api/2/search').length).toBeGreaterThanOrEqual(4);
     const viaDc = snapshot(d.dbFile);
     // Written in Berlin's +0100 and Kolkata's +0530, read as the same instants; only the site's URL differs.
-    const noUrl = (s: ReturnType<typeof snapshot>) =>
+    const noUrlLocal = (s: ReturnType<typeof snapshot>) =>
       JSON.parse(JSON.stringify(s).replaceAll(fake.url, 'SITE').replaceAll(fakeDc.url, 'SITE'));
-    expect(noUrl(viaDc)).toEqual(noUrl(viaCloud));
+    expect(noUrlLocal(viaDc)).toEqual(noUrlLocal(viaCloud));
 
     expect(viaCloud.incidents.map((i: any) => [i.id, i.service, i.severity, iso(i.openedAt), iso(i.resolvedAt), i.url])).toEqual([
       ['10001', 'health/booking', 'sev2', '2026-03-02T10:00:00.000Z', '2026-03-02T11:30:00.000Z', `${fake.url}/browse/OPS-1`],
@@ -248,6 +252,7 @@ describe('Jira Service Management, pulled', () => {
     ]);
     expect(JSON.parse((viaCloud.records[1] as any).links)).toEqual({ changeRequest: 'CHG-42' });
     expect(JSON.parse((viaCloud.records[5] as any).links)).toEqual({ deploymentId: 'D4' });
+    expect(JSON.parse((viaCloud.records[6] as any).links)).toEqual({ rootCauseSha: '9f3c2ab71d' });
     const text = JSON.stringify(viaCloud);
     for (const person of ['Jane', 'Sam Patel', 'ward 7', 'Booking down']) expect(text).not.toContain(person);
   });
@@ -296,6 +301,8 @@ describe('Jira Service Management, pulled', () => {
     fake.expired = false;
     expect((await pull(faulty, { pageSize: 3 })).errors).toEqual([]);
     expect(snapshot(faulty.dbFile)).toEqual(snapshot(clean.dbFile));
+    const siteless = (file: string) => JSON.stringify(snapshot(file)).replaceAll(fake.url, 'SITE').replaceAll(fakeDc.url, 'SITE');
+    expect(siteless(faultyDc.dbFile)).toBe(siteless(clean.dbFile));
   });
 
   it('reads every issue when more of them changed in one minute than a page holds', async () => {
@@ -330,6 +337,34 @@ describe('Jira Service Management, pulled', () => {
     }
   });
 
+  it("reads the severity from a custom field where configured (JSM's Severity), and the summary where titles are on, asking Jira for those fields", async () => {
+    const story: Story = {
+      id: '12001',
+      key: 'OPS-200',
+      component: 'Booking',
+      summary: 'Severity set apart from priority',
+      priority: 'Lowest',
+      createdAt: '2026-03-16T09:00:00Z',
+      custom: { customfield_10060: { self: 'x', value: 'Sev 1', id: '10080' } },
+    };
+    fake.issues.push(restIssue(story));
+    try {
+      const c = config('cloud', '    severityField: customfield_10060\n    severity: {"sev 1": sev1, "sev 2": sev2}\n    titles: true\n');
+      const before = fake.requests.length;
+      expect((await pull(c)).errors).toEqual([]);
+      const search = fake.requests.slice(before).find((q) => q.path === '/rest/api/3/search/jql')!;
+      expect(search.query.get('fields')!.split(',')).toContain('customfield_10060');
+      expect(search.query.get('fields')!.split(',')).toContain('summary');
+      // With titles on, the summary is stored, and still nobody else's words.
+      expect(snapshot(c.dbFile).incidents.find((i: any) => i.id === '12001')).toMatchObject({
+        severity: 'sev1',
+        title: 'Severity set apart from priority',
+      });
+    } finally {
+      fake.issues.pop();
+    }
+  });
+
   it('names the key and the fix when the configuration is wrong', () => {
     const bad = (yaml: string) => () => h.config(`incidents:\n  jira:\n    baseUrl: https://acme.atlassian.net\n${yaml}`);
     expect(bad('    token: t\n')).toThrow(ConfigError);
@@ -341,6 +376,7 @@ describe('Jira Service Management, pulled', () => {
     expect(bad('    resolutions: {"Won\'t Do": ignored}\n')).toThrow(
       /incidents\.jira\.resolutions.*expected cancelled, duplicate or not_an_incident/,
     );
+    expect(bad('    severityField: reporter\n')).toThrow(/incidents\.jira\.severityField: expected priority or a custom field/);
     expect(bad('    links: {deploymentId: {field: assignee}}\n')).toThrow(
       /incidents\.jira\.links\.deploymentId\.field: "assignee" is not a field/,
     );
@@ -499,5 +535,40 @@ describe('Jira webhooks', () => {
       accepted: 1,
       incident: { id: '10001', status: 'counted', service: 'health/booking' },
     });
+  });
+});
+
+describe('Jira webhooks against absurd issues', () => {
+  it('answers every signed body whose issue fields are replaced by arbitrary JSON with 200, 202 or 400, never a 500, and stays up', async () => {
+    const c = config('cloud');
+    const s = await h.serve(c);
+    const base = JSON.parse(webhookDeliveries(stories[1], 'Europe/Berlin', fake.url)[1].body);
+    const keys = [
+      'created',
+      'updated',
+      'resolutiondate',
+      'resolution',
+      'priority',
+      'project',
+      'issuetype',
+      'components',
+      'labels',
+      'issuelinks',
+      'customfield_10050',
+    ];
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...keys, 'id', 'key', 'issue'), fc.jsonValue({ maxDepth: 4 }), async (key, value) => {
+        const body = structuredClone(base);
+        if (key === 'issue') body.issue = value;
+        else if (key === 'id' || key === 'key') body.issue[key] = value;
+        else body.issue.fields[key] = value;
+        const text = JSON.stringify(body);
+        const r = await deliver(s.url, { id: `fuzz-${++n}`, body: text });
+        expect([200, 202, 400]).toContain(r.status);
+      }),
+      { numRuns: 60 },
+    );
+    expect((await get(`${s.url}/api/v1/health`)).status).toBe(200);
   });
 });
