@@ -273,9 +273,8 @@ CREATE FUNCTION deming_relink_service(p_service bigint, p_from bigint) RETURNS v
 DECLARE
   d record;
 BEGIN
-  DELETE FROM deployment_changes dc USING deployments x
-  WHERE dc.service_id = p_service AND dc.deployment_id = x.id
-    AND x.service_id = p_service AND x.is_production AND x.status = 'success' AND x.finished_at >= p_from;
+  DELETE FROM deployment_changes WHERE deployment_id IN (
+    SELECT id FROM deployments WHERE service_id = p_service AND is_production AND status = 'success' AND finished_at >= p_from);
   FOR d IN
     SELECT id, sha, commits FROM deployments
     WHERE service_id = p_service AND is_production AND status = 'success' AND finished_at >= p_from
