@@ -12,7 +12,7 @@
  * the scale benchmark's.
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -97,7 +97,7 @@ export async function run(args: string[]): Promise<unknown> {
     sides.push({ name: 'sqlite', store: openStore(file, { check: 'off' }), storeMs: 0, batchMs: [] });
     sides.push({ name: 'postgres', store: await openPostgresStore(pool), storeMs: 0, batchMs: [] });
     for (const s of sides) await s.store.syncOrganisation(organisation);
-    const version = (await pool.query<{ v: string }>('SHOW server_version')).rows[0].v;
+    const version = (await pool.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v;
     log(
       `${name}: ${serviceCount(shape)} services, ${shape.months} months; SQLite file ${file}, PostgreSQL ${version} database ${database}`,
     );
@@ -193,7 +193,13 @@ export async function run(args: string[]): Promise<unknown> {
     const sqliteBytes = statSync(file).size;
     const report = {
       benchmark: name,
-      machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, postgres: version },
+      machine: {
+        cpus: cpus().length,
+        cpu: cpus()[0]?.model,
+        loadAverage: loadavg().map((l) => round(l, 2)),
+        node: process.version,
+        postgres: version,
+      },
       shape: { services: serviceCount(shape), months: shape.months, events },
       validateSeconds: round(validateMs / 1000, 2),
       ingest,

@@ -269,7 +269,10 @@ CREATE INDEX source_incidents_open_group ON source_incidents(source, grouping) W
 -- listed commits, or else its sha and every ancestor reachable through known parents, less what
 -- a deployment before it shipped. One recursive statement per deployment walks the commit graph
 -- (stopping at commits already shipped), where db/linking.ts on SQLite takes two per commit.
-CREATE FUNCTION deming_relink_service(p_service bigint, p_from bigint) RETURNS void LANGUAGE plpgsql AS $$
+-- Each step of a walk is an index lookup whatever the tables' statistics say: on a young
+-- database (before autovacuum analysed it) the planner otherwise hashes a whole table per step.
+CREATE FUNCTION deming_relink_service(p_service bigint, p_from bigint) RETURNS void LANGUAGE plpgsql
+SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off AS $$
 DECLARE
   d record;
 BEGIN
