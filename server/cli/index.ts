@@ -25,6 +25,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   collect: async () => (await import('./collect')).default,
   sessions: async () => (await import('./sessions')).default,
   migrate: async () => (await import('./migrate')).default,
+  'migrate-to-postgres': async () => (await import('./migrate-to-postgres')).default,
 };
 
 async function main(argv: string[]): Promise<number> {
