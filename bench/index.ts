@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<unkno
   'page-load': () => import('./page-load'),
   production: () => import('./production'),
   scale: () => import('./scale'),
+  store: () => import('./store'),
   'sign-in': () => import('./sign-in'),
   validate: () => import('./validate'),
 };

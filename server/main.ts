@@ -2,6 +2,9 @@
 import { ConfigError, loadConfig } from './config';
 import { startServer } from './server';
 import { DatabaseCheckError, faultKind, faultMessage } from '../db/store';
+import { databaseName } from '../db/open';
+import { PostgresConnectError } from '../db/postgres/connect';
+import { MigrationError } from '../db/postgres/migrate';
 
 const configArg = (() => {
   const i = process.argv.indexOf('--config');
@@ -11,7 +14,7 @@ const configArg = (() => {
 try {
   const config = loadConfig(process.env, configArg);
   const server = await startServer(config);
-  console.log(`Deming is serving ${config.dbFile} at ${server.url}`);
+  console.log(`Deming is serving ${databaseName(config)} at ${server.url}`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -28,7 +31,7 @@ try {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 } catch (e) {
-  if (e instanceof ConfigError || e instanceof DatabaseCheckError) {
+  if (e instanceof ConfigError || e instanceof DatabaseCheckError || e instanceof PostgresConnectError || e instanceof MigrationError) {
     console.error(`Deming cannot start: ${e.message}`);
     process.exit(2);
   }

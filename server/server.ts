@@ -1,7 +1,8 @@
 /** Starts Deming: database, demo data when empty, HTTP and socket.io, and a clean stop. */
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { openStore, type Store } from '../db/store';
+import type { Store } from '../db/store';
+import { openConfiguredStore } from '../db/open';
 import { createApp } from './app';
 import { createAuthenticator, isLoopback, type Authenticator } from './auth';
 import { createDoor } from './door';
@@ -84,7 +85,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     );
   }
   const now = opts.now ?? Date.now;
-  const store = openStore(config.dbFile, { check: config.integrityCheck, now, leadTimeFrom: config.leadTimeFrom });
+  // PostgreSQL unreachable at start: waited for with back-off, said each time, rather than a crash loop.
+  const store = await openConfiguredStore(config, { now, retry: { log }, log: (m) => log(`database: ${m}`) });
   await reevaluateProductionAtStart(store, config.production, log);
   if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
   const seeded = await seedDemoIfWanted(store, config, now());

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { CliCommand } from './index';
 import { openStore } from '../../db/store';
+import { BackupNotHere } from '../../db/postgres/store';
 import { loadConfig } from '../config';
 import { CommandUsageError, parseOptions } from './local';
 
@@ -11,6 +12,12 @@ const command: CliCommand = {
   usage: 'backup <file> [--config deming.config.yaml] [--force]',
   async run(args) {
     const { values, positionals } = parseOptions(args, { config: { type: 'string' }, force: { type: 'boolean' } });
+    const configured = loadConfig(process.env, values.config as string | undefined);
+    if (configured.postgres) {
+      // Backups on PostgreSQL are the platform's: say how, and fail, so a backup script notices.
+      console.error(`deming backup: ${new BackupNotHere().message}`);
+      return 1;
+    }
     const target = positionals[0];
     if (!target || positionals.length > 1)
       throw new CommandUsageError('name one file to write the backup to, e.g. `npx deming backup backups/deming-2026-03-01.db`.');
@@ -27,7 +34,7 @@ const command: CliCommand = {
       throw new CommandUsageError(`${dirname(target)} is not a folder: name a file in a folder that exists.`);
     if (existsSync(target) && !values.force)
       throw new CommandUsageError(`${target} exists already: choose another name, or pass --force to overwrite it.`);
-    const config = loadConfig(process.env, values.config as string | undefined);
+    const config = configured;
     if (!existsSync(config.dbFile)) throw new CommandUsageError(`There is no database at ${config.dbFile} to back up: set DEMING_DB.`);
     const store = openStore(config.dbFile, { check: config.integrityCheck });
     try {

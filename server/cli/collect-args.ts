@@ -5,7 +5,8 @@
  */
 import { parseDuration } from '../../collectors/github/config';
 import { CommandUsageError } from './local';
-import { openStore, type Store } from '../../db/store';
+import type { Store } from '../../db/store';
+import { anotherDatabase, databaseName, openConfiguredStore } from '../../db/open';
 import type { CheckedEvents } from '../../common/validate-events';
 import type { CollectorContext, CollectorRunResult } from '../../collectors/types';
 import type { Config } from '../config';
@@ -71,11 +72,11 @@ export async function runCollection<R extends CollectorRunResult>(
     report: (r: R, skipped: CheckedEvents['skipped'], store: Store) => number | Promise<number>;
   },
 ): Promise<number> {
-  const store = openStore(config.dbFile, { check: config.integrityCheck });
+  const store = await openConfiguredStore(config);
   try {
     if (await isDemo(store))
       throw new CommandUsageError(
-        `${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before collecting real data.`,
+        `${databaseName(config)} holds the generated demo data: ${anotherDatabase(config)} before collecting real data.`,
       );
     if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
     const abort = new AbortController();

@@ -5,6 +5,8 @@
 import { ConfigError } from '../config';
 import { CommandUsageError } from './local';
 import { DatabaseCheckError, faultKind, faultMessage } from '../../db/store';
+import { PostgresConnectError } from '../../db/postgres/connect';
+import { MigrationError } from '../../db/postgres/migrate';
 
 export interface CliCommand {
   summary: string;
@@ -22,6 +24,8 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   import: async () => (await import('./import')).default,
   collect: async () => (await import('./collect')).default,
   sessions: async () => (await import('./sessions')).default,
+  migrate: async () => (await import('./migrate')).default,
+  'migrate-to-postgres': async () => (await import('./migrate-to-postgres')).default,
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -46,7 +50,13 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(args);
   } catch (e) {
-    if (e instanceof CommandUsageError || e instanceof ConfigError || e instanceof DatabaseCheckError) {
+    if (
+      e instanceof CommandUsageError ||
+      e instanceof ConfigError ||
+      e instanceof DatabaseCheckError ||
+      e instanceof PostgresConnectError ||
+      e instanceof MigrationError
+    ) {
       console.error(`deming ${name}: ${e.message}`);
       return 2;
     }

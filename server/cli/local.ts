@@ -4,7 +4,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { NativeEventInput } from '../../common/events';
-import { openStore, type Cursor, type IngestResult, type Store } from '../../db/store';
+import type { Cursor, IngestResult, Store } from '../../db/store';
+import { anotherDatabase, databaseName, openConfiguredStore } from '../../db/open';
 import { addSkipped, type CheckedEvents } from '../../common/validate-events';
 import { ConfigError, loadConfig, type Config } from '../config';
 import { isDemo } from '../demo';
@@ -56,12 +57,10 @@ export interface LocalStore {
 export async function openLocalStore(configFile?: string, opts: { forWriting?: boolean; now?: () => number } = {}): Promise<LocalStore> {
   const config = loadConfig(process.env, configFile);
   const now = opts.now ?? Date.now;
-  const store = openStore(config.dbFile, { check: config.integrityCheck, now, leadTimeFrom: config.leadTimeFrom });
+  const store = await openConfiguredStore(config, { now });
   try {
     if (opts.forWriting && (await isDemo(store))) {
-      throw new ConfigError(
-        `${config.dbFile} holds the generated demo data: point DEMING_DB at another file (or delete this one) before adding real data.`,
-      );
+      throw new ConfigError(`${databaseName(config)} holds the generated demo data: ${anotherDatabase(config)} before adding real data.`);
     }
     if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
   } catch (e) {

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { CliCommand } from './index';
-import { openStore } from '../../db/store';
+import { openConfiguredStore } from '../../db/open';
 import { loadConfig } from '../config';
 import { sessionChecker } from '../sessions';
 import { CommandUsageError, parseOptions } from './local';
@@ -34,9 +34,9 @@ const command: CliCommand = {
         'name which sessions to end with exactly one of --user <name>, --actor <actor> (as `sessions list` shows it) or --all.',
       );
     const config = loadConfig(process.env, values.config as string | undefined);
-    if (!existsSync(config.dbFile))
+    if (!config.postgres && !existsSync(config.dbFile))
       throw new CommandUsageError(`There is no database at ${config.dbFile}: set DEMING_DB to the server's database file.`);
-    const store = openStore(config.dbFile, { check: config.integrityCheck });
+    const store = await openConfiguredStore(config);
     try {
       const now = Date.now();
       if (action === 'list') {

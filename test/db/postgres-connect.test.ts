@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { checkServerVersion, connectPostgres, poolConfig, PostgresConnectError } from '../../db/postgres/connect';
 import { migrate, MigrationError, pendingMigrations } from '../../db/postgres/migrate';
-import { adminQuery, startPostgres, testDatabase, withDatabase, type PostgresServer } from '../helpers/postgres';
+import { adminQuery, freePort, startPostgres, testDatabase, withDatabase, type PostgresServer } from '../helpers/postgres';
 
 const tmp = mkdtempSync(join(tmpdir(), 'deming-pgconnect-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -98,12 +98,7 @@ describe('connecting', () => {
     const db = await testDatabase();
     const target = new URL(db.url);
     // A port nothing listens on yet; later a forwarder to the real server opens on it.
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => resolve(p));
-      });
-    });
+    const port = await freePort();
     const url = new URL(db.url);
     url.port = String(port);
     const direct = await failure(connectPostgres({ url: url.toString() }));

@@ -24,6 +24,10 @@ import { parseScope } from '../../server/scope';
 import { readMetrics } from '../../server/metrics/read';
 import { generateDemo } from '../../collectors/demo/generate';
 import type { IncidentRecord, RecordDecision } from '../../db/queries/source-incidents';
+import { loadConfig } from '../../server/config';
+import { startServer } from '../../server/server';
+import { get, post } from '../helpers/server';
+import { writeFileSync } from 'node:fs';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -407,5 +411,63 @@ describe('the PostgreSQL store beside the SQLite store', () => {
   it("says that backups of PostgreSQL are the platform's", async () => {
     const s = await stores();
     await expect(s.postgres.backup('/tmp/nowhere.db')).rejects.toThrow(/pg_dump/);
+  });
+
+  it('answers the same over HTTP: one server on SQLite, one on PostgreSQL, the same events posted to both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'deming-pgstore-http-'));
+    const config = join(dir, 'deming.config.yaml');
+    writeFileSync(
+      config,
+      'organisation:\n  - id: d1\n    name: Department One\n    teams:\n      - id: t1\n        name: Team One\n        services: ["acme/*"]\n',
+    );
+    const db = await testDatabase();
+    const env = { PORT: '0', DEMING_DEMO: 'off', DEMING_CONFIG: config };
+    const now = () => Date.parse('2026-03-16T00:00:00Z');
+    const servers = {
+      sqlite: await startServer(loadConfig({ ...env, DEMING_DB: join(dir, 'deming.db') }), { log: () => {}, now }),
+      postgres: await startServer(loadConfig({ ...env, DEMING_DB: join(dir, 'unused.db'), DEMING_DATABASE_URL: db.url }), {
+        log: () => {},
+        now,
+      }),
+    };
+    cleanups.push(async () => {
+      await servers.sqlite.close();
+      await servers.postgres.close();
+      await db.drop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const events = scenarioEvents();
+    for (const s of Object.values(servers)) {
+      expect((await post(`${s.url}/api/v1/events`, events.slice(0, 15))).status).toBe(200);
+      expect((await post(`${s.url}/api/v1/events`, events.slice(10))).body).toMatchObject({ unchanged: 5 });
+    }
+    const q = 'from=2026-03-02&to=2026-03-16';
+    const paths = [
+      '/api/v1/org',
+      ...['org', 'department:d1', 'team:t1', 'service:acme/app'].map((scope) => `/api/v1/metrics?scope=${scope}&${q}`),
+      `/api/v1/metrics/series?scope=team:t1&${q}&interval=week`,
+      `/api/v1/changes?scope=team:t1&${q}`,
+      `/api/v1/deployments?scope=team:t1&${q}`,
+      `/api/v1/incidents?scope=team:t1&${q}`,
+      `/api/v1/ci-runs?scope=team:t1&${q}`,
+      `/api/v1/summary?${q}`,
+    ];
+    for (const path of paths) {
+      const [a, b] = [await get(servers.sqlite.url + path), await get(servers.postgres.url + path)];
+      expect(a.status, path).toBe(200);
+      expect(b.status, path).toBe(200);
+      expect(b.body, path).toEqual(a.body);
+    }
+    // The PostgreSQL server's events are in its database.
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const stored = (await client.query<{ n: string }>('SELECT count(*) AS n FROM raw_events')).rows[0].n;
+    await client.end();
+    expect(Number(stored)).toBe(events.length);
+    const health = await get(`${servers.postgres.url}/api/v1/health`);
+    expect(health.body.database).toMatchObject({
+      events: (await get(`${servers.sqlite.url}/api/v1/health`)).body.database.events,
+      services: 3,
+    });
   });
 });

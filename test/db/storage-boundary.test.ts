@@ -1,6 +1,6 @@
 /**
  * Storage sits behind one interface (db/store.ts): no file outside db/, bench/ and test/ imports
- * better-sqlite3 or names its connection type (`Db`, `Connection` of db/connection.ts), and
+ * better-sqlite3 or pg, or names its connection type (`Db`, `Connection` of db/connection.ts), and
  * nothing keeps a database's state in a module-level `WeakMap<Db, …>` outside the store.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -25,6 +25,7 @@ function offences(file: string): string[] {
   const text = readFileSync(join(root, file), 'utf8');
   const found: string[] = [];
   if (/from ['"]better-sqlite3['"]|require\(['"]better-sqlite3['"]\)/.test(text)) found.push('imports better-sqlite3');
+  if (/from ['"]pg['"]|require\(['"]pg['"]\)/.test(text)) found.push('imports pg (the PostgreSQL driver belongs to db/postgres/)');
   if (/import[^;]*\b(Db|Connection)\b[^;]*from ['"][./]*db\/connection['"]/.test(text))
     found.push('uses the connection type of db/connection.ts');
   if (/WeakMap<\s*Db\b/.test(text)) found.push('keeps state in a WeakMap<Db>');
@@ -32,7 +33,7 @@ function offences(file: string): string[] {
 }
 
 describe('the storage boundary', () => {
-  it('no file above db/ imports better-sqlite3 or uses its connection type', () => {
+  it('no file above db/ imports better-sqlite3 or pg, or uses the SQLite connection type', () => {
     const found = above.map((f) => ({ file: f, what: offences(f) })).filter((o) => o.what.length > 0);
     expect(found).toEqual([]);
   });

@@ -88,7 +88,8 @@ function runPg(bin: string, args: string[]): string {
   return r.stdout;
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on (for a moment: another process may take it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);

@@ -269,13 +269,15 @@ CREATE INDEX source_incidents_open_group ON source_incidents(source, grouping) W
 -- listed commits, or else its sha and every ancestor reachable through known parents, less what
 -- a deployment before it shipped. One recursive statement per deployment walks the commit graph
 -- (stopping at commits already shipped), where db/linking.ts on SQLite takes two per commit.
-CREATE FUNCTION deming_relink_service(p_service bigint, p_from bigint) RETURNS void LANGUAGE plpgsql AS $$
+-- Each step of a walk is an index lookup whatever the tables' statistics say: on a young
+-- database (before autovacuum analysed it) the planner otherwise hashes a whole table per step.
+CREATE FUNCTION deming_relink_service(p_service bigint, p_from bigint) RETURNS void LANGUAGE plpgsql
+SET enable_seqscan = off SET enable_hashjoin = off SET enable_mergejoin = off AS $$
 DECLARE
   d record;
 BEGIN
-  DELETE FROM deployment_changes dc USING deployments x
-  WHERE dc.service_id = p_service AND dc.deployment_id = x.id
-    AND x.service_id = p_service AND x.is_production AND x.status = 'success' AND x.finished_at >= p_from;
+  DELETE FROM deployment_changes WHERE deployment_id IN (
+    SELECT id FROM deployments WHERE service_id = p_service AND is_production AND status = 'success' AND finished_at >= p_from);
   FOR d IN
     SELECT id, sha, commits FROM deployments
     WHERE service_id = p_service AND is_production AND status = 'success' AND finished_at >= p_from
