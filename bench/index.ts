@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<unkno
   'page-load': () => import('./page-load'),
   production: () => import('./production'),
   scale: () => import('./scale'),
+  servicenow: () => import('./servicenow'),
   'sign-in': () => import('./sign-in'),
   validate: () => import('./validate'),
 };
