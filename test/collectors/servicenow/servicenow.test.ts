@@ -10,6 +10,7 @@
  * stored, nor the short description unless `titles` is on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -500,6 +501,30 @@ describe('ServiceNow', () => {
       'Slow searches',
       'Login loops',
     ]);
+  });
+
+  it('npx deming collect servicenow says what it stored and kept, and names the missing setting', async () => {
+    const bin = join(__dirname, '../../../bin/deming.js');
+    const deming = (args: string[], env: Record<string, string>) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [bin, ...args],
+          { env: { ...process.env, DEMING_DEMO: 'off', ...env }, cwd: tmpdir() },
+          (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+        );
+      });
+    const c = config();
+    const ok = await deming(['collect', 'servicenow', '--config', c.configFile!], { DEMING_DB: c.dbFile });
+    expect(ok.stdout).toMatch(/Collected ServiceNow in [\d.]+ s: 1 request, 3 incidents stored\./);
+    expect(ok.stdout).toContain('ServiceNow incidents kept: 3 counted, 1 unmapped (GET /api/v1/incidents/unmapped), 2 skipped');
+    expect(ok.code).toBe(0);
+    const none = h.config('incidents:\n  threshold: sev2\n');
+    const missing = await deming(['collect', 'servicenow', '--config', none.configFile!], { DEMING_DB: none.dbFile });
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('there is no incidents.servicenow in') });
+    const noPassword = h.config(`incidents:\n  servicenow:\n    instanceUrl: ${fake.url}\n    username: ${USER}\n`);
+    const refused = await deming(['collect', 'servicenow', '--config', noPassword.configFile!], { DEMING_DB: noPassword.dbFile });
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('no password: set SERVICENOW_PASSWORD') });
   });
 
   it("loads the README's sample configuration as it is written", () => {
