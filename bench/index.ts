@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<unkno
   production: () => import('./production'),
   scale: () => import('./scale'),
   store: () => import('./store'),
+  servicenow: () => import('./servicenow'),
   'sign-in': () => import('./sign-in'),
   validate: () => import('./validate'),
 };

@@ -18,6 +18,7 @@ import { servicesChanged } from './change-feed';
 import { recordDeliveryOnce, type DeliveryRecord } from './queries/webhook-deliveries';
 import { storeSourceIncidents, type SourceIncidentsWrite } from './queries/source-incidents';
 import { BatchTally, eventHash, samePullRequest, type PullRequestFields } from './event-rules';
+import { storeChangeRequests, type ChangeRequestsWrite } from './queries/change-requests';
 import { changeRow, ciRunRow, deploymentRow, incidentRow, keyOf, ms, pullRequestRow } from './rows';
 
 export interface IngestOptions {
@@ -36,9 +37,10 @@ export interface IngestOptions {
    * not at all. `delivery`: the webhook delivery they came from; when it was recorded already,
    * the batch is undone with `DeliveryRecordedAlready`. `incidents`: what an incident source said
    * of its incidents and what was decided of them (collectors/incidents); the services of the
-   * incidents it withdraws from the figures are the batch's too.
+   * incidents it withdraws from the figures are the batch's too. `changeRequests`: a tool's change
+   * requests (db/queries/change-requests.ts), with the cursor of the page they came in.
    */
-  alsoStore?: { delivery?: DeliveryRecord; incidents?: SourceIncidentsWrite };
+  alsoStore?: { delivery?: DeliveryRecord; incidents?: SourceIncidentsWrite; changeRequests?: ChangeRequestsWrite };
 }
 
 export interface IngestResult {
@@ -185,6 +187,7 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
   for (const [serviceId, from] of tally.relinkFrom) relinkService(db, serviceId, from);
   for (const c of opts.cursors ?? []) putCursor(db, c, opts.now);
   if (opts.alsoStore?.delivery) recordDeliveryOnce(db, opts.alsoStore.delivery);
+  if (opts.alsoStore?.changeRequests) storeChangeRequests(db, opts.alsoStore.changeRequests);
   for (const s of opts.alsoStore?.incidents ? storeSourceIncidents(db, opts.alsoStore.incidents) : []) tally.touch(s.name, s.id);
   return tally.finish();
 }

@@ -4,7 +4,7 @@
  * and the counts of what arrived, for the polite announcement.
  */
 import type { ServerToClientEvents } from '../../common/api';
-import { plural } from './format';
+import { formatDuration, plural } from './format';
 
 export type IngestedPayload = Parameters<ServerToClientEvents['events:ingested']>[0];
 /** One count of a batch that arrived: how many events of a type for a service. */
@@ -69,6 +69,9 @@ export interface DeploymentEntry {
   url: string | null;
   changes: number;
   causedIncident?: boolean;
+  /** The change request it carried, and how long that waited for approval (seconds), where its tool told. */
+  changeRequest?: string | null;
+  approvalWait?: number | null;
 }
 /** An incident as `GET /api/v1/incidents` lists it. */
 export interface IncidentEntry {
@@ -110,7 +113,14 @@ function deploymentEntry(d: DeploymentEntry): FeedEntry {
         : d.status === 'in_progress'
           ? [`Deploying to ${where}`, 'pending']
           : [`Deployment to ${where} ${d.status.replace(/_/g, ' ')}`, 'failed'];
-  const caused = d.causedIncident ? '; caused an incident' : '';
+  const parts = [
+    d.changes > 0 ? plural(d.changes, 'change') : '',
+    d.causedIncident ? 'caused an incident' : '',
+    // The approval board's share of the change's time, beside the deployment (evidence, no figure).
+    d.changeRequest && d.approvalWait !== null && d.approvalWait !== undefined
+      ? `${d.changeRequest} waited ${formatDuration(d.approvalWait)} for approval`
+      : '',
+  ].filter(Boolean);
   return {
     key: `deployment/${d.service}/${d.id}`,
     at: d.finishedAt ?? d.startedAt ?? '',
@@ -118,7 +128,7 @@ function deploymentEntry(d: DeploymentEntry): FeedEntry {
     service: d.service,
     what,
     status,
-    detail: d.changes > 0 || caused ? `${d.changes > 0 ? plural(d.changes, 'change') : ''}${caused}`.replace(/^; /, '') : null,
+    detail: parts.length > 0 ? parts.join('; ') : null,
     severity: null,
     url: d.url,
   };

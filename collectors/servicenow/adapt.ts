@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { SourceIncident } from '../incidents/model';
+import type { ChangeRequestRecord } from '../../db/queries/change-requests';
 
 /** What Deming asks of the incident table (`sysparm_fields`); short_description only where titles are on. */
 export const INCIDENT_FIELDS = [
@@ -51,6 +52,19 @@ export const servicenowTimeText = (t: number) => new Date(t).toISOString().slice
 const text = (max: number) => z.string().max(max).default('');
 const timeText = z.string().refine((s) => s === '' || servicenowTime(s) !== null, 'expected a time as YYYY-MM-DD HH:mm:ss (UTC)');
 
+/** A record's version: its modification time and count (both tables). */
+const versionFields = {
+  sys_updated_on: timeText.refine((s) => s !== '', 'the record has no sys_updated_on time'),
+  sys_mod_count: z
+    .string()
+    .regex(/^\d{1,9}$/, 'expected a count')
+    .default('0'),
+};
+
+/** sys_updated_on is to the second; sys_mod_count orders the updates within one second (ms are free). */
+const versionOf = (v: { sys_updated_on: string; sys_mod_count: string }) =>
+  servicenowTime(v.sys_updated_on)! + (Number(v.sys_mod_count) % 1000);
+
 export const servicenowIncident = z
   .object({
     sys_id: z.string().regex(/^[0-9a-f]{32}$/, 'expected a sys_id (32 hexadecimal digits)'),
@@ -68,11 +82,7 @@ export const servicenowIncident = z
     caused_by: text(64),
     'caused_by.number': text(200),
     short_description: text(10_000),
-    sys_updated_on: timeText.refine((s) => s !== '', 'the record has no sys_updated_on time'),
-    sys_mod_count: z
-      .string()
-      .regex(/^\d{1,9}$/, 'expected a count')
-      .default('0'),
+    ...versionFields,
   })
   .loose();
 
@@ -98,8 +108,6 @@ export function fromServicenow(
   const resolved = RESOLVED_STATES.has(s.state);
   if (resolved && !s.resolved_at)
     return { error: `resolved_at: incident ${s.number || s.sys_id} is resolved (state ${s.state}) but has no resolved_at time` };
-  // sys_updated_on is to the second; sys_mod_count orders the updates within one second (ms are free).
-  const updatedAt = servicenowTime(s.sys_updated_on)! + (Number(s.sys_mod_count) % 1000);
   return {
     id: s.number || s.sys_id,
     fields,
@@ -110,6 +118,59 @@ export function fromServicenow(
     outcome: s.state === CANCELLED_STATE ? 'cancelled' : null,
     title: s.short_description || null,
     url: `${instanceUrl}/incident.do?sys_id=${s.sys_id}`,
-    updatedAt,
+    updatedAt: versionOf(s),
+  };
+}
+
+/** What Deming asks of the change_request table: when each was raised, approved and carried out. */
+export const CHANGE_FIELDS = [
+  'sys_id',
+  'number',
+  'approval',
+  'approval_set',
+  'sys_created_on',
+  'start_date',
+  'end_date',
+  'work_start',
+  'work_end',
+  'sys_updated_on',
+  'sys_mod_count',
+] as const;
+
+export const servicenowChange = z
+  .object({
+    sys_id: z.string().regex(/^[0-9a-f]{32}$/, 'expected a sys_id (32 hexadecimal digits)'),
+    number: z.string().min(1, 'the change request has no number').max(200),
+    approval: text(40),
+    approval_set: timeText.default(''),
+    sys_created_on: timeText.default(''),
+    start_date: timeText.default(''),
+    end_date: timeText.default(''),
+    work_start: timeText.default(''),
+    work_end: timeText.default(''),
+    ...versionFields,
+  })
+  .loose();
+
+/** A change request's times (db/queries/change-requests.ts), or why it cannot be read. */
+export function fromServicenowChange(raw: unknown): ChangeRequestRecord | { error: string } {
+  const r = servicenowChange.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    return { error: `${i.path.join('.') || 'change_request'}: ${i.message}` };
+  }
+  const c = r.data;
+  const t = (s: string) => (s ? servicenowTime(s) : null);
+  return {
+    number: c.number.trim(),
+    source: 'servicenow',
+    requestedAt: t(c.sys_created_on),
+    approval: c.approval || null,
+    approvalSetAt: t(c.approval_set),
+    plannedStartAt: t(c.start_date),
+    plannedEndAt: t(c.end_date),
+    workStartedAt: t(c.work_start),
+    workEndedAt: t(c.work_end),
+    updatedAt: versionOf(c),
   };
 }

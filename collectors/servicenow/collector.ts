@@ -18,7 +18,7 @@ import type { Collector, CollectorContext, CollectorRunResult } from '../types';
 import { incidentBatch } from '../incidents/apply';
 import { reconcileIncidents } from '../incidents/reconcile';
 import type { SourceIncident } from '../incidents/model';
-import { fromServicenow, INCIDENT_FIELDS, servicenowTime, servicenowTimeText } from './adapt';
+import { CHANGE_FIELDS, fromServicenow, fromServicenowChange, INCIDENT_FIELDS, servicenowTime, servicenowTimeText } from './adapt';
 import { createServicenowClient, type ServicenowClient } from './client';
 import type { ClientTiming } from '../shared/retry';
 import type { ServicenowSettings } from './config';
@@ -27,6 +27,7 @@ const DAY_MS = 86_400_000;
 export const OVERLAP_MS = 5 * 60_000;
 const PAGE = 500;
 const CURSOR = { collector: 'servicenow', resource: 'incident' } as const;
+const CHANGE_CURSOR = { collector: 'servicenow', resource: 'change_request' } as const;
 
 export interface ServicenowCollectorOptions {
   settings: ServicenowSettings;
@@ -86,16 +87,24 @@ export async function pageThrough(
   }
 }
 
-export function createServicenowCollector(o: ServicenowCollectorOptions): Collector {
+export interface ServicenowRunResult extends CollectorRunResult {
+  /** Change requests read (incidents.servicenow.changeRequests). */
+  changeRequests: number;
+}
+
+export function createServicenowCollector(
+  o: ServicenowCollectorOptions,
+): Collector & { run(ctx: CollectorContext): Promise<ServicenowRunResult> } {
   return {
     name: 'servicenow',
-    async run(ctx: CollectorContext): Promise<CollectorRunResult> {
+    async run(ctx: CollectorContext): Promise<ServicenowRunResult> {
       const startedAt = ctx.now();
       const { settings } = o;
       const model = settings.model;
       const errors: CollectorRunResult['errors'] = [];
       let stored = 0;
       let unreadable = 0;
+      let changeRequests = 0;
       let client: ServicenowClient | null = null;
       const read = (raw: unknown[]): SourceIncident[] =>
         raw.flatMap((x) => {
@@ -115,29 +124,64 @@ export function createServicenowCollector(o: ServicenowCollectorOptions): Collec
         ));
         // A mapping added since the last run moves the incidents it names first.
         await reconcileIncidents(ctx.store, [model], (events, write) => ctx.ingest(events, [], { incidents: write }), ctx.now());
-        const saved = await ctx.store.getCursor(CURSOR.collector, CURSOR.resource);
-        const savedKey = saved ? keyOf(saved.cursor) : null;
-        const start = savedKey
-          ? servicenowTime(savedKey.time)! - OVERLAP_MS
-          : (settings.since ?? ctx.now() - settings.backfillDays * DAY_MS);
-        const fields = model.titles ? [...INCIDENT_FIELDS, 'short_description'] : INCIDENT_FIELDS;
+        /** Where a table's pull starts, and a page's cursor (never moved back: a run starts before it, by the overlap). */
+        const resume = async (resource: string) => {
+          const saved = await ctx.store.getCursor('servicenow', resource);
+          const savedKey = saved ? keyOf(saved.cursor) : null;
+          const start = savedKey
+            ? servicenowTime(savedKey.time)! - OVERLAP_MS
+            : (settings.since ?? ctx.now() - settings.backfillDays * DAY_MS);
+          return {
+            from: { time: servicenowTimeText(start), sysId: '' },
+            cursor: (next: Key) => keyText(savedKey && keyText(savedKey) > keyText(next) ? savedKey : next),
+          };
+        };
+        const progress = (resource: string, done = false) =>
+          ctx.progress?.({ resource: `servicenow:${resource}`, requests: sn.requests, stored, rateLimitRemaining: null, done });
+        const incidents = await resume(CURSOR.resource);
         await pageThrough(sn, {
           table: 'incident',
-          fields,
+          fields: model.titles ? [...INCIDENT_FIELDS, 'short_description'] : INCIDENT_FIELDS,
           filter: settings.query,
-          from: { time: servicenowTimeText(start), sysId: '' },
+          from: incidents.from,
           limit: o.pageSize ?? PAGE,
           signal: ctx.signal,
           store: async (rows, next) => {
             const batch = incidentBatch(model, read(rows), ctx.now());
-            // The cursor never moves back (a run starts before it, by the overlap).
-            const cursor = savedKey && keyText(savedKey) > keyText(next) ? savedKey : next;
-            const r = await ctx.ingest(batch.events, [{ ...CURSOR, cursor: keyText(cursor), etag: null }], { incidents: batch.write });
+            const r = await ctx.ingest(batch.events, [{ ...CURSOR, cursor: incidents.cursor(next), etag: null }], {
+              incidents: batch.write,
+            });
             stored += r.accepted + r.updated;
-            ctx.progress?.({ resource: 'servicenow:incident', requests: sn.requests, stored, rateLimitRemaining: null, done: false });
+            progress(CURSOR.resource);
           },
         });
-        ctx.progress?.({ resource: 'servicenow:incident', requests: sn.requests, stored, rateLimitRemaining: null, done: true });
+        if (settings.changeRequests) {
+          // The change requests' times, for the deployments that carried them (their approval wait).
+          const changes = await resume(CHANGE_CURSOR.resource);
+          await pageThrough(sn, {
+            table: 'change_request',
+            fields: CHANGE_FIELDS,
+            filter: null,
+            from: changes.from,
+            limit: o.pageSize ?? PAGE,
+            signal: ctx.signal,
+            store: async (rows, next) => {
+              const items = rows.flatMap((x) => {
+                const c = fromServicenowChange(x);
+                if (!('error' in c)) return [c];
+                unreadable++;
+                if (unreadable <= 5) ctx.log(`servicenow: a change request was skipped: ${c.error}`);
+                return [];
+              });
+              await ctx.ingest([], [{ ...CHANGE_CURSOR, cursor: changes.cursor(next), etag: null }], {
+                changeRequests: { items, receivedAt: ctx.now() },
+              });
+              changeRequests += items.length;
+              progress(CHANGE_CURSOR.resource);
+            },
+          });
+        }
+        progress(CURSOR.resource, true);
       } catch (e) {
         if (ctx.signal?.aborted) errors.push({ resource: 'servicenow', message: 'stopped; what was stored stays stored' });
         else errors.push({ resource: 'servicenow', message: (e as Error).message });
@@ -151,6 +195,7 @@ export function createServicenowCollector(o: ServicenowCollectorOptions): Collec
         errors,
         skipped: unreadable,
         rateLimitRemaining: null,
+        changeRequests,
       };
     },
   };

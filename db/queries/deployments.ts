@@ -147,6 +147,13 @@ export interface DeploymentListRow {
   rework: number;
   url: string | null;
   changes: number;
+  /** The change request it carried out, and what its tool says of it (change_requests, migration 014), else nulls. */
+  changeRequest: string | null;
+  changeRequestedAt: number | null;
+  approval: string | null;
+  approvalSetAt: number | null;
+  workStartedAt: number | null;
+  workEndedAt: number | null;
 }
 
 /** Every deployment (any environment or status) of the services that finished, or started, in [from, to); newest first. */
@@ -156,8 +163,11 @@ export function listDeployments(db: Db, serviceIds: number[], from: number, to: 
     `
     SELECT d.id AS rowId, s.name AS service, d.ext_id AS id, d.source, d.environment, d.is_production AS production, d.status, d.sha,
       d.started_at AS startedAt, d.finished_at AS finishedAt, d.rework, d.url,
-      (SELECT count(*) FROM deployment_changes dc WHERE dc.deployment_id = d.id) AS changes
+      (SELECT count(*) FROM deployment_changes dc WHERE dc.deployment_id = d.id) AS changes,
+      d.change_request AS changeRequest, cr.requested_at AS changeRequestedAt, cr.approval, cr.approval_set_at AS approvalSetAt,
+      cr.work_started_at AS workStartedAt, cr.work_ended_at AS workEndedAt
     FROM deployments d JOIN services s ON s.id = d.service_id
+      LEFT JOIN change_requests cr ON cr.number = d.change_request
     WHERE d.service_id IN (SELECT value FROM json_each(@ids))
       AND coalesce(d.finished_at, d.started_at) >= @from AND coalesce(d.finished_at, d.started_at) < @to
     ORDER BY coalesce(d.finished_at, d.started_at) DESC, d.id DESC LIMIT @limit`,

@@ -42,7 +42,10 @@ export async function collectServicenow(argv: string[]): Promise<number> {
       const counts = await store.sourceIncidentCounts();
       const of = (status: string) => counts.find((c) => c.source === 'servicenow' && c.status === status)?.n ?? 0;
       const seconds = ((r.finishedAt - r.startedAt) / 1000).toFixed(1);
-      console.log(`Collected ServiceNow in ${seconds} s: ${plural(r.requests, 'request')}, ${plural(r.stored, 'incident')} stored.`);
+      const changes = sn.changeRequests ? `, ${plural(r.changeRequests, 'change request')} read` : '';
+      console.log(
+        `Collected ServiceNow in ${seconds} s: ${plural(r.requests, 'request')}, ${plural(r.stored, 'incident')} stored${changes}.`,
+      );
       console.log(
         `ServiceNow incidents kept: ${thousands(of('counted'))} counted, ${thousands(of('unmapped'))} unmapped (GET /api/v1/incidents/unmapped), ${thousands(of('skipped'))} skipped (GET /api/v1/incidents/skipped).`,
       );

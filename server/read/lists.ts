@@ -94,10 +94,22 @@ function listTable<T extends object>(
   };
 }
 
-/** Every deployment (any environment or status) that finished, or started, in the window; newest first. */
+/**
+ * Every deployment (any environment or status) that finished, or started, in the window; newest
+ * first. Where it names a change request its tool told (incidents.servicenow.changeRequests), the
+ * request's times beside it: raised, approved, the approval wait (raised to approved, seconds: a
+ * segment of the change's time the figures' definitions leave as they are), and the work window.
+ */
 export const deploymentsTable = listTable(
   'deployments',
-  columnsOf<Omit<DeploymentListRow, 'rowId'> & { causedIncident: boolean; unplanned: boolean }>(
+  columnsOf<
+    Omit<DeploymentListRow, 'rowId' | 'approvalSetAt'> & {
+      causedIncident: boolean;
+      unplanned: boolean;
+      approvedAt: number | null;
+      approvalWait: number | null;
+    }
+  >(
     'service',
     'id',
     'source',
@@ -112,20 +124,36 @@ export const deploymentsTable = listTable(
     'changes',
     'causedIncident',
     'unplanned',
+    'changeRequest',
+    'changeRequestedAt',
+    'approval',
+    'approvedAt',
+    'approvalWait',
+    'workStartedAt',
+    'workEndedAt',
   ),
-  ['startedAt', 'finishedAt'],
+  ['startedAt', 'finishedAt', 'changeRequestedAt', 'approvedAt', 'workStartedAt', 'workEndedAt'],
   async (ctx, ids, f, t, l) => {
     // Whether an incident is linked to a deployment is decided once, by the metrics' own query.
     const facts = new Map((await ctx.reads.store.readDeploymentFacts(ids, f, t)).map((d) => [d.id, d]));
-    return (await ctx.reads.store.readDeployments(ids, f, t, l)).map(({ rowId, ...d }) => ({
-      ...d,
-      production: d.production === 1,
-      rework: d.rework === 1,
-      causedIncident: facts.get(rowId)?.failed === 1,
-      unplanned: facts.get(rowId)?.unplanned === 1,
-    }));
+    return (await ctx.reads.store.readDeployments(ids, f, t, l)).map(({ rowId, approvalSetAt, ...d }) => {
+      const approvedAt = d.approval === 'approved' ? approvalSetAt : null;
+      return {
+        ...d,
+        production: d.production === 1,
+        rework: d.rework === 1,
+        causedIncident: facts.get(rowId)?.failed === 1,
+        unplanned: facts.get(rowId)?.unplanned === 1,
+        approvedAt,
+        approvalWait: approvalWaitSeconds(d.changeRequestedAt, approvedAt),
+      };
+    });
   },
 );
+
+/** Seconds from a change request's raising to its approval; null when either is unknown or they are out of order. */
+export const approvalWaitSeconds = (requestedAt: number | null, approvedAt: number | null): number | null =>
+  requestedAt === null || approvedAt === null || approvedAt < requestedAt ? null : (approvedAt - requestedAt) / 1000;
 
 /** Incidents opened or resolved in the window, or open across it; newest first. */
 export const incidentsTable = listTable(

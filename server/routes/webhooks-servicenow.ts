@@ -7,14 +7,16 @@
  * a rotation) before the body is read. The delivery is the record's state: `<table>:<sys_id>:
  * <sys_mod_count>`, remembered in the transaction that stores it, so a redelivery (a retried
  * outbound message) is acknowledged and not applied again; an older state (lower sys_updated_on
- * and sys_mod_count) arriving after a newer one changes nothing. A record of another table is
- * acknowledged (202) and ignored.
+ * and sys_mod_count) arriving after a newer one changes nothing. A change_request record (the
+ * same recipe on that table) stores its times when incidents.servicenow.changeRequests is on;
+ * a record of another table is acknowledged (202) and ignored.
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context';
 import { HttpError } from '../errors';
-import { fromServicenow } from '../../collectors/servicenow/adapt';
+import { fromServicenow, fromServicenowChange } from '../../collectors/servicenow/adapt';
+import { DeliveryRecordedAlready } from '../../db/store';
 import { oneOfSecrets, parseJsonBody, rawBody } from './webhook-kit';
 import { answerDuplicate, deliverIncident } from './incident-delivery';
 
@@ -76,6 +78,23 @@ export function servicenowWebhookRouter(ctx: AppContext): Router {
     const deliveryId = `${table}:${record.sys_id}:${record.sys_mod_count}`;
     const delivery = { source: SOURCE, deliveryId, event: table, at: ctx.now() };
     if (await ctx.store.findDelivery(SOURCE, deliveryId)) return answerDuplicate(ctx, res, SOURCE, deliveryId);
+    if (table === 'change_request' && sn.changeRequests) {
+      const change = fromServicenowChange(record);
+      if ('error' in change) throw new HttpError(400, 'invalid_payload', `record.${change.error}`);
+      try {
+        await ctx.ingest.submit({
+          events: [],
+          defaultSource: SOURCE,
+          outOfRange: 'skip',
+          alsoStore: { delivery, changeRequests: { items: [change], receivedAt: ctx.now() } },
+        });
+      } catch (e) {
+        if (e instanceof DeliveryRecordedAlready) return answerDuplicate(ctx, res, SOURCE, deliveryId);
+        throw e;
+      }
+      res.status(200).json({ changeRequest: change.number, stored: true });
+      return;
+    }
     if (table !== 'incident') {
       await ctx.store.recordDelivery(delivery);
       res.status(202).json({ ignored: `a record of ${table} is not read: acknowledged` });

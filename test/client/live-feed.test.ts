@@ -108,6 +108,8 @@ describe('the feed of deployments and incidents', () => {
         deployment('d2', 'failure', '2026-11-22T10:00:00Z'),
         deployment('d1', 'success', '2026-11-22T09:00:00Z', { causedIncident: true }),
         deployment('s1', 'success', '2026-11-22T08:00:00Z', { production: false, environment: 'staging', changes: 0 }),
+        deployment('c1', 'success', '2026-11-22T07:00:00Z', { changes: 0, changeRequest: 'CHG0042', approvalWait: 4 * 86400 + 6 * 3600 }),
+        deployment('c2', 'success', '2026-11-22T06:00:00Z', { changes: 0, changeRequest: 'CHG0043', approvalWait: null }),
       ],
       [incident],
     );
@@ -116,6 +118,8 @@ describe('the feed of deployments and incidents', () => {
       ['Incident opened', 'open', 'Payments slow', 'SEV2'],
       ['Deployed to production', 'success', '2 changes; caused an incident', null],
       ['Deployed to staging', 'success', null, null],
+      ['Deployed to production', 'success', 'CHG0042 waited 4.3 days for approval', null],
+      ['Deployed to production', 'success', null, null],
     ]);
   });
 

@@ -186,7 +186,10 @@ describe('CSV from the API', () => {
   });
 
   it.each([
-    ['deployments', 'service,id,source,environment,production,status,sha,startedAt,finishedAt,rework,url,changes,causedIncident,unplanned'],
+    [
+      'deployments',
+      'service,id,source,environment,production,status,sha,startedAt,finishedAt,rework,url,changes,causedIncident,unplanned,changeRequest,changeRequestedAt,approval,approvedAt,approvalWait,workStartedAt,workEndedAt',
+    ],
     ['incidents', 'service,id,source,openedAt,resolvedAt,severity,deploymentId,rootCauseSha,title,url'],
     ['ci-runs', 'service,id,source,name,status,sha,branch,startedAt,finishedAt,testsPassed,testsFailed,testsSkipped,url'],
     [

@@ -10,6 +10,7 @@
  * stored, nor the short description unless `titles` is on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { openStore } from '../../../db/store';
 import { openDatabase } from '../../../db/connection';
 import { collectorContext } from '../../../server/collectors/context';
 import { createServicenowCollector, keysetQuery } from '../../../collectors/servicenow/collector';
+import { CHANGE_FIELDS } from '../../../collectors/servicenow/adapt';
 import { startFakeServicenow, type FakeServicenow } from '../../fakes/servicenow/server';
 import {
   businessService,
@@ -409,6 +411,79 @@ describe('ServiceNow', () => {
     expect((await push(s.url, opened, OLD_SECRET)).status).toBe(200);
   });
 
+  it('shows a change request approval wait and work window beside the deployment that carried it, by pull and by push alike', async () => {
+    // CHG0042 was raised 03-05 09:00 and approved 03-09 15:00: the approval wait is 4 days and 6
+    // hours, 4 × 86400 + 6 × 3600 = 367200 s. It was carried out 03-10 06:50 to 07:10 (D3 finished 07:00).
+    const chg = changeRow('CHG0042', {
+      sys_created_on: '2026-03-05 09:00:00',
+      approval: 'approved',
+      approval_set: '2026-03-09 15:00:00',
+      start_date: '2026-03-10 06:30:00',
+      end_date: '2026-03-10 08:00:00',
+      work_start: '2026-03-10 06:50:00',
+      work_end: '2026-03-10 07:10:00',
+      sys_updated_on: '2026-03-10 07:15:00',
+      sys_mod_count: '7',
+      assigned_to: sysId('user:sam.jones'),
+    });
+    const other = changeRow('CHG0043', {
+      sys_created_on: '2026-03-11 09:00:00',
+      approval: 'requested',
+      sys_updated_on: '2026-03-11 09:00:00',
+    });
+    const saved = fake.tables.change_request;
+    fake.tables.change_request = [chg, other];
+    const deploymentsOf = async (c: Config, feed: (url: string) => Promise<void>) => {
+      const server = await h.serve(c);
+      await feed(server.url);
+      expect((await post(`${server.url}/api/v1/events`, deployments)).status).toBe(200);
+      const list = await get(`${server.url}/api/v1/deployments?scope=service:health/booking&from=2026-03-01&to=2026-03-25`);
+      const m = (await get(`${server.url}/api/v1/metrics?scope=service:health/booking&from=2026-03-01&to=2026-03-25`)).body;
+      await h.stop(server);
+      return { items: list.body.items, m };
+    };
+    try {
+      const pulled = config({ extra: '    changeRequests: true\n' });
+      const r = await pull(pulled);
+      expect(r).toMatchObject({ errors: [], changeRequests: 2 });
+      const viaPull = await deploymentsOf(pulled, async () => {});
+      const d3 = viaPull.items.find((d: any) => d.id === 'D3');
+      expect(d3).toMatchObject({
+        changeRequest: 'CHG0042',
+        changeRequestedAt: '2026-03-05T09:00:00.000Z',
+        approval: 'approved',
+        approvedAt: '2026-03-09T15:00:00.000Z',
+        approvalWait: 4 * 86400 + 6 * 3600,
+        workStartedAt: '2026-03-10T06:50:00.000Z',
+        workEndedAt: '2026-03-10T07:10:00.000Z',
+      });
+      for (const d of viaPull.items.filter((x: any) => x.id !== 'D3'))
+        expect(d).toMatchObject({ changeRequest: null, approvalWait: null, approvedAt: null });
+      // Evidence beside the figures, not in them: the same figures as without the change requests.
+      const without = config();
+      await pull(without);
+      expect(viaPull.m).toEqual((await deploymentsOf(without, async () => {})).m);
+
+      const hooked = config({ extra: '    changeRequests: true\n' });
+      const viaPush = await deploymentsOf(hooked, async (url) => {
+        for (const b of pushes()) expect((await push(url, b)).status).toBe(200);
+        const body = (row: typeof chg) => ({
+          table: 'change_request',
+          record: Object.fromEntries(CHANGE_FIELDS.map((f) => [f, row[f] ?? ''])),
+        });
+        expect((await push(url, body(chg))).body).toMatchObject({ changeRequest: 'CHG0042', stored: true });
+        expect((await push(url, body(chg))).status).toBe(202);
+        // An older state (before approval) arriving late changes nothing.
+        const before = { ...chg, approval: 'requested', approval_set: '', sys_updated_on: '2026-03-06 10:00:00', sys_mod_count: '2' };
+        expect((await push(url, body(before))).status).toBe(200);
+        expect((await push(url, body(other))).status).toBe(200);
+      });
+      expect(viaPush.items).toEqual(viaPull.items);
+    } finally {
+      fake.tables.change_request = saved;
+    }
+  });
+
   it('writes the keyset as one encoded query per side of ^NQ, the configured filter in both', () => {
     expect(keysetQuery('assignment_group=abc^ORpriority=1', { time: '2026-03-02 10:00:00', sysId: 'ff' })).toBe(
       'assignment_group=abc^ORpriority=1^sys_updated_on>2026-03-02 10:00:00^NQassignment_group=abc^ORpriority=1^sys_updated_on=2026-03-02 10:00:00^sys_id>ff^ORDERBYsys_updated_on^ORDERBYsys_id',
@@ -426,6 +501,30 @@ describe('ServiceNow', () => {
       'Slow searches',
       'Login loops',
     ]);
+  });
+
+  it('npx deming collect servicenow says what it stored and kept, and names the missing setting', async () => {
+    const bin = join(__dirname, '../../../bin/deming.js');
+    const deming = (args: string[], env: Record<string, string>) =>
+      new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [bin, ...args],
+          { env: { ...process.env, DEMING_DEMO: 'off', ...env }, cwd: tmpdir() },
+          (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+        );
+      });
+    const c = config();
+    const ok = await deming(['collect', 'servicenow', '--config', c.configFile!], { DEMING_DB: c.dbFile });
+    expect(ok.stdout).toMatch(/Collected ServiceNow in [\d.]+ s: 1 request, 3 incidents stored\./);
+    expect(ok.stdout).toContain('ServiceNow incidents kept: 3 counted, 1 unmapped (GET /api/v1/incidents/unmapped), 2 skipped');
+    expect(ok.code).toBe(0);
+    const none = h.config('incidents:\n  threshold: sev2\n');
+    const missing = await deming(['collect', 'servicenow', '--config', none.configFile!], { DEMING_DB: none.dbFile });
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('there is no incidents.servicenow in') });
+    const noPassword = h.config(`incidents:\n  servicenow:\n    instanceUrl: ${fake.url}\n    username: ${USER}\n`);
+    const refused = await deming(['collect', 'servicenow', '--config', noPassword.configFile!], { DEMING_DB: noPassword.dbFile });
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining('no password: set SERVICENOW_PASSWORD') });
   });
 
   it("loads the README's sample configuration as it is written", () => {
