@@ -125,10 +125,11 @@ export async function planGithub(
   const rateLimit = await fetchRateLimits(client);
   const since = o.since ?? ctx.now() - settings.backfillDays * DAY_MS;
   const targets = await listTargets(client, ctx, settings, o.only, errors, describeError);
-  const started = performance.now();
   const counted = await countRepositories(client, targets);
   const sample = targets.filter((t) => counted.get(t.name)).slice(0, RUNS_SAMPLE);
   const runs = new Map<string, number>();
+  const started = performance.now();
+  const before = client.stats.requests;
   for (const t of sample) {
     try {
       runs.set(t.name, await countRuns(client, t.name, since));
@@ -136,7 +137,8 @@ export async function planGithub(
       errors.push({ resource: t.name, message: describeError(e) });
     }
   }
-  const perRequestMs = (performance.now() - started) / Math.max(1, client.stats.requests);
+  // The pace of this host's answers, from the plan's own REST requests (GraphQL's spacing is counted apart below).
+  const perRequestMs = client.stats.requests > before ? (performance.now() - started) / (client.stats.requests - before) : 300;
   const meanRuns = runs.size ? [...runs.values()].reduce((a, b) => a + b, 0) / runs.size : 0;
 
   let rest = 0;
