@@ -3,12 +3,14 @@
  * against the fake GitHub, for a repository with 1,000 merged pull requests, 300 deployments
  * and 2,000 workflow runs: the requests and wall time of the first backfill, and of a re-sync
  * with nothing new (the goal: only 304s, no GraphQL query), per endpoint as the fake's log counts
- * them, and the GraphQL points spent. Prints a JSON report. GraphQL requests are spaced one
+ * them, and the GraphQL points spent; and `collect --plan`'s estimate made before the backfill
+ * beside what the backfill used. Prints a JSON report. GraphQL requests are spaced one
  * second apart as GitHub asks; `--fast` drops the spacing to measure Deming's own cost.
  */
 import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { createGithubCollector, type GithubRunResult } from '../collectors/github/collector';
+import { planGithub } from '../collectors/github/plan';
 import { defaultGithubSettings, type GithubSettings } from '../collectors/github/config';
 import { collectorContext } from '../server/collectors/context';
 import { generateRepo } from '../test/fakes/github/generate';
@@ -43,6 +45,9 @@ export async function run(args: string[]): Promise<unknown> {
     return { result, ms, requests: fake.requests.slice(from), graphqlPoints: points - fake.rateLimit.graphql.remaining };
   };
   try {
+    const planFrom = fake.requests.length;
+    const plan = await planGithub(settings, ctx);
+    const planAsked = fake.requests.slice(planFrom);
     const backfill = await measure();
     const resync = await measure();
     const count = (table: string) => (t.raw.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -57,6 +62,11 @@ export async function run(args: string[]): Promise<unknown> {
         ciRuns: count('ci_runs'),
         incidents: count('incidents'),
         events: count('raw_events'),
+      },
+      plan: {
+        estimate: { ...plan.requests, graphqlPoints: plan.graphqlPoints, seconds: plan.seconds },
+        used: { requests: backfill.result.requests, graphqlPoints: backfill.graphqlPoints, seconds: Math.round(backfill.ms / 1000) },
+        planCost: { requests: planAsked.length, byEndpoint: countByEndpoint(planAsked) },
       },
       backfill: {
         requests: backfill.result.requests,

@@ -115,6 +115,8 @@ async function runGithub(opts: GithubCollectorOptions, ctx: CollectorContext): P
       stored: report.stored,
       rateLimitRemaining: client.rateLimitRemaining(),
       done: true,
+      processed: repositories.length,
+      total: targets.length,
     });
   };
   try {

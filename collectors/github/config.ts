@@ -47,6 +47,8 @@ export const deploymentSourceSchema = z
     exclude: tagGlobs.optional(),
     /** For `releases`: count pre-releases too (GitHub's pre-release mark, or a semantic-version pre-release tag such as v2.0.0-rc.1). */
     includePrereleases: z.boolean({ error: 'expected true or false' }).optional(),
+    /** For `releases`: count releases whose tag is not reachable from the default branch too (a support branch's backports). */
+    includeOtherBranches: z.boolean({ error: 'expected true or false' }).optional(),
     /** For `releases` and `workflow`: the environment name they deploy to (must match `production` to count). */
     environment: z.string().min(1).max(100).optional(),
   })

@@ -205,3 +205,34 @@ export async function fetchPullRequests(
   }
   return out;
 }
+
+const REACH_PER_QUERY = 50;
+const reachAnswer = z.object({
+  repository: z.object({ ref: z.record(z.string(), z.object({ status: z.string() }).nullable()).nullable() }).nullable(),
+});
+
+/**
+ * Which tags are reachable from a branch: GitHub's `Ref.compare` of the branch with each tag,
+ * 50 tags a query (each one point); a tag is reachable when it is not ahead of the branch. A
+ * branch GitHub no longer has reaches nothing.
+ */
+export async function tagsReachableFrom(
+  client: GithubClient,
+  owner: string,
+  name: string,
+  branch: string,
+  tags: string[],
+): Promise<Map<string, boolean>> {
+  const out = new Map<string, boolean>();
+  for (let i = 0; i < tags.length; i += REACH_PER_QUERY) {
+    const batch = tags.slice(i, i + REACH_PER_QUERY);
+    const fields = batch.map((t, k) => `t${k}: compare(headRef: ${JSON.stringify(`refs/tags/${t}`)}) { status }`).join(' ');
+    const query = `query releaseReach($owner: String!, $name: String!, $branch: String!) {\n  ${RATE}\n  repository(owner: $owner, name: $name) { ref(qualifiedName: $branch) { ${fields} } }\n}`;
+    const data = reachAnswer.parse(await partial(client.octokit.graphql(query, { owner, name, branch: `refs/heads/${branch}` })));
+    batch.forEach((t, k) => {
+      const status = data.repository?.ref?.[`t${k}`]?.status;
+      out.set(t, status === 'BEHIND' || status === 'IDENTICAL');
+    });
+  }
+  return out;
+}

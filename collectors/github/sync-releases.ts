@@ -3,11 +3,13 @@
  * releases`. Every release since the horizon is read on each run (a repository has few, and an
  * unchanged list is one conditional request answered 304), and the cursor keeps those sent as
  * deployments: one turned pre-release or draft, no longer matching the rules, or deleted, is
- * sent again as `retracted` (DESIGN.md), so it stops counting.
+ * sent again as `retracted` (DESIGN.md), so it stops counting. Only releases whose tag is
+ * reachable from the default branch count, unless `includeOtherBranches`.
  */
 import { z } from 'zod';
 import { adaptRelease, isDeployedRelease, retractedRelease, shaOfTarget, type SentRelease } from './adapt-release';
 import { statusOf, type GithubClient } from './client';
+import { tagsReachableFrom } from './graphql';
 import { cursorRow, readCursor } from './cursors';
 import { chunks, listNewestFirst } from './listing';
 import { releasePayload, type ReleasePayload } from './payloads';
@@ -20,7 +22,35 @@ const releasesCursor = z.object({
   /** The rules the releases were sent under (`deployments` of the repository): other rules read the list again, whatever its ETag says. */
   rules: z.string().optional(),
   sent: z.record(z.string(), z.tuple([z.string(), z.string().nullable(), z.string(), z.string()])).optional(),
+  /** Commits known to be reachable from the default branch (kept: history does not lose them), by sha. */
+  reach: z.record(z.string(), z.boolean()).optional(),
 });
+
+/**
+ * Whether each release's commit is reachable from the default branch (issue 16: a support
+ * branch's tags are not production of the main line), unless `includeOtherBranches`. A commit
+ * once reachable stays so and is not asked again; the others are asked again, in one GraphQL
+ * query for 50 tags, whenever the releases list has changed. Answers the map to keep.
+ */
+async function reachable(
+  sync: RepoSync,
+  candidates: { r: ReleasePayload; sha: string | undefined }[],
+  known: Record<string, boolean>,
+): Promise<Record<string, boolean>> {
+  const branch = sync.repo.defaultBranch;
+  if (sync.source.includeOtherBranches || !branch) return {};
+  const out: Record<string, boolean> = {};
+  const ask = new Map<string, string>();
+  for (const { r, sha } of candidates) {
+    if (!sha) continue;
+    if (known[sha]) out[sha] = true;
+    else ask.set(r.tag_name, sha);
+  }
+  if (ask.size === 0) return out;
+  const answers = await tagsReachableFrom(sync.client, sync.repo.owner, sync.repo.name, branch, [...ask.keys()]);
+  for (const [tag, sha] of ask) out[sha] = (answers.get(tag) ?? false) || out[sha] === true;
+  return out;
+}
 
 const PER_BATCH = 50;
 
@@ -71,11 +101,16 @@ export async function syncReleases(sync: RepoSync): Promise<void> {
   );
   const events: NativeEventInput[] = [];
   const nowSent: Record<string, [string, string | null, string, string]> = {};
+  const candidates: { r: ReleasePayload; sha: string | undefined }[] = [];
   for (const r of items) {
     if (!isDeployedRelease(r, sync.source) || Date.parse(r.published_at!) < sync.horizon) continue;
     const before = sent[String(r.id)];
     // A tag's commit is asked for once: a release sent before with the same tag keeps its sha.
-    const sha = before && before[0] === r.tag_name && before[1] ? before[1] : await releaseSha(client, repo, r);
+    candidates.push({ r, sha: before && before[0] === r.tag_name && before[1] ? before[1] : await releaseSha(client, repo, r) });
+  }
+  const reach = await reachable(sync, candidates, saved.state?.reach ?? {});
+  for (const { r, sha } of candidates) {
+    if (sha && reach[sha] === false) continue;
     const event = adaptRelease(repo, r, sha, sync.source);
     if (!event) continue;
     events.push(event);
@@ -87,7 +122,7 @@ export async function syncReleases(sync: RepoSync): Promise<void> {
   }
   const cursor = cursorRow(
     resource,
-    { watermark: items.at(-1)?.created_at ?? saved.state?.watermark ?? null, rules, sent: nowSent },
+    { watermark: items.at(-1)?.created_at ?? saved.state?.watermark ?? null, rules, sent: nowSent, reach },
     list.etag,
   );
   const batches = chunks(events, PER_BATCH);

@@ -19,6 +19,8 @@ export interface CollectArgs {
   names: string[];
   since?: number;
   config?: string;
+  /** `--plan`: estimate the backfill's requests and time from the rate limit, and collect nothing. */
+  plan?: boolean;
 }
 
 /** `flag` names what to collect; `problem` says what is wrong with a value, or null. */
@@ -49,8 +51,12 @@ export function parseCollectArgs(
       out.since = Number.isNaN(asDate) ? now - span! : asDate;
     } else if (flag === '--config') {
       out.config = value();
+    } else if (flag === '--plan' && inline === undefined) {
+      out.plan = true;
     } else {
-      throw new CommandUsageError(`unknown option "${args[i]}". Options: ${what.flag} ${what.example}, --since 90d, --config file.`);
+      throw new CommandUsageError(
+        `unknown option "${args[i]}". Options: ${what.flag} ${what.example}, --since 90d, --config file, --plan.`,
+      );
     }
   }
   return out;

@@ -48,6 +48,7 @@ export async function collectGitlab(argv: string[]): Promise<number> {
     example: 'group/project',
     problem: (p) => (PROJECT.test(p) ? null : `expected a project path such as health/clinics/booking, or its id, got "${p}"`),
   });
+  if (args.plan) throw new CommandUsageError('--plan estimates a GitHub backfill only, for now: run npx deming collect --plan.');
   const config = loadConfig(process.env, args.config);
   const gl = config.gitlab;
   if (!gl)

@@ -1,12 +1,19 @@
 /**
- * `npx deming collect [--repo owner/name]... [--since 90d] [--config file]`: runs the GitHub
- * collector once, with the server's configuration and database, printing a line per
- * repository (requests, events stored, rate limit left) and a summary. Plain text: a terminal
- * sees the current step update in place; a pipe or a log gets one line per repository.
+ * `npx deming collect [--repo owner/name]... [--since 90d] [--config file] [--plan]`: runs the
+ * GitHub collector once, with the server's configuration and database, printing a line per
+ * repository (requests, events stored, rate limit left), how many of how many with the time left,
+ * any wait for a rate limit's reset, and a summary. Plain text: a terminal sees the current step
+ * update in place; a pipe or a log gets whole lines. `--plan` estimates the backfill's requests
+ * and time from the rate limit the credentials have, and collects nothing.
  */
 import { skippedSentence, type CheckedEvents } from '../../common/validate-events';
 import { createGithubCollector, type GithubRunResult } from '../../collectors/github/collector';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadConfig, type Config } from '../config';
+import { planGithub, type GithubPlan } from '../../collectors/github/plan';
+import type { GithubSettings } from '../../collectors/github/config';
+import { openStore } from '../../db/store';
+import { collectorContext } from '../collectors/context';
+import type { CollectorContext } from '../../collectors/types';
 import type { CliCommand } from './index';
 import { CommandUsageError } from './local';
 import { parseCollectArgs, runCollection, thousands } from './collect-args';
@@ -15,6 +22,7 @@ interface Args {
   repos: string[];
   since?: number;
   config?: string;
+  plan?: boolean;
 }
 
 function parseArgs(args: string[], now: number): Args {
@@ -23,17 +31,37 @@ function parseArgs(args: string[], now: number): Args {
     example: 'owner/name',
     problem: (r) => (/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(r) ? null : `expected owner/name, got "${r}"`),
   });
-  return { repos: a.names, since: a.since, config: a.config };
+  return { repos: a.names, since: a.since, config: a.config, plan: a.plan };
 }
 
-/** Prints progress: the current step in place on a terminal, one line per finished repository everywhere. */
-function progressPrinter(out: NodeJS.WriteStream) {
+type Progress = Parameters<NonNullable<CollectorContext['progress']>>[0];
+
+const clock = (t: number) => `${new Date(t).toISOString().slice(11, 16)} UTC`;
+/** A duration as people say it: 40 s, 12 min, 3.5 h. */
+export const duration = (seconds: number) =>
+  seconds < 90 ? `${Math.round(seconds)} s` : seconds < 5400 ? `${Math.round(seconds / 60)} min` : `${(seconds / 3600).toFixed(1)} h`;
+
+/**
+ * Prints progress: the current step in place on a terminal; everywhere, one line per finished
+ * repository with how many of how many, and the time left at the pace so far; and a line when
+ * the run waits for a rate limit to reset.
+ */
+function progressPrinter(out: NodeJS.WriteStream, now: () => number = Date.now) {
   const tty = out.isTTY === true;
+  const started = now();
   let repoStart = 0;
   let current = '';
   let lastRequests = 0;
+  let done = 0;
+  let total = 0;
   return {
-    progress(p: { resource: string; requests?: number; stored?: number; rateLimitRemaining?: number | null; done?: boolean }) {
+    progress(p: Progress) {
+      if (p.waitingUntil) {
+        const line = `waiting for GitHub's rate limit to reset at ${clock(p.waitingUntil)} (${duration((p.waitingUntil - now()) / 1000)}); ${thousands(lastRequests)} requests so far`;
+        out.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+        return;
+      }
+      if (p.done && p.total) [done, total] = [p.processed ?? done, p.total];
       const [repo, step] = p.resource.split(':');
       if (repo !== current) {
         current = repo;
@@ -52,13 +80,19 @@ function progressPrinter(out: NodeJS.WriteStream) {
         : `${r.name.padEnd(32)} ${thousands(r.requests).padStart(6)} requests (${thousands(r.notModified)} answered 304)  ${thousands(r.stored).padStart(7)} stored  rate limit ${thousands(r.rateLimitRemaining)} left`;
       out.write(`${line}\n`);
     },
+    /** After each repository: how far the run is, and the time left at its pace. */
+    pace() {
+      if (total < 2 || done === 0 || done >= total) return;
+      const left = (((now() - started) / done) * (total - done)) / 1000;
+      out.write(`  ${done} of ${total} repositories, ${thousands(lastRequests)} requests; about ${duration(left)} left\n`);
+    },
   };
 }
 
 const command: CliCommand = {
   summary: 'Collect from GitHub once (sources.github in the config), then print what was collected.',
   usage:
-    'collect [--repo owner/name]... [--since 90d|2026-01-01] [--config deming.config.yaml]\n       npx deming collect git <path-or-url> --service <name> (see collect git --help)',
+    'collect [--repo owner/name]... [--since 90d|2026-01-01] [--config deming.config.yaml] [--plan]\n       npx deming collect git <path-or-url> --service <name> (see collect git --help)',
   help: async (args) => (args[0] === 'git' ? (await import('./collect-git')).COLLECT_GIT_HELP : undefined),
   async run(argv) {
     if (argv[0] === 'git') return (await import('./collect-git')).collectGit(argv.slice(1));
@@ -82,16 +116,16 @@ const command: CliCommand = {
         'nothing to collect: list sources.github.repositories or sources.github.organisations, or pass --repo owner/name.',
       );
     }
+    const only = args.repos.length > 0 ? args.repos : undefined;
+    if (args.plan) return planCommand(config, gh, only, args.since);
     const printer = progressPrinter(process.stdout);
-    const collector = createGithubCollector({
-      settings: gh,
-      only: args.repos.length > 0 ? args.repos : undefined,
-      since: args.since,
-      onRepository: printer.repository,
-    });
+    const collector = createGithubCollector({ settings: gh, only, since: args.since, onRepository: printer.repository });
     return runCollection(config, {
       collector,
-      progress: printer.progress,
+      progress: (p) => {
+        printer.progress(p);
+        if (p.done) printer.pace();
+      },
       report: (result, skipped) => {
         summary(result, skipped);
         return result.errors.length > 0 ? 1 : 0;
@@ -99,6 +133,47 @@ const command: CliCommand = {
     });
   },
 };
+
+/** `collect --plan`: the plan printed, nothing collected (only the organisations' lists, as a run would). */
+async function planCommand(config: Config, gh: GithubSettings, only: string[] | undefined, since: number | undefined): Promise<number> {
+  const store = openStore(config.dbFile, { check: 'off' });
+  try {
+    const ctx = collectorContext({ store, config, now: Date.now, log: (msg) => console.error(msg) });
+    const plan = await planGithub(gh, ctx, { only, since });
+    console.log(formatPlan(plan, since ?? Date.now() - gh.backfillDays * 86_400_000, gh.graphqlIntervalMs));
+    return plan.errors.length > 0 ? 1 : 0;
+  } finally {
+    await store.close();
+  }
+}
+
+/** The plan as the command prints it. */
+export function formatPlan(p: GithubPlan, since: number, graphqlIntervalMs: number): string {
+  const n = (x: number | null, what: string) => (x === null ? `? ${what}` : `${thousands(x)} ${what}`);
+  const lines = [
+    `Plan: ${p.repositories} ${p.repositories === 1 ? 'repository' : 'repositories'}, since ${new Date(since).toISOString().slice(0, 10)}`,
+  ];
+  for (const c of p.counts.slice(0, 20))
+    lines.push(
+      `  ${c.name.padEnd(32)} ${n(c.pulls, 'merged pull requests')}, ${n(c.deployments, 'deployments')}, ${c.runs === null ? 'runs not sampled' : n(c.runs, 'runs')}`,
+    );
+  if (p.counts.length > 20)
+    lines.push(`  ... and ${p.counts.length - 20} more (runs estimated from a sample of ${Math.min(20, p.counts.length)})`);
+  lines.push(
+    `Estimated: ${thousands(p.requests.total)} requests (${thousands(p.requests.rest)} REST, ${thousands(p.requests.graphql)} GraphQL costing about ${thousands(p.graphqlPoints)} points).`,
+  );
+  const limit = (name: string, l: GithubPlan['rateLimit']['core']) =>
+    l ? `${name} ${thousands(l.remaining)} of ${thousands(l.limit)} left, resets at ${clock(l.resetAt)}` : `${name} unknown`;
+  lines.push(`Rate limit: ${limit('REST', p.rateLimit.core)}; ${limit('GraphQL', p.rateLimit.graphql)}.`);
+  lines.push(
+    p.resets === 0
+      ? `It fits in what is left: about ${duration(p.seconds)}${graphqlIntervalMs > 0 ? ` (GraphQL requests ${graphqlIntervalMs} ms apart)` : ''}.`
+      : `It needs ${p.resets} more ${p.resets === 1 ? 'hour' : 'hours'} of rate limit: about ${duration(p.seconds)}, waiting for each reset (a GitHub App installation has a higher limit: see the README).`,
+  );
+  lines.push(`The plan cost ${thousands(p.planRequests)} requests (GET /rate_limit is free).`);
+  for (const e of p.errors) lines.push(`  ${e.resource}: ${e.message}`);
+  return lines.join('\n');
+}
 
 function summary(r: GithubRunResult, skipped: CheckedEvents['skipped']): void {
   const seconds = ((r.finishedAt - r.startedAt) / 1000).toFixed(1);

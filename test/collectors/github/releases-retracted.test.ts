@@ -10,6 +10,7 @@ import { acme, NOW } from '../../fakes/github/acme';
 import { signature } from '../../fakes/github/deliveries';
 import { releaseJson } from '../../fakes/github/rest';
 import { startFakeGithub } from '../../fakes/github/server';
+import { RepoBuilder } from '../../fakes/github/scenario';
 import { tempDb } from '../../helpers/db';
 import { get, startTestServer } from '../../helpers/server';
 import { acmeConfig, collect, dumpDb } from './helpers';
@@ -86,6 +87,42 @@ describe('a GitHub release that no longer counts', () => {
       expect(() => withRules('include: "v[1-"')).toThrow(
         /sources\.github\.repositories\[0\]\.deployments\.include: "v\[1-" is not a valid glob/,
       );
+    } finally {
+      t.cleanup();
+      await fake.close();
+    }
+  });
+
+  it('counts only when its tag is reachable from the default branch, unless includeOtherBranches says otherwise, asked once in GraphQL', async () => {
+    const scenario = acme();
+    // A backport on a support branch off v1.0.0, released as v1.0.1: not production of the main line.
+    const b = RepoBuilder.of(api(scenario));
+    b.commit('api-hotfix', ['api-s1'], '2026-03-03T17:00:00Z');
+    b.release({ tag: 'v1.0.1', commit: 'api-hotfix', createdAt: '2026-03-03T18:00:00Z', targetIsSha: true });
+    const fake = await startFakeGithub(scenario, { tokens: ['test-token'] });
+    const t = tempDb();
+    try {
+      const config = acmeConfig(fake.apiUrl);
+      await collect(t.db, config);
+      expect(releasesOf(dumpDb(t.db))).toEqual(['success', 'success']);
+      const reach = fake.requests.filter((r) => r.endpoint === 'POST /graphql releaseReach');
+      expect(reach).toHaveLength(1);
+
+      // Nothing new: the list answers 304 and nothing is asked again.
+      const from = fake.requests.length;
+      await collect(t.db, config);
+      expect(fake.requests.slice(from).filter((r) => r.path.endsWith('/graphql'))).toEqual([]);
+
+      const original = readFileSync(config.file, 'utf8');
+      writeFileSync(config.file, original.replace('tagPattern: "^v" }', 'tagPattern: "^v", includeOtherBranches: true }'));
+      await collect(t.db, loadConfig({ DEMING_CONFIG: config.file, DEMING_DB: ':memory:' }), { now: NOW + 3_600_000 });
+      expect(releasesOf(dumpDb(t.db))).toEqual(['success', 'success', 'success']);
+      expect(fake.requests.filter((r) => r.endpoint === 'POST /graphql releaseReach')).toHaveLength(1);
+
+      // And back: the backport is retracted.
+      writeFileSync(config.file, original);
+      await collect(t.db, loadConfig({ DEMING_CONFIG: config.file, DEMING_DB: ':memory:' }), { now: NOW + 7_200_000 });
+      expect(releasesOf(dumpDb(t.db)).sort()).toEqual(['retracted', 'success', 'success']);
     } finally {
       t.cleanup();
       await fake.close();

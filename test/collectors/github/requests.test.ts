@@ -11,7 +11,11 @@ import { countByEndpoint, startFakeGithub, type FakeGithubServer } from '../../f
 import type { FakeGithub } from '../../fakes/github/scenario';
 import { tempDb } from '../../helpers/db';
 import type { Config } from '../../../server/config';
-import { acmeConfig, collect, dumpWithCursors } from './helpers';
+import { acmeConfig, collect, dumpWithCursors, FAST } from './helpers';
+import { planGithub } from '../../../collectors/github/plan';
+import { formatPlan } from '../../../server/cli/collect';
+import { openStore } from '../../../db/store';
+import { collectorContext } from '../../../server/collectors/context';
 
 const END = Date.parse('2026-03-01T00:00:00Z');
 const SIZE = { pulls: 450, deployments: 120, runs: 450, incidents: 3 };
@@ -87,6 +91,47 @@ describe('GraphQL through faults', () => {
       expect(dumpWithCursors(t.db)).toEqual(reference);
     } finally {
       fake.clearFaults();
+      t.cleanup();
+    }
+  });
+});
+
+describe('the plan', () => {
+  it('estimates the backfill from counts and the rate limit it reads for free, and the estimate is what the backfill used', async () => {
+    const t = tempDb();
+    const store = openStore(t.db.name, { check: 'off' });
+    try {
+      const from = fake.requests.length;
+      const core = fake.rateLimit.core.remaining;
+      const ctx = collectorContext({ store, config, now: () => END, log: () => {} });
+      const plan = await planGithub(config.github!, ctx, { client: { timing: FAST } });
+      const asked = fake.requests.slice(from);
+      expect(asked.map((r) => r.endpoint)).toEqual([
+        'GET /rate_limit',
+        'POST /graphql repositoryCounts',
+        'GET /repos/{owner}/{repo}/actions/runs',
+      ]);
+      // GET /rate_limit is free; the plan costs one REST request and one GraphQL point.
+      expect(core - fake.rateLimit.core.remaining).toBe(1);
+      expect(plan.counts).toEqual([{ name: 'acme/big', pulls: 450, deployments: gh.repos[0].deployments.length, runs: 450 }]);
+      const used = Object.values(backfill).reduce((a, b) => a + b, 0);
+      expect(plan.requests).toEqual({ rest: 9, graphql: 7, total: used });
+      expect(plan.graphqlPoints).toBe(5 * 28 + 2 * 1);
+      expect(plan).toMatchObject({ repositories: 1, resets: 0, planRequests: 3, errors: [] });
+      expect(plan.rateLimit.core).toMatchObject({ limit: 5000 });
+      const text = formatPlan(plan, END - 365 * 86_400_000, 1000);
+      expect(text).toMatch(/^Plan: 1 repository, since 2025-03-01\n {2}acme\/big +450 merged pull requests, 1\d\d deployments, 450 runs\n/);
+      expect(text).toMatch(/Estimated: 16 requests \(9 REST, 7 GraphQL costing about 142 points\)\./);
+      expect(text).toMatch(/It fits in what is left: about \d+ s/);
+
+      // A limit too small for it: the plan says how many resets it waits for.
+      fake.rateLimit.graphql.remaining = 100;
+      const short = await planGithub(config.github!, ctx, { client: { timing: FAST } });
+      expect(short.resets).toBe(1);
+      expect(formatPlan(short, END, 1000)).toMatch(/It needs 1 more hour of rate limit: about \d+ min, waiting for each reset/);
+    } finally {
+      fake.rateLimit.graphql.remaining = 5000;
+      await store.close();
       t.cleanup();
     }
   });

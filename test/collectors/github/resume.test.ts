@@ -68,6 +68,22 @@ describe('npx deming collect', () => {
     expect(dump(file)).toEqual(dump(reference.file));
   }, 30_000);
 
+  it('--plan prints the repositories, the requests and the time from the rate limit, and collects nothing', async () => {
+    const file = dbFile();
+    const from = fake.requests.length;
+    const plan = await cli(file, ['--plan']).done;
+    expect(plan.out).toMatch(/^Plan: 4 repositories, since \d{4}-\d\d-\d\d\n/);
+    expect(plan.out).toMatch(/\n {2}acme\/web +3 merged pull requests, 7 deployments, \d+ runs\n/);
+    expect(plan.out).toMatch(
+      /\nEstimated: \d+ requests \(\d+ REST, \d+ GraphQL costing about \d+ points\)\.\nRate limit: REST [\d,]+ of 5,000 left, resets at \d\d:\d\d UTC; GraphQL/,
+    );
+    expect(plan.out).toMatch(/It fits in what is left: about \d+ s/);
+    expect(plan.out).toMatch(/acme\/gone: not found/);
+    expect(plan.code).toBe(1);
+    expect(fake.requests.slice(from).filter((r) => r.path.endsWith('/pulls') || r.path.endsWith('/deployments'))).toEqual([]);
+    expect(dump(file).raw_events).toEqual([]);
+  }, 30_000);
+
   it('with nothing new, asks only conditional requests and stores nothing', async () => {
     const again = await cli(reference.file, ['--repo', 'acme/web']).done;
     expect(again.code).toBe(0);

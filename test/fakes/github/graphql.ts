@@ -117,11 +117,16 @@ const indexOf = (cursor: string): number => {
 
 /** One page of a connection, as GitHub pages: `first` 1 to 100 (capped by `cap`), `after` an opaque cursor. */
 function connection<T, N>(items: T[], args: PageArgs, node: (t: T) => N, cap = 100) {
-  if (args.first == null && args.last == null)
-    throw new GithubError(
-      'You must provide a `first` or `last` value to properly paginate the connection.',
-      'MISSING_PAGINATION_BOUNDARIES',
-    );
+  if (args.first == null && args.last == null) {
+    // Only the count may be asked without a page size.
+    const missing = () => {
+      throw new GithubError(
+        'You must provide a `first` or `last` value to properly paginate the connection.',
+        'MISSING_PAGINATION_BOUNDARIES',
+      );
+    };
+    return { totalCount: items.length, pageInfo: missing, nodes: missing };
+  }
   const n = args.first ?? args.last!;
   if (n < 0 || n > 100)
     throw new GithubError(`Requesting ${n} records on the connection exceeds the \`first\` limit of 100 records.`, 'EXCESSIVE_PAGINATION');

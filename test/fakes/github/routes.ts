@@ -105,11 +105,13 @@ function repoRoute(
       ).map((x) => releaseJson(api, r, x)),
     };
   if (rest === '/actions/runs') {
+    // `created=>=YYYY-MM-DD`: runs created on or after that day.
+    const since = /^>=(\d{4}-\d\d-\d\d)$/.exec(q.get('created') ?? '')?.[1];
     return {
       status: 200,
       list: true,
       items: byTimeDesc(
-        r.runs,
+        since ? r.runs.filter((x) => x.createdAt >= since) : r.runs,
         (x) => x.createdAt,
         (x) => x.id,
       ).map((x) => runJson(api, r, x)),
