@@ -84,6 +84,26 @@ describe('GitLab webhooks', () => {
     expect(count(s, 'raw_events')).toBe(0);
   });
 
+  it("are on the health answer as GitHub's are: deliveries stored, ignored and refused, with the last error", async () => {
+    const s = await start();
+    const board = async () =>
+      ((await get(`${s.url}/api/v1/health`)).body.collectors as Record<string, unknown>[]).find((c) => c.name === 'gitlab-webhook');
+    expect(await board()).toMatchObject({ kind: 'webhook', configured: true, deliveries: 0, rejected: 0, lastDeliveryAt: null });
+    const hook = all.find((h) => h.payload.object_kind === 'deployment')!;
+    expect((await deliver(s.url, hook, { 'x-gitlab-token': 'not the secret' })).status).toBe(401);
+    expect((await deliver(s.url, hook)).status).toBe(200);
+    expect((await deliver(s.url, hook)).status).toBe(202);
+    expect(await board()).toMatchObject({
+      deliveries: 2,
+      stored: 1,
+      ignored: 1,
+      rejected: 1,
+      lastEvent: 'deployment',
+      lastError: null,
+      lastDeliveryAt: new Date(NOW).toISOString(),
+    });
+  });
+
   it('are off, with the setting to make, when no secret is configured', async () => {
     const s = await startTestServer({});
     servers.push(s);
