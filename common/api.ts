@@ -197,7 +197,9 @@ export interface OrgResponse {
 export interface ChangeItem {
   service: string;
   sha: string;
+  /** Where the lead time starts, which `leadTimeFrom` names: the commit time, the author time (`leadTimeFrom: author` and the change has one), or its pull request's first commit (a squash commit; a pull request in the list by pull request). */
   committedAt: string;
+  leadTimeFrom: 'commit' | 'author' | 'pullRequest';
   deployedAt: string;
   leadTime: number;
   url: string | null;

@@ -587,6 +587,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: st
   const postgres = check(() => postgresOf(env, file.database), null);
   const config = check((): Config => {
     const incidents = orConfigError(configFile, () => resolveIncidentSettings(file.incidents, env));
+    // An incident opened before limits.earliest is kept aside as skipped, saying why (the ingest path would skip it).
+    // The models are this load's own objects, shared with each source's settings.
+    for (const m of incidents.models) m.earliest = limits.earliest;
     const gitlab = file.sources?.gitlab ? orConfigError(configFile, () => resolveGitlabSettings(file.sources!.gitlab!, env)) : null;
     return {
       port,

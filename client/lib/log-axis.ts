@@ -56,6 +56,25 @@ export function logDurationScale(values: readonly (number | null)[], maxTicks = 
   return best as LogDurationScale;
 }
 
+/** Pixels a tick label needs on a vertical axis, its own line and a gap. */
+export const TICK_SPACING_PX = 20;
+
+/**
+ * The ticks of `axis` that fit an axis `heightPx` tall without their labels overlapping (a short
+ * printed chart): the less round ones are dropped first, as {@link logDurationScale} does.
+ */
+export function ticksThatFit(ticks: readonly number[], heightPx: number): number[] {
+  const fit = Math.max(2, Math.floor(heightPx / TICK_SPACING_PX) + 1);
+  let kept = [...ticks];
+  for (const rank of [3, 2, 1] as const) {
+    kept = ticks.filter((v) => (DURATION_TICKS.find((t) => t.value === v)?.rank ?? 3) <= rank);
+    if (kept.length <= fit) return kept;
+  }
+  // Still too many: every other one, keeping the first.
+  const step = Math.ceil(kept.length / fit);
+  return kept.filter((_, i) => i % step === 0);
+}
+
 /** The label of a tick: "1 hour", "3 months"; other values read as durations. */
 export function formatDurationTick(seconds: number): string {
   const tick = DURATION_TICKS.find((t) => Math.abs(t.value - seconds) < 1e-6 * t.value);

@@ -15,6 +15,7 @@ import {
   adaptIssue,
   adaptMergeRequest,
   adaptPipeline,
+  adaptRelease,
   gitlabTime,
   mergeShaOf,
   type DeploymentFacts,
@@ -108,6 +109,17 @@ const schemas = {
     }),
   }),
   push: z.object({ project: hookProject, ref: z.string(), before: z.string(), after: z.string() }),
+  /** A Release Hook: a release created, updated or deleted (used with `sources.gitlab.releases`). */
+  release: z.object({
+    project: hookProject,
+    id: z.number(),
+    tag: z.string().min(1).max(255),
+    action: z.string(),
+    created_at: z.string().nullish(),
+    released_at: z.string().nullish(),
+    url: z.string().nullish(),
+    commit: z.object({ id: z.string().regex(/^[0-9a-f]{40}$/i) }).nullish(),
+  }),
 };
 
 export type HookKind = keyof typeof schemas;
@@ -149,6 +161,8 @@ export function identityOf(kind: string, payload: unknown): string | null {
     case 'push':
     case 'tag_push':
       return `${kind}:${project}:${p?.ref}:${p?.before}:${p?.after}`;
+    case 'release':
+      return `${kind}:${project}:${p?.id}:${p?.action}:${p?.released_at ?? ''}`;
     default:
       return null;
   }
@@ -317,6 +331,20 @@ async function outcomeOf(
           )
         : await ask('the pushed commits', (c) => commitsBetween(c, ref, p.before.toLowerCase(), p.after.toLowerCase()));
       return events && events.length > 0 ? { events } : ignored('no commits could be read');
+    }
+    case 'release': {
+      // As the pull does (sync.ts, syncReleases): a release the rules count is a deployment; one deleted is retracted.
+      const releases = settings.releases;
+      if (!releases) return ignored('releases are deployments only with sources.gitlab.releases configured');
+      const r = parse('release', payload);
+      const at = r.released_at ?? r.created_at;
+      if (!at) return ignored('the release hook has no release time');
+      if (releases.rules.isRelease(r.tag, true) !== 'release')
+        return ignored(`the tag ${r.tag} is not a release by sources.gitlab.releases`);
+      const release = { tag: r.tag, sha: r.commit?.id ?? null, releasedAt: at, url: r.url ?? null };
+      if (r.action === 'delete') return { events: [adaptRelease(ref, release, releases.environment, 'retracted')] };
+      if (Date.parse(gitlabTime(at)) > now) return ignored('an upcoming release counts once it is released');
+      return { events: [adaptRelease(ref, release, releases.environment)] };
     }
   }
   return ignored(`GitLab "${kind}" hooks are not used`);

@@ -95,6 +95,8 @@ export interface IncidentModel {
   links: { deploymentId?: LinkRule; rootCauseSha?: LinkRule; changeRequest?: LinkRule };
   /** The field an unmapped incident is best mapped by (shown with it: `service.id`). */
   mapBy: string;
+  /** `limits.earliest` (epoch ms): an incident opened before it is skipped, as the ingest path would skip it. */
+  earliest?: number;
 }
 
 /** A setting that is wrong: the message names the key and the fix. */

@@ -93,6 +93,8 @@ export function decide(model: IncidentModel, r: IncidentRecord): Decision {
   const severity = severityOf(model, r);
   const skip = (reason: string, service: string | null = null): Decision => ({ status: 'skipped', service, severity, reason, event: null });
   if (r.outcome) return skip(`${OUTCOME_WORDS[r.outcome]}: not an incident for the figures`);
+  if (model.earliest !== undefined && r.openedAt < model.earliest)
+    return skip(`opened (${iso(r.openedAt)}) before limits.earliest (${iso(model.earliest)}): the figures start there`);
   if (r.resolvedAt !== null && r.resolvedAt < r.openedAt)
     return skip(`resolved (${iso(r.resolvedAt)}) before it opened (${iso(r.openedAt)})`);
   const service = mapService(model.rules, r.fields);

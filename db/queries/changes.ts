@@ -1,7 +1,7 @@
 /** Changes (commits), their parents and the pull requests that merged them. */
 import type { Db } from '../connection';
 import { prepared } from '../prepared';
-import { LEAD_TIME_FROM, readsAuthorTime } from './metrics';
+import { LEAD_TIME_BASIS, LEAD_TIME_FROM, leadTimeFromOf, readsAuthorTime } from './metrics';
 
 export interface ChangeInsert {
   serviceId: number;
@@ -74,6 +74,8 @@ export interface ChangeListRow {
   service: string;
   sha: string;
   committedAt: number;
+  /** Which time `committedAt` is: the commit's, its author's (`leadTimeFrom: author`) or its pull request's first commit (a squash). */
+  leadTimeFrom: 'commit' | 'author' | 'pullRequest';
   deployedAt: number;
   url: string | null;
   deploymentId: string;
@@ -87,8 +89,8 @@ export interface ChangeListRow {
   hasCi: number;
 }
 
-/** `committedAt` is where the change's lead time starts (./metrics.ts, LEAD_TIME_FROM): the commit time unless `leadTimeFrom: author`. */
-const changeColumns = `s.name AS service, c.sha, ${LEAD_TIME_FROM} AS committedAt, d.finished_at AS deployedAt, c.url,
+/** `committedAt` is where the change's lead time starts (./metrics.ts, LEAD_TIME_FROM): the commit time unless `leadTimeFrom: author`; `leadTimeFrom` says which. */
+const changeColumns = `s.name AS service, c.sha, ${LEAD_TIME_FROM} AS committedAt, ${LEAD_TIME_BASIS} AS leadTimeFrom, d.finished_at AS deployedAt, c.url,
       d.ext_id AS deploymentId, d.url AS deploymentUrl, p.number AS prNumber, p.url AS prUrl,
       p.plan_started_at AS planStartedAt,
       coalesce(p.first_commit_at, (SELECT min(c2.committed_at) FROM changes c2 WHERE c2.pull_request_id = p.id)) AS firstCommitAt,
@@ -135,6 +137,8 @@ export interface ChangePullRequestRow {
   changeId: number;
   deploymentId: number;
   start: number;
+  /** Which time `start` is: this commit's (`commit` or `author`, as the setting reads it) or its pull request's first commit. */
+  startFrom: 'commit' | 'author' | 'pullRequest';
   deployedAt: number;
   committedAt: number;
 }
@@ -146,15 +150,21 @@ export interface ChangePullRequestRow {
  */
 export function listChangePullRequests(db: Db, pairs: [changeId: number, deploymentId: number][]): ChangePullRequestRow[] {
   if (pairs.length === 0) return [];
-  return prepared<[{ pairs: string }], ChangePullRequestRow>(
+  // Each commit's start as the setting reads it (LEAD_TIME_FROM), and its pull request's first commit read the same way.
+  return prepared<[{ pairs: string; author: number }], ChangePullRequestRow>(
     db,
     `
-    SELECT c.pull_request_id AS pullRequestId, c.id AS changeId, d.id AS deploymentId, d.finished_at AS deployedAt, c.committed_at AS committedAt,
-      min(c.committed_at, coalesce(p.first_commit_at, (SELECT min(c2.committed_at) FROM changes c2 WHERE c2.pull_request_id = p.id), c.committed_at)) AS start
-    FROM json_each(@pairs) j
-    JOIN changes c ON c.id = j.value ->> 0
-    JOIN deployments d ON d.id = j.value ->> 1
-    LEFT JOIN pull_requests p ON p.id = c.pull_request_id
-    ORDER BY j.key`,
-  ).all({ pairs: JSON.stringify(pairs) });
+    SELECT pullRequestId, changeId, deploymentId, deployedAt, committedAt, min(own, first) AS start,
+      CASE WHEN own <= first THEN basis ELSE 'pullRequest' END AS startFrom
+    FROM (
+      SELECT c.pull_request_id AS pullRequestId, c.id AS changeId, d.id AS deploymentId, d.finished_at AS deployedAt, c.committed_at AS committedAt,
+        ${LEAD_TIME_FROM} AS own, ${LEAD_TIME_BASIS} AS basis,
+        coalesce(p.first_commit_at, (SELECT min(${leadTimeFromOf('c2')}) FROM changes c2 WHERE c2.pull_request_id = p.id), ${LEAD_TIME_FROM}) AS first,
+        j.key AS k
+      FROM json_each(@pairs) j
+      JOIN changes c ON c.id = j.value ->> 0
+      JOIN deployments d ON d.id = j.value ->> 1
+      LEFT JOIN pull_requests p ON p.id = c.pull_request_id)
+    ORDER BY k`,
+  ).all({ pairs: JSON.stringify(pairs), author: readsAuthorTime(db) });
 }

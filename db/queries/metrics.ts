@@ -63,8 +63,14 @@ export function listDeploymentFacts(db: Db, serviceIds: number[], from: number, 
  * first commit (the squash is made at the merge). `@author` is 1 or 0. Every read of lead time
  * (the facts of both paths, the changes list and its order) takes it from here.
  */
-export const LEAD_TIME_FROM = `coalesce(CASE WHEN c.squashed = 1 THEN (SELECT sp.first_commit_at FROM pull_requests sp WHERE sp.id = c.pull_request_id) END,
-  CASE WHEN @author = 1 THEN coalesce(c.authored_at, c.committed_at) ELSE c.committed_at END)`;
+export const leadTimeFromOf = (
+  c: string,
+) => `coalesce(CASE WHEN ${c}.squashed = 1 THEN (SELECT sp.first_commit_at FROM pull_requests sp WHERE sp.id = ${c}.pull_request_id) END,
+  CASE WHEN @author = 1 THEN coalesce(${c}.authored_at, ${c}.committed_at) ELSE ${c}.committed_at END)`;
+export const LEAD_TIME_FROM = leadTimeFromOf('c');
+/** Which time {@link LEAD_TIME_FROM} took: `pullRequest` (a squash commit's pull request's first commit), `author` or `commit`. */
+export const LEAD_TIME_BASIS = `CASE WHEN c.squashed = 1 AND (SELECT sp.first_commit_at FROM pull_requests sp WHERE sp.id = c.pull_request_id) IS NOT NULL THEN 'pullRequest'
+  WHEN @author = 1 AND c.authored_at IS NOT NULL THEN 'author' ELSE 'commit' END`;
 export const readsAuthorTime = (db: Db): number => (db.leadTimeFrom === 'author' ? 1 : 0);
 
 /** Every change first shipped by a deployment that finished in [from, to); `committedAt` is where its lead time starts ({@link LEAD_TIME_FROM}). */

@@ -1,7 +1,7 @@
 /**
  * Collector status for the dashboard (`GET /api/v1/health` → `collectors`): each collector's
  * schedule, its run in progress, its last run with its errors, and the rate limit left; and
- * the GitHub webhook's deliveries. The last run is also kept in the database, so a run of
+ * the GitHub and GitLab webhooks' deliveries. The last run is also kept in the database, so a run of
  * `npx deming collect` shows too.
  */
 import type { Request } from 'express';
@@ -59,9 +59,21 @@ export interface StatusBoard {
   progress(name: string, p: { resource: string; requests?: number; stored?: number; rateLimitRemaining?: number | null }): void;
   /** Resolves once the run's summary is stored. */
   finished(name: string, result: CollectorRunResult & { notModified?: number }): Promise<void>;
-  delivery(d: { event: string; at: number; stored: number; ignored: boolean; error?: string; rejected?: boolean }): void;
+  /** A webhook delivery: GitHub's (`github-webhook`, the default) or GitLab's (`gitlab-webhook`). */
+  delivery(d: {
+    hook?: WebhookName;
+    event: string;
+    at: number;
+    stored: number;
+    ignored: boolean;
+    error?: string;
+    rejected?: boolean;
+  }): void;
   list(): Promise<CollectorStatus[]>;
 }
+
+/** The webhooks the board follows. */
+export type WebhookName = 'github-webhook' | 'gitlab-webhook';
 
 const lastRunKey = (name: string) => `collector:${name}:last-run`;
 
@@ -96,11 +108,11 @@ export function statusBoard(ctx: Pick<AppContext, 'collectorStatus'>): StatusBoa
 /** A board for one app context: the database its last runs are kept in, and the configuration. */
 export function createStatusBoard(ctx: {
   store: Pick<Store, 'getSetting' | 'putSetting'>;
-  config: Pick<Config, 'githubWebhookSecret'>;
+  config: Pick<Config, 'githubWebhookSecret'> & Partial<Pick<Config, 'gitlabWebhookSecret'>>;
 }): StatusBoard {
   const pulls = new Map<string, PullStatus>();
-  const hook: WebhookStatus = {
-    name: 'github-webhook',
+  const webhook = (name: WebhookName): WebhookStatus => ({
+    name,
     kind: 'webhook',
     configured: false,
     deliveries: 0,
@@ -110,6 +122,11 @@ export function createStatusBoard(ctx: {
     lastDeliveryAt: null,
     lastEvent: null,
     lastError: null,
+  });
+  const hooks = { 'github-webhook': webhook('github-webhook'), 'gitlab-webhook': webhook('gitlab-webhook') };
+  const secrets = {
+    'github-webhook': () => ctx.config.githubWebhookSecret,
+    'gitlab-webhook': () => ctx.config.gitlabWebhookSecret ?? null,
   };
   const entry = (name: string): PullStatus => {
     let s = pulls.get(name);
@@ -152,6 +169,7 @@ export function createStatusBoard(ctx: {
       await saveLastRun(ctx.store, result);
     },
     delivery(d) {
+      const hook = hooks[d.hook ?? 'github-webhook'];
       hook.lastDeliveryAt = iso(d.at);
       hook.lastEvent = d.event;
       if (d.rejected) {
@@ -170,8 +188,10 @@ export function createStatusBoard(ctx: {
         const lastRun = await loadLastRun(ctx.store, s.name);
         out.push({ ...s, lastRun, rateLimitRemaining: s.rateLimitRemaining ?? lastRun?.rateLimitRemaining ?? null });
       }
-      hook.configured = ctx.config.githubWebhookSecret !== null;
-      if (hook.configured || hook.deliveries + hook.rejected > 0) out.push({ ...hook });
+      for (const hook of Object.values(hooks)) {
+        hook.configured = secrets[hook.name as WebhookName]() !== null;
+        if (hook.configured || hook.deliveries + hook.rejected > 0) out.push({ ...hook });
+      }
       return out;
     },
   };

@@ -14,6 +14,8 @@ export interface PullRequestGroup {
   /** The (change id, deployment id) of its latest commit, deployed last: its links and stages stand for the group. */
   head: [changeId: number, deploymentId: number];
   start: number;
+  /** Which time `start` is (ChangePullRequestRow). */
+  startFrom: ChangePullRequestRow['startFrom'];
   deployedAt: number;
   commits: number;
   /** Its pull request's id, or the change's (negated), for a stable order among equals. */
@@ -35,6 +37,7 @@ export function groupByPullRequest(rows: readonly ChangePullRequestRow[], order:
       groups.set(id, {
         head: [r.changeId, r.deploymentId],
         start: r.start,
+        startFrom: r.startFrom,
         deployedAt: r.deployedAt,
         commits: 1,
         id,
@@ -43,7 +46,10 @@ export function groupByPullRequest(rows: readonly ChangePullRequestRow[], order:
       continue;
     }
     g.commits++;
-    g.start = Math.min(g.start, r.start);
+    if (r.start < g.start) {
+      g.start = r.start;
+      g.startFrom = r.startFrom;
+    }
     if (r.deployedAt > g.deployedAt || (r.deployedAt === g.deployedAt && r.committedAt > g.headCommittedAt)) {
       g.head = [r.changeId, r.deploymentId];
       g.headCommittedAt = r.committedAt;
@@ -85,6 +91,7 @@ export async function pullRequestsTable(
     return {
       ...changeItem(row),
       committedAt: iso(g.start)!,
+      leadTimeFrom: g.startFrom,
       deployedAt: iso(g.deployedAt)!,
       leadTime: (g.deployedAt - g.start) / 1000,
       commits: g.commits,

@@ -16,6 +16,7 @@ import type { AppContext } from '../context';
 import { HttpError } from '../errors';
 import { DELIVERY_ID, parseJsonBody, rawBody, sameSecret } from './webhook-kit';
 import { DeliveryRecordedAlready } from '../../db/store';
+import { statusBoard } from '../collectors/status';
 
 /** GitLab sends payloads of up to 25 MB. */
 const LIMIT = '25mb';
@@ -30,6 +31,22 @@ export function gitlabWebhooksRouter(ctx: AppContext): Router {
       ? createGitlabClient(settings, { log: (m) => ctx.log(m), timing: { retries: 1, maxWaitSeconds: 3, timeoutMs: 5000 } })
       : null);
   const r = Router();
+  // Every delivery is on the health answer's board, as GitHub's are: stored, ignored, or refused with why.
+  const board = statusBoard(ctx);
+  const tell = (event: string, stored: number, ignored: boolean) =>
+    board.delivery({ hook: 'gitlab-webhook', event, at: ctx.now(), stored, ignored });
+  const refuse = (req: Request, status: number, code: string, message: string): never => {
+    board.delivery({
+      hook: 'gitlab-webhook',
+      event: req.get('x-gitlab-event')?.slice(0, 60) ?? 'unknown',
+      at: ctx.now(),
+      stored: 0,
+      ignored: false,
+      rejected: true,
+      error: message,
+    });
+    throw new HttpError(status, code, message);
+  };
 
   // Refuse what cannot be genuine before reading a body of up to 25 MB.
   const precheck = (req: Request, _res: Response, next: NextFunction) => {
@@ -42,13 +59,15 @@ export function gitlabWebhooksRouter(ctx: AppContext): Router {
       );
     const token = req.get('x-gitlab-token');
     if (token === undefined)
-      throw new HttpError(
+      refuse(
+        req,
         401,
         'bad_token',
         'The X-Gitlab-Token header is missing: give the GitLab webhook a secret token (the value of DEMING_GITLAB_WEBHOOK_SECRET).',
       );
-    if (!sameSecret(token, secret))
-      throw new HttpError(
+    if (!sameSecret(token!, secret))
+      refuse(
+        req,
         401,
         'bad_token',
         "The X-Gitlab-Token header is not the secret token: check that the webhook's secret token is DEMING_GITLAB_WEBHOOK_SECRET.",
@@ -80,6 +99,7 @@ export function gitlabWebhooksRouter(ctx: AppContext): Router {
     const duplicate = async () => {
       const first = await ctx.store.findDelivery(SOURCE, delivery!);
       const when = first ? ` at ${new Date(first.receivedAt).toISOString()}` : '';
+      tell(kind, 0, true);
       res.status(202).json({ duplicate: true, ignored: `this ${kind} hook was received before${when} and is not applied again` });
     };
     if (delivery !== undefined && (await ctx.store.findDelivery(SOURCE, delivery))) return duplicate();
@@ -87,14 +107,15 @@ export function gitlabWebhooksRouter(ctx: AppContext): Router {
     try {
       outcome = await eventsFromHook(payload, settings, gitlabClient(), ctx.store, ctx.now(), (m) => ctx.log(m));
     } catch (e) {
-      if (e instanceof HookPayloadError) throw new HttpError(400, 'invalid_payload', e.message);
-      if (e instanceof OutsideProjectError) throw new HttpError(403, 'project_not_configured', e.message);
+      if (e instanceof HookPayloadError) refuse(req, 400, 'invalid_payload', e.message);
+      if (e instanceof OutsideProjectError) refuse(req, 403, 'project_not_configured', (e as Error).message);
       throw e;
     }
     // Remembered only once what it meant is stored, and not when GitLab could not be asked what it lacks.
     const remember = delivery !== undefined && !outcome.partial;
     if (outcome.events.length === 0) {
       if (remember) await ctx.store.recordDelivery({ source: SOURCE, deliveryId: delivery, event: kind, at: ctx.now() });
+      tell(kind, 0, true);
       res.status(202).json({ ignored: outcome.ignored ?? 'nothing to store' });
       return;
     }
@@ -111,6 +132,7 @@ export function gitlabWebhooksRouter(ctx: AppContext): Router {
       if (e instanceof DeliveryRecordedAlready) return duplicate();
       throw e;
     }
+    tell(kind, result.accepted + result.updated, false);
     res.status(200).json({ accepted: result.accepted, updated: result.updated, unchanged: result.unchanged });
   });
   return r;

@@ -80,6 +80,11 @@ describe('the retro printed', () => {
     await expect(page.getByTestId('compare-table').isVisible()).resolves.toBe(true);
     await expect(page.locator('.print-only').first().textContent()).resolves.toMatch(/^The first 6 of \d+ slowest changes/);
     await page.screenshot({ path: join(ARTIFACTS, 'retro-print.png'), fullPage: true });
+    // The short printed lead-time chart labels only the ticks that fit: their labels do not overlap.
+    const leadTime = charts.getByTestId('loop-lead-time-chart').locator('canvas');
+    const [ticks, height] = await leadTime.evaluate((c: HTMLCanvasElement) => [c.dataset.yTicks ?? '', c.clientHeight] as const);
+    expect(ticks).not.toBe('');
+    expect(ticks.split(', ').length).toBeLessThanOrEqual(Math.floor(height / 20) + 1);
     expect(problems).toEqual([]);
     await page.close();
   }, 60_000);

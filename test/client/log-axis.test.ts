@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MINUTE, MONTH, WEEK, YEAR } from '../../client/lib/format';
-import { DURATION_TICKS, formatDurationTick, logDurationScale } from '../../client/lib/log-axis';
+import { DURATION_TICKS, TICK_SPACING_PX, formatDurationTick, logDurationScale, ticksThatFit } from '../../client/lib/log-axis';
 
 describe('logDurationScale', () => {
   it('spans months to hours with round ticks, at most 8', () => {
@@ -55,5 +55,16 @@ describe('formatDurationTick', () => {
     for (const t of DURATION_TICKS) expect(formatDurationTick(t.value)).toBe(t.label);
     expect(formatDurationTick(90 * MINUTE)).toBe('1.5 h');
     expect(formatDurationTick(45 * DAY)).toBe('1.5 mo');
+  });
+
+  it('shows fewer ticks on a short axis, the less round first, so the labels never overlap', () => {
+    const { ticks } = logDurationScale([20 * MINUTE, 2 * MONTH]);
+    expect(ticks.length).toBeGreaterThan(5);
+    expect(ticksThatFit(ticks, 400)).toEqual(ticks);
+    const short = ticksThatFit(ticks, 90);
+    expect(short.length).toBeLessThanOrEqual(90 / TICK_SPACING_PX + 1);
+    expect(short.map(formatDurationTick)).toEqual(['1 hour', '1 day', '1 week', '1 month']);
+    // However short, two ticks stay.
+    expect(ticksThatFit(ticks, 10).length).toBe(2);
   });
 });

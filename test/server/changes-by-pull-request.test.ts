@@ -86,6 +86,8 @@ describe('the changes list by pull request', () => {
       [7, 3, 3 * 24, '2026-03-02T09:00:00.000Z', '2026-03-05T09:00:00.000Z', 'd1'],
       ['e', 1, 14, '2026-03-09T20:00:00.000Z', '2026-03-10T10:00:00.000Z', 'd2'],
     ]);
+    // Which time each starts from: pull request 8's first commit as its source gave it; 7's earliest commit and e's own commit time.
+    expect(r.body.items.map((i: { leadTimeFrom: string }) => i.leadTimeFrom)).toEqual(['pullRequest', 'commit', 'commit']);
     // The pull request's links, and its latest commit's.
     expect(r.body.items[1]).toMatchObject({
       pullRequest: { number: 7, url: 'https://git.example/acme/web/pull/7' },
@@ -110,7 +112,7 @@ describe('the changes list by pull request', () => {
       ['', '1', String(14 * HOUR)],
     ]);
     expect(csv.text.split('\r\n')[0]).toBe(
-      'service,sha,committedAt,deployedAt,leadTime,url,deploymentId,deploymentUrl,pullRequest.number,pullRequest.url,stages.plan,stages.do,stages.check,stages.act,commits',
+      'service,sha,committedAt,leadTimeFrom,deployedAt,leadTime,url,deploymentId,deploymentUrl,pullRequest.number,pullRequest.url,stages.plan,stages.do,stages.check,stages.act,commits',
     );
   });
 

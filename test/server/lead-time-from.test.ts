@@ -45,14 +45,24 @@ describe('leadTimeFrom', () => {
 
     const figures = async (url: string) => {
       const scope = (s: string) => get(`${url}/api/v1/metrics?scope=service:${s}&from=2026-03-01&to=2026-03-10`);
-      const changes = (await get(`${url}/api/v1/changes?scope=service:acme/app&from=2026-03-01&to=2026-03-10`)).body.items as {
-        sha: string;
-        leadTime: number;
-      }[];
+      type Item = { sha: string; leadTime: number; committedAt: string; leadTimeFrom: string };
+      const list = async (extra: string) =>
+        (await get(`${url}/api/v1/changes?scope=service:acme/app&from=2026-03-01&to=2026-03-10${extra}`)).body.items as Item[];
+      const item = (items: Item[]) => {
+        const c = items.find((i) => i.sha === rebased)!;
+        return { leadTime: c.leadTime, committedAt: c.committedAt, leadTimeFrom: c.leadTimeFrom };
+      };
+      const csv = await fetch(`${url}/api/v1/changes?scope=service:acme/app&from=2026-03-01&to=2026-03-10&format=csv`).then((r) =>
+        r.text(),
+      );
       return {
         app: (await scope('acme/app')).body.leadTime,
         api: (await scope('acme/api')).body.leadTime,
-        listed: changes.find((c) => c.sha === rebased)!.leadTime,
+        listed: item(await list('')).leadTime,
+        item: item(await list('')),
+        // The list by pull request (the dashboard's): a change without one stands alone, timed the same way.
+        grouped: item(await list('&groupBy=pullRequest')),
+        csvHeader: csv.split('\n')[0],
       };
     };
 
@@ -88,6 +98,9 @@ describe('leadTimeFrom', () => {
     // The tag shipped both commits: base (15 days) and the rebased one (1 day from its commit).
     expect(commit.app).toMatchObject({ count: 2, p50: 8 * day });
     expect(commit.listed).toBe(day);
+    expect(commit.item).toEqual({ leadTime: day, committedAt: '2026-03-06T00:00:00.000Z', leadTimeFrom: 'commit' });
+    expect(commit.grouped).toEqual(commit.item);
+    expect(commit.csvHeader).toContain('committedAt,leadTimeFrom,deployedAt');
     expect(commit.api).toMatchObject({ count: 1, p50: day });
 
     const byAuthor = await startTestServer({ DEMING_DB: db, DEMING_CONFIG: configFile('leadTimeFrom: author\n') });
@@ -97,6 +110,9 @@ describe('leadTimeFrom', () => {
       expect(author.app).toMatchObject({ count: 2, p50: 10.5 * day });
       // The changes list says the same as the figures.
       expect(author.listed).toBe(6 * day);
+      // And says which time it starts from: the author time, under the field the list has always had.
+      expect(author.item).toEqual({ leadTime: 6 * day, committedAt: '2026-03-01T00:00:00.000Z', leadTimeFrom: 'author' });
+      expect(author.grouped).toEqual(author.item);
       expect(author.api).toMatchObject({ count: 1, p50: 4 * day });
     } finally {
       await byAuthor.stop();

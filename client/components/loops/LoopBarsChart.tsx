@@ -6,7 +6,7 @@ import { useMemo } from 'react';
 import type { ChartOptions } from 'chart.js';
 import type { LoopItem } from '../../../common/api';
 import { formatDuration, formatRate, NO_DATA } from '../../lib/format';
-import { formatDurationTick, logDurationScale } from '../../lib/log-axis';
+import { formatDurationTick, logDurationScale, ticksThatFit } from '../../lib/log-axis';
 import { deploymentBars, leadTimeBars, loopBarChartData, loopDates } from '../../lib/loops-chart';
 import { targetMarkersPlugin } from '../../lib/loops-target-plugin';
 import { LazyChart as Chart } from '../LazyChart';
@@ -67,7 +67,11 @@ export function LoopBarsChart({ metric, loops, selected, onSelect, selectedLabel
             max: axis.max,
             title: { display: true, text: 'Lead time (log scale)' },
             afterBuildTicks: (scale) => {
-              scale.ticks = axis.ticks.map((value) => ({ value, major: false, label: '' }));
+              // A short chart (the printed retro) shows fewer of them, so the labels do not overlap.
+              const shown = ticksThatFit(axis.ticks, scale.height);
+              scale.ticks = shown.map((value) => ({ value, major: false, label: '' }));
+              // What the axis shows, for tests that read the drawn chart.
+              scale.chart.canvas.dataset.yTicks = shown.map(formatDurationTick).join(', ');
             },
             ticks: { callback: (value) => formatDurationTick(Number(value)), autoSkip: false },
           },

@@ -11,6 +11,7 @@ import { startFakeGitlab, type FakeGitlabServer } from '../../fakes/gitlab/serve
 import type { FakeGitlab } from '../../fakes/gitlab/scenario';
 import { get, startTestServer } from '../../helpers/server';
 import { healthConfig } from './helpers';
+import { sha } from '../../helpers/factories';
 
 const SECRET = 'a secret token for the hook';
 type Server = Awaited<ReturnType<typeof startTestServer>>;
@@ -82,6 +83,73 @@ describe('GitLab webhooks', () => {
       expect(r.body.error.message).toMatch(/is not the secret token/);
     }
     expect(count(s, 'raw_events')).toBe(0);
+  });
+
+  it("are on the health answer as GitHub's are: deliveries stored, ignored and refused, with the last error", async () => {
+    const s = await start();
+    const board = async () =>
+      ((await get(`${s.url}/api/v1/health`)).body.collectors as Record<string, unknown>[]).find((c) => c.name === 'gitlab-webhook');
+    expect(await board()).toMatchObject({ kind: 'webhook', configured: true, deliveries: 0, rejected: 0, lastDeliveryAt: null });
+    const hook = all.find((h) => h.payload.object_kind === 'deployment')!;
+    expect((await deliver(s.url, hook, { 'x-gitlab-token': 'not the secret' })).status).toBe(401);
+    expect((await deliver(s.url, hook)).status).toBe(200);
+    expect((await deliver(s.url, hook)).status).toBe(202);
+    expect(await board()).toMatchObject({
+      deliveries: 2,
+      stored: 1,
+      ignored: 1,
+      rejected: 1,
+      lastEvent: 'deployment',
+      lastError: null,
+      lastDeliveryAt: new Date(NOW).toISOString(),
+    });
+  });
+
+  it('take a release hook as a deployment with sources.gitlab.releases: created it counts, a pre-release does not, deleted it is retracted', async () => {
+    const s = await startTestServer(
+      {
+        DEMING_CONFIG: healthConfig(fake.apiUrl, { extra: ['    releases: { include: "v*" }'] }).file,
+        DEMING_GITLAB_WEBHOOK_SECRET: SECRET,
+      },
+      () => NOW,
+    );
+    servers.push(s);
+    const project = all.find(
+      (h) => (h.payload.project as { path_with_namespace: string }).path_with_namespace === 'health/clinics/booking',
+    )!.payload.project;
+    const release = (tag: string, action: string) => ({
+      event: 'Release Hook',
+      payload: {
+        object_kind: 'release',
+        id: tag.length,
+        tag,
+        action,
+        created_at: '2026-03-02T15:00:00Z',
+        released_at: '2026-03-02T15:00:00Z',
+        url: `${fake.webUrl}/health/clinics/booking/-/releases/${tag}`,
+        commit: { id: sha('bk-d1') },
+        project,
+      },
+    });
+    const stored = () =>
+      s.db
+        .prepare(
+          "SELECT ext_id AS id, status, is_production AS production FROM deployments WHERE ext_id LIKE '%/releases/%' ORDER BY ext_id",
+        )
+        .all();
+    expect((await deliver(s.url, release('v1.0.0', 'create'))).status).toBe(200);
+    expect(stored()).toEqual([{ id: expect.stringMatching(/\/releases\/v1\.0\.0$/), status: 'success', production: 1 }]);
+    expect((await figures(s, 'service:health/clinics/booking')).deploymentFrequency.count).toBe(1);
+    const rc = await deliver(s.url, release('v1.1.0-rc.1', 'create'));
+    expect(rc).toMatchObject({ status: 202, body: { ignored: expect.stringMatching(/not a release/) } });
+    expect((await deliver(s.url, release('v1.0.0', 'delete'))).status).toBe(200);
+    expect(stored()).toMatchObject([{ status: 'retracted' }]);
+    expect((await figures(s, 'service:health/clinics/booking')).deploymentFrequency.count).toBe(0);
+    const versions = s.db
+      .prepare("SELECT json_extract(payload, '$.status') FROM raw_events WHERE event_id LIKE '%/releases/v1.0.0' ORDER BY id")
+      .pluck()
+      .all();
+    expect(versions).toEqual(['success', 'retracted']);
   });
 
   it('are off, with the setting to make, when no secret is configured', async () => {

@@ -126,6 +126,18 @@ describe('the incidents: block of the configuration', () => {
     expect(c.hasSources).toBe(true);
   });
 
+  it('keeps an incident opened before limits.earliest aside as skipped, saying why, not as counted', () => {
+    const c = load(
+      'limits: { earliest: 2020-01-01 }\nincidents:\n  pagerduty:\n    services:\n      - when: {service.id: PBOOK}\n        service: health/booking\n',
+    );
+    const m = c.incidents.pagerduty!.model;
+    const old = decide(m, toRecord(m, incident({ openedAt: T('2019-12-31T23:00:00Z'), resolvedAt: T('2020-01-01T01:00:00Z') })));
+    expect(old).toMatchObject({ status: 'skipped', event: null });
+    expect(old.reason).toBe('opened (2019-12-31T23:00:00.000Z) before limits.earliest (2020-01-01T00:00:00.000Z): the figures start there');
+    expect(decide(m, toRecord(m, incident())).status).toBe('counted');
+    expect(c.incidents.models[0].earliest).toBe(T('2020-01-01T00:00:00Z'));
+  });
+
   it("claims no service for Alertmanager's service-label fallback, only for the rules written out", () => {
     const c = load(
       'incidents:\n  alertmanager:\n    bearerTokens: [0123456789abcdef0123]\n    filter: [\'env="production"\']\n    since: 2025-06-01\n',
