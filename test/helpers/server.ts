@@ -4,10 +4,14 @@ import { join } from 'node:path';
 import { loadConfig } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/server';
 import { openDatabase, type Db } from '../../db/connection';
+import { testDatabase } from './postgres';
+import { sqliteOnly, testStore } from './store-choice';
 
 /**
  * A real server on a loopback port with its own database file; demo off unless asked. `db` is a
  * second connection to the server's file, for what a test sets up or checks in SQL beside the API.
+ * In the postgres project (test/helpers/store-choice.ts) the server runs on a PostgreSQL database
+ * of its own instead, and `db` fails when used (a suite that reads SQLite directly is SQLite-only).
  */
 export async function startTestServer(
   env: Record<string, string> = {},
@@ -15,15 +19,18 @@ export async function startTestServer(
   log: (msg: string) => void = () => {},
 ): Promise<RunningServer & { db: Db; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'deming-server-'));
-  const config = loadConfig({ DEMING_DB: join(dir, 'deming.db'), PORT: '0', DEMING_DEMO: 'off', ...env });
+  const pg = testStore() === 'postgres' ? await testDatabase() : null;
+  const database = pg ? { DEMING_DATABASE_URL: pg.url, DEMING_DATABASE_POOL_SIZE: '4' } : {};
+  const config = loadConfig({ DEMING_DB: join(dir, 'deming.db'), PORT: '0', DEMING_DEMO: 'off', ...database, ...env });
   const server = await startServer(config, { log, now });
-  const db = openDatabase(config.dbFile, { check: 'off' });
+  const db = pg ? sqliteOnly<Db>('startTestServer().db') : openDatabase(config.dbFile, { check: 'off' });
   return {
     ...server,
     db,
     stop: async () => {
-      db.close();
+      if (!pg) db.close();
       await server.close();
+      await pg?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
