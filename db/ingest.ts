@@ -15,7 +15,7 @@ import { upsertIncident } from './queries/incidents';
 import { relinkService } from './linking';
 import { keysCommitted, keysRolledBack, syncKeyIndex } from './key-index';
 import { putCursor, type Cursor } from './queries/cursors';
-import { servicesChanged } from './change-feed';
+import { recordServicesChanged, servicesChanged } from './change-feed';
 import { recordDeliveryOnce, type DeliveryRecord } from './queries/webhook-deliveries';
 import { storeSourceIncidents, type SourceIncidentsWrite } from './queries/source-incidents';
 import { changeRow, ciRunRow, deploymentRow, incidentRow, keyOf, ms, pullRequestRow } from './rows';
@@ -242,5 +242,6 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
   result.services = [...touched].sort();
   for (const id of relinkFrom.keys()) touchedIds.add(id);
   result.serviceIds = [...touchedIds];
+  recordServicesChanged(db, touchedIds);
   return result;
 }
