@@ -95,7 +95,8 @@ export async function loadFacts(index: FactIndex, store: Store, file: string, le
   const facts: ServiceFacts[] = [];
   for (let i = 0; i < h.services.length; i++) {
     const [id, incidentsFrom, reworkFrom, firstDeploymentId] = h.services[i];
-    const c = read.columns.slice(i * COLUMNS, (i + 1) * COLUMNS) as Float64Array[];
+    // Copies, so that the file's buffer is freed once loaded rather than held until the last service loaded from it changes.
+    const c = read.columns.slice(i * COLUMNS, (i + 1) * COLUMNS).map((a) => a.slice()) as Float64Array[];
     const [depAt, failedBefore, reworkBefore, leadAt, leadSeconds, changeId, deploymentId, restAt, restSeconds, recAt, recSeconds] = c;
     const [prAt, plan, doing, check, act, loop] = c.slice(11);
     const nd = depAt.length;
