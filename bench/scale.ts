@@ -451,12 +451,6 @@ async function restart(values: Record<string, string | boolean | undefined>): Pr
   const shape = shapeOf(values);
   const place = placeOf(shape, 0);
   const file = join(resultsDir, `scale-${values.size}-restart.json`);
-  let saved: Record<string, unknown> = {};
-  try {
-    saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch {
-    /* the first restart recorded */
-  }
   const dbFile = join(values.keep, 'ingested.db');
   const label = values['restart-label'] as string;
   const run = await measureRestart(
@@ -482,6 +476,13 @@ async function restart(values: Record<string, string | boolean | undefined>): Pr
     loadAverage1m: round(loadavg()[0], 2),
     machine: { cores: cpus().length, memoryGiB: round(totalmem() / 2 ** 30), node: process.version },
   };
+  // Read just before writing: restarts of other code may run at the same time and record theirs.
+  let saved: Record<string, unknown> = {};
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    /* the first restart recorded */
+  }
   saved[label] = report;
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`);
