@@ -1,6 +1,7 @@
 /**
  * Scale (issue 8): a province's whole delivery history on one small server.
  * `npm run bench -- scale --size dept|gov [--seed N] [--live-seconds N] [--keep <dir>] [--skip-http]`
+ * (and a restart on a kept file: `--keep <dir> --restart`, see bench/scale-restart.ts)
  * (and, to try a part or a smaller province: `--services N`, `--months N`, `--skip-bare`,
  * `--skip-recompute`, `--calls N`, `--budget <seconds per read figure>`).
  *
@@ -46,6 +47,7 @@ import { bareInserter, type BareInserter, type BareResult } from './scale-bare';
 import { latency, measureHttp, type HttpReport } from './scale-http';
 import { explainMetricsQueries, profileIngest, profileReads } from './scale-plan';
 import { differences } from './scale-diff';
+import { measureRestart } from './scale-restart';
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const log = (msg: string) => process.stderr.write(`scale: ${msg}\n`);
@@ -207,8 +209,14 @@ export async function run(args: string[]): Promise<unknown> {
       'skip-recompute': { type: 'boolean', default: false },
       calls: { type: 'string', default: '50' },
       budget: { type: 'string', default: '90' },
+      restart: { type: 'boolean', default: false },
+      'restart-code': { type: 'string' },
+      'restart-label': { type: 'string', default: 'after' },
+      'wait-check': { type: 'boolean', default: false },
+      'listen-timeout': { type: 'string', default: '1200' },
     },
   });
+  if (values.restart) return restart(values);
   const shape = shapeOf(values);
   const size = values.size as 'dept' | 'gov';
   const reduced = shape.services !== SIZES[size].services || shape.months !== SIZES[size].months;
@@ -429,6 +437,55 @@ export async function run(args: string[]): Promise<unknown> {
   }
   for (const f of report.figures as Figure[])
     log(`${f.met === null ? ' ' : f.met ? '✓' : '✗'} ${f.figure}: ${f.measured} | baseline ${f.baseline} | goal ${f.goal}`);
+  console.log(JSON.stringify(report, null, 2));
+  return report;
+}
+
+/**
+ * `--restart`: only the restart (bench/scale-restart.ts) on the file a run with `--keep <dir>`
+ * left there, recorded under `--restart-label` in bench/results/scale-<size>-restart.json.
+ */
+async function restart(values: Record<string, string | boolean | undefined>): Promise<unknown> {
+  if (typeof values.keep !== 'string')
+    throw new Error('scale --restart needs --keep <dir>, the directory of an earlier run kept with --keep');
+  const shape = shapeOf(values);
+  const place = placeOf(shape, 0);
+  const file = join(resultsDir, `scale-${values.size}-restart.json`);
+  const dbFile = join(values.keep, 'ingested.db');
+  const label = values['restart-label'] as string;
+  const run = await measureRestart(
+    {
+      dbFile,
+      configFile: join(values.keep, 'deming.config.yaml'),
+      codeDir: (values['restart-code'] as string | undefined) ?? join(dirname(fileURLToPath(import.meta.url)), '..'),
+      from: Math.max(startOf(shape), monthsBefore(shape.end, 12)),
+      to: shape.end,
+      department: place.department!,
+      team: place.team!,
+      service: place.service,
+      summaryAtMs: 60_000,
+      waitCheck: values['wait-check'] === true,
+      listenTimeoutMs: Number(values['listen-timeout']) * 1000,
+    },
+    log,
+  );
+  const report = {
+    ...run,
+    at: new Date().toISOString(),
+    databaseMiB: round(statSync(dbFile).size / 2 ** 20),
+    loadAverage1m: round(loadavg()[0], 2),
+    machine: { cores: cpus().length, memoryGiB: round(totalmem() / 2 ** 30), node: process.version },
+  };
+  // Read just before writing: restarts of other code may run at the same time and record theirs.
+  let saved: Record<string, unknown> = {};
+  try {
+    saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    /* the first restart recorded */
+  }
+  saved[label] = report;
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(file, `${JSON.stringify(saved, null, 2)}\n`);
   console.log(JSON.stringify(report, null, 2));
   return report;
 }

@@ -236,7 +236,24 @@ export interface HealthResponse {
   status: 'ok' | 'degraded' | 'error';
   version: string;
   /** `error` says what is wrong, since when, and what to do. */
-  database: { ok: boolean; writable: boolean; events: number; services: number; error?: string };
+  database: {
+    ok: boolean;
+    writable: boolean;
+    events: number;
+    services: number;
+    error?: string;
+    /**
+     * SQLite's integrity check, run beside the server after its start (`DEMING_INTEGRITY_CHECK`):
+     * `running`, then `ok` or `damaged` (writes are refused, `error` says what to do), or `failed`
+     * (it could not run: not damage, see the log); `off` when turned off.
+     */
+    check?: {
+      mode: 'quick' | 'full' | 'off';
+      state: 'off' | 'running' | 'ok' | 'damaged' | 'failed';
+      startedAt: string | null;
+      finishedAt: string | null;
+    };
+  };
   demo: boolean;
   /** What the server still builds in the background after its start (`facts`, `keys`); empty once ready. */
   building: ('facts' | 'keys')[];

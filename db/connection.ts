@@ -10,6 +10,7 @@ import { keyFingerprint, type KeyReader } from './key-index';
 import { faultKind, faultMessage, RESTORE_BACKUP, type DatabaseFault } from './faults';
 import type { ServicesListener } from './change-feed';
 import type { ServiceRef } from './queries/org';
+import { pragmaOf, type CheckMode, type IntegrityCheckState } from './integrity';
 import { serviceKey } from '../common/identifiers';
 import { relinkMergedServices } from './service-keys';
 
@@ -32,6 +33,8 @@ export class Connection extends Database {
   readonly listeners = new Set<ServicesListener>();
   /** The last full disk or damage seen on it, while it stands (db/faults.ts). */
   fault: DatabaseFault | undefined = undefined;
+  /** The integrity check run beside it (db/integrity.ts), when it was opened to run one in the background. */
+  check: IntegrityCheckState | undefined = undefined;
   /** Where change lead time starts for every read on it (`leadTimeFrom`, db/queries/metrics.ts): the commit time, or the author time where a change has one. */
   leadTimeFrom: 'commit' | 'author' = 'commit';
 }
@@ -53,7 +56,12 @@ export interface OpenOptions {
    * `quick` (the default) runs SQLite's quick_check; `full` its integrity_check, which reads
    * every index too; `off` neither (both read the whole file, which takes minutes when it is large).
    */
-  check?: 'quick' | 'full' | 'off';
+  check?: CheckMode;
+  /**
+   * Runs the check in the background instead (the server, db/integrity.ts): the file opens at
+   * once, and damage the check finds later refuses writes from then on. Commands check first.
+   */
+  checkInBackground?: boolean;
   /** `leadTimeFrom` (DESIGN.md): read-time, so nothing stored depends on it; `commit` by default. */
   leadTimeFrom?: 'commit' | 'author';
 }
@@ -65,16 +73,16 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
   db.leadTimeFrom = opts.leadTimeFrom ?? 'commit';
   const mode = opts.check ?? 'quick';
   let result: unknown = 'ok';
-  if (mode !== 'off')
+  if (mode !== 'off' && !opts.checkInBackground)
     try {
-      result = db.pragma(mode === 'full' ? 'integrity_check' : 'quick_check', { simple: true });
+      result = db.pragma(pragmaOf(mode), { simple: true });
     } catch (e) {
       result = (e as Error).message;
     }
   if (result !== 'ok') {
     db.close();
     throw new DatabaseCheckError(
-      `${file} failed SQLite's ${mode === 'full' ? 'integrity_check' : 'quick_check'} (${String(result).slice(0, 300)}). ${RESTORE_BACKUP}`,
+      `${file} failed SQLite's ${pragmaOf(mode as 'quick' | 'full')} (${String(result).slice(0, 300)}). ${RESTORE_BACKUP}`,
     );
   }
   try {

@@ -59,7 +59,7 @@ export function faultMessage(kind: DatabaseFaultKind, sqlite: string, file?: str
   }
   return (
     `${what} is damaged (SQLite: ${sqlite}). ${RESTORE_BACKUP} ` +
-    'Starting with DEMING_INTEGRITY_CHECK=full checks a file before it is used.'
+    'The check beside the server (DEMING_INTEGRITY_CHECK, `full` to read every index too) finds damage anywhere in the file.'
   );
 }
 

@@ -14,7 +14,7 @@ import { upsertIncident } from './queries/incidents';
 import { relinkService } from './linking';
 import { keysCommitted, keysRolledBack, syncKeyIndex } from './key-index';
 import { putCursor, type Cursor } from './queries/cursors';
-import { servicesChanged } from './change-feed';
+import { recordServicesChanged, servicesChanged } from './change-feed';
 import { recordDeliveryOnce, type DeliveryRecord } from './queries/webhook-deliveries';
 import { storeSourceIncidents, type SourceIncidentsWrite } from './queries/source-incidents';
 import { BatchTally, eventHash, samePullRequest, type PullRequestFields } from './event-rules';
@@ -189,5 +189,7 @@ function storeEvents(db: Db, events: NativeEvent[], opts: IngestOptions): Ingest
   if (opts.alsoStore?.delivery) recordDeliveryOnce(db, opts.alsoStore.delivery);
   if (opts.alsoStore?.changeRequests) storeChangeRequests(db, opts.alsoStore.changeRequests);
   for (const s of opts.alsoStore?.incidents ? storeSourceIncidents(db, opts.alsoStore.incidents) : []) tally.touch(s.name, s.id);
-  return tally.finish();
+  const result = tally.finish();
+  recordServicesChanged(db, result.serviceIds);
+  return result;
 }

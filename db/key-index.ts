@@ -17,6 +17,8 @@
  */
 import type { Db } from './connection';
 import { countEventKeys, readEventKeys } from './queries/event-keys';
+import { readSnapshot, writeSnapshotSync } from '../common/snapshot-file';
+import { fileStamp, stampProblem, type FileStamp } from './file-stamp';
 
 /**
  * A 32-bit fingerprint of `(type, source, id)`: FNV-1a over the UTF-16 code units with NULs
@@ -60,6 +62,23 @@ export class KeyIndex {
 
   get capacity(): number {
     return this.mask + 1;
+  }
+
+  /** Its slots, to keep in a file ({@link KeyIndex.fromSlots} makes it again). */
+  slots(): { fps: Uint32Array; services: Uint32Array; size: number } {
+    return { fps: this.fps, services: this.services, size: this.size };
+  }
+
+  /** An index with these slots (from {@link KeyIndex.slots}); null when they cannot be one. */
+  static fromSlots(fps: Uint32Array, services: Uint32Array, size: number): KeyIndex | null {
+    const n = fps.length;
+    if (n !== services.length || n < MIN_CAPACITY || (n & (n - 1)) !== 0 || size > n * MAX_LOAD) return null;
+    const index = new KeyIndex();
+    index.fps = fps;
+    index.services = services;
+    index.mask = n - 1;
+    index.size = size;
+    return index;
   }
 
   /** Records that `serviceId` holds a key with fingerprint `fp` (once, however often it is told). */
@@ -174,17 +193,64 @@ export function keysRolledBack(db: Db): void {
   if (r) r.at = r.committed;
 }
 
+/** The format of {@link keepKeyIndex}'s file; a file of another is not used. */
+const KEYS_FORMAT = 1;
+
+/**
+ * Keeps the connection's index in `file` (beside the database), stamped with the file's state, so
+ * the next start loads it and reads only the keys stored after it. Outside a transaction only,
+ * where everything it read is committed. False when there is no index to keep.
+ */
+export function keepKeyIndex(db: Db, file: string): boolean {
+  const r = db.keys;
+  if (!r || db.inTransaction || r.committed === null) return false;
+  const { fps, services, size } = r.index.slots();
+  writeSnapshotSync(file, { format: KEYS_FORMAT, stamp: fileStamp(db), at: r.committed, size }, [fps, services]);
+  return true;
+}
+
+/**
+ * The index kept in `file`, made the connection's when it fits this file (read on from where it
+ * was kept, as always); otherwise why not (the index is then built from the table).
+ */
+async function loadKeyIndex(db: Db, file: string): Promise<string | null> {
+  const read = await readSnapshot(file);
+  if ('problem' in read) return read.problem;
+  const h = read.header as { format?: number; stamp?: FileStamp; at?: Position; size?: number };
+  if (h.format !== KEYS_FORMAT || !h.stamp || !Array.isArray(h.at) || typeof h.size !== 'number' || read.columns.length !== 2)
+    return 'it is of another format';
+  // A batch stored meanwhile built the index from the table: that one is complete.
+  if (db.keys) return 'the index was built meanwhile';
+  const problem = stampProblem(db, h.stamp);
+  if (problem) return problem;
+  // The row it had read to must still be there: the keys before it are then the ones it holds.
+  const [added, fp, serviceId] = h.at;
+  if (!db.prepare('SELECT 1 FROM event_keys WHERE added = ? AND fp = ? AND service_id = ?').get(added, fp, serviceId))
+    return 'the keys it was built from are not in the file';
+  const index = KeyIndex.fromSlots(read.columns[0] as Uint32Array, read.columns[1] as Uint32Array, h.size);
+  if (!index) return 'its slots are inconsistent';
+  db.keys = { index, at: h.at, committed: h.at, holders: [] };
+  return null;
+}
+
 /**
  * Builds the connection's index in the background, `sliceMs` at a time, so that the first batch
- * after a start does not wait for it (at 10 million keys it reads for a few seconds).
+ * after a start does not wait for it (at 10 million keys it reads for a few seconds); from the
+ * copy kept in `snapshot` when there is a good one, reading only the keys stored after it.
+ * Returns why the copy was not used (null: it was, or none was asked for).
  */
-export async function warmKeyIndex(db: Db, opts: { sliceMs?: number; stopped?: () => boolean } = {}): Promise<void> {
+export async function warmKeyIndex(
+  db: Db,
+  opts: { sliceMs?: number; stopped?: () => boolean; snapshot?: string } = {},
+): Promise<string | null> {
+  const problem = opts.snapshot ? await loadKeyIndex(db, opts.snapshot) : null;
   const r = readerOf(db);
   while (!opts.stopped?.()) {
     const until = performance.now() + (opts.sliceMs ?? 20);
     let more = true;
     while (more && performance.now() < until) more = readOn(db, r, 5_000);
-    if (!more) return;
+    if (!more) break;
     await new Promise((resolve) => setImmediate(resolve));
   }
+  return problem;
 }

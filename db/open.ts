@@ -25,14 +25,22 @@ export interface OpenConfiguredOptions {
   now?: () => number;
   /** At the server's start: wait for an unreachable PostgreSQL with back-off, saying so each time. */
   retry?: RetryOptions;
-  /** Said for each migration applied. */
+  /** Said for each migration applied (PostgreSQL), and of the integrity check running beside the server (SQLite). */
   log?: (msg: string) => void;
+  /** SQLite: the integrity check runs in the background (the server); commands check before opening. */
+  checkInBackground?: boolean;
 }
 
 /** Opens the configured database, checked and migrated. */
 export async function openConfiguredStore(config: DatabaseSettings, opts: OpenConfiguredOptions = {}): Promise<Store> {
   if (!config.postgres) {
-    return openStore(config.dbFile, { check: config.integrityCheck, now: opts.now, leadTimeFrom: config.leadTimeFrom });
+    return openStore(config.dbFile, {
+      check: config.integrityCheck,
+      checkInBackground: opts.checkInBackground,
+      now: opts.now,
+      leadTimeFrom: config.leadTimeFrom,
+      log: opts.log,
+    });
   }
   const pool = await connectPostgres(config.postgres, opts.retry);
   try {

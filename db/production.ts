@@ -11,7 +11,7 @@
  * would give.
  */
 import type { Db } from './connection';
-import { servicesChanged } from './change-feed';
+import { recordServicesChanged, servicesChanged } from './change-feed';
 import { relinkService } from './linking';
 import { deleteShippedBy } from './queries/deployments';
 import { prepared } from './prepared';
@@ -66,6 +66,7 @@ export function reevaluateProduction(db: Db, production: RegExp): ProductionReev
       WHERE declared_production IS NULL AND is_production <> (environment IN (SELECT value FROM json_each(@matching)))`,
     ).run({ matching }).changes;
     for (const [serviceId, from] of touched) relinkService(db, serviceId, from);
+    recordServicesChanged(db, touched.keys());
     putSetting(db, PRODUCTION_SETTING, pattern);
   }).immediate();
   servicesChanged(db, touched.keys());

@@ -6,6 +6,7 @@
  */
 import type { Db } from './connection';
 import { relinkService } from './linking';
+import { recordServicesChanged } from './change-feed';
 
 /** Links the commits of every merged service again; returns how many services it did. */
 export function relinkMergedServices(db: Db): number {
@@ -13,6 +14,7 @@ export function relinkMergedServices(db: Db): number {
   if (ids.length === 0) return 0;
   db.transaction(() => {
     for (const id of ids) relinkService(db, id, Number.MIN_SAFE_INTEGER);
+    recordServicesChanged(db, ids);
     db.prepare('DELETE FROM services_to_relink').run();
   }).immediate();
   return ids.length;

@@ -13,12 +13,16 @@
  * Every call that fails with a full disk or a damaged file remembers it, for `fault()` (the
  * health answer); a committed write clears a full disk.
  */
+import Database from 'better-sqlite3';
 import type { NativeEvent } from '../common/events';
 import type { OrganisationConfig } from '../common/org';
 import { Connection, openDatabase, type Db, type OpenOptions } from './connection';
 import { faultKind, noteDatabaseError, noteWriteCommitted, databaseFault, type DatabaseFault, type DatabaseFaultKind } from './faults';
 import { ingestEvents, ingestTransaction, type IngestOptions, type IngestResult } from './ingest';
-import { warmKeyIndex } from './key-index';
+import { keepKeyIndex, warmKeyIndex } from './key-index';
+import { fileStamp, stampProblem, type FileStamp } from './file-stamp';
+import { dataVersion, servicesChangedAfter } from './change-feed';
+import { startBackgroundCheck, type IntegrityCheckState } from './integrity';
 import { sqliteReads, type StoreReads } from './reads';
 import { hasCommitGap } from './linking';
 import { getCursor, listCursors, type Cursor } from './queries/cursors';
@@ -63,6 +67,8 @@ export type { DepartmentRow, ServiceRef, ServiceRow, TeamRow } from './queries/o
 export type { SessionRow } from './queries/sessions';
 export type { DeliveryRecord, DeliveryRow } from './queries/webhook-deliveries';
 export type { DatabaseFault, DatabaseFaultKind } from './faults';
+export type { IntegrityCheckState } from './integrity';
+export type { FileStamp } from './file-stamp';
 export type { ProductionReevaluation } from './production';
 export type { LoopAuditRow, LoopInsert, LoopRow, LoopWrite } from './queries/loops';
 export type * from './reads';
@@ -132,8 +138,20 @@ export interface Store extends StoreReads {
   deleteSessionsOf(actor: string, now: number): Promise<number>;
   /** Ends every session; returns how many were still valid. */
   deleteAllSessions(now: number): Promise<number>;
-  /** Builds the idempotency keys' index in slices (after a start), so the first batch does not wait for it. */
-  warmKeyIndex(opts?: { sliceMs?: number; stopped?: () => boolean }): Promise<void>;
+  /**
+   * Builds the idempotency keys' index in slices (after a start), so the first batch does not wait
+   * for it: from the copy kept in `snapshot` when it fits this file. Why that copy was not used, or null.
+   */
+  warmKeyIndex(opts?: { sliceMs?: number; stopped?: () => boolean; snapshot?: string }): Promise<string | null>;
+  /** Keeps the keys' index in `file` for the next start; false when there is none to keep. */
+  keepKeyIndex(file: string): Promise<boolean>;
+  /** The file's state now, to stamp what is built from it (db/file-stamp.ts). */
+  fileStamp(): Promise<FileStamp>;
+  /**
+   * Whether the file is still the one `stamp` was taken of (null) or why not; with, when it is,
+   * the services changed since (db/change-feed.ts) and `PRAGMA data_version` as they were read.
+   */
+  changedSince(stamp: FileStamp): Promise<{ problem: string | null; serviceIds: number[]; dataVersion: number }>;
   /** A consistent copy of the database at `toFile`, while it is in use. */
   backup(toFile: string, opts?: { progress?: (done: number, total: number) => void }): Promise<void>;
   /** Closes the database; the store is not used after. */
@@ -176,6 +194,8 @@ export interface Store extends StoreReads {
 
   /** The full disk or damage last seen, while it stands. */
   fault(): Promise<DatabaseFault | undefined>;
+  /** The integrity check running beside the server (`checkInBackground`), or undefined when the file was checked before opening. */
+  integrityCheck(): Promise<IntegrityCheckState | undefined>;
   /** Remembers `e` when it is a full disk or a damaged file (thrown by a read elsewhere); its kind, or null. */
   noteError(e: unknown): Promise<DatabaseFaultKind | null>;
 
@@ -206,6 +226,8 @@ export interface Store extends StoreReads {
 export interface StoreOptions extends OpenOptions {
   /** The clock the fault state is dated with (default `Date.now`). */
   now?: () => number;
+  /** Hears what the background integrity check found (default: the console). */
+  log?: (msg: string) => void;
 }
 
 /** Opens (creating when needed) the SQLite database at `file`, checked and migrated, as a {@link Store}. */
@@ -213,13 +235,22 @@ export interface StoreOptions extends OpenOptions {
  * The SQLite store as `openStore` returns it: the interface, and its connection for tests and
  * benchmarks that inject a fault or count rows (nothing above db/ is given this type).
  */
-export type SqliteStore = Store & { readonly connection: Db };
+export type SqliteStore = Store & {
+  readonly connection: Db;
+  /** Settles when the background integrity check has answered (at once when there is none). */
+  readonly checked: Promise<void>;
+};
 
 export function openStore(file: string, opts: StoreOptions = {}): SqliteStore {
-  return sqliteStore(openDatabase(file, opts), opts.now ?? Date.now);
+  const db = openDatabase(file, opts);
+  const now = opts.now ?? Date.now;
+  const checked = opts.checkInBackground
+    ? startBackgroundCheck(db, opts.check ?? 'quick', now, opts.log ?? ((msg) => console.error(`[deming] ${msg}`)))
+    : Promise.resolve();
+  return { ...sqliteStore(db, now), checked };
 }
 
-function sqliteStore(db: Connection, now: () => number): SqliteStore {
+function sqliteStore(db: Connection, now: () => number): Omit<SqliteStore, 'checked'> {
   /** Runs `f` on the connection; a full disk or damage it meets is remembered. */
   const run = <T>(f: (db: Db) => T): Promise<T> => {
     try {
@@ -229,9 +260,13 @@ function sqliteStore(db: Connection, now: () => number): SqliteStore {
       return Promise.reject(e);
     }
   };
-  /** Runs a write and notes that it committed (a full disk has room again). */
+  /**
+   * Runs a write and notes that it committed (a full disk has room again). Once the file is known
+   * to be damaged, nothing more is written to it: the write fails as the damage would.
+   */
   const write = <T>(f: (db: Db) => T): Promise<T> =>
     run(() => {
+      if (db.fault?.kind === 'damaged') throw new Database.SqliteError(db.fault.sqlite, 'SQLITE_CORRUPT');
       const r = f(db);
       noteWriteCommitted(db);
       return r;
@@ -286,6 +321,15 @@ function sqliteStore(db: Connection, now: () => number): SqliteStore {
     deleteSessionsOf: (actor, t) => write(() => deleteSessionsOf(db, actor, t)),
     deleteAllSessions: (t) => write(() => deleteAllSessions(db, t)),
     warmKeyIndex: (opts = {}) => noting(() => warmKeyIndex(db, opts)),
+    keepKeyIndex: (file) => run(() => keepKeyIndex(db, file)),
+    fileStamp: () => run(() => fileStamp(db)),
+    changedSince: (stamp) =>
+      run(() => {
+        // data_version first: another process committing after it is seen as a change later, never missed.
+        const version = dataVersion(db);
+        const problem = stampProblem(db, stamp);
+        return { problem, serviceIds: problem ? [] : servicesChangedAfter(db, stamp.servicesVersion).serviceIds, dataVersion: version };
+      }),
     backup: (toFile, opts = {}) =>
       noting(async () => {
         await db.backup(toFile, {
@@ -327,6 +371,7 @@ function sqliteStore(db: Connection, now: () => number): SqliteStore {
     ...sourceIncidentReads(db, run),
 
     fault: async () => databaseFault(db),
+    integrityCheck: async () => db.check,
     noteError: async (e) => noteDatabaseError(db, e, now()),
 
     // ---- Loops.

@@ -19,6 +19,7 @@ import { reconcileIncidents } from '../collectors/incidents/reconcile';
 import { createStatusBoard } from './collectors/status';
 import { remapConfiguredSources } from './collectors/declared';
 import { createReadState } from './read/state';
+import { factSnapshotFile, keepFacts, loadFacts } from './metrics/fact-snapshot';
 
 export interface RunningServer {
   url: string;
@@ -86,7 +87,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   }
   const now = opts.now ?? Date.now;
   // PostgreSQL unreachable at start: waited for with back-off, said each time, rather than a crash loop.
-  const store = await openConfiguredStore(config, { now, retry: { log }, log: (m) => log(`database: ${m}`) });
+  // On SQLite the integrity check runs beside the server (db/integrity.ts): it reads the whole file, minutes when it is large.
+  const store = await openConfiguredStore(config, { now, retry: { log }, log: (m) => log(`database: ${m}`), checkInBackground: true });
   await reevaluateProductionAtStart(store, config.production, log);
   if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
   const seeded = await seedDemoIfWanted(store, config, now());
@@ -137,22 +139,49 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     now(),
   ).catch((e: unknown) => log('incidents: deciding the kept incidents again failed; they stay as they were', e));
   const collectors = startCollectors(ctx);
-  // Builds every service's metric facts in the background, so the first dashboards answer from memory.
+  // Builds every service's metric facts in the background, so the first dashboards answer from
+  // memory: from the copy kept at the last close or build (server/metrics/fact-snapshot.ts) for
+  // the services unchanged since, then the rest from the store; and keeps it again once built.
   let closing = false;
   const building = (ctx.building = new Set(['facts', 'keys']));
-  const warming = reads.org
-    .current()
-    .then((org) =>
-      reads.facts.warm(
-        org.services.map((s) => s.id),
-        { stopped: () => closing },
-      ),
-    )
+  // Kept beside the SQLite file only: on PostgreSQL a start builds from the database.
+  const factsFile = config.postgres ? null : factSnapshotFile(config.dbFile);
+  const keysFile = factsFile && `${config.dbFile}-keys.snapshot`;
+  const keepFactsNow = async () => {
+    if (!factsFile) return;
+    const kept = await keepFacts(reads.facts, store, factsFile, config.leadTimeFrom);
+    if (kept !== null) log(`metrics: kept the facts of ${kept} services in ${factsFile} for the next start`);
+  };
+  const warming = (async () => {
+    if (factsFile) {
+      const t0 = performance.now();
+      const loaded = await loadFacts(reads.facts, store, factsFile, config.leadTimeFrom);
+      if ('problem' in loaded) {
+        if (loaded.problem !== 'there is none')
+          log(`metrics: not using the facts kept in ${factsFile}: ${loaded.problem}; building every service`);
+      } else
+        log(
+          `metrics: loaded the facts of ${loaded.taken} services from ${factsFile} in ${Math.round(performance.now() - t0)} ms; ${loaded.changed} changed since, built again`,
+        );
+    }
+    const org = await reads.org.current();
+    const built = reads.facts.builds;
+    await reads.facts.warm(
+      org.services.map((s) => s.id),
+      { stopped: () => closing },
+    );
+    // Keep what was built, when anything was (a start from a whole copy has nothing new to keep).
+    if (!closing && reads.facts.builds > built) await keepFactsNow();
+  })()
     .catch((e: Error) => log(`metrics: building the fact index failed (${e.message}); figures are built on demand instead`))
     .finally(() => building.delete('facts'));
   // And the idempotency keys' index, so the first batch after a start does not build it.
   const warmingKeys = store
-    .warmKeyIndex({ stopped: () => closing })
+    .warmKeyIndex({ stopped: () => closing, ...(keysFile ? { snapshot: keysFile } : {}) })
+    .then((problem) => {
+      if (problem && problem !== 'there is none')
+        log(`ingest: not using the key index kept in ${keysFile}: ${problem}; read it from the file`);
+    })
     .catch((e: Error) => log(`ingest: building the key index failed (${e.message}); the first batch builds it instead`))
     .finally(() => building.delete('keys'));
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -169,6 +198,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await collectors.stop();
       await warming;
       await warmingKeys;
+      // What was built is kept for the next start (a failure to keep it costs only that start's building).
+      await keepFactsNow().catch((e: Error) => log(`metrics: keeping the facts for the next start failed (${e.message})`));
+      if (keysFile)
+        await store
+          .keepKeyIndex(keysFile)
+          .catch((e: Error) => log(`ingest: keeping the key index for the next start failed (${e.message})`));
       // Stop accepting, let requests in flight finish, then close the database.
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();

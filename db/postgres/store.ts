@@ -221,7 +221,15 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
         return live;
       }),
     // PostgreSQL keeps the idempotency keys by a unique index: there is no index in memory to build.
-    warmKeyIndex: async () => undefined,
+    warmKeyIndex: async () => null,
+    // What a SQLite start keeps beside its file (the key and fact snapshots) is not kept here: a
+    // PostgreSQL start builds from the database, and there is no file to keep them beside.
+    keepKeyIndex: async () => false,
+    fileStamp: async () => {
+      throw new Error('the start-up snapshots are kept beside a SQLite file only, not on PostgreSQL');
+    },
+    changedSince: async () => ({ problem: 'the start-up snapshots are kept beside a SQLite file only', serviceIds: [], dataVersion: 0 }),
+    integrityCheck: async () => undefined,
     backup: async () => {
       throw new BackupNotHere();
     },

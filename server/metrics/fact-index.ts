@@ -175,7 +175,8 @@ export class FactIndex {
 
   constructor(
     private readonly store: StoreReads,
-    private readonly days: DayStarts,
+    /** The local day starts of this context, which every service's facts use. */
+    readonly days: DayStarts,
   ) {
     this.unsubscribe = store.onServicesChanged((ids) => this.forget(ids));
   }
@@ -263,5 +264,33 @@ export class FactIndex {
 
   get size(): number {
     return this.services.size;
+  }
+
+  /**
+   * The facts held now, to keep for the next start (server/metrics/fact-snapshot.ts): after a
+   * look for other processes' writes ({@link checkOtherWriters}), so they are current; null
+   * before the first look.
+   */
+  held(): ServiceFacts[] | null {
+    return this.seenVersion === null ? null : [...this.services.values()];
+  }
+
+  /**
+   * Takes facts kept from before (server/metrics/fact-snapshot.ts), for the services that have not
+   * changed since they were kept. `asked` is a {@link stamp} taken before the changed services were
+   * read from the file, and `dataVersion` the file's `data_version` read before them: a service
+   * this process changed after `asked`, or one held already, keeps what it has; when another
+   * process may have written since, nothing is taken. Returns how many were taken.
+   */
+  adopt(facts: readonly ServiceFacts[], asked: number, dataVersion: number): number {
+    if (this.everythingChangedAt > asked || (this.seenVersion !== null && this.seenVersion !== dataVersion)) return 0;
+    this.seenVersion = dataVersion;
+    let n = 0;
+    for (const f of facts) {
+      if ((this.changedAt.get(f.id) ?? 0) > asked || this.services.has(f.id)) continue;
+      this.services.set(f.id, f);
+      n++;
+    }
+    return n;
   }
 }

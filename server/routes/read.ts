@@ -2,7 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context';
 import type { HealthResponse } from '../../common/api';
-import { faultMessage } from '../../db/store';
+import { faultMessage, type IntegrityCheckState } from '../../db/store';
 import { requireRole } from '../auth';
 import { parseBucket, parseEnum, parseLimit } from '../query';
 import { sendRows } from '../csv';
@@ -54,7 +54,14 @@ export function readRouter(ctx: AppContext): Router {
     const body: HealthResponse = {
       status,
       version: '0.1.0',
-      database: { ok, writable: ok && !fault, events, services, ...(error ? { error } : {}) },
+      database: {
+        ok,
+        writable: ok && !fault,
+        events,
+        services,
+        ...(error ? { error } : {}),
+        check: checkOf(await ctx.store.integrityCheck()),
+      },
       demo: ctx.demo(),
       building: [...(ctx.building ?? [])].sort(),
       collectors: await collectorHealth(ctx, req),
@@ -96,4 +103,11 @@ export function readRouter(ctx: AppContext): Router {
     sendTable(req, res, await ciRunsTable(ctx, q, parseLimit(req.query.limit, 500, 10_000)));
   });
   return r;
+}
+
+/** The integrity check beside the server, as health tells it (times as ISO strings). */
+function checkOf(c: IntegrityCheckState | undefined): HealthResponse['database']['check'] {
+  if (!c) return undefined;
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  return { mode: c.mode, state: c.state, startedAt: iso(c.startedAt), finishedAt: iso(c.finishedAt) };
 }
