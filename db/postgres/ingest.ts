@@ -24,6 +24,7 @@ import { DeliveryRecordedAlready } from '../queries/webhook-deliveries';
 import { q, run, type Queryable } from './sql';
 import { ensureUnassigned, recordDelivery } from './units';
 import { storeSourceIncidents } from './source-incidents';
+import { storeChangeRequests } from './change-requests';
 
 /** The class of the per-service advisory locks ingest takes (any two 32-bit numbers name a lock; this one is "DEMI"). */
 export const SERVICE_LOCK = 0x44454d49 | 0;
@@ -246,6 +247,7 @@ export async function storeEvents(
   }
   const delivery = opts.alsoStore?.delivery;
   if (delivery && !(await recordDelivery(db, delivery))) throw new DeliveryRecordedAlready(delivery);
+  if (opts.alsoStore?.changeRequests) await storeChangeRequests(db, opts.alsoStore.changeRequests);
   for (const s of opts.alsoStore?.incidents ? await storeSourceIncidents(db, opts.alsoStore.incidents) : []) tally.touch(s.name, s.id);
   return tally.finish();
 }

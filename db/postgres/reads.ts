@@ -47,13 +47,20 @@ const linkedDeployment = `coalesce(
 )`;
 
 /** Where a change's lead time starts (db/queries/metrics.ts, LEAD_TIME_FROM), for a store reading commit or author time. */
-const leadTimeFrom = (author: boolean) => `coalesce(
-  CASE WHEN c.squashed THEN (SELECT sp.first_commit_at FROM pull_requests sp WHERE sp.id = c.pull_request_id) END,
-  ${author ? 'coalesce(c.authored_at, c.committed_at)' : 'c.committed_at'})`;
+const leadTimeFrom = (author: boolean, c = 'c') => `coalesce(
+  CASE WHEN ${c}.squashed THEN (SELECT sp.first_commit_at FROM pull_requests sp WHERE sp.id = ${c}.pull_request_id) END,
+  ${author ? `coalesce(${c}.authored_at, ${c}.committed_at)` : `${c}.committed_at`})`;
+
+/** Which time {@link leadTimeFrom} took (db/queries/metrics.ts, LEAD_TIME_BASIS): `pullRequest`, `author` or `commit`. */
+const leadTimeBasis = (author: boolean) => `CASE
+  WHEN c.squashed AND (SELECT sp.first_commit_at FROM pull_requests sp WHERE sp.id = c.pull_request_id) IS NOT NULL THEN 'pullRequest'
+  ${author ? `WHEN c.authored_at IS NOT NULL THEN 'author' ` : ''}ELSE 'commit' END`;
 
 export function postgresReads(pool: pg.Pool, ctx: ReadsContext): StoreReads {
-  const LEAD = leadTimeFrom(ctx.leadTimeFrom === 'author');
-  const changeColumns = `s.name AS service, c.sha, ${LEAD} AS "committedAt", d.finished_at AS "deployedAt", c.url,
+  const author = ctx.leadTimeFrom === 'author';
+  const LEAD = leadTimeFrom(author);
+  const BASIS = leadTimeBasis(author);
+  const changeColumns = `s.name AS service, c.sha, ${LEAD} AS "committedAt", ${BASIS} AS "leadTimeFrom", d.finished_at AS "deployedAt", c.url,
       d.ext_id AS "deploymentId", d.url AS "deploymentUrl", p.number AS "prNumber", p.url AS "prUrl",
       p.plan_started_at AS "planStartedAt",
       coalesce(p.first_commit_at, (SELECT min(c2.committed_at) FROM changes c2 WHERE c2.pull_request_id = p.id)) AS "firstCommitAt",
@@ -196,14 +203,18 @@ export function postgresReads(pool: pg.Pool, ctx: ReadsContext): StoreReads {
       if (pairs.length === 0) return [];
       return q<ChangePullRequestRow>(
         pool,
-        `SELECT c.pull_request_id AS "pullRequestId", c.id AS "changeId", d.id AS "deploymentId", d.finished_at AS "deployedAt",
-          c.committed_at AS "committedAt",
-          least(c.committed_at, coalesce(p.first_commit_at, (SELECT min(c2.committed_at) FROM changes c2 WHERE c2.pull_request_id = p.id), c.committed_at)) AS start
-        FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS j(change_id, deployment_id, o)
-        JOIN changes c ON c.id = j.change_id
-        JOIN deployments d ON d.id = j.deployment_id
-        LEFT JOIN pull_requests p ON p.id = c.pull_request_id
-        ORDER BY j.o`,
+        `SELECT "pullRequestId", "changeId", "deploymentId", "deployedAt", "committedAt", least(own, first) AS start,
+          CASE WHEN own <= first THEN basis ELSE 'pullRequest' END AS "startFrom"
+        FROM (
+          SELECT c.pull_request_id AS "pullRequestId", c.id AS "changeId", d.id AS "deploymentId", d.finished_at AS "deployedAt",
+            c.committed_at AS "committedAt", ${LEAD} AS own, ${BASIS} AS basis,
+            coalesce(p.first_commit_at, (SELECT min(${leadTimeFrom(author, 'c2')}) FROM changes c2 WHERE c2.pull_request_id = p.id), ${LEAD}) AS first,
+            j.o
+          FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS j(change_id, deployment_id, o)
+          JOIN changes c ON c.id = j.change_id
+          JOIN deployments d ON d.id = j.deployment_id
+          LEFT JOIN pull_requests p ON p.id = c.pull_request_id) x
+        ORDER BY o`,
         pairParams(pairs),
       );
     },
@@ -212,8 +223,11 @@ export function postgresReads(pool: pg.Pool, ctx: ReadsContext): StoreReads {
         pool,
         `SELECT d.id AS "rowId", s.name AS service, d.ext_id AS id, d.source, d.environment, d.is_production::int AS production, d.status, d.sha,
           d.started_at AS "startedAt", d.finished_at AS "finishedAt", d.rework::int AS rework, d.url,
-          (SELECT count(*) FROM deployment_changes dc WHERE dc.deployment_id = d.id) AS changes
+          (SELECT count(*) FROM deployment_changes dc WHERE dc.deployment_id = d.id) AS changes,
+          d.change_request AS "changeRequest", cr.requested_at AS "changeRequestedAt", cr.approval, cr.approval_set_at AS "approvalSetAt",
+          cr.work_started_at AS "workStartedAt", cr.work_ended_at AS "workEndedAt"
         FROM deployments d JOIN services s ON s.id = d.service_id
+          LEFT JOIN change_requests cr ON cr.number = d.change_request
         WHERE d.service_id = ANY($1::bigint[])
           AND coalesce(d.finished_at, d.started_at) >= $2 AND coalesce(d.finished_at, d.started_at) < $3
         ORDER BY coalesce(d.finished_at, d.started_at) DESC, d.id DESC LIMIT $4`,

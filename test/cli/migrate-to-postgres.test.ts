@@ -37,6 +37,29 @@ describe('npx deming migrate-to-postgres', () => {
       { production: PRODUCTION, now, resolveTeam: teamResolver(demo.organisation), defaultSource: 'demo' },
       demo.loops,
     );
+    // ServiceNow's change requests (SQLite migration 014, PostgreSQL 002), as its collector stores them.
+    const cr = {
+      source: 'servicenow',
+      requestedAt: now - 9e6,
+      plannedStartAt: null,
+      plannedEndAt: null,
+      workStartedAt: null,
+      workEndedAt: null,
+    };
+    await sqlite.ingestBatch([], {
+      production: PRODUCTION,
+      now,
+      resolveTeam: teamResolver(demo.organisation),
+      alsoStore: {
+        changeRequests: {
+          items: [
+            { ...cr, number: 'CHG0001', approval: 'approved', approvalSetAt: now - 5e6, updatedAt: now - 5e6 },
+            { ...cr, number: 'CHG0002', approval: 'requested', approvalSetAt: null, updatedAt: now - 4e6 },
+          ],
+          receivedAt: now,
+        },
+      },
+    });
     await sqlite.close();
     const db = await testDatabase();
     drops.push(db.drop);
@@ -60,11 +83,16 @@ describe('npx deming migrate-to-postgres', () => {
       'loops',
       'loop_audit',
       'settings',
+      'change_requests',
     ]) {
       const want = (source.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
       const { rows } = await adminQuery(db.url, `SELECT count(*)::int AS n FROM ${table}`);
       expect({ table, n: rows[0].n }).toEqual({ table, n: want });
     }
+    expect((source.prepare('SELECT count(*) AS n FROM change_requests').get() as { n: number }).n).toBe(2);
+    // SQLite's own start-up state (service_versions, migration 015) has rows, and stays behind: PostgreSQL builds it from the database.
+    expect((source.prepare('SELECT count(*) AS n FROM service_versions').get() as { n: number }).n).toBeGreaterThan(0);
+    expect((await adminQuery(db.url, "SELECT to_regclass('service_versions')::text AS t")).rows[0].t).toBeNull();
     const ids = (source.prepare('SELECT max(id) AS m FROM raw_events').get() as { m: number }).m;
     source.close();
     // The identity moved past the copied ids: the next event gets a fresh one.

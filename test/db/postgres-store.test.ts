@@ -24,6 +24,7 @@ import { parseScope } from '../../server/scope';
 import { readMetrics } from '../../server/metrics/read';
 import { generateDemo } from '../../collectors/demo/generate';
 import type { IncidentRecord, RecordDecision } from '../../db/queries/source-incidents';
+import type { ChangeRequestRecord } from '../../db/queries/change-requests';
 import { loadConfig } from '../../server/config';
 import { startServer } from '../../server/server';
 import { get, post } from '../helpers/server';
@@ -313,6 +314,67 @@ describe('the PostgreSQL store beside the SQLite store', () => {
     await same(s, (st) => st.putSetting('k', 'v1'));
     await same(s, (st) => st.putSetting('k', 'v2'));
     expect(await same(s, (st) => st.getSetting('k'))).toBe('v2');
+  });
+
+  it('lists deployments with the change request each carried out and its approval wait, newest state kept', async () => {
+    const s = await stores();
+    const H = 3_600_000;
+    const raised = Date.parse('2026-03-01T09:00:00Z');
+    const cr = (number: string, approval: string, approvalSetAt: number | null, updatedAt: number): ChangeRequestRecord => ({
+      number,
+      source: 'servicenow',
+      requestedAt: raised,
+      approval,
+      approvalSetAt,
+      plannedStartAt: raised + 24 * H,
+      plannedEndAt: raised + 26 * H,
+      workStartedAt: approvalSetAt === null ? null : raised + 25 * H,
+      workEndedAt: approvalSetAt === null ? null : raised + 26 * H,
+      updatedAt,
+    });
+    const deploys = [
+      deployment({ id: 'cr-d1', changeRequest: 'CHG0001', finishedAt: '2026-03-02T11:00:00Z' }),
+      deployment({ id: 'cr-d2', changeRequest: 'CHG0002', finishedAt: '2026-03-03T11:00:00Z' }),
+      deployment({ id: 'cr-d3', finishedAt: '2026-03-04T11:00:00Z' }),
+    ];
+    // The first page: CHG0001 twice (its approval, then a later state), CHG0002 still waiting.
+    await same(
+      s,
+      ingest(deploys, [], {
+        alsoStore: {
+          changeRequests: {
+            items: [
+              cr('CHG0001', 'requested', null, 1),
+              cr('CHG0001', 'approved', raised + 20 * H, 2),
+              cr('CHG0002', 'requested', null, 1),
+            ],
+            receivedAt: NOW,
+          },
+        },
+      }),
+    );
+    // A later page: CHG0002 approved; an older state of CHG0001 that must change nothing.
+    await same(
+      s,
+      ingest([], [], {
+        alsoStore: {
+          changeRequests: {
+            items: [cr('CHG0002', 'approved', raised + 6 * H, 3), cr('CHG0001', 'rejected', null, 1)],
+            receivedAt: NOW + 1,
+          },
+        },
+      }),
+    );
+    const listed = await same(s, async (st) => {
+      const ids = (await st.readOrganisation()).services.map((x) => x.id);
+      return st.readDeployments(ids, WINDOW.from, WINDOW.to, 100);
+    });
+    expect(listed.map((d) => [d.id, d.changeRequest, d.approval, d.approvalSetAt === null ? null : d.approvalSetAt - raised])).toEqual([
+      ['cr-d3', null, null, null],
+      ['cr-d2', 'CHG0002', 'approved', 6 * H],
+      ['cr-d1', 'CHG0001', 'approved', 20 * H],
+    ]);
+    expect(listed[2]).toMatchObject({ changeRequestedAt: raised, workStartedAt: raised + 25 * H, workEndedAt: raised + 26 * H });
   });
 
   it('takes incidents their source withdrew out of the figures, and counts them again when they count', async () => {
