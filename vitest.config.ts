@@ -13,6 +13,12 @@ const onPostgres = [
   'test/server/loops-timeline.test.ts',
   'test/server/changes-by-pull-request.test.ts',
   'test/server/metrics/change-request.test.ts',
+  'test/server/loops-demo.test.ts',
+  'test/server/oidc-pending.test.ts',
+  'test/server/door.test.ts',
+  'test/server/sign-in-limits.test.ts',
+  'test/collectors/gitlab/evidence.test.ts',
+  'test/collectors/github/scheduler.test.ts',
 ];
 
 export default defineConfig({
