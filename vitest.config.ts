@@ -19,6 +19,9 @@ const onPostgres = [
   'test/server/sign-in-limits.test.ts',
   'test/collectors/gitlab/evidence.test.ts',
   'test/collectors/github/scheduler.test.ts',
+  'test/server/ingest-http.test.ts',
+  'test/server/read-http.test.ts',
+  'test/collectors/junit/http.test.ts',
 ];
 
 export default defineConfig({

@@ -4,29 +4,35 @@ import { join } from 'node:path';
 import { loadConfig } from '../../server/config';
 import { startServer, type RunningServer } from '../../server/server';
 import { openDatabase, type Db } from '../../db/connection';
-import { testDatabase } from './postgres';
+import { adminQuery, testDatabase } from './postgres';
 import { sqliteOnly, testStore } from './store-choice';
 
 /**
  * A real server on a loopback port with its own database file; demo off unless asked. `db` is a
  * second connection to the server's file, for what a test sets up or checks in SQL beside the API.
  * In the postgres project (test/helpers/store-choice.ts) the server runs on a PostgreSQL database
- * of its own instead, and `db` fails when used (a suite that reads SQLite directly is SQLite-only).
+ * of its own instead, and `db` fails when used (a suite that reads SQLite directly is SQLite-only);
+ * `count` reads how many rows a table holds from either store.
  */
 export async function startTestServer(
   env: Record<string, string> = {},
   now?: () => number,
   log: (msg: string) => void = () => {},
-): Promise<RunningServer & { db: Db; stop: () => Promise<void> }> {
+): Promise<RunningServer & { db: Db; count: (table: string) => Promise<number>; stop: () => Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'deming-server-'));
   const pg = testStore() === 'postgres' ? await testDatabase() : null;
   const database = pg ? { DEMING_DATABASE_URL: pg.url, DEMING_DATABASE_POOL_SIZE: '4' } : {};
   const config = loadConfig({ DEMING_DB: join(dir, 'deming.db'), PORT: '0', DEMING_DEMO: 'off', ...database, ...env });
   const server = await startServer(config, { log, now });
   const db = pg ? sqliteOnly<Db>('startTestServer().db') : openDatabase(config.dbFile, { check: 'off' });
+  const count = async (table: string): Promise<number> =>
+    pg
+      ? Number((await adminQuery(pg.url, `SELECT count(*) AS n FROM ${table}`)).rows[0].n)
+      : (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   return {
     ...server,
     db,
+    count,
     stop: async () => {
       if (!pg) db.close();
       await server.close();

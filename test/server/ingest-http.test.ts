@@ -11,8 +11,7 @@ afterAll(async () => {
 });
 
 const events = (url: string) => `${url}/api/v1/events`;
-const stored = () =>
-  s.db.prepare('SELECT (SELECT count(*) FROM raw_events) AS raw, (SELECT count(*) FROM deployments) AS deployments').get();
+const stored = async () => ({ raw: await s.count('raw_events'), deployments: await s.count('deployments') });
 
 describe('POST /api/v1/events', () => {
   it('accepts one object, an array, and NDJSON, and is idempotent', async () => {
@@ -69,21 +68,21 @@ describe('POST /api/v1/events', () => {
     ['a wrong content type', 'type=deployment', 'text/plain', 415, 'unsupported_media_type', /application\/json or application\/x-ndjson/],
     ['a bad NDJSON line', `${JSON.stringify(deployment())}\n{oops\n`, 'application/x-ndjson', 400, 'malformed_json', /line 2/],
   ])('refuses %s with a message naming the field, storing nothing', async (_name, body, type, status, code, message) => {
-    const before = stored();
+    const before = await stored();
     const r = await post(events(s.url), body, { 'content-type': type });
     expect(r.status).toBe(status);
     expect(r.body.error.code).toBe(code);
     expect(r.body.error.message).toMatch(message);
     expect(Array.isArray(r.body.error.details)).toBe(true);
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 
   it('names the failing event of an array by its index, and stores none of the array', async () => {
-    const before = stored();
+    const before = await stored();
     const r = await post(events(s.url), [deployment({ id: 'ok-1' }), deployment({ id: 'bad', environment: '' })]);
     expect(r.status).toBe(400);
     expect(r.body.error.details).toEqual([{ path: '[1].environment', message: 'must not be empty' }]);
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 
   it('refuses an oversized body with 413', async () => {

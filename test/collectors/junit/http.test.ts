@@ -15,7 +15,7 @@ const fixture = (name: string) => readFileSync(new URL(`../../fixtures/junit/${n
 const sha = '9fceb02d0ae598e95dc970b74767f19372d61af8';
 const report = (xml: string, query: string, type = 'application/xml') =>
   post(`${s.url}/api/v1/test-reports?${query}`, xml, { 'content-type': type });
-const stored = () => s.db.prepare('SELECT (SELECT count(*) FROM raw_events) AS raw, (SELECT count(*) FROM ci_runs) AS runs').get();
+const stored = async () => ({ raw: await s.count('raw_events'), runs: await s.count('ci_runs') });
 
 describe('POST /api/v1/test-reports', () => {
   it.each([
@@ -105,12 +105,12 @@ describe('POST /api/v1/test-reports', () => {
     ],
     ['JSON', '{}', `service=a/b&sha=${sha}&name=t`, 'application/json', 415, 'unsupported_media_type', /application\/xml or text\/xml/],
   ])('refuses %s, storing nothing', async (_name, body, query, type, status, code, message) => {
-    const before = stored();
+    const before = await stored();
     const r = await report(body, query, type);
     expect(r.status).toBe(status);
     expect(r.body.error.code).toBe(code);
     expect(r.body.error.message).toMatch(message);
-    expect(stored()).toEqual(before);
+    expect(await stored()).toEqual(before);
   });
 
   it('refuses a report above the size limit with 413', async () => {
