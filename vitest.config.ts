@@ -22,6 +22,8 @@ const onPostgres = [
   'test/server/ingest-http.test.ts',
   'test/server/read-http.test.ts',
   'test/collectors/junit/http.test.ts',
+  'test/server/limits.test.ts',
+  'test/server/loops.test.ts',
 ];
 
 export default defineConfig({

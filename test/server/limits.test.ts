@@ -40,8 +40,7 @@ afterAll(async () => {
 });
 
 const TABLES = ['raw_events', 'deployments', 'changes', 'ci_runs', 'incidents', 'services', 'loops', 'sessions'];
-const stored = (s: Server) =>
-  Object.fromEntries(TABLES.map((t) => [t, (s.db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n]));
+const stored = async (s: Server) => Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, await s.count(t)])));
 
 async function send(s: Server, path: string, body: string | Buffer, type: string) {
   const res = await fetch(`${s.url}${path}`, {
@@ -58,10 +57,10 @@ async function send(s: Server, path: string, body: string | Buffer, type: string
 
 /** Sends a body the server must refuse, and checks that it stored nothing. */
 async function refused(s: Server, path: string, body: string | Buffer, type = 'application/json') {
-  const before = stored(s);
+  const before = await stored(s);
   const r = await send(s, path, body, type);
   expect(r.status).toBeGreaterThanOrEqual(400);
-  expect(stored(s)).toEqual(before);
+  expect(await stored(s)).toEqual(before);
   return r;
 }
 

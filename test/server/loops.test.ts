@@ -17,7 +17,7 @@ async function send(method: string, path: string, body?: unknown, headers: Recor
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
 }
-const loopCount = () => (s.db.prepare('SELECT count(*) AS n FROM loops').get() as { n: number }).n;
+const loopCount = () => s.count('loops');
 
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'deming-loops-'));
@@ -141,11 +141,11 @@ describe('planning, checking and acting on a loop', () => {
     ],
     ['a missing name', { name: '', from: '2026-03-09', to: '2026-03-16' }, 400, /name: must not be empty/],
   ])('refuses %s and changes nothing', async (_what, override, status, message) => {
-    const before = loopCount();
+    const before = await loopCount();
     const r = await send('POST', '/api/v1/loops', { scope: 'team:t1', name: 'Next', ...override });
     expect(r.status).toBe(status);
     expect(r.body.error.message).toMatch(message);
-    expect(loopCount()).toBe(before);
+    expect(await loopCount()).toBe(before);
   });
 
   it('refuses an unknown scope with 404', async () => {
@@ -212,7 +212,7 @@ describe('loop editing needs the editor role', () => {
         });
       expect((await call()).status).toBe(401);
       expect((await call('viewer-token-0123456789')).status).toBe(403);
-      expect((g.db.prepare('SELECT count(*) AS n FROM loops').get() as { n: number }).n).toBe(0);
+      expect(await g.count('loops')).toBe(0);
       expect((await call('editor-token-0123456789')).status).toBe(201);
       const audit = await (
         await fetch(`${g.url}/api/v1/loops/audit?scope=org`, { headers: { authorization: 'Bearer viewer-token-0123456789' } })
