@@ -79,3 +79,8 @@ export function reconcileBatch(model: IncidentModel, stored: StoredRecord[], rec
   }
   return batchOf(items, events, receivedAt);
 }
+
+/** What a pull that stopped on `e` reports: a stop (Ctrl-C, the server closing) keeps what it stored. */
+export function pullError(signal: AbortSignal | undefined, resource: string, e: unknown): { resource: string; message: string } {
+  return { resource, message: signal?.aborted ? 'stopped; what was stored stays stored' : (e as Error).message };
+}

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { serviceNameProblem, normaliseServiceName } from '../../common/identifiers';
 import { compilePattern, templateFields, type CompiledRule } from './mapping';
+import { parseDuration } from '../github/config';
 
 export const SEVERITIES = ['sev1', 'sev2', 'sev3', 'sev4', 'sev5'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -71,6 +72,25 @@ export const incidentSourceShape = {
   services: z.array(ruleSchema).default([]),
   links: z.object({ deploymentId: linkSchema, rootCauseSha: linkSchema, changeRequest: linkSchema }).partial().strict().optional(),
 };
+
+/** An interval setting: a duration, or off. */
+const durationText = z
+  .string({ error: 'expected a duration such as 15m, 1h or off' })
+  .regex(/^(off|\d+(s|m|h|d))$/, 'expected a duration such as 30s, 15m, 1h or off');
+
+/** The keys a source pulled on a schedule (PagerDuty, Jira, ServiceNow) takes beside {@link incidentSourceShape}. */
+export const pulledSourceShape = {
+  interval: durationText.default('15m'),
+  /** How far back the first pull reaches when `since` is not given. */
+  backfillDays: z.number().int().min(1).max(3650).default(90),
+};
+
+/** A pulled source's interval in ms (null: off), refused under a minute: `why` says whose limit it would spend. */
+export function pullIntervalMs(interval: string, at: string, why: string): number | null {
+  const ms = parseDuration(interval);
+  if (ms !== null && ms < 60_000) throw new IncidentConfigError(`${at}.interval: must be at least 1m (or off): ${why}.`);
+  return ms;
+}
 
 const sourceBase = z.object(incidentSourceShape).strict();
 export type IncidentSourceFile = z.infer<typeof sourceBase>;

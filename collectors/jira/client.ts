@@ -11,9 +11,9 @@
  */
 import { z } from 'zod';
 import type { JiraSettings } from './config';
-import { defaultTiming, getJson, type ClientTiming } from '../shared/get-json';
+import { defaultTiming, sendWithRetries, type ClientTiming } from '../shared/retry';
 
-export { defaultTiming, type ClientTiming } from '../shared/get-json';
+export { defaultTiming, type ClientTiming } from '../shared/retry';
 
 export class JiraHttpError extends Error {
   constructor(
@@ -73,17 +73,21 @@ export function createJiraClient(
   let requests = 0;
 
   const get = async (path: string, query: URLSearchParams): Promise<unknown> => {
-    const { status, body } = await getJson(`${settings.baseUrl}${path}${query.size > 0 ? `?${query}` : ''}`, {
+    const { status, body } = await sendWithRetries({
+      what: `GET ${path}`,
+      url: `${settings.baseUrl}${path}${query.size > 0 ? `?${query}` : ''}`,
       tool: 'Jira',
-      path,
-      baseUrl: settings.baseUrl,
-      headers: { authorization, accept: 'application/json', 'user-agent': 'deming' },
+      host: settings.baseUrl,
+      init: {
+        method: 'GET',
+        headers: { authorization, accept: 'application/json', 'user-agent': 'deming' },
+      },
       timing,
       signal: opts.signal,
       log: opts.log,
       messageOf,
       error: (code, message) => new JiraHttpError(code, message),
-      counted: () => requests++,
+      sent: () => requests++,
     });
     if (status === 401) throw new JiraHttpError(401, `Jira refused ${credentials}.`);
     if (status === 403)

@@ -15,7 +15,7 @@
  * one minute are still all read. What is stored stays when a run fails half-way; the next resumes.
  */
 import type { Collector, CollectorContext, CollectorRunResult } from '../types';
-import { incidentBatch } from '../incidents/apply';
+import { incidentBatch, pullError } from '../incidents/apply';
 import { reconcileIncidents } from '../incidents/reconcile';
 import type { SourceIncident } from '../incidents/model';
 import { fromJira } from './adapt';
@@ -115,8 +115,7 @@ export function createJiraCollector(o: JiraCollectorOptions): Collector {
         }
         progress(true);
       } catch (e) {
-        if (ctx.signal?.aborted) errors.push({ resource: 'jira', message: 'stopped; what was stored stays stored' });
-        else errors.push({ resource: 'jira', message: (e as Error).message });
+        errors.push(pullError(ctx.signal, 'jira', e));
       }
       return {
         collector: 'jira',

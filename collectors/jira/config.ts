@@ -11,6 +11,8 @@
 import { z } from 'zod';
 import {
   incidentSourceShape,
+  pulledSourceShape,
+  pullIntervalMs,
   IncidentConfigError,
   resolveIncidentModel,
   type IncidentModel,
@@ -18,11 +20,6 @@ import {
   type SourceTraits,
 } from '../incidents/config';
 import type { Outcome } from '../incidents/model';
-import { parseDuration } from '../github/config';
-
-const durationText = z
-  .string({ error: 'expected a duration such as 15m, 1h or off' })
-  .regex(/^(off|\d+(s|m|h|d))$/, 'expected a duration such as 30s, 15m, 1h or off');
 
 const outcome = z.enum(['cancelled', 'duplicate', 'not_an_incident'], { error: 'expected cancelled, duplicate or not_an_incident' });
 
@@ -52,9 +49,7 @@ export const jiraSourceSchema = z
     webhookUrlSecrets: z.array(z.string().min(16, 'a URL secret is at least 16 characters: it is all that guards the webhook')).optional(),
     /** The issue types a webhook's issue must be of to be read (any, when empty): give the webhook the same JQL as `jql`. */
     webhookIssueTypes: z.array(z.string().min(1).max(200)).default(['Incident']),
-    interval: durationText.default('15m'),
-    /** How far back the first pull reaches when `since` is not given. */
-    backfillDays: z.number().int().min(1).max(3650).default(90),
+    ...pulledSourceShape,
   })
   .strict();
 
@@ -137,9 +132,7 @@ const BASE_FIELDS = ['created', 'updated', 'resolutiondate', 'resolution', 'prio
 
 export function resolveJiraSettings(file: JiraSourceFile, env: NodeJS.ProcessEnv, threshold: Severity | undefined): JiraSettings {
   const at = 'incidents.jira';
-  const intervalMs = parseDuration(file.interval);
-  if (intervalMs !== null && intervalMs < 60_000)
-    throw new IncidentConfigError(`${at}.interval: must be at least 1m (or off): Jira Cloud limits API requests per account.`);
+  const intervalMs = pullIntervalMs(file.interval, at, 'Jira Cloud limits API requests per account');
   const baseUrl = file.baseUrl.replace(/\/+$/, '');
   const host = new URL(baseUrl).hostname;
   const edition = file.edition ?? (host.endsWith('.atlassian.net') ? 'cloud' : 'datacenter');

@@ -7,9 +7,9 @@
  * the run with what to do (an expired or revoked key is not retried).
  */
 import { z } from 'zod';
-import { defaultTiming, getJson, type ClientTiming } from '../shared/get-json';
+import { defaultTiming, sendWithRetries, type ClientTiming } from '../shared/retry';
 
-export { defaultTiming, type ClientTiming } from '../shared/get-json';
+export { defaultTiming, type ClientTiming } from '../shared/retry';
 
 export class PagerdutyHttpError extends Error {
   constructor(
@@ -58,14 +58,18 @@ export function createPagerdutyClient(
   let rateLimitRemaining: number | null = null;
 
   const get = async (path: string, query: URLSearchParams): Promise<{ status: number; body: unknown }> => {
-    const { status, body } = await getJson(`${settings.baseUrl}${path}${query.size > 0 ? `?${query}` : ''}`, {
+    const { status, body } = await sendWithRetries({
+      what: `GET ${path}`,
+      url: `${settings.baseUrl}${path}${query.size > 0 ? `?${query}` : ''}`,
       tool: 'PagerDuty',
-      path,
-      baseUrl: settings.baseUrl,
-      headers: {
-        authorization: `Token token=${settings.token}`,
-        accept: 'application/vnd.pagerduty+json;version=2',
-        'user-agent': 'deming',
+      host: settings.baseUrl,
+      init: {
+        method: 'GET',
+        headers: {
+          authorization: `Token token=${settings.token}`,
+          accept: 'application/vnd.pagerduty+json;version=2',
+          'user-agent': 'deming',
+        },
       },
       timing,
       signal: opts.signal,
@@ -77,7 +81,7 @@ export function createPagerdutyClient(
         if (Number.isFinite(remaining)) rateLimitRemaining = remaining;
       },
       error: (code, message) => new PagerdutyHttpError(code, message),
-      counted: () => requests++,
+      sent: () => requests++,
     });
     if (status === 401)
       throw new PagerdutyHttpError(

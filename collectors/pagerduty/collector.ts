@@ -8,7 +8,7 @@
  * since is resolved here too. What is stored stays when a run fails half-way; the next resumes.
  */
 import type { Collector, CollectorContext, CollectorRunResult } from '../types';
-import { incidentBatch } from '../incidents/apply';
+import { incidentBatch, pullError } from '../incidents/apply';
 import { reconcileIncidents } from '../incidents/reconcile';
 import type { SourceIncident } from '../incidents/model';
 import { fromPagerduty } from './adapt';
@@ -97,8 +97,7 @@ export function createPagerdutyCollector(o: PagerdutyCollectorOptions): Collecto
         }
         progress(true);
       } catch (e) {
-        if (ctx.signal?.aborted) errors.push({ resource: 'pagerduty', message: 'stopped; what was stored stays stored' });
-        else errors.push({ resource: 'pagerduty', message: (e as Error).message });
+        errors.push(pullError(ctx.signal, 'pagerduty', e));
       }
       return {
         collector: 'pagerduty',

@@ -8,18 +8,14 @@
 import { z } from 'zod';
 import {
   incidentSourceShape,
+  pulledSourceShape,
+  pullIntervalMs,
   IncidentConfigError,
   resolveIncidentModel,
   type IncidentModel,
   type Severity,
   type SourceTraits,
 } from '../incidents/config';
-import { parseDuration } from '../github/config';
-
-/** An interval setting: a duration, or off. */
-export const durationText = z
-  .string({ error: 'expected a duration such as 15m, 1h or off' })
-  .regex(/^(off|\d+(s|m|h|d))$/, 'expected a duration such as 30s, 15m, 1h or off');
 
 export const pagerdutySourceSchema = z
   .object({
@@ -32,9 +28,7 @@ export const pagerdutySourceSchema = z
     webhookSecrets: z.array(z.string().min(8, 'a webhook secret is at least 8 characters: copy it from the subscription')).optional(),
     /** Only these PagerDuty services' incidents are pulled (all when not given). */
     serviceIds: z.array(z.string().regex(/^[A-Z0-9]{1,20}$/, 'expected a PagerDuty service id such as PABC123')).optional(),
-    interval: durationText.default('15m'),
-    /** How far back the first pull reaches when `since` is not given. */
-    backfillDays: z.number().int().min(1).max(3650).default(90),
+    ...pulledSourceShape,
   })
   .strict();
 
@@ -72,9 +66,7 @@ export function resolvePagerdutySettings(
   env: NodeJS.ProcessEnv,
   threshold: Severity | undefined,
 ): PagerdutySettings {
-  const intervalMs = parseDuration(file.interval);
-  if (intervalMs !== null && intervalMs < 60_000)
-    throw new IncidentConfigError('incidents.pagerduty.interval: must be at least 1m (or off): PagerDuty limits API requests per key.');
+  const intervalMs = pullIntervalMs(file.interval, 'incidents.pagerduty', 'PagerDuty limits API requests per key');
   const envSecrets = env.DEMING_PAGERDUTY_WEBHOOK_SECRETS?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);

@@ -15,7 +15,7 @@
  * committed in the same second as the cursor but ordered before it by sys_id is read then.
  */
 import type { Collector, CollectorContext, CollectorRunResult } from '../types';
-import { incidentBatch } from '../incidents/apply';
+import { incidentBatch, pullError } from '../incidents/apply';
 import { reconcileIncidents } from '../incidents/reconcile';
 import type { SourceIncident } from '../incidents/model';
 import { CHANGE_FIELDS, fromServicenow, fromServicenowChange, INCIDENT_FIELDS, servicenowTime, servicenowTimeText } from './adapt';
@@ -183,8 +183,7 @@ export function createServicenowCollector(
         }
         progress(CURSOR.resource, true);
       } catch (e) {
-        if (ctx.signal?.aborted) errors.push({ resource: 'servicenow', message: 'stopped; what was stored stays stored' });
-        else errors.push({ resource: 'servicenow', message: (e as Error).message });
+        errors.push(pullError(ctx.signal, 'servicenow', e));
       }
       return {
         collector: 'servicenow',

@@ -12,14 +12,14 @@
 import { z } from 'zod';
 import {
   incidentSourceShape,
+  pulledSourceShape,
+  pullIntervalMs,
   IncidentConfigError,
   resolveIncidentModel,
   type IncidentModel,
   type Severity,
   type SourceTraits,
 } from '../incidents/config';
-import { parseDuration } from '../github/config';
-import { durationText } from '../pagerduty/config';
 
 /** The incident fields a rule may match (references as sys_id, and their dot-walked names). */
 export const SERVICENOW_RULE_FIELDS = ['cmdb_ci', 'cmdb_ci.name', 'business_service', 'business_service.name', 'category'] as const;
@@ -45,9 +45,7 @@ export const servicenowSourceSchema = z
       .optional(),
     /** Read the change_request table too: approval and implementation times beside the deployment that carried each. */
     changeRequests: z.boolean().default(false),
-    interval: durationText.default('15m'),
-    /** How far back the first pull reaches when `since` is not given. */
-    backfillDays: z.number().int().min(1).max(3650).default(90),
+    ...pulledSourceShape,
   })
   .strict();
 
@@ -103,9 +101,7 @@ export function resolveServicenowSettings(
   threshold: Severity | undefined,
 ): ServicenowSettings {
   const at = 'incidents.servicenow';
-  const intervalMs = parseDuration(file.interval);
-  if (intervalMs !== null && intervalMs < 60_000)
-    throw new IncidentConfigError(`${at}.interval: must be at least 1m (or off): ServiceNow limits API requests per user.`);
+  const intervalMs = pullIntervalMs(file.interval, at, 'ServiceNow limits API requests per user');
   if (file.username && file.clientId)
     throw new IncidentConfigError(`${at}: give either username (basic) or clientId (OAuth client credentials), not both.`);
   if (!file.username && !file.clientId)

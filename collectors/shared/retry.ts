@@ -1,6 +1,7 @@
 /**
- * What the API clients of incident sources (PagerDuty, ServiceNow) share: how long they wait and
- * how often they try again, and a wait that a stop (Ctrl-C, the server closing) cuts short.
+ * What the API clients of incident sources (PagerDuty, Jira, ServiceNow) share: one request (a GET,
+ * or a POST with a body) retried where that is worth it, how long they wait and how often they try
+ * again, and a wait that a stop (Ctrl-C, the server closing) cuts short.
  */
 
 export interface ClientTiming {
@@ -44,8 +45,8 @@ export interface RetriedRequest {
   timing: ClientTiming;
   signal?: AbortSignal;
   log?: (m: string) => void;
-  /** The seconds a 429 asks to wait, from its headers (`Retry-After` when not given). */
-  waitOf?: (headers: Headers) => string | null;
+  /** Seconds a 429 asks to wait when `Retry-After` does not say (PagerDuty's `ratelimit-reset`). */
+  waitHeader?: string;
   /** The tool's error message in a body, for messages. */
   messageOf: (body: unknown) => string;
   /** The client's error type. */
@@ -57,8 +58,8 @@ export interface RetriedRequest {
 }
 
 /**
- * One request, with an API's usual faults handled: a 429 waits for the seconds it asks (given up
- * past `maxWaitSeconds` or the retries), a 5xx, a body cut short, a dropped connection or no answer
+ * One request, with an API's usual faults handled: a 429 (or a 503 saying `Retry-After`) waits for
+ * the seconds it asks (given up past `maxWaitSeconds` or the retries), any other 5xx, a body cut short, a dropped connection or no answer
  * in time is tried again with an exponential back-off. Any other answer is returned, its body
  * parsed as JSON (null when empty), for the client to judge.
  */
@@ -89,11 +90,11 @@ export async function sendWithRetries(r: RetriedRequest): Promise<{ status: numb
     } catch {
       cut = true;
     }
-    if (res.status === 429) {
-      const wait = Number((r.waitOf ?? ((h: Headers) => h.get('retry-after')))(res.headers) ?? NaN);
-      const seconds = Number.isFinite(wait) && wait >= 0 ? wait : 2 ** attempt;
+    const asked = Number(res.headers.get('retry-after') ?? (r.waitHeader ? res.headers.get(r.waitHeader) : null) ?? NaN);
+    if (res.status === 429 || (res.status === 503 && Number.isFinite(asked))) {
+      const seconds = Number.isFinite(asked) && asked >= 0 ? asked : 2 ** attempt;
       if (attempt >= timing.retries || seconds > timing.maxWaitSeconds)
-        throw r.error(429, `${r.what}: ${r.tool}'s rate limit is spent (it asks to wait ${seconds} s); the next run goes on`);
+        throw r.error(res.status, `${r.what}: ${r.tool}'s rate limit is spent (it asks to wait ${seconds} s); the next run goes on`);
       r.log?.(`${r.tool.toLowerCase()}: rate limited; waiting ${seconds} s`);
       await sleep(seconds * timing.retryBaseMs, signal);
       continue;

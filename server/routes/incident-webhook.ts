@@ -1,6 +1,6 @@
 /**
  * What every incident source's webhook does once the delivery is authenticated and read
- * (PagerDuty, Jira): a delivery seen before is acknowledged (202) and not applied again; an
+ * (PagerDuty, Jira, ServiceNow): a delivery seen before is acknowledged (202) and not applied again; an
  * event that tells no incident is remembered and acknowledged; an incident goes through the
  * incident model and the one ingest path with its record and the delivery's id, in one
  * transaction (so two copies racing store once), and the answer says what became of it.

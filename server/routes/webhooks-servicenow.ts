@@ -18,7 +18,7 @@ import { HttpError } from '../errors';
 import { fromServicenow, fromServicenowChange } from '../../collectors/servicenow/adapt';
 import { DeliveryRecordedAlready } from '../../db/store';
 import { oneOfSecrets, parseJsonBody, rawBody } from './webhook-kit';
-import { answerDuplicate, deliverIncident } from './incident-delivery';
+import { acknowledgeIgnored, answeredAsDuplicate, storeIncidentDelivery } from './incident-webhook';
 
 const SOURCE = 'servicenow';
 /** A record of a few dozen fields is a few kilobytes. */
@@ -76,8 +76,8 @@ export function servicenowWebhookRouter(ctx: AppContext): Router {
     }
     const { table, record } = parsed.data;
     const deliveryId = `${table}:${record.sys_id}:${record.sys_mod_count}`;
-    const delivery = { source: SOURCE, deliveryId, event: table, at: ctx.now() };
-    if (await ctx.store.findDelivery(SOURCE, deliveryId)) return answerDuplicate(ctx, res, SOURCE, deliveryId);
+    const d = { source: SOURCE, deliveryId, event: table };
+    if (await answeredAsDuplicate(ctx, res, d)) return;
     if (table === 'change_request' && sn.changeRequests) {
       const change = fromServicenowChange(record);
       if ('error' in change) throw new HttpError(400, 'invalid_payload', `record.${change.error}`);
@@ -86,23 +86,19 @@ export function servicenowWebhookRouter(ctx: AppContext): Router {
           events: [],
           defaultSource: SOURCE,
           outOfRange: 'skip',
-          alsoStore: { delivery, changeRequests: { items: [change], receivedAt: ctx.now() } },
+          alsoStore: { delivery: { ...d, at: ctx.now() }, changeRequests: { items: [change], receivedAt: ctx.now() } },
         });
       } catch (e) {
-        if (e instanceof DeliveryRecordedAlready) return answerDuplicate(ctx, res, SOURCE, deliveryId);
+        if (e instanceof DeliveryRecordedAlready && (await answeredAsDuplicate(ctx, res, d))) return;
         throw e;
       }
       res.status(200).json({ changeRequest: change.number, stored: true });
       return;
     }
-    if (table !== 'incident') {
-      await ctx.store.recordDelivery(delivery);
-      res.status(202).json({ ignored: `a record of ${table} is not read: acknowledged` });
-      return;
-    }
+    if (table !== 'incident') return acknowledgeIgnored(ctx, res, d, `a record of ${table} is not read: acknowledged`);
     const incident = fromServicenow(record, sn.instanceUrl, sn.severityField);
     if ('error' in incident) throw new HttpError(400, 'invalid_payload', `record.${incident.error}`);
-    await deliverIncident(ctx, res, { delivery, model: sn.model, incident, path: 'record' });
+    await storeIncidentDelivery(ctx, res, { ...d, model: sn.model, incident, path: 'record' });
   });
   return r;
 }
