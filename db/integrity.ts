@@ -83,13 +83,13 @@ export function startBackgroundCheck(db: Db, mode: CheckMode, now: () => number,
       check.state = 'damaged';
       // Damage is never forgotten, and it outranks a full disk (db/faults.ts).
       db.fault = { kind: 'damaged', since: check.finishedAt, sqlite: `${pragma} found: ${said}` };
-      log(`database: ${pragma} found damage in ${db.name} (${said}); writes are refused from now on`);
+      log(`${pragma} found damage in ${db.name} (${said}); writes are refused from now on`);
     } else if (answer.ok) {
       check.state = 'ok';
-      log(`database: ${pragma} found ${db.name} intact in ${Math.round((check.finishedAt - check.startedAt!) / 1000)} s`);
+      log(`${pragma} found ${db.name} intact in ${Math.round((check.finishedAt - check.startedAt!) / 1000)} s`);
     } else {
       check.state = 'failed';
-      log(`database: ${pragma} of ${db.name} could not run (${said}); the file was not checked`);
+      log(`${pragma} of ${db.name} could not run (${said}); the file was not checked`);
     }
   });
 }

@@ -245,7 +245,7 @@ export function openStore(file: string, opts: StoreOptions = {}): SqliteStore {
   const db = openDatabase(file, opts);
   const now = opts.now ?? Date.now;
   const checked = opts.checkInBackground
-    ? startBackgroundCheck(db, opts.check ?? 'quick', now, opts.log ?? ((msg) => console.error(`[deming] ${msg}`)))
+    ? startBackgroundCheck(db, opts.check ?? 'quick', now, opts.log ?? ((msg) => console.error(`[deming] database: ${msg}`)))
     : Promise.resolve();
   return { ...sqliteStore(db, now), checked };
 }
