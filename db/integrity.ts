@@ -6,7 +6,9 @@
  * file (db/faults.ts): health says so, and every write is refused from then on.
  *
  * The worker runs one statement; it cannot be stopped in the middle of it, so it does not keep
- * the process alive, and closing the store does not wait for it.
+ * the process alive. Closing the store waits a moment for it (a small file's check is done in
+ * milliseconds, and a connection still opening the file as the process ends, or as its folder is
+ * removed, races with that), then stops the thread and leaves the check unfinished.
  */
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
@@ -50,8 +52,8 @@ export interface CheckAnswer {
   text: string;
 }
 
-/** Runs the check on `file` in a worker thread; resolves with its answer, never rejects. */
-export function runCheckInWorker(file: string, mode: 'quick' | 'full'): Promise<CheckAnswer> {
+/** Runs the check on `file` in a worker thread; resolves with its answer, never rejects. `signal` stops the thread. */
+export function runCheckInWorker(file: string, mode: 'quick' | 'full', signal?: AbortSignal): Promise<CheckAnswer> {
   return new Promise((resolve) => {
     const worker = new Worker(WORKER, {
       eval: true,
@@ -61,21 +63,32 @@ export function runCheckInWorker(file: string, mode: 'quick' | 'full'): Promise<
     worker.once('message', (m: CheckAnswer) => resolve(m));
     worker.once('error', (e) => resolve({ ok: false, text: e.message }));
     worker.once('exit', (code) => resolve({ ok: false, text: `the check's thread stopped (exit code ${code})` }));
+    signal?.addEventListener('abort', () => void worker.terminate(), { once: true });
   });
+}
+
+/** A check running beside the server: `done` settles when it has answered or was stopped. */
+export interface BackgroundCheck {
+  done: Promise<void>;
+  /** Waits up to `ms` for the answer, then stops the thread (the check is left unfinished). */
+  finish(ms: number): Promise<void>;
 }
 
 /**
  * Starts the check of `db`'s file in the background and records what it finds on `db`: its state
  * for health, and a damaged file as the connection's fault. `log` hears the outcome.
  */
-export function startBackgroundCheck(db: Db, mode: CheckMode, now: () => number, log: (msg: string) => void): Promise<void> {
+export function startBackgroundCheck(db: Db, mode: CheckMode, now: () => number, log: (msg: string) => void): BackgroundCheck {
   if (mode === 'off' || db.name === ':memory:') {
     db.check = { mode, state: 'off', startedAt: null, finishedAt: null };
-    return Promise.resolve();
+    return { done: Promise.resolve(), finish: () => Promise.resolve() };
   }
   const check: IntegrityCheckState = (db.check = { mode, state: 'running', startedAt: now(), finishedAt: null });
   const pragma = pragmaOf(mode);
-  return runCheckInWorker(db.name, mode).then((answer) => {
+  const stop = new AbortController();
+  let stopping = false;
+  const done = runCheckInWorker(db.name, mode, stop.signal).then((answer) => {
+    if (stopping) return;
     check.finishedAt = now();
     const said = answer.text.replace(/\s+/g, ' ').slice(0, 300);
     const damaged = answer.ok ? answer.text !== 'ok' : /^SQLITE_(CORRUPT|NOTADB)/.test(answer.code ?? '');
@@ -92,4 +105,19 @@ export function startBackgroundCheck(db: Db, mode: CheckMode, now: () => number,
       log(`${pragma} of ${db.name} could not run (${said}); the file was not checked`);
     }
   });
+  return {
+    done,
+    async finish(ms) {
+      let timer: NodeJS.Timeout | undefined;
+      const waited = await Promise.race([
+        done.then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms).unref())),
+      ]);
+      clearTimeout(timer);
+      if (waited) return;
+      // (The thread stops once its statement returns; the process need not wait for that.)
+      stopping = true;
+      stop.abort();
+    },
+  };
 }

@@ -241,13 +241,25 @@ export type SqliteStore = Store & {
   readonly checked: Promise<void>;
 };
 
+/** How long closing waits for a background integrity check to answer before stopping it. */
+const CHECK_WAIT_AT_CLOSE_MS = 2_000;
+
 export function openStore(file: string, opts: StoreOptions = {}): SqliteStore {
   const db = openDatabase(file, opts);
   const now = opts.now ?? Date.now;
-  const checked = opts.checkInBackground
+  const check = opts.checkInBackground
     ? startBackgroundCheck(db, opts.check ?? 'quick', now, opts.log ?? ((msg) => console.error(`[deming] database: ${msg}`)))
-    : Promise.resolve();
-  return { ...sqliteStore(db, now), checked };
+    : null;
+  const store = sqliteStore(db, now);
+  return {
+    ...store,
+    checked: check?.done ?? Promise.resolve(),
+    // The check's own connection is closed before this one (a large file's check is stopped).
+    close: async () => {
+      await check?.finish(CHECK_WAIT_AT_CLOSE_MS);
+      await store.close();
+    },
+  };
 }
 
 function sqliteStore(db: Connection, now: () => number): Omit<SqliteStore, 'checked'> {

@@ -1,9 +1,10 @@
-import { mkdtempSync, openSync, writeSync, closeSync, existsSync } from 'node:fs';
+import { mkdtempSync, openSync, writeSync, closeSync, existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../../db/connection';
+import { openStore } from '../../db/store';
 import { loadConfig } from '../../server/config';
 import { ingest } from '../helpers/db';
 import { scenarioEvents } from '../helpers/scenario';
@@ -190,5 +191,22 @@ describe('graceful shutdown', () => {
     const db = openDatabase(file, { check: 'full' });
     expect((db.prepare('SELECT count(*) AS n FROM deployments').get() as { n: number }).n).toBe(10);
     db.close();
+  });
+});
+
+describe('closing right after opening', () => {
+  it('leaves nothing behind: the check beside the store has finished with the file before the close returns', async () => {
+    // A server stopped moments after its start (a test, a failed start) used to return from its
+    // close while the check's thread was still opening the file, so that thread re-created the
+    // write-ahead log files afterwards, and removing the folder failed with ENOTEMPTY.
+    for (let i = 0; i < 10; i++) {
+      const dir = mkdtempSync(join(tmpdir(), 'deming-close-'));
+      const store = openStore(join(dir, 'deming.db'), { checkInBackground: true, log: () => {} });
+      await store.close();
+      // (Time for a thread still starting to reach the file, as it did.)
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(readdirSync(dir)).toEqual(['deming.db']);
+      rmSync(dir, { recursive: true });
+    }
   });
 });
