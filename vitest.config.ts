@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * The suites that run a second time on PostgreSQL (the `postgres` project, DEMING_TEST_STORE=postgres:
@@ -38,8 +38,19 @@ export default defineConfig({
     reporters: ['default', './test/summary-reporter.ts'],
     projects: [
       // (include per project: a project's include is added to the root's, not put in its place)
-      { extends: true, test: { name: 'sqlite', include: ['test/**/*.test.ts', 'test/**/*.test.tsx'] } },
-      { extends: true, test: { name: 'postgres', include: onPostgres, env: { DEMING_TEST_STORE: 'postgres' } } },
+      {
+        extends: true,
+        test: {
+          name: 'sqlite',
+          include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
+          exclude: [...configDefaults.exclude, 'test/multi/**'],
+        },
+      },
+      // test/multi: several Deming processes on one PostgreSQL database (issue 23), on PostgreSQL only.
+      {
+        extends: true,
+        test: { name: 'postgres', include: [...onPostgres, 'test/multi/**/*.test.ts'], env: { DEMING_TEST_STORE: 'postgres' } },
+      },
     ],
   },
 });
