@@ -19,6 +19,7 @@ import { reconcileIncidents } from '../collectors/incidents/reconcile';
 import { createStatusBoard } from './collectors/status';
 import { remapConfiguredSources } from './collectors/declared';
 import { createReadState } from './read/state';
+import { prepareSummaries } from './read';
 import { factSnapshotFile, keepFacts, loadFacts } from './metrics/fact-snapshot';
 
 export interface RunningServer {
@@ -149,7 +150,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const keysFile = factsFile && `${config.dbFile}-keys.snapshot`;
   const keepFactsNow = async () => {
     if (!factsFile) return;
-    const kept = await keepFacts(reads.facts, store, factsFile, config.leadTimeFrom);
+    const kept = await keepFacts(reads.facts, store, factsFile, config.leadTimeFrom, reads.summaryWindows.get());
     if (kept !== null) log(`metrics: kept the facts of ${kept} services in ${factsFile} for the next start`);
   };
   const warming = (async () => {
@@ -159,10 +160,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       if ('problem' in loaded) {
         if (loaded.problem !== 'there is none')
           log(`metrics: not using the facts kept in ${factsFile}: ${loaded.problem}; building every service`);
-      } else
+      } else {
         log(
           `metrics: loaded the facts of ${loaded.taken} services from ${factsFile} in ${Math.round(performance.now() - t0)} ms; ${loaded.changed} changed since, built again`,
         );
+        // The summaries asked for before this start: computed again once the facts are held (server/read/summary.ts), and kept again.
+        for (const [from, to] of [...loaded.summaries].reverse()) reads.summaryWindows.add(from, to);
+      }
     }
     const org = await reads.org.current();
     const built = reads.facts.builds;
@@ -175,6 +179,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   })()
     .catch((e: Error) => log(`metrics: building the fact index failed (${e.message}); figures are built on demand instead`))
     .finally(() => building.delete('facts'));
+  const preparing = warming
+    .then(async () => {
+      const t0 = performance.now();
+      const n = await prepareSummaries(ctx, reads.summaryWindows.get(), () => closing);
+      if (n > 0)
+        log(
+          `metrics: prepared the summary of ${n} window${n === 1 ? '' : 's'} asked for before this start in ${Math.round(performance.now() - t0)} ms`,
+        );
+    })
+    .catch((e: Error) => log(`metrics: preparing the summaries last asked for failed (${e.message}); they are computed when asked`));
   // And the idempotency keys' index, so the first batch after a start does not build it.
   const warmingKeys = store
     .warmKeyIndex({ stopped: () => closing, ...(keysFile ? { snapshot: keysFile } : {}) })
@@ -197,6 +211,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       closing = true;
       await collectors.stop();
       await warming;
+      await preparing;
       await warmingKeys;
       // What was built is kept for the next start (a failure to keep it costs only that start's building).
       await keepFactsNow().catch((e: Error) => log(`metrics: keeping the facts for the next start failed (${e.message})`));

@@ -13,6 +13,10 @@
  * with this `leadTimeFrom`, and stamped with this file at this state or later (db/file-stamp.ts);
  * otherwise every service is built as before. It never decides a figure: a service it holds is
  * either unchanged since or built again.
+ *
+ * It also keeps the windows the executive summary was last asked for (questions, never answers):
+ * the next start computes those summaries again in the background once the facts are loaded
+ * (server/read/summary.ts), so the first one asked after a start is already in the answer cache.
  */
 import type { FileStamp, Store } from '../../db/store';
 import { readSnapshot, writeSnapshot, type Column } from '../../common/snapshot-file';
@@ -29,7 +33,17 @@ interface Header {
   stamp: FileStamp;
   /** Per service: id, incidentsFrom, reworkFrom, firstDeploymentId. */
   services: [number, number | null, number | null, number | null][];
+  /** The summary windows last asked for, [from, to] in epoch ms, most recent first (absent before issue 21's second part). */
+  summaries?: [number, number][];
 }
+
+/** A window read back from a kept file: two finite instants in order, at most 10 years apart (what `parseWindow` accepts). */
+const isWindow = (w: unknown): w is [number, number] =>
+  Array.isArray(w) &&
+  w.length === 2 &&
+  w.every((t) => typeof t === 'number' && Number.isFinite(t) && Math.abs(t) <= 8.64e15) &&
+  w[0] < w[1] &&
+  w[1] - w[0] <= 10 * 366 * 86_400_000;
 
 /** Where the fact index of the database at `dbFile` is kept (none for an in-memory database). */
 export function factSnapshotFile(dbFile: string): string | null {
@@ -64,7 +78,13 @@ function columnsOf(f: ServiceFacts): Column[] {
  * service changed in between is built again at the next start, never missed). Returns how many
  * services it kept, or null when there was nothing current to keep.
  */
-export async function keepFacts(index: FactIndex, store: Store, file: string, leadTimeFrom: string): Promise<number | null> {
+export async function keepFacts(
+  index: FactIndex,
+  store: Store,
+  file: string,
+  leadTimeFrom: string,
+  summaries: readonly [number, number][] = [],
+): Promise<number | null> {
   const stamp = await store.fileStamp();
   // Facts built before another process wrote are dropped here, so what is kept is current.
   await index.checkOtherWriters();
@@ -75,14 +95,18 @@ export async function keepFacts(index: FactIndex, store: Store, file: string, le
     leadTimeFrom,
     stamp,
     services: held.map((f) => [f.id, f.evidence.incidentsFrom, f.evidence.reworkFrom, f.firstDeploymentId]),
+    summaries: [...summaries],
   };
   // A service's arrays never change once built (a change builds new ones), so they can be written while the server runs.
   await writeSnapshot(file, header, held.flatMap(columnsOf));
   return held.length;
 }
 
-/** What a start made of the kept facts: how many services it took, and how many it must build again; or why it took none. */
-export type FactsLoad = { taken: number; changed: number } | { problem: string };
+/**
+ * What a start made of the kept facts: how many services it took, how many it must build again,
+ * and the summary windows last asked for; or why it took none.
+ */
+export type FactsLoad = { taken: number; changed: number; summaries: [number, number][] } | { problem: string };
 
 /** Loads the facts kept in `file` into `index`, for the services unchanged since they were kept. */
 export async function loadFacts(index: FactIndex, store: Store, file: string, leadTimeFrom: string): Promise<FactsLoad> {
@@ -130,5 +154,10 @@ export async function loadFacts(index: FactIndex, store: Store, file: string, le
     asked,
     since.dataVersion,
   );
-  return { taken, changed: facts.length - facts.filter((f) => !changed.has(f.id)).length };
+  return {
+    taken,
+    changed: facts.length - facts.filter((f) => !changed.has(f.id)).length,
+    // Only well-formed windows: the file is a cache, whatever it says is checked before use.
+    summaries: Array.isArray(h.summaries) ? h.summaries.filter(isWindow) : [],
+  };
 }

@@ -9,7 +9,26 @@ import { createOrganisation, type Organisation } from '../org';
 
 export interface ReadState extends MetricsState {
   org: Organisation;
+  /** The windows the executive summary was last asked for with a fixed end, kept for the next start (server/read/summary.ts). */
+  summaryWindows: RecentWindows;
 }
+
+/** The last few distinct windows, most recent first. */
+export class RecentWindows {
+  private list: [number, number][] = [];
+  constructor(private readonly max: number) {}
+
+  add(from: number, to: number): void {
+    this.list = [[from, to] as [number, number], ...this.list.filter(([f, t]) => f !== from || t !== to)].slice(0, this.max);
+  }
+
+  get(): [number, number][] {
+    return this.list.map(([f, t]) => [f, t]);
+  }
+}
+
+/** How many summary windows are kept: each costs a summary's computation at the next start (seconds at government size). */
+const SUMMARY_WINDOWS = 3;
 
 const noStarts: ReadonlyMap<number, number> = new Map();
 
@@ -21,6 +40,7 @@ export function createReadState(store: StoreReads): ReadState {
   return {
     ...metrics,
     org,
+    summaryWindows: new RecentWindows(SUMMARY_WINDOWS),
     close() {
       metrics.close();
       org.close();

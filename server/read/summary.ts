@@ -71,6 +71,24 @@ export async function summaryTable(ctx: ReadContext, from: number, to: number): 
   };
 }
 
+/**
+ * Computes again, in the background after a start, the summaries of the windows asked for before
+ * it (kept with the facts, server/metrics/fact-snapshot.ts), so the first summary asked after a
+ * start is served from the answer cache: the same computation as a request's, on the same facts,
+ * so the same answer, and dropped like any cached answer when a write touches its services.
+ * Stops between windows when `stopped()` says so. Returns how many it computed.
+ */
+export async function prepareSummaries(ctx: ReadContext, windows: readonly [number, number][], stopped: () => boolean): Promise<number> {
+  let n = 0;
+  // The oldest first, so the most recent ends as the most recently used in the cache.
+  for (const [from, to] of [...windows].reverse()) {
+    if (stopped()) break;
+    await summaryTable(ctx, from, to);
+    n++;
+  }
+  return n;
+}
+
 /** `GET /api/v1/children`: the figures of each scope one level down that holds a service. */
 export async function childrenTable(ctx: ReadContext, parent: ResolvedScope, from: number, to: number): Promise<Table<ChildrenResponse>> {
   const children = (await ctx.reads.org.current()).children(parent.scope);

@@ -11,7 +11,10 @@ export function summaryRouter(ctx: AppContext): Router {
   const r = Router();
   r.get('/api/v1/summary', requireRole(ctx.auth, 'viewer'), async (req, res) => {
     const { from, to } = parseWindow(req.query, ctx.now());
-    sendTable(req, res, await summaryTable(ctx, from, to));
+    const table = await summaryTable(ctx, from, to);
+    // A window with a fixed end is asked for again as it was (a link, a bookmark): the next start prepares it.
+    if (req.query.to !== undefined) ctx.reads.summaryWindows.add(from, to);
+    sendTable(req, res, table);
   });
 
   r.get('/api/v1/children', requireRole(ctx.auth, 'viewer'), async (req, res) => {

@@ -185,4 +185,39 @@ describe('the start from what the last run kept', () => {
     await freshOther.server.close();
     expect(readFileSync(`${other}-facts.snapshot`).length).toBeGreaterThan(0);
   }, 240_000);
+
+  it('prepares the summary of the window last asked for: the first one after a restart is served from what the start computed, and equals a recomputation', async () => {
+    const prepared = join(dir, 'prepared.db');
+    copyFileSync(file, prepared);
+    const window = `from=${new Date(FROM).toISOString()}&to=${new Date(TO).toISOString()}`;
+    const summary = async (server: RunningServer, query: string) => {
+      const res = await fetch(`${server.url}/api/v1/summary?${query}`);
+      expect(res.status).toBe(200);
+      return res.json();
+    };
+    const first = await start(prepared);
+    const asked = await summary(first.server, window);
+    // A window up to "now" (no `to`) is not kept: it is never asked for again as it was.
+    await summary(first.server, `from=${new Date(FROM).toISOString()}`);
+    await first.server.close();
+
+    const second = await start(prepared);
+    await expect
+      .poll(() => second.logged.join('\n'), { timeout: 60_000 })
+      .toMatch(/prepared the summary of 1 window asked for before this start/);
+    const answers = second.server.ctx.reads.answers;
+    const misses = answers.misses;
+    const hits = answers.hits;
+    const served = await summary(second.server, window);
+    // Every figure of it (the organisation's and each department's metrics, trend and figures since the baseline) came from the start's work.
+    expect(answers.misses).toBe(misses);
+    expect(answers.hits - hits).toBe(1 + 3 * (served as { departments: unknown[] }).departments.length);
+    // Dropping everything held makes the next answer a recomputation from the file: the same.
+    second.server.ctx.reads.facts.clear();
+    const recomputed = await summary(second.server, window);
+    expect(answers.misses).toBeGreaterThan(misses);
+    expect(served).toEqual(recomputed);
+    expect(served).toEqual(asked);
+    await second.server.close();
+  }, 240_000);
 });
