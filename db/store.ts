@@ -75,6 +75,7 @@ export type * from './reads';
 export { DeliveryRecordedAlready, DELIVERY_MEMORY_MS } from './queries/webhook-deliveries';
 export { DatabaseCheckError } from './connection';
 export { faultKind, faultMessage } from './faults';
+export { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './unavailable';
 
 /** One batch of a group commit: validated events and how to store them. */
 export interface GroupBatch {

@@ -1,7 +1,7 @@
 /** The one error shape of DESIGN.md and the middleware that answers with it. */
 import type { ErrorRequestHandler } from 'express';
 import { IngestValidationError, type FieldIssue } from '../common/validate-events';
-import { faultKind, faultMessage, type DatabaseFaultKind, type Store } from '../db/store';
+import { faultKind, faultMessage, isDatabaseUnavailable, RETRY_AFTER_SECONDS, type DatabaseFaultKind, type Store } from '../db/store';
 
 export class HttpError extends Error {
   constructor(
@@ -43,6 +43,11 @@ async function asDatabaseFault<T>(e: T, store: Pick<Store, 'noteError'> | undefi
   return kind ? new DatabaseFaultError(kind, (e as Error).message) : e;
 }
 
+/** What a client is told while the database cannot be reached. */
+export const UNAVAILABLE_MESSAGE =
+  `The database cannot be reached for now (it may be restarting): this request may not have been stored. ` +
+  `Send it again after ${RETRY_AFTER_SECONDS} seconds (Retry-After); events sent again are stored once.`;
+
 /**
  * Turns anything thrown in a route into the error shape; never leaks internals on a 500. With
  * the store, a full disk or a damaged file is remembered for `GET /api/v1/health`.
@@ -55,6 +60,11 @@ export function errorMiddleware(log: (msg: string, err: unknown) => void, store?
       res.status(err.status).json(errorBody(err.code, err.message, err.details));
     } else if (err instanceof IngestValidationError) {
       res.status(400).json(errorBody('invalid_event', err.message, err.details));
+    } else if (isDatabaseUnavailable(err)) {
+      // A restarting database: the client sends again later (a batch sent again is stored once); the pool reconnects by itself.
+      log(`database: unavailable, answered 503: ${(err as Error).message}`, undefined);
+      res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      res.status(503).json(errorBody('database_unavailable', UNAVAILABLE_MESSAGE));
     } else if (err?.type === 'entity.too.large') {
       res
         .status(413)

@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import pg from 'pg';
 
+import { CONNECTION_LOST, UNREACHABLE_CODES } from '../unavailable';
 import { DEFAULT_POOL_SIZE, isPostgresUrl, MAX_POOL_SIZE, POSTGRES_URL_EXAMPLE, type PostgresSettings } from './settings';
 
 export { DEFAULT_POOL_SIZE, isPostgresUrl, type PostgresSettings } from './settings';
@@ -113,17 +114,6 @@ function tlsOptions(mode: SslMode, caFile: string | undefined): false | Connecti
 }
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ALTNAME|UNABLE_TO_GET_ISSUER/;
-const UNREACHABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ECONNRESET',
-  'EPIPE',
-]);
-
 /** Turns what the driver threw into a {@link PostgresConnectError} that says what to change. */
 export function describeConnectError(err: unknown, url: string): PostgresConnectError {
   if (err instanceof PostgresConnectError) return err;
@@ -169,7 +159,7 @@ export function describeConnectError(err: unknown, url: string): PostgresConnect
       err,
     );
   }
-  if ((e.code && UNREACHABLE_CODES.has(e.code)) || /timeout|terminated unexpectedly|Connection terminated/i.test(msg)) {
+  if ((e.code && UNREACHABLE_CODES.has(e.code)) || /timeout/i.test(msg) || CONNECTION_LOST.test(msg)) {
     return new PostgresConnectError(
       'unreachable',
       `the database at ${where} is unreachable (${e.code ?? msg}): is the server running, and the host and port in DEMING_DATABASE_URL right?`,
@@ -209,8 +199,11 @@ export async function connectPostgres(settings: PostgresSettings, retry?: RetryO
   const delays = retry?.delays ?? [1000, 2000, 4000, 8000, 16000, 30000];
   for (let attempt = 1; ; attempt++) {
     const pool = new pg.Pool(config);
-    // An idle connection dropped by a restarting server must not crash the process; the next query reports it.
+    // A connection dropped by a restarting server (or pg_terminate_backend) must not crash the process, idle in the
+    // pool or checked out between two queries (where pg-pool leaves it without a listener): the query it was
+    // running, or the next, rejects instead, and the pool drops it on release (it is no longer queryable).
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     try {
       await checkPool(pool, settings.url);
       return pool;

@@ -22,6 +22,7 @@ import type {
 } from '../reads';
 import type { ServicesListener } from '../change-feed';
 import { one, q, types } from './sql';
+import { fromDatabase } from '../unavailable';
 
 /** What the reads need of the store besides the pool: its change feed and its version counter. */
 export interface ReadsContext {
@@ -306,7 +307,7 @@ function latestDeployments(pool: pg.Pool, source: string): AsyncGenerator<RawEve
 
 /** Raw event rows of `select`, through a cursor in a read-only transaction of its own connection, a thousand at a time. */
 async function* rawEventsThroughCursor(pool: pg.Pool, select: string, values: unknown[]): AsyncGenerator<RawEventRow> {
-  const client = await pool.connect();
+  const client = await pool.connect().catch((e: unknown) => Promise.reject(fromDatabase(e)));
   let ok = false;
   try {
     await client.query('BEGIN READ ONLY');

@@ -26,6 +26,7 @@ import { lockServices, relinkServices, storeEvents, type ServiceCache } from './
 import { postgresReads } from './reads';
 import { postgresSourceIncidentReads } from './source-incidents';
 import { one, q, run, type Queryable } from './sql';
+import { fromDatabase } from '../unavailable';
 import * as u from './units';
 import { demoLoopAct, demoLoopInsert, incidentEventOf, type StoredIncidentRow } from '../rows';
 
@@ -106,7 +107,7 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
       client = await pool.connect();
     } catch (e) {
       note(e);
-      throw e;
+      throw fromDatabase(e);
     }
     let broken: Error | undefined;
     try {
@@ -120,7 +121,7 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
       await client.query('ROLLBACK').catch((rollback: Error) => {
         broken = rollback;
       });
-      throw e;
+      throw fromDatabase(e);
     } finally {
       client.release(broken);
     }

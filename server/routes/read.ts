@@ -2,7 +2,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context';
 import type { HealthResponse } from '../../common/api';
-import { faultMessage, type IntegrityCheckState } from '../../db/store';
+import { faultMessage, isDatabaseUnavailable, RETRY_AFTER_SECONDS, type IntegrityCheckState } from '../../db/store';
 import { requireRole } from '../auth';
 import { parseBucket, parseEnum, parseLimit } from '../query';
 import { sendRows } from '../csv';
@@ -40,7 +40,10 @@ export function readRouter(ctx: AppContext): Router {
       ({ events, services } = await ctx.store.healthCounts());
     } catch (e) {
       ok = false;
-      if (!(await ctx.store.noteError(e))) {
+      if (isDatabaseUnavailable(e)) {
+        error = 'the database cannot be reached for now (it may be restarting): the server connects again by itself';
+        res.set('Retry-After', String(RETRY_AFTER_SECONDS));
+      } else if (!(await ctx.store.noteError(e))) {
         error = 'the database could not be read: the error is in the server log';
         ctx.log('health: reading the database failed', e);
       }

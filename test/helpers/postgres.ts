@@ -61,6 +61,10 @@ export interface PostgresServer {
   /** The server's log so far (for a test's failure message). */
   log: () => string;
   stop: () => void;
+  /** Shuts the server down (`pg_ctl stop -m fast`: every connection is cut) and keeps its data, for {@link PostgresServer.start}. */
+  halt: () => void;
+  /** Starts a halted server again, on the same port with the same data. */
+  start: () => void;
 }
 
 export interface StartOptions {
@@ -175,6 +179,8 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PostgresSe
       }
     };
     const user = 'postgres';
+    const halt = () => runPg(join(bin, 'pg_ctl'), ['stop', '-D', data, '-m', 'fast', '-w']);
+    const start = () => runPg(join(bin, 'pg_ctl'), ['start', '-w', '-t', '60', '-D', data, '-l', logFile, '-o', options]);
     return {
       host: '127.0.0.1',
       port,
@@ -184,6 +190,8 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PostgresSe
       dir,
       log,
       stop,
+      halt: () => void halt(),
+      start: () => void start(),
     };
   }
   cleanup();

@@ -11,8 +11,8 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `server/main.ts` and resolves once it listens. */
-export function spawnServer(env: Record<string, string>): Promise<ServerProcess> {
+/** Starts `server/main.ts` and resolves once it listens; `watch` sees its output so far, as it comes (before it listens too). */
+export function spawnServer(env: Record<string, string>, watch?: (output: string) => void): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, PORT: '0', DEMING_DEMO: 'off', ...env },
@@ -23,12 +23,14 @@ export function spawnServer(env: Record<string, string>): Promise<ServerProcess>
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {
       out += d.toString();
+      watch?.(out);
       const m = /at (http:\/\/\S+)/.exec(out);
       if (m) resolve({ child, url: m[1], output: () => out, exited });
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (d: Buffer) => {
       out += d.toString();
+      watch?.(out);
     });
     void exited.then((code) => reject(new Error(`server exited with ${code} before listening:\n${out}`)));
   });
