@@ -258,6 +258,12 @@ export interface HealthResponse {
   /** What the server still builds in the background after its start (`facts`, `keys`); empty once ready. */
   building: ('facts' | 'keys')[];
   collectors: unknown[];
+  /**
+   * Several instances on one PostgreSQL database with collectors configured: whether this one
+   * runs them (holds the collectors' lock) and how often one that does not tries to take over.
+   * Absent on SQLite, or with no collector configured.
+   */
+  collectorLock?: { here: boolean; retrySeconds: number };
 }
 
 /** The roles of DESIGN.md, as `GET /api/v1/session` lists them. */

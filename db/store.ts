@@ -157,6 +157,12 @@ export interface Store extends StoreReads {
   backup(toFile: string, opts?: { progress?: (done: number, total: number) => void }): Promise<void>;
   /** Closes the database; the store is not used after. */
   close(): Promise<void>;
+  /**
+   * The lock that makes one instance of several on one database run the collectors (PostgreSQL:
+   * a session advisory lock on a connection of its own, named `owner`); null on SQLite, where
+   * one server runs them as before.
+   */
+  collectorLock(owner: string): CollectorLock | null;
 
   // ---- Reads.
 
@@ -222,6 +228,28 @@ export interface Store extends StoreReads {
 
   /** Re-evaluates the stored deployments when `production` is not the pattern they follow, and links again what moved. */
   reevaluateProduction(production: RegExp): Promise<ProductionReevaluation>;
+}
+
+/** Who holds the collectors' lock: the name its holder gave, and since when its connection is open. */
+export interface CollectorLockHolder {
+  owner: string;
+  since: number | null;
+}
+
+/** The collectors' lock across instances (Store.collectorLock). */
+export interface CollectorLock {
+  /** Takes the lock when it is free; true while this process holds it. */
+  take(): Promise<boolean>;
+  /** Whether this process held it at the last take or check. */
+  held(): boolean;
+  /** Whether it still holds it (asks its connection); false once the connection dropped. */
+  check(): Promise<boolean>;
+  /** Who holds it now, when any process does. */
+  holder(): Promise<CollectorLockHolder | null>;
+  /** Calls `f` when a held lock is lost (its connection dropped); returns the unsubscribe. */
+  onLost(f: () => void): () => void;
+  /** Gives it up (and closes its connection). */
+  release(): Promise<void>;
 }
 
 export interface StoreOptions extends OpenOptions {
@@ -355,6 +383,8 @@ function sqliteStore(db: Connection, now: () => number): Omit<SqliteStore, 'chec
     close: async () => {
       if (db.open) db.close();
     },
+    // One server runs the collectors on a SQLite file: there is no lock to hold.
+    collectorLock: () => null,
 
     getCursor: (collector, resource) => run(() => getCursor(db, collector, resource)),
     listCursors: (collector) => run(() => listCursors(db, collector)),

@@ -86,6 +86,7 @@ const fileSchema = z
               .optional(),
             caFile: z.string().min(1, "expected the path of a PEM file of your database's certificate authorities").optional(),
             poolSize: positive(MAX_POOL_SIZE).optional(),
+            collectorRetry: z.string().optional(),
           })
           .strict(),
       )
@@ -483,6 +484,14 @@ function postgresOf(env: NodeJS.ProcessEnv, file: ConfigFile['database']): Postg
     problems.push(`DEMING_DATABASE_POOL_SIZE: expected a whole number of connections from 1 to ${MAX_POOL_SIZE}, got "${poolText}".`);
   }
   const caFile = env.DEMING_DATABASE_CA_FILE ?? file?.caFile;
+  // How often an instance that does not run the collectors tries to take them over (docs/scaling.md).
+  const retryText = env.DEMING_COLLECTOR_RETRY ?? file?.collectorRetry;
+  const retry = retryText === undefined ? undefined : /^(\d+)(s|m)$/.exec(retryText.trim());
+  const collectorRetryMs = retry ? Number(retry[1]) * (retry[2] === 'm' ? 60_000 : 1000) : undefined;
+  if (retryText !== undefined && !(collectorRetryMs! >= 1000 && collectorRetryMs! <= 600_000))
+    problems.push(
+      `DEMING_COLLECTOR_RETRY / database.collectorRetry: expected how often to try to take over the collectors, from 1s to 10m (such as 15s), got "${retryText}".`,
+    );
   if (!url && (caFile !== undefined || poolSize !== undefined)) {
     problems.push(
       `${caFile !== undefined ? 'DEMING_DATABASE_CA_FILE / database.caFile' : 'DEMING_DATABASE_POOL_SIZE / database.poolSize'}: PostgreSQL settings without a database URL: set DEMING_DATABASE_URL (or database.url), or remove them for SQLite.`,
@@ -490,7 +499,12 @@ function postgresOf(env: NodeJS.ProcessEnv, file: ConfigFile['database']): Postg
   }
   if (problems.length > 0) throw new ConfigError(problems);
   if (!url) return null;
-  return { url, ...(caFile !== undefined ? { caFile } : {}), ...(poolSize !== undefined ? { poolSize } : {}) };
+  return {
+    url,
+    ...(caFile !== undefined ? { caFile } : {}),
+    ...(poolSize !== undefined ? { poolSize } : {}),
+    ...(collectorRetryMs !== undefined ? { collectorRetryMs } : {}),
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argvConfig?: string): Config {

@@ -1,3 +1,4 @@
+import type { LeadingScheduler } from './collectors/leader';
 import type { Store } from '../db/store';
 import type { Authenticator } from './auth';
 import type { Config } from './config';
@@ -32,4 +33,6 @@ export interface AppContext {
   demo: () => boolean;
   /** What the server still builds in the background after its start (absent: nothing). */
   building?: Set<'facts' | 'keys'>;
+  /** The collectors' schedule, once started (health says whether this instance runs them). */
+  collectors?: LeadingScheduler;
 }

@@ -14,7 +14,8 @@ import { ConfigError, type Config } from './config';
 import type { AppContext } from './context';
 import { createLiveHub, type LiveHub } from './live';
 import { isDemo, seedDemoIfWanted } from './demo';
-import { startCollectors, type CollectorScheduler } from './collectors/scheduler';
+import type { CollectorScheduler } from './collectors/scheduler';
+import { instanceName, startLeadingCollectors } from './collectors/leader';
 import { reconcileIncidents } from '../collectors/incidents/reconcile';
 import { createStatusBoard } from './collectors/status';
 import { remapConfiguredSources } from './collectors/declared';
@@ -139,7 +140,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     (events, write) => ctx.ingest.storeNow({ events, alsoStore: { incidents: write }, outOfRange: 'skip', logAs: 'incidents' }),
     now(),
   ).catch((e: unknown) => log('incidents: deciding the kept incidents again failed; they stay as they were', e));
-  const collectors = startCollectors(ctx);
+  // On PostgreSQL, one instance of several runs them: the holder of the collectors' lock.
+  const collectors = (ctx.collectors = startLeadingCollectors(ctx, {
+    owner: instanceName(port),
+    retryMs: config.postgres?.collectorRetryMs,
+  }));
   // Builds every service's metric facts in the background, so the first dashboards answer from
   // memory: from the copy kept at the last close or build (server/metrics/fact-snapshot.ts) for
   // the services unchanged since, then the rest from the store; and keeps it again once built.

@@ -10,7 +10,11 @@ export interface PostgresSettings {
   poolSize?: number;
   /** A PEM file of the certificate authorities the server's certificate must chain to. */
   caFile?: string;
+  /** How often an instance that does not run the collectors tries to take their lock (default {@link DEFAULT_COLLECTOR_RETRY_MS}). */
+  collectorRetryMs?: number;
 }
+
+export const DEFAULT_COLLECTOR_RETRY_MS = 15_000;
 
 /** True for a `postgres://` or `postgresql://` URL. */
 export function isPostgresUrl(url: string): boolean {

@@ -21,9 +21,10 @@ import type { DatabaseFault, DatabaseFaultKind } from '../faults';
 import type { IngestOptions, IngestResult } from '../ingest';
 import { patternText, PRODUCTION_SETTING, type ProductionReevaluation } from '../production';
 import type { ServiceRef } from '../queries/org';
-import type { DemoLoopSeed, GroupOutcome, ProductionDeployment, Store, StoredIncident } from '../store';
+import type { CollectorLock, DemoLoopSeed, GroupOutcome, ProductionDeployment, Store, StoredIncident } from '../store';
 import { lockServices, relinkServices, storeEvents, type ServiceCache } from './ingest';
 import { postgresReads } from './reads';
+import { postgresCollectorLock } from './collector-lock';
 import { postgresSourceIncidentReads } from './source-incidents';
 import { one, q, run, type Queryable } from './sql';
 import { fromDatabase } from '../unavailable';
@@ -66,6 +67,7 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
   let version = 0;
   let fault: DatabaseFault | undefined;
   let closed = false;
+  const locks = new Set<CollectorLock>();
 
   const note = (e: unknown): DatabaseFaultKind | null => {
     const kind = pgFaultKind(e);
@@ -226,6 +228,11 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
     // What a SQLite start keeps beside its file (the key and fact snapshots) is not kept here: a
     // PostgreSQL start builds from the database, and there is no file to keep them beside.
     keepKeyIndex: async () => false,
+    collectorLock: (owner) => {
+      const lock = postgresCollectorLock(pool, owner);
+      locks.add(lock);
+      return lock;
+    },
     fileStamp: async () => {
       throw new Error('the start-up snapshots are kept beside a SQLite file only, not on PostgreSQL');
     },
@@ -239,6 +246,7 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
       closed = true;
       listeners.clear();
       await turn;
+      await Promise.all([...locks].map((l) => l.release()));
       await pool.end();
     },
 

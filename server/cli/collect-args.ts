@@ -5,7 +5,8 @@
  */
 import { parseDuration } from '../../collectors/github/config';
 import { CommandUsageError } from './local';
-import type { Store } from '../../db/store';
+import { hostname } from 'node:os';
+import type { CollectorLock, Store } from '../../db/store';
 import { anotherDatabase, databaseName, openConfiguredStore } from '../../db/open';
 import type { CheckedEvents } from '../../common/validate-events';
 import type { CollectorContext, CollectorRunResult } from '../../collectors/types';
@@ -62,6 +63,45 @@ export function parseCollectArgs(
   return out;
 }
 
+/** Options every `collect` takes, read by the collect command before it picks the source (`--wait`). */
+export const collectOptions = { waitForLock: false };
+
+/** Takes `--wait` out of a collect command's arguments (it may come anywhere), into {@link collectOptions}. */
+export function takeWaitOption(argv: string[]): string[] {
+  collectOptions.waitForLock = argv.includes('--wait');
+  return argv.filter((a) => a !== '--wait');
+}
+
+/** How often `collect --wait` asks again for the collectors' lock. */
+const LOCK_WAIT_MS = 2000;
+
+/**
+ * Takes the collectors' lock, or says who holds it: refused at once (false), or with `wait`
+ * waited for (saying so once, then taking it as soon as the holder stops or dies).
+ */
+async function takeCollectorLock(lock: CollectorLock, wait: boolean): Promise<boolean> {
+  if (await lock.take()) return true;
+  const holder = await lock.holder();
+  const who = holder
+    ? `${holder.owner}${holder.since !== null ? ` (connected since ${new Date(holder.since).toISOString().slice(0, 19)}Z)` : ''}`
+    : 'another process';
+  if (!wait) {
+    console.error(
+      `deming collect: the collectors already run on ${who}, which holds their lock on this database: it collects on its schedule. ` +
+        'Run again with --wait to collect once it stops (or dies), or stop that instance first.',
+    );
+    return false;
+  }
+  console.error(`deming collect: waiting for the collectors' lock, held by ${who} (Ctrl-C to give up)...`);
+  for (;;) {
+    await new Promise((r) => setTimeout(r, LOCK_WAIT_MS));
+    if (await lock.take()) {
+      console.error("deming collect: took the collectors' lock; collecting.");
+      return true;
+    }
+  }
+}
+
 export const thousands = (n: number | null | undefined) => (n === null || n === undefined ? '?' : n.toLocaleString('en'));
 
 /**
@@ -80,6 +120,9 @@ export async function runCollection<R extends CollectorRunResult>(
 ): Promise<number> {
   const store = await openConfiguredStore(config);
   try {
+    // On PostgreSQL, where several instances may run the collectors, the command takes their lock as a server does.
+    const lock = store.collectorLock(`npx deming collect on ${hostname()} pid ${process.pid}`);
+    if (lock && !(await takeCollectorLock(lock, collectOptions.waitForLock))) return 3;
     if (await isDemo(store))
       throw new CommandUsageError(
         `${databaseName(config)} holds the generated demo data: ${anotherDatabase(config)} before collecting real data.`,

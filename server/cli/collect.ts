@@ -16,7 +16,7 @@ import { collectorContext } from '../collectors/context';
 import type { CollectorContext } from '../../collectors/types';
 import type { CliCommand } from './index';
 import { CommandUsageError } from './local';
-import { parseCollectArgs, runCollection, thousands } from './collect-args';
+import { parseCollectArgs, runCollection, takeWaitOption, thousands } from './collect-args';
 
 interface Args {
   repos: string[];
@@ -92,9 +92,10 @@ function progressPrinter(out: NodeJS.WriteStream, now: () => number = Date.now) 
 const command: CliCommand = {
   summary: 'Collect from GitHub once (sources.github in the config), then print what was collected.',
   usage:
-    'collect [--repo owner/name]... [--since 90d|2026-01-01] [--config deming.config.yaml] [--plan]\n       npx deming collect git <path-or-url> --service <name> (see collect git --help)',
+    'collect [--repo owner/name]... [--since 90d|2026-01-01] [--config deming.config.yaml] [--plan] [--wait]\n       npx deming collect git <path-or-url> --service <name> (see collect git --help)',
   help: async (args) => (args[0] === 'git' ? (await import('./collect-git')).COLLECT_GIT_HELP : undefined),
-  async run(argv) {
+  async run(all) {
+    const argv = takeWaitOption(all);
     if (argv[0] === 'git') return (await import('./collect-git')).collectGit(argv.slice(1));
     if (argv[0] === 'pagerduty') return (await import('./collect-pagerduty')).collectPagerduty(argv.slice(1));
     if (argv[0] === 'jira') return (await import('./collect-jira')).collectJira(argv.slice(1));

@@ -42,6 +42,9 @@ function jobsOf(ctx: AppContext): Job[] {
   return jobs;
 }
 
+/** How many collectors the configuration asks for. */
+export const configuredCollectors = (ctx: AppContext): number => jobsOf(ctx).length;
+
 /** Starts the configured collectors' schedule (none when nothing is configured). */
 export function startCollectors(ctx: AppContext, opts: { firstRunDelayMs?: number } = {}): CollectorScheduler {
   const board = statusBoard(ctx);

@@ -69,6 +69,8 @@ export function readRouter(ctx: AppContext): Router {
       building: [...(ctx.building ?? [])].sort(),
       collectors: await collectorHealth(ctx, req),
     };
+    const here = ctx.collectors?.runsHere();
+    if (here !== undefined && here !== null) body.collectorLock = { here, retrySeconds: ctx.collectors!.retryMs! / 1000 };
     res.status(ok ? 200 : 503).json(body);
   });
 
