@@ -32,4 +32,6 @@ export interface AppContext {
   demo: () => boolean;
   /** What the server still builds in the background after its start (absent: nothing). */
   building?: Set<'facts' | 'keys'>;
+  /** Whether the server is stopping (health answers 503 from then on, so a load balancer sends nothing new). */
+  stopping?: () => boolean;
 }
