@@ -264,6 +264,23 @@ export interface HealthResponse {
    * Absent on SQLite, or with no collector configured.
    */
   collectorLock?: { here: boolean; retrySeconds: number };
+  /**
+   * Whether this instance can serve now, for a load balancer's health check: the database answers,
+   * it hears the other instances' commits (PostgreSQL), and it is not stopping. When it cannot, the
+   * answer is a 503 and `notReady` says why (empty when ready).
+   */
+  ready: boolean;
+  notReady: string[];
+  /** PostgreSQL: this instance's hearing of the other instances' commits (`LISTEN`); absent on SQLite (one instance). */
+  instances?: {
+    /** This instance, as its commit notices name it (process id and a random part). */
+    instance: string;
+    listening: boolean;
+    /** Since when it listens (null while it does not). */
+    since: string | null;
+    /** How many times the connection was lost since the start. */
+    lost: number;
+  };
 }
 
 /** The roles of DESIGN.md, as `GET /api/v1/session` lists them. */

@@ -29,6 +29,8 @@ export interface OpenConfiguredOptions {
   log?: (msg: string) => void;
   /** SQLite: the integrity check runs in the background (the server); commands check before opening. */
   checkInBackground?: boolean;
+  /** PostgreSQL: hear the commits of other instances on the database (a server; db/commit-feed.ts). */
+  listen?: boolean;
 }
 
 /** Opens the configured database, checked and migrated. */
@@ -45,7 +47,7 @@ export async function openConfiguredStore(config: DatabaseSettings, opts: OpenCo
   const pool = await connectPostgres(config.postgres, opts.retry);
   try {
     await migrate(pool, { log: opts.log });
-    return await openPostgresStore(pool, { now: opts.now, leadTimeFrom: config.leadTimeFrom });
+    return await openPostgresStore(pool, { now: opts.now, leadTimeFrom: config.leadTimeFrom, listen: opts.listen, log: opts.log });
   } catch (e) {
     await pool.end().catch(() => {});
     throw e;

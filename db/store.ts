@@ -22,6 +22,7 @@ import { ingestEvents, ingestTransaction, type IngestOptions, type IngestResult 
 import { keepKeyIndex, warmKeyIndex } from './key-index';
 import { fileStamp, stampProblem, type FileStamp } from './file-stamp';
 import { dataVersion, servicesChangedAfter } from './change-feed';
+import type { CommitFeed } from './commit-feed';
 import { startBackgroundCheck, type IntegrityCheckState } from './integrity';
 import { sqliteReads, type StoreReads } from './reads';
 import { hasCommitGap } from './linking';
@@ -189,6 +190,8 @@ export interface Store extends StoreReads {
   hasCommitGap(serviceId: number, head: string, base: string, finishedAt: number): Promise<boolean>;
   /** What the health answer counts: stored events and services. */
   healthCounts(): Promise<{ events: number; services: number }>;
+  /** Other instances' commits on the same database (PostgreSQL, a server's store): null on SQLite (one instance) and in commands. */
+  commits: CommitFeed | null;
 
   // ---- Incidents from their sources (collectors/incidents): what each source told, counted, unmapped or skipped.
 
@@ -410,6 +413,7 @@ function sqliteStore(db: Connection, now: () => number): Omit<SqliteStore, 'chec
     productionDeploymentsFrom: (serviceId, from) => run(() => listProductionDeploymentsFrom(db, serviceId, from)),
     hasCommitGap: (serviceId, head, base, finishedAt) => run(() => hasCommitGap(db, serviceId, head, base, finishedAt)),
     healthCounts: () => run(() => ({ events: countRawEvents(db), services: countServices(db) })),
+    commits: null,
 
     ...sourceIncidentReads(db, run),
 

@@ -35,4 +35,6 @@ export interface AppContext {
   building?: Set<'facts' | 'keys'>;
   /** The collectors' schedule, once started (health says whether this instance runs them). */
   collectors?: LeadingScheduler;
+  /** Whether the server is stopping (health answers 503 from then on, so a load balancer sends nothing new). */
+  stopping?: () => boolean;
 }

@@ -90,7 +90,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const now = opts.now ?? Date.now;
   // PostgreSQL unreachable at start: waited for with back-off, said each time, rather than a crash loop.
   // On SQLite the integrity check runs beside the server (db/integrity.ts): it reads the whole file, minutes when it is large.
-  const store = await openConfiguredStore(config, { now, retry: { log }, log: (m) => log(`database: ${m}`), checkInBackground: true });
+  const store = await openConfiguredStore(config, {
+    now,
+    retry: { log },
+    log: (m) => log(`database: ${m}`),
+    checkInBackground: true,
+    listen: true,
+  });
   await reevaluateProductionAtStart(store, config.production, log);
   if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
   const seeded = await seedDemoIfWanted(store, config, now());
@@ -128,6 +134,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const http = createHttpServer(app);
   const live = createLiveHub(http, auth, { org: reads.org, limits: config.limits, recheckMs: opts.liveRecheckMs });
   ctx.live = live;
+  const unhear = hearOtherInstances(ctx, live);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => resolve());
@@ -149,6 +156,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // memory: from the copy kept at the last close or build (server/metrics/fact-snapshot.ts) for
   // the services unchanged since, then the rest from the store; and keeps it again once built.
   let closing = false;
+  ctx.stopping = () => closing;
   const building = (ctx.building = new Set(['facts', 'keys']));
   // Kept beside the SQLite file only: on PostgreSQL a start builds from the database.
   const factsFile = config.postgres ? null : factSnapshotFile(config.dbFile);
@@ -227,10 +235,34 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       // Stop accepting, let requests in flight finish, then close the database.
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
+      unhear();
       await live.close();
       await closed;
       reads.close();
       await store.close();
     },
+  };
+}
+
+/**
+ * Several instances on one PostgreSQL database (issue 23): a commit by another instance reaches
+ * this one's live clients as its own do (coalesced per room by this hub, which is the only one
+ * that pushes to them), after the store has dropped what it touched; a lost connection to the
+ * others drops every figure held. Nothing to do on SQLite. Returns the unsubscribe.
+ */
+function hearOtherInstances(ctx: AppContext, live: LiveHub): () => void {
+  const feed = ctx.store.commits;
+  if (!feed) return () => {};
+  const offCommit = feed.onCommit((n) => {
+    if (n.services.length === 0) return;
+    ctx.reads.org.roomsOf(n.services).then(
+      (rooms) => live.ingested(n.at, n.counts, rooms),
+      (e: unknown) => ctx.log("live: telling clients of another instance's batch failed", e),
+    );
+  });
+  const offLost = feed.onLost(() => ctx.reads.facts.clear());
+  return () => {
+    offCommit();
+    offLost();
   };
 }

@@ -28,6 +28,9 @@ import { postgresCollectorLock } from './collector-lock';
 import { postgresSourceIncidentReads } from './source-incidents';
 import { one, q, run, type Queryable } from './sql';
 import { fromDatabase } from '../unavailable';
+import { randomBytes } from 'node:crypto';
+import type { CommitFeed, CommitNotice } from '../commit-feed';
+import { listenForCommits, notifyCommit } from './commits';
 import * as u from './units';
 import { demoLoopAct, demoLoopInsert, incidentEventOf, type StoredIncidentRow } from '../rows';
 
@@ -36,6 +39,18 @@ export interface PostgresStoreOptions {
   now?: () => number;
   /** `leadTimeFrom` (DESIGN.md): where change lead time starts, read-time; `commit` by default. */
   leadTimeFrom?: 'commit' | 'author';
+  /**
+   * Hear the commits of other instances on this database (a server's store; db/commit-feed.ts):
+   * `LISTEN` on a connection of its own. Without it `commits` is null; every store still tells
+   * its own commits (commands such as `npx deming collect` too).
+   */
+  listen?: boolean;
+  /** This instance, as its commit notices name it (default: the process id and a random part). */
+  instance?: string;
+  /** Said when hearing other instances fails, and again when it is back. */
+  log?: (msg: string) => void;
+  /** Waits before each new attempt to listen again (default 0.25 s doubling to 15 s). */
+  listenRetryMs?: number[];
 }
 
 /** Backups on PostgreSQL are the platform's: what `npx deming backup` says there. */
@@ -65,6 +80,7 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
   const services: ServiceCache = new Map<string, ServiceRef>();
   const listeners = new Set<ServicesListener>();
   let version = 0;
+  const instance = opts.instance ?? `${process.pid}-${randomBytes(4).toString('hex')}`;
   let fault: DatabaseFault | undefined;
   let closed = false;
   const locks = new Set<CollectorLock>();
@@ -84,6 +100,12 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
     if (list.length === 0) return;
     for (const l of listeners) l(list);
   };
+  /** Tells the other instances, when this transaction commits, what a batch changed. */
+  const tell = (c: Queryable, r: Pick<IngestResult, 'serviceIds' | 'services' | 'counts'>, at: number | undefined, organisation = false) =>
+    notifyCommit(c, instance, { at: at ?? now(), serviceIds: r.serviceIds, services: r.services, counts: r.counts, organisation });
+  const feed = opts.listen
+    ? hearOthers(pool, instance, { changed, moved: () => version++, log: opts.log, retryMs: opts.listenRetryMs })
+    : null;
   /** A read, remembering a fault it meets. */
   const read = async <T>(f: (db: Queryable) => Promise<T>): Promise<T> => {
     try {
@@ -137,7 +159,12 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
     return r;
   };
 
-  const reads = postgresReads(pool, { listeners, version: () => version, leadTimeFrom: opts.leadTimeFrom ?? 'commit' });
+  // While the others are not heard, every look at the version sees a new one: nothing read is kept.
+  const reads = postgresReads(pool, {
+    listeners,
+    version: () => (feed && !feed.state().listening ? ++version : version),
+    leadTimeFrom: opts.leadTimeFrom ?? 'commit',
+  });
   const sourceReads = postgresSourceIncidentReads(pool);
 
   const seedLoops = async (c: pg.PoolClient, loops: readonly DemoLoopSeed[]) => {
@@ -157,7 +184,11 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
 
     ingestBatch: (events: NativeEvent[], o: IngestOptions) =>
       inTurn(async () => {
-        const r = await ingestTx((c, created) => storeEvents(c, events, o, services, created));
+        const r = await ingestTx(async (c, created) => {
+          const stored = await storeEvents(c, events, o, services, created);
+          await tell(c, stored, o.now);
+          return stored;
+        });
         changed(r.serviceIds);
         return r;
       }),
@@ -169,8 +200,10 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
             const mine: ServiceCache = new Map();
             await c.query(`SAVEPOINT batch_${i}`);
             try {
-              out.push({ result: await storeEvents(c, b.events, b.opts, new Map([...services, ...created]), mine) });
+              const result = await storeEvents(c, b.events, b.opts, new Map([...services, ...created]), mine);
               await c.query(`RELEASE SAVEPOINT batch_${i}`);
+              await tell(c, result, b.opts.now);
+              out.push({ result });
               for (const [name, ref] of mine) created.set(name, ref);
             } catch (error) {
               // A fault, or a connection that is gone, fails the group: nothing is stored.
@@ -197,6 +230,7 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
           const result: IngestResult = await storeEvents(c, events, o, services, created);
           await seedLoops(c, loops);
           await u.putSetting(c, 'demo', '1');
+          await tell(c, result, o.now, true);
           return result;
         });
         version++;
@@ -204,7 +238,10 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
         return r;
       }),
     syncOrganisation: async (organisation) => {
-      await tx((c) => u.syncOrganisation(c, organisation));
+      await tx(async (c) => {
+        await u.syncOrganisation(c, organisation);
+        await tell(c, { serviceIds: [], services: [], counts: [] }, undefined, true);
+      });
       version++;
     },
     putSetting: (key, value) => tx((c) => u.putSetting(c, key, value)),
@@ -238,6 +275,7 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
     },
     changedSince: async () => ({ problem: 'the start-up snapshots are kept beside a SQLite file only', serviceIds: [], dataVersion: 0 }),
     integrityCheck: async () => undefined,
+    commits: feed,
     backup: async () => {
       throw new BackupNotHere();
     },
@@ -245,6 +283,7 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
       if (closed) return;
       closed = true;
       listeners.clear();
+      await feed?.close();
       await turn;
       await Promise.all([...locks].map((l) => l.release()));
       await pool.end();
@@ -296,11 +335,18 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
 
     reevaluateProduction: (production) =>
       inTurn(async () => {
-        const { result, touched } = await tx((c) => reevaluateProduction(c, production));
+        const { result, touched } = await tx(async (c) => {
+          const r = await reevaluateProduction(c, production);
+          await tell(c, { serviceIds: [...r.touched], services: [], counts: [] }, undefined);
+          return r;
+        });
         changed(touched);
         return result;
       }),
   };
+  // The first LISTEN, before serving: a commit of another instance from then on is heard. When it
+  // fails, it is tried again in the background (health says so) rather than holding the start.
+  if (feed) await Promise.race([feed.ready, new Promise((r) => setTimeout(r, 5000).unref())]);
   return store;
 }
 
@@ -400,4 +446,66 @@ async function reevaluateProduction(db: pg.PoolClient, production: RegExp): Prom
   await relinkServices(db, touched);
   await u.putSetting(db, PRODUCTION_SETTING, pattern);
   return { result: { pattern, previous, changed, services: touched.size }, touched: [...touched.keys()] };
+}
+
+/**
+ * Hears the commits of the other instances (db/postgres/commits.ts): the services each touched go
+ * to this store's change feed (`changed`), a changed organisation or a lost connection moves its
+ * version (`moved`), then the feed's listeners are told.
+ */
+function hearOthers(
+  pool: pg.Pool,
+  instance: string,
+  o: { changed: (ids: number[]) => void; moved: () => void; log?: (msg: string) => void; retryMs?: number[] },
+): CommitFeed & { close(): Promise<void>; ready: Promise<void> } {
+  const commits = new Set<(n: CommitNotice) => void>();
+  const lost = new Set<(error: string, retryInMs: number) => void>();
+  const each = <A extends unknown[]>(set: Set<(...a: A) => void>, ...a: A) => {
+    for (const l of set) {
+      try {
+        l(...a);
+      } catch (e) {
+        o.log?.(`a listener to other instances' commits failed: ${(e as Error).message}`);
+      }
+    }
+  };
+  const listener = listenForCommits({
+    connection: pool.options,
+    instance,
+    log: o.log,
+    retryMs: o.retryMs,
+    onNotice(n) {
+      if (n.organisation) o.moved();
+      if (n.serviceIds.length > 0) o.changed(n.serviceIds);
+      each(commits, n);
+    },
+    onLost(error, retryInMs) {
+      o.moved();
+      o.log?.(
+        `lost the connection that hears other instances' commits (${error}): every figure, answer and organisation tree kept in memory is dropped, and nothing is kept until it is back; listening again in ${retryInMs / 1000} s`,
+      );
+      each(lost, error, retryInMs);
+    },
+    onListening(afterLoss) {
+      // Commits made while it was lost were not heard: what was read meanwhile is dropped once more.
+      if (afterLoss) {
+        o.moved();
+        o.log?.("hearing other instances' commits again");
+      }
+    },
+  });
+  return {
+    instance,
+    onCommit(l) {
+      commits.add(l);
+      return () => commits.delete(l);
+    },
+    onLost(l) {
+      lost.add(l);
+      return () => lost.delete(l);
+    },
+    state: () => listener.state(),
+    ready: listener.ready,
+    close: () => listener.close(),
+  };
 }

@@ -53,7 +53,20 @@ export function readRouter(ctx: AppContext): Router {
     if (fault)
       error = `${fault.kind === 'disk_full' ? 'disk full' : 'damaged'} since ${new Date(fault.since).toISOString()}: ${faultMessage(fault.kind, fault.sqlite)}`;
     if (fault?.kind === 'damaged') ok = false;
-    const status: HealthResponse['status'] = !ok ? 'error' : fault ? 'degraded' : 'ok';
+    // For a load balancer: can this instance serve (a full disk still reads: it can)?
+    const feed = ctx.store.commits;
+    const heard = feed?.state();
+    const notReady = [
+      ...(ok ? [] : ['the database cannot be read']),
+      ...(heard && !heard.listening
+        ? [
+            "it does not hear the other instances' commits (the connection that listens is lost, or not up yet: the server log says why); trying again",
+          ]
+        : []),
+      ...(ctx.stopping?.() ? ['it is stopping'] : []),
+    ];
+    const ready = notReady.length === 0;
+    const status: HealthResponse['status'] = !ready ? 'error' : fault ? 'degraded' : 'ok';
     const body: HealthResponse = {
       status,
       version: '0.1.0',
@@ -68,10 +81,22 @@ export function readRouter(ctx: AppContext): Router {
       demo: ctx.demo(),
       building: [...(ctx.building ?? [])].sort(),
       collectors: await collectorHealth(ctx, req),
+      ready,
+      notReady,
+      ...(feed && heard
+        ? {
+            instances: {
+              instance: feed.instance,
+              listening: heard.listening,
+              since: heard.since === null ? null : new Date(heard.since).toISOString(),
+              lost: heard.lost,
+            },
+          }
+        : {}),
     };
     const here = ctx.collectors?.runsHere();
     if (here !== undefined && here !== null) body.collectorLock = { here, retrySeconds: ctx.collectors!.retryMs! / 1000 };
-    res.status(ok ? 200 : 503).json(body);
+    res.status(ready ? 200 : 503).json(body);
   });
 
   r.get('/api/v1/org', viewer, async (_req, res) => {
