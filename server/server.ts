@@ -173,13 +173,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       if ('problem' in loaded) {
         if (loaded.problem !== 'there is none')
           log(`metrics: not using the facts kept in ${factsFile}: ${loaded.problem}; building every service`);
-      } else {
+      } else
         log(
           `metrics: loaded the facts of ${loaded.taken} services from ${factsFile} in ${Math.round(performance.now() - t0)} ms; ${loaded.changed} changed since, built again`,
         );
-        // The summaries asked for before this start: computed again once the facts are held (server/read/summary.ts), and kept again.
-        for (const [from, to] of [...loaded.summaries].reverse()) reads.summaryWindows.add(from, to);
-      }
+      // The summaries asked for before this start: computed again once the facts are held (server/read/summary.ts), and kept again.
+      for (const [from, to] of [...loaded.summaries].reverse()) reads.summaryWindows.add(from, to);
     }
     const org = await reads.org.current();
     const built = reads.facts.builds;

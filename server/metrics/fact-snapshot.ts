@@ -103,19 +103,23 @@ export async function keepFacts(
 }
 
 /**
- * What a start made of the kept facts: how many services it took, how many it must build again,
- * and the summary windows last asked for; or why it took none.
+ * What a start made of the kept facts: how many services it took and how many it must build
+ * again, or why it took none; and the summary windows last asked for, wherever the file says them
+ * (questions stay good when the facts do not: after an upgrade, say).
  */
-export type FactsLoad = { taken: number; changed: number; summaries: [number, number][] } | { problem: string };
+export type FactsLoad = ({ taken: number; changed: number } | { problem: string }) & { summaries: [number, number][] };
 
 /** Loads the facts kept in `file` into `index`, for the services unchanged since they were kept. */
 export async function loadFacts(index: FactIndex, store: Store, file: string, leadTimeFrom: string): Promise<FactsLoad> {
   const read = await readSnapshot(file);
-  if ('problem' in read) return read;
+  if ('problem' in read) return { ...read, summaries: [] };
   const h = read.header as Partial<Header>;
+  // Only well-formed windows: the file is a cache, whatever it says is checked before use.
+  const summaries = Array.isArray(h.summaries) ? h.summaries.filter(isWindow) : [];
   if (h.format !== FACTS_FORMAT || !h.stamp || !Array.isArray(h.services) || read.columns.length !== h.services.length * COLUMNS)
-    return { problem: 'it is of another format' };
-  if (h.leadTimeFrom !== leadTimeFrom) return { problem: `it was built with leadTimeFrom ${h.leadTimeFrom}, not ${leadTimeFrom}` };
+    return { problem: 'it is of another format', summaries: [] };
+  if (h.leadTimeFrom !== leadTimeFrom)
+    return { problem: `it was built with leadTimeFrom ${h.leadTimeFrom}, not ${leadTimeFrom}`, summaries };
   const facts: ServiceFacts[] = [];
   for (let i = 0; i < h.services.length; i++) {
     const [id, incidentsFrom, reworkFrom, firstDeploymentId] = h.services[i];
@@ -129,7 +133,7 @@ export async function loadFacts(index: FactIndex, store: Store, file: string, le
       reworkBefore.length !== nd + 1 ||
       [leadSeconds, changeId, deploymentId].some((a) => a.length !== leadAt.length)
     )
-      return { problem: `service ${id}'s columns are inconsistent` };
+      return { problem: `service ${id}'s columns are inconsistent`, summaries: [] };
     facts.push({
       id,
       deployments: { at: depAt, failedBefore: failedBefore as unknown as Int32Array, reworkBefore: reworkBefore as unknown as Int32Array },
@@ -147,7 +151,7 @@ export async function loadFacts(index: FactIndex, store: Store, file: string, le
   // Anything this process changes from here on is newer than the file's versions read below.
   const asked = index.stamp();
   const since = await store.changedSince(h.stamp);
-  if (since.problem) return { problem: since.problem };
+  if (since.problem) return { problem: since.problem, summaries };
   const changed = new Set(since.serviceIds);
   const taken = index.adopt(
     facts.filter((f) => !changed.has(f.id)),
@@ -157,7 +161,6 @@ export async function loadFacts(index: FactIndex, store: Store, file: string, le
   return {
     taken,
     changed: facts.length - facts.filter((f) => !changed.has(f.id)).length,
-    // Only well-formed windows: the file is a cache, whatever it says is checked before use.
-    summaries: Array.isArray(h.summaries) ? h.summaries.filter(isWindow) : [],
+    summaries,
   };
 }
