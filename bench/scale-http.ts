@@ -32,7 +32,9 @@ export interface ReadFigure extends Latency {
 }
 
 export interface HttpPlan {
-  dbFile: string;
+  /** The SQLite file, or (`env`) the server's database settings, such as DEMING_DATABASE_URL. */
+  dbFile?: string;
+  env?: Record<string, string>;
   configFile: string;
   from: number;
   to: number;
@@ -92,7 +94,7 @@ function status(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 export async function measureHttp(plan: HttpPlan, log: (msg: string) => void): Promise<HttpReport> {
-  const server = await spawnServer({ DEMING_DB: plan.dbFile, DEMING_CONFIG: plan.configFile });
+  const server = await spawnServer({ ...(plan.dbFile ? { DEMING_DB: plan.dbFile } : {}), ...plan.env, DEMING_CONFIG: plan.configFile });
   const listening = performance.now();
   let backgroundMs = NaN;
   const pid = server.child.pid!;

@@ -1,6 +1,8 @@
 /**
  * Scale (issue 8): a province's whole delivery history on one small server.
  * `npm run bench -- scale --size dept|gov [--seed N] [--live-seconds N] [--keep <dir>] [--skip-http]`
+ * (and, ingesting over HTTP into either store, measured the same way: `--store sqlite|postgres
+ * [--url postgres://…] [--concurrency N]`, see bench/scale-store.ts)
  * (and a restart on a kept file: `--keep <dir> --restart`, see bench/scale-restart.ts)
  * (and, to try a part or a smaller province: `--services N`, `--months N`, `--skip-bare`,
  * `--skip-recompute`, `--calls N`, `--budget <seconds per read figure>`).
@@ -48,6 +50,7 @@ import { latency, measureHttp, type HttpReport } from './scale-http';
 import { explainMetricsQueries, profileIngest, profileReads } from './scale-plan';
 import { differences } from './scale-diff';
 import { measureRestart } from './scale-restart';
+import { overHttp } from './scale-store';
 
 const resultsDir = join(dirname(fileURLToPath(import.meta.url)), 'results');
 const log = (msg: string) => process.stderr.write(`scale: ${msg}\n`);
@@ -214,12 +217,16 @@ export async function run(args: string[]): Promise<unknown> {
       'restart-label': { type: 'string', default: 'after' },
       'wait-check': { type: 'boolean', default: false },
       'listen-timeout': { type: 'string', default: '1200' },
+      store: { type: 'string' },
+      url: { type: 'string' },
+      concurrency: { type: 'string', default: '4' },
     },
   });
   if (values.restart) return restart(values);
   const shape = shapeOf(values);
   const size = values.size as 'dept' | 'gov';
   const reduced = shape.services !== SIZES[size].services || shape.months !== SIZES[size].months;
+  if (values.store) return overHttp(values, shape, size, reduced);
   const name = reduced ? `scale-${size}-${shape.services}svc-${shape.months}m` : `scale-${size}`;
   const dir = values.keep ?? mkdtempSync(join(tmpdir(), 'deming-scale-'));
   mkdirSync(dir, { recursive: true });

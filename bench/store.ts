@@ -91,6 +91,7 @@ export async function run(args: string[]): Promise<unknown> {
   const target = new URL(url);
   target.pathname = `/${database}`;
   const pool = new pg.Pool({ connectionString: target.toString(), max: 10 });
+  pool.on('error', () => {}); // the drop at the end cuts its idle connections
   const sides: Side[] = [];
   try {
     await migrate(pool);

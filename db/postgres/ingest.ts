@@ -3,8 +3,8 @@
  * db/rows.ts), written set-based. A batch of any size takes a fixed number of statements: its
  * services found or created, a lock per service, its stored keys read at once, then the versions
  * decided in order in memory, and every table written with one multi-row statement (unnest) and
- * the linking of each service by one call (deming_relink_service: a recursive walk of the commit
- * graph per deployment). Where one batch carries several versions of a row, they are merged in
+ * the linking of every service it touched by one call (deming_relink_services: one recursive walk
+ * of the commit graph for all their deployments at once). Where one batch carries several versions of a row, they are merged in
  * order first as the SQLite upserts would have merged them, so each row is written once.
  */
 import type pg from 'pg';
@@ -92,13 +92,13 @@ export async function lockServices(db: Queryable, ids: Iterable<number>): Promis
   await q(db, 'SELECT pg_advisory_xact_lock($1::int, s) FROM unnest($2::int[]) AS s', [SERVICE_LOCK, sorted]);
 }
 
-/** Links again what the deployments of each service from its time on shipped (db/postgres/migrations: deming_relink_service). */
+/**
+ * Links again what the deployments of each service from its time on shipped: every service at
+ * once, by one call (db/postgres/migrations/006: deming_relink_services, set-based).
+ */
 export async function relinkServices(db: Queryable, from: Map<number, number>): Promise<void> {
   if (from.size === 0) return;
-  await q(db, 'SELECT deming_relink_service(s, f) FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS x(s, f, o) ORDER BY o', [
-    [...from.keys()],
-    [...from.values()],
-  ]);
+  await q(db, 'SELECT deming_relink_services($1::bigint[], $2::bigint[])', [[...from.keys()], [...from.values()]]);
 }
 
 interface Stored {
