@@ -49,6 +49,19 @@ interface Side {
   batchMs: number[];
 }
 
+/** The machine a report was measured on (the load average says how shared it was). */
+export function machineOf(postgres: string) {
+  return { cpus: cpus().length, cpu: cpus()[0]?.model, loadAverage: loadavg().map((l) => round(l, 2)), node: process.version, postgres };
+}
+
+/** The options a benchmark against a PostgreSQL server takes for the province's size. */
+export const provinceOptions = (services: string, months: string) =>
+  ({
+    url: { type: 'string' },
+    services: { type: 'string', default: services },
+    months: { type: 'string', default: months },
+  }) as const;
+
 export async function run(args: string[]): Promise<unknown> {
   const { values } = parseArgs({
     args,
@@ -194,13 +207,7 @@ export async function run(args: string[]): Promise<unknown> {
     const sqliteBytes = statSync(file).size;
     const report = {
       benchmark: name,
-      machine: {
-        cpus: cpus().length,
-        cpu: cpus()[0]?.model,
-        loadAverage: loadavg().map((l) => round(l, 2)),
-        node: process.version,
-        postgres: version,
-      },
+      machine: machineOf(version),
       shape: { services: serviceCount(shape), months: shape.months, events },
       validateSeconds: round(validateMs / 1000, 2),
       ingest,

@@ -85,6 +85,38 @@ async function resolveServices(
   for (const n of missing) found.set(n, byKey.get(serviceKey(normaliseServiceName(n)))!);
 }
 
+/**
+ * Another writer stored some of a batch's idempotency keys between this batch's read of them and
+ * its write: the batch (its transaction) is undone and tried again, when it reads what was stored.
+ */
+export class WriterRace extends Error {
+  constructor(readonly keys: number) {
+    super(`${keys} idempotency keys were written by another instance meanwhile; the batch is tried again`);
+    this.name = 'WriterRace';
+  }
+}
+
+/** A failure that trying the whole transaction again resolves: a deadlock, a serialization failure, a {@link WriterRace}. */
+export function isRetryable(e: unknown): boolean {
+  if (e instanceof WriterRace) return true;
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+}
+
+/**
+ * Takes the locks of the stored services these names mean, in id order: a group of batches takes
+ * them all before its first batch, so that two instances' groups never wait on each other in a circle.
+ */
+export async function lockNamedServices(db: Queryable, names: Iterable<string>): Promise<void> {
+  const keys = [...new Set([...names].map((n) => serviceKey(normaliseServiceName(n))))];
+  if (keys.length === 0) return;
+  await q(
+    db,
+    `SELECT pg_advisory_xact_lock($1::int, s) FROM (SELECT id::int AS s FROM services WHERE key = ANY($2::text[]) ORDER BY id) AS x`,
+    [SERVICE_LOCK, keys],
+  );
+}
+
 /** Takes, until the transaction ends, the lock of each service (in id order, so two writers never wait on each other in a circle). */
 export async function lockServices(db: Queryable, ids: Iterable<number>): Promise<void> {
   const sorted = [...new Set(ids)].sort((a, b) => a - b);
@@ -167,6 +199,8 @@ export async function storeEvents(
         updatedAt: r.updatedAt,
       });
   }
+  // As read: a write below applies only where the key is still so (another instance may have written it since).
+  const read = new Map(keys);
   const written = new Map<string, { key: EventKey; state: KeyState }>();
   const stored: Stored[] = [];
   const payloads: string[] = [];
@@ -186,23 +220,39 @@ export async function storeEvents(
   }
 
   if (written.size > 0) {
-    const w = [...written.values()];
-    await run(
+    const w = [...written.entries()];
+    const was = w.map(([t]) => read.get(t));
+    // A key another writer stored or moved since it was read (one holding another service's lock) is not
+    // overwritten: the batch is undone and tried again (WriterRace), so two instances decide as one would.
+    const applied = await q<{ n: number }>(
       db,
-      `INSERT INTO event_keys (type, source, event_id, service_id, hash, version, updated_at)
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::bigint[])
-      ON CONFLICT (type, source, event_id) DO UPDATE SET service_id = excluded.service_id, hash = excluded.hash,
-        version = excluded.version, updated_at = excluded.updated_at`,
+      `WITH x AS (
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::bigint[],
+          $8::bigint[], $9::text[], $10::int[], $11::bigint[]) AS x(t, s, i, sv, h, v, u, psv, ph, pv, pu)),
+      changed AS (
+        UPDATE event_keys k SET service_id = x.sv, hash = x.h, version = x.v, updated_at = x.u FROM x
+        WHERE x.pv IS NOT NULL AND k.type = x.t AND k.source = x.s AND k.event_id = x.i
+          AND k.service_id = x.psv AND k.hash = x.ph AND k.version = x.pv AND k.updated_at IS NOT DISTINCT FROM x.pu
+        RETURNING 1),
+      added AS (
+        INSERT INTO event_keys (type, source, event_id, service_id, hash, version, updated_at)
+        SELECT t, s, i, sv, h, v, u FROM x WHERE x.pv IS NULL ON CONFLICT DO NOTHING RETURNING 1)
+      SELECT (SELECT count(*) FROM changed)::int + (SELECT count(*) FROM added)::int AS n`,
       [
-        w.map((x) => x.key.type),
-        w.map((x) => x.key.source),
-        w.map((x) => x.key.eventId),
-        w.map((x) => x.state.serviceId),
-        w.map((x) => x.state.hash),
-        w.map((x) => x.state.version),
-        w.map((x) => x.state.updatedAt),
+        w.map(([, x]) => x.key.type),
+        w.map(([, x]) => x.key.source),
+        w.map(([, x]) => x.key.eventId),
+        w.map(([, x]) => x.state.serviceId),
+        w.map(([, x]) => x.state.hash),
+        w.map(([, x]) => x.state.version),
+        w.map(([, x]) => x.state.updatedAt),
+        was.map((p) => p?.serviceId ?? null),
+        was.map((p) => p?.hash ?? null),
+        was.map((p) => p?.version ?? null),
+        was.map((p) => p?.updatedAt ?? null),
       ],
     );
+    if (applied[0].n !== w.length) throw new WriterRace(w.length - applied[0].n);
   }
   if (stored.length > 0) {
     await run(
@@ -232,6 +282,8 @@ export async function storeEvents(
     ))
       relink(r.serviceId, r.at);
   }
+  // A deployment moved from another service re-links that one too: under its lock as well (held ones are held already).
+  await lockServices(db, tally.relinkFrom.keys());
   await relinkServices(db, tally.relinkFrom);
 
   const cursors = new Map((opts.cursors ?? []).map((c) => [`${c.collector}\u0000${c.resource}`, c]));

@@ -22,7 +22,7 @@ import type { IngestOptions, IngestResult } from '../ingest';
 import { patternText, PRODUCTION_SETTING, type ProductionReevaluation } from '../production';
 import type { ServiceRef } from '../queries/org';
 import type { CollectorLock, DemoLoopSeed, GroupOutcome, ProductionDeployment, Store, StoredIncident } from '../store';
-import { lockServices, relinkServices, storeEvents, type ServiceCache } from './ingest';
+import { isRetryable, lockNamedServices, lockServices, relinkServices, storeEvents, type ServiceCache } from './ingest';
 import { postgresReads } from './reads';
 import { postgresCollectorLock } from './collector-lock';
 import { postgresSourceIncidentReads } from './source-incidents';
@@ -73,6 +73,9 @@ function pgFaultKind(e: unknown): DatabaseFaultKind | null {
   if (code === 'XX001' || code === 'XX002') return 'damaged';
   return null;
 }
+
+/** How many times an ingest transaction that met another instance's writes is run (db/postgres/ingest.ts isRetryable). */
+const WRITE_TRIES = 8;
 
 /** The PostgreSQL store on `pool` (migrated). `close()` ends the pool. */
 export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOptions = {}): Promise<Store> {
@@ -151,12 +154,23 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
     }
   };
 
-  /** An ingest transaction: the services it found or created are remembered once it commits. */
+  /**
+   * An ingest transaction: the services it found or created are remembered once it commits. One
+   * that met another instance's writes (a deadlock, or keys written meanwhile: isRetryable) is
+   * undone and run again, up to {@link WRITE_TRIES} times, a little later each time.
+   */
   const ingestTx = async <T>(f: (c: pg.PoolClient, created: ServiceCache) => Promise<T>): Promise<T> => {
-    const created: ServiceCache = new Map();
-    const r = await tx((c) => f(c, created));
-    for (const [name, ref] of created) services.set(name, ref);
-    return r;
+    for (let attempt = 1; ; attempt++) {
+      const created: ServiceCache = new Map();
+      try {
+        const r = await tx((c) => f(c, created));
+        for (const [name, ref] of created) services.set(name, ref);
+        return r;
+      } catch (e) {
+        if (!isRetryable(e) || attempt >= WRITE_TRIES) throw e;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      }
+    }
   };
 
   // While the others are not heard, every look at the version sees a new one: nothing read is kept.
@@ -196,6 +210,11 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
       inTurn(async () => {
         const outcomes = await ingestTx(async (c, created) => {
           const out: GroupOutcome[] = [];
+          // Every stored service the group names is locked first, in id order (a batch locks only what it creates after).
+          await lockNamedServices(
+            c,
+            batches.flatMap((b) => b.events.map((e) => e.service)),
+          );
           for (const [i, b] of batches.entries()) {
             const mine: ServiceCache = new Map();
             await c.query(`SAVEPOINT batch_${i}`);
@@ -206,9 +225,10 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
               out.push({ result });
               for (const [name, ref] of mine) created.set(name, ref);
             } catch (error) {
-              // A fault, or a connection that is gone, fails the group: nothing is stored.
+              // A fault, or a connection that is gone, fails the group: nothing is stored; another writer met, it is tried again.
               if (
                 pgFaultKind(error) ||
+                isRetryable(error) ||
                 !(await c.query(`ROLLBACK TO SAVEPOINT batch_${i}`).then(
                   () => true,
                   () => false,

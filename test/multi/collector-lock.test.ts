@@ -40,7 +40,7 @@ beforeAll(async () => {
   configFile = join(mkdtempSync(join(tmpdir(), 'deming-lock-')), 'deming.config.yaml');
   writeFileSync(configFile, `${ORGANISATION_YAML}\n${acmeSourcesYaml(fake.apiUrl, '    interval: 10m\n    backfillDays: 3650')}\n`);
   two = await startInstances(2, { DEMING_CONFIG: configFile, DEMING_COLLECTOR_RETRY: `${RETRY_S}s` });
-}, 30_000);
+}, 120_000);
 afterAll(async () => {
   await two?.stop();
   await fake?.close();
