@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommitNotice } from '../../db/commit-feed';
-import { COMMIT_CHANNEL, notifyCommit, parseCommitPayload } from '../../db/postgres/commits';
+import { COMMIT_CHANNEL, commitPayloads, notifyCommit, parseCommitPayload } from '../../db/postgres/commits';
 import { testDatabase } from '../helpers/postgres';
 
 /** The commit notices between instances on one real PostgreSQL (db/postgres/commits.ts). */
@@ -31,7 +31,7 @@ describe('commit notices', () => {
   });
 
   const settle = async (n: number) => {
-    for (let i = 0; i < 100 && heard.length < n; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && heard.length < n; i++) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 50));
   };
 
@@ -55,8 +55,10 @@ describe('commit notices', () => {
     await writer.query('BEGIN');
     await notifyCommit(writer, 'instance-a', told);
     await writer.query('COMMIT');
-    await settle(2);
-    expect(heard.length).toBeGreaterThan(1);
+    const parts = commitPayloads('instance-a', told).length;
+    expect(parts).toBeGreaterThan(1);
+    await settle(parts);
+    expect(heard.length).toBe(parts);
     expect(heard.every((n) => n.origin === 'instance-a' && n.at === told.at)).toBe(true);
     expect(heard.flatMap((n) => n.serviceIds)).toEqual(told.serviceIds);
     expect(heard.flatMap((n) => n.services)).toEqual(told.services);
