@@ -19,6 +19,8 @@ export interface CommitNotice {
   services: string[];
   /** Stored events per type and service, for the live feed (`events:ingested`). */
   counts: { type: string; service: string; n: number }[];
+  /** Scopes told directly (a loop planned, edited or deleted in one): live rooms besides those of `services`. */
+  scopes: string[];
   /** The organisation (or other state the change feed does not describe) changed too. */
   organisation: boolean;
 }

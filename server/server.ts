@@ -253,9 +253,9 @@ function hearOtherInstances(ctx: AppContext, live: LiveHub): () => void {
   const feed = ctx.store.commits;
   if (!feed) return () => {};
   const offCommit = feed.onCommit((n) => {
-    if (n.services.length === 0) return;
+    if (n.services.length === 0 && n.scopes.length === 0) return;
     ctx.reads.org.roomsOf(n.services).then(
-      (rooms) => live.ingested(n.at, n.counts, rooms),
+      (rooms) => live.ingested(n.at, n.counts, [...new Set([...rooms, ...n.scopes])]),
       (e: unknown) => ctx.log("live: telling clients of another instance's batch failed", e),
     );
   });

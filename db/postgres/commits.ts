@@ -29,6 +29,7 @@ interface Wire {
   ids: number[];
   s: string[];
   c: [string, string, number][];
+  sc?: string[];
   org?: 1;
 }
 
@@ -37,23 +38,24 @@ export type CommitTold = Omit<CommitNotice, 'origin'>;
 
 /** The notices of one commit: one, or several parts of it when it would not fit in one payload. */
 export function commitPayloads(origin: string, told: CommitTold): string[] {
-  const fresh = (): Wire => ({ o: origin, at: told.at, ids: [], s: [], c: [], ...(told.organisation ? { org: 1 as const } : {}) });
+  const fresh = (): Wire => ({ o: origin, at: told.at, ids: [], s: [], c: [], sc: [], ...(told.organisation ? { org: 1 as const } : {}) });
   const out: string[] = [];
   let part = fresh();
   let size = Buffer.byteLength(JSON.stringify(part));
-  const add = <K extends 'ids' | 's' | 'c'>(key: K, item: Wire[K][number]) => {
+  const add = <K extends 'ids' | 's' | 'c' | 'sc'>(key: K, item: NonNullable<Wire[K]>[number]) => {
     const n = Buffer.byteLength(JSON.stringify(item)) + 1;
-    if (size + n > MAX_PAYLOAD && part.ids.length + part.s.length + part.c.length > 0) {
+    if (size + n > MAX_PAYLOAD && part.ids.length + part.s.length + part.c.length + part.sc!.length > 0) {
       out.push(JSON.stringify(part));
       part = fresh();
       size = Buffer.byteLength(JSON.stringify(part));
     }
-    (part[key] as Wire[K][number][]).push(item);
+    (part[key] as NonNullable<Wire[K]>[number][]).push(item);
     size += n;
   };
   for (const id of told.serviceIds) add('ids', id);
   for (const s of told.services) add('s', s);
   for (const c of told.counts) add('c', [c.type, c.service, c.n]);
+  for (const s of told.scopes) add('sc', s);
   out.push(JSON.stringify(part));
   return out;
 }
@@ -70,6 +72,7 @@ export function parseCommitPayload(payload: string | undefined): CommitNotice | 
       serviceIds: w.ids.filter((x): x is number => typeof x === 'number'),
       services: w.s.filter((x): x is string => typeof x === 'string'),
       counts: w.c.filter((x) => Array.isArray(x) && x.length === 3).map(([type, service, n]) => ({ type, service, n })),
+      scopes: (w.sc ?? []).filter((x): x is string => typeof x === 'string'),
       organisation: w.org === 1,
     };
   } catch {
@@ -79,7 +82,7 @@ export function parseCommitPayload(payload: string | undefined): CommitNotice | 
 
 /** Tells every listening instance, when this transaction commits, what it changed. */
 export async function notifyCommit(c: Queryable, origin: string, told: CommitTold): Promise<void> {
-  if (told.serviceIds.length === 0 && told.services.length === 0 && told.counts.length === 0 && !told.organisation) return;
+  if (told.serviceIds.length + told.services.length + told.counts.length + told.scopes.length === 0 && !told.organisation) return;
   for (const p of commitPayloads(origin, told)) await c.query('SELECT pg_notify($1, $2)', [COMMIT_CHANNEL, p]);
 }
 

@@ -21,6 +21,7 @@ import type { DatabaseFault, DatabaseFaultKind } from '../faults';
 import type { IngestOptions, IngestResult } from '../ingest';
 import { patternText, PRODUCTION_SETTING, type ProductionReevaluation } from '../production';
 import type { ServiceRef } from '../queries/org';
+import type { LoopWrite } from '../queries/loops';
 import type { CollectorLock, DemoLoopSeed, GroupOutcome, ProductionDeployment, Store, StoredIncident } from '../store';
 import { isRetryable, lockNamedServices, lockServices, relinkServices, storeEvents, type ServiceCache } from './ingest';
 import { postgresReads } from './reads';
@@ -105,7 +106,29 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
   };
   /** Tells the other instances, when this transaction commits, what a batch changed. */
   const tell = (c: Queryable, r: Pick<IngestResult, 'serviceIds' | 'services' | 'counts'>, at: number | undefined, organisation = false) =>
-    notifyCommit(c, instance, { at: at ?? now(), serviceIds: r.serviceIds, services: r.services, counts: r.counts, organisation });
+    notifyCommit(c, instance, {
+      at: at ?? now(),
+      serviceIds: r.serviceIds,
+      services: r.services,
+      counts: r.counts,
+      scopes: [],
+      organisation,
+    });
+  /** A loop written: its scope's live clients on the other instances are told when it commits. */
+  const loopTx = (f: (c: pg.PoolClient) => Promise<LoopWrite>) =>
+    tx(async (c) => {
+      const w = await f(c);
+      if (w.ok)
+        await notifyCommit(c, instance, {
+          at: now(),
+          serviceIds: [],
+          services: [],
+          counts: [],
+          scopes: [w.loop.scope],
+          organisation: false,
+        });
+      return w;
+    });
   const feed = opts.listen
     ? hearOthers(pool, instance, { changed, moved: () => version++, log: opts.log, retryMs: opts.listenRetryMs })
     : null;
@@ -344,9 +367,9 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
     fault: async () => fault,
     noteError: async (e) => note(e),
 
-    planLoop: (l, actor) => tx((c) => u.planLoop(c, l, actor)),
-    patchLoop: (id, change, action, actor, at) => tx((c) => u.patchLoop(c, id, change, action, actor, at)),
-    deleteLoop: (id, actor, at) => tx((c) => u.deleteLoop(c, id, actor, at)),
+    planLoop: (l, actor) => loopTx((c) => u.planLoop(c, l, actor)),
+    patchLoop: (id, change, action, actor, at) => loopTx((c) => u.patchLoop(c, id, change, action, actor, at)),
+    deleteLoop: (id, actor, at) => loopTx((c) => u.deleteLoop(c, id, actor, at)),
     listLoops: (scope, from, to) => read((db) => u.listLoops(db, scope, from, to)),
     countLoops: (scope) => read((db) => u.countLoops(db, scope)),
     getLoop: (id) => read((db) => u.getLoop(db, id)),

@@ -65,6 +65,25 @@ describe('two instances on one PostgreSQL database: live pushes and caches', () 
     expect(tookMs).toBeLessThan(5_000);
   });
 
+  it('tells the clients of a scope on the other instance when a loop is planned in it', async () => {
+    const [a, b] = two.servers;
+    const c = await joinRoom(b.url, 'team:t1');
+    clients.push(c);
+    const changed = new Promise<{ scopes: string[] }>((resolve) => c.once('metrics:changed', resolve));
+    const r = await fetch(`${a.url}/api/v1/loops`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scope: 'team:t1', name: 'Smaller batches', from: '2026-03-01', to: '2026-03-15' }),
+    });
+    expect(r.status).toBe(201);
+    expect((await changed).scopes).toEqual(['team:t1']);
+    // B reads the loop A stored.
+    const loops = (await (await fetch(`${b.url}/api/v1/loops?scope=team:t1&from=2026-02-01&to=2026-04-01`)).json()) as {
+      items: { name: string }[];
+    };
+    expect(loops.items.map((l) => l.name)).toContain('Smaller batches');
+  });
+
   it('gives equal figures on both instances after posts to either', async () => {
     const [a, b] = two.servers;
     const paths = figurePaths(SCOPES);
