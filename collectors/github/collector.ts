@@ -10,16 +10,22 @@ import type { Collector, CollectorContext, CollectorRunResult } from '../types';
 import { createGithubClient, type ClientOptions, type GithubClient } from './client';
 import type { GithubSettings } from './config';
 import { describeError, isRateLimitSpent, isTransient, SkippedRepository } from './errors';
-import { fetchRepoInfo, listTargets, type Target } from './repositories';
+import { fetchRepoInfo, listTargets, savedRepoInfo, type Target } from './repositories';
 import type { RepoSync } from './repo-sync';
 import { syncCompare } from './sync-compare';
-import { syncDeployments } from './sync-deployments';
+import { syncDeployments, syncOlderDeployments } from './sync-deployments';
 import { syncIssues } from './sync-issues';
-import { syncPulls } from './sync-pulls';
+import { syncOlderPulls, syncPulls } from './sync-pulls';
 import { syncReleases } from './sync-releases';
-import { syncRuns } from './sync-runs';
+import { syncOlderRuns, syncRuns } from './sync-runs';
 
 const DAY_MS = 86_400_000;
+/**
+ * A first backfill reads this many recent days of every repository first, then the older
+ * history of each: an organisation's recent months show within minutes, not after the last
+ * repository's last year.
+ */
+export const RECENT_DAYS = 90;
 
 /** What to collect and how: the settings, and the `collect` command's narrowing. */
 export interface GithubCollectorOptions {
@@ -33,9 +39,10 @@ export interface GithubCollectorOptions {
   onRepository?: (report: RepositoryReport) => void;
 }
 
-/** One repository's share of a run. */
+/** One repository's share of a run: its recent stage, or (`older`) its history before that. */
 export interface RepositoryReport {
   name: string;
+  stage: 'recent' | 'older';
   requests: number;
   notModified: number;
   stored: number;
@@ -74,22 +81,31 @@ async function runGithub(opts: GithubCollectorOptions, ctx: CollectorContext): P
   });
   const errors: { resource: string; message: string }[] = [];
   const repositories: RepositoryReport[] = [];
+  const report = (target: Target, stage: RepositoryReport['stage']) =>
+    repositories.findLast((r) => r.name === target.name && r.stage === stage);
+  // Repositories whose recent stage failed or waits to be tried again: their older history waits for a later run.
+  const failed = new Set<string>();
   const horizon = opts.since ?? startedAt - opts.settings.backfillDays * DAY_MS;
+  const recentFrom = Math.max(horizon, startedAt - RECENT_DAYS * DAY_MS);
   const targets = await listTargets(client, ctx, opts.settings, opts.only, errors, describeError).catch((e: unknown) => {
     errors.push({ resource: 'github', message: describeError(e) });
     return [] as Target[];
   });
 
   let spent: string | null = null;
-  const later: Target[] = [];
-  const attempt = async (target: Target, last: boolean): Promise<void> => {
+  const later: { target: Target; stage: RepositoryReport['stage'] }[] = [];
+  const attempt = async (target: Target, stage: RepositoryReport['stage'], last: boolean): Promise<void> => {
     const before = { requests: client.stats.requests, notModified: client.stats.notModified };
-    const report: RepositoryReport = { name: target.name, requests: 0, notModified: 0, stored: 0, rateLimitRemaining: null };
+    const report: RepositoryReport = { name: target.name, stage, requests: 0, notModified: 0, stored: 0, rateLimitRemaining: null };
     if (spent) {
       report.error = spent;
     } else {
       try {
-        report.stored = await syncRepository(client, ctx, opts.settings, target, horizon, opts.since !== undefined);
+        const span = { horizon, recentFrom, rewind: opts.since !== undefined };
+        const stored = await (stage === 'recent' ? syncRepository : syncOlder)(client, ctx, opts.settings, target, span);
+        // A repository with no older history to read is not reported twice.
+        if (stored === null) return;
+        report.stored = stored;
       } catch (e) {
         ctx.signal?.throwIfAborted();
         report.error = describeError(e);
@@ -97,7 +113,8 @@ async function runGithub(opts: GithubCollectorOptions, ctx: CollectorContext): P
         else if (!last && isTransient(e)) {
           // What it stored stays stored; the rest is asked again once the others are done.
           ctx.log(`github: ${target.name}: ${report.error}; it is tried again at the end of the run`);
-          later.push(target);
+          failed.add(target.name);
+          later.push({ target, stage });
           return;
         }
         ctx.log(`github: ${target.name}: ${report.error}`, e instanceof SkippedRepository ? undefined : e);
@@ -115,18 +132,22 @@ async function runGithub(opts: GithubCollectorOptions, ctx: CollectorContext): P
       stored: report.stored,
       rateLimitRemaining: client.rateLimitRemaining(),
       done: true,
-      processed: repositories.length,
+      processed: new Set(repositories.filter((r) => r.stage === stage).map((r) => r.name)).size,
       total: targets.length,
     });
   };
   try {
-    for (const target of targets) {
+    // Every repository's recent months first, then each one's older history.
+    for (const stage of ['recent', 'older'] as const)
+      for (const target of targets) {
+        if (ctx.signal?.aborted) break;
+        if (stage === 'older' && failed.has(target.name)) continue;
+        await attempt(target, stage, false);
+        if (report(target, stage)?.error && stage === 'recent') failed.add(target.name);
+      }
+    for (const { target, stage } of later) {
       if (ctx.signal?.aborted) break;
-      await attempt(target, false);
-    }
-    for (const target of later) {
-      if (ctx.signal?.aborted) break;
-      await attempt(target, true);
+      await attempt(target, stage, true);
     }
   } catch (e) {
     if (!ctx.signal?.aborted) throw e;
@@ -144,23 +165,53 @@ async function runGithub(opts: GithubCollectorOptions, ctx: CollectorContext): P
   };
 }
 
-/** Collects one repository; answers the events it stored. */
+/** How far back a run reads: the horizon, where a first backfill's recent stage starts, and `--since`. */
+interface Span {
+  horizon: number;
+  recentFrom: number;
+  rewind: boolean;
+}
+
+/** Collects one repository (on a first backfill, its recent months); answers the events it stored. */
 async function syncRepository(
   client: GithubClient,
   ctx: CollectorContext,
   settings: GithubSettings,
   target: Target,
-  horizon: number,
-  rewind: boolean,
+  span: Span,
 ): Promise<number> {
-  const info = await fetchRepoInfo(client, ctx, target.name, rewind);
+  const info = await fetchRepoInfo(client, ctx, target.name, span.rewind);
   if (info.archived) throw new SkippedRepository('archived: skipped (remove it from sources.github.repositories, or unarchive it).');
-  const sync: RepoSync = { client, ctx, repo: info, settings, source: target.source, horizon, rewind, stored: 0 };
+  const sync: RepoSync = { client, ctx, repo: info, settings, source: target.source, ...span, stored: 0 };
   await syncPulls(sync);
   if (target.source.from === 'deployments') await syncDeployments(sync);
   if (target.source.from === 'releases') await syncReleases(sync);
   await syncRuns(sync);
   for (const label of settings.incidentLabels) await syncIssues(sync, label);
+  await syncCompare(sync);
+  return sync.stored;
+}
+
+/**
+ * Reads one repository's history older than its first backfill's recent stage, where any is
+ * left; answers the events it stored, or null when there was none to read (then it asked
+ * nothing: the repository is as its recent stage stored it).
+ */
+async function syncOlder(
+  client: GithubClient,
+  ctx: CollectorContext,
+  settings: GithubSettings,
+  target: Target,
+  span: Span,
+): Promise<number | null> {
+  if (span.rewind || span.recentFrom <= span.horizon) return null;
+  const info = await savedRepoInfo(ctx, target.name);
+  if (!info) return null;
+  const sync: RepoSync = { client, ctx, repo: info, settings, source: target.source, ...span, stored: 0 };
+  let read = await syncOlderPulls(sync);
+  if (target.source.from === 'deployments') read = (await syncOlderDeployments(sync)) || read;
+  read = (await syncOlderRuns(sync)) || read;
+  if (!read) return null;
   await syncCompare(sync);
   return sync.stored;
 }

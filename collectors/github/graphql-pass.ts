@@ -18,11 +18,20 @@ import { commit, etagFor, resourceOf, startFrom, type RepoSync } from './repo-sy
 export const passState = z.object({ top: z.string().nullable(), after: z.string().nullable(), etag: z.string().nullable() });
 export type PassState = z.infer<typeof passState>;
 
+/**
+ * History older than the first backfill's recent stage, still to read: everything from
+ * `reached` (an ISO time) to the watermark is stored, and the next page to read is the one
+ * after `after` (a GraphQL cursor, or null for REST lists read by time). Absent or null: the
+ * resource is read down to the horizon.
+ */
+export const olderState = z.object({ after: z.string().nullable(), reached: z.string() });
+export type OlderState = z.infer<typeof olderState>;
+
 export interface PassOptions<T> {
   sync: RepoSync;
   /** The resource's short name (`pulls`), and the saved cursor's watermark, pass and ETag. */
   name: string;
-  saved: { watermark: string | null; pass?: PassState | null; etag: string | null };
+  saved: { watermark: string | null; pass?: PassState | null; etag: string | null; older?: OlderState | null };
   /** The REST list that says whether anything changed, newest first. */
   probe: { route: string; params: Record<string, string | number> };
   page: (after: string | null) => Promise<GraphqlPage<T>>;
@@ -41,7 +50,10 @@ const later = (a: string | null, b: string | null): string | null => (!a ? b : !
 export async function newestFirstPass<T>(o: PassOptions<T>): Promise<void> {
   const { sync } = o;
   const resource = resourceOf(sync, o.name);
-  const extra = () => o.state?.() ?? {};
+  // A first backfill (nothing stored yet) reads the recent months only, and leaves where it stopped for `olderPass`.
+  const first = !sync.rewind && o.saved.watermark === null && !o.saved.older;
+  let older = o.saved.older ?? null;
+  const extra = () => ({ ...o.state?.(), ...(older ? { older } : {}) });
   let pending = o.pending ?? [];
   let pass = sync.rewind ? null : (o.saved.pass ?? null);
   if (!pass) {
@@ -57,14 +69,22 @@ export async function newestFirstPass<T>(o: PassOptions<T>): Promise<void> {
     }
     pass = { top: null, after: null, etag: answer.etag };
   }
-  const from = Date.parse(startFrom(sync, o.saved.watermark));
+  const from = Date.parse(startFrom(sync, o.saved.watermark, true));
   for (;;) {
     const page = await o.page(pass.after);
-    const fresh = page.items.filter((t) => Date.parse(o.timeOf(t)) >= from);
+    let fresh = page.items.filter((t) => Date.parse(o.timeOf(t)) >= from);
     const top: string | null = pass.top ?? (fresh[0] ? o.timeOf(fresh[0]) : null);
+    const stopped = fresh.length < page.items.length;
+    if (first && stopped && sync.recentFrom > sync.horizon) {
+      // A first backfill stopped at its recent stage's start: the rest of this page (down to the
+      // horizon) is stored too, and `olderPass` goes on from the next page, so no page is read twice.
+      fresh = page.items.filter((t) => Date.parse(o.timeOf(t)) >= sync.horizon);
+      const oldest = fresh.length ? o.timeOf(fresh[fresh.length - 1]) : new Date(sync.recentFrom).toISOString();
+      older = fresh.length === page.items.length && page.next ? { after: page.next, reached: oldest } : null;
+    }
     const events = [...pending, ...(await o.adapt(fresh))];
     pending = [];
-    if (fresh.length < page.items.length || !page.next) {
+    if (stopped || !page.next) {
       const watermark = later(top, o.saved.watermark);
       await commit(sync, o.name, events, [cursorRow(resource, { watermark, ...extra() }, pass.etag)]);
       return;
@@ -74,3 +94,32 @@ export async function newestFirstPass<T>(o: PassOptions<T>): Promise<void> {
     sync.ctx.signal?.throwIfAborted();
   }
 }
+
+/**
+ * Reads the history older than the first backfill's recent stage, newest first from where it
+ * stopped down to the horizon, storing each page with the cursor it reaches, so a run stopped
+ * here goes on from the page after the last one stored. Answers whether there was any to read.
+ */
+export async function olderPass<T>(
+  o: Pick<PassOptions<T>, 'sync' | 'name' | 'page' | 'timeOf' | 'adapt' | 'state'> & {
+    saved: { watermark: string | null; etag: string | null; older?: OlderState | null };
+  },
+): Promise<boolean> {
+  const { sync } = o;
+  let older = sync.rewind ? null : (o.saved.older ?? null);
+  if (!older) return false;
+  const resource = resourceOf(sync, o.name);
+  for (;;) {
+    const page = await o.page(older.after);
+    const kept = page.items.filter((t) => Date.parse(o.timeOf(t)) >= sync.horizon);
+    const events = await o.adapt(kept);
+    const oldest: string = kept.length ? o.timeOf(kept[kept.length - 1]) : older.reached;
+    older = kept.length < page.items.length || !page.next ? null : { after: page.next, reached: earlier(oldest, older.reached) };
+    const state = { watermark: o.saved.watermark, ...o.state?.(), ...(older ? { older } : {}) };
+    await commit(sync, o.name, events, [cursorRow(resource, state, o.saved.etag)]);
+    if (!older) return true;
+    sync.ctx.signal?.throwIfAborted();
+  }
+}
+
+const earlier = (a: string, b: string): string => (Date.parse(a) <= Date.parse(b) ? a : b);

@@ -6,7 +6,12 @@
 import type { z } from 'zod';
 import { isNotModified, type GithubClient } from './client';
 
-export type Listing<T> = { notModified: true } | { notModified: false; items: T[]; etag: string | null };
+/**
+ * A list read: unchanged (304), or its items newest first, the first page's ETag, whether it
+ * stopped at an older item (rather than the list's end), and whether `finishPage` refused one.
+ */
+export type Listing<T> =
+  { notModified: true } | { notModified: false; items: T[]; etag: string | null; stoppedAtOlder: boolean; refused: boolean };
 
 export interface ListOptions<T> {
   /** The first page's ETag from the last complete read. */
@@ -15,6 +20,8 @@ export interface ListOptions<T> {
   isOlder: (item: T) => boolean;
   /** The list is only roughly in order (releases): read to the end of the page where older items begin. */
   loose?: boolean;
+  /** On the page where older items begin, keep those after it that this accepts too (a page already paid for). */
+  finishPage?: (item: T) => boolean;
   signal?: AbortSignal;
 }
 
@@ -31,6 +38,7 @@ export async function listNewestFirst<T>(
   const items: T[] = [];
   let etag: string | null = null;
   let first = true;
+  let refused = false;
   try {
     for await (const page of pages) {
       if (first) etag = typeof page.headers.etag === 'string' ? page.headers.etag : null;
@@ -38,21 +46,23 @@ export async function listNewestFirst<T>(
       const list = (item.array() as z.ZodType<T[]>).parse(page.data);
       let older = false;
       for (const x of list) {
-        if (opts.isOlder(x)) {
+        if (opts.isOlder(x) || (older && opts.finishPage)) {
           older = true;
-          if (opts.loose) continue;
+          if (opts.finishPage?.(x)) items.push(x);
+          else refused = true;
+          if (opts.loose || opts.finishPage) continue;
           break;
         }
         items.push(x);
       }
-      if (older) return { notModified: false, items, etag };
+      if (older) return { notModified: false, items, etag, stoppedAtOlder: true, refused };
       opts.signal?.throwIfAborted();
     }
   } catch (e) {
     if (first && isNotModified(e)) return { notModified: true };
     throw e;
   }
-  return { notModified: false, items, etag };
+  return { notModified: false, items, etag, stoppedAtOlder: false, refused };
 }
 
 /** Splits a list into runs of at most `size`. */

@@ -20,6 +20,12 @@ export interface RepoSync {
   source: DeploymentSource;
   /** Nothing older than this is wanted (epoch ms): the backfill horizon, or `--since`. */
   horizon: number;
+  /**
+   * Where a first backfill's newest-first stage stops (epoch ms, at or after `horizon`): the
+   * recent months of every repository are read first, and the history older than this
+   * afterwards (`syncOlder`), so the dashboard shows the recent months within minutes.
+   */
+  recentFrom: number;
   /** Set by `--since`: read from the horizon again, whatever the cursors say. */
   rewind: boolean;
   /** Events stored (accepted or updated) so far. */
@@ -38,9 +44,13 @@ export async function commit(sync: RepoSync, resource: string, events: NativeEve
   });
 }
 
-/** The watermark to read from: the stored one, unless rewinding or it is before the horizon. */
-export function startFrom(sync: RepoSync, stored: string | null | undefined): string {
-  if (!stored || sync.rewind || Date.parse(stored) < sync.horizon) return new Date(sync.horizon).toISOString();
+/**
+ * The watermark to read from: the stored one, unless rewinding or it is before the horizon. With
+ * none stored (a first backfill), a resource read recent months first starts at `recentFrom`.
+ */
+export function startFrom(sync: RepoSync, stored: string | null | undefined, recentFirst = false): string {
+  if (!stored || sync.rewind) return new Date(recentFirst && !sync.rewind ? sync.recentFrom : sync.horizon).toISOString();
+  if (Date.parse(stored) < sync.horizon) return new Date(sync.horizon).toISOString();
   return stored;
 }
 

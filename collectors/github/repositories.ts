@@ -98,3 +98,11 @@ export async function fetchRepoInfo(
   const [fullOwner, fullName] = info.fullName.split('/');
   return { ...info, owner: fullOwner, name: fullName };
 }
+
+/** A repository as its last read stored it, without asking GitHub; null before the first. */
+export async function savedRepoInfo(ctx: CollectorContext, name: string): Promise<RepoInfo | null> {
+  const info = (await readCursor(ctx.store, `${name.toLowerCase()}:repo`, repoCursor)).state;
+  if (!info) return null;
+  const [owner, repo] = info.fullName.split('/');
+  return { ...info, owner, name: repo };
+}

@@ -9,7 +9,7 @@ import { adaptDeployment, isSettled } from './adapt-deployment';
 import { isNotModified, type GithubClient } from './client';
 import { readCursor } from './cursors';
 import { fetchDeploymentsPage, type DeploymentWithStatuses } from './graphql';
-import { newestFirstPass, passState } from './graphql-pass';
+import { newestFirstPass, olderPass, olderState, passState } from './graphql-pass';
 import { deploymentPayload, deploymentStatusPayload, type DeploymentStatusPayload } from './payloads';
 import { etagFor, resourceOf, type RepoInfo, type RepoSync } from './repo-sync';
 import type { NativeEventInput } from '../../common/events';
@@ -21,6 +21,7 @@ const deploymentsCursor = z.object({
   watermark: z.string().nullable(),
   open: z.array(openDeployment).default([]),
   pass: passState.nullish(),
+  older: olderState.nullish(),
 });
 type OpenDeployment = z.infer<typeof openDeployment>;
 
@@ -73,7 +74,7 @@ export async function syncDeployments(sync: RepoSync): Promise<void> {
   await newestFirstPass<DeploymentWithStatuses>({
     sync,
     name: 'deployments',
-    saved: { watermark: saved.state?.watermark ?? null, pass: saved.state?.pass, etag: saved.etag },
+    saved: { watermark: saved.state?.watermark ?? null, pass: saved.state?.pass, etag: saved.etag, older: saved.state?.older },
     probe: { route: 'GET /repos/{owner}/{repo}/deployments', params: { owner: repo.owner, repo: repo.name } },
     page: (after) => fetchDeploymentsPage(client, repo.owner, repo.name, after),
     timeOf: (x) => x.deployment.created_at,
@@ -102,5 +103,24 @@ export async function syncDeployments(sync: RepoSync): Promise<void> {
       }
       return events;
     },
+  });
+}
+
+/**
+ * Reads the deployments older than the first backfill's recent stage (long settled: their
+ * statuses come with them); answers whether there were any to read.
+ */
+export async function syncOlderDeployments(sync: RepoSync): Promise<boolean> {
+  const { repo, client, ctx } = sync;
+  const saved = await readCursor(ctx.store, resourceOf(sync, 'deployments'), deploymentsCursor);
+  const open = saved.state?.open ?? [];
+  return olderPass<DeploymentWithStatuses>({
+    sync,
+    name: 'deployments',
+    saved: { watermark: saved.state?.watermark ?? null, etag: saved.etag, older: saved.state?.older },
+    page: (after) => fetchDeploymentsPage(client, repo.owner, repo.name, after),
+    timeOf: (x) => x.deployment.created_at,
+    state: () => ({ open }),
+    adapt: (items) => items.map(({ deployment, statuses }) => adaptDeployment(repo, deployment, statuses)),
   });
 }

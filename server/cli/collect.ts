@@ -75,9 +75,10 @@ function progressPrinter(out: NodeJS.WriteStream, now: () => number = Date.now) 
     },
     repository(r: GithubRunResult['repositories'][number]) {
       if (tty) out.write('\r\x1b[2K');
+      const name = r.stage === 'older' ? `${r.name} (older)` : r.name;
       const line = r.error
-        ? `${r.name.padEnd(32)} failed: ${r.error}`
-        : `${r.name.padEnd(32)} ${thousands(r.requests).padStart(6)} requests (${thousands(r.notModified)} answered 304)  ${thousands(r.stored).padStart(7)} stored  rate limit ${thousands(r.rateLimitRemaining)} left`;
+        ? `${name.padEnd(32)} failed: ${r.error}`
+        : `${name.padEnd(32)} ${thousands(r.requests).padStart(6)} requests (${thousands(r.notModified)} answered 304)  ${thousands(r.stored).padStart(7)} stored  rate limit ${thousands(r.rateLimitRemaining)} left`;
       out.write(`${line}\n`);
     },
     /** After each repository: how far the run is, and the time left at its pace. */
@@ -179,8 +180,10 @@ export function formatPlan(p: GithubPlan, since: number, graphqlIntervalMs: numb
 function summary(r: GithubRunResult, skipped: CheckedEvents['skipped']): void {
   const seconds = ((r.finishedAt - r.startedAt) / 1000).toFixed(1);
   const failed = r.errors.length;
+  // A first backfill reports a repository twice: its recent months, then its older history.
+  const repositories = new Set(r.repositories.map((x) => x.name)).size;
   console.log(
-    `\nCollected ${r.repositories.length} ${r.repositories.length === 1 ? 'repository' : 'repositories'} in ${seconds} s: ` +
+    `\nCollected ${repositories} ${repositories === 1 ? 'repository' : 'repositories'} in ${seconds} s: ` +
       `${thousands(r.requests)} requests (${thousands(r.notModified)} answered 304), ${thousands(r.stored)} events stored, ` +
       `rate limit ${thousands(r.rateLimitRemaining)} left${failed > 0 ? `; ${failed} failed:` : '.'}`,
   );

@@ -105,13 +105,17 @@ function repoRoute(
       ).map((x) => releaseJson(api, r, x)),
     };
   if (rest === '/actions/runs') {
-    // `created=>=YYYY-MM-DD`: runs created on or after that day.
-    const since = /^>=(\d{4}-\d\d-\d\d)$/.exec(q.get('created') ?? '')?.[1];
+    // `created=>=YYYY-MM-DD`: runs created on or after that day; `created=<=2025-03-01T12:00:00+00:00`: at or before that time.
+    const created = q.get('created') ?? '';
+    const since = /^>=(\d{4}-\d\d-\d\d)$/.exec(created)?.[1];
+    const until = /^<=(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\+00:00|Z))$/.exec(created)?.[1];
+    if (created && !since && !until) return { status: 422, json: { message: `the fake does not read created=${created}` } };
+    const at = until ? Date.parse(until) : 0;
     return {
       status: 200,
       list: true,
       items: byTimeDesc(
-        since ? r.runs.filter((x) => x.createdAt >= since) : r.runs,
+        r.runs.filter((x) => (!since || x.createdAt >= since) && (!until || Date.parse(x.createdAt) <= at)),
         (x) => x.createdAt,
         (x) => x.id,
       ).map((x) => runJson(api, r, x)),
