@@ -12,6 +12,7 @@ const onPostgres = [
   'test/server/roles.test.ts',
   'test/server/loops-timeline.test.ts',
   'test/server/changes-by-pull-request.test.ts',
+  'test/server/approval-segment.test.ts',
   'test/server/metrics/change-request.test.ts',
   'test/server/loops-demo.test.ts',
   'test/server/oidc-pending.test.ts',

@@ -206,8 +206,34 @@ export interface ChangeItem {
   deploymentId: string;
   deploymentUrl: string | null;
   pullRequest: { number: number; url: string | null } | null;
-  stages: { plan: number | null; do: number | null; check: number | null; act: number | null } | null;
+  /** The change request the deployment that shipped it carried out (its `changeRequest`), or null. */
+  changeRequest: string | null;
+  /**
+   * Its pull request's PDCA stages, in seconds. `approval` is the part of `act` spent waiting for
+   * that change request's approval and `release` the rest of `act` (plan + do + check + approval +
+   * release is the loop); both null, with `approvalReason` saying why, where there is no such
+   * segment (docs/DESIGN.md, "The approval wait in a change's stages").
+   */
+  stages: ChangeStages | null;
 }
+/** A change's stages (see {@link ChangeItem}); a type, not an interface, so the CSV's columns can name its fields. */
+export type ChangeStages = {
+  plan: number | null;
+  do: number | null;
+  check: number | null;
+  act: number | null;
+  approval: number | null;
+  release: number | null;
+  approvalReason:
+    | 'no change request'
+    | 'change request not read'
+    | 'not approved'
+    | 'times missing'
+    | 'out of order'
+    | 'approved after deployment'
+    | 'act unknown'
+    | null;
+};
 export interface ChangesResponse {
   scope: string;
   from: string;

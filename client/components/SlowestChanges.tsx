@@ -1,10 +1,12 @@
 /**
  * The slowest pull requests of the range (a change without one stands alone): each from its
  * first commit to its deployment, with its commit count and links to its service's page, the
- * pull request or commit, and the deployment.
+ * pull request or commit, and the deployment (with the change request it carried out and the
+ * approval wait, where there is one).
  */
 import { Link, useLocation } from 'react-router';
-import type { PullRequestChangesResponse } from '../../common/api';
+import type { ChangeStages, PullRequestChangesResponse } from '../../common/api';
+import { approvalCell } from '../lib/stages';
 import type { Resource } from '../hooks/useResource';
 import { formatDate, formatDuration, plural } from '../lib/format';
 import { pathForScope } from '../lib/scope';
@@ -12,6 +14,17 @@ import { CsvLink } from './summary/CsvLink';
 import { ExternalLink } from './ExternalLink';
 import { ScrollTable } from './ScrollTable';
 import { EmptyState, ErrorMessage, Loading } from './States';
+
+/** The change request the deployment carried out, and how long the change waited for its approval (or why that is not known). */
+function ApprovalNote({ changeRequest, stages }: { changeRequest: string; stages: ChangeStages }) {
+  const a = approvalCell(stages);
+  return (
+    <span className="small block text-cell" data-testid="approval-note">
+      {changeRequest}
+      {a.wait ? `: waited ${a.wait} for approval` : a.why ? `: approval wait unknown (${a.why})` : ''}
+    </span>
+  );
+}
 
 /**
  * `showService` is off on a service's own page, where the column would repeat its name.
@@ -100,6 +113,7 @@ export function SlowestChanges({
                       {formatDate(c.deployedAt)}
                     </ExternalLink>
                     <span className="muted small block text-cell">{c.deploymentId}</span>
+                    {c.changeRequest && c.stages && <ApprovalNote changeRequest={c.changeRequest} stages={c.stages} />}
                   </td>
                 </tr>
               ))}

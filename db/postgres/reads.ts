@@ -67,7 +67,9 @@ export function postgresReads(pool: pg.Pool, ctx: ReadsContext): StoreReads {
       coalesce(p.first_commit_at, (SELECT min(c2.committed_at) FROM changes c2 WHERE c2.pull_request_id = p.id)) AS "firstCommitAt",
       p.merged_at AS "mergedAt",
       (SELECT min(r.finished_at) FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = coalesce(p.merge_sha, c.sha) AND r.status = 'success') AS "checkedAt",
-      (EXISTS (SELECT 1 FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = coalesce(p.merge_sha, c.sha)))::int AS "hasCi"`;
+      (EXISTS (SELECT 1 FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = coalesce(p.merge_sha, c.sha)))::int AS "hasCi",
+      d.change_request AS "changeRequest", (cr.number IS NOT NULL)::int AS "changeRequestKnown", cr.requested_at AS "changeRequestedAt",
+      cr.approval, cr.approval_set_at AS "approvalSetAt"`;
 
   const deploymentFacts = (ids: number[], from: number, to: number) =>
     q<DeploymentFactRow>(
@@ -196,6 +198,7 @@ export function postgresReads(pool: pg.Pool, ctx: ReadsContext): StoreReads {
         JOIN deployments d ON d.id = j.deployment_id
         JOIN services s ON s.id = c.service_id
         LEFT JOIN pull_requests p ON p.id = c.pull_request_id
+        LEFT JOIN change_requests cr ON cr.number = d.change_request
         ORDER BY j.o`,
         pairParams(pairs),
       );

@@ -87,6 +87,12 @@ export interface ChangeListRow {
   mergedAt: number | null;
   checkedAt: number | null;
   hasCi: number;
+  /** The change request the deployment carried out, and what its tool told of it (change_requests; nulls where it told nothing). */
+  changeRequest: string | null;
+  changeRequestKnown: number;
+  changeRequestedAt: number | null;
+  approval: string | null;
+  approvalSetAt: number | null;
 }
 
 /** `committedAt` is where the change's lead time starts (./metrics.ts, LEAD_TIME_FROM): the commit time unless `leadTimeFrom: author`; `leadTimeFrom` says which. */
@@ -96,7 +102,9 @@ const changeColumns = `s.name AS service, c.sha, ${LEAD_TIME_FROM} AS committedA
       coalesce(p.first_commit_at, (SELECT min(c2.committed_at) FROM changes c2 WHERE c2.pull_request_id = p.id)) AS firstCommitAt,
       p.merged_at AS mergedAt,
       (SELECT min(r.finished_at) FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = coalesce(p.merge_sha, c.sha) AND r.status = 'success') AS checkedAt,
-      EXISTS (SELECT 1 FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = coalesce(p.merge_sha, c.sha)) AS hasCi`;
+      EXISTS (SELECT 1 FROM ci_runs r WHERE r.service_id = p.service_id AND r.sha = coalesce(p.merge_sha, c.sha)) AS hasCi,
+      d.change_request AS changeRequest, cr.number IS NOT NULL AS changeRequestKnown, cr.requested_at AS changeRequestedAt,
+      cr.approval, cr.approval_set_at AS approvalSetAt`;
 
 /** Changes first shipped in [from, to), with their deployment and pull request. */
 export function listChanges(db: Db, serviceIds: number[], from: number, to: number, sort: ChangeSort, limit: number): ChangeListRow[] {
@@ -109,6 +117,7 @@ export function listChanges(db: Db, serviceIds: number[], from: number, to: numb
     JOIN changes c ON c.service_id = dc.service_id AND c.sha = dc.sha
     JOIN services s ON s.id = c.service_id
     LEFT JOIN pull_requests p ON p.id = c.pull_request_id
+    LEFT JOIN change_requests cr ON cr.number = d.change_request
     WHERE d.service_id IN (SELECT value FROM json_each(@ids)) AND d.is_production = 1 AND d.status = 'success'
       AND d.finished_at >= @from AND d.finished_at < @to
     ORDER BY ${orderBy[sort]} LIMIT @limit`,
@@ -127,6 +136,7 @@ export function listChangesByIds(db: Db, pairs: [changeId: number, deploymentId:
     JOIN deployments d ON d.id = j.value ->> 1
     JOIN services s ON s.id = c.service_id
     LEFT JOIN pull_requests p ON p.id = c.pull_request_id
+    LEFT JOIN change_requests cr ON cr.number = d.change_request
     ORDER BY j.key`,
   ).all({ pairs: JSON.stringify(pairs), author: readsAuthorTime(db) });
 }

@@ -3,7 +3,7 @@ import type { ChangeItem, ChangesResponse } from '../../common/api';
 import type { ChangeListRow, CiRunListRow, DeploymentListRow, IncidentListRow } from '../../db/reads';
 import { columnsOf } from '../csv';
 import { indexedChanges, type ChangeOrder } from '../metrics/indexed';
-import { pullRequestStages } from '../metrics/stages';
+import { approvalSegment, pullRequestStages } from '../metrics/stages';
 import { iso, type ReadContext, type Table } from './context';
 import type { ScopedWindow } from './query';
 
@@ -24,6 +24,10 @@ export const changeColumns = columnsOf<ChangeItem>(
   'stages.do',
   'stages.check',
   'stages.act',
+  'changeRequest',
+  'stages.approval',
+  'stages.release',
+  'stages.approvalReason',
 );
 
 /** The first `limit` changes first shipped in the window, in `sort` order, with their pull request's stages. */
@@ -45,8 +49,9 @@ export async function changesTable(ctx: ReadContext, q: ScopedWindow, sort: Chan
   };
 }
 
-/** A change of the list, with its pull request's stages. */
+/** A change of the list, with its pull request's stages and the approval wait cut out of act. */
 export function changeItem(c: ChangeListRow): ChangeItem {
+  const pr = c.prNumber === null || c.mergedAt === null ? null : { ...c, mergedAt: c.mergedAt, serviceId: 0, hasCi: c.hasCi === 1 };
   return {
     service: c.service,
     sha: c.sha,
@@ -58,20 +63,20 @@ export function changeItem(c: ChangeListRow): ChangeItem {
     deploymentId: c.deploymentId,
     deploymentUrl: c.deploymentUrl,
     pullRequest: c.prNumber === null ? null : { number: c.prNumber, url: c.prUrl },
+    changeRequest: c.changeRequest,
     stages:
-      c.prNumber === null || c.mergedAt === null
+      pr === null
         ? null
-        : (({ loop: _loop, ...s }) => s)(
-            pullRequestStages({
-              serviceId: 0,
-              deployedAt: c.deployedAt,
-              planStartedAt: c.planStartedAt,
-              firstCommitAt: c.firstCommitAt,
-              mergedAt: c.mergedAt,
-              checkedAt: c.checkedAt,
-              hasCi: c.hasCi === 1,
+        : {
+            ...(({ loop: _loop, ...s }) => s)(pullRequestStages(pr)),
+            ...approvalSegment(pr, {
+              changeRequest: c.changeRequest,
+              known: c.changeRequestKnown === 1,
+              requestedAt: c.changeRequestedAt,
+              approval: c.approval,
+              approvalSetAt: c.approvalSetAt,
             }),
-          ),
+          },
   };
 }
 

@@ -112,7 +112,7 @@ describe('the changes list by pull request', () => {
       ['', '1', String(14 * HOUR)],
     ]);
     expect(csv.text.split('\r\n')[0]).toBe(
-      'service,sha,committedAt,leadTimeFrom,deployedAt,leadTime,url,deploymentId,deploymentUrl,pullRequest.number,pullRequest.url,stages.plan,stages.do,stages.check,stages.act,commits',
+      'service,sha,committedAt,leadTimeFrom,deployedAt,leadTime,url,deploymentId,deploymentUrl,pullRequest.number,pullRequest.url,stages.plan,stages.do,stages.check,stages.act,changeRequest,stages.approval,stages.release,stages.approvalReason,commits',
     );
   });
 

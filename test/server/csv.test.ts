@@ -194,7 +194,7 @@ describe('CSV from the API', () => {
     ['ci-runs', 'service,id,source,name,status,sha,branch,startedAt,finishedAt,testsPassed,testsFailed,testsSkipped,url'],
     [
       'changes',
-      'service,sha,committedAt,leadTimeFrom,deployedAt,leadTime,url,deploymentId,deploymentUrl,pullRequest.number,pullRequest.url,stages.plan,stages.do,stages.check,stages.act',
+      'service,sha,committedAt,leadTimeFrom,deployedAt,leadTime,url,deploymentId,deploymentUrl,pullRequest.number,pullRequest.url,stages.plan,stages.do,stages.check,stages.act,changeRequest,stages.approval,stages.release,stages.approvalReason',
     ],
   ])('gives /api/v1/%s its header even when the list is empty', async (list, header) => {
     const csv = await get(`${s.url}/api/v1/${list}?scope=service:acme/web&from=2020-01-01&to=2020-02-01&format=csv`);
