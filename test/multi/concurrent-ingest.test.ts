@@ -6,6 +6,7 @@
  * links concurrently; a third instance on its own database stores the batches one by one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminQuery } from '../helpers/postgres';
 import { dumpIngested, postEvents, provinceBatches, startInstances, type Instances } from '../helpers/instances';
 
 const batches = provinceBatches(3, 2, 40);
@@ -49,4 +50,34 @@ describe('two writers on one database', () => {
     expect(await figures(a.url)).toEqual(reference);
     expect(await figures(b.url)).toEqual(reference);
   }, 120_000);
+
+  it('decide a key posted to both at once for two services as one writer would: new, then changed', async () => {
+    const [a, b] = two.servers;
+    const deployment = (id: string, service: string) => ({
+      type: 'deployment',
+      id,
+      service,
+      environment: 'production',
+      status: 'success',
+      sha: 'f'.repeat(40),
+      finishedAt: '2025-12-30T12:00:00Z',
+    });
+    // Each instance holds a different service's lock: only the keys' compare-and-set can see the other.
+    const ids = Array.from({ length: 20 }, (_, i) => `moved-${i}`);
+    const answers = await Promise.all(
+      ids.map((id) => Promise.all([postEvents(a, [deployment(id, 'race/one')]), postEvents(b, [deployment(id, 'race/two')])])),
+    );
+    for (const pair of answers) {
+      const sum = pair.reduce(
+        (t, x) => {
+          const body = x.body as { accepted: number; updated: number };
+          return { accepted: t.accepted + body.accepted, updated: t.updated + body.updated };
+        },
+        { accepted: 0, updated: 0 },
+      );
+      expect(sum).toEqual({ accepted: 1, updated: 1 });
+    }
+    const keys = await adminQuery(two.db.url, "SELECT event_id, version FROM event_keys WHERE event_id LIKE 'moved-%'");
+    expect(keys.rows.map((r: { version: number }) => r.version)).toEqual(ids.map(() => 1));
+  }, 60_000);
 });

@@ -84,4 +84,14 @@ describe('the database settings', () => {
       );
     }
   });
+
+  it('take how often to try to take over the collectors, from 1s to 10m, and refuse anything else naming the key', () => {
+    expect(loadConfig({ DEMING_DATABASE_URL: URL_, DEMING_COLLECTOR_RETRY: '5s' }).postgres).toEqual({ url: URL_, collectorRetryMs: 5000 });
+    expect(loadConfig({ DEMING_DATABASE_URL: URL_, DEMING_COLLECTOR_RETRY: '2m' }).postgres?.collectorRetryMs).toBe(120_000);
+    for (const bad of ['0s', '500ms', '11m', 'soon', '1h']) {
+      expect(() => loadConfig({ DEMING_DATABASE_URL: URL_, DEMING_COLLECTOR_RETRY: bad })).toThrow(
+        `DEMING_COLLECTOR_RETRY / database.collectorRetry: expected how often to try to take over the collectors, from 1s to 10m (such as 15s), got "${bad}".`,
+      );
+    }
+  });
 });
