@@ -5,12 +5,15 @@
  * at 10 million events). Damage it finds is remembered on the server's connection as a damaged
  * file (db/faults.ts): health says so, and every write is refused from then on.
  *
- * The worker runs one statement; it cannot be stopped in the middle of it, so it does not keep
- * the process alive. Closing the store waits a moment for it (a small file's check is done in
- * milliseconds, and a connection still opening the file as the process ends, or as its folder is
- * removed, races with that), then stops the thread and leaves the check unfinished.
+ * The check runs one SQLite statement that nothing can interrupt, and a process does not exit
+ * while one of its threads is inside native code (a SIGTERM to a server at government size waited
+ * minutes for it). So the check runs in a child process of its own, which a close kills at once:
+ * closing the store waits a moment for the answer (a small file's check takes milliseconds, and a
+ * connection still opening the file after the close would re-create its -wal and -shm), then kills
+ * the child and leaves the check unfinished. In the child the statement runs on a worker thread,
+ * so its main thread sees its parent go (its stdin ends) and kills itself: no orphan reads on.
  */
-import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Db } from './connection';
 
@@ -27,7 +30,7 @@ export interface IntegrityCheckState {
 
 export const pragmaOf = (mode: 'quick' | 'full') => (mode === 'full' ? 'integrity_check' : 'quick_check');
 
-/** The worker's code (plain JavaScript, so it runs the same under tsx and from a build). */
+/** The statement's thread in the child (plain JavaScript, so it runs the same under tsx and from a build). */
 const WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.module);
@@ -45,32 +48,58 @@ try {
 parentPort.postMessage(result);
 `;
 
-/** What the worker answers: the check's first line ('ok' or the first problem), or the error that stopped it. */
+/** The child's main thread: runs the worker, writes its answer as one JSON line, dies with its parent. */
+const CHILD = `
+const { Worker } = require('node:worker_threads');
+const die = () => process.kill(process.pid, 'SIGKILL');
+process.stdin.on('end', die);
+process.stdin.on('error', die);
+process.stdin.resume();
+const worker = new Worker(${JSON.stringify(WORKER)}, { eval: true, workerData: JSON.parse(process.argv[1]) });
+const answer = (m) => process.stdout.write(JSON.stringify(m) + '\\n', () => process.exit(0));
+worker.once('message', answer);
+worker.once('error', (e) => answer({ ok: false, text: String(e && e.message) }));
+`;
+
+/** What the check answers: its first line ('ok' or the first problem), or the error that stopped it. */
 export interface CheckAnswer {
   ok: boolean;
   code?: string;
   text: string;
 }
 
-/** Runs the check on `file` in a worker thread; resolves with its answer, never rejects. `signal` stops the thread. */
+/** Runs the check on `file` in a child process; resolves with its answer, never rejects. `signal` kills the child. */
 export function runCheckInWorker(file: string, mode: 'quick' | 'full', signal?: AbortSignal): Promise<CheckAnswer> {
   return new Promise((resolve) => {
-    const worker = new Worker(WORKER, {
-      eval: true,
-      workerData: { file, pragma: pragmaOf(mode), module: createRequire(import.meta.url).resolve('better-sqlite3') },
+    const job = { file, pragma: pragmaOf(mode), module: createRequire(import.meta.url).resolve('better-sqlite3') };
+    const child = spawn(process.execPath, ['-e', CHILD, JSON.stringify(job)], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Nothing of the child keeps this process alive (its stdin stays open: its end tells the child to go).
+    child.unref();
+    for (const s of [child.stdin, child.stdout, child.stderr]) (s as unknown as { unref?: () => void }).unref?.();
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
+    child.stdin.on('error', () => {});
+    child.once('error', (e) => resolve({ ok: false, text: e.message }));
+    child.once('close', (code, sig) => {
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as CheckAnswer);
+      } catch {
+        resolve({
+          ok: false,
+          text: `the check's process stopped (${sig ?? `exit code ${code}`})${err ? `: ${err.trim().split('\n').pop()}` : ''}`,
+        });
+      }
     });
-    worker.unref();
-    worker.once('message', (m: CheckAnswer) => resolve(m));
-    worker.once('error', (e) => resolve({ ok: false, text: e.message }));
-    worker.once('exit', (code) => resolve({ ok: false, text: `the check's thread stopped (exit code ${code})` }));
-    signal?.addEventListener('abort', () => void worker.terminate(), { once: true });
+    signal?.addEventListener('abort', () => void child.kill('SIGKILL'), { once: true });
   });
 }
 
 /** A check running beside the server: `done` settles when it has answered or was stopped. */
 export interface BackgroundCheck {
   done: Promise<void>;
-  /** Waits up to `ms` for the answer, then stops the thread (the check is left unfinished). */
+  /** Waits up to `ms` for the answer, then kills the check's process (the check is left unfinished). */
   finish(ms: number): Promise<void>;
 }
 
@@ -115,7 +144,6 @@ export function startBackgroundCheck(db: Db, mode: CheckMode, now: () => number,
       ]);
       clearTimeout(timer);
       if (waited) return;
-      // (The thread stops once its statement returns; the process need not wait for that.)
       stopping = true;
       stop.abort();
     },
