@@ -92,15 +92,24 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * it (kept with the facts, server/metrics/fact-snapshot.ts), so the first summary asked after a
  * start is served from the answer cache: the same computation as a request's, on the same facts,
  * so the same answer, and dropped like any cached answer when a write touches its services.
- * Stops between windows when `stopped()` says so. Returns how many it computed.
+ * Stops between scopes when `stopped()` says so. Returns how many it computed whole.
  */
 export async function prepareSummaries(ctx: ReadContext, windows: readonly [number, number][], stopped: () => boolean): Promise<number> {
   let n = 0;
-  // The oldest first, so the most recent ends as the most recently used in the cache.
-  for (const [from, to] of [...windows].reverse()) {
-    if (stopped()) break;
-    await summaryTable(ctx, from, to, nextTurn);
-    n++;
+  const stop = new Error('stopped');
+  // Between scopes: requests first, and a close stops it there rather than after the whole summary.
+  const pause = async () => {
+    await nextTurn();
+    if (stopped()) throw stop;
+  };
+  try {
+    // The oldest first, so the most recent ends as the most recently used in the cache.
+    for (const [from, to] of [...windows].reverse()) {
+      await summaryTable(ctx, from, to, pause);
+      n++;
+    }
+  } catch (e) {
+    if (e !== stop) throw e;
   }
   return n;
 }
