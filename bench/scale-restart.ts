@@ -48,6 +48,8 @@ export interface RestartReport {
   rssMiB: number;
   /** From SIGTERM to the process's exit (it keeps what it built for the next start). */
   closeMs: number;
+  /** Requests reset on a kept-alive connection the server closed meanwhile, and asked again. */
+  connectionResets: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -99,6 +101,20 @@ export async function measureRestart(plan: RestartPlan, log: (msg: string) => vo
     return { code: plan.codeDir, listeningMs: NaN, gaveUpAfterMs: plan.listenTimeoutMs, serverLog } as unknown as RestartReport;
   }
   const listeningMs = at();
+  // A kept-alive connection the server closes as the next request goes out on it is reset
+  // (ECONNRESET): it happens when the server's thread was held for longer than its keep-alive
+  // timeout (5 s; a summary's computation under load). The request never reached it: asked again
+  // on a new connection, and counted in the report.
+  let resets = 0;
+  const fetch = async (input: string, init?: RequestInit): Promise<Response> => {
+    for (;;) {
+      try {
+        return await globalThis.fetch(input, init);
+      } catch (e) {
+        if ((e as { cause?: { code?: string } }).cause?.code !== 'ECONNRESET' || ++resets > 20) throw e;
+      }
+    }
+  };
   log(`restart (${plan.codeDir}): listening after ${listeningMs} ms`);
   try {
     const health = async () =>
@@ -189,6 +205,7 @@ export async function measureRestart(plan: RestartPlan, log: (msg: string) => vo
       serverLog,
       rssMiB: rss,
       closeMs: round(performance.now() - cs),
+      connectionResets: resets,
     };
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');

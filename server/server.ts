@@ -20,7 +20,7 @@ import { reconcileIncidents } from '../collectors/incidents/reconcile';
 import { createStatusBoard } from './collectors/status';
 import { remapConfiguredSources } from './collectors/declared';
 import { createReadState } from './read/state';
-import { prepareSummaries } from './read';
+import { keepSummariesCurrent, prepareSummaries } from './read';
 import { factSnapshotFile, keepFacts, loadFacts } from './metrics/fact-snapshot';
 
 export interface RunningServer {
@@ -201,6 +201,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
         );
     })
     .catch((e: Error) => log(`metrics: preparing the summaries last asked for failed (${e.message}); they are computed when asked`));
+  // And kept current after writes (1 s after one, at most every 30 s under steady ingest).
+  const stopKeepingSummaries = keepSummariesCurrent(ctx, preparing, { quietMs: 1000, spacingMs: 30_000 });
   // And the idempotency keys' index, so the first batch after a start does not build it.
   const warmingKeys = store
     .warmKeyIndex({ stopped: () => closing, ...(keysFile ? { snapshot: keysFile } : {}) })
@@ -224,6 +226,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       await collectors.stop();
       await warming;
       await preparing;
+      await stopKeepingSummaries();
       await warmingKeys;
       // What was built is kept for the next start (a failure to keep it costs only that start's building).
       await keepFactsNow().catch((e: Error) => log(`metrics: keeping the facts for the next start failed (${e.message})`));

@@ -8,6 +8,6 @@ export { createReadState, type ReadState } from './state';
 export { scopedWindow, type ScopedWindow } from './query';
 export { metricsOf, seriesOf, metricsTable, seriesTable, MAX_BUCKETS } from './metrics';
 export { changesTable, deploymentsTable, incidentsTable, ciRunsTable, changeColumns } from './lists';
-export { summaryTable, childrenTable, prepareSummaries } from './summary';
+export { summaryTable, childrenTable, prepareSummaries, keepSummariesCurrent } from './summary';
 export { orgOf } from './org';
 export { prometheusFigures } from './prometheus';

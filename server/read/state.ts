@@ -16,6 +16,8 @@ export interface ReadState extends MetricsState {
 /** The last few distinct windows, most recent first. */
 export class RecentWindows {
   private list: [number, number][] = [];
+  /** How many times their summaries were computed again after a write (server/read/summary.ts). */
+  prepared = 0;
   constructor(private readonly max: number) {}
 
   add(from: number, to: number): void {

@@ -218,6 +218,24 @@ describe('the start from what the last run kept', () => {
     expect(answers.misses).toBeGreaterThan(misses);
     expect(served).toEqual(recomputed);
     expect(served).toEqual(asked);
+
+    // A write that moves one service's figures: the summary is computed again in the background, and served from that.
+    const deployment = stream.find((e) => e.type === 'deployment' && e.status === 'success')!;
+    const windows = second.server.ctx.reads.summaryWindows;
+    const preparedBefore = windows.prepared;
+    const posted = await fetch(`${second.server.url}/api/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ ...deployment, id: `${deployment.id}-again`, finishedAt: new Date(TO - 86_400_000).toISOString() }]),
+    });
+    expect(posted.status).toBe(200);
+    await expect.poll(() => windows.prepared, { timeout: 60_000 }).toBeGreaterThan(preparedBefore);
+    const missesAfterWrite = answers.misses;
+    const current = await summary(second.server, window);
+    expect(answers.misses).toBe(missesAfterWrite);
+    expect(current).not.toEqual(served);
+    second.server.ctx.reads.facts.clear();
+    expect(current).toEqual(await summary(second.server, window));
     await second.server.close();
   }, 240_000);
 });
