@@ -161,6 +161,7 @@ export async function overHttp(values: Record<string, string | boolean | undefin
     }
     report.database = { bytes, mib: round(bytes / 2 ** 20), events, bytesPerEvent: round(bytes / events) };
     log(`database: ${round(bytes / 2 ** 20)} MiB, ${round(bytes / events)} bytes per event`);
+    save();
 
     // 3. Reads, live, memory: a fresh server process (bench/scale-http.ts).
     const place = placeOf(shape, 0);
