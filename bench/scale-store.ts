@@ -43,6 +43,7 @@ async function post(url: string, stream: Iterable<NativeEventInput[]>, concurren
   const batchMs: number[] = [];
   let events = 0,
     retried = 0,
+    resets = 0,
     lastLog = performance.now();
   const t0 = performance.now();
   const worker = async () => {
@@ -50,7 +51,15 @@ async function post(url: string, stream: Iterable<NativeEventInput[]>, concurren
       const body = JSON.stringify(next.value);
       for (;;) {
         const t = performance.now();
-        const res = await fetch(`${url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+        // A kept-alive connection the server closed meanwhile resets: events sent again are stored once.
+        const res = await fetch(`${url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch(
+          (e: Error) => {
+            if (++resets > 20)
+              throw new Error(`${label}: POST /api/v1/events failed 20 times: ${e.message} (${(e.cause as Error)?.message})`);
+            return null;
+          },
+        );
+        if (!res) continue;
         const text = await res.text();
         if (res.status === 429 || res.status === 503) {
           retried++;
@@ -70,7 +79,7 @@ async function post(url: string, stream: Iterable<NativeEventInput[]>, concurren
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - t0) / 1000;
-  return { events, seconds: round(seconds, 2), eventsPerSecond: Math.round(events / seconds), retried, batchMs: latency(batchMs) };
+  return { events, seconds: round(seconds, 2), eventsPerSecond: Math.round(events / seconds), retried, resets, batchMs: latency(batchMs) };
 }
 
 export async function overHttp(values: Record<string, string | boolean | undefined>, shape: ScaleShape, size: string, reduced: boolean) {
@@ -152,6 +161,7 @@ export async function overHttp(values: Record<string, string | boolean | undefin
     }
     report.database = { bytes, mib: round(bytes / 2 ** 20), events, bytesPerEvent: round(bytes / events) };
     log(`database: ${round(bytes / 2 ** 20)} MiB, ${round(bytes / events)} bytes per event`);
+    save();
 
     // 3. Reads, live, memory: a fresh server process (bench/scale-http.ts).
     const place = placeOf(shape, 0);

@@ -194,6 +194,65 @@ describe('the PostgreSQL store beside the SQLite store', () => {
     expect(await same(s, (st) => st.hasCommitGap(app.id, sha('c7'), 'none', Date.parse('2026-01-01T00:00:00Z')))).toBe(true);
   });
 
+  it('links the same commits to the same deployments as SQLite on random commit graphs, in any order and batching (set-based linking)', async () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const s = await stores();
+      let x = seed * 7919;
+      const rand = () => {
+        x = (x * 1103515245 + 12345) % 2147483648;
+        return x / 2147483648;
+      };
+      const pick = (n: number) => Math.floor(rand() * n);
+      const events: NativeEventInput[] = [];
+      const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 3_600_000).toISOString();
+      for (const service of ['acme/app', 'acme/api']) {
+        const name = (i: number) => `${service}-${seed}-c${i}`;
+        // Commits: mostly a line, with side branches from older commits and merges of them.
+        let tip = -1;
+        const side: number[] = [];
+        for (let i = 0; i < 40; i++) {
+          const parents: string[] = [];
+          const r = rand();
+          if (tip >= 0 && r < 0.15 && i > 3) {
+            side.push(i); // a branch from an older commit, merged later
+            parents.push(sha(name(pick(tip + 1))));
+          } else {
+            if (tip >= 0) parents.push(sha(name(tip)));
+            if (side.length > 0 && r > 0.8) parents.push(sha(name(side.shift()!)));
+            tip = i;
+          }
+          events.push(change({ service, sha: sha(name(i)), parents, committedAt: day(i) }));
+        }
+        // Deployments: a head (sometimes an older one, a rollback or a redeploy), or a list of commits; a few to staging or failed.
+        for (let d = 0; d < 14; d++) {
+          const at = Math.min(39, 3 * d + pick(3));
+          const listed = rand() < 0.25;
+          events.push(
+            deployment({
+              service,
+              id: `${service}-${seed}-d${d}`,
+              environment: rand() < 0.1 ? 'staging' : 'production',
+              status: rand() < 0.1 ? 'failure' : 'success',
+              finishedAt: day(at + 1),
+              ...(listed
+                ? { commits: Array.from({ length: 1 + pick(4) }, () => sha(name(pick(at + 1)))) }
+                : { sha: sha(name(rand() < 0.2 ? pick(at + 1) : at)) }),
+            }),
+          );
+        }
+      }
+      const shuffled = shuffle(events, seed);
+      const cuts = [0, ...Array.from({ length: 3 }, () => pick(shuffled.length)).sort((a, b) => a - b), shuffled.length];
+      for (let i = 0; i + 1 < cuts.length; i++) {
+        const part = shuffled.slice(cuts[i], cuts[i + 1]);
+        if (part.length > 0) await same(s, ingest(part));
+      }
+      const all = await same(s, (st) => everything(st, Date.UTC(2025, 11, 1), Date.UTC(2026, 2, 1)));
+      expect(all.facts.leadTimes.length).toBeGreaterThan(20); // commits were linked
+      await same(s, (st) => figures(st, Date.UTC(2025, 11, 1), Date.UTC(2026, 2, 1)));
+    }
+  });
+
   it('gives the same figures for every scope of the demo, stored with its loops in one unit', async () => {
     const s = await stores();
     const now = Date.parse('2026-05-01T00:00:00Z');
