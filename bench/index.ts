@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<unkno
   gitlab: () => import('./gitlab'),
   jira: () => import('./jira'),
   load: () => import('./load'),
+  'multi-live': () => import('./multi-live'),
   'page-load': () => import('./page-load'),
   production: () => import('./production'),
   scale: () => import('./scale'),
