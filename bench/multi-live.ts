@@ -153,7 +153,8 @@ export async function run(argv: string[]): Promise<unknown> {
     const onB = await client(b.url, rooms);
     const onA = await client(a.url, rooms);
     clients.push(onA, onB);
-    const waiting = { a: new Map<string, (t: number) => void>(), b: new Map<string, (t: number) => void>() };
+    // Per side and scope, the posts still waiting for a push (several when posts to one service overlap: one push answers all).
+    const waiting = { a: new Map<string, Set<(t: number) => void>>(), b: new Map<string, Set<(t: number) => void>>() };
     for (const [side, c] of [
       ['a', onA],
       ['b', onB],
@@ -161,11 +162,9 @@ export async function run(argv: string[]): Promise<unknown> {
       c.on('metrics:changed', (p) => {
         const t = performance.now();
         for (const scope of p.scopes) {
-          const w = waiting[side].get(scope);
-          if (w) {
-            waiting[side].delete(scope);
-            w(t);
-          }
+          const ws = waiting[side].get(scope);
+          waiting[side].delete(scope);
+          for (const w of ws ?? []) w(t);
         }
       });
     await new Promise((r) => setTimeout(r, 300));
@@ -186,16 +185,22 @@ export async function run(argv: string[]): Promise<unknown> {
       const heard = (side: 'a' | 'b') =>
         new Promise<number | null>((resolve) => {
           let timer: NodeJS.Timeout | undefined;
+          let done = false;
+          const mine = (at: number) => {
+            done = true;
+            clearTimeout(timer);
+            resolve(at - t);
+          };
           giveUp.push(() => {
+            // Heard already: nothing to give up (and the next post to this service must not lose its waiter).
+            if (done) return;
             timer = setTimeout(() => {
-              waiting[side].delete(scope);
+              waiting[side].get(scope)?.delete(mine);
               resolve(null);
             }, 5_000);
           });
-          waiting[side].set(scope, (at) => {
-            clearTimeout(timer);
-            resolve(at - t);
-          });
+          if (!waiting[side].has(scope)) waiting[side].set(scope, new Set());
+          waiting[side].get(scope)!.add(mine);
         });
       const onBHeard = heard('b');
       const onAHeard = heard('a');
