@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<unkno
   jira: () => import('./jira'),
   load: () => import('./load'),
   'multi-ingest': () => import('./multi-ingest'),
+  'multi-live': () => import('./multi-live'),
   'page-load': () => import('./page-load'),
   production: () => import('./production'),
   scale: () => import('./scale'),
