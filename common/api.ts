@@ -91,6 +91,23 @@ export interface Baseline {
   count: number;
   leftOut: number;
   configured: boolean;
+  /**
+   * True while a backfill is still reading older history that this baseline may include: the
+   * default baseline (the first 90 days of data) until the backfill is complete, a configured
+   * one until the history reaches its start. Absent otherwise.
+   */
+  provisional?: true;
+}
+
+/**
+ * A first backfill still reading a scope's older history (newest first): how far back the
+ * stored history goes so far (the latest of its sources'), and each source's, such as
+ * `github:acme/web`. Null on `MetricsResponse.backfill` when none is under way.
+ */
+export interface Backfill {
+  running: true;
+  reachedFrom: string;
+  sources: { source: string; reachedFrom: string }[];
 }
 /** "Now": the 90 days ending at the window's end, whatever its start. */
 export interface Now {
@@ -139,6 +156,8 @@ export interface MetricsResponse extends FiveMetrics {
   band: Band | null;
   /** For team, department and org scopes: how many of its services are in each overall band. */
   bands?: BandCounts;
+  /** A backfill under way for the scope's sources (`GET /api/v1/metrics`; absent elsewhere). */
+  backfill?: Backfill | null;
 }
 
 export interface SeriesPoint extends FiveMetrics {

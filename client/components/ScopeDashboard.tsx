@@ -21,6 +21,7 @@ import { ScopeHeading } from './ScopeHeading';
 import { ScopeTabs } from './loops/ScopeTabs';
 import { SlowestChanges } from './SlowestChanges';
 import { SpeedupPanel } from './SpeedupPanel';
+import { BackfillNotice } from './BackfillNotice';
 import { StageBreakdown } from './StageBreakdown';
 import { EmptyState, ErrorMessage, Loading } from './States';
 import { ChildrenTable } from './drilldown/ChildrenTable';
@@ -70,6 +71,7 @@ export function ScopeDashboard({ scope, org }: { scope: ScopeRef; org: OrgRespon
               </h2>
               {m && <CsvLink url={urls.metrics} what="the headline figures" file="metrics" />}
             </div>
+            {m?.backfill && <BackfillNotice backfill={m.backfill} />}
             {m &&
               isEmpty(m) &&
               (m.lastDataAt ? (

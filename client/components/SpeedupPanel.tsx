@@ -28,6 +28,16 @@ export function SpeedupPanel({ metrics }: { metrics: MetricsResponse }) {
       </p>
       {baseline && (
         <p className="muted small" data-testid="baseline-note">
+          {baseline.provisional && (
+            <>
+              <strong className="provisional" data-testid="baseline-provisional">
+                Provisional:
+              </strong>{' '}
+              {baseline.configured
+                ? "the backfill has not yet reached the baseline's start, so it may change."
+                : 'the backfill is still reading older history, so the first 90 days of data may move.'}{' '}
+            </>
+          )}
           {baselineNote(baseline)}
         </p>
       )}

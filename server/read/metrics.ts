@@ -4,6 +4,7 @@ import { periods, type Bucket } from '../metrics/calendar';
 import { metricsOptions } from '../metrics/options';
 import { readMetrics, readSeries } from '../metrics/read';
 import { HttpError } from '../errors';
+import { backfillOf, baselineProvisional } from './backfill';
 import type { ReadContext, Table } from './context';
 import type { ScopedWindow } from './query';
 
@@ -12,7 +13,17 @@ export const MAX_BUCKETS = 800;
 
 /** The five metrics, stages, baseline, speedup and band distribution of a scope over a window. */
 export async function metricsOf(ctx: ReadContext, q: ScopedWindow): Promise<MetricsResponse> {
-  return readMetrics(ctx.reads, q.resolved, q.from, q.to, metricsOptions(ctx.config, q.resolved.scope.key));
+  const [metrics, backfill] = await Promise.all([
+    readMetrics(ctx.reads, q.resolved, q.from, q.to, metricsOptions(ctx.config, q.resolved.scope.key)),
+    ctx.reads.cursors ? backfillOf(ctx.reads.cursors, q.resolved.serviceIds) : null,
+  ]);
+  // A copy: the answer may be cached and shared.
+  return {
+    ...metrics,
+    baseline:
+      metrics.baseline && baselineProvisional(metrics.baseline, backfill) ? { ...metrics.baseline, provisional: true } : metrics.baseline,
+    backfill,
+  };
 }
 
 /** The five metrics per calendar bucket; 400 when the window holds more than {@link MAX_BUCKETS}. */

@@ -4,6 +4,7 @@
  * over the store's reads. Made when the app is built, passed in as `ctx.reads`, closed with it.
  */
 import type { StoreReads } from '../../db/reads';
+import type { Store } from '../../db/store';
 import { createMetricsState, type MetricsState } from '../metrics/state';
 import { createOrganisation, type Organisation } from '../org';
 
@@ -11,6 +12,11 @@ export interface ReadState extends MetricsState {
   org: Organisation;
   /** The windows the executive summary was last asked for with a fixed end, kept for the next start (server/read/summary.ts). */
   summaryWindows: RecentWindows;
+  /**
+   * The collectors' cursors and the organisation's rows, for how far a backfill has reached
+   * (server/read/backfill.ts); null over reads alone (benchmarks), which then say nothing of it.
+   */
+  cursors: Pick<Store, 'listCursors' | 'readOrganisation'> | null;
 }
 
 /** The last few distinct windows, most recent first. */
@@ -34,7 +40,7 @@ const SUMMARY_WINDOWS = 3;
 
 const noStarts: ReadonlyMap<number, number> = new Map();
 
-export function createReadState(store: StoreReads): ReadState {
+export function createReadState(store: StoreReads & Partial<Pick<Store, 'listCursors'>>): ReadState {
   const org = createOrganisation(store);
   const metrics = createMetricsState(store, async (settings) =>
     !settings || settings.incidents.length === 0 ? noStarts : (await org.current()).configuredStarts(settings),
@@ -43,6 +49,7 @@ export function createReadState(store: StoreReads): ReadState {
     ...metrics,
     org,
     summaryWindows: new RecentWindows(SUMMARY_WINDOWS),
+    cursors: store.listCursors ? (store as StoreReads & Pick<Store, 'listCursors'>) : null,
     close() {
       metrics.close();
       org.close();
