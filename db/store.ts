@@ -53,6 +53,9 @@ import {
 } from './queries/sessions';
 import { findDelivery, recordDelivery, type DeliveryRecord, type DeliveryRow } from './queries/webhook-deliveries';
 import { getIncidentByKey } from './queries/incidents-by-key';
+import { prepared } from './prepared';
+import * as signInState from './queries/sign-in-state';
+import type { OidcPending, OidcPendingCount, SignInLimitChange, SignInLimitRow, SignInLimitSweep } from './queries/sign-in-state';
 import { listProductionDeploymentsFrom, type DeploymentRow } from './queries/deployments';
 import { countRawEvents } from './queries/events';
 import { reevaluateProduction, type ProductionReevaluation } from './production';
@@ -66,6 +69,7 @@ export type { IngestOptions, IngestResult } from './ingest';
 export type { Cursor } from './queries/cursors';
 export type { DepartmentRow, ServiceRef, ServiceRow, TeamRow } from './queries/org';
 export type { SessionRow } from './queries/sessions';
+export type { OidcPending, OidcPendingCount, SignInLimitChange, SignInLimitRow, SignInLimitSweep } from './queries/sign-in-state';
 export type { DeliveryRecord, DeliveryRow } from './queries/webhook-deliveries';
 export type { DatabaseFault, DatabaseFaultKind } from './faults';
 export type { IntegrityCheckState } from './integrity';
@@ -141,6 +145,20 @@ export interface Store extends StoreReads {
   /** Ends every session; returns how many were still valid. */
   deleteAllSessions(now: number): Promise<number>;
   /**
+   * Sign-in limits (server/rate-limit.ts), shared by every instance on the database: reads one
+   * key's row and writes what `change` (pure) makes of it, atomically (on PostgreSQL `change` may
+   * run again, on the row another instance wrote meanwhile).
+   */
+  changeSignInLimit<T>(kind: string, keyHash: string, change: (row: SignInLimitRow | undefined) => SignInLimitChange<T>): Promise<T>;
+  /** Forgets the rows of `kind` that may go at `now`, then, from `capacity` rows on, the oldest not held down to 90% of it. */
+  sweepSignInLimits(kind: string, now: number, capacity: number): Promise<SignInLimitSweep>;
+  /** Remembers a single sign-on under way (server/oidc.ts), shared by every instance; with a `capacity`, only while fewer are (false when full). */
+  addOidcPending(stateHash: string, verifier: string, at: number, capacity: number | null): Promise<boolean>;
+  /** Forgets the single sign-ons started before `expiredBefore`: how many remain, and when the oldest started. */
+  sweepOidcPending(expiredBefore: number): Promise<OidcPendingCount>;
+  /** Takes a single sign-on under way, once: undefined when unknown or taken already. */
+  takeOidcPending(stateHash: string): Promise<OidcPending | undefined>;
+  /**
    * Builds the idempotency keys' index in slices (after a start), so the first batch does not wait
    * for it: from the copy kept in `snapshot` when it fits this file. Why that copy was not used, or null.
    */
@@ -182,6 +200,8 @@ export interface Store extends StoreReads {
   getSession(idHash: string, now: number): Promise<SessionRow | undefined>;
   listSessions(now: number): Promise<SessionRow[]>;
   findDelivery(source: string, deliveryId: string): Promise<DeliveryRow | undefined>;
+  /** How many sign-in limit rows of `kind` are kept. */
+  countSignInLimits(kind: string): Promise<number>;
   /** Stored incidents by source and id, as native events; ids not stored are absent from the map. */
   incidentsByKey(source: string, ids: string[]): Promise<Map<string, StoredIncident>>;
   /** Successful production deployments of a service from `from` on, in shipping order. */
@@ -364,6 +384,14 @@ function sqliteStore(db: Connection, now: () => number): Omit<SqliteStore, 'chec
     deleteExpiredSessions: (t) => write(() => deleteExpiredSessions(db, t)),
     deleteSessionsOf: (actor, t) => write(() => deleteSessionsOf(db, actor, t)),
     deleteAllSessions: (t) => write(() => deleteAllSessions(db, t)),
+    // Sign-in state: not refused up front on a damaged file, as other writes are (a right token
+    // only reads, and must keep working while reads do), and committed without a disk flush.
+    changeSignInLimit: (kind, keyHash, change) => run(() => unflushed(db, () => signInState.changeSignInLimit(db, kind, keyHash, change))),
+    sweepSignInLimits: (kind, t, capacity) => run(() => unflushed(db, () => signInState.sweepSignInLimits(db, kind, t, capacity))),
+    addOidcPending: (stateHash, verifier, at, capacity) =>
+      run(() => unflushed(db, () => signInState.addOidcPending(db, stateHash, verifier, at, capacity))),
+    sweepOidcPending: (expiredBefore) => run(() => unflushed(db, () => signInState.sweepOidcPending(db, expiredBefore))),
+    takeOidcPending: (stateHash) => run(() => unflushed(db, () => signInState.takeOidcPending(db, stateHash))),
     warmKeyIndex: (opts = {}) => noting(() => warmKeyIndex(db, opts)),
     keepKeyIndex: (file) => run(() => keepKeyIndex(db, file)),
     fileStamp: () => run(() => fileStamp(db)),
@@ -401,6 +429,7 @@ function sqliteStore(db: Connection, now: () => number): Omit<SqliteStore, 'chec
     getSession: (idHash, t) => run(() => getSession(db, idHash, t)),
     listSessions: (t) => run(() => listSessions(db, t)),
     findDelivery: (source, deliveryId) => run(() => findDelivery(db, source, deliveryId)),
+    countSignInLimits: (kind) => run(() => signInState.countSignInLimits(db, kind)),
     incidentsByKey: (source, ids) =>
       run(() => {
         const found = new Map<string, StoredIncident>();
@@ -436,6 +465,22 @@ function sqliteStore(db: Connection, now: () => number): Omit<SqliteStore, 'chec
     // ---- What counts as production.
     reevaluateProduction: (production) => write(() => reevaluateProduction(db, production)),
   };
+}
+
+/**
+ * Runs `f` with its commits not flushed to disk (`synchronous = NORMAL`; the connection's FULL
+ * again after). For sign-in state: a flush per wrong token would hold the one connection (and
+ * the event loop) for milliseconds each, so a flood of them would slow ingest; what a power cut
+ * can lose is the last few failure counts and sign-ins under way, and the write-ahead log stays
+ * whole (the next flushed commit flushes these too).
+ */
+function unflushed<T>(db: Db, f: () => T): T {
+  prepared(db, 'PRAGMA synchronous = NORMAL').run();
+  try {
+    return f();
+  } finally {
+    prepared(db, 'PRAGMA synchronous = FULL').run();
+  }
 }
 
 /** The demo's loops, each planned and acted on through the same units of work as the API, so the audit trail has them. */

@@ -111,7 +111,7 @@ export function createApp(ctx: AppContext): Express {
   app.use(loopsRouter(ctx));
   app.use(summaryRouter(ctx));
   app.use(sessionRouter(ctx));
-  if (ctx.config.oidc) app.use(oidcRouter(ctx, createOidcClient(ctx.config.oidc, ctx.now)));
+  if (ctx.config.oidc) app.use(oidcRouter(ctx, createOidcClient(ctx.config.oidc, ctx.store, ctx.now)));
   app.use('/api', (req, res) => {
     res
       .status(404)

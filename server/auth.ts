@@ -66,9 +66,15 @@ export interface AuthSettings {
   loopbackRoles?: Role[];
   /** Trusted proxies and accepted hosts; none trusted when absent. */
   door?: Door;
-  /** Sign-in limits (`limits.signInAttempts`, `limits.signInLockMs`); the defaults when absent. */
+  /** Sign-in limits (`limits.signInAttempts`, `limits.signInLockMs`), kept in the store; absent, every sign-in and token is refused. */
   signIn?: SignInGuard;
 }
+
+/** No sign-in limits (an authenticator asked only what is configured): every attempt is refused rather than let through unlimited. */
+const noSignIn: SignInGuard = {
+  password: () => Promise.reject(new Error('sign-in limits: this authenticator has no store to keep them in')),
+  token: () => Promise.reject(new Error('sign-in limits: this authenticator has no store to keep them in')),
+};
 
 const noProxy = createDoor({ server: { publicUrl: null, allowedHosts: [], trustProxy: false }, host: '127.0.0.1' });
 
@@ -109,8 +115,7 @@ export function createAuthenticator(config: AuthSettings, sessions?: SessionLook
       const best = m.sort((a, b) => grants[b.role].length - grants[a.role].length)[0];
       return best ? { name: best.name, role: best.role } : null;
     },
-    signIn:
-      config.signIn ?? createSignInGuard({ attempts: defaultLimits.signInAttempts, lockMs: defaultLimits.signInLockMs, now: Date.now }),
+    signIn: config.signIn ?? noSignIn,
     present: (req) => ({
       token: bearerOf(req.headers.authorization),
       sessionId: cookieValue(req.headers.cookie, SESSION_COOKIE),
@@ -155,7 +160,7 @@ export function requireRole(auth: Authenticator, role: Role): RequestHandler {
     const presented = auth.present(req);
     const { token, sessionId } = presented;
     // Wrong tokens are limited per client address; a locked address is refused even with a right one.
-    const refused = token ? checkToken(auth.signIn, req.ip, () => auth.rolesOf(token).length > 0) : null;
+    const refused = token ? await checkToken(auth.signIn, req.ip, () => auth.rolesOf(token).length > 0) : null;
     if (refused) return next(refusalError(res, refused));
     if (await auth.allows(role, presented)) return next();
     if ((token && auth.rolesOf(token).length > 0) || (!token && (await auth.sessionRoles(sessionId)).length > 0)) {

@@ -50,20 +50,19 @@ export function createLiveHub(http: HttpServer, auth: Authenticator, rooms?: Liv
   io.use((socket, next) => {
     const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;
     const sessionId = cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
-    // Wrong tokens count against the client's address, as over HTTP.
-    const refused = token ? checkToken(auth.signIn, door.clientAddress(socket.request), () => auth.rolesOf(token).length > 0) : null;
-    if (refused)
-      return next(Object.assign(new Error(`too many attempts: ${refused.message}`), { data: { retryAfter: refused.retryAfter } }));
+    // Wrong tokens count against the client's address, as over HTTP (in the store: every instance sees the lock).
+    const refusal = token ? checkToken(auth.signIn, door.clientAddress(socket.request), () => auth.rolesOf(token).length > 0) : null;
     const presented = { token, sessionId, local: door.local(socket.request) };
     // A session is looked up in the store: the answer comes by `next`, never a rejection.
-    auth.allows('viewer', presented).then(
-      (ok) => {
-        if (!ok) return next(new Error('unauthorized: this needs a token with the "viewer" role'));
+    Promise.resolve(refusal)
+      .then(async (refused) => {
+        if (refused)
+          return next(Object.assign(new Error(`too many attempts: ${refused.message}`), { data: { retryAfter: refused.retryAfter } }));
+        if (!(await auth.allows('viewer', presented))) return next(new Error('unauthorized: this needs a token with the "viewer" role'));
         socket.data.presented = presented;
         next();
-      },
-      (e: Error) => next(e),
-    );
+      })
+      .catch((e: Error) => next(e));
   });
   io.on('connection', (socket) => {
     // Only a scope that exists (a service under the name it is stored with), and at most

@@ -3,8 +3,10 @@
  * maintained `openid-client` library. A claim of the ID token (by default `groups`) maps to a
  * Deming role; the session that follows is the same as after any other sign-in.
  */
+import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
 import { z } from 'zod';
+import type { Store } from '../db/store';
 import { roles, widestRole, type Role } from './roles';
 
 export const oidcSchema = z
@@ -60,7 +62,18 @@ export class OidcBusyError extends Error {
   }
 }
 
-export function createOidcClient(s: OidcSettings, now: () => number = Date.now, capacity = PENDING_CAPACITY): OidcClient {
+/** The store's part that keeps the sign-ins under way: in the database, so a callback may reach any instance. */
+export type PendingStore = Pick<Store, 'addOidcPending' | 'sweepOidcPending' | 'takeOidcPending'>;
+
+/** A state as stored: its SHA-256 (the state itself is only in the person's cookie and the provider's redirect). */
+const stateHash = (state: string) => createHash('sha256').update(state).digest('base64url');
+
+export function createOidcClient(
+  s: OidcSettings,
+  pending: PendingStore,
+  now: () => number = Date.now,
+  capacity = PENDING_CAPACITY,
+): OidcClient {
   let discovered: Promise<client.Configuration> | null = null;
   const configuration = () => {
     // Discovered on first use and again after a failure, so an identity provider that is down at start does not stop Deming.
@@ -78,22 +91,45 @@ export function createOidcClient(s: OidcSettings, now: () => number = Date.now, 
       });
     return discovered;
   };
-  // In the order they were started, so the expired ones are at the front.
-  const pending = new Map<string, { verifier: string; at: number }>();
-  const dropExpired = () => {
-    for (const [k, v] of pending) {
-      if (now() - v.at <= PENDING_MS) break;
-      pending.delete(k);
+  // This instance's view of the table: the rows at its last sweep (expired ones forgotten, the
+  // rest counted) plus those it added since. A sweep every tenth of the capacity added (other
+  // instances add too); far from the bound a start just adds its row, near it each add is
+  // checked against the table's count, one at a time on this instance. While full, until when
+  // starts are refused without asking (callbacks take rows, and rows expire).
+  let known = 0;
+  let added = capacity;
+  let fullUntil = 0;
+  let turn: Promise<unknown> = Promise.resolve();
+  const step = Math.max(1, Math.floor(capacity / 10));
+  const remember = async (hash: string, verifier: string, t: number): Promise<boolean> => {
+    if (t < fullUntil) return false;
+    if (added >= step || fullUntil > 0) {
+      const swept = await pending.sweepOidcPending(t - PENDING_MS);
+      known = swept.count;
+      added = 0;
+      fullUntil = 0;
     }
+    if (known + added < capacity - step) {
+      added++;
+      return pending.addOidcPending(hash, verifier, t, null);
+    }
+    const mine = turn.then(async () => {
+      const ok = await pending.addOidcPending(hash, verifier, t, capacity);
+      if (ok) added++;
+      else fullUntil = t + 1000;
+      return ok;
+    });
+    turn = mine.catch(() => undefined);
+    return mine;
   };
   return {
     async start() {
       const config = await configuration();
-      dropExpired();
-      if (pending.size >= capacity) throw new OidcBusyError();
       const verifier = client.randomPKCECodeVerifier();
       const state = client.randomState();
-      pending.set(state, { verifier, at: now() });
+      const t = now();
+      // Refused when full (those expired are forgotten first), rather than forget a real person's sign-in.
+      if (!(await remember(stateHash(state), verifier, t))) throw new OidcBusyError();
       const url = client.buildAuthorizationUrl(config, {
         redirect_uri: s.redirectUrl,
         scope: s.scopes,
@@ -104,9 +140,9 @@ export function createOidcClient(s: OidcSettings, now: () => number = Date.now, 
       return { url: url.href, state };
     },
     async finish(callbackUrl, state) {
-      const p = pending.get(state);
-      pending.delete(state);
-      if (!p || now() - p.at > PENDING_MS) throw new Error('This sign-in has expired or was not started here: start again.');
+      // Taken once: a replayed callback finds nothing, on this instance or another.
+      const p = await pending.takeOidcPending(stateHash(state));
+      if (!p || now() - p.startedAt > PENDING_MS) throw new Error('This sign-in has expired or was not started here: start again.');
       const config = await configuration();
       const tokens = await client.authorizationCodeGrant(config, callbackUrl, { pkceCodeVerifier: p.verifier, expectedState: state });
       const claims = (tokens.claims() ?? {}) as Record<string, unknown>;

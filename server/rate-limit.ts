@@ -1,13 +1,28 @@
 /**
  * Sign-in limits (DESIGN.md, "Security"): failures counted per key (a user name, a client
  * address), a key locked after too many, each further lock of the same key twice as long (up
- * to a day), forgotten after a quiet day. Memory is bounded: when the table is full the oldest
- * keys that are not locked go first, and a locked key is never dropped before its lock ends;
- * when every key is locked, attempts on unknown keys are refused until a lock ends.
+ * to a day), forgotten after a quiet day. The counts and locks are rows of the database
+ * (`sign_in_limits`, by the SHA-256 of the key), so a lock made through one instance holds on
+ * every instance that shares it; an attempt being checked is counted there too, so that many at
+ * once, through any instances, cannot get past the limit.
+ *
+ * The table is bounded: when it is full the keys that may be forgotten go first, then the oldest
+ * that are not held (locked or being checked); a held key is never dropped. When every key is
+ * held, attempts on unknown keys are refused until a lock ends. Each instance sweeps when its
+ * count says the table is full, and every tenth of the capacity of rows it adds, so with N
+ * instances the table holds at most about (1 + N/10) times the capacity.
  */
+import { createHash } from 'node:crypto';
+import type { SignInLimitChange, SignInLimitRow, Store } from '../db/store';
 import { HttpError } from './errors';
 
+/** The store's part that the limits use. */
+export type SignInStore = Pick<Store, 'changeSignInLimit' | 'sweepSignInLimits'>;
+
 export interface KeyLimiterOptions {
+  /** Which limit (a row's `kind`): `user`, `address`, `token`. */
+  kind: string;
+  store: SignInStore;
   /** Failures within `lockMs` of the first that lock the key. */
   limit: number;
   /** The first lock's length, and the window failures are counted in. */
@@ -29,118 +44,165 @@ export type Outcome = 'failed' | 'released' | 'reset';
 
 export interface KeyLimiter {
   /** Admits an attempt on the key (counted as in flight until `end`), or refuses it. */
-  begin(key: string): Admission;
-  end(key: string, outcome: Outcome): void;
+  begin(key: string): Promise<Admission>;
+  end(key: string, outcome: Outcome): Promise<void>;
+  /** An attempt judged at once (a token): refused while the key is locked, else counted when it failed. */
+  once(key: string, failed: boolean): Promise<Admission>;
   /** Seconds until the key is unlocked, 0 when it is not locked. */
-  lockedFor(key: string): number;
-  readonly size: number;
-}
-
-interface Entry {
-  /** Failures in the current window. */
-  failures: number;
-  windowStart: number;
-  /** How many times the key was locked (the next lock lasts `lockMs * 2^level`). */
-  level: number;
-  lockedUntil: number;
-  /** Attempts admitted and not yet ended: they count against the limit, and keep the key. */
-  inFlight: number;
-  last: number;
+  lockedFor(key: string): Promise<number>;
 }
 
 export const DEFAULT_CAPACITY = 100_000;
 const DAY_MS = 24 * 3_600_000;
+/** An attempt in flight this long is taken to be lost (its instance stopped while checking it): it no longer counts. */
+export const IN_FLIGHT_MS = 2 * 60_000;
+
+/** The key as stored: its SHA-256, so the table never holds what people typed as a user name. */
+export const keyHash = (key: string) => createHash('sha256').update(key).digest('base64url');
+
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
 
 export function createKeyLimiter(o: KeyLimiterOptions): KeyLimiter {
   const maxLockMs = o.maxLockMs ?? DAY_MS;
   const quietMs = o.quietMs ?? maxLockMs;
   const capacity = o.capacity ?? DEFAULT_CAPACITY;
-  // In order of last activity, oldest first (an entry touched is moved to the end).
-  const entries = new Map<string, Entry>();
-  // While the table is full of keys that cannot go, when the first of them can.
+  const step = Math.max(1, Math.floor(capacity / 10));
+  // This instance's view of the table: rows at its last sweep plus those it added since, and
+  // (while the table is full of keys that cannot go) when the first of them can.
+  let known = 0;
+  let added = capacity;
   let fullUntil = 0;
 
-  const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
-  const held = (e: Entry, t: number) => e.inFlight > 0 || e.lockedUntil > t;
-  const forgettable = (e: Entry, t: number) =>
-    !held(e, t) && (e.level === 0 ? e.failures === 0 || t - e.windowStart >= o.lockMs : t - Math.max(e.last, e.lockedUntil) >= quietMs);
-  /** Starts a new window when the last one is over, and forgets earlier locks after a quiet period. */
-  const roll = (e: Entry, t: number) => {
+  /** The row as it stands at `t`: a new window when the last one is over, earlier locks forgotten after a quiet period, lost attempts dropped. */
+  const current = (stored: SignInLimitRow | undefined, t: number): SignInLimitRow => {
+    const e = {
+      ...(stored ?? {
+        failures: 0,
+        windowStart: t,
+        level: 0,
+        lockedUntil: 0,
+        inFlight: 0,
+        inFlightAt: 0,
+        last: t,
+        heldUntil: 0,
+        forgetAt: 0,
+      }),
+    };
+    if (e.inFlight > 0 && t - e.inFlightAt >= IN_FLIGHT_MS) e.inFlight = 0;
     if (t - e.windowStart >= o.lockMs) {
       e.failures = 0;
       e.windowStart = t;
     }
     if (e.level > 0 && e.lockedUntil <= t && t - Math.max(e.last, e.lockedUntil) >= quietMs) e.level = 0;
+    return e;
+  };
+  /** What to store of `e`: nothing when it may be forgotten at once, else the row with when it is held and may go. */
+  const stored = (e: SignInLimitRow, t: number): SignInLimitRow | null => {
+    const heldUntil = Math.max(e.lockedUntil, e.inFlight > 0 ? e.inFlightAt + IN_FLIGHT_MS : 0);
+    const forgetAt = e.level === 0 ? (e.failures === 0 ? 0 : e.windowStart + o.lockMs) : Math.max(e.last, e.lockedUntil) + quietMs;
+    return heldUntil <= t && forgetAt <= t ? null : { ...e, heldUntil, forgetAt };
+  };
+  const failed = (e: SignInLimitRow, t: number) => {
+    e.failures++;
+    e.last = t;
+    if (e.failures >= o.limit) {
+      e.lockedUntil = t + Math.min(o.lockMs * 2 ** e.level, maxLockMs);
+      e.level++;
+      e.failures = 0;
+      e.windowStart = e.lockedUntil;
+    }
+  };
+  /** Why an attempt on `e` may not go ahead now, if it may not. */
+  const refused = (e: SignInLimitRow, t: number): Admission | null => {
+    if (e.lockedUntil > t) return { ok: false, why: 'locked', retryAfter: seconds(e.lockedUntil - t) };
+    // Attempts in flight count, so that many at once cannot get past the limit.
+    if (e.failures + e.inFlight >= o.limit) return { ok: false, why: 'busy', retryAfter: 1 };
+    return null;
   };
 
-  /** Makes room for one more key if it can: forgotten keys first, then the oldest that are not held. */
-  const room = (t: number): boolean => {
-    if (entries.size < capacity) return true;
-    if (t < fullUntil) return false;
-    for (const [k, e] of entries) if (forgettable(e, t)) entries.delete(k);
-    // Down to 90%, so that the next sweep is at least a tenth of the table away.
-    const target = Math.floor(capacity * 0.9);
-    for (const [k, e] of entries) {
-      if (entries.size <= target) break;
-      if (!held(e, t)) entries.delete(k);
+  /** Sweeps the table: forgets what may go, and the oldest not held when it is full. */
+  const sweep = async (t: number) => {
+    const swept = await o.store.sweepSignInLimits(o.kind, t, capacity);
+    known = swept.count;
+    added = 0;
+    fullUntil = swept.nextFree ?? 0;
+  };
+  const full = (t: number): Admission => ({ ok: false, why: 'full', retryAfter: seconds(fullUntil - t) });
+  /**
+   * Changes the key's row. A new row counts towards the table: it is refused while the table is
+   * full, and first makes the instance sweep when its count says the table may be full (or every
+   * tenth of it added).
+   */
+  const change = async (key: string, t: number, f: (stored: SignInLimitRow | undefined) => SignInLimitChange<Admission>) => {
+    for (let swept = false; ; swept = true) {
+      let created = false,
+        sweepFirst = false;
+      const result = await o.store.changeSignInLimit(o.kind, keyHash(key), (row) => {
+        const c = f(row);
+        created = false;
+        sweepFirst = false;
+        if (row || !c.write) return c;
+        if (t < fullUntil) return { result: full(t) };
+        if (!swept && (known + added >= capacity || added >= step)) {
+          sweepFirst = true;
+          return { result: c.result };
+        }
+        created = true;
+        return c;
+      });
+      if (!sweepFirst) {
+        if (created) added++;
+        return result;
+      }
+      await sweep(t);
     }
-    if (entries.size > target) {
-      let next = Infinity;
-      for (const e of entries.values()) next = Math.min(next, e.lockedUntil > t ? e.lockedUntil : t + 1000);
-      fullUntil = next;
-    }
-    return entries.size < capacity;
   };
 
   return {
-    get size() {
-      return entries.size;
-    },
     begin(key) {
       const t = o.now();
-      let e = entries.get(key);
-      if (e) {
-        if (e.lockedUntil > t) return { ok: false, why: 'locked', retryAfter: seconds(e.lockedUntil - t) };
-        roll(e, t);
-        // Attempts in flight count, so that many at once cannot get past the limit.
-        if (e.failures + e.inFlight >= o.limit) return { ok: false, why: 'busy', retryAfter: 1 };
-        entries.delete(key);
-      } else {
-        if (!room(t)) return { ok: false, why: 'full', retryAfter: seconds(fullUntil - t) };
-        e = { failures: 0, windowStart: t, level: 0, lockedUntil: 0, inFlight: 0, last: t };
-      }
-      e.inFlight++;
-      entries.set(key, e);
-      return { ok: true };
+      return change(key, t, (row) => {
+        const e = current(row, t);
+        const no = refused(e, t);
+        if (no) return { result: no };
+        e.inFlight++;
+        e.inFlightAt = t;
+        return { write: stored(e, t), result: { ok: true } };
+      });
     },
-    end(key, outcome) {
+    async end(key, outcome) {
       const t = o.now();
-      const e = entries.get(key);
-      // A key in flight is never dropped; nothing to do for one that was never begun.
-      if (!e) return;
-      e.inFlight = Math.max(0, e.inFlight - 1);
-      if (outcome === 'reset') {
-        e.failures = 0;
-        e.level = 0;
-        e.lockedUntil = 0;
-        e.windowStart = t;
-        if (e.inFlight === 0) entries.delete(key);
-      } else if (outcome === 'failed') {
-        roll(e, t);
-        e.failures++;
-        e.last = t;
-        if (e.failures >= o.limit) {
-          e.lockedUntil = t + Math.min(o.lockMs * 2 ** e.level, maxLockMs);
-          e.level++;
+      await o.store.changeSignInLimit(o.kind, keyHash(key), (row) => {
+        // Nothing to do for a key never begun (or forgotten as lost).
+        if (!row) return { result: undefined };
+        const e = current(row, t);
+        e.inFlight = Math.max(0, e.inFlight - 1);
+        if (outcome === 'reset') {
           e.failures = 0;
-          e.windowStart = e.lockedUntil;
-        }
-      }
+          e.level = 0;
+          e.lockedUntil = 0;
+          e.windowStart = t;
+        } else if (outcome === 'failed') failed(e, t);
+        return { write: stored(e, t), result: undefined };
+      });
+    },
+    once(key, failure) {
+      const t = o.now();
+      return change(key, t, (row) => {
+        if (!row && !failure) return { result: { ok: true } };
+        const e = current(row, t);
+        const no = refused(e, t);
+        if (no) return { result: no };
+        if (!failure) return { result: { ok: true } };
+        failed(e, t);
+        return { write: stored(e, t), result: { ok: true } };
+      });
     },
     lockedFor(key) {
-      const e = entries.get(key);
       const t = o.now();
-      return e && e.lockedUntil > t ? seconds(e.lockedUntil - t) : 0;
+      return o.store.changeSignInLimit(o.kind, keyHash(key), (row) => ({
+        result: row && row.lockedUntil > t ? seconds(row.lockedUntil - t) : 0,
+      }));
     },
   };
 }
@@ -155,16 +217,16 @@ export interface Refusal {
 
 /** A sign-in admitted: say how it ended (released: neither, such as a server too busy to check). */
 export interface Attempt {
-  failed(): void;
-  succeeded(): void;
-  released(): void;
+  failed(): Promise<void>;
+  succeeded(): Promise<void>;
+  released(): Promise<void>;
 }
 
 export interface SignInGuard {
   /** A password for this user name from this address. */
-  password(username: string, address: string | undefined): Refusal | Attempt;
-  /** A token (at sign-in, or as `Authorization: Bearer`) from this address. */
-  token(address: string | undefined): Refusal | Attempt;
+  password(username: string, address: string | undefined): Promise<Refusal | Attempt>;
+  /** A token (at sign-in, or as `Authorization: Bearer`) from this address, right or wrong: refused, or null when it may go on. */
+  token(address: string | undefined, right: boolean): Promise<Refusal | null>;
 }
 
 export function isRefusal(r: Refusal | Attempt): r is Refusal {
@@ -192,6 +254,8 @@ export interface SignInLimitSettings {
   lockMs: number;
   capacity?: number;
   now: () => number;
+  /** Where the counts and locks are kept: the database every instance shares. */
+  store: SignInStore;
 }
 
 /**
@@ -202,10 +266,10 @@ export interface SignInLimitSettings {
  * a success, so a valid token between guesses does not reset the count.
  */
 export function createSignInGuard(s: SignInLimitSettings): SignInGuard {
-  const base = { lockMs: s.lockMs, capacity: s.capacity, now: s.now };
-  const users = createKeyLimiter({ ...base, limit: s.attempts });
-  const addresses = createKeyLimiter({ ...base, limit: s.attempts * ADDRESS_FACTOR });
-  const tokens = createKeyLimiter({ ...base, limit: s.attempts * ADDRESS_FACTOR });
+  const base = { lockMs: s.lockMs, capacity: s.capacity, now: s.now, store: s.store };
+  const users = createKeyLimiter({ ...base, kind: 'user', limit: s.attempts });
+  const addresses = createKeyLimiter({ ...base, kind: 'address', limit: s.attempts * ADDRESS_FACTOR });
+  const tokens = createKeyLimiter({ ...base, kind: 'token', limit: s.attempts * ADDRESS_FACTOR });
 
   const refusal = (a: Exclude<Admission, { ok: true }>, what: string): Refusal => ({
     status: 429,
@@ -220,37 +284,30 @@ export function createSignInGuard(s: SignInLimitSettings): SignInGuard {
   });
 
   return {
-    password(username, address) {
+    async password(username, address) {
       const u = userKey(username),
         a = address ?? 'unknown';
-      const byAddress = addresses.begin(a);
+      const byAddress = await addresses.begin(a);
       if (!byAddress.ok) return refusal(byAddress, 'from this address');
-      const byUser = users.begin(u);
+      let byUser: Admission;
+      try {
+        byUser = await users.begin(u);
+      } catch (e) {
+        await addresses.end(a, 'released');
+        throw e;
+      }
       if (!byUser.ok) {
-        addresses.end(a, 'released');
+        await addresses.end(a, 'released');
         return refusal(byUser, 'for this account');
       }
-      return {
-        failed: () => {
-          users.end(u, 'failed');
-          addresses.end(a, 'failed');
-        },
-        succeeded: () => {
-          users.end(u, 'reset');
-          addresses.end(a, 'released');
-        },
-        released: () => {
-          users.end(u, 'released');
-          addresses.end(a, 'released');
-        },
+      const both = (user: Outcome, address: Outcome) => async () => {
+        await Promise.all([users.end(u, user), addresses.end(a, address)]);
       };
+      return { failed: both('failed', 'failed'), succeeded: both('reset', 'released'), released: both('released', 'released') };
     },
-    token(address) {
-      const a = address ?? 'unknown';
-      const admitted = tokens.begin(a);
-      if (!admitted.ok) return refusal(admitted, 'with a token from this address');
-      const released = () => tokens.end(a, 'released');
-      return { failed: () => tokens.end(a, 'failed'), succeeded: released, released };
+    async token(address, right) {
+      const admitted = await tokens.once(address ?? 'unknown', !right);
+      return admitted.ok ? null : refusal(admitted, 'with a token from this address');
     },
   };
 }
@@ -269,12 +326,8 @@ export const busyRefusal: Refusal = {
  * has been guessing; the right token works again when the lock ends), else counted when wrong.
  * Null when it may go on: right or wrong, it is then judged as usual.
  */
-export function checkToken(guard: SignInGuard, address: string | undefined, known: () => boolean): Refusal | null {
-  const attempt = guard.token(address);
-  if (isRefusal(attempt)) return attempt;
-  if (known()) attempt.succeeded();
-  else attempt.failed();
-  return null;
+export function checkToken(guard: SignInGuard, address: string | undefined, known: () => boolean): Promise<Refusal | null> {
+  return guard.token(address, known());
 }
 
 /** The HTTP error of a refusal, with its `Retry-After` set on the response. */

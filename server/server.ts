@@ -106,7 +106,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     log(`empty database: loaded the demo organisation (${seeded.events} events); configure a source or send events to use your own data`);
 
   const sessions = createSessionStore(store, config, now);
-  const signIn = createSignInGuard({ attempts: config.limits.signInAttempts, lockMs: config.limits.signInLockMs, now });
+  const signIn = createSignInGuard({ attempts: config.limits.signInAttempts, lockMs: config.limits.signInLockMs, now, store });
   const auth = createAuthenticator({ ...authSettings, signIn }, sessions);
   const ingestQueue = createIngestQueue(store, now);
   const reads = createReadState(store);

@@ -33,6 +33,7 @@ import { randomBytes } from 'node:crypto';
 import type { CommitFeed, CommitNotice } from '../commit-feed';
 import { listenForCommits, notifyCommit } from './commits';
 import * as u from './units';
+import * as signInState from './sign-in-state';
 import { demoLoopAct, demoLoopInsert, incidentEventOf, type StoredIncidentRow } from '../rows';
 
 export interface PostgresStoreOptions {
@@ -296,6 +297,11 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
     deleteExpiredSessions: async (t) => {
       await tx((c) => run(c, 'DELETE FROM sessions WHERE expires_at <= $1', [t]));
     },
+    changeSignInLimit: (kind, keyHash, change) => read((db) => signInState.changeSignInLimit(db, kind, keyHash, change)),
+    sweepSignInLimits: (kind, t, capacity) => read((db) => signInState.sweepSignInLimits(db, kind, t, capacity)),
+    addOidcPending: (stateHash, verifier, at, capacity) => read((db) => signInState.addOidcPending(db, stateHash, verifier, at, capacity)),
+    sweepOidcPending: (expiredBefore) => read((db) => signInState.sweepOidcPending(db, expiredBefore)),
+    takeOidcPending: (stateHash) => read((db) => signInState.takeOidcPending(db, stateHash)),
     deleteSessionsOf: (actor, t) => tx((c) => run(c, 'DELETE FROM sessions WHERE actor = $1 AND expires_at > $2', [actor, t])),
     deleteAllSessions: (t) =>
       tx(async (c) => {
@@ -352,6 +358,7 @@ export async function openPostgresStore(pool: pg.Pool, opts: PostgresStoreOption
     getSession: (idHash, t) => read((db) => u.getSession(db, idHash, t)),
     listSessions: (t) => read((db) => u.listSessions(db, t)),
     findDelivery: (source, deliveryId) => read((db) => u.findDelivery(db, source, deliveryId)),
+    countSignInLimits: (kind) => read((db) => signInState.countSignInLimits(db, kind)),
     incidentsByKey: (source, ids) => read((db) => incidentsByKey(db, source, ids)),
     productionDeploymentsFrom: (serviceId, from) => read((db) => productionDeploymentsFrom(db, serviceId, from)),
     hasCommitGap: (serviceId, head, base, finishedAt) => read((db) => hasCommitGap(db, serviceId, head, base, finishedAt)),

@@ -209,7 +209,7 @@ export async function collectorHealth(
   const presented = ctx.auth.present(req);
   // A token counts here as anywhere (no guessing through health); from a locked address it shows no detail, and health still answers.
   const { token } = presented;
-  if (token && checkToken(ctx.auth.signIn, req.ip, () => ctx.auth.rolesOf(token).length > 0)) presented.token = undefined;
+  if (token && (await checkToken(ctx.auth.signIn, req.ip, () => ctx.auth.rolesOf(token).length > 0))) presented.token = undefined;
   if (await ctx.auth.allows('viewer', presented)) return all;
   return all.map((s) => ({
     name: s.name,

@@ -33,7 +33,7 @@ export function sessionRouter(ctx: AppContext): Router {
   r.get('/api/v1/session', async (req, res) => {
     const c = ctx.auth.present(req);
     // It says whose a token is: a wrong one counts against the address, as anywhere else.
-    const refused = c.token ? checkToken(ctx.auth.signIn, req.ip, () => ctx.auth.identify(c.token) !== null) : null;
+    const refused = c.token ? await checkToken(ctx.auth.signIn, req.ip, () => ctx.auth.identify(c.token) !== null) : null;
     if (refused) throw refusalError(res, refused);
     const signedIn = c.sessionId && sessions ? await sessions.lookup(c.sessionId) : null;
     const loopbackRoles = c.local ? ctx.auth.loopbackRoles : [];
@@ -57,11 +57,11 @@ export function sessionRouter(ctx: AppContext): Router {
     let who: { actor: string; role: Role; origin: SessionOrigin } | null = null;
     if ('token' in body) {
       const t = ctx.auth.identify(body.token);
-      const refused = checkToken(guard, req.ip, () => t !== null);
+      const refused = await guard.token(req.ip, t !== null);
       if (refused) throw refusalError(res, refused);
       if (t) who = { actor: t.name, role: t.role, origin: { kind: 'token', tokenHash: tokenHash(body.token) } };
     } else {
-      const attempt = guard.password(body.username, req.ip);
+      const attempt = await guard.password(body.username, req.ip);
       if (isRefusal(attempt)) throw refusalError(res, attempt);
       const user = ctx.config.users.find((u) => u.username === body.username);
       let ok: boolean;
@@ -69,14 +69,14 @@ export function sessionRouter(ctx: AppContext): Router {
         // An unknown user's password is checked too (against a decoy), so the time taken does not say who exists.
         ok = await verifyPassword(body.password, user?.passwordHash ?? decoyHash);
       } catch (e) {
-        attempt.released();
+        await attempt.released();
         if (e instanceof PasswordsBusyError) throw refusalError(res, busyRefusal);
         throw e;
       }
       if (user && ok) {
-        attempt.succeeded();
+        await attempt.succeeded();
         who = { actor: `user:${user.username}`, role: user.role, origin: { kind: 'password', username: user.username } };
-      } else attempt.failed();
+      } else await attempt.failed();
     }
     if (!who)
       throw new HttpError(401, 'unauthorized', 'token' in body ? 'That token is not valid.' : 'The username or password is not right.');

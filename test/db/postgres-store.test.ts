@@ -29,6 +29,7 @@ import { loadConfig } from '../../server/config';
 import { startServer } from '../../server/server';
 import { get, post } from '../helpers/server';
 import { writeFileSync } from 'node:fs';
+import { createSignInGuard } from '../../server/rate-limit';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -373,6 +374,36 @@ describe('the PostgreSQL store beside the SQLite store', () => {
     await same(s, (st) => st.putSetting('k', 'v1'));
     await same(s, (st) => st.putSetting('k', 'v2'));
     expect(await same(s, (st) => st.getSetting('k'))).toBe('v2');
+  });
+
+  it('keeps sign-in limits and single sign-ons under way alike: locks, the table bound, a state taken once', async () => {
+    const s = await stores();
+    const guards = {
+      sqlite: createSignInGuard({ attempts: 2, lockMs: 60_000, capacity: 20, now: () => 1_000, store: s.sqlite }),
+      postgres: createSignInGuard({ attempts: 2, lockMs: 60_000, capacity: 20, now: () => 1_000, store: s.postgres }),
+    };
+    const guard = (st: Store) => (st === s.sqlite ? guards.sqlite : guards.postgres);
+    // Ten wrong tokens lock an address (the address limit is five times the account's); 30 addresses through a table of 20.
+    for (let i = 0; i < 30; i++) for (let j = 0; j < 10; j++) await same(s, (st) => guard(st).token(`10.0.0.${i}`, false));
+    expect(await same(s, (st) => guard(st).token('10.0.0.0', true))).toMatchObject({ status: 429, retryAfter: 60 });
+    expect(await same(s, (st) => guard(st).token('10.0.0.29', false))).toMatchObject({
+      status: 429,
+      message: expect.stringContaining('on this server'),
+    });
+    expect(await same(s, (st) => st.countSignInLimits('token'))).toBeLessThanOrEqual(20);
+    // A password attempt in flight, then its failure.
+    const attempts = await both(s, (st) => guard(st).password('Ada', '10.1.1.1'));
+    for (const a of Object.values(attempts)) if ('failed' in a) await a.failed();
+    expect(await same(s, (st) => st.countSignInLimits('user'))).toBe(1);
+    expect(await same(s, (st) => st.sweepSignInLimits('user', 1_000 + 61_000, 20))).toEqual({ count: 0, nextFree: null });
+
+    expect(await same(s, (st) => st.addOidcPending('hash-1', 'verifier-1', 100, null))).toBe(true);
+    expect(await same(s, (st) => st.addOidcPending('hash-2', 'verifier-2', 200, 2))).toBe(true);
+    expect(await same(s, (st) => st.addOidcPending('hash-3', 'verifier-3', 300, 2))).toBe(false);
+    expect(await same(s, (st) => st.sweepOidcPending(150))).toEqual({ count: 1, oldest: 200 });
+    expect(await same(s, (st) => st.takeOidcPending('hash-1'))).toBeUndefined();
+    expect(await same(s, (st) => st.takeOidcPending('hash-2'))).toEqual({ verifier: 'verifier-2', startedAt: 200 });
+    expect(await same(s, (st) => st.takeOidcPending('hash-2'))).toBeUndefined();
   });
 
   it('lists deployments with the change request each carried out and its approval wait, newest state kept', async () => {

@@ -212,11 +212,11 @@ describe('upgrading a database that holds look-alike services', () => {
       ] as NativeEvent[],
       opts,
     );
-    // Undo what came after version 8 too (010: change requests; 011: declared production; 012: incidents from their sources; 013: squash commits; 014: change requests' times; 015: service versions), so every later migration runs as on an upgrade.
+    // Undo what came after version 8 too (010: change requests; 011: declared production; 012: incidents from their sources; 013: squash commits; 014: change requests' times; 015: service versions; 016: sign-in limits and single sign-ons under way), so every later migration runs as on an upgrade.
     old.exec(`ALTER TABLE services DROP COLUMN key; DROP TABLE services_to_relink; DROP TABLE service_merges;
       DROP INDEX deployments_change_request; ALTER TABLE deployments DROP COLUMN change_request; ALTER TABLE incidents DROP COLUMN change_request;
       ALTER TABLE deployments DROP COLUMN declared_production; DROP TABLE source_incidents; ALTER TABLE changes DROP COLUMN squashed; DROP TABLE change_requests;
-      DROP TABLE service_versions;
+      DROP TABLE service_versions; DROP TABLE sign_in_limits; DROP TABLE oidc_pending;
       PRAGMA user_version = 8;`);
     old.prepare("INSERT INTO loops (scope, name, from_at, to_at, created_at) VALUES ('service:acme/web', 'faster reviews', 0, 1, 0)").run();
     expect(old.prepare('SELECT name FROM services ORDER BY id').pluck().all()).toEqual(['Acme/Web', 'acme/web']);
@@ -251,6 +251,9 @@ describe('upgrading a database that holds look-alike services', () => {
           .status,
       ).toBe(200);
       expect(server.db.prepare('SELECT count(*) FROM services').pluck().get()).toBe(1);
+      // Migration 016's sign-in state is there: a wrong token is counted in it.
+      expect((await post(`${server.url}/api/v1/session`, { token: 'a-wrong-token-0123456789' })).status).toBe(401);
+      expect(server.db.prepare("SELECT failures FROM sign_in_limits WHERE kind = 'token'").pluck().all()).toEqual([1]);
     } finally {
       await server.stop();
     }

@@ -3,13 +3,18 @@
  * the limiter's table bound driven directly: per user name and per address, not reset by
  * another account's success, growing back-off, bearer tokens, password checks off the event loop.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import { hashPassword } from '../../server/passwords';
-import { ADDRESS_FACTOR, createKeyLimiter, createSignInGuard, isRefusal } from '../../server/rate-limit';
+import { ADDRESS_FACTOR, createKeyLimiter, createSignInGuard, IN_FLIGHT_MS } from '../../server/rate-limit';
+import { loadConfig } from '../../server/config';
+import { openConfiguredStore } from '../../db/open';
+import type { Store } from '../../db/store';
+import { testDatabase } from '../helpers/postgres';
+import { testStore } from '../helpers/store-choice';
 import { address, requestFrom } from '../helpers/from-address';
 import { startTestServer } from '../helpers/server';
 
@@ -169,61 +174,106 @@ describe('password checks off the event loop', () => {
   }, 30_000);
 });
 
-describe('the limiter’s table', () => {
-  it('keeps a locked key through 20,000 other addresses, within its capacity', () => {
-    let t = 0;
-    const limiter = createKeyLimiter({ limit: 3, lockMs: 60_000, capacity: 10_000, now: () => t });
-    for (let i = 0; i < 3; i++) {
-      expect(limiter.begin('victim-guessed')).toEqual({ ok: true });
-      limiter.end('victim-guessed', 'failed');
-    }
-    expect(limiter.lockedFor('victim-guessed')).toBe(60);
-    for (let i = 0; i < 20_000; i++) {
-      const key = `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`;
-      expect(limiter.begin(key).ok).toBe(true);
-      limiter.end(key, 'failed');
-      expect(limiter.size).toBeLessThanOrEqual(10_000);
-    }
-    expect(limiter.lockedFor('victim-guessed')).toBe(60);
-    expect(limiter.begin('victim-guessed')).toMatchObject({ ok: false, why: 'locked' });
-  });
+/** A fresh store of the suite's kind (SQLite file or PostgreSQL database), for the limiter driven directly. */
+async function freshStore(): Promise<{ store: Store; close: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'deming-limits-store-'));
+  const pg = testStore() === 'postgres' ? await testDatabase() : null;
+  const store = await openConfiguredStore(
+    loadConfig({ DEMING_DB: join(dir, 'deming.db'), ...(pg ? { DEMING_DATABASE_URL: pg.url, DEMING_DATABASE_POOL_SIZE: '4' } : {}) }),
+  );
+  return {
+    store,
+    close: async () => {
+      await store.close();
+      await pg?.drop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
-  it('refuses unknown keys while every key it holds is locked, rather than forget a lock', () => {
+describe('the limiter’s table', () => {
+  let db: Awaited<ReturnType<typeof freshStore>>;
+  beforeAll(async () => {
+    db = await freshStore();
+  });
+  afterAll(() => db?.close());
+
+  it('keeps a locked key through 600 other addresses, within its capacity', async () => {
+    let t = 0;
+    const limiter = createKeyLimiter({ kind: 'table-bound', store: db.store, limit: 3, lockMs: 60_000, capacity: 200, now: () => t });
+    for (let i = 0; i < 3; i++) {
+      expect(await limiter.begin('victim-guessed')).toEqual({ ok: true });
+      await limiter.end('victim-guessed', 'failed');
+    }
+    expect(await limiter.lockedFor('victim-guessed')).toBe(60);
+    for (let i = 0; i < 600; i++) {
+      const key = `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}`;
+      expect((await limiter.once(key, true)).ok).toBe(true);
+      if (i % 50 === 0) expect(await db.store.countSignInLimits('table-bound')).toBeLessThanOrEqual(200);
+    }
+    expect(await db.store.countSignInLimits('table-bound')).toBeLessThanOrEqual(200);
+    expect(await limiter.lockedFor('victim-guessed')).toBe(60);
+    expect(await limiter.begin('victim-guessed')).toMatchObject({ ok: false, why: 'locked' });
+  }, 60_000);
+
+  it('refuses wrong tokens from unknown addresses while every key it holds is locked, rather than forget a lock', async () => {
     let t = 0;
     // One wrong password locks a user name; five wrong tokens lock an address's tokens.
-    const guard = createSignInGuard({ attempts: 1, lockMs: 60_000, capacity: 100, now: () => t });
+    const guard = createSignInGuard({ attempts: 1, lockMs: 60_000, capacity: 100, now: () => t, store: db.store });
     for (let i = 0; i < 100; i++) {
       for (let j = 0; j < ADDRESS_FACTOR; j++) {
-        const a = guard.token(`10.0.0.${i}`);
-        if (isRefusal(a)) throw new Error(`refused at ${i}: ${a.message}`);
-        a.failed();
+        const refused = await guard.token(`10.0.0.${i}`, false);
+        if (refused) throw new Error(`refused at ${i}: ${refused.message}`);
       }
     }
-    const refused = guard.token('10.0.1.1');
-    expect(isRefusal(refused) && refused).toMatchObject({
+    expect(await guard.token('10.0.1.1', false)).toMatchObject({
       status: 429,
       message: 'Too many sign-in attempts on this server: try again in 1 minute.',
       retryAfter: 60,
     });
-    expect(isRefusal(guard.token('10.0.0.5'))).toBe(true);
+    // A right token from an unknown address needs no room; a right one from a locked address is refused.
+    expect(await guard.token('10.0.1.1', true)).toBeNull();
+    expect(await guard.token('10.0.0.5', true)).toMatchObject({ status: 429 });
     t += 60_000;
-    expect(isRefusal(guard.token('10.0.1.1'))).toBe(false);
+    expect(await guard.token('10.0.1.1', false)).toBeNull();
+  }, 60_000);
+
+  it('does not let many attempts at once past the limit', async () => {
+    const limiter = createKeyLimiter({ kind: 'at-once', store: db.store, limit: 3, lockMs: 60_000, now: () => 0 });
+    const admitted = await Promise.all(Array.from({ length: 8 }, () => limiter.begin('ada')));
+    expect(admitted.filter((a) => a.ok)).toHaveLength(3);
+    expect(admitted.filter((a) => !a.ok)).toEqual(Array(5).fill({ ok: false, why: 'busy', retryAfter: 1 }));
   });
 
-  it('does not let many attempts at once past the limit', () => {
-    const limiter = createKeyLimiter({ limit: 3, lockMs: 60_000, now: () => 0 });
-    expect([1, 2, 3, 4].map(() => limiter.begin('ada').ok)).toEqual([true, true, true, false]);
-  });
-
-  it('doubles each lock up to a day', () => {
+  it('stops counting an attempt in flight after two minutes (its instance stopped while checking it)', async () => {
     let t = 0;
-    const limiter = createKeyLimiter({ limit: 1, lockMs: 3_600_000, now: () => t });
+    const limiter = createKeyLimiter({ kind: 'lost', store: db.store, limit: 1, lockMs: 60_000, now: () => t });
+    expect(await limiter.begin('ada')).toEqual({ ok: true });
+    expect(await limiter.begin('ada')).toMatchObject({ ok: false, why: 'busy' });
+    t += IN_FLIGHT_MS;
+    expect(await limiter.begin('ada')).toEqual({ ok: true });
+  });
+
+  it('counts every failure when two servers on the store fail the same key at once, and both see the lock', async () => {
+    const t = 0;
+    const a = createSignInGuard({ attempts: 4, lockMs: 60_000, now: () => t, store: db.store });
+    const b = createSignInGuard({ attempts: 4, lockMs: 60_000, now: () => t, store: db.store });
+    // 20 wrong tokens (the address limit), half through each, all at once: none is lost to a race.
+    const refused = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).token('10.9.9.9', false)));
+    expect(refused.every((r) => r === null)).toBe(true);
+    expect(await a.token('10.9.9.9', true)).toMatchObject({ status: 429, retryAfter: 60 });
+    expect(await b.token('10.9.9.9', true)).toMatchObject({ status: 429, retryAfter: 60 });
+  });
+
+  it('doubles each lock up to a day', async () => {
+    let t = 0;
+    const limiter = createKeyLimiter({ kind: 'doubling', store: db.store, limit: 1, lockMs: 3_600_000, now: () => t });
     const locks: number[] = [];
     for (let i = 0; i < 7; i++) {
-      limiter.begin('k');
-      limiter.end('k', 'failed');
-      locks.push(limiter.lockedFor('k') / 3600);
-      t += limiter.lockedFor('k') * 1000;
+      await limiter.begin('k');
+      await limiter.end('k', 'failed');
+      locks.push((await limiter.lockedFor('k')) / 3600);
+      t += (await limiter.lockedFor('k')) * 1000;
     }
     expect(locks).toEqual([1, 2, 4, 8, 16, 24, 24]);
   });
