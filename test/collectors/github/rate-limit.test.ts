@@ -37,7 +37,7 @@ describe('a spent rate limit', () => {
       await t.cleanup();
       await full.cleanup();
     }
-  }, 20_000);
+  }, 60_000);
 
   it('skips the remaining repositories with the reason, and the next run completes the history', async () => {
     const scenario = acme();
