@@ -6,9 +6,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { runCli } from '../helpers/process';
 import { get, post, startTestServer } from '../helpers/server';
+import { eitherDb } from '../helpers/either-store';
 import { createRepo } from '../collectors/git/repo';
 
 const made: string[] = [];
@@ -36,9 +37,10 @@ describe('leadTimeFrom', () => {
     repo.commit('base', '2026-02-20T00:00:00Z');
     const rebased = repo.commit('rebased', '2026-03-06T00:00:00Z', 'file.txt', '2026-03-01T00:00:00Z');
     repo.tag('v1.0.0', '2026-03-07T00:00:00Z');
-    const db = join(tempDir(), 'deming.db');
+    const db = await eitherDb();
+    onTestFinished(() => db.cleanup());
     const collected = await runCli(['collect', 'git', repo.dir, '--service', 'acme/app', '--include', 'v*'], {
-      DEMING_DB: db,
+      ...db.env,
       DEMING_DEMO: 'off',
     });
     expect(collected.code).toBe(0);
@@ -66,7 +68,7 @@ describe('leadTimeFrom', () => {
       };
     };
 
-    const byCommit = await startTestServer({ DEMING_DB: db, DEMING_CONFIG: configFile('timezone: UTC\n') });
+    const byCommit = await startTestServer({ ...db.env, DEMING_CONFIG: configFile('timezone: UTC\n') });
     let commit;
     try {
       // Another source (the API, as GitHub's collector sends them): authored March 2, committed March 5, deployed March 6.
@@ -103,7 +105,7 @@ describe('leadTimeFrom', () => {
     expect(commit.csvHeader).toContain('committedAt,leadTimeFrom,deployedAt');
     expect(commit.api).toMatchObject({ count: 1, p50: day });
 
-    const byAuthor = await startTestServer({ DEMING_DB: db, DEMING_CONFIG: configFile('leadTimeFrom: author\n') });
+    const byAuthor = await startTestServer({ ...db.env, DEMING_CONFIG: configFile('leadTimeFrom: author\n') });
     try {
       const author = await figures(byAuthor.url);
       // 6 days from the rebased commit's author time; base was never rebased: 15 days either way.

@@ -7,9 +7,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { NativeEventInput } from '../../common/events';
 import { get, post, startTestServer } from '../helpers/server';
+import { eitherDb } from '../helpers/either-store';
 
 const made: string[] = [];
 afterAll(() => {
@@ -78,8 +79,9 @@ async function readings(url: string) {
 
 describe('the production pattern changed between two starts', () => {
   it('re-evaluates the stored deployments and links them again: the figures equal a fresh ingest under the new pattern', async () => {
-    const db = join(tempDir(), 'deming.db');
-    const first = await startTestServer({ DEMING_DB: db, DEMING_CONFIG: configWith(null) });
+    const db = await eitherDb();
+    onTestFinished(() => db.cleanup());
+    const first = await startTestServer({ ...db.env, DEMING_CONFIG: configWith(null) });
     let before;
     try {
       expect((await post(`${first.url}/api/v1/events`, events)).status).toBe(200);
@@ -97,7 +99,7 @@ describe('the production pattern changed between two starts', () => {
 
     const pattern = '^(prod(uction)?|live)$';
     const logged: string[] = [];
-    const again = await startTestServer({ DEMING_DB: db, DEMING_CONFIG: configWith(pattern) }, undefined, (m) => logged.push(m));
+    const again = await startTestServer({ ...db.env, DEMING_CONFIG: configWith(pattern) }, undefined, (m) => logged.push(m));
     let after;
     try {
       after = await readings(again.url);
@@ -116,7 +118,7 @@ describe('the production pattern changed between two starts', () => {
     ]);
     expect(after.deployments.filter((d) => d.production).map((d) => d.id)).toEqual(['d1', 'd2', 'd3', 'd5']);
 
-    const fresh = await startTestServer({ DEMING_DB: join(tempDir(), 'fresh.db'), DEMING_CONFIG: configWith(pattern) });
+    const fresh = await startTestServer({ DEMING_CONFIG: configWith(pattern) });
     try {
       expect((await post(`${fresh.url}/api/v1/events`, events)).status).toBe(200);
       expect(after).toEqual(await readings(fresh.url));
@@ -126,8 +128,9 @@ describe('the production pattern changed between two starts', () => {
   });
 
   it('refuses a pattern that does not compile, naming the key and the fix, and changes nothing', async () => {
-    const db = join(tempDir(), 'deming.db');
-    await expect(startTestServer({ DEMING_DB: db, DEMING_CONFIG: configWith('^(prod') })).rejects.toThrow(
+    const db = await eitherDb();
+    onTestFinished(() => db.cleanup());
+    await expect(startTestServer({ ...db.env, DEMING_CONFIG: configWith('^(prod') })).rejects.toThrow(
       /production: "\^\(prod" is not a valid regular expression.*such as/,
     );
   });

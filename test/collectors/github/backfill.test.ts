@@ -48,18 +48,18 @@ afterAll(async () => {
 });
 
 describe('a first backfill from GitHub', () => {
-  it('collects every repository of the organisation and the configured ones, and reports the one it cannot read', () => {
+  it('collects every repository of the organisation and the configured ones, and reports the one it cannot read', async () => {
     expect(first.repositories.map((r) => r.name)).toEqual(['acme/api', 'acme/jobs', 'acme/gone', 'acme/web']);
     expect(first.errors).toEqual([{ resource: 'acme/gone', message: expect.stringMatching(/^not found \(404\)/) }]);
-    expect(dumpDb(server.db).services).toEqual([
+    expect((await dumpDb(server.rows)).services).toEqual([
       { name: 'acme/api', team_id: 'platform' },
       { name: 'acme/jobs', team_id: 'platform' },
       { name: 'acme/web', team_id: 'shop' },
     ]);
   });
 
-  it("stores each repository's deployments by its own rule", () => {
-    const rows = dumpDb(server.db).deployments.map((d) => {
+  it("stores each repository's deployments by its own rule", async () => {
+    const rows = (await dumpDb(server.rows)).deployments.map((d) => {
       const r = d as Record<string, unknown>;
       return [r.service, String(r.ext_id).replace(/\d+$/, 'N'), r.environment, r.status, named(r.sha), r.finished_at];
     });
@@ -77,8 +77,8 @@ describe('a first backfill from GitHub', () => {
     ]);
   });
 
-  it('stores the commits of merged pull requests and fills the gap of a direct push with the compare API', () => {
-    const dump = dumpDb(server.db);
+  it('stores the commits of merged pull requests and fills the gap of a direct push with the compare API', async () => {
+    const dump = await dumpDb(server.rows);
     const changes = dump.changes.map((c) => {
       const r = c as Record<string, unknown>;
       return [named(r.sha), r.committed_at, r.pr];
@@ -115,8 +115,8 @@ describe('a first backfill from GitHub', () => {
     ).toEqual([['web-c0', 'web-d1']]);
   });
 
-  it('stores finished Actions runs and incident issues', () => {
-    const dump = dumpDb(server.db);
+  it('stores finished Actions runs and incident issues', async () => {
+    const dump = await dumpDb(server.rows);
     const runs = dump.ci_runs.map((c) => {
       const r = c as Record<string, unknown>;
       return [r.service, r.name, r.status, named(r.sha), r.branch];
@@ -178,12 +178,8 @@ describe('a first backfill from GitHub', () => {
     expect(jobs.body.leadTime).toMatchObject({ count: 2, p50: 4200 });
   });
 
-  it('stores no names or e-mail addresses of people', () => {
-    const raw = server.db
-      .prepare('SELECT payload FROM raw_events')
-      .all()
-      .map((r) => (r as { payload: string }).payload)
-      .join('\n');
+  it('stores no names or e-mail addresses of people', async () => {
+    const raw = (await server.rows.all<{ payload: string }>('SELECT payload FROM raw_events')).map((r) => r.payload).join('\n');
     expect(raw.length).toBeGreaterThan(1000);
     expect(raw).not.toMatch(/Ada|Lovelace|Grace|Hopper|@example\.org|octocat|hubot/);
   });

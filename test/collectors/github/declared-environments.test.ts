@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { acme } from '../../fakes/github/acme';
 import { startFakeGithub } from '../../fakes/github/server';
-import { tempDb } from '../../helpers/db';
+import { eitherDb } from '../../helpers/either-store';
 import { get, startTestServer } from '../../helpers/server';
 import { acmeConfig, collect, dumpDb } from './helpers';
 import { loadConfig } from '../../../server/config';
@@ -33,24 +33,24 @@ async function figures(url: string) {
 describe("a change to a GitHub workflow's declared environment", () => {
   it('maps the runs stored under the old declaration again at start, and the figures equal a fresh collection', async () => {
     const fake = await startFakeGithub(acme(), { tokens: ['test-token'] });
-    const t = tempDb();
-    const fresh = tempDb();
+    const t = await eitherDb();
+    const fresh = await eitherDb();
     try {
       const config = acmeConfig(fake.apiUrl);
       const newer = readFileSync(config.file, 'utf8');
       const older = newer.replace('workflow: deploy.yml }', 'workflow: deploy.yml, environment: staging }');
       expect(older).not.toBe(newer);
       writeFileSync(config.file, older);
-      const env = { DEMING_DB: t.file, DEMING_CONFIG: config.file };
+      const env = { ...t.env, DEMING_CONFIG: config.file };
 
-      await collect(t.db, loadConfig({ ...env }));
+      await collect(t, loadConfig({ ...env }));
       // A start under the declaration the runs were collected with changes nothing.
       const logged: string[] = [];
       let server = await startTestServer(env, undefined, (m) => logged.push(m));
       const before = await figures(server.url);
       await server.stop();
       expect(logged.filter((m) => m.includes('declared environments'))).toEqual([]);
-      expect(jobsRows(dumpDb(t.db)).deployments).toMatchObject([{ environment: 'staging', is_production: 0 }]);
+      expect(jobsRows(await dumpDb(t)).deployments).toMatchObject([{ environment: 'staging', is_production: 0 }]);
       expect(before.deploymentFrequency.count).toBe(0);
 
       // The workflow is declared to deploy to production now.
@@ -61,15 +61,15 @@ describe("a change to a GitHub workflow's declared environment", () => {
       expect(logged.join('\n')).toMatch(
         /sources\.github: the declared environments changed; 1 of \d+ stored deployments mapped again and linked/,
       );
-      const remapped = jobsRows(dumpDb(t.db));
+      const remapped = jobsRows(await dumpDb(t));
       expect(remapped.deployments).toMatchObject([{ environment: 'production', is_production: 1 }]);
       expect(remapped.shipped.length).toBeGreaterThan(0);
       expect(after.deploymentFrequency.count).toBe(1);
 
       // The same as collecting afresh under the new declaration.
-      await collect(fresh.db, loadConfig({ DEMING_DB: fresh.file, DEMING_CONFIG: config.file }));
-      expect(dumpDb(t.db)).toEqual(dumpDb(fresh.db));
-      const freshServer = await startTestServer({ DEMING_DB: fresh.file, DEMING_CONFIG: config.file });
+      await collect(fresh, loadConfig({ ...fresh.env, DEMING_CONFIG: config.file }));
+      expect(await dumpDb(t)).toEqual(await dumpDb(fresh));
+      const freshServer = await startTestServer({ ...fresh.env, DEMING_CONFIG: config.file });
       try {
         expect(after).toEqual(await figures(freshServer.url));
       } finally {
@@ -79,16 +79,16 @@ describe("a change to a GitHub workflow's declared environment", () => {
       // The raw log keeps both versions; the next start with this configuration sends nothing.
       const id = remapped.deployments[0].ext_id;
       const versions = (
-        t.db.prepare("SELECT payload FROM raw_events WHERE type = 'deployment' AND event_id = ? ORDER BY id").pluck().all(id) as string[]
-      ).map((p) => (JSON.parse(p) as { environment: string }).environment);
+        await t.all<{ payload: string }>("SELECT payload FROM raw_events WHERE type = 'deployment' AND event_id = ? ORDER BY id", id)
+      ).map((r) => (JSON.parse(r.payload) as { environment: string }).environment);
       expect(versions).toEqual(['staging', 'production']);
       logged.length = 0;
       server = await startTestServer(env, undefined, (m) => logged.push(m));
       await server.stop();
       expect(logged.filter((m) => m.includes('declared environments'))).toEqual([]);
     } finally {
-      t.cleanup();
-      fresh.cleanup();
+      await t.cleanup();
+      await fresh.cleanup();
       await fake.close();
     }
   });

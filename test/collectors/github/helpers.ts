@@ -2,8 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Db } from '../../../db/connection';
-import { openStore } from '../../../db/store';
+import type { EitherDb, RowReader } from '../../helpers/either-store';
 import { createGithubCollector, type GithubCollectorOptions, type GithubRunResult } from '../../../collectors/github/collector';
 import { loadConfig, type Config } from '../../../server/config';
 import { collectorContext } from '../../../server/collectors/context';
@@ -24,12 +23,12 @@ export function acmeConfig(
 
 /** Runs the GitHub collector once, in this process, against `db`. */
 export async function collect(
-  db: Db,
+  db: EitherDb,
   config: Config,
   opts: Partial<GithubCollectorOptions> & { now?: number; progress?: (p: { resource: string; waitingUntil?: number }) => void } = {},
 ): Promise<GithubRunResult> {
-  // The collector writes through a store on the same file, as the CLI and the server do.
-  const store = openStore(db.name, { check: 'off' });
+  // The collector writes through a store of its own on the database, as the CLI and the server do.
+  const store = await db.open();
   try {
     if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
     const ctx = collectorContext({ store, config, now: () => opts.now ?? NOW, log: () => {} }, { progress: opts.progress });
@@ -40,35 +39,37 @@ export async function collect(
 }
 
 /** Every normalized row, by natural keys (no row ids, no receive times), in a stable order. */
-export function dumpDb(db: Db): Record<string, unknown[]> {
-  const q = (sql: string) => db.prepare(sql).all();
+export async function dumpDb(db: RowReader): Promise<Record<string, unknown[]>> {
+  const q = (sql: string) => db.all(sql);
   return {
-    services: q('SELECT name, team_id FROM services ORDER BY name'),
+    services: await q('SELECT name, team_id FROM services ORDER BY name'),
     deployments:
-      q(`SELECT s.name AS service, d.source, d.ext_id, d.environment, d.is_production, d.status, d.sha, d.commits, d.started_at, d.finished_at, d.rework, d.url
+      await q(`SELECT s.name AS service, d.source, d.ext_id, d.environment, d.is_production, d.status, d.sha, d.commits, d.started_at, d.finished_at, d.rework, d.url
       FROM deployments d JOIN services s ON s.id = d.service_id ORDER BY d.source, d.ext_id`),
-    pull_requests: q(`SELECT s.name AS service, p.number, p.opened_at, p.merged_at, p.merge_sha, p.first_commit_at, p.plan_started_at, p.url
+    pull_requests:
+      await q(`SELECT s.name AS service, p.number, p.opened_at, p.merged_at, p.merge_sha, p.first_commit_at, p.plan_started_at, p.url
       FROM pull_requests p JOIN services s ON s.id = p.service_id ORDER BY s.name, p.number`),
     changes:
-      q(`SELECT s.name AS service, c.sha, c.committed_at, c.authored_at, p.number AS pr, c.url FROM changes c JOIN services s ON s.id = c.service_id
+      await q(`SELECT s.name AS service, c.sha, c.committed_at, c.authored_at, p.number AS pr, c.url FROM changes c JOIN services s ON s.id = c.service_id
       LEFT JOIN pull_requests p ON p.id = c.pull_request_id ORDER BY s.name, c.sha`),
-    parents: q(
+    parents: await q(
       'SELECT s.name AS service, cp.sha, cp.parent_sha FROM change_parents cp JOIN services s ON s.id = cp.service_id ORDER BY s.name, cp.sha, cp.parent_sha',
     ),
-    shipped: q(`SELECT s.name AS service, dc.sha, d.ext_id FROM deployment_changes dc JOIN services s ON s.id = dc.service_id
+    shipped: await q(`SELECT s.name AS service, dc.sha, d.ext_id FROM deployment_changes dc JOIN services s ON s.id = dc.service_id
       JOIN deployments d ON d.id = dc.deployment_id ORDER BY s.name, dc.sha`),
-    ci_runs: q(`SELECT s.name AS service, r.source, r.ext_id, r.name, r.status, r.sha, r.branch, r.started_at, r.finished_at, r.url
+    ci_runs: await q(`SELECT s.name AS service, r.source, r.ext_id, r.name, r.status, r.sha, r.branch, r.started_at, r.finished_at, r.url
       FROM ci_runs r JOIN services s ON s.id = r.service_id ORDER BY r.source, r.ext_id`),
-    incidents: q(`SELECT s.name AS service, i.source, i.ext_id, i.opened_at, i.resolved_at, i.severity, i.root_cause_sha, i.title, i.url
+    incidents:
+      await q(`SELECT s.name AS service, i.source, i.ext_id, i.opened_at, i.resolved_at, i.severity, i.root_cause_sha, i.title, i.url
       FROM incidents i JOIN services s ON s.id = i.service_id ORDER BY i.source, i.ext_id`),
   };
 }
 
 /** The same dump plus what only a collector writes: its cursors and the raw events. */
-export function dumpWithCursors(db: Db): Record<string, unknown[]> {
+export async function dumpWithCursors(db: RowReader): Promise<Record<string, unknown[]>> {
   return {
-    ...dumpDb(db),
-    cursors: db.prepare('SELECT collector, resource, cursor, etag FROM collector_cursors ORDER BY collector, resource').all(),
-    raw_events: db.prepare('SELECT type, source, event_id, payload FROM raw_events ORDER BY type, source, event_id, payload').all(),
+    ...(await dumpDb(db)),
+    cursors: await db.all('SELECT collector, resource, cursor, etag FROM collector_cursors ORDER BY collector, resource'),
+    raw_events: await db.all('SELECT type, source, event_id, payload FROM raw_events ORDER BY type, source, event_id, payload'),
   };
 }

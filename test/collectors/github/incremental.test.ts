@@ -8,7 +8,7 @@ import { acme } from '../../fakes/github/acme';
 import { RepoBuilder } from '../../fakes/github/scenario';
 import { startFakeGithub } from '../../fakes/github/server';
 import { sha } from '../../helpers/factories';
-import { tempDb } from '../../helpers/db';
+import { eitherDb } from '../../helpers/either-store';
 import { acmeConfig, collect, dumpDb } from './helpers';
 
 const LATER = Date.parse('2026-03-06T12:00:00Z');
@@ -17,11 +17,11 @@ describe('the next runs', () => {
   it('store exactly what is new, and end where a backfill of the whole history ends', async () => {
     const scenario = acme();
     const fake = await startFakeGithub(scenario, { tokens: ['test-token'] });
-    const t = tempDb();
-    const fresh = tempDb();
+    const t = await eitherDb();
+    const fresh = await eitherDb();
     try {
       const config = acmeConfig(fake.apiUrl);
-      await collect(t.db, config);
+      await collect(t, config);
       const web = RepoBuilder.of(scenario.repos[0]);
       web.commit('web-p5a', ['web-m3'], '2026-03-05T11:00:00Z');
       web.pull({
@@ -43,7 +43,7 @@ describe('the next runs', () => {
       );
 
       const from = fake.requests.length;
-      const next = await collect(t.db, config, { now: LATER });
+      const next = await collect(t, config, { now: LATER });
       const asked = fake.requests.slice(from);
       expect(next.repositories.find((r) => r.name === 'acme/web')).toMatchObject({ stored: 6 });
       // The REST probes say what changed; GraphQL reads it; only the deployment still running is asked about alone.
@@ -57,40 +57,40 @@ describe('the next runs', () => {
         'GET /repos/{owner}/{repo}/issues',
       ]);
       expect(asked.find((r) => r.endpoint.endsWith('/statuses'))?.path).toBe('/repos/acme/web/deployments/1018/statuses');
-      const rows = dumpDb(t.db);
+      const rows = await dumpDb(t);
       expect(rows.deployments.filter((d) => (d as { sha: string }).sha === sha('web-m5'))).toHaveLength(1);
       expect(rows.incidents.find((i) => (i as { ext_id: string }).ext_id === 'acme/web/issues/21')).toMatchObject({
         resolved_at: Date.parse('2026-03-05T14:00:00Z'),
       });
 
-      await collect(fresh.db, config, { now: LATER });
-      expect(rows).toEqual(dumpDb(fresh.db));
+      await collect(fresh, config, { now: LATER });
+      expect(rows).toEqual(await dumpDb(fresh));
     } finally {
       await fake.close();
-      t.cleanup();
-      fresh.cleanup();
+      await t.cleanup();
+      await fresh.cleanup();
     }
   });
 
   it('read everything from --since again, without conditional requests, and store nothing twice', async () => {
     const fake = await startFakeGithub(acme(), { tokens: ['test-token'] });
-    const t = tempDb();
+    const t = await eitherDb();
     try {
       const config = acmeConfig(fake.apiUrl);
-      await collect(t.db, config);
-      const events = (t.db.prepare('SELECT count(*) AS n FROM raw_events').get() as { n: number }).n;
+      await collect(t, config);
+      const events = await t.count('raw_events');
       const from = fake.requests.length;
-      const again = await collect(t.db, config, { since: Date.parse('2026-03-03T00:00:00Z'), only: ['acme/web'] });
+      const again = await collect(t, config, { since: Date.parse('2026-03-03T00:00:00Z'), only: ['acme/web'] });
       const asked = fake.requests.slice(from);
       expect(asked.every((r) => !r.conditional && r.status === 200)).toBe(true);
       // Deployments come with their statuses through GraphQL; only the one still running is asked about through REST.
       expect(asked.filter((r) => r.endpoint.startsWith('POST /graphql deploymentsPage'))).toHaveLength(1);
       expect(asked.filter((r) => r.path.endsWith('/statuses'))).toHaveLength(1);
       expect(again).toMatchObject({ stored: 0, errors: [] });
-      expect((t.db.prepare('SELECT count(*) AS n FROM raw_events').get() as { n: number }).n).toBe(events);
+      expect(await t.count('raw_events')).toBe(events);
     } finally {
       await fake.close();
-      t.cleanup();
+      await t.cleanup();
     }
   });
 });

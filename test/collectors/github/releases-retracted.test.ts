@@ -11,7 +11,7 @@ import { signature } from '../../fakes/github/deliveries';
 import { releaseJson } from '../../fakes/github/rest';
 import { startFakeGithub } from '../../fakes/github/server';
 import { RepoBuilder } from '../../fakes/github/scenario';
-import { tempDb } from '../../helpers/db';
+import { eitherDb } from '../../helpers/either-store';
 import { get, startTestServer } from '../../helpers/server';
 import { acmeConfig, collect, dumpDb } from './helpers';
 
@@ -27,12 +27,12 @@ describe('a GitHub release that no longer counts', () => {
   it('is retracted by the next pull when turned pre-release or deleted, and counts again when it counts again', async () => {
     const scenario = acme();
     const fake = await startFakeGithub(scenario, { tokens: ['test-token'] });
-    const t = tempDb();
+    const t = await eitherDb();
     try {
       const config = acmeConfig(fake.apiUrl);
-      await collect(t.db, config);
-      expect(releasesOf(dumpDb(t.db))).toEqual(['success', 'success']);
-      expect(shippedBy(dumpDb(t.db)).length).toBeGreaterThan(0);
+      await collect(t, config);
+      expect(releasesOf(await dumpDb(t))).toEqual(['success', 'success']);
+      expect(shippedBy(await dumpDb(t)).length).toBeGreaterThan(0);
 
       // v1.1.0 turned pre-release, v1.0.0 deleted.
       const releases = api(scenario).releases;
@@ -42,25 +42,25 @@ describe('a GitHub release that no longer counts', () => {
         releases.findIndex((r) => r.tag === 'v1.0.0'),
         1,
       );
-      await collect(t.db, config, { now: NOW + 3_600_000 });
-      const after = dumpDb(t.db);
+      await collect(t, config, { now: NOW + 3_600_000 });
+      const after = await dumpDb(t);
       expect(releasesOf(after)).toEqual(['retracted', 'retracted']);
       // What they shipped is shipped by the deployments that still count, or by none.
       expect(shippedBy(after).filter((id) => id.includes('/releases/'))).toEqual([]);
 
       // Released again: it counts again.
       v110.prerelease = false;
-      await collect(t.db, config, { now: NOW + 7_200_000 });
-      expect(releasesOf(dumpDb(t.db)).sort()).toEqual(['retracted', 'success']);
+      await collect(t, config, { now: NOW + 7_200_000 });
+      expect(releasesOf(await dumpDb(t)).sort()).toEqual(['retracted', 'success']);
       const versions = (
-        t.db
-          .prepare("SELECT payload FROM raw_events WHERE type = 'deployment' AND event_id = ? ORDER BY id")
-          .pluck()
-          .all(`acme/api/releases/${v110.id}`) as string[]
-      ).map((p) => (JSON.parse(p) as { status: string }).status);
+        await t.all<{ payload: string }>(
+          "SELECT payload FROM raw_events WHERE type = 'deployment' AND event_id = ? ORDER BY id",
+          `acme/api/releases/${v110.id}`,
+        )
+      ).map((r) => (JSON.parse(r.payload) as { status: string }).status);
       expect(versions).toEqual(['success', 'retracted', 'success']);
     } finally {
-      t.cleanup();
+      await t.cleanup();
       await fake.close();
     }
   });
@@ -68,27 +68,27 @@ describe('a GitHub release that no longer counts', () => {
   it('is retracted when the rules change, though GitHub has nothing new (its list answers 304), and a glob that does not parse is refused naming its key', async () => {
     const scenario = acme();
     const fake = await startFakeGithub(scenario, { tokens: ['test-token'] });
-    const t = tempDb();
+    const t = await eitherDb();
     try {
       const config = acmeConfig(fake.apiUrl);
-      await collect(t.db, config);
-      expect(releasesOf(dumpDb(t.db))).toEqual(['success', 'success']);
+      await collect(t, config);
+      expect(releasesOf(await dumpDb(t))).toEqual(['success', 'success']);
       const original = readFileSync(config.file, 'utf8');
       const withRules = (rules: string) => {
         writeFileSync(config.file, original.replace('tagPattern: "^v" }', `tagPattern: "^v", ${rules} }`));
         return loadConfig({ DEMING_CONFIG: config.file, DEMING_DB: ':memory:' });
       };
-      await collect(t.db, withRules('exclude: "v1.1*"'), { now: NOW + 3_600_000 });
+      await collect(t, withRules('exclude: "v1.1*"'), { now: NOW + 3_600_000 });
       const v110 = api(scenario).releases.find((r) => r.tag === 'v1.1.0')!;
-      const status = (id: number) =>
-        (dumpDb(t.db).deployments as { ext_id: string; status: string }[]).find((d) => d.ext_id === `acme/api/releases/${id}`)!.status;
-      expect(status(v110.id)).toBe('retracted');
+      const status = async (id: number) =>
+        ((await dumpDb(t)).deployments as { ext_id: string; status: string }[]).find((d) => d.ext_id === `acme/api/releases/${id}`)!.status;
+      expect(await status(v110.id)).toBe('retracted');
       expect(() => withRules('include: "v[1-"')).toThrow(ConfigError);
       expect(() => withRules('include: "v[1-"')).toThrow(
         /sources\.github\.repositories\[0\]\.deployments\.include: "v\[1-" is not a valid glob/,
       );
     } finally {
-      t.cleanup();
+      await t.cleanup();
       await fake.close();
     }
   });
@@ -100,31 +100,31 @@ describe('a GitHub release that no longer counts', () => {
     b.commit('api-hotfix', ['api-s1'], '2026-03-03T17:00:00Z');
     b.release({ tag: 'v1.0.1', commit: 'api-hotfix', createdAt: '2026-03-03T18:00:00Z', targetIsSha: true });
     const fake = await startFakeGithub(scenario, { tokens: ['test-token'] });
-    const t = tempDb();
+    const t = await eitherDb();
     try {
       const config = acmeConfig(fake.apiUrl);
-      await collect(t.db, config);
-      expect(releasesOf(dumpDb(t.db))).toEqual(['success', 'success']);
+      await collect(t, config);
+      expect(releasesOf(await dumpDb(t))).toEqual(['success', 'success']);
       const reach = fake.requests.filter((r) => r.endpoint === 'POST /graphql releaseReach');
       expect(reach).toHaveLength(1);
 
       // Nothing new: the list answers 304 and nothing is asked again.
       const from = fake.requests.length;
-      await collect(t.db, config);
+      await collect(t, config);
       expect(fake.requests.slice(from).filter((r) => r.path.endsWith('/graphql'))).toEqual([]);
 
       const original = readFileSync(config.file, 'utf8');
       writeFileSync(config.file, original.replace('tagPattern: "^v" }', 'tagPattern: "^v", includeOtherBranches: true }'));
-      await collect(t.db, loadConfig({ DEMING_CONFIG: config.file, DEMING_DB: ':memory:' }), { now: NOW + 3_600_000 });
-      expect(releasesOf(dumpDb(t.db))).toEqual(['success', 'success', 'success']);
+      await collect(t, loadConfig({ DEMING_CONFIG: config.file, DEMING_DB: ':memory:' }), { now: NOW + 3_600_000 });
+      expect(releasesOf(await dumpDb(t))).toEqual(['success', 'success', 'success']);
       expect(fake.requests.filter((r) => r.endpoint === 'POST /graphql releaseReach')).toHaveLength(1);
 
       // And back: the backport is retracted.
       writeFileSync(config.file, original);
-      await collect(t.db, loadConfig({ DEMING_CONFIG: config.file, DEMING_DB: ':memory:' }), { now: NOW + 7_200_000 });
-      expect(releasesOf(dumpDb(t.db)).sort()).toEqual(['retracted', 'success', 'success']);
+      await collect(t, loadConfig({ DEMING_CONFIG: config.file, DEMING_DB: ':memory:' }), { now: NOW + 7_200_000 });
+      expect(releasesOf(await dumpDb(t)).sort()).toEqual(['retracted', 'success', 'success']);
     } finally {
-      t.cleanup();
+      await t.cleanup();
       await fake.close();
     }
   });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRepo } from '../../fakes/github/generate';
 import { countByEndpoint, startFakeGithub, type FakeGithubServer } from '../../fakes/github/server';
 import type { FakeGithub } from '../../fakes/github/scenario';
-import { tempDb } from '../../helpers/db';
+import { eitherDb } from '../../helpers/either-store';
 import type { Config } from '../../../server/config';
 import { acmeConfig, collect, dumpWithCursors, FAST } from './helpers';
 import { planGithub } from '../../../collectors/github/plan';
@@ -31,17 +31,17 @@ beforeAll(async () => {
   fake = await startFakeGithub(gh, { tokens: ['test-token'] });
   const base = acmeConfig(fake.apiUrl);
   config = { ...base, github: { ...base.github!, organisations: [], repositories: [{ name: 'acme/big' }] } };
-  const t = tempDb();
+  const t = await eitherDb();
   try {
-    await collect(t.db, config, { now: END });
+    await collect(t, config, { now: END });
     backfill = countByEndpoint(fake.requests);
-    reference = dumpWithCursors(t.db);
+    reference = await dumpWithCursors(t);
     const from = fake.requests.length;
-    await collect(t.db, config, { now: END });
+    await collect(t, config, { now: END });
     resync = fake.requests.slice(from);
-    expect(dumpWithCursors(t.db)).toEqual(reference);
+    expect(await dumpWithCursors(t)).toEqual(reference);
   } finally {
-    t.cleanup();
+    await t.cleanup();
   }
 });
 afterAll(() => fake.close());
@@ -79,27 +79,27 @@ describe('a backfill', () => {
 
 describe('GraphQL through faults', () => {
   it('converges to the same database through 429, secondary rate limits, 5xx, resets and bodies cut short', async () => {
-    const t = tempDb();
+    const t = await eitherDb();
     fake.injectFaults({ every: 2, kinds: ['429', 'secondary-403', '500', 'reset', 'truncate', '502'], match: /graphql$/ });
     const from = fake.requests.length;
     try {
-      const result = await collect(t.db, config, { now: END });
+      const result = await collect(t, config, { now: END });
       expect(result.errors).toEqual([]);
       const faults = fake.requests.slice(from).filter((r) => r.fault);
       expect(new Set(faults.map((r) => r.fault))).toEqual(new Set(['429', 'secondary-403', '500', 'reset', 'truncate', '502']));
       expect(faults.every((r) => r.endpoint.startsWith('POST /graphql'))).toBe(true);
-      expect(dumpWithCursors(t.db)).toEqual(reference);
+      expect(await dumpWithCursors(t)).toEqual(reference);
     } finally {
       fake.clearFaults();
-      t.cleanup();
+      await t.cleanup();
     }
   });
 });
 
 describe('the plan', () => {
   it('estimates the backfill from counts and the rate limit it reads for free, and the estimate is what the backfill used', async () => {
-    const t = tempDb();
-    const store = openStore(t.db.name, { check: 'off' });
+    const t = await eitherDb();
+    const store = await t.open();
     try {
       const from = fake.requests.length;
       const core = fake.rateLimit.core.remaining;
@@ -132,7 +132,7 @@ describe('the plan', () => {
     } finally {
       fake.rateLimit.graphql.remaining = 5000;
       await store.close();
-      t.cleanup();
+      await t.cleanup();
     }
   });
 });

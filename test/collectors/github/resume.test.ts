@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acme } from '../../fakes/github/acme';
 import { startFakeGithub, type FakeGithubServer } from '../../fakes/github/server';
-import { openDatabase } from '../../../db/connection';
+import { rowReader } from '../../helpers/either-store';
 import { acmeConfig, dumpWithCursors } from './helpers';
 import { killAfterFirstCommit, runCli } from '../../helpers/cli-child';
 
@@ -20,12 +20,12 @@ const cli = (db: string, args: string[] = []) =>
   runCli(['collect', ...args], { DEMING_CONFIG: configFile, DEMING_DB: db }, ['GITHUB_TOKEN']);
 
 const dbFile = () => join(mkdtempSync(join(tmpdir(), 'deming-cli-')), 'deming.db');
-const dump = (file: string) => {
-  const db = openDatabase(file);
+const dump = async (file: string) => {
+  const rows = rowReader(file, null);
   try {
-    return dumpWithCursors(db);
+    return await dumpWithCursors(rows);
   } finally {
-    db.close();
+    await rows.close();
   }
 };
 
@@ -59,13 +59,13 @@ describe('npx deming collect', () => {
     const file = dbFile();
     const killed = await killAfterFirstCommit(cli(file), file);
     expect(killed.signal).toBe('SIGKILL');
-    const partial = dump(file);
+    const partial = await dump(file);
     expect(partial.raw_events.length).toBeGreaterThan(0);
-    expect(partial.raw_events.length).toBeLessThan(dump(reference.file).raw_events.length);
+    expect(partial.raw_events.length).toBeLessThan((await dump(reference.file)).raw_events.length);
 
     const second = await cli(file).done;
     expect(second.code).toBe(1);
-    expect(dump(file)).toEqual(dump(reference.file));
+    expect(await dump(file)).toEqual(await dump(reference.file));
   }, 30_000);
 
   it('--plan prints the repositories, the requests and the time from the rate limit, and collects nothing', async () => {
@@ -81,7 +81,7 @@ describe('npx deming collect', () => {
     expect(plan.out).toMatch(/acme\/gone: not found/);
     expect(plan.code).toBe(1);
     expect(fake.requests.slice(from).filter((r) => r.path.endsWith('/pulls') || r.path.endsWith('/deployments'))).toEqual([]);
-    expect(dump(file).raw_events).toEqual([]);
+    expect((await dump(file)).raw_events).toEqual([]);
   }, 30_000);
 
   it('with nothing new, asks only conditional requests and stores nothing', async () => {

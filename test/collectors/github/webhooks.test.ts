@@ -7,7 +7,7 @@ import { acme, NOW } from '../../fakes/github/acme';
 import { deliveries, signature, type Delivery } from '../../fakes/github/deliveries';
 import { startFakeGithub, type FakeGithubServer } from '../../fakes/github/server';
 import type { FakeGithub } from '../../fakes/github/scenario';
-import { tempDb } from '../../helpers/db';
+import { eitherDb } from '../../helpers/either-store';
 import { startTestServer } from '../../helpers/server';
 import { acmeConfig, collect, dumpDb } from './helpers';
 
@@ -28,8 +28,6 @@ async function deliver(url: string, event: string, payload: unknown, sign: strin
   const res = await fetch(`${url}/webhooks/github`, { method: 'POST', headers, body });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
-
-const count = (s: Server, table: string) => (s.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 let scenario: FakeGithub;
 let fake: FakeGithubServer;
@@ -60,7 +58,7 @@ describe('GitHub webhooks', () => {
     const wrong = await deliver(server.url, 'deployment_status', status().payload, 'not the secret');
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.message).toMatch(/does not match/);
-    expect(count(server, 'raw_events')).toBe(0);
+    expect(await server.count('raw_events')).toBe(0);
   });
 
   it('answers ping, and acknowledges the event types it does not use', async () => {
@@ -80,7 +78,7 @@ describe('GitHub webhooks', () => {
 
   it('stores the same delivery once: sent again it is a duplicate; the same content in another delivery is unchanged', async () => {
     const first = await deliver(server.url, 'deployment_status', status().payload, SECRET, 'a');
-    const events = count(server, 'raw_events');
+    const events = await server.count('raw_events');
     const again = await deliver(server.url, 'deployment_status', status().payload, SECRET, 'a');
     const other = await deliver(server.url, 'deployment_status', status().payload, SECRET, 'b');
     expect(first).toEqual({ status: 200, body: { accepted: 1, updated: 0, unchanged: 0 } });
@@ -89,7 +87,7 @@ describe('GitHub webhooks', () => {
       body: { duplicate: true, ignored: `delivery a was received before at ${new Date(NOW).toISOString()} and is not applied again` },
     });
     expect(other).toEqual({ status: 200, body: { accepted: 0, updated: 0, unchanged: 1 } });
-    expect(count(server, 'raw_events')).toBe(events);
+    expect(await server.count('raw_events')).toBe(events);
   });
 
   it('refuses a payload of a handled type that is not shaped as GitHub sends it', async () => {
@@ -103,12 +101,12 @@ describe('GitHub webhooks', () => {
       const r = await deliver(server.url, d.event, d.payload, SECRET, `d-${i}`);
       expect(r.status, `${d.event} ${JSON.stringify(r.body)}`).toBeLessThan(300);
     }
-    const pulled = tempDb();
+    const pulled = await eitherDb();
     try {
-      await collect(pulled.db, acmeConfig(fake.apiUrl));
-      expect(dumpDb(server.db)).toEqual(dumpDb(pulled.db));
+      await collect(pulled, acmeConfig(fake.apiUrl));
+      expect(await dumpDb(server.rows)).toEqual(await dumpDb(pulled));
     } finally {
-      pulled.cleanup();
+      await pulled.cleanup();
     }
   });
 
@@ -148,14 +146,14 @@ describe('GitHub webhooks without a token', () => {
       expect((await deliver(s.url, 'pull_request', merged.payload)).body).toEqual({ accepted: 1, updated: 0, unchanged: 0 });
       const push = all.find((d) => d.event === 'push' && !/^0+$/.test(String(d.payload.before)))!;
       expect((await deliver(s.url, 'push', push.payload)).body.ignored).toMatch(/has a token/);
-      expect(s.db.prepare('SELECT status, finished_at FROM deployments').all()).toEqual([
+      expect(await s.rows.all('SELECT status, finished_at FROM deployments')).toEqual([
         { status: 'failure', finished_at: Date.parse('2026-03-03T11:30:00Z') },
       ]);
       const pr = merged.payload.pull_request as { merge_commit_sha: string; merged_at: string };
-      expect(s.db.prepare('SELECT number, merged_at, merge_sha FROM pull_requests').all()).toEqual([
+      expect(await s.rows.all('SELECT number, merged_at, merge_sha FROM pull_requests')).toEqual([
         { number: 1, merged_at: Date.parse(pr.merged_at), merge_sha: pr.merge_commit_sha },
       ]);
-      expect(s.db.prepare('SELECT sha, committed_at FROM changes').all()).toEqual([
+      expect(await s.rows.all('SELECT sha, committed_at FROM changes')).toEqual([
         { sha: pr.merge_commit_sha, committed_at: Date.parse(pr.merged_at) },
       ]);
     } finally {

@@ -33,17 +33,17 @@ afterAll(async () => {
 });
 
 describe('a first backfill from GitLab', () => {
-  it('collects the projects of the group and its subgroups, less the excluded and the archived ones', () => {
+  it('collects the projects of the group and its subgroups, less the excluded and the archived ones', async () => {
     expect(first.errors).toEqual([]);
     expect(first.projects.map((p) => p.name)).toEqual(['health/clinics/booking', 'health/portal']);
-    expect(dumpDb(server.db).services).toEqual([
+    expect((await dumpDb(server.rows)).services).toEqual([
       { name: 'health/clinics/booking', team_id: 'clinics' },
       { name: 'health/portal', team_id: 'web' },
     ]);
   });
 
-  it('stores deployments with the environment tier deciding production, the pattern where there is no tier', () => {
-    const rows = dumpDb(server.db).deployments.map((d) => {
+  it('stores deployments with the environment tier deciding production, the pattern where there is no tier', async () => {
+    const rows = (await dumpDb(server.rows)).deployments.map((d) => {
       const r = d as Record<string, unknown>;
       return [r.service, r.environment, r.is_production, r.status, named(r.sha), r.finished_at];
     });
@@ -58,12 +58,12 @@ describe('a first backfill from GitLab', () => {
       ['health/portal', 'prod', 1, 'success', 'pt-a0', at('2026-03-01T12:10:00Z')],
       ['health/portal', 'prod', 1, 'success', 'pt-m1', at('2026-03-02T12:00:00Z')],
     ]);
-    const d = dumpDb(server.db).deployments[0] as Record<string, string>;
+    const d = (await dumpDb(server.rows)).deployments[0] as Record<string, string>;
     expect(d.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/health\/clinics\/booking\/-\/jobs\/\d+$/);
   });
 
-  it('stores merged merge requests with their commits, plan start and merge sha (merge commit, squash, fast-forward), and fills the graph between deployments', () => {
-    const dump = dumpDb(server.db);
+  it('stores merged merge requests with their commits, plan start and merge sha (merge commit, squash, fast-forward), and fills the graph between deployments', async () => {
+    const dump = await dumpDb(server.rows);
     const booking = dump.pull_requests
       .filter((p) => (p as { service: string }).service === 'health/clinics/booking')
       .map((p) => {
@@ -113,8 +113,8 @@ describe('a first backfill from GitLab', () => {
     ).toEqual(['main', 'main']);
   });
 
-  it('stores finished pipelines as CI runs with their test summary, and incidents of type incident or with the configured label', () => {
-    const dump = dumpDb(server.db);
+  it('stores finished pipelines as CI runs with their test summary, and incidents of type incident or with the configured label', async () => {
+    const dump = await dumpDb(server.rows);
     const runs = dump.ci_runs.map((c) => {
       const r = c as Record<string, unknown>;
       return [r.name, r.status, named(r.sha), r.branch, r.started_at, r.finished_at];
@@ -126,9 +126,9 @@ describe('a first backfill from GitLab', () => {
       ['pipeline', 'success', 'bk-s2', 'main', at('2026-03-03T10:02:00Z'), at('2026-03-03T10:21:00Z')],
       ['pipeline', 'cancelled', 'bk-p3a', 'main', at('2026-03-04T10:03:00Z'), at('2026-03-04T10:04:00Z')],
     ]);
-    const tests = server.db
-      .prepare('SELECT tests_passed AS passed, tests_failed AS failed, tests_skipped AS skipped FROM ci_runs ORDER BY started_at')
-      .all();
+    const tests = await server.rows.all(
+      'SELECT tests_passed AS passed, tests_failed AS failed, tests_skipped AS skipped FROM ci_runs ORDER BY started_at',
+    );
     expect(tests).toEqual([
       { passed: 10, failed: 0, skipped: 0 },
       { passed: null, failed: null, skipped: null },
@@ -168,12 +168,8 @@ describe('a first backfill from GitLab', () => {
     expect(s2?.leadTime).toBe(3 * 3600);
   });
 
-  it('stores no names, usernames or e-mail addresses of people', () => {
-    const raw = server.db
-      .prepare('SELECT payload FROM raw_events')
-      .all()
-      .map((r) => (r as { payload: string }).payload)
-      .join('\n');
+  it('stores no names, usernames or e-mail addresses of people', async () => {
+    const raw = (await server.rows.all<{ payload: string }>('SELECT payload FROM raw_events')).map((r) => r.payload).join('\n');
     expect(raw.length).toBeGreaterThan(1000);
     expect(raw).not.toMatch(/Ada|Lovelace|Grace|Hopper|@example\.org|"ada"/);
   });

@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { health } from '../../fakes/gitlab/health';
 import { startFakeGitlab } from '../../fakes/gitlab/server';
-import { tempDb } from '../../helpers/db';
+import { eitherDb } from '../../helpers/either-store';
 import { get, startTestServer } from '../../helpers/server';
 import { loadConfig } from '../../../server/config';
 import { collect, dumpDb, healthConfig } from './helpers';
@@ -25,13 +25,13 @@ const figures = async (url: string, service: string) =>
 describe("a change to GitLab's declared production environments", () => {
   it('maps the deployments without a tier again at start, leaves those with a tier, and the figures equal a fresh collection', async () => {
     const fake = await startFakeGitlab(health(), { tokens: { 'test-token': ['read_api'] } });
-    const t = tempDb();
-    const fresh = tempDb();
+    const t = await eitherDb();
+    const fresh = await eitherDb();
     try {
       const config = healthConfig(fake.apiUrl, { extra: ['    environments: "^(live|never)$"'] });
-      const env = { DEMING_DB: t.file, DEMING_CONFIG: config.file };
-      await collect(t.db, loadConfig(env));
-      const before = production(dumpDb(t.db));
+      const env = { ...t.env, DEMING_CONFIG: config.file };
+      await collect(t, loadConfig(env));
+      const before = production(await dumpDb(t));
       expect(before.filter((d) => d.startsWith('health/portal'))).toEqual(['health/portal prod 0', 'health/portal prod 0']);
 
       // The declaration removed: the top-level pattern (^prod(uction)?$) decides for `prod`.
@@ -44,14 +44,14 @@ describe("a change to GitLab's declared production environments", () => {
       expect(logged.join('\n')).toMatch(
         /sources\.gitlab: the declared environments changed; 2 of \d+ stored deployments mapped again and linked/,
       );
-      const after = production(dumpDb(t.db));
+      const after = production(await dumpDb(t));
       expect(after.filter((d) => d.startsWith('health/portal'))).toEqual(['health/portal prod 1', 'health/portal prod 1']);
       // Booking's tiers decided, so nothing of it moved.
       expect(after.filter((d) => d.startsWith('health/clinics'))).toEqual(before.filter((d) => d.startsWith('health/clinics')));
 
-      await collect(fresh.db, loadConfig({ DEMING_DB: fresh.file, DEMING_CONFIG: config.file }));
-      expect(dumpDb(t.db)).toEqual(dumpDb(fresh.db));
-      const freshServer = await startTestServer({ DEMING_DB: fresh.file, DEMING_CONFIG: config.file });
+      await collect(fresh, loadConfig({ ...fresh.env, DEMING_CONFIG: config.file }));
+      expect(await dumpDb(t)).toEqual(await dumpDb(fresh));
+      const freshServer = await startTestServer({ ...fresh.env, DEMING_CONFIG: config.file });
       try {
         expect(portal).toEqual(await figures(freshServer.url, 'health/portal'));
         expect(booking).toEqual(await figures(freshServer.url, 'health/clinics/booking'));
@@ -60,18 +60,14 @@ describe("a change to GitLab's declared production environments", () => {
       }
       expect((portal.deploymentFrequency as { count: number }).count).toBe(2);
 
-      const versions = (
-        t.db
-          .prepare(
-            "SELECT payload FROM raw_events WHERE type = 'deployment' AND json_extract(payload, '$.service') = 'health/portal' ORDER BY id",
-          )
-          .pluck()
-          .all() as string[]
-      ).map((p) => (JSON.parse(p) as { production?: boolean }).production ?? null);
+      const versions = (await t.all<{ payload: string }>("SELECT payload FROM raw_events WHERE type = 'deployment' ORDER BY id"))
+        .map((r) => JSON.parse(r.payload) as { service: string; production?: boolean })
+        .filter((p) => p.service === 'health/portal')
+        .map((p) => p.production ?? null);
       expect(versions).toEqual([false, false, null, null]);
     } finally {
-      t.cleanup();
-      fresh.cleanup();
+      await t.cleanup();
+      await fresh.cleanup();
       await fake.close();
     }
   });

@@ -2,8 +2,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Db } from '../../../db/connection';
-import { openStore } from '../../../db/store';
+import type { EitherDb } from '../../helpers/either-store';
 import { createGitlabCollector, type GitlabCollectorOptions, type GitlabRunResult } from '../../../collectors/gitlab/collector';
 import { loadConfig, type Config } from '../../../server/config';
 import { collectorContext } from '../../../server/collectors/context';
@@ -26,12 +25,12 @@ export function healthConfig(
 
 /** Runs the GitLab collector once, in this process, against `db`. */
 export async function collect(
-  db: Db,
+  db: EitherDb,
   config: Config,
   opts: Partial<GitlabCollectorOptions> & { now?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<GitlabRunResult> {
-  // The collector writes through a store on the same file, as the CLI and the server do.
-  const store = openStore(db.name, { check: 'off' });
+  // The collector writes through a store of its own on the database, as the CLI and the server do.
+  const store = await db.open();
   try {
     if (config.organisation.length > 0) await store.syncOrganisation(config.organisation);
     const ctx = collectorContext({ store, config, now: () => opts.now ?? NOW, log: () => {} });

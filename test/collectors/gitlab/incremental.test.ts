@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { health } from '../../fakes/gitlab/health';
 import { ProjectBuilder } from '../../fakes/gitlab/scenario';
 import { startFakeGitlab } from '../../fakes/gitlab/server';
-import { tempDb } from '../../helpers/db';
+import { eitherDb } from '../../helpers/either-store';
 import { collect, dumpDb, healthConfig } from './helpers';
 
 const LATER = Date.parse('2026-03-06T12:00:00Z');
@@ -17,11 +17,11 @@ describe('the next runs', () => {
   it('store what is new, and end where a backfill of the whole history ends', async () => {
     const scenario = health();
     const fake = await startFakeGitlab(scenario, { tokens: { 'test-token': ['read_api'] } });
-    const t = tempDb();
-    const fresh = tempDb();
+    const t = await eitherDb();
+    const fresh = await eitherDb();
     try {
       const config = healthConfig(fake.apiUrl);
-      await collect(t.db, config);
+      await collect(t, config);
       const booking = ProjectBuilder.of(scenario.projects[0]);
       booking.commit('bk-p5a', ['bk-p3a'], '2026-03-05T11:00:00.000Z');
       booking.mergeRequest({
@@ -46,7 +46,7 @@ describe('the next runs', () => {
       );
 
       const from = fake.requests.length;
-      const next = await collect(t.db, config, { now: LATER });
+      const next = await collect(t, config, { now: LATER });
       expect(next.errors).toEqual([]);
       // p5a and m5 (its merge request, then the branch), two deployments, the pipeline, the incident.
       expect(next.projects.find((p) => p.name === 'health/clinics/booking')).toMatchObject({ stored: 7 });
@@ -56,28 +56,28 @@ describe('the next runs', () => {
           .filter((r) => r.path.includes('/repository/commits'))
           .map((r) => new URLSearchParams(r.query).get('ref_name')?.replace(/^[0-9a-f]{40}/, 'HEAD')),
       ).toEqual(['HEAD..main', 'HEAD..main']);
-      const rows = dumpDb(t.db);
+      const rows = await dumpDb(t);
       expect(rows.incidents.find((i) => String((i as { ext_id: string }).ext_id).endsWith('/issues/21'))).toMatchObject({
         resolved_at: Date.parse('2026-03-05T14:00:00Z'),
       });
 
-      await collect(fresh.db, config, { now: LATER });
-      expect(rows).toEqual(dumpDb(fresh.db));
+      await collect(fresh, config, { now: LATER });
+      expect(rows).toEqual(await dumpDb(fresh));
     } finally {
       await fake.close();
-      t.cleanup();
-      fresh.cleanup();
+      await t.cleanup();
+      await fresh.cleanup();
     }
   });
 
   it('keep a renamed or moved project one service: its events under the name it was first collected by, its new path an alias', async () => {
     const scenario = health();
     const fake = await startFakeGitlab(scenario, { tokens: { 'test-token': ['read_api'] } });
-    const t = tempDb();
+    const t = await eitherDb();
     try {
       const config = healthConfig(fake.apiUrl);
-      await collect(t.db, config);
-      const before = dumpDb(t.db);
+      await collect(t, config);
+      const before = await dumpDb(t);
       const portal = scenario.projects.find((p) => p.path === 'health/portal')!;
       portal.path = 'health/citizen-portal';
       const b = ProjectBuilder.of(portal);
@@ -90,18 +90,18 @@ describe('the next runs', () => {
         mergeName: 'pt-m2',
       });
       b.deployment({ commit: 'pt-m2', environment: 'prod', createdAt: '2026-03-05T09:30:00.000Z' });
-      const next = await collect(t.db, config, { now: LATER });
+      const next = await collect(t, config, { now: LATER });
       expect(next.projects.map((p) => p.name)).toEqual(['health/clinics/booking', 'health/portal']);
-      const after = dumpDb(t.db);
+      const after = await dumpDb(t);
       expect(after.services).toEqual(before.services);
       expect(after.deployments.filter((d) => (d as { service: string }).service === 'health/portal')).toHaveLength(3);
-      const identity = t.db
-        .prepare("SELECT cursor FROM collector_cursors WHERE collector = 'gitlab' AND resource LIKE '%/projects/102'")
-        .get() as { cursor: string };
+      const [identity] = await t.all<{ cursor: string }>(
+        "SELECT cursor FROM collector_cursors WHERE collector = 'gitlab' AND resource LIKE '%/projects/102'",
+      );
       expect(JSON.parse(identity.cursor)).toEqual({ service: 'health/portal', path: 'health/citizen-portal', aliases: ['health/portal'] });
     } finally {
       await fake.close();
-      t.cleanup();
+      await t.cleanup();
     }
   });
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { NOW } from '../../fakes/gitlab/health';
 import { ProjectBuilder, type FakeGitlab } from '../../fakes/gitlab/scenario';
 import { startFakeGitlab } from '../../fakes/gitlab/server';
-import { tempDb } from '../../helpers/db';
+import { eitherDb, type EitherDb } from '../../helpers/either-store';
 import { collect, healthConfig } from './helpers';
 
 const t = (day: string, time: string) => `2026-03-${day}T${time}:00.000Z`;
@@ -29,22 +29,22 @@ function tagging(): FakeGitlab {
   return { groups: [{ id: 1, path: 'health' }], projects: [b.project] };
 }
 
-const deployments = (db: ReturnType<typeof tempDb>['db']) =>
-  db
-    .prepare(
-      "SELECT substr(ext_id, instr(ext_id, '/releases/') + 10) AS tag, status, is_production AS production, finished_at FROM deployments ORDER BY ext_id",
+const deployments = async (db: EitherDb) =>
+  (
+    await db.all<{ ext_id: string; status: string; production: number; finished_at: number }>(
+      'SELECT ext_id, status, is_production AS production, finished_at FROM deployments ORDER BY ext_id',
     )
-    .all();
+  ).map(({ ext_id, ...d }) => ({ tag: ext_id.slice(ext_id.indexOf('/releases/') + 10), ...d }));
 
 describe('GitLab releases as deployments', () => {
   it('counts the releases the rules count, retracts one deleted or left out, and brings it back with wider rules', async () => {
     const scenario = tagging();
     const fake = await startFakeGitlab(scenario, { tokens: { 'test-token': ['read_api'] } });
-    const db = tempDb();
+    const db = await eitherDb();
     try {
       const config = healthConfig(fake.apiUrl, { extra: ['    releases: { include: "v*" }'] });
-      expect((await collect(db.db, config)).errors).toEqual([]);
-      expect(deployments(db.db)).toEqual([
+      expect((await collect(db, config)).errors).toEqual([]);
+      expect(await deployments(db)).toEqual([
         { tag: 'v1.0.0', status: 'success', production: 1, finished_at: Date.parse(t('02', '12:00')) },
         { tag: 'v1.1.0', status: 'success', production: 1, finished_at: Date.parse(t('03', '15:00')) },
       ]);
@@ -52,31 +52,29 @@ describe('GitLab releases as deployments', () => {
         scenario.projects[0].releases.findIndex((r) => r.tag === 'v1.0.0'),
         1,
       );
-      await collect(db.db, config);
-      expect(deployments(db.db)).toEqual([
+      await collect(db, config);
+      expect(await deployments(db)).toEqual([
         { tag: 'v1.0.0', status: 'retracted', production: 1, finished_at: Date.parse(t('02', '12:00')) },
         { tag: 'v1.1.0', status: 'success', production: 1, finished_at: Date.parse(t('03', '15:00')) },
       ]);
       const wider = healthConfig(fake.apiUrl, {
         extra: ['    releases: { include: "v*,nightly-*", exclude: "v1.1.0", includePrereleases: true }'],
       });
-      await collect(db.db, wider);
-      expect(deployments(db.db)).toEqual([
+      await collect(db, wider);
+      expect(await deployments(db)).toEqual([
         { tag: 'nightly-3', status: 'success', production: 1, finished_at: Date.parse(t('03', '10:00')) },
         { tag: 'v1.0.0', status: 'retracted', production: 1, finished_at: Date.parse(t('02', '12:00')) },
         { tag: 'v1.1.0', status: 'retracted', production: 1, finished_at: Date.parse(t('03', '15:00')) },
         { tag: 'v1.1.0-rc.1', status: 'success', production: 1, finished_at: Date.parse(t('03', '09:00')) },
       ]);
-      await collect(db.db, config);
+      await collect(db, config);
       expect(
-        deployments(db.db)
-          .filter((d) => (d as { status: string }).status === 'success')
-          .map((d) => (d as { tag: string }).tag),
+        (await deployments(db)).filter((d) => (d as { status: string }).status === 'success').map((d) => (d as { tag: string }).tag),
       ).toEqual(['v1.1.0']);
       expect(NOW).toBeGreaterThan(Date.parse(t('03', '15:00')));
     } finally {
       await fake.close();
-      db.cleanup();
+      await db.cleanup();
     }
   });
 

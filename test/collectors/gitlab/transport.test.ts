@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { health } from '../../fakes/gitlab/health';
 import { ProjectBuilder, type FakeGitlab } from '../../fakes/gitlab/scenario';
 import { startFakeGitlab, type FakeGitlabServer, type FaultKind } from '../../fakes/gitlab/server';
-import { tempDb } from '../../helpers/db';
+import { eitherDb } from '../../helpers/either-store';
 import { collect, dumpDb, dumpWithCursors, healthConfig } from './helpers';
 
 const TOKENS = { 'test-token': ['read_api'] };
@@ -20,10 +20,10 @@ let reference: Record<string, unknown[]>;
 
 beforeAll(async () => {
   fake = await startFakeGitlab(scenario, { tokens: TOKENS });
-  const t = tempDb();
-  await collect(t.db, healthConfig(fake.apiUrl));
-  reference = dumpWithCursors(t.db);
-  t.cleanup();
+  const t = await eitherDb();
+  await collect(t, healthConfig(fake.apiUrl));
+  reference = await dumpWithCursors(t);
+  await t.cleanup();
 });
 afterAll(() => fake.close());
 
@@ -35,17 +35,17 @@ describe('an unreliable GitLab', () => {
     ['bodies cut short', ['truncate'], undefined],
     ['short pages', ['short'], /updated_after/],
   ])('converges to the same database through %s', async (_name, kinds, match) => {
-    const t = tempDb();
+    const t = await eitherDb();
     fake.injectFaults({ every: 2, kinds, match });
     const from = fake.requests.length;
     try {
-      const result = await collect(t.db, healthConfig(fake.apiUrl));
+      const result = await collect(t, healthConfig(fake.apiUrl));
       expect(result.errors).toEqual([]);
       expect(fake.requests.slice(from).filter((r) => r.fault).length).toBeGreaterThanOrEqual(match ? 1 : 3);
-      expect(dumpWithCursors(t.db)).toEqual(reference);
+      expect(await dumpWithCursors(t)).toEqual(reference);
     } finally {
       fake.clearFaults();
-      t.cleanup();
+      await t.cleanup();
     }
   });
 });
@@ -53,19 +53,19 @@ describe('an unreliable GitLab', () => {
 describe('a self-managed GitLab under a path prefix', () => {
   it('collects the same history from https://host/gitlab/api/v4, with GraphQL at /gitlab/api/graphql', async () => {
     const prefixed = await startFakeGitlab(scenario, { tokens: TOKENS, prefix: '/gitlab/api/v4' });
-    const t = tempDb();
+    const t = await eitherDb();
     try {
-      const result = await collect(t.db, healthConfig(prefixed.apiUrl));
+      const result = await collect(t, healthConfig(prefixed.apiUrl));
       expect(result.errors).toEqual([]);
       expect(prefixed.requests.filter((r) => !(r.path.startsWith('/gitlab/api/v4/') || r.path === '/gitlab/api/graphql'))).toEqual([]);
       // Ids and links carry the instance's host and prefix; the rows are otherwise the same.
       const strip = (dump: Record<string, unknown[]>) => JSON.parse(JSON.stringify(dump).replace(/127\.0\.0\.1:\d+(\/gitlab)?/g, 'HOST'));
       const { cursors: _c, raw_events: _r, ...rows } = reference;
-      expect(strip(dumpDb(t.db))).toEqual(strip(rows));
-      expect(JSON.stringify(dumpDb(t.db).deployments)).toMatch(/127\.0\.0\.1:\d+\/gitlab\/projects\/101\/deployments\//);
+      expect(strip(await dumpDb(t))).toEqual(strip(rows));
+      expect(JSON.stringify((await dumpDb(t)).deployments)).toMatch(/127\.0\.0\.1:\d+\/gitlab\/projects\/101\/deployments\//);
     } finally {
       await prefixed.close();
-      t.cleanup();
+      await t.cleanup();
     }
   });
 });
@@ -73,10 +73,10 @@ describe('a self-managed GitLab under a path prefix', () => {
 describe('a project that fails', () => {
   it('is reported with the cause and skipped (no access, not found, archived); the others are collected', async () => {
     const strict = await startFakeGitlab(health(), { tokens: TOKENS, forbidden: ['health/portal'] });
-    const t = tempDb();
+    const t = await eitherDb();
     try {
       const config = healthConfig(strict.apiUrl);
-      const result = await collect(t.db, {
+      const result = await collect(t, {
         ...config,
         gitlab: { ...config.gitlab!, groups: [], projects: ['health/old', 'health/portal', 'health/gone', 'health/clinics/booking'] },
       });
@@ -85,12 +85,12 @@ describe('a project that fails', () => {
         { resource: 'health/portal', message: expect.stringMatching(/^forbidden \(403\): the token's user or bot cannot read this/) },
         { resource: 'health/gone', message: expect.stringMatching(/^not found \(404\)/) },
       ]);
-      expect(t.db.prepare('SELECT DISTINCT s.name FROM deployments d JOIN services s ON s.id = d.service_id').all()).toEqual([
+      expect(await t.all('SELECT DISTINCT s.name FROM deployments d JOIN services s ON s.id = d.service_id')).toEqual([
         { name: 'health/clinics/booking' },
       ]);
     } finally {
       await strict.close();
-      t.cleanup();
+      await t.cleanup();
     }
   });
 });
@@ -98,9 +98,9 @@ describe('a project that fails', () => {
 describe('a token or base URL that cannot work', () => {
   it('a token without read_api stops the run, naming the missing scope; nothing is stored', async () => {
     const narrow = await startFakeGitlab(health(), { tokens: { 'test-token': ['read_user', 'read_repository'] } });
-    const t = tempDb();
+    const t = await eitherDb();
     try {
-      const result = await collect(t.db, healthConfig(narrow.apiUrl));
+      const result = await collect(t, healthConfig(narrow.apiUrl));
       expect(result.errors).toEqual([
         {
           resource: 'gitlab',
@@ -109,22 +109,22 @@ describe('a token or base URL that cannot work', () => {
         },
       ]);
       expect(narrow.requests.map((r) => r.path)).toEqual(['/api/v4/personal_access_tokens/self']);
-      expect(dumpWithCursors(t.db).raw_events).toEqual([]);
+      expect((await dumpWithCursors(t)).raw_events).toEqual([]);
     } finally {
       await narrow.close();
-      t.cleanup();
+      await t.cleanup();
     }
   });
 
   it('a wrong token is refused with what to check', async () => {
-    const t = tempDb();
+    const t = await eitherDb();
     try {
-      const result = await collect(t.db, healthConfig(fake.apiUrl, { auth: ['    token: not-a-token'] }));
+      const result = await collect(t, healthConfig(fake.apiUrl, { auth: ['    token: not-a-token'] }));
       expect(result.errors).toEqual([
         { resource: 'gitlab', message: expect.stringMatching(/^GitLab refused the token \(401\): check GITLAB_TOKEN/) },
       ]);
     } finally {
-      t.cleanup();
+      await t.cleanup();
     }
   });
 
@@ -133,21 +133,21 @@ describe('a token or base URL that cannot work', () => {
       res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>Welcome to nginx!</body></html>');
     });
     await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-    const t = tempDb();
+    const t = await eitherDb();
     try {
       const url = `http://127.0.0.1:${(other.address() as AddressInfo).port}/api/v4`;
-      const result = await collect(t.db, healthConfig(url));
+      const result = await collect(t, healthConfig(url));
       expect(result.errors).toEqual([
         {
           resource: 'gitlab',
           message: expect.stringMatching(/answered text\/html, not GitLab's JSON: check that sources\.gitlab\.baseUrl is the API root/),
         },
       ]);
-      expect(dumpWithCursors(t.db).raw_events).toEqual([]);
+      expect((await dumpWithCursors(t)).raw_events).toEqual([]);
     } finally {
       other.closeAllConnections();
       other.close();
-      t.cleanup();
+      await t.cleanup();
     }
   });
 });
@@ -174,28 +174,27 @@ describe('pagination', () => {
     }
     gl.projects.push(b.project);
     const server = await startFakeGitlab(gl, { commitsPerPage: 2 });
-    const t = tempDb();
+    const t = await eitherDb();
     try {
       const config = healthConfig(server.apiUrl);
       const result = await collect(
-        t.db,
+        t,
         { ...config, gitlab: { ...config.gitlab!, groups: ['big'], exclude: [] } },
         { now: Date.parse('2026-01-10T00:00:00Z') },
       );
       expect(result.errors).toEqual([]);
-      const n = (table: string) => (t.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-      expect({ prs: n('pull_requests'), deployments: n('deployments'), runs: n('ci_runs') }).toEqual({
+      expect({ prs: await t.count('pull_requests'), deployments: await t.count('deployments'), runs: await t.count('ci_runs') }).toEqual({
         prs: 130,
         deployments: 130,
         runs: 130,
       });
       // Three commits and a merge commit each, and the root: the default branch read from the horizon.
-      expect(n('changes')).toBe(130 * 4 + 1);
+      expect(await t.count('changes')).toBe(130 * 4 + 1);
       expect(server.requests.filter((r) => r.path.endsWith('/deployments')).length).toBe(2);
       expect(server.requests.filter((r) => r.operation === 'mergeRequestCommits').length).toBe(130);
     } finally {
       await server.close();
-      t.cleanup();
+      await t.cleanup();
     }
   });
 });
@@ -217,23 +216,23 @@ describe('an HTTP proxy from the environment', () => {
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
-    const t = tempDb();
-    const direct = tempDb();
+    const t = await eitherDb();
+    const direct = await eitherDb();
     try {
-      const result = await collect(t.db, healthConfig(fake.apiUrl), { env: { HTTP_PROXY: proxyUrl } });
+      const result = await collect(t, healthConfig(fake.apiUrl), { env: { HTTP_PROXY: proxyUrl } });
       expect(result.errors).toEqual([]);
       expect(seen.length).toBe(result.requests);
       expect(seen.every((s) => s.includes(`${fake.url}/api/`))).toBe(true);
       const { cursors: _c, raw_events: _r, ...rows } = reference;
-      expect(dumpDb(t.db)).toEqual(rows);
+      expect(await dumpDb(t)).toEqual(rows);
       seen.length = 0;
-      await collect(direct.db, healthConfig(fake.apiUrl), { env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } });
+      await collect(direct, healthConfig(fake.apiUrl), { env: { HTTP_PROXY: proxyUrl, NO_PROXY: '127.0.0.1' } });
       expect(seen).toEqual([]);
     } finally {
       proxy.closeAllConnections();
       proxy.close();
-      t.cleanup();
-      direct.cleanup();
+      await t.cleanup();
+      await direct.cleanup();
     }
   });
 });
