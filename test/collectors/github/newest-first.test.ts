@@ -9,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRepo } from '../../fakes/github/generate';
 import { countByEndpoint, startFakeGithub, type FakeGithubServer } from '../../fakes/github/server';
 import type { FakeGithub } from '../../fakes/github/scenario';
-import { tempDb } from '../../helpers/db';
+import { eitherDb, type RowReader } from '../../helpers/either-store';
 import type { Config } from '../../../server/config';
 import { acmeConfig, collect, dumpDb, dumpWithCursors, FAST } from './helpers';
 import { createGithubCollector, RECENT_DAYS, type RepositoryReport } from '../../../collectors/github/collector';
-import { openStore } from '../../../db/store';
 import { collectorContext } from '../../../server/collectors/context';
 
 const DAY = 86_400_000;
@@ -43,24 +42,25 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 /** The deployments stored per repository, by id. */
-const storedDeployments = (db: ReturnType<typeof tempDb>['db']) =>
-  db.prepare("SELECT ext_id FROM deployments WHERE source = 'github' ORDER BY ext_id").all() as { ext_id: string }[];
+const storedDeployments = (db: RowReader) =>
+  db.all<{ ext_id: string }>("SELECT ext_id FROM deployments WHERE source = 'github' ORDER BY ext_id");
 
 describe('a first backfill of several repositories', () => {
   let reference: Record<string, unknown[]>;
   let referenceRequests: Record<string, number>;
 
   it("reads every repository's recent months before any older history, and ends with what one pass gives", async () => {
-    const t = tempDb();
+    const t = await eitherDb();
     const order: string[] = [];
-    let atRecentEnd: Set<string> | null = null;
+    // (Asked as the last recent stage ends: the collector goes on meanwhile, so the read starts there and then.)
+    let atRecentEnd: Promise<{ ext_id: string }[]> | null = null;
     const from = fake.requests.length;
     try {
-      const result = await collect(t.db, config, {
+      const result = await collect(t, config, {
         now: END,
         onRepository: (r: RepositoryReport) => {
           order.push(`${r.name} ${r.stage}`);
-          if (order.length === NAMES.length) atRecentEnd = new Set(storedDeployments(t.db).map((d) => d.ext_id));
+          if (order.length === NAMES.length) atRecentEnd = storedDeployments(t);
         },
       });
       expect(result.errors).toEqual([]);
@@ -70,7 +70,9 @@ describe('a first backfill of several repositories', () => {
         r.deployments.filter((d) => Date.parse(d.createdAt) >= RECENT_FROM).map((d) => `${r.owner}/${r.name}/deployments/${d.id}`),
       );
       expect(recent.length).toBeGreaterThan(30);
-      expect(recent.filter((id) => !atRecentEnd!.has(id))).toEqual([]);
+      expect(atRecentEnd).not.toBeNull();
+      const storedThen = new Set((await atRecentEnd!).map((d) => d.ext_id));
+      expect(recent.filter((id) => !storedThen.has(id))).toEqual([]);
       // ...and the older history of the largest is not yet.
       // (The rest of the page where the recent months end is stored with them: the deployments after the first 100 are not.)
       const older = [...gh.repos[0].deployments]
@@ -78,34 +80,34 @@ describe('a first backfill of several repositories', () => {
         .slice(100)
         .map((d) => `acme/one/deployments/${d.id}`);
       expect(older.length).toBe(20);
-      expect(older.filter((id) => atRecentEnd!.has(id))).toEqual([]);
+      expect(older.filter((id) => storedThen.has(id))).toEqual([]);
 
-      reference = dumpWithCursors(t.db);
+      reference = await dumpWithCursors(t);
       referenceRequests = countByEndpoint(fake.requests.slice(from));
       // The history is all there: the same as one pass from the horizon (`--since`) gives.
-      const once = tempDb();
+      const once = await eitherDb();
       try {
-        await collect(once.db, config, { now: END, since: END - 365 * DAY });
-        expect(dumpDb(t.db)).toEqual(dumpDb(once.db));
+        await collect(once, config, { now: END, since: END - 365 * DAY });
+        expect(await dumpDb(t)).toEqual(await dumpDb(once));
       } finally {
-        once.cleanup();
+        await once.cleanup();
       }
 
       // A re-sync with nothing new: conditional requests answered 304, no GraphQL query.
       const again = fake.requests.length;
-      await collect(t.db, config, { now: END });
+      await collect(t, config, { now: END });
       const resync = fake.requests.slice(again);
       expect(resync.length).toBeGreaterThan(0);
       expect(resync.filter((r) => !r.conditional || r.status !== 304)).toEqual([]);
-      expect(dumpWithCursors(t.db)).toEqual(reference);
+      expect(await dumpWithCursors(t)).toEqual(reference);
     } finally {
-      t.cleanup();
+      await t.cleanup();
     }
   });
 
   it('stopped in the older history, goes on from its committed cursors and ends with the same database', async () => {
-    const t = tempDb();
-    const store = openStore(t.db.name, { check: 'off' });
+    const t = await eitherDb();
+    const store = await t.open();
     const from = fake.requests.length;
     try {
       const stop = new AbortController();
@@ -129,19 +131,20 @@ describe('a first backfill of several repositories', () => {
       }).run(ctx);
       expect(stopped.errors).toEqual([]);
       expect(stop.signal.aborted).toBe(true);
-      const cursors = t.db.prepare("SELECT resource, cursor FROM collector_cursors WHERE cursor LIKE '%older%'").all();
+      const cursors = await t.all("SELECT resource, cursor FROM collector_cursors WHERE cursor LIKE '%older%'");
       expect(cursors.length).toBeGreaterThan(0);
 
-      const resumed = await collect(t.db, config, { now: END });
+      await store.close();
+      const resumed = await collect(t, config, { now: END });
       expect(resumed.errors).toEqual([]);
-      expect(dumpWithCursors(t.db)).toEqual(reference);
+      expect(await dumpWithCursors(t)).toEqual(reference);
       // No page of pull requests read twice: the two runs together read what one uninterrupted run read.
       const both = countByEndpoint(fake.requests.slice(from));
       expect(both['POST /graphql pullRequestsPage']).toBe(referenceRequests['POST /graphql pullRequestsPage']);
       expect(both['POST /graphql deploymentsPage']).toBe(referenceRequests['POST /graphql deploymentsPage']);
     } finally {
       await store.close();
-      t.cleanup();
+      await t.cleanup();
     }
   });
 });
