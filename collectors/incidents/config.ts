@@ -74,7 +74,7 @@ export const incidentSourceShape = {
 };
 
 /** An interval setting: a duration, or off. */
-const durationText = z
+export const durationText = z
   .string({ error: 'expected a duration such as 15m, 1h or off' })
   .regex(/^(off|\d+(s|m|h|d))$/, 'expected a duration such as 30s, 15m, 1h or off');
 

@@ -72,6 +72,7 @@ const OUTCOME_WORDS: Record<Outcome, string> = {
   cancelled: 'cancelled',
   duplicate: 'a duplicate (merged into another incident)',
   not_an_incident: 'marked "not an incident"',
+  withdrawn: 'deleted in its tool, or no longer named by its query',
 };
 
 /** The severity of a record under the model's scale, or null when it has none. */

@@ -5,7 +5,8 @@
  * can be stored; the summary only where titles are on or a link reads it.
  *
  * - opened: `created`; resolved: `resolutiondate` (resolved, not closed), both in Jira's own format;
- * - outcome: the resolution's name, through `incidents.jira.resolutions` ("Won't Do" cancelled…);
+ * - outcome: the resolution's name, through `incidents.jira.resolutions` ("Won't Do" cancelled…), else
+ *   the status's name, through `incidents.jira.cancelledStatuses` (a workflow that cancels by status);
  * - severity: the priority's name, or a custom field's value (`severityField`); the tool's service: project, components, labels, issue type and
  *   the custom fields rules name; links: custom fields, the summary and issue links
  *   (`issuelinks.<how>`: "is caused by" → the linked keys).
@@ -29,6 +30,7 @@ export const jiraIssue = z
         updated: time,
         resolutiondate: time.nullish(),
         resolution: named.nullish(),
+        status: named.nullish(),
         priority: named.nullish(),
         project: z
           .object({ key: z.string().max(100) })
@@ -85,7 +87,7 @@ export function fieldText(v: unknown, depth = 0): string | undefined {
 /** The incident, or why the issue cannot be read (a field named). */
 export function fromJira(
   raw: unknown,
-  settings: Pick<JiraSettings, 'baseUrl' | 'resolutions' | 'customFields' | 'severityField' | 'model'>,
+  settings: Pick<JiraSettings, 'baseUrl' | 'resolutions' | 'cancelledStatuses' | 'customFields' | 'severityField' | 'model'>,
 ): SourceIncident | { error: string } {
   const r = jiraIssue.safeParse(raw);
   if (!r.success) {
@@ -146,7 +148,9 @@ export function fromJira(
     openedAt: parseJiraTime(f.created)!,
     // Resolved, not closed: Jira's resolution date, set when a resolution is; a reopened issue has none.
     resolvedAt: resolution !== null || f.resolution === undefined ? resolvedAt : null,
-    outcome: resolution ? (settings.resolutions.get(resolution.toLowerCase()) ?? null) : null,
+    outcome:
+      (resolution ? settings.resolutions.get(resolution.toLowerCase()) : undefined) ??
+      (f.status?.name && settings.cancelledStatuses.has(f.status.name.toLowerCase()) ? 'cancelled' : null),
     title: f.summary ?? null,
     url: `${settings.baseUrl}/browse/${encodeURIComponent(issue.key)}`,
     updatedAt: parseJiraTime(f.updated),

@@ -28,6 +28,8 @@ const DAY_MS = 86_400_000;
 export const OVERLAP_MS = 3_600_000;
 const PAGE = 100;
 const CURSOR = { collector: 'jira', resource: 'issues' } as const;
+/** When the JQL's issues were last listed whole (to withdraw those it no longer names). */
+const LISTED = { collector: 'jira', resource: 'listed' } as const;
 /** When Jira names no zone it knows: the zone furthest behind UTC, so the bound is never later than meant. */
 const EARLIEST_ZONE = 'Etc/GMT+12';
 
@@ -113,6 +115,8 @@ export function createJiraCollector(o: JiraCollectorOptions): Collector {
             at = null;
           } else at = page.next;
         }
+        // A withdrawal is a stored state like any other.
+        if (settings.listEveryMs !== null) stored += await withdrawUnlisted(ctx, jira, settings, zone, pageSize);
         progress(true);
       } catch (e) {
         errors.push(pullError(ctx.signal, 'jira', e));
@@ -129,4 +133,50 @@ export function createJiraCollector(o: JiraCollectorOptions): Collector {
       };
     },
   };
+}
+
+/**
+ * Withdraws the incidents Jira no longer names: deleted, moved out of the project, or changed so
+ * the JQL leaves them out (a deletion or a move out of the query never shows in a search by
+ * `updated`). Once every `listEvery` (a cursor holds when it last ran), it lists the ids the JQL
+ * names among issues updated since the earliest one kept (the first run only starts the clock: it
+ * has just read all of them), asking only for `updated` (a page of 100
+ * ids is a few kilobytes), and sends each kept incident it did not list, last stored more than an
+ * hour before the listing began (Jira's index may show a new issue late), through the one ingest
+ * path as outcome `withdrawn`, one millisecond newer than its last state: it leaves the figures, its
+ * record says why, and any later change in Jira (a move back) is newer and counts again.
+ */
+async function withdrawUnlisted(ctx: CollectorContext, jira: JiraClient, settings: JiraSettings, zone: string, pageSize: number) {
+  const startedAt = ctx.now();
+  const last = await ctx.store.getCursor(LISTED.collector, LISTED.resource);
+  if (last && startedAt - Date.parse(last.cursor) < settings.listEveryMs!) return 0;
+  const listedNow = [{ ...LISTED, cursor: new Date(startedAt).toISOString(), etag: null }];
+  // The first run has just read everything the JQL names: the clock starts, the first listing is a period later.
+  if (!last) return (await ctx.ingest([], listedNow, {}), 0);
+  const kept = (await ctx.store.sourceIncidents('jira')).filter((r) => r.outcome !== 'withdrawn');
+  const listed = new Set<string>();
+  if (kept.length > 0) {
+    const earliest = Math.min(...kept.map((r) => r.updatedAt ?? r.openedAt));
+    let at: PageAt = null;
+    for (;;) {
+      ctx.signal?.throwIfAborted();
+      const page = await jira.search({
+        jql: searchJql(settings.jql, earliest - OVERLAP_MS, zone),
+        fields: ['updated'],
+        maxResults: pageSize,
+        at,
+      });
+      for (const i of page.issues as { id?: unknown }[])
+        if (i && (typeof i.id === 'string' || typeof i.id === 'number')) listed.add(String(i.id));
+      if (!page.next || page.issues.length === 0) break;
+      at = page.next;
+    }
+  }
+  const gone: SourceIncident[] = kept
+    .filter((r) => !listed.has(r.id) && (r.updatedAt ?? r.openedAt) < startedAt - OVERLAP_MS)
+    .map((r) => ({ ...r, outcome: 'withdrawn', updatedAt: (r.updatedAt ?? r.openedAt) + 1 }));
+  const batch = incidentBatch(settings.model, gone, ctx.now());
+  await ctx.ingest(batch.events, listedNow, { incidents: batch.write });
+  if (gone.length > 0) ctx.log(`jira: ${gone.length} incident(s) no longer named by the JQL (deleted or moved out of it) withdrawn`);
+  return gone.length;
 }

@@ -9,7 +9,9 @@
  * `components`, `label`, `labels`, `issuetype` or a `customfield_N`.
  */
 import { z } from 'zod';
+import { parseDuration } from '../github/config';
 import {
+  durationText,
   incidentSourceShape,
   pulledSourceShape,
   pullIntervalMs,
@@ -49,6 +51,10 @@ export const jiraSourceSchema = z
     webhookUrlSecrets: z.array(z.string().min(16, 'a URL secret is at least 16 characters: it is all that guards the webhook')).optional(),
     /** The issue types a webhook's issue must be of to be read (any, when empty): give the webhook the same JQL as `jql`. */
     webhookIssueTypes: z.array(z.string().min(1).max(200)).default(['Incident']),
+    /** Status names (without regard to case) that mean the incident was cancelled, whatever its resolution. */
+    cancelledStatuses: z.array(z.string().min(1).max(200)).max(100).default(['Canceled', 'Cancelled', "Won't Do", 'Declined', 'Rejected']),
+    /** How often a pull lists every issue the JQL still names, to withdraw those deleted or moved out of it (off: never). */
+    listEvery: durationText.default('1d'),
     ...pulledSourceShape,
   })
   .strict();
@@ -64,6 +70,10 @@ export interface JiraSettings {
   jql: string;
   /** Lower-cased resolution name → outcome. */
   resolutions: Map<string, Outcome>;
+  /** Status names (lower case) that mean cancelled. */
+  cancelledStatuses: Set<string>;
+  /** How often a pull lists what the JQL names, to withdraw what it no longer does (null: never). */
+  listEveryMs: number | null;
   /** The issue fields asked for (`fields=`): only what Deming reads. */
   fields: string[];
   /** The custom fields rules and links read. */
@@ -128,7 +138,18 @@ export const jiraTraits: SourceTraits = {
 };
 
 /** What the collector reads of an issue, whatever the configuration. */
-const BASE_FIELDS = ['created', 'updated', 'resolutiondate', 'resolution', 'priority', 'project', 'issuetype', 'components', 'labels'];
+const BASE_FIELDS = [
+  'created',
+  'updated',
+  'resolutiondate',
+  'resolution',
+  'status',
+  'priority',
+  'project',
+  'issuetype',
+  'components',
+  'labels',
+];
 
 export function resolveJiraSettings(file: JiraSourceFile, env: NodeJS.ProcessEnv, threshold: Severity | undefined): JiraSettings {
   const at = 'incidents.jira';
@@ -169,6 +190,8 @@ export function resolveJiraSettings(file: JiraSourceFile, env: NodeJS.ProcessEnv
     token,
     jql: file.jql,
     resolutions,
+    cancelledStatuses: new Set(file.cancelledStatuses.map((s) => s.toLowerCase())),
+    listEveryMs: parseDuration(file.listEvery),
     fields,
     customFields,
     severityField: file.severityField,

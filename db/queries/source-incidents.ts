@@ -9,7 +9,8 @@ import { deleteIncident } from './incidents';
 import { withdrawEventKey } from './event-keys';
 
 /** Outcomes after which an incident was none (ServiceNow's cancelled, Jira's duplicate, PagerDuty's merged). */
-export type Outcome = 'cancelled' | 'duplicate' | 'not_an_incident';
+/** What an incident turned out to be; `withdrawn`: deleted in its tool, or no longer named by the source's query. */
+export type Outcome = 'cancelled' | 'duplicate' | 'not_an_incident' | 'withdrawn';
 
 /** Links to the deployment that caused an incident, as its source gave them. */
 export interface Links {

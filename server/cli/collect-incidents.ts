@@ -66,3 +66,33 @@ export async function collectIncidentSource(argv: string[], c: IncidentSourceCom
     },
   });
 }
+
+/** `npx deming collect <source> --help` for the incident sources: what it reads, from where, and what to set. */
+export const INCIDENT_SOURCE_HELP: Record<string, string> = {
+  servicenow: `Usage: npx deming collect servicenow [--config deming.config.yaml]
+
+Pull ServiceNow incidents once (incidents.servicenow in the config), with the server's database:
+what changed since the last run, by sys_updated_on; with changeRequests: true, the change_request
+table too (approval and work times beside the deployments that name them).
+
+Needs in the config: incidents.servicenow.instanceUrl, and username (password in
+SERVICENOW_PASSWORD) or clientId (OAuth client credentials, secret in SERVICENOW_CLIENT_SECRET).
+The user needs read access only: the roles sn_incident_read (and sn_change_read with
+changeRequests). See "ServiceNow" in the README.
+
+Exits 0 when the run finished, 1 when it failed (what was stored stays; the next run resumes),
+2 when the configuration or the options are wrong (the message names the key and the fix).`,
+  jira: `Usage: npx deming collect jira [--config deming.config.yaml]
+
+Pull Jira Service Management (or Jira) issues as incidents once (incidents.jira in the config),
+with the server's database: the issues the JQL names (issuetype = Incident by default) that
+changed since the last run, by updated; once a day (listEvery) it also lists what the JQL still
+names, to withdraw issues deleted or moved out of it.
+
+Needs in the config: incidents.jira.baseUrl; Cloud: JIRA_EMAIL and JIRA_TOKEN (an API token);
+Data Center: JIRA_TOKEN (a personal access token). The account needs Browse projects on the
+incident projects and nothing else. See "Jira Service Management" in the README.
+
+Exits 0 when the run finished, 1 when it failed (what was stored stays; the next run resumes),
+2 when the configuration or the options are wrong (the message names the key and the fix).`,
+};

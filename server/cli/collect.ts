@@ -94,7 +94,10 @@ const command: CliCommand = {
   summary: 'Collect from GitHub once (sources.github in the config), then print what was collected.',
   usage:
     'collect [--repo owner/name]... [--since 90d|2026-01-01] [--config deming.config.yaml] [--plan] [--wait]\n       npx deming collect git <path-or-url> --service <name> (see collect git --help)',
-  help: async (args) => (args[0] === 'git' ? (await import('./collect-git')).COLLECT_GIT_HELP : undefined),
+  help: async (args) =>
+    args[0] === 'git'
+      ? (await import('./collect-git')).COLLECT_GIT_HELP
+      : (await import('./collect-incidents')).INCIDENT_SOURCE_HELP[args[0]],
   async run(all) {
     const argv = takeWaitOption(all);
     if (argv[0] === 'git') return (await import('./collect-git')).collectGit(argv.slice(1));

@@ -9,6 +9,7 @@
  *   vouch for the body.
  * `jira:issue_created` and `jira:issue_updated` of the configured issue types
  * (`webhookIssueTypes`) go through the incident model and the one ingest path with their record;
+ * `jira:issue_deleted` sends the issue's last state as outcome `withdrawn`, so it leaves the figures;
  * every other event is acknowledged (202) and ignored. A delivery is remembered by
  * `X-Atlassian-Webhook-Identifier` (unchanged across Jira Cloud's retries), else by its body's
  * SHA-256 (Data Center sends no identifier; a retry is the same bytes), in the transaction that
@@ -26,7 +27,7 @@ import { acknowledgeIgnored, answeredAsDuplicate, storeIncidentDelivery } from '
 const SOURCE = 'jira';
 /** A Jira issue webhook carries every field of the issue: a few kilobytes, more with large custom fields. */
 const LIMIT = '5mb';
-const ISSUE_EVENTS = new Set(['jira:issue_created', 'jira:issue_updated']);
+const ISSUE_EVENTS = new Set(['jira:issue_created', 'jira:issue_updated', 'jira:issue_deleted']);
 
 const envelope = z
   .object({
@@ -102,8 +103,11 @@ export function jiraWebhookRouter(ctx: AppContext): Router {
         delivery,
         `an issue of type ${JSON.stringify(type ?? null)} is not an incident (incidents.jira.webhookIssueTypes): acknowledged`,
       );
-    const incident = fromJira(parsed.data.issue, s);
-    if ('error' in incident) throw new HttpError(400, 'invalid_payload', `issue.${incident.error}`);
+    const read = fromJira(parsed.data.issue, s);
+    if ('error' in read) throw new HttpError(400, 'invalid_payload', `issue.${read.error}`);
+    // A deleted issue is withdrawn: its last state with the outcome that says so, as of the deletion (newer than any state).
+    const deletedAt = Math.max((read.updatedAt ?? read.openedAt) + 1, parsed.data.timestamp ?? 0);
+    const incident = event === 'jira:issue_deleted' ? { ...read, outcome: 'withdrawn' as const, updatedAt: deletedAt } : read;
     await storeIncidentDelivery(ctx, res, { ...delivery, model: s.model, incident, path: 'issue' });
   });
   return r;

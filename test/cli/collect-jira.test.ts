@@ -73,3 +73,22 @@ describe('npx deming collect jira', () => {
     expect(missing.stderr).toMatch(/incidents\.jira has no API token: set JIRA_TOKEN/);
   });
 });
+
+describe('npx deming collect <incident source> --help, and a wrong key', () => {
+  it('says what each source reads, what to set and the least permissions, and a bad value names its key and the fix', async () => {
+    const jira = await deming(['collect', 'jira', '--help'], {});
+    expect(jira.code).toBe(0);
+    expect(jira.stdout).toMatch(/^Usage: npx deming collect jira \[--config deming\.config\.yaml\]/);
+    expect(jira.stdout).toMatch(/JIRA_TOKEN/);
+    expect(jira.stdout).toMatch(/Browse projects/);
+    const sn = await deming(['collect', 'servicenow', '--help'], {});
+    expect(sn.stdout).toMatch(/^Usage: npx deming collect servicenow/);
+    expect(sn.stdout).toMatch(/sn_incident_read/);
+    expect(sn.stdout).not.toMatch(/GitHub/);
+    const config = join(dir, 'bad.yaml');
+    writeFileSync(config, `incidents:\n  jira:\n    baseUrl: ${fake.url}\n    listEvery: sometimes\n`);
+    const bad = await deming(['collect', 'jira', '--config', config], { DEMING_DB: join(dir, 'bad.db') });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/incidents\.jira\.listEvery: expected a duration such as 30s, 15m, 1h or off/);
+  });
+});

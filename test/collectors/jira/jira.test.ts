@@ -15,7 +15,7 @@ import { openDatabase } from '../../../db/connection';
 import { collectorContext } from '../../../server/collectors/context';
 import { createJiraCollector } from '../../../collectors/jira/collector';
 import { parseJiraTime, jqlTime } from '../../../collectors/jira/dates';
-import { startFakeJira, type FakeJira } from '../../fakes/jira/server';
+import { startFakeJira, type FakeIssue, type FakeJira } from '../../fakes/jira/server';
 import { hubSignature, restIssue, webhookDeliveries, type Story } from '../../fakes/jira/fixtures';
 import { get, post } from '../../helpers/server';
 import { incidentHarness } from '../incidents/harness';
@@ -221,6 +221,7 @@ describe('Jira Service Management, pulled', () => {
         'project',
         'resolution',
         'resolutiondate',
+        'status',
         'updated',
       ].sort(),
     );
@@ -486,7 +487,17 @@ describe('Jira webhooks', () => {
       id: 'del-0001',
       body: JSON.stringify({ timestamp: NOW, webhookEvent: 'jira:issue_deleted', issue: JSON.parse(created.body).issue }),
     };
-    expect(await deliver(s.url, deleted)).toMatchObject({ status: 202, body: { ignored: expect.stringContaining('jira:issue_deleted') } });
+    // Deleted in Jira: withdrawn from the figures (its record says why); the same deletion again is a duplicate.
+    expect(await deliver(s.url, deleted)).toMatchObject({
+      status: 200,
+      body: { incident: { status: 'skipped', reason: expect.stringContaining('deleted in its tool') } },
+    });
+    expect(await deliver(s.url, deleted)).toMatchObject({ status: 202, body: { duplicate: true } });
+    const comment = {
+      id: 'comment-0001',
+      body: JSON.stringify({ timestamp: NOW, webhookEvent: 'comment_created', issue: JSON.parse(created.body).issue }),
+    };
+    expect(await deliver(s.url, comment)).toMatchObject({ status: 202, body: { ignored: expect.stringContaining('comment_created') } });
     const task = JSON.parse(webhookDeliveries({ ...stories[2], id: '10099', key: 'OPS-99' }, 'UTC', fake.url)[0].body);
     task.issue.fields.issuetype.name = 'Task';
     expect(await deliver(s.url, { id: 'task-0001', body: JSON.stringify(task) })).toMatchObject({
@@ -494,13 +505,7 @@ describe('Jira webhooks', () => {
       body: { ignored: expect.stringContaining('webhookIssueTypes') },
     });
     const list = await get(`${s.url}/api/v1/incidents?scope=service:health/booking&from=2026-03-01&to=2026-03-25`);
-    expect(list.body.items.map((i: any) => [i.id, i.resolvedAt])).toEqual(
-      expect.arrayContaining([
-        ['10001', '2026-03-02T11:30:00.000Z'],
-        ['10002', null],
-      ]),
-    );
-    expect(list.body.items).toHaveLength(2);
+    expect(list.body.items.map((i: any) => [i.id, i.resolvedAt])).toEqual([['10002', null]]);
   });
 
   it('refuses a missing, wrong or stale signature with 401 and stores nothing; a rotated secret signs; absurd bodies are refused', async () => {
@@ -570,5 +575,86 @@ describe('Jira webhooks against absurd issues', () => {
       { numRuns: 60 },
     );
     expect((await get(`${s.url}/api/v1/health`)).status).toBe(200);
+  });
+});
+
+describe('Jira issues that stop being incidents', () => {
+  const HOUR = 3_600_000;
+  const DAY = 24 * HOUR;
+  let own: FakeJira;
+  beforeAll(async () => {
+    own = await startFakeJira({ ...cloud, issues: stories.map(restIssue) });
+  });
+  afterAll(async () => {
+    await own.close();
+  });
+  const ownConfig = () =>
+    h.config(`incidents:
+  jira:
+    baseUrl: ${own.url}
+    edition: cloud
+    email: ${EMAIL}
+    token: ${TOKEN}
+    jql: project = OPS AND issuetype = Incident
+    listEvery: 1d
+${JIRA_MAPPING}`);
+  const listings = () => own.requests.filter((r) => r.query.get('fields') === 'updated').length;
+  const counted = (file: string) => (snapshot(file).incidents as { id: string }[]).map((i) => i.id);
+  const record = (file: string, id: string) =>
+    (snapshot(file).records as { id: string; status: string; reason: string }[]).find((r) => r.id === id)!;
+
+  it('withdraws, at the next daily listing, issues deleted, moved out of the project or changed to another type, and counts one moved back', async () => {
+    const c = ownConfig();
+    expect((await pull(c)).errors).toEqual([]);
+    expect(counted(c.dbFile)).toEqual(['10001', '10002', '10004', '10006']);
+    // The first run has just read all of them: it lists nothing.
+    expect(listings()).toBe(0);
+    // In Jira: OPS-1 deleted, OPS-2 moved to another project, OPS-4 made a Task (each move updates it).
+    own.issues = own.issues.filter((i) => i.key !== 'OPS-1');
+    const moved = (key: string, change: Partial<FakeIssue>) =>
+      Object.assign(
+        own.issues.find((i) => i.key === key)!,
+        change,
+      );
+    moved('OPS-2', { project: 'ARCHIVE', key: 'ARCHIVE-9', updated: NOW + 2 * HOUR });
+    moved('OPS-4', { issuetype: 'Task', updated: NOW + 3 * HOUR });
+    // Within the day: the search by updated cannot see them, and no listing is due.
+    expect((await pull(c, { now: NOW + 6 * HOUR })).errors).toEqual([]);
+    expect(listings()).toBe(0);
+    expect(counted(c.dbFile)).toEqual(['10001', '10002', '10004', '10006']);
+    // A day on: listed again, the three are withdrawn through the one ingest path, their records saying why.
+    expect((await pull(c, { now: NOW + DAY })).errors).toEqual([]);
+    expect(listings()).toBe(1);
+    expect(counted(c.dbFile)).toEqual(['10006']);
+    for (const id of ['10001', '10002', '10004'])
+      expect(record(c.dbFile, id)).toMatchObject({ status: 'skipped', reason: expect.stringContaining('no longer named by its query') });
+    const m = await (async () => {
+      const s = await h.serve(c);
+      const r = await get(`${s.url}/api/v1/incidents?scope=service:health/booking&from=2026-03-01&to=2026-03-25`);
+      await h.stop(s);
+      return r.body.items.map((i: { id: string }) => i.id);
+    })();
+    expect(m).toEqual(['10006']);
+    // OPS-2 moved back: its move is newer than the withdrawal, so it counts again.
+    moved('ARCHIVE-9', { project: 'OPS', key: 'OPS-2', updated: NOW + DAY + HOUR });
+    expect((await pull(c, { now: NOW + DAY + 2 * HOUR })).errors).toEqual([]);
+    expect(counted(c.dbFile)).toEqual(['10002', '10006']);
+  });
+
+  it('takes a cancelling status (cancelledStatuses) as cancelled without a resolution, in a pull and a webhook alike', async () => {
+    const canceled: Story = { ...stories[0], id: '10050', key: 'OPS-50', createdAt: '2026-03-15T09:00:00Z', resolvedAt: undefined };
+    own.issues.push({ ...restIssue(canceled), status: 'Canceled' });
+    const c = ownConfig();
+    expect((await pull(c)).errors).toEqual([]);
+    expect(record(c.dbFile, '10050')).toMatchObject({ status: 'skipped', reason: expect.stringContaining('cancelled') });
+    expect(counted(c.dbFile)).not.toContain('10050');
+    const hooked = config('cloud');
+    const s = await h.serve(hooked);
+    const delivery = webhookDeliveries(canceled, 'UTC', own.url)[0];
+    const body = JSON.parse(delivery.body);
+    body.issue.fields.status = { name: 'Canceled', statusCategory: { key: 'done' } };
+    expect((await deliver(s.url, { id: 'cancel-0001', body: JSON.stringify(body) })).body).toMatchObject({
+      incident: { status: 'skipped', reason: expect.stringContaining('cancelled') },
+    });
   });
 });

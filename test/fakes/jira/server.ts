@@ -31,6 +31,8 @@ export interface FakeIssue {
   created: number;
   updated: number;
   resolution: string | null;
+  /** The workflow status (by default Resolved when a resolution is set, else Open). */
+  status?: string;
   resolutiondate: number | null;
   issuelinks: { type: { name: string; inward: string; outward: string }; inwardIssue?: { key: string }; outwardIssue?: { key: string } }[];
   custom: Record<string, unknown>;
@@ -102,7 +104,10 @@ export function renderIssue(i: FakeIssue, zone: string, baseUrl: string, only: s
     labels: i.labels,
     summary: i.summary,
     issuelinks: i.issuelinks.map((l, n) => ({ id: String(20000 + n), ...l })),
-    status: { name: i.resolution ? 'Resolved' : 'Open' },
+    status: {
+      name: i.status ?? (i.resolution ? 'Resolved' : 'Open'),
+      statusCategory: { key: i.resolution || i.status ? 'done' : 'new' },
+    },
     reporter: { displayName: i.reporter, emailAddress: `${i.reporter.toLowerCase().replace(/\W+/g, '.')}@example.gov` },
     assignee: { displayName: i.assignee },
     description: i.description,
