@@ -32,6 +32,24 @@ export async function figuresOf(url: string, paths: readonly string[]): Promise<
   return out;
 }
 
+/**
+ * The figures at `paths` from instance `a`, and from `b` once they agree (a notice is heard a
+ * moment after the commit; up to 5 s): both, for the test to compare.
+ */
+export async function figuresOnBoth(
+  a: string,
+  b: string,
+  paths: readonly string[],
+): Promise<{ fromA: Record<string, unknown>; fromB: Record<string, unknown> }> {
+  const fromA = await figuresOf(a, paths);
+  let fromB = await figuresOf(b, paths);
+  for (let i = 0; i < 50 && JSON.stringify(fromB) !== JSON.stringify(fromA); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    fromB = await figuresOf(b, paths);
+  }
+  return { fromA, fromB };
+}
+
 /** A socket.io client of the instance at `url` (WebSocket), in the room of `scope`. */
 export async function joinRoom(url: string, scope: string): Promise<LiveClient> {
   const c: LiveClient = connect(url, { transports: ['websocket'], forceNew: true, reconnection: false });

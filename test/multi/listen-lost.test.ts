@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthResponse } from '../../common/api';
 import { startInstances, type Instances } from '../helpers/instances';
 import { deployment } from '../helpers/factories';
-import { figurePaths, figuresOf, postEvents } from '../helpers/figures';
+import { figurePaths, figuresOf, figuresOnBoth, postEvents } from '../helpers/figures';
 
 /**
  * Two real Deming processes on one real PostgreSQL database (issue 23): the connection on which an
@@ -91,12 +91,7 @@ describe('an instance that loses the connection hearing the others', () => {
     // Heard again: a batch posted to A now moves B's (cached) figures too.
     await postEvents(a.url, [deployment({ id: 'heard-1', service: 'acme/app', finishedAt: '2026-03-13T00:00:00Z' })]);
     const paths = figurePaths(SCOPES);
-    const fromA = await figuresOf(a.url, paths);
-    let fromB = await figuresOf(b.url, paths);
-    for (let i = 0; i < 50 && JSON.stringify(fromB) !== JSON.stringify(fromA); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      fromB = await figuresOf(b.url, paths);
-    }
+    const { fromA, fromB } = await figuresOnBoth(a.url, b.url, paths);
     expect(fromB).toEqual(fromA);
     const org = fromA[paths[1]] as { deploymentFrequency: { count: number } };
     expect(org.deploymentFrequency.count).toBe(4);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startInstances, type Instances } from '../helpers/instances';
 import { scenarioEvents } from '../helpers/scenario';
 import { deployment, incident } from '../helpers/factories';
-import { figurePaths, figuresOf, joinRoom, postEvents, type LiveClient } from '../helpers/figures';
+import { figurePaths, figuresOf, figuresOnBoth, joinRoom, postEvents, type LiveClient } from '../helpers/figures';
 
 /**
  * Two real Deming processes on one real PostgreSQL database (issue 23): what one commits reaches
@@ -96,12 +96,7 @@ describe('two instances on one PostgreSQL database: live pushes and caches', () 
       deployment({ id: 'eq-b2', service: 'acme/app', finishedAt: '2026-03-09T00:00:00Z', status: 'failure' }),
     ]);
     // A notice is heard a moment after the commit: the figures agree once both have heard.
-    const fromA = await figuresOf(a.url, paths);
-    let fromB = await figuresOf(b.url, paths);
-    for (let i = 0; i < 50 && JSON.stringify(fromB) !== JSON.stringify(fromA); i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      fromB = await figuresOf(b.url, paths);
-    }
+    const { fromA, fromB } = await figuresOnBoth(a.url, b.url, paths);
     expect(fromB).toEqual(fromA);
     // And they are the new figures, not the cached ones of before the posts.
     const teamTwo = fromA[`/api/v1/metrics?scope=team%3At2&from=2026-02-01T00:00:00Z&to=2026-04-01T00:00:00Z`] as {
