@@ -102,7 +102,7 @@ export interface Baseline {
 /**
  * A first backfill still reading a scope's older history (newest first): how far back the
  * stored history goes so far (the latest of its sources'), and each source's, such as
- * `github:acme/web`. Null on `MetricsResponse.backfill` when none is under way.
+ * `github:acme/web`. `MetricsResponse.backfill` is absent when none is under way.
  */
 export interface Backfill {
   running: true;
@@ -156,8 +156,8 @@ export interface MetricsResponse extends FiveMetrics {
   band: Band | null;
   /** For team, department and org scopes: how many of its services are in each overall band. */
   bands?: BandCounts;
-  /** A backfill under way for the scope's sources (`GET /api/v1/metrics`; absent elsewhere). */
-  backfill?: Backfill | null;
+  /** A backfill under way for the scope's sources (`GET /api/v1/metrics` only; absent when none runs, and in summary and children rows). */
+  backfill?: Backfill;
 }
 
 export interface SeriesPoint extends FiveMetrics {

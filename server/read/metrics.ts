@@ -22,7 +22,9 @@ export async function metricsOf(ctx: ReadContext, q: ScopedWindow): Promise<Metr
     ...metrics,
     baseline:
       metrics.baseline && baselineProvisional(metrics.baseline, backfill) ? { ...metrics.baseline, provisional: true } : metrics.baseline,
-    backfill,
+    // Only while one runs: the same scope's metrics in the summary and children rows (which do not
+    // say it) stay equal to this answer otherwise.
+    ...(backfill ? { backfill } : {}),
   };
 }
 

@@ -101,7 +101,16 @@ describe('reads', () => {
       [sha('c6'), 2 * 86_400, 'deploy-4'],
     ]);
     expect(r.body.items[0].pullRequest).toEqual({ number: 1, url: null });
-    expect(r.body.items[0].stages).toEqual({ plan: 2 * 86_400, do: 2 * 86_400 + 18 * 3600, check: 7200, act: 14_400 });
+    // No change request names the deployment: no approval segment, and why.
+    expect(r.body.items[0].stages).toEqual({
+      plan: 2 * 86_400,
+      do: 2 * 86_400 + 18 * 3600,
+      check: 7200,
+      act: 14_400,
+      approval: null,
+      release: null,
+      approvalReason: 'no change request',
+    });
     const fastest = await get(`${s.url}/api/v1/changes?scope=service:acme/app&${q}&sort=fastest&limit=1`);
     expect(fastest.body.items[0].sha).toBe(sha('c7'));
   });
