@@ -96,6 +96,8 @@ export function readRouter(ctx: AppContext): Router {
     };
     const here = ctx.collectors?.runsHere();
     if (here !== undefined && here !== null) body.collectorLock = { here, retrySeconds: ctx.collectors!.retryMs! / 1000 };
+    // Not ready for any reason: a hint of when to ask again, as every 503 of the server gives.
+    if (!ready) res.set('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(ready ? 200 : 503).json(body);
   });
 
