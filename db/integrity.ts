@@ -69,7 +69,7 @@ export interface CheckAnswer {
 }
 
 /** Runs the check on `file` in a child process; resolves with its answer, never rejects. `signal` kills the child. */
-export function runCheckInWorker(file: string, mode: 'quick' | 'full', signal?: AbortSignal): Promise<CheckAnswer> {
+export function runCheckInChild(file: string, mode: 'quick' | 'full', signal?: AbortSignal): Promise<CheckAnswer> {
   return new Promise((resolve) => {
     const job = { file, pragma: pragmaOf(mode), module: createRequire(import.meta.url).resolve('better-sqlite3') };
     const child = spawn(process.execPath, ['-e', CHILD, JSON.stringify(job)], { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -116,7 +116,7 @@ export function startBackgroundCheck(db: Db, mode: CheckMode, now: () => number,
   const pragma = pragmaOf(mode);
   const stop = new AbortController();
   let stopping = false;
-  const done = runCheckInWorker(db.name, mode, stop.signal).then((answer) => {
+  const done = runCheckInChild(db.name, mode, stop.signal).then((answer) => {
     if (stopping) return;
     check.finishedAt = now();
     const said = answer.text.replace(/\s+/g, ' ').slice(0, 300);
